@@ -1,0 +1,23 @@
+//! The error type of the UI layer, as carried by server functions.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+/// What a page can be told about a failure. Internal details stay in the server log; the
+/// user sees an opaque message with the request id to quote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("Внутренняя ошибка сервера (код {request_id})")]
+    Internal { request_id: String },
+    #[error("Ошибка связи с сервером: {0}")]
+    Transport(String),
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Transport(value.to_string())
+    }
+}

@@ -1,0 +1,9 @@
+//! The wasm entry point: hydrates the page the server rendered. Pages work without it.
+
+use wasm_bindgen::prelude::wasm_bindgen;
+
+#[wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

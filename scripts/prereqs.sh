@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs what building and testing Orientir needs on a fresh Debian machine. Idempotent: every
+# step is skipped when its tool is already present, so CI can call it on every run.
+set -euo pipefail
+
+WASM_BINDGEN_VERSION=0.2.130
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+
+log() { printf '[prereqs] %s\n' "$*" >&2; }
+
+# Debian packages: the browser and its driver for browser tests, wasm-opt for release wasm,
+# PostgreSQL server binaries for a private test cluster when no server runs on this machine.
+need_apt=()
+command -v chromium >/dev/null || need_apt+=(chromium)
+command -v chromedriver >/dev/null || need_apt+=(chromium-driver)
+command -v wasm-opt >/dev/null || need_apt+=(binaryen)
+command -v curl >/dev/null || need_apt+=(curl)
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then need_apt+=(postgresql); fi
+if [ ${#need_apt[@]} -gt 0 ]; then
+  log "apt-get install ${need_apt[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+
+if ! rustup target list --installed | grep -q '^wasm32-unknown-unknown$'; then
+  log "rustup target add wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
+rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
+
+# wasm-bindgen-cli must match the wasm-bindgen crate exactly. Its published lock file pins a
+# webpki-roots release the registry no longer has, so build it from a copy with that one pin moved.
+if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION"; then
+  log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes, once)"
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --locked >/dev/null 2>&1 || true
+  if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION"; then
+    src=$(ls -d "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/wasm-bindgen-cli-"$WASM_BINDGEN_VERSION" | head -n 1)
+    tmp=$(mktemp -d)
+    cp -r "$src" "$tmp/cli"
+    (cd "$tmp/cli" && cargo update -p webpki-roots --precise 1.0.10 && cargo install --path . --locked)
+    rm -rf "$tmp"
+  fi
+fi
+log "ready: $(wasm-bindgen --version), $(chromium --version 2>/dev/null | head -n1)"

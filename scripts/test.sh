@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs Orientir's whole test suite on a fresh or a prepared Debian machine:
+#   prerequisites (idempotent) → site build (wasm + server) → PostgreSQL for the storage tests
+#   (the local server on 127.0.0.1:5432 when it answers, otherwise a private cluster) →
+#   cargo test of every package, each storage/HTTP case once on SQLite and once on PostgreSQL.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/prereqs.sh
+scripts/build.sh
+
+pg_dir=""
+cleanup() {
+  if [ -n "$pg_dir" ]; then
+    runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1 || true
+    rm -rf "$pg_dir"
+  fi
+}
+trap cleanup EXIT
+
+if [ -z "${ORIENTIR_TEST_POSTGRES_URL:-}" ]; then
+  if psql "postgres://postgres@127.0.0.1:5432/postgres" -Atqc 'select 1' >/dev/null 2>&1; then
+    export ORIENTIR_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:5432/postgres"
+  else
+    # No server here: a throw-away cluster owned by the postgres user on a high loopback port.
+    pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+    pg_dir=$(mktemp -d /tmp/orientir-pg.XXXXXX)
+    chown postgres "$pg_dir"
+    port=55432
+    echo "[test] starting a private PostgreSQL cluster on 127.0.0.1:$port" >&2
+    runuser -u postgres -- "$pg_bin/initdb" -D "$pg_dir/data" -U postgres -A trust >/dev/null
+    runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pg_dir/data" -w -l "$pg_dir/log" \
+      -o "-h 127.0.0.1 -p $port -k $pg_dir" start >/dev/null
+    export ORIENTIR_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$port/postgres"
+  fi
+fi
+
+cargo test -p surveys -p app -p server -p tests

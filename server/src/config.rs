@@ -1,0 +1,182 @@
+//! Configuration, parsed once from flags and environment variables into a typed `Config`.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::Args;
+
+use crate::error::ServerError;
+
+/// Where the database lives when `DATABASE_URL` is not set.
+pub const DEFAULT_SQLITE_URL: &str = "sqlite://data/orientir.db";
+
+/// Settings shared by every subcommand. Each flag has an environment variable twin.
+#[derive(Debug, Clone, Args)]
+pub struct ConfigArgs {
+    /// `sqlite://PATH` (file created with its folder) or `postgres://USER@HOST:PORT/DB`.
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(
+        long,
+        env = "ORIENTIR_ADDR",
+        default_value = "127.0.0.1:3000",
+        global = true
+    )]
+    pub addr: String,
+    /// Log filter in `tracing` syntax, e.g. `info` or `server=debug,sqlx=warn`.
+    #[arg(
+        long,
+        env = "ORIENTIR_LOG",
+        default_value = "info,sqlx=warn",
+        global = true
+    )]
+    pub log: String,
+    /// Maximum database connections in the pool (default: 8 for SQLite, 16 for PostgreSQL).
+    #[arg(long, env = "ORIENTIR_DB_MAX_CONNECTIONS", global = true)]
+    pub db_max_connections: Option<u32>,
+    /// Folder with the built site (`pkg/` with the wasm, JS and CSS).
+    #[arg(
+        long,
+        env = "ORIENTIR_SITE_ROOT",
+        default_value = "target/site",
+        global = true
+    )]
+    pub site_root: PathBuf,
+}
+
+/// Which database engine a URL selects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// A database URL with its backend; `Debug` and `Display` hide the password.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl {
+    pub backend: Backend,
+    url: String,
+}
+
+impl DatabaseUrl {
+    pub fn parse(url: &str) -> Result<DatabaseUrl, ServerError> {
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            return Err(ServerError::Config(format!(
+                "DATABASE_URL «{}» must start with sqlite: or postgres://",
+                redact(url)
+            )));
+        };
+        Ok(DatabaseUrl {
+            backend,
+            url: url.to_owned(),
+        })
+    }
+
+    /// The URL with its secret, for the driver only.
+    pub fn expose(&self) -> &str {
+        &self.url
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DatabaseUrl({})", redact(&self.url))
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&redact(&self.url))
+    }
+}
+
+/// Replaces the password of `scheme://user:password@host` with `***`.
+fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    match rest.split_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+            None => url.to_owned(),
+        },
+        None => url.to_owned(),
+    }
+}
+
+/// The parsed configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database: DatabaseUrl,
+    pub addr: SocketAddr,
+    pub log: String,
+    pub db_max_connections: u32,
+    pub site_root: PathBuf,
+}
+
+impl Config {
+    pub fn from_args(args: &ConfigArgs) -> Result<Config, ServerError> {
+        let database =
+            DatabaseUrl::parse(args.database_url.as_deref().unwrap_or(DEFAULT_SQLITE_URL))?;
+        let addr = args.addr.parse().map_err(|_| {
+            ServerError::Config(format!(
+                "ORIENTIR_ADDR «{}» is not an address like 127.0.0.1:3000",
+                args.addr
+            ))
+        })?;
+        let db_max_connections = match (args.db_max_connections, database.backend) {
+            (Some(0), _) => {
+                return Err(ServerError::Config(
+                    "ORIENTIR_DB_MAX_CONNECTIONS must be at least 1".into(),
+                ))
+            }
+            (Some(n), _) => n,
+            (None, Backend::Sqlite) => 8,
+            (None, Backend::Postgres) => 16,
+        };
+        Ok(Config {
+            database,
+            addr,
+            log: args.log.clone(),
+            db_max_connections,
+            site_root: args.site_root.clone(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_reach_debug_or_display() {
+        let url = DatabaseUrl::parse("postgres://orientir:s3cret@db:5432/orientir").expect("valid");
+        assert!(!format!("{url:?} {url}").contains("s3cret"));
+        assert_eq!(url.expose(), "postgres://orientir:s3cret@db:5432/orientir");
+    }
+
+    #[test]
+    fn unknown_schemes_are_refused_with_the_variable_named() {
+        let err = DatabaseUrl::parse("mysql://root:pw@x/db").expect_err("refused");
+        let text = err.to_string();
+        assert!(
+            text.contains("DATABASE_URL") && !text.contains("pw@"),
+            "{text}"
+        );
+    }
+}

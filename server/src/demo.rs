@@ -1,0 +1,285 @@
+//! The demo region: two municipalities, six schools, one open campaign with access codes and a
+//! few hundred generated responses. Schools differ in their underlying risk, so their profiles
+//! spread over the risk levels; one school has too few parents to show parent data.
+
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde_json::{Map, Value};
+use surveys::calendar::Day;
+use surveys::{Group, Instrument, Methodology};
+
+use crate::access_code;
+use crate::error::ServerError;
+use crate::storage::{NewCampaign, NewResponse, Storage};
+
+pub const REGION_CODE: &str = "demo";
+pub const CAMPAIGN_CODE: &str = "demo-2026";
+
+/// A demo school: registry code, name, municipality index, overall risk tendency in [0,1],
+/// expected (teachers, students, parents) and the share of them who answer.
+struct DemoSchool {
+    code: &'static str,
+    name: &'static str,
+    municipality: usize,
+    risk: f64,
+    expected: (i64, i64, i64),
+    answered: (f64, f64, f64),
+}
+
+const MUNICIPALITIES: [(&str, &str); 2] =
+    [("north", "Северный район"), ("river", "Приречный округ")];
+
+const SCHOOLS: [DemoSchool; 6] = [
+    DemoSchool {
+        code: "demo-01",
+        name: "МБОУ «Берёзовская СОШ»",
+        municipality: 0,
+        risk: 0.15,
+        expected: (18, 90, 90),
+        answered: (0.9, 0.7, 0.5),
+    },
+    DemoSchool {
+        code: "demo-02",
+        name: "МБОУ «Озёрная ООШ»",
+        municipality: 0,
+        risk: 0.45,
+        expected: (9, 40, 40),
+        answered: (0.9, 0.8, 0.4),
+    },
+    DemoSchool {
+        code: "demo-03",
+        name: "МБОУ «Лесновская СОШ»",
+        municipality: 0,
+        risk: 0.7,
+        expected: (14, 70, 70),
+        answered: (0.8, 0.6, 0.05),
+    },
+    DemoSchool {
+        code: "demo-04",
+        name: "МБОУ «СОШ № 2 г. Приреченска»",
+        municipality: 1,
+        risk: 0.3,
+        expected: (25, 120, 120),
+        answered: (0.8, 0.55, 0.35),
+    },
+    DemoSchool {
+        code: "demo-05",
+        name: "МБОУ «Заречная СОШ»",
+        municipality: 1,
+        risk: 0.55,
+        expected: (12, 60, 60),
+        answered: (0.85, 0.65, 0.4),
+    },
+    DemoSchool {
+        code: "demo-06",
+        name: "МКОУ «Сосновская НОШ — ООШ»",
+        municipality: 1,
+        risk: 0.8,
+        expected: (8, 30, 30),
+        answered: (1.0, 0.7, 0.45),
+    },
+];
+
+/// What the demo prints for people to try it.
+#[derive(Debug, Clone)]
+pub struct DemoSummary {
+    pub campaign: String,
+    pub created: bool,
+    /// (school name, [(group, code)]).
+    pub codes: Vec<(String, Vec<(String, String)>)>,
+    pub responses: i64,
+}
+
+/// Creates the demo region unless it exists; either way returns what to show the user.
+pub async fn ensure_demo(
+    storage: &Storage,
+    methodology: &Methodology,
+    today: Day,
+) -> Result<DemoSummary, ServerError> {
+    let region_id = storage
+        .upsert_region(REGION_CODE, "Демонстрационная область")
+        .await?;
+    let created = match storage.campaign_by_code(CAMPAIGN_CODE).await? {
+        Some(_) => false,
+        None => {
+            create_campaign(storage, methodology, region_id, today).await?;
+            true
+        }
+    };
+    summarize(storage, created).await
+}
+
+async fn create_campaign(
+    storage: &Storage,
+    methodology: &Methodology,
+    region_id: i64,
+    today: Day,
+) -> Result<(), ServerError> {
+    let mut municipality_ids = Vec::new();
+    for (code, name) in MUNICIPALITIES {
+        municipality_ids.push(storage.upsert_municipality(region_id, code, name).await?);
+    }
+    let campaign_id = storage
+        .create_campaign(&NewCampaign {
+            region_id,
+            code: CAMPAIGN_CODE,
+            name: "Рисковый профиль школ — демонстрационная кампания",
+            methodology_version: &methodology.version,
+            opens_on: today.plus_days(-14),
+            closes_on: today.plus_days(30),
+        })
+        .await?;
+    // Codes are secrets even in a demo: drawn from the OS generator, not from the seeded one.
+    let mut code_rng = rand::rngs::OsRng;
+    for (index, school) in SCHOOLS.iter().enumerate() {
+        let school_id = storage
+            .upsert_school(
+                municipality_ids[school.municipality],
+                school.code,
+                school.name,
+            )
+            .await?;
+        let (teachers, students, parents) = school.expected;
+        storage
+            .set_expected_counts(campaign_id, school_id, teachers, students, parents)
+            .await?;
+        for group in [
+            Group::Student,
+            Group::Parent,
+            Group::Teacher,
+            Group::Principal,
+        ] {
+            let personal = !group.is_anonymous();
+            storage
+                .insert_access_code(
+                    &access_code::generate(&mut code_rng),
+                    campaign_id,
+                    school_id,
+                    group,
+                    personal,
+                )
+                .await?;
+        }
+        // A seeded generator per school keeps the demo's answers the same on every machine.
+        let mut rng = StdRng::seed_from_u64(index as u64 + 1);
+        let tendencies = factor_tendencies(methodology, school.risk, &mut rng);
+        let counts = [
+            (Group::Principal, 1),
+            (Group::Teacher, share(teachers, school.answered.0)),
+            (Group::Student, share(students, school.answered.1)),
+            (Group::Parent, share(parents, school.answered.2)),
+        ];
+        for (group, count) in counts {
+            let Some(instrument) = methodology.instrument(group) else {
+                continue;
+            };
+            for n in 0..count {
+                let answers = generate_answers(methodology, instrument, &tendencies, &mut rng);
+                let submission_key = format!("{CAMPAIGN_CODE}-{}-{group}-{n}", school.code);
+                storage
+                    .insert_response(&NewResponse {
+                        campaign_id,
+                        school_id,
+                        group,
+                        instrument_key: &instrument.key,
+                        instrument_version: instrument.version,
+                        methodology_version: &methodology.version,
+                        answers: &answers,
+                        submitted_on: today.plus_days(-rng.gen_range(0..14)),
+                        submission_key: &submission_key,
+                    })
+                    .await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn share(expected: i64, rate: f64) -> i64 {
+    (expected as f64 * rate).round() as i64
+}
+
+/// A noise term roughly normal with the given spread (sum of uniforms).
+fn noise(rng: &mut impl Rng, spread: f64) -> f64 {
+    let sum: f64 = (0..3).map(|_| rng.gen::<f64>()).sum();
+    (sum - 1.5) * spread
+}
+
+/// Each factor's underlying risk for one school: its overall tendency, shifted per factor.
+fn factor_tendencies(
+    methodology: &Methodology,
+    risk: f64,
+    rng: &mut impl Rng,
+) -> Vec<(String, f64)> {
+    methodology
+        .factors
+        .iter()
+        .map(|f| (f.code.0.clone(), (risk + noise(rng, 0.35)).clamp(0.0, 1.0)))
+        .collect()
+}
+
+/// One respondent's answers: for each item, the choice whose risk score is nearest to the
+/// factor's tendency plus personal noise; now and then «затрудняюсь ответить» where offered.
+fn generate_answers(
+    methodology: &Methodology,
+    instrument: &Instrument,
+    tendencies: &[(String, f64)],
+    rng: &mut impl Rng,
+) -> Value {
+    let mut answers = Map::new();
+    for item in instrument.items() {
+        let Some(list) = methodology.choice_list(&item.choices) else {
+            continue;
+        };
+        let tendency = tendencies
+            .iter()
+            .find(|(code, _)| *code == item.factor.0)
+            .map_or(0.5, |(_, t)| *t);
+        let target = tendency + noise(rng, 0.6);
+        let skip = list
+            .choices
+            .iter()
+            .find(|c| c.missing)
+            .filter(|_| rng.gen_bool(0.04));
+        let choice = skip.or_else(|| {
+            list.choices
+                .iter()
+                .filter_map(|c| item.score(c).map(|s| (c, (s - target).abs())))
+                .min_by(|a, b| a.1.total_cmp(&b.1))
+                .map(|(c, _)| c)
+        });
+        if let Some(choice) = choice {
+            answers.insert(item.key.clone(), Value::String(choice.value.clone()));
+        }
+    }
+    Value::Object(answers)
+}
+
+async fn summarize(storage: &Storage, created: bool) -> Result<DemoSummary, ServerError> {
+    let campaign = storage
+        .campaign_by_code(CAMPAIGN_CODE)
+        .await?
+        .ok_or_else(|| ServerError::Inconsistent("demo campaign vanished".into()))?;
+    let mut codes = Vec::new();
+    for school in storage.campaign_schools(campaign.id).await? {
+        let school_codes = storage
+            .access_codes(campaign.id, school.school_id)
+            .await?
+            .into_iter()
+            .map(|(code, group, _)| (group, code))
+            .collect();
+        codes.push((school.name, school_codes));
+    }
+    let responses = storage
+        .response_counts(campaign.id)
+        .await?
+        .iter()
+        .map(|(_, _, n)| n)
+        .sum();
+    Ok(DemoSummary {
+        campaign: campaign.name,
+        created,
+        codes,
+        responses,
+    })
+}

@@ -1,0 +1,116 @@
+//! Storage behind one interface with two backends: SQLite (embedded default) and PostgreSQL.
+//!
+//! The SQL is kept portable (`$n` placeholders, `RETURNING`, `ON CONFLICT`, integers and text) so
+//! each query is written once and run on whichever pool is configured; `with_pool!` expands a
+//! body for both pool types. Each backend has its own migration folder.
+
+mod registry;
+mod responses;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+
+use crate::config::{Backend, Config};
+use crate::error::ServerError;
+
+pub use registry::{CampaignRow, NewCampaign, SchoolInCampaign};
+pub use responses::NewResponse;
+
+/// Runs `$body` with `$pool` bound to the configured pool, whatever its backend.
+macro_rules! with_pool {
+    ($storage:expr, $pool:ident => $body:expr) => {
+        match $storage {
+            $crate::storage::Storage::Sqlite($pool) => $body,
+            $crate::storage::Storage::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use with_pool;
+
+/// A connection pool to the configured database.
+#[derive(Clone, Debug)]
+pub enum Storage {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// How long to wait for a connection before reporting the database unreachable.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+impl Storage {
+    /// Opens the database (creating an SQLite file and its folder) and applies pending migrations.
+    pub async fn open(config: &Config) -> Result<Storage, ServerError> {
+        let url = config.database.expose();
+        let open_err =
+            |e: sqlx::Error| ServerError::DatabaseOpen(format!("{}: {e}", config.database));
+        let storage = match config.database.backend {
+            Backend::Sqlite => {
+                let options = SqliteConnectOptions::from_str(url)
+                    .map_err(open_err)?
+                    .create_if_missing(true)
+                    // WAL lets readers run beside the writer; FULL syncs the WAL on every commit,
+                    // so an acknowledged submission survives a power cut, not only a crash.
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Full)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(10));
+                if let Some(parent) = options.get_filename().parent() {
+                    if !parent.as_os_str().is_empty() {
+                        std::fs::create_dir_all(parent).map_err(|e| {
+                            ServerError::DatabaseOpen(format!(
+                                "cannot create {}: {e}",
+                                parent.display()
+                            ))
+                        })?;
+                    }
+                }
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(config.db_max_connections)
+                    .acquire_timeout(CONNECT_TIMEOUT)
+                    .connect_with(options)
+                    .await
+                    .map_err(open_err)?;
+                sqlx::migrate!("../migrations/sqlite").run(&pool).await?;
+                Storage::Sqlite(pool)
+            }
+            Backend::Postgres => {
+                let options = PgConnectOptions::from_str(url).map_err(open_err)?;
+                let pool = PgPoolOptions::new()
+                    .max_connections(config.db_max_connections)
+                    .acquire_timeout(CONNECT_TIMEOUT)
+                    .connect_with(options)
+                    .await
+                    .map_err(open_err)?;
+                sqlx::migrate!("../migrations/postgres").run(&pool).await?;
+                Storage::Postgres(pool)
+            }
+        };
+        Ok(storage)
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Storage::Sqlite(_) => Backend::Sqlite,
+            Storage::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// The version of the newest applied migration.
+    pub async fn schema_version(&self) -> Result<i64, ServerError> {
+        let version: Option<i64> = with_pool!(self, pool => {
+            sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
+                .fetch_one(pool)
+                .await?
+        });
+        version.ok_or_else(|| ServerError::Inconsistent("no migration has been applied".into()))
+    }
+
+    pub async fn close(&self) {
+        with_pool!(self, pool => pool.close().await)
+    }
+}

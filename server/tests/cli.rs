@@ -1,0 +1,157 @@
+//! The `orientir` binary as an operator meets it: the listening line, port 0, and one clear
+//! error line with a non-zero exit for a bad database URL or a taken port.
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
+
+fn orientir(dir: &std::path::Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_orientir"));
+    cmd.current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .env_remove("ORIENTIR_ADDR")
+        .env("ORIENTIR_LOG", "warn");
+    cmd
+}
+
+/// Runs a command that must fail, with a deadline.
+fn run_failing(mut cmd: Command) -> Output {
+    let child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("binary runs");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    rx.recv_timeout(Duration::from_secs(30))
+        .expect("the binary exits within 30 s")
+        .expect("output")
+}
+
+fn error_lines(output: &Output) -> Vec<String> {
+    String::from_utf8_lossy(&output.stderr)
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn port_zero_serves_and_prints_the_real_address() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut child = orientir(dir.path())
+        .env("ORIENTIR_ADDR", "127.0.0.1:0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("binary runs");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut running = Running(child);
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).expect("a line");
+    let addr = line
+        .trim()
+        .strip_prefix("listening on http://")
+        .unwrap_or_else(|| panic!("unexpected first line: {line}"))
+        .to_owned();
+    assert!(!addr.ends_with(":0"), "the real port is printed: {addr}");
+    // The default database is a SQLite file under ./data, created with its folder.
+    assert!(dir.path().join("data/orientir.db").exists());
+    let health = std::net::TcpStream::connect(&addr);
+    assert!(health.is_ok(), "nothing listens on {addr}");
+    let _ = running.0.kill();
+}
+
+#[test]
+fn an_unknown_database_scheme_is_one_clear_error_line() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut cmd = orientir(dir.path());
+    cmd.env("DATABASE_URL", "mysql://root:topsecret@localhost/orientir");
+    let output = run_failing(cmd);
+    assert!(!output.status.success());
+    let lines = error_lines(&output);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(
+        lines[0].contains("DATABASE_URL") && lines[0].contains("postgres://"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        !lines[0].contains("topsecret"),
+        "the password leaked: {}",
+        lines[0]
+    );
+}
+
+#[test]
+fn an_unreachable_postgres_server_is_one_clear_error_line() {
+    let dir = tempfile::tempdir().expect("dir");
+    // A port nothing listens on.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let mut cmd = orientir(dir.path());
+    cmd.env(
+        "DATABASE_URL",
+        format!("postgres://orientir:hidden@127.0.0.1:{port}/orientir"),
+    )
+    .env("ORIENTIR_ADDR", "127.0.0.1:0");
+    let output = run_failing(cmd);
+    assert!(!output.status.success());
+    let lines = error_lines(&output);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(
+        lines[0].starts_with("orientir: error: cannot open the database"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        !lines[0].contains("hidden"),
+        "the password leaked: {}",
+        lines[0]
+    );
+}
+
+#[test]
+fn a_taken_port_is_one_clear_error_line() {
+    let dir = tempfile::tempdir().expect("dir");
+    let taken = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = taken.local_addr().expect("addr").to_string();
+    let mut cmd = orientir(dir.path());
+    cmd.env("ORIENTIR_ADDR", &addr);
+    let output = run_failing(cmd);
+    assert!(!output.status.success());
+    let lines = error_lines(&output);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(
+        lines[0].contains(&format!("cannot listen on {addr}")),
+        "{}",
+        lines[0]
+    );
+}
+
+#[test]
+fn a_malformed_address_is_one_clear_error_line() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut cmd = orientir(dir.path());
+    cmd.env("ORIENTIR_ADDR", "localhost-3000");
+    let output = run_failing(cmd);
+    assert!(!output.status.success());
+    let lines = error_lines(&output);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0].contains("ORIENTIR_ADDR"), "{}", lines[0]);
+}

@@ -1,0 +1,97 @@
+//! The test harness shared by Orientir's integration tests.
+
+pub mod browser;
+pub mod db;
+
+use std::path::PathBuf;
+
+use server::config::{Config, DatabaseUrl};
+use server::Storage;
+
+pub use db::{Backend, TestDb};
+
+/// The repository root (this crate lives in `tests/`).
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// A configuration for a test server on a free port with the given database.
+pub fn test_config(database: &str) -> Config {
+    Config {
+        database: DatabaseUrl::parse(database).expect("test database URL is valid"),
+        addr: "127.0.0.1:0".parse().expect("valid address"),
+        log: "warn".into(),
+        db_max_connections: 4,
+        site_root: repo_root().join("target/site"),
+    }
+}
+
+/// Orientir running inside the test process on a fresh database.
+pub struct TestApp {
+    pub base: String,
+    pub storage: Storage,
+    pub db: TestDb,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl TestApp {
+    /// Starts the app on port 0 over a fresh database of the backend.
+    pub async fn spawn(backend: Backend) -> TestApp {
+        let db = TestDb::create(backend).await;
+        let config = test_config(db.url());
+        let storage = Storage::open(&config).await.expect("storage opens");
+        let listener = server::web::bind(&config).await.expect("port 0 binds");
+        let base = format!("http://{}", listener.local_addr().expect("bound address"));
+        let app = server::web::router(&config, storage.clone());
+        let server = tokio::spawn(async move {
+            let _ = server::web::serve(listener, app).await;
+        });
+        TestApp {
+            base,
+            storage,
+            db,
+            server,
+        }
+    }
+
+    /// Fills the database with the demo region.
+    pub async fn with_demo(self) -> TestApp {
+        let methodology = surveys::Methodology::default_set().expect("default methodology");
+        let today = "2026-11-22".parse().expect("date");
+        server::demo::ensure_demo(&self.storage, &methodology, today)
+            .await
+            .expect("demo data");
+        self
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// Stops the server and removes the database.
+    pub async fn finish(self) {
+        self.server.abort();
+        self.storage.close().await;
+        self.db.drop_database().await;
+    }
+}
+
+/// Defines each listed `async fn case(backend: Backend)` as two tests, `sqlite::case` and
+/// `postgres::case`, so that one suite runs against both backends.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($case:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test]
+            async fn $case() {
+                super::$case($crate::Backend::Sqlite).await
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test]
+            async fn $case() {
+                super::$case($crate::Backend::Postgres).await
+            })*
+        }
+    };
+}

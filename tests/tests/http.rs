@@ -1,0 +1,97 @@
+//! The HTTP surface as a client meets it, on both backends.
+
+use harness::{Backend, TestApp};
+
+async fn health_reports_the_backend_and_schema_version(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let response = reqwest::get(app.url("/healthz")).await.expect("request");
+    assert_eq!(response.status(), 200);
+    let body: serde_json::Value = response.json().await.expect("json");
+    let expected = if backend == Backend::Sqlite {
+        "sqlite"
+    } else {
+        "postgres"
+    };
+    assert_eq!(body["status"], "ok");
+    assert_eq!(body["backend"], expected);
+    assert_eq!(
+        body["schema_version"],
+        app.storage.schema_version().await.expect("version")
+    );
+    app.finish().await;
+}
+
+async fn the_home_page_is_rendered_on_the_server_with_the_demo_region(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo().await;
+    let response = reqwest::get(app.url("/")).await.expect("request");
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.expect("body");
+    assert!(html.contains("<html lang=\"ru\""), "document language");
+    assert!(html.contains("Демонстрационная область"), "region name");
+    assert!(
+        html.contains("МБОУ «Лесновская СОШ»"),
+        "a school of the demo"
+    );
+    assert!(
+        html.contains("Приречный округ"),
+        "a municipality of the demo"
+    );
+    assert!(!html.contains("Загрузка…"), "page was sent before its data");
+    app.finish().await;
+}
+
+async fn the_home_page_of_an_empty_database_says_how_to_get_a_demo(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let html = reqwest::get(app.url("/"))
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("body");
+    assert!(html.contains("orientir demo"), "{html}");
+    app.finish().await;
+}
+
+async fn an_unknown_address_is_a_russian_404_page(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let response = reqwest::get(app.url("/no-such-page"))
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 404);
+    assert!(response
+        .text()
+        .await
+        .expect("body")
+        .contains("Страница не найдена"));
+    app.finish().await;
+}
+
+harness::on_both_backends!(
+    health_reports_the_backend_and_schema_version,
+    the_home_page_is_rendered_on_the_server_with_the_demo_region,
+    the_home_page_of_an_empty_database_says_how_to_get_a_demo,
+    an_unknown_address_is_a_russian_404_page,
+);
+
+#[tokio::test]
+async fn the_stylesheet_and_the_wasm_bundle_are_served() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    for (path, kind) in [
+        ("/pkg/orientir.css", "text/css"),
+        ("/pkg/orientir.js", "javascript"),
+        ("/pkg/orientir.wasm", "application/wasm"),
+    ] {
+        let response = reqwest::get(app.url(path)).await.expect("request");
+        assert_eq!(
+            response.status(),
+            200,
+            "{path} (run scripts/build.sh first)"
+        );
+        let content_type = response.headers()["content-type"]
+            .to_str()
+            .expect("header")
+            .to_owned();
+        assert!(content_type.contains(kind), "{path}: {content_type}");
+    }
+    app.finish().await;
+}
