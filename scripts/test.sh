@@ -19,7 +19,9 @@ cleanup() {
 trap cleanup EXIT
 
 if [ -z "${ORIENTIR_TEST_POSTGRES_URL:-}" ]; then
-  if psql "postgres://postgres@127.0.0.1:5432/postgres" -Atqc 'select 1' >/dev/null 2>&1; then
+  # ORIENTIR_TEST_PRIVATE_PG=1 takes the private-cluster route even where a server runs.
+  if [ -z "${ORIENTIR_TEST_PRIVATE_PG:-}" ] &&
+    psql "postgres://postgres@127.0.0.1:5432/postgres" -Atqc 'select 1' >/dev/null 2>&1; then
     export ORIENTIR_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:5432/postgres"
   else
     # No server here: a throw-away cluster owned by the postgres user on a high loopback port.
@@ -27,6 +29,7 @@ if [ -z "${ORIENTIR_TEST_POSTGRES_URL:-}" ]; then
     pg_dir=$(mktemp -d /tmp/orientir-pg.XXXXXX)
     chown postgres "$pg_dir"
     port=55432
+    while (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
     echo "[test] starting a private PostgreSQL cluster on 127.0.0.1:$port" >&2
     runuser -u postgres -- "$pg_bin/initdb" -D "$pg_dir/data" -U postgres -A trust >/dev/null
     runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pg_dir/data" -w -l "$pg_dir/log" \
@@ -35,4 +38,4 @@ if [ -z "${ORIENTIR_TEST_POSTGRES_URL:-}" ]; then
   fi
 fi
 
-cargo test -p surveys -p app -p server -p tests
+cargo test -p surveys -p app -p server -p tests "$@"

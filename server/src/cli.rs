@@ -90,7 +90,7 @@ fn print_demo(summary: &DemoSummary, base: &str) {
         "Demo region {state}: «{}», {} responses.",
         summary.campaign, summary.responses
     );
-    println!("Open {base}/ in a browser. Access codes (respondents type them at {base}/):");
+    println!("Open {base}/ in a browser. Access codes of the demo campaign, per school:");
     for (school, codes) in &summary.codes {
         let list: Vec<String> = codes
             .iter()

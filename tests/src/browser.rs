@@ -38,8 +38,13 @@ impl Browser {
         use std::os::unix::process::CommandExt;
 
         let port = free_port();
-        let driver = Command::new("chromedriver")
-            .arg(format!("--port={port}"))
+        let mut driver = Command::new("chromedriver");
+        driver.arg(format!("--port={port}"));
+        // For debugging a browser test: ORIENTIR_CHROMEDRIVER_LOG=/tmp/chromedriver.log
+        if let Ok(path) = std::env::var("ORIENTIR_CHROMEDRIVER_LOG") {
+            driver.arg("--verbose").arg(format!("--log-path={path}"));
+        }
+        let driver = driver
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .process_group(0)
@@ -68,18 +73,18 @@ impl Browser {
             json!({ "binary": "/usr/bin/chromium", "args": args }),
         );
         let url = format!("http://127.0.0.1:{port}");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        let client = loop {
-            match ClientBuilder::new(HttpConnector::new())
-                .capabilities(caps.clone())
-                .connect(&url)
-                .await
-            {
-                Ok(client) => break client,
-                Err(e) if Instant::now() > deadline => panic!("no browser session: {e}"),
-                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
-            }
-        };
+        wait_until_ready(&url).await;
+        // A request sent while chromedriver is still starting can stay unanswered, so the
+        // session is asked for only once the driver reports ready, and with a deadline.
+        let client = tokio::time::timeout(
+            Duration::from_secs(60),
+            ClientBuilder::new(HttpConnector::new())
+                .capabilities(caps)
+                .connect(&url),
+        )
+        .await
+        .expect("the browser session starts within 60 s")
+        .expect("a browser session");
         Browser {
             client,
             driver,
@@ -93,10 +98,38 @@ impl Browser {
     }
 }
 
+/// Polls chromedriver's `/status` until it says it is ready.
+async fn wait_until_ready(url: &str) {
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(2))
+        .build()
+        .expect("http client");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Ok(response) = http.get(format!("{url}/status")).send().await {
+            if let Ok(status) = response.json::<serde_json::Value>().await {
+                if status["value"]["ready"] == true {
+                    return;
+                }
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "chromedriver did not become ready in 30 s"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 impl Drop for Browser {
     fn drop(&mut self) {
+        // The driver leads its own process group: killing the group also ends any Chromium it
+        // left behind, then the driver itself is reaped.
         let group = format!("-{}", self.driver.id());
-        let _ = Command::new("kill").args(["-KILL", &group]).status();
+        let _ = Command::new("kill")
+            .args(["-s", "KILL", "--", &group])
+            .status();
+        let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
 }
