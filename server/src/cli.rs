@@ -1,5 +1,7 @@
 //! The `orientir` command line: `serve` (default) and `demo`.
 
+use std::path::PathBuf;
+
 use clap::{Parser, Subcommand};
 use surveys::calendar::Day;
 use surveys::Methodology;
@@ -8,6 +10,7 @@ use tracing_subscriber::EnvFilter;
 use crate::config::{Config, ConfigArgs};
 use crate::demo::{self, DemoSummary};
 use crate::error::ServerError;
+use crate::paper;
 use crate::storage::Storage;
 use crate::web;
 
@@ -34,6 +37,31 @@ pub enum Command {
     },
     /// Create the demo region if it is missing, print how to try it, and serve.
     Demo,
+    /// Check a methodology folder and print every problem (exit code 1 when there are any).
+    CheckInstruments {
+        /// The folder with methodology.toml, factors.toml, … and one file per instrument.
+        dir: PathBuf,
+    },
+    /// Write a CSV template for entering paper questionnaires of one instrument.
+    Template {
+        /// Instrument key: principal, teacher, student, parent, teacher_deficits.
+        #[arg(long)]
+        instrument: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Compute school profiles from CSV files of responses (one `<instrument>.csv` per instrument).
+    Score {
+        /// TOML file with the campaign's schools and expected respondents.
+        #[arg(long)]
+        campaign_params: PathBuf,
+        /// Folder with the CSV files.
+        #[arg(long)]
+        responses: PathBuf,
+        /// `profiles.json` or `profiles.csv`.
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 /// Runs the parsed command line.
@@ -43,6 +71,40 @@ pub async fn run(cli: Cli) -> Result<(), ServerError> {
     let with_demo = match cli.command.unwrap_or(Command::Serve { demo: false }) {
         Command::Serve { demo } => demo,
         Command::Demo => true,
+        Command::CheckInstruments { dir } => {
+            let m = paper::load_methodology_dir(&dir)?;
+            println!(
+                "{}: methodology {} is valid ({} factors, {} indicators, {} instruments)",
+                dir.display(),
+                m.version,
+                m.factors.len(),
+                m.indicators.len(),
+                m.instruments.len()
+            );
+            return Ok(());
+        }
+        Command::Template { instrument, out } => {
+            return paper::write_template(&Methodology::default_set()?, &instrument, &out);
+        }
+        Command::Score {
+            campaign_params,
+            responses,
+            out,
+        } => {
+            let (m, report) = paper::score(&campaign_params, &responses)?;
+            for problem in &report.problems {
+                eprintln!("{problem}");
+            }
+            paper::write_profiles(&m, &report.profiles, &out)?;
+            println!(
+                "{} profiles written to {}; {} rows scored, {} problems in rejected rows",
+                report.profiles.len(),
+                out.display(),
+                report.accepted,
+                report.problems.len()
+            );
+            return Ok(());
+        }
     };
     let methodology = Methodology::default_set()?;
     // Bind before touching the database so that a taken port fails fast and changes nothing.

@@ -4,9 +4,9 @@
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use surveys::calendar::Day;
-use surveys::{Group, Instrument, Methodology};
+use surveys::{Answers, Group, Instrument, Methodology, RawAnswers, RawValue};
 
 use crate::access_code;
 use crate::error::ServerError;
@@ -174,7 +174,8 @@ async fn create_campaign(
                 continue;
             };
             for n in 0..count {
-                let answers = generate_answers(methodology, instrument, &tendencies, &mut rng);
+                let answers =
+                    generate_answers(methodology, instrument, &tendencies, school.risk, &mut rng)?;
                 let submission_key = format!("{CAMPAIGN_CODE}-{}-{group}-{n}", school.code);
                 storage
                     .insert_response(&NewResponse {
@@ -218,23 +219,49 @@ fn factor_tendencies(
         .collect()
 }
 
-/// One respondent's answers: for each item, the choice whose risk score is nearest to the
-/// factor's tendency plus personal noise; now and then «затрудняюсь ответить» where offered.
+/// One respondent's answers: for each choice item, the choice whose risk score is nearest to
+/// its factor's tendency plus personal noise (now and then «затрудняюсь ответить» where offered);
+/// numbers of the principal's form from the school's tendency. Parsed like a real submission.
 fn generate_answers(
     methodology: &Methodology,
     instrument: &Instrument,
     tendencies: &[(String, f64)],
+    risk: f64,
     rng: &mut impl Rng,
-) -> Value {
-    let mut answers = Map::new();
-    for item in instrument.items() {
-        let Some(list) = methodology.choice_list(&item.choices) else {
+) -> Result<Value, ServerError> {
+    let mut raw = RawAnswers::new();
+    let numbers = principal_numbers(risk, rng);
+    for (index, slot) in instrument.slots.iter().enumerate() {
+        let item = instrument.slot_item(index);
+        if item.kind.is_numeric() {
+            let value = numbers
+                .iter()
+                .find(|(k, _)| *k == slot.key)
+                .map_or_else(|| item.min.unwrap_or(0.0), |(_, v)| *v);
+            raw.insert(slot.key.clone(), RawValue::One(format!("{value}")));
+            continue;
+        }
+        let Some(list) = item
+            .choices
+            .as_deref()
+            .and_then(|l| methodology.choice_list(l))
+        else {
             continue;
         };
+        let (indicator, reverse) = match slot.row {
+            Some(r) => (
+                item.rows[r].indicator.as_deref(),
+                item.reverse ^ item.rows[r].reverse,
+            ),
+            None => (item.indicator.as_deref(), item.reverse),
+        };
+        let factor = indicator
+            .and_then(|k| methodology.indicator(k))
+            .map(|i| i.factor.0.as_str());
         let tendency = tendencies
             .iter()
-            .find(|(code, _)| *code == item.factor.0)
-            .map_or(0.5, |(_, t)| *t);
+            .find(|(code, _)| Some(code.as_str()) == factor)
+            .map_or(risk, |(_, t)| *t);
         let target = tendency + noise(rng, 0.6);
         let skip = list
             .choices
@@ -244,15 +271,55 @@ fn generate_answers(
         let choice = skip.or_else(|| {
             list.choices
                 .iter()
-                .filter_map(|c| item.score(c).map(|s| (c, (s - target).abs())))
+                .filter_map(|c| {
+                    let score = c.score.filter(|_| !c.missing)?;
+                    let score = if reverse { 1.0 - score } else { score };
+                    Some((c, (score - target).abs()))
+                })
                 .min_by(|a, b| a.1.total_cmp(&b.1))
                 .map(|(c, _)| c)
         });
         if let Some(choice) = choice {
-            answers.insert(item.key.clone(), Value::String(choice.value.clone()));
+            raw.insert(slot.key.clone(), RawValue::One(choice.value.clone()));
         }
     }
-    Value::Object(answers)
+    let answers = Answers::parse(methodology, instrument, &raw).map_err(|errors| {
+        ServerError::Inconsistent(format!(
+            "demo answers for {} do not parse: {errors:?}",
+            instrument.key
+        ))
+    })?;
+    serde_json::to_value(answers.to_raw(methodology, instrument))
+        .map_err(|e| ServerError::Inconsistent(format!("demo answers: {e}")))
+}
+
+/// The principal's numbers of a school with the given overall risk: riskier schools have fewer
+/// computers, more failing students, more vacancies.
+fn principal_numbers(risk: f64, rng: &mut impl Rng) -> Vec<(&'static str, f64)> {
+    let students = f64::from(rng.gen_range(120..900));
+    let teachers = (students / 12.0).round().max(8.0);
+    let share = |base: f64, per_risk: f64| (base + per_risk * risk).max(0.0);
+    let count = |of: f64, s: f64| (of * s).round();
+    vec![
+        ("students", students),
+        ("students_failing", count(students, share(0.005, 0.12))),
+        ("students_repeating", count(students, share(0.0, 0.015))),
+        ("students_registered", count(students, share(0.002, 0.05))),
+        ("students_special_needs", count(students, share(0.02, 0.1))),
+        ("students_non_russian", count(students, share(-0.05, 0.35))),
+        ("teachers", teachers),
+        ("vacancies", (risk * 4.0 - 1.0).round().max(0.0)),
+        (
+            "teachers_outside_specialisation",
+            count(teachers, share(0.0, 0.35)),
+        ),
+        ("teachers_over_60", count(teachers, share(0.05, 0.25))),
+        ("teachers_left", count(teachers, share(0.0, 0.2))),
+        (
+            "computers_for_students",
+            count(students, share(0.17, -0.15)),
+        ),
+    ]
 }
 
 async fn summarize(storage: &Storage, created: bool) -> Result<DemoSummary, ServerError> {

@@ -20,6 +20,13 @@ pub enum ServerError {
     Io(#[from] std::io::Error),
     #[error("the built-in methodology is invalid:\n{0}")]
     Methodology(#[from] surveys::LoadErrors),
+    #[error("the methodology in {dir} has {} problem(s):\n{errors}", errors.0.len())]
+    MethodologyDir {
+        dir: String,
+        errors: surveys::LoadErrors,
+    },
+    #[error("{path}: {reason}")]
+    File { path: String, reason: String },
     #[error("stored data is inconsistent: {0}")]
     Inconsistent(String),
 }

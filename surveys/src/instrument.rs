@@ -1,14 +1,14 @@
-//! Instruments (questionnaires): sections of items with stable keys, choice lists with risk scores.
+//! Instruments (questionnaires): sections of items with stable keys, typed answers, choice lists
+//! with risk scores, `show_if` conditions and links to the indicators the items feed.
 
 use std::fmt;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-use crate::factor::FactorCode;
 use crate::text::Text;
 
 /// The respondent group an instrument is written for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Group {
     Principal,
@@ -27,7 +27,7 @@ impl Group {
         Group::TeacherDeficits,
     ];
 
-    /// The stable key used in storage and URLs.
+    /// The stable key used in storage, files and URLs.
     pub fn key(self) -> &'static str {
         match self {
             Group::Principal => "principal",
@@ -47,6 +47,11 @@ impl Group {
     pub fn is_anonymous(self) -> bool {
         matches!(self, Group::Teacher | Group::Student | Group::Parent)
     }
+
+    /// Position in a dense per-group array.
+    pub fn index(self) -> usize {
+        self as usize
+    }
 }
 
 impl fmt::Display for Group {
@@ -57,19 +62,36 @@ impl fmt::Display for Group {
 
 /// One answer option of a choice list.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Choice {
     pub value: String,
-    /// Risk in [0,1] for a positively worded item; absent only on a `missing` choice.
+    /// Risk in [0,1] for a positively worded item; absent on a `missing` choice and on lists
+    /// used only for the deficit diagnostic.
     pub score: Option<f64>,
+    /// Points of a self-assessment answer in the deficit diagnostic.
+    pub points: Option<f64>,
     /// «Затрудняюсь ответить»: a valid answer that counts as missing data.
     #[serde(default)]
     pub missing: bool,
+    /// In a multiple-choice list: chosen alone («ничего из перечисленного»).
+    #[serde(default)]
+    pub exclusive: bool,
     pub ru: String,
     pub en: String,
 }
 
+impl Choice {
+    pub fn label(&self) -> Text {
+        Text {
+            ru: self.ru.clone(),
+            en: self.en.clone(),
+        }
+    }
+}
+
 /// A named, reusable list of choices.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ChoiceList {
     pub choices: Vec<Choice>,
 }
@@ -78,15 +100,90 @@ impl ChoiceList {
     pub fn find(&self, value: &str) -> Option<&Choice> {
         self.choices.iter().find(|c| c.value == value)
     }
+
+    pub fn position(&self, value: &str) -> Option<usize> {
+        self.choices.iter().position(|c| c.value == value)
+    }
+
+    /// The most points any choice gives.
+    pub fn max_points(&self) -> f64 {
+        self.choices
+            .iter()
+            .filter_map(|c| c.points)
+            .fold(0.0, f64::max)
+    }
 }
 
 /// The answer type of an item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ItemKind {
+    /// One choice from a list.
     Single,
+    /// Any number of choices from a list.
+    Multiple,
+    /// An agreement scale (optionally with «затрудняюсь ответить»).
     Likert,
+    /// A how-often scale.
+    Frequency,
+    /// Rows that share one scale; each row is answered like a Likert item.
+    Matrix,
+    /// A whole number within bounds.
+    Integer,
+    /// A number within bounds.
+    Decimal,
+    /// Да / нет.
     YesNo,
+    /// Free short text; never scored.
+    Text,
+}
+
+impl ItemKind {
+    /// Whether answers are taken from a choice list.
+    pub fn has_choices(self) -> bool {
+        matches!(
+            self,
+            ItemKind::Single
+                | ItemKind::Multiple
+                | ItemKind::Likert
+                | ItemKind::Frequency
+                | ItemKind::Matrix
+                | ItemKind::YesNo
+        )
+    }
+
+    pub fn is_numeric(self) -> bool {
+        matches!(self, ItemKind::Integer | ItemKind::Decimal)
+    }
+}
+
+/// A condition on an earlier answer deciding whether an item is shown (and so asked).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    /// Key of an earlier item (or `matrix.row`).
+    pub item: String,
+    /// Shown when the answer is (or, for multiple choice, includes) this value.
+    pub equals: Option<String>,
+    /// Shown when the answer is one of these values.
+    #[serde(rename = "in")]
+    pub any_of: Option<Vec<String>>,
+    /// Shown when the numeric answer is greater than this.
+    pub greater_than: Option<f64>,
+}
+
+/// One row of a matrix item.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MatrixRow {
+    pub key: String,
+    #[serde(default)]
+    pub reverse: bool,
+    pub indicator: Option<String>,
+    pub area: Option<String>,
+    pub subskill: Option<String>,
+    pub ru: String,
+    pub en: String,
 }
 
 /// One question.
@@ -96,13 +193,34 @@ pub struct Item {
     pub key: String,
     #[serde(rename = "type")]
     pub kind: ItemKind,
-    /// Key of a list in `choices.toml`.
-    pub choices: String,
-    /// The item is worded so that agreement indicates risk: scores flip.
+    /// Key of a list in `choices.toml` (choice items).
+    pub choices: Option<String>,
+    /// Agreement indicates risk: scores flip (1 − score).
     #[serde(default)]
     pub reverse: bool,
-    /// The factor the item informs.
-    pub factor: FactorCode,
+    /// Whether an answer is needed when the item is shown (default: yes, but for text).
+    pub required: Option<bool>,
+    pub show_if: Option<Condition>,
+    /// Bounds of a numeric answer.
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    /// Longest text answer, in characters (default 200).
+    pub max_length: Option<usize>,
+    /// Unit shown after a number field, e.g. «чел.».
+    pub unit: Option<Text>,
+    /// The indicator this item feeds (matrix rows name their own).
+    pub indicator: Option<String>,
+    /// Rows of a matrix.
+    #[serde(default)]
+    pub rows: Vec<MatrixRow>,
+    /// Deficit diagnostic: the area and sub-skill the item measures.
+    pub area: Option<String>,
+    pub subskill: Option<String>,
+    /// Deficit diagnostic knowledge item: the right answer and what it is worth.
+    pub correct: Option<String>,
+    pub points: Option<f64>,
+    /// A hint under the question.
+    pub hint: Option<Text>,
     pub ru: String,
     pub en: String,
 }
@@ -115,11 +233,18 @@ impl Item {
         }
     }
 
+    pub fn is_required(&self) -> bool {
+        self.required.unwrap_or(self.kind != ItemKind::Text)
+    }
+
     /// The item risk score of a choice, with `reverse` applied; `None` for a missing answer.
     pub fn score(&self, choice: &Choice) -> Option<f64> {
-        let score = choice.score.filter(|_| !choice.missing)?;
-        Some(if self.reverse { 1.0 - score } else { score })
+        flip(choice.score.filter(|_| !choice.missing)?, self.reverse)
     }
+}
+
+pub(crate) fn flip(score: f64, reverse: bool) -> Option<f64> {
+    Some(if reverse { 1.0 - score } else { score })
 }
 
 /// One page of a questionnaire.
@@ -128,6 +253,7 @@ impl Item {
 pub struct Section {
     pub key: String,
     pub title: Text,
+    pub intro: Option<Text>,
     pub items: Vec<Item>,
 }
 
@@ -139,14 +265,72 @@ pub struct Instrument {
     pub methodology: String,
     pub version: u32,
     pub group: Group,
+    /// How long filling it in takes, as told to respondents.
     pub expected_minutes: u32,
     pub title: Text,
+    /// Who it is for and what is stored, shown on the start page.
+    pub intro: Option<Text>,
     #[serde(rename = "section")]
     pub sections: Vec<Section>,
+    /// Every answer slot (an item, or one row of a matrix) in order; filled by the loader.
+    #[serde(skip)]
+    pub slots: Vec<Slot>,
+}
+
+/// One answerable place of an instrument: an item, or a row of a matrix item. Answers are stored
+/// per slot under `key` (`item` or `item.row`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Slot {
+    pub key: String,
+    /// The section and the item's position in it.
+    pub section: usize,
+    pub position: usize,
+    /// Position of the row within a matrix item.
+    pub row: Option<usize>,
 }
 
 impl Instrument {
+    /// Lists the answer slots; called once when the set is loaded.
+    pub(crate) fn index_slots(&mut self) {
+        let mut slots = Vec::new();
+        for (section, s) in self.sections.iter().enumerate() {
+            for (position, item) in s.items.iter().enumerate() {
+                if item.rows.is_empty() {
+                    slots.push(Slot {
+                        key: item.key.clone(),
+                        section,
+                        position,
+                        row: None,
+                    });
+                }
+                for (r, row) in item.rows.iter().enumerate() {
+                    slots.push(Slot {
+                        key: format!("{}.{}", item.key, row.key),
+                        section,
+                        position,
+                        row: Some(r),
+                    });
+                }
+            }
+        }
+        self.slots = slots;
+    }
+
+    pub fn slot(&self, key: &str) -> Option<usize> {
+        self.slots.iter().position(|s| s.key == key)
+    }
+
+    /// The item of a slot.
+    pub fn slot_item(&self, slot: usize) -> &Item {
+        let s = &self.slots[slot];
+        &self.sections[s.section].items[s.position]
+    }
+
     pub fn items(&self) -> impl Iterator<Item = &Item> {
         self.sections.iter().flat_map(|s| s.items.iter())
+    }
+
+    pub fn item(&self, key: &str) -> Option<&Item> {
+        self.items().find(|i| i.key == key)
     }
 }

@@ -1,14 +1,29 @@
-//! Orientir's pure domain: the methodology as versioned data (risk-factor catalogue, choice lists,
-//! instruments) and its typed model. No I/O: the default methodology set is embedded at compile
-//! time, and a region's own set is handed in as text, so this crate also builds for wasm32.
+//! Orientir's pure domain: the methodology as versioned data (rules, factor catalogue, choice
+//! lists, indicators, instruments, deficit and ИОМ catalogues, typical measures), validation of
+//! submissions against instruments, and the scoring that turns answers into school risk profiles,
+//! teacher deficit results and change between campaigns. No I/O: the default set is embedded at
+//! compile time and callers pass everything in (including "today"), so this crate builds for
+//! wasm32 and runs the same in the server, the CLI and the browser.
 
+pub mod answers;
 pub mod calendar;
+pub mod catalogue;
+pub mod change;
+pub mod deficits;
 pub mod factor;
+pub mod formula;
+pub mod indicator;
 pub mod instrument;
 pub mod methodology;
+pub mod profile;
+pub mod rules;
+pub mod tables;
 pub mod text;
 
+pub use answers::{Answer, Answers, FieldError, RawAnswers, RawValue};
 pub use factor::{Factor, FactorCode};
+pub use indicator::{Aggregation, Indicator};
 pub use instrument::{Choice, ChoiceList, Group, Instrument, Item, ItemKind, Section};
 pub use methodology::{LoadError, LoadErrors, Methodology, SourceFile};
+pub use profile::{Expected, Response, SchoolProfile};
 pub use text::Text;

@@ -1,13 +1,20 @@
-//! A methodology set: one version of the factor catalogue, choice lists and instruments, loaded
-//! from text and validated as a whole so that every problem is reported at once.
+//! A methodology set: one version of the rules, factor catalogue, choice lists, indicators,
+//! instruments and catalogues, loaded from text and validated as a whole so that every problem
+//! is reported at once with its file, key and reason.
 
-use std::collections::{BTreeMap, HashSet};
+mod validate;
+
+use std::collections::BTreeMap;
 use std::fmt;
 
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
+use crate::catalogue::{DeficitCatalogue, IomCatalogue, MeasureLibrary};
 use crate::factor::Factor;
+use crate::indicator::Indicator;
 use crate::instrument::{ChoiceList, Group, Instrument};
+use crate::rules::Rules;
 
 /// One methodology file handed to the loader: its name (for error messages) and its text.
 #[derive(Debug, Clone, Copy)]
@@ -20,7 +27,7 @@ pub struct SourceFile<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoadError {
     pub file: String,
-    /// The key of the offending factor, list, item or instrument, when there is one.
+    /// The key of the offending factor, list, item or indicator, when there is one.
     pub key: Option<String>,
     pub reason: String,
 }
@@ -54,9 +61,15 @@ impl fmt::Display for LoadErrors {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Methodology {
     pub version: String,
+    pub rules: Rules,
     pub factors: Vec<Factor>,
     pub choice_lists: BTreeMap<String, ChoiceList>,
+    pub indicators: Vec<Indicator>,
+    /// Sorted by group.
     pub instruments: Vec<Instrument>,
+    pub deficits: DeficitCatalogue,
+    pub iom: IomCatalogue,
+    pub measures: MeasureLibrary,
 }
 
 #[derive(Deserialize)]
@@ -74,255 +87,190 @@ struct ChoicesFile {
     list: BTreeMap<String, ChoiceList>,
 }
 
-const DEFAULT_SET: [SourceFile<'static>; 6] = [
-    SourceFile {
-        name: "factors.toml",
-        text: include_str!("../data/orientir-2026/factors.toml"),
-    },
-    SourceFile {
-        name: "choices.toml",
-        text: include_str!("../data/orientir-2026/choices.toml"),
-    },
-    SourceFile {
-        name: "principal.toml",
-        text: include_str!("../data/orientir-2026/principal.toml"),
-    },
-    SourceFile {
-        name: "teacher.toml",
-        text: include_str!("../data/orientir-2026/teacher.toml"),
-    },
-    SourceFile {
-        name: "student.toml",
-        text: include_str!("../data/orientir-2026/student.toml"),
-    },
-    SourceFile {
-        name: "parent.toml",
-        text: include_str!("../data/orientir-2026/parent.toml"),
-    },
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IndicatorsFile {
+    methodology: String,
+    #[serde(rename = "indicator")]
+    indicators: Vec<Indicator>,
+}
+
+macro_rules! embedded {
+    ($($name:literal),* $(,)?) => {
+        [$(SourceFile { name: $name, text: include_str!(concat!("../data/orientir-2026/", $name)) }),*]
+    };
+}
+
+/// The files of Orientir's default methodology set, embedded in the binary.
+pub const DEFAULT_SET: [SourceFile<'static>; 12] = embedded!(
+    "methodology.toml",
+    "factors.toml",
+    "choices.toml",
+    "indicators.toml",
+    "deficits.toml",
+    "iom.toml",
+    "measures.toml",
+    "principal.toml",
+    "teacher.toml",
+    "student.toml",
+    "parent.toml",
+    "teacher_deficits.toml",
+);
+
+/// The names of the files every set has; any other `.toml` file is an instrument.
+pub const FIXED_FILES: [&str; 7] = [
+    "methodology.toml",
+    "factors.toml",
+    "choices.toml",
+    "indicators.toml",
+    "deficits.toml",
+    "iom.toml",
+    "measures.toml",
 ];
 
+/// Collects load errors; the loader reports all of them at the end.
+#[derive(Default)]
+pub(crate) struct Problems(pub Vec<LoadError>);
+
+impl Problems {
+    pub fn add(&mut self, file: &str, key: Option<&str>, reason: impl Into<String>) {
+        self.0.push(LoadError {
+            file: file.to_owned(),
+            key: key.map(str::to_owned),
+            reason: reason.into(),
+        });
+    }
+}
+
+fn parse<T: DeserializeOwned>(file: &SourceFile<'_>, problems: &mut Problems) -> Option<T> {
+    match toml::from_str(file.text) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            let at = e
+                .span()
+                .map(|s| format!("line {}: ", file.text[..s.start].lines().count().max(1)))
+                .unwrap_or_default();
+            problems.add(file.name, None, format!("{at}{}", e.message()));
+            None
+        }
+    }
+}
+
+fn fixed<T: DeserializeOwned>(
+    files: &[SourceFile<'_>],
+    name: &str,
+    problems: &mut Problems,
+) -> Option<T> {
+    match files.iter().find(|f| f.name == name) {
+        Some(file) => parse(file, problems),
+        None => {
+            problems.add(name, None, "file is missing");
+            None
+        }
+    }
+}
+
 impl Methodology {
-    /// Orientir's own default methodology set, embedded in the binary.
+    /// Orientir's own default methodology set.
     pub fn default_set() -> Result<Methodology, LoadErrors> {
         Methodology::load(&DEFAULT_SET)
     }
 
-    /// Loads a set from `factors.toml`, `choices.toml` and one file per instrument.
+    /// Loads and validates a set from its files (see `surveys/FORMAT.md`).
     pub fn load(files: &[SourceFile<'_>]) -> Result<Methodology, LoadErrors> {
-        let mut errors = Vec::new();
-        let mut err = |file: &str, key: Option<&str>, reason: String| {
-            errors.push(LoadError {
-                file: file.to_owned(),
-                key: key.map(str::to_owned),
-                reason,
-            })
-        };
-
-        let mut factors_file = None;
-        let mut choices_file = None;
+        let mut problems = Problems::default();
+        let rules: Option<Rules> = fixed(files, "methodology.toml", &mut problems);
+        let factors: Option<FactorsFile> = fixed(files, "factors.toml", &mut problems);
+        let choices: Option<ChoicesFile> = fixed(files, "choices.toml", &mut problems);
+        let indicators: Option<IndicatorsFile> = fixed(files, "indicators.toml", &mut problems);
+        let deficits: Option<DeficitCatalogue> = fixed(files, "deficits.toml", &mut problems);
+        let iom: Option<IomCatalogue> = fixed(files, "iom.toml", &mut problems);
+        let measures: Option<MeasureLibrary> = fixed(files, "measures.toml", &mut problems);
         let mut instruments = Vec::new();
-        for file in files {
-            let parsed = match file.name {
-                "factors.toml" => toml::from_str::<FactorsFile>(file.text).map(|f| {
-                    factors_file = Some(f);
-                }),
-                "choices.toml" => toml::from_str::<ChoicesFile>(file.text).map(|c| {
-                    choices_file = Some(c);
-                }),
-                _ => toml::from_str::<Instrument>(file.text)
-                    .map(|i| instruments.push((file.name, i))),
-            };
-            if let Err(e) = parsed {
-                err(file.name, None, e.message().to_owned());
+        for file in files.iter().filter(|f| !FIXED_FILES.contains(&f.name)) {
+            if let Some(instrument) = parse::<Instrument>(file, &mut problems) {
+                instruments.push((file.name.to_owned(), instrument));
             }
         }
-        let (Some(factors_file), Some(choices_file)) = (factors_file, choices_file) else {
-            if !files.iter().any(|f| f.name == "factors.toml") {
-                err("factors.toml", None, "file is missing".into());
-            }
-            if !files.iter().any(|f| f.name == "choices.toml") {
-                err("choices.toml", None, "file is missing".into());
-            }
-            return Err(LoadErrors(errors));
+        let (
+            Some(rules),
+            Some(factors),
+            Some(choices),
+            Some(indicators),
+            Some(deficits),
+            Some(iom),
+            Some(measures),
+        ) = (rules, factors, choices, indicators, deficits, iom, measures)
+        else {
+            return Err(LoadErrors(problems.0));
         };
-        let version = factors_file.methodology;
-        if choices_file.methodology != version {
-            err(
-                "choices.toml",
-                None,
-                format!(
-                    "methodology `{}` differs from `{version}`",
-                    choices_file.methodology
-                ),
-            );
-        }
-
-        let mut codes = HashSet::new();
-        for factor in &factors_file.factors {
-            if !codes.insert(factor.code.0.as_str()) {
-                err(
-                    "factors.toml",
-                    Some(&factor.code.0),
-                    "duplicate factor code".into(),
-                );
-            }
-        }
-        for (key, list) in &choices_file.list {
-            let mut values = HashSet::new();
-            for choice in &list.choices {
-                if !values.insert(choice.value.as_str()) {
-                    err(
-                        "choices.toml",
-                        Some(key),
-                        format!("duplicate value `{}`", choice.value),
-                    );
-                }
-                match (choice.missing, choice.score) {
-                    (false, None) => err(
-                        "choices.toml",
-                        Some(key),
-                        format!("choice `{}` has no score", choice.value),
-                    ),
-                    (_, Some(s)) if !(0.0..=1.0).contains(&s) => err(
-                        "choices.toml",
-                        Some(key),
-                        format!("choice `{}` has score {s} outside [0,1]", choice.value),
-                    ),
-                    _ => {}
-                }
-            }
-        }
-
-        let mut groups = HashSet::new();
-        for (file, instrument) in &instruments {
-            if instrument.methodology != version {
-                err(
+        let version = rules.methodology.clone();
+        for (file, v) in [
+            ("factors.toml", &factors.methodology),
+            ("choices.toml", &choices.methodology),
+            ("indicators.toml", &indicators.methodology),
+            ("deficits.toml", &deficits.methodology),
+            ("iom.toml", &iom.methodology),
+            ("measures.toml", &measures.methodology),
+        ]
+        .into_iter()
+        .chain(
+            instruments
+                .iter()
+                .map(|(f, i)| (f.as_str(), &i.methodology)),
+        ) {
+            if *v != version {
+                problems.add(
                     file,
-                    Some(&instrument.key),
-                    format!(
-                        "methodology `{}` differs from `{version}`",
-                        instrument.methodology
-                    ),
+                    None,
+                    format!("methodology `{v}` differs from `{version}` of methodology.toml"),
                 );
             }
-            if !groups.insert(instrument.group) {
-                err(
-                    file,
-                    Some(&instrument.key),
-                    format!("second instrument for group {}", instrument.group),
-                );
-            }
-            let mut keys = HashSet::new();
-            for item in instrument.items() {
-                if !keys.insert(item.key.as_str()) {
-                    err(file, Some(&item.key), "duplicate item key".into());
-                }
-                if !choices_file.list.contains_key(&item.choices) {
-                    err(
-                        file,
-                        Some(&item.key),
-                        format!("unknown choice list `{}`", item.choices),
-                    );
-                }
-                if !codes.contains(item.factor.0.as_str()) {
-                    err(
-                        file,
-                        Some(&item.key),
-                        format!("unknown factor `{}`", item.factor),
-                    );
-                }
-            }
         }
-
-        if !errors.is_empty() {
-            return Err(LoadErrors(errors));
-        }
-        let mut factors = factors_file.factors;
+        let mut factors = factors.factors;
         factors.sort_by_key(|f| f.order);
-        instruments.sort_by_key(|(_, i)| i.group);
-        Ok(Methodology {
+        let mut methodology = Methodology {
             version,
+            rules,
             factors,
-            choice_lists: choices_file.list,
-            instruments: instruments.into_iter().map(|(_, i)| i).collect(),
-        })
+            choice_lists: choices.list,
+            indicators: indicators.indicators,
+            instruments: Vec::new(),
+            deficits,
+            iom,
+            measures,
+        };
+        validate::check(&mut methodology, &instruments, &mut problems);
+        if !problems.0.is_empty() {
+            return Err(LoadErrors(problems.0));
+        }
+        instruments.sort_by_key(|(_, i)| i.group);
+        methodology.instruments = instruments
+            .into_iter()
+            .map(|(_, mut i)| {
+                i.index_slots();
+                i
+            })
+            .collect();
+        Ok(methodology)
     }
 
     pub fn instrument(&self, group: Group) -> Option<&Instrument> {
         self.instruments.iter().find(|i| i.group == group)
     }
 
+    pub fn instrument_by_key(&self, key: &str) -> Option<&Instrument> {
+        self.instruments.iter().find(|i| i.key == key)
+    }
+
     pub fn choice_list(&self, key: &str) -> Option<&ChoiceList> {
         self.choice_lists.get(key)
+    }
+
+    pub fn indicator(&self, key: &str) -> Option<&Indicator> {
+        self.indicators.iter().find(|i| i.key == key)
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn default_set_loads_with_all_ten_factors() {
-        let m = Methodology::default_set().expect("default set is valid");
-        assert_eq!(m.version, "orientir-2026");
-        let codes: Vec<_> = m.factors.iter().map(|f| f.code.0.as_str()).collect();
-        assert_eq!(codes.first(), Some(&"RF01"));
-        assert_eq!(codes.len(), 10);
-        for group in [
-            Group::Principal,
-            Group::Teacher,
-            Group::Student,
-            Group::Parent,
-        ] {
-            assert!(m.instrument(group).is_some(), "no instrument for {group}");
-        }
-    }
-
-    #[test]
-    fn every_problem_is_reported_with_file_and_key() {
-        let instrument = r#"
-key = "student"
-methodology = "orientir-2026"
-version = 1
-group = "student"
-expected_minutes = 5
-title = { ru = "А", en = "A" }
-[[section]]
-key = "s"
-title = { ru = "С", en = "S" }
-items = [
-  { key = "a", type = "likert", choices = "nope", factor = "RF01", ru = "а", en = "a" },
-  { key = "a", type = "likert", choices = "agree4", factor = "RF99", ru = "а", en = "a" },
-]
-"#;
-        let mut files = DEFAULT_SET.to_vec();
-        files.retain(|f| f.name == "factors.toml" || f.name == "choices.toml");
-        files.push(SourceFile {
-            name: "student.toml",
-            text: instrument,
-        });
-        let errors = Methodology::load(&files).expect_err("set is invalid").0;
-        let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
-        assert_eq!(
-            lines,
-            vec![
-                "student.toml: a: unknown choice list `nope`",
-                "student.toml: a: duplicate item key",
-                "student.toml: a: unknown factor `RF99`",
-            ]
-        );
-    }
-
-    #[test]
-    fn reverse_items_flip_scores_and_missing_scores_nothing() {
-        let m = Methodology::default_set().expect("valid");
-        let student = m.instrument(Group::Student).expect("student");
-        let bullied = student.items().find(|i| i.key == "bullied").expect("item");
-        let list = m.choice_list(&bullied.choices).expect("list");
-        let often = list.find("often").expect("choice");
-        assert_eq!(bullied.score(often), Some(1.0));
-        let agree = m.choice_list("agree4").expect("agree4");
-        let safe = student.items().find(|i| i.key == "safe").expect("item");
-        assert_eq!(safe.score(agree.find("na").expect("na")), None);
-    }
-}
+mod tests;

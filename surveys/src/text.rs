@@ -1,9 +1,9 @@
 //! Labels carried in both interface languages.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// A user-facing text in Russian (the default) and English.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Text {
     pub ru: String,
     pub en: String,

@@ -1,0 +1,276 @@
+//! Data collected on paper or in other tools: methodology folders checked and loaded from disk,
+//! CSV templates of an instrument, and profiles scored from CSV files of responses.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use surveys::profile::Scorer;
+use surveys::tables::{self, Table};
+use surveys::{
+    Answers, Expected, Group, Methodology, RawAnswers, RawValue, Response, SchoolProfile,
+    SourceFile,
+};
+
+use crate::error::ServerError;
+
+fn file_error(path: &Path, reason: impl std::fmt::Display) -> ServerError {
+    ServerError::File {
+        path: path.display().to_string(),
+        reason: reason.to_string(),
+    }
+}
+
+/// Loads a methodology set from the `.toml` files of a folder.
+pub fn load_methodology_dir(dir: &Path) -> Result<Methodology, ServerError> {
+    let mut texts = Vec::new();
+    let entries = std::fs::read_dir(dir).map_err(|e| file_error(dir, e))?;
+    for entry in entries {
+        let path = entry.map_err(|e| file_error(dir, e))?.path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            let text = std::fs::read_to_string(&path).map_err(|e| file_error(&path, e))?;
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            texts.push((name, text));
+        }
+    }
+    texts.sort();
+    let files: Vec<SourceFile<'_>> = texts
+        .iter()
+        .map(|(name, text)| SourceFile { name, text })
+        .collect();
+    Methodology::load(&files).map_err(|errors| ServerError::MethodologyDir {
+        dir: dir.display().to_string(),
+        errors,
+    })
+}
+
+/// Writes a CSV template for an instrument: `school` and one column per answer slot.
+pub fn write_template(
+    m: &Methodology,
+    instrument_key: &str,
+    out: &Path,
+) -> Result<(), ServerError> {
+    let instrument = m.instrument_by_key(instrument_key).ok_or_else(|| {
+        let known: Vec<&str> = m.instruments.iter().map(|i| i.key.as_str()).collect();
+        ServerError::Config(format!(
+            "unknown instrument `{instrument_key}`; known: {}",
+            known.join(", ")
+        ))
+    })?;
+    let mut writer = csv::Writer::from_path(out).map_err(|e| file_error(out, e))?;
+    let header = std::iter::once("school").chain(instrument.slots.iter().map(|s| s.key.as_str()));
+    writer
+        .write_record(header)
+        .map_err(|e| file_error(out, e))?;
+    writer.flush().map_err(|e| file_error(out, e))
+}
+
+/// The campaign parameters of a paper campaign: its schools and expected respondents.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CampaignParams {
+    /// A methodology folder (relative to the parameters file); the built-in set when absent.
+    pub methodology_dir: Option<PathBuf>,
+    #[serde(rename = "school")]
+    pub schools: Vec<SchoolParams>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SchoolParams {
+    pub code: String,
+    #[serde(default)]
+    pub expected: BTreeMap<Group, u32>,
+}
+
+/// A rejected CSV row: where and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowProblem {
+    pub file: String,
+    pub line: u64,
+    pub column: Option<String>,
+    pub reason: String,
+}
+
+impl std::fmt::Display for RowProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.column {
+            Some(c) => write!(
+                f,
+                "{}: line {}: column {c}: {}",
+                self.file, self.line, self.reason
+            ),
+            None => write!(f, "{}: line {}: {}", self.file, self.line, self.reason),
+        }
+    }
+}
+
+/// What scoring from CSV produced.
+#[derive(Debug)]
+pub struct ScoreReport {
+    pub profiles: Vec<SchoolProfile>,
+    pub accepted: usize,
+    pub problems: Vec<RowProblem>,
+}
+
+/// Scores profiles from one CSV file per instrument (`<instrument>.csv`) in `responses`.
+pub fn score(
+    params_path: &Path,
+    responses: &Path,
+) -> Result<(Methodology, ScoreReport), ServerError> {
+    let text = std::fs::read_to_string(params_path).map_err(|e| file_error(params_path, e))?;
+    let params: CampaignParams =
+        toml::from_str(&text).map_err(|e| file_error(params_path, e.message()))?;
+    let m = match &params.methodology_dir {
+        Some(dir) => {
+            load_methodology_dir(&params_path.parent().unwrap_or(Path::new(".")).join(dir))?
+        }
+        None => Methodology::default_set()?,
+    };
+    let mut by_school: BTreeMap<&str, Vec<Response>> = params
+        .schools
+        .iter()
+        .map(|s| (s.code.as_str(), Vec::new()))
+        .collect();
+    let mut problems = Vec::new();
+    let mut accepted = 0;
+    for instrument in &m.instruments {
+        let path = responses.join(format!("{}.csv", instrument.key));
+        if !path.exists() {
+            continue;
+        }
+        let file = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_path(&path)
+            .map_err(|e| file_error(&path, e))?;
+        let header: Vec<String> = reader
+            .headers()
+            .map_err(|e| file_error(&path, e))?
+            .iter()
+            .map(str::to_owned)
+            .collect();
+        if !header.iter().any(|h| h == "school") {
+            problems.push(RowProblem {
+                file: file.clone(),
+                line: 1,
+                column: None,
+                reason: "no `school` column".into(),
+            });
+            continue;
+        }
+        for record in reader.records() {
+            let record = match record {
+                Ok(r) => r,
+                Err(e) => {
+                    let line = e.position().map_or(0, |p| p.line());
+                    problems.push(RowProblem {
+                        file: file.clone(),
+                        line,
+                        column: None,
+                        reason: e.to_string(),
+                    });
+                    continue;
+                }
+            };
+            let line = record.position().map_or(0, |p| p.line());
+            let mut raw = RawAnswers::new();
+            let mut school = None;
+            for (name, value) in header.iter().zip(record.iter()) {
+                if name == "school" {
+                    school = Some(value.trim().to_owned());
+                } else if !value.trim().is_empty() {
+                    raw.insert(name.clone(), RawValue::One(value.to_owned()));
+                }
+            }
+            let Some(list) = school.as_deref().and_then(|s| by_school.get_mut(s)) else {
+                problems.push(RowProblem {
+                    file: file.clone(),
+                    line,
+                    column: Some("school".into()),
+                    reason: format!(
+                        "school «{}» is not in the campaign parameters",
+                        school.unwrap_or_default()
+                    ),
+                });
+                continue;
+            };
+            match Answers::parse(&m, instrument, &raw) {
+                Ok(answers) => {
+                    list.push(Response {
+                        group: instrument.group,
+                        answers,
+                    });
+                    accepted += 1;
+                }
+                Err(errors) => problems.extend(errors.into_iter().map(|e| RowProblem {
+                    file: file.clone(),
+                    line,
+                    column: Some(e.key.clone()),
+                    reason: e.message("en"),
+                })),
+            }
+        }
+    }
+    let scorer = Scorer::new(&m);
+    let profiles = params
+        .schools
+        .iter()
+        .map(|s| {
+            let expected = s
+                .expected
+                .iter()
+                .fold(Expected::default(), |e, (g, n)| e.with(*g, *n));
+            scorer.profile(
+                &s.code,
+                &expected,
+                by_school
+                    .get(s.code.as_str())
+                    .map_or(&[][..], Vec::as_slice),
+            )
+        })
+        .collect();
+    Ok((
+        m,
+        ScoreReport {
+            profiles,
+            accepted,
+            problems,
+        },
+    ))
+}
+
+/// Writes profiles as JSON (`.json`) or as the explainable long table (`.csv`).
+pub fn write_profiles(
+    m: &Methodology,
+    profiles: &[SchoolProfile],
+    out: &Path,
+) -> Result<(), ServerError> {
+    match out.extension().and_then(|e| e.to_str()) {
+        Some("json") => {
+            let json = serde_json::to_string_pretty(profiles).map_err(|e| file_error(out, e))?;
+            std::fs::write(out, json).map_err(|e| file_error(out, e))
+        }
+        Some("csv") => write_table(&tables::indicators_long(m, profiles, "ru"), out),
+        _ => Err(file_error(out, "the output must end in .json or .csv")),
+    }
+}
+
+fn write_table(table: &Table, out: &Path) -> Result<(), ServerError> {
+    let mut writer = csv::Writer::from_path(out).map_err(|e| file_error(out, e))?;
+    writer
+        .write_record(&table.columns)
+        .map_err(|e| file_error(out, e))?;
+    for row in &table.rows {
+        writer
+            .write_record(row.iter().map(|c| c.to_csv()))
+            .map_err(|e| file_error(out, e))?;
+    }
+    writer.flush().map_err(|e| file_error(out, e))
+}

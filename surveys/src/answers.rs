@@ -1,0 +1,322 @@
+//! Submissions parsed against their instrument into typed answers ("parse, don't validate").
+//! The same rules serve the server (forms without JavaScript), the browser (instant validation),
+//! CSV import and scoring.
+
+use std::collections::BTreeMap;
+
+use crate::instrument::{Condition, Instrument, Item, ItemKind};
+use crate::methodology::Methodology;
+use crate::text::Text;
+
+/// A submitted value as it arrives: one text, or several for multiple choice. Stored as a JSON
+/// string or array.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum RawValue {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// Submitted values keyed by slot key (`item` or `matrix.row`).
+pub type RawAnswers = BTreeMap<String, RawValue>;
+
+/// A typed answer of one slot.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    /// Index into the item's choice list.
+    Choice(u16),
+    /// Indices of the chosen choices, in list order.
+    Choices(Vec<u16>),
+    Number(f64),
+    Text(String),
+}
+
+/// The typed answers of one response, aligned with the instrument's slots.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answers(pub Vec<Option<Answer>>);
+
+/// Why a field was refused.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldProblem {
+    Required,
+    NotAChoice(String),
+    NotANumber(String),
+    NotWhole,
+    OutOfRange { min: f64, max: f64 },
+    TooLong { max: usize },
+    ExclusiveCombined,
+    OneValueOnly,
+    UnknownKey,
+}
+
+/// A refused field: its slot key and the problem.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldError {
+    pub key: String,
+    pub problem: FieldProblem,
+}
+
+impl FieldError {
+    /// The message to show next to the field, in the user's language.
+    pub fn message(&self, lang: &str) -> String {
+        let t = |ru: &str, en: &str| {
+            Text {
+                ru: ru.into(),
+                en: en.into(),
+            }
+            .get(lang)
+            .to_owned()
+        };
+        match &self.problem {
+            FieldProblem::Required => t("Ответьте на этот вопрос", "Please answer this question"),
+            FieldProblem::NotAChoice(v) => t(
+                &format!("«{v}» — не вариант ответа"),
+                &format!("“{v}” is not one of the options"),
+            ),
+            FieldProblem::NotANumber(v) => t(
+                &format!("«{v}» — не число"),
+                &format!("“{v}” is not a number"),
+            ),
+            FieldProblem::NotWhole => t("Введите целое число", "Enter a whole number"),
+            FieldProblem::OutOfRange { min, max } => t(
+                &format!("Введите число от {min} до {max}"),
+                &format!("Enter a number from {min} to {max}"),
+            ),
+            FieldProblem::TooLong { max } => t(
+                &format!("Не длиннее {max} символов"),
+                &format!("At most {max} characters"),
+            ),
+            FieldProblem::ExclusiveCombined => t(
+                "Вариант «ничего из этого» нельзя сочетать с другими",
+                "“None of these” cannot be combined with other options",
+            ),
+            FieldProblem::OneValueOnly => t("Выберите один вариант", "Choose one option"),
+            FieldProblem::UnknownKey => {
+                t("Такого вопроса нет в анкете", "There is no such question")
+            }
+        }
+    }
+}
+
+const DEFAULT_TEXT_LENGTH: usize = 200;
+
+impl Answers {
+    pub fn empty(instrument: &Instrument) -> Answers {
+        Answers(vec![None; instrument.slots.len()])
+    }
+
+    pub fn get(&self, slot: usize) -> Option<&Answer> {
+        self.0.get(slot).and_then(Option::as_ref)
+    }
+
+    /// Parses a whole submission: every problem is returned, with its field. Answers to items
+    /// hidden by their `show_if` are dropped, and hidden items are never required.
+    pub fn parse(
+        m: &Methodology,
+        instrument: &Instrument,
+        raw: &RawAnswers,
+    ) -> Result<Answers, Vec<FieldError>> {
+        let mut errors: Vec<FieldError> = raw
+            .keys()
+            .filter(|k| instrument.slot(k).is_none())
+            .map(|k| FieldError {
+                key: k.clone(),
+                problem: FieldProblem::UnknownKey,
+            })
+            .collect();
+        let answers = Answers::parse_known(m, instrument, raw, &mut errors, |_| true);
+        if errors.is_empty() {
+            Ok(answers)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Parses the slots for which `include` holds (e.g. one page of a questionnaire), adding
+    /// problems to `errors`; slots outside are left unanswered.
+    pub fn parse_known(
+        m: &Methodology,
+        instrument: &Instrument,
+        raw: &RawAnswers,
+        errors: &mut Vec<FieldError>,
+        include: impl Fn(usize) -> bool,
+    ) -> Answers {
+        let mut answers = Answers::empty(instrument);
+        for (index, slot) in instrument.slots.iter().enumerate() {
+            if !include(index) {
+                continue;
+            }
+            let item = instrument.slot_item(index);
+            if !answers.is_shown(m, instrument, item) {
+                continue;
+            }
+            let value = raw.get(&slot.key).filter(|v| !is_blank(v));
+            match value {
+                None if item.is_required() => errors.push(FieldError {
+                    key: slot.key.clone(),
+                    problem: FieldProblem::Required,
+                }),
+                None => {}
+                Some(value) => match parse_value(m, item, value) {
+                    Ok(answer) => answers.0[index] = Some(answer),
+                    Err(problem) => errors.push(FieldError {
+                        key: slot.key.clone(),
+                        problem,
+                    }),
+                },
+            }
+        }
+        answers
+    }
+
+    /// Whether an item is shown given the answers so far.
+    pub fn is_shown(&self, m: &Methodology, instrument: &Instrument, item: &Item) -> bool {
+        item.show_if
+            .as_ref()
+            .is_none_or(|c| self.holds(m, instrument, c))
+    }
+
+    fn holds(&self, m: &Methodology, instrument: &Instrument, c: &Condition) -> bool {
+        let Some(slot) = instrument.slot(&c.item) else {
+            return false;
+        };
+        let item = instrument.slot_item(slot);
+        let list = item.choices.as_deref().and_then(|l| m.choice_list(l));
+        let value_of = |i: u16| {
+            list.and_then(|l| l.choices.get(usize::from(i)))
+                .map(|c| c.value.as_str())
+        };
+        let wanted = |v: &str| {
+            c.equals.as_deref() == Some(v)
+                || c.any_of.as_ref().is_some_and(|a| a.iter().any(|x| x == v))
+        };
+        match self.get(slot) {
+            None => false,
+            Some(Answer::Choice(i)) => value_of(*i).is_some_and(wanted),
+            Some(Answer::Choices(is)) => is.iter().any(|i| value_of(*i).is_some_and(wanted)),
+            Some(Answer::Number(n)) => c.greater_than.is_some_and(|g| *n > g),
+            Some(Answer::Text(_)) => false,
+        }
+    }
+
+    /// The answers as stored raw: slot key → value (text, number or list of values).
+    pub fn to_raw(&self, m: &Methodology, instrument: &Instrument) -> RawAnswers {
+        let mut raw = RawAnswers::new();
+        for (index, answer) in self.0.iter().enumerate() {
+            let Some(answer) = answer else { continue };
+            let item = instrument.slot_item(index);
+            let list = item.choices.as_deref().and_then(|l| m.choice_list(l));
+            let value = |i: &u16| {
+                list.and_then(|l| l.choices.get(usize::from(*i)))
+                    .map_or_else(String::new, |c| c.value.clone())
+            };
+            let raw_value = match answer {
+                Answer::Choice(i) => RawValue::One(value(i)),
+                Answer::Choices(is) => RawValue::Many(is.iter().map(value).collect()),
+                Answer::Number(n) => RawValue::One(format_number(*n)),
+                Answer::Text(t) => RawValue::One(t.clone()),
+            };
+            raw.insert(instrument.slots[index].key.clone(), raw_value);
+        }
+        raw
+    }
+}
+
+fn format_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        n.to_string()
+    }
+}
+
+fn is_blank(v: &RawValue) -> bool {
+    match v {
+        RawValue::One(s) => s.trim().is_empty(),
+        RawValue::Many(vs) => vs.iter().all(|s| s.trim().is_empty()),
+    }
+}
+
+fn parse_value(m: &Methodology, item: &Item, value: &RawValue) -> Result<Answer, FieldProblem> {
+    let one = || match value {
+        RawValue::One(s) => Ok(s.trim()),
+        RawValue::Many(vs) => match vs
+            .iter()
+            .filter(|s| !s.trim().is_empty())
+            .collect::<Vec<_>>()[..]
+        {
+            [single] => Ok(single.trim()),
+            _ => Err(FieldProblem::OneValueOnly),
+        },
+    };
+    let list = item.choices.as_deref().and_then(|l| m.choice_list(l));
+    match item.kind {
+        ItemKind::Multiple => {
+            let list = list.ok_or(FieldProblem::UnknownKey)?;
+            let values: Vec<&str> = match value {
+                RawValue::One(s) => s
+                    .split(';')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .collect(),
+                RawValue::Many(vs) => vs
+                    .iter()
+                    .map(|s| s.trim())
+                    .filter(|s| !s.is_empty())
+                    .collect(),
+            };
+            let mut chosen = Vec::new();
+            for v in values {
+                let i = list
+                    .position(v)
+                    .ok_or_else(|| FieldProblem::NotAChoice(v.to_owned()))?;
+                chosen.push(i as u16);
+            }
+            chosen.sort_unstable();
+            chosen.dedup();
+            let exclusive = chosen
+                .iter()
+                .any(|i| list.choices[usize::from(*i)].exclusive);
+            if exclusive && chosen.len() > 1 {
+                return Err(FieldProblem::ExclusiveCombined);
+            }
+            Ok(Answer::Choices(chosen))
+        }
+        kind if kind.has_choices() => {
+            let list = list.ok_or(FieldProblem::UnknownKey)?;
+            let v = one()?;
+            list.position(v)
+                .map(|i| Answer::Choice(i as u16))
+                .ok_or_else(|| FieldProblem::NotAChoice(v.to_owned()))
+        }
+        ItemKind::Integer | ItemKind::Decimal => {
+            let v = one()?;
+            let n: f64 = v
+                .replace(',', ".")
+                .replace(' ', "")
+                .parse()
+                .ok()
+                .filter(|n: &f64| n.is_finite())
+                .ok_or_else(|| FieldProblem::NotANumber(v.to_owned()))?;
+            if item.kind == ItemKind::Integer && n.fract() != 0.0 {
+                return Err(FieldProblem::NotWhole);
+            }
+            let (min, max) = (item.min.unwrap_or(f64::MIN), item.max.unwrap_or(f64::MAX));
+            if n < min || n > max {
+                return Err(FieldProblem::OutOfRange { min, max });
+            }
+            Ok(Answer::Number(n))
+        }
+        _ => {
+            let v = one()?;
+            let max = item.max_length.unwrap_or(DEFAULT_TEXT_LENGTH);
+            if v.chars().count() > max {
+                return Err(FieldProblem::TooLong { max });
+            }
+            Ok(Answer::Text(v.to_owned()))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

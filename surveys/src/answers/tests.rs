@@ -1,0 +1,192 @@
+use super::*;
+use crate::instrument::Group;
+
+fn raw(pairs: &[(&str, &str)]) -> RawAnswers {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), RawValue::One((*v).to_owned())))
+        .collect()
+}
+
+fn problems(m: &Methodology, group: Group, answers: &RawAnswers) -> Vec<(String, FieldProblem)> {
+    let instrument = m.instrument(group).expect("instrument");
+    match Answers::parse(m, instrument, answers) {
+        Ok(_) => Vec::new(),
+        Err(errors) => errors.into_iter().map(|e| (e.key, e.problem)).collect(),
+    }
+}
+
+fn principal_answers() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("students", "200"),
+        ("students_failing", "10"),
+        ("students_repeating", "1"),
+        ("students_registered", "3"),
+        ("students_special_needs", "5"),
+        ("students_non_russian", "0"),
+        ("teachers", "20"),
+        ("vacancies", "0"),
+        ("teachers_outside_specialisation", "2"),
+        ("teachers_over_60", "3"),
+        ("teachers_left", "1"),
+        ("computers_for_students", "25"),
+        ("internet_classrooms", "yes"),
+        ("labs_equipped", "no"),
+        ("library_updated", "yes"),
+        ("mentoring_programme", "yes"),
+        ("pd_plan", "yes"),
+        ("methodical_days", "no"),
+    ]
+}
+
+#[test]
+fn a_complete_principal_submission_parses_and_round_trips() {
+    let m = Methodology::default_set().expect("valid");
+    let instrument = m.instrument(Group::Principal).expect("principal");
+    let submitted = raw(&principal_answers());
+    let answers = Answers::parse(&m, instrument, &submitted).expect("valid");
+    assert_eq!(
+        answers.get(instrument.slot("students").expect("slot")),
+        Some(&Answer::Number(200.0))
+    );
+    assert_eq!(answers.to_raw(&m, instrument), submitted);
+}
+
+#[test]
+fn skip_logic_hides_follow_ups_and_never_requires_them() {
+    let m = Methodology::default_set().expect("valid");
+    // No students with another home language: the two follow-ups are neither asked nor kept.
+    let mut answers = principal_answers();
+    answers.push(("language_lessons", "yes"));
+    let instrument = m.instrument(Group::Principal).expect("principal");
+    let parsed = Answers::parse(&m, instrument, &raw(&answers)).expect("valid");
+    assert_eq!(
+        parsed.get(instrument.slot("language_lessons").expect("slot")),
+        None
+    );
+    // With such students the follow-ups become required.
+    let mut answers = principal_answers();
+    answers.retain(|(k, _)| *k != "students_non_russian");
+    answers.push(("students_non_russian", "12"));
+    let found = problems(&m, Group::Principal, &raw(&answers));
+    assert_eq!(
+        found,
+        vec![
+            ("language_lessons".to_owned(), FieldProblem::Required),
+            ("tutor_support".to_owned(), FieldProblem::Required),
+        ]
+    );
+}
+
+#[test]
+fn each_kind_of_bad_value_is_a_field_error() {
+    let m = Methodology::default_set().expect("valid");
+    let mut answers = principal_answers();
+    answers.retain(|(k, _)| {
+        ![
+            "students",
+            "teachers",
+            "vacancies",
+            "internet_classrooms",
+            "pd_plan",
+        ]
+        .contains(k)
+    });
+    answers.extend([
+        ("students", "двести"),
+        ("teachers", "20.5"),
+        ("vacancies", "500"),
+        ("internet_classrooms", "maybe"),
+    ]);
+    answers.push(("favourite_colour", "blue"));
+    let found = problems(&m, Group::Principal, &raw(&answers));
+    assert_eq!(
+        found,
+        vec![
+            ("favourite_colour".to_owned(), FieldProblem::UnknownKey),
+            (
+                "students".to_owned(),
+                FieldProblem::NotANumber("двести".into())
+            ),
+            ("teachers".to_owned(), FieldProblem::NotWhole),
+            (
+                "vacancies".to_owned(),
+                FieldProblem::OutOfRange {
+                    min: 0.0,
+                    max: 100.0
+                }
+            ),
+            (
+                "internet_classrooms".to_owned(),
+                FieldProblem::NotAChoice("maybe".into())
+            ),
+            ("pd_plan".to_owned(), FieldProblem::Required),
+        ]
+    );
+}
+
+#[test]
+fn multiple_choice_takes_several_values_but_not_none_with_others() {
+    let m = Methodology::default_set().expect("valid");
+    let instrument = m.instrument(Group::Parent).expect("parent");
+    let slot = instrument.slot("contact_ways").expect("slot");
+    let mut answers = RawAnswers::new();
+    answers.insert(
+        "contact_ways".into(),
+        RawValue::Many(vec!["visits".into(), "meetings".into()]),
+    );
+    let mut errors = Vec::new();
+    let parsed = Answers::parse_known(&m, instrument, &answers, &mut errors, |s| s == slot);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(parsed.get(slot), Some(&Answer::Choices(vec![0, 2])));
+    answers.insert("contact_ways".into(), RawValue::One("none; visits".into()));
+    let mut errors = Vec::new();
+    Answers::parse_known(&m, instrument, &answers, &mut errors, |s| s == slot);
+    assert_eq!(errors[0].problem, FieldProblem::ExclusiveCombined);
+}
+
+#[test]
+fn matrix_rows_and_long_texts_are_checked() {
+    let m = Methodology::default_set().expect("valid");
+    let instrument = m.instrument(Group::Teacher).expect("teacher");
+    let long = "я".repeat(501);
+    let answers = raw(&[
+        ("confidence.subject", "3"),
+        ("confidence.methods", "7"),
+        ("teacher_comment", &long),
+    ]);
+    let mut errors = Vec::new();
+    let include = |s: usize| {
+        instrument.slots[s].key.starts_with("confidence")
+            || instrument.slots[s].key == "teacher_comment"
+    };
+    Answers::parse_known(&m, instrument, &answers, &mut errors, include);
+    let found: Vec<_> = errors.into_iter().map(|e| (e.key, e.problem)).collect();
+    assert_eq!(
+        found,
+        vec![
+            (
+                "confidence.methods".to_owned(),
+                FieldProblem::NotAChoice("7".into())
+            ),
+            ("confidence.results".to_owned(), FieldProblem::Required),
+            (
+                "teacher_comment".to_owned(),
+                FieldProblem::TooLong { max: 500 }
+            ),
+        ]
+    );
+}
+
+#[test]
+fn messages_speak_the_users_language() {
+    let e = FieldError {
+        key: "students".into(),
+        problem: FieldProblem::OutOfRange {
+            min: 1.0,
+            max: 5000.0,
+        },
+    };
+    assert_eq!(e.message("ru"), "Введите число от 1 до 5000");
+    assert_eq!(e.message("en"), "Enter a number from 1 to 5000");
+}

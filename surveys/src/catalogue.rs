@@ -1,0 +1,130 @@
+//! Catalogues as data: deficit areas and bands, the ИОМ recommendation catalogue, and the library
+//! of typical anti-risk measures.
+
+use serde::Deserialize;
+
+use crate::factor::FactorCode;
+use crate::text::Text;
+
+/// An area of the teacher professional-deficit diagnostic.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeficitArea {
+    pub key: String,
+    pub name: Text,
+}
+
+/// A band of an area score in percent: scores below `below` get it; the last has no `below`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Band {
+    pub key: String,
+    pub below: Option<f64>,
+    pub colour: String,
+    pub name: Text,
+    /// Whether the band is a deficit for which the ИОМ recommends work.
+    #[serde(default)]
+    pub deficit: bool,
+}
+
+/// The format of a development activity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IomFormat {
+    Course,
+    Mentoring,
+    LessonObservation,
+    MethodicalAssociation,
+    SelfStudy,
+}
+
+impl IomFormat {
+    pub fn name(self) -> Text {
+        let (ru, en) = match self {
+            IomFormat::Course => (
+                "Курс повышения квалификации",
+                "Professional development course",
+            ),
+            IomFormat::Mentoring => ("Наставничество", "Mentoring"),
+            IomFormat::LessonObservation => ("Посещение уроков", "Lesson observation"),
+            IomFormat::MethodicalAssociation => (
+                "Работа в методическом объединении",
+                "Methodical association",
+            ),
+            IomFormat::SelfStudy => ("Самообразование", "Self-study"),
+        };
+        Text {
+            ru: ru.into(),
+            en: en.into(),
+        }
+    }
+}
+
+/// One recommendation of the ИОМ catalogue.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IomEntry {
+    pub area: String,
+    /// The bands for which it is recommended.
+    pub bands: Vec<String>,
+    pub format: IomFormat,
+    pub title: Text,
+    /// Course hours, when a course.
+    pub hours: Option<u32>,
+    pub goal: Text,
+    /// Weeks from the start of the plan until the deadline.
+    pub weeks: u32,
+    pub evidence: Text,
+}
+
+/// A typical anti-risk measure that seeds a school's programme for a factor.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Measure {
+    pub factor: FactorCode,
+    pub action: Text,
+    pub responsible: Text,
+    pub expected_result: Text,
+}
+
+/// `deficits.toml`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeficitCatalogue {
+    pub methodology: String,
+    /// Fewest teachers before a school summary of deficits is shown.
+    pub min_teachers: u32,
+    /// How many weakest sub-skills a teacher's report names.
+    pub weakest_subskills: usize,
+    #[serde(rename = "area")]
+    pub areas: Vec<DeficitArea>,
+    #[serde(rename = "band")]
+    pub bands: Vec<Band>,
+}
+
+impl DeficitCatalogue {
+    pub fn band(&self, percent: f64) -> &Band {
+        self.bands
+            .iter()
+            .find(|b| b.below.is_none_or(|limit| percent < limit))
+            .unwrap_or_else(|| &self.bands[self.bands.len() - 1])
+    }
+}
+
+/// `iom.toml`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IomCatalogue {
+    pub methodology: String,
+    #[serde(rename = "entry")]
+    pub entries: Vec<IomEntry>,
+}
+
+/// `measures.toml`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeasureLibrary {
+    pub methodology: String,
+    #[serde(rename = "measure")]
+    pub measures: Vec<Measure>,
+}

@@ -1,0 +1,172 @@
+//! Change of a school's profile between two campaigns: ΔR and the level transition per factor,
+//! and how many factors improved or worsened. Only profiles of one methodology version compare.
+
+use serde::{Deserialize, Serialize};
+
+use crate::factor::FactorCode;
+use crate::methodology::Methodology;
+use crate::profile::SchoolProfile;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Transition {
+    Improved,
+    Worsened,
+    Unchanged,
+    /// One side has «недостаточно данных».
+    Unknown,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FactorChange {
+    pub code: FactorCode,
+    pub before_score: Option<f64>,
+    pub after_score: Option<f64>,
+    pub before_level: Option<String>,
+    pub after_level: Option<String>,
+    /// after − before; negative is less risk.
+    pub delta: Option<f64>,
+    pub transition: Transition,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProfileChange {
+    pub school: String,
+    pub methodology_version: String,
+    pub factors: Vec<FactorChange>,
+    pub improved: u32,
+    pub worsened: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChangeError {
+    #[error("profiles were computed with different methodology versions ({before} and {after}); recompute both with one version first")]
+    VersionMismatch { before: String, after: String },
+    #[error("the profiles belong to different schools ({before} and {after})")]
+    DifferentSchools { before: String, after: String },
+}
+
+/// Compares two profiles of one school. A level transition counts by the order of levels in the
+/// methodology (высокий → средний is an improvement).
+pub fn compare(
+    m: &Methodology,
+    before: &SchoolProfile,
+    after: &SchoolProfile,
+) -> Result<ProfileChange, ChangeError> {
+    if before.methodology_version != after.methodology_version
+        || before.methodology_version != m.version
+    {
+        return Err(ChangeError::VersionMismatch {
+            before: before.methodology_version.clone(),
+            after: after.methodology_version.clone(),
+        });
+    }
+    if before.school != after.school {
+        return Err(ChangeError::DifferentSchools {
+            before: before.school.clone(),
+            after: after.school.clone(),
+        });
+    }
+    let factors: Vec<FactorChange> = m
+        .factors
+        .iter()
+        .map(|f| {
+            let b = before.factor(&f.code.0);
+            let a = after.factor(&f.code.0);
+            let before_level = b.and_then(|x| x.level.clone());
+            let after_level = a.and_then(|x| x.level.clone());
+            let rank = |l: &Option<String>| l.as_deref().and_then(|k| m.rules.level_index(k));
+            let transition = match (rank(&before_level), rank(&after_level)) {
+                (Some(x), Some(y)) if y < x => Transition::Improved,
+                (Some(x), Some(y)) if y > x => Transition::Worsened,
+                (Some(_), Some(_)) => Transition::Unchanged,
+                _ => Transition::Unknown,
+            };
+            let before_score = b.and_then(|x| x.score);
+            let after_score = a.and_then(|x| x.score);
+            FactorChange {
+                code: f.code.clone(),
+                delta: before_score.zip(after_score).map(|(x, y)| y - x),
+                before_score,
+                after_score,
+                before_level,
+                after_level,
+                transition,
+            }
+        })
+        .collect();
+    let count = |t: Transition| factors.iter().filter(|f| f.transition == t).count() as u32;
+    Ok(ProfileChange {
+        school: after.school.clone(),
+        methodology_version: m.version.clone(),
+        improved: count(Transition::Improved),
+        worsened: count(Transition::Worsened),
+        factors,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::FactorResult;
+
+    fn profile(version: &str, scores: &[Option<f64>]) -> SchoolProfile {
+        let m = Methodology::default_set().expect("valid");
+        SchoolProfile {
+            school: "s1".into(),
+            methodology_version: version.into(),
+            groups: Vec::new(),
+            indicators: Vec::new(),
+            factors: m
+                .factors
+                .iter()
+                .zip(scores.iter().chain(std::iter::repeat(&None)))
+                .map(|(f, s)| FactorResult {
+                    code: f.code.clone(),
+                    score: *s,
+                    level: s.map(|s| m.rules.level(s).key.clone()),
+                    indicators: Vec::new(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn transitions_deltas_and_counts() {
+        let m = Methodology::default_set().expect("valid");
+        let before = profile(
+            "orientir-2026",
+            &[Some(0.6), Some(0.3), Some(0.1), Some(0.4), None],
+        );
+        let after = profile(
+            "orientir-2026",
+            &[Some(0.4), Some(0.55), Some(0.2), Some(0.2), Some(0.3)],
+        );
+        let c = compare(&m, &before, &after).expect("comparable");
+        let t: Vec<_> = c.factors.iter().take(5).map(|f| f.transition).collect();
+        assert_eq!(
+            t,
+            vec![
+                Transition::Improved,
+                Transition::Worsened,
+                Transition::Unchanged,
+                Transition::Improved,
+                Transition::Unknown
+            ]
+        );
+        assert!((c.factors[0].delta.expect("delta") + 0.2).abs() < 1e-9);
+        assert_eq!((c.improved, c.worsened), (2, 1));
+    }
+
+    #[test]
+    fn different_methodology_versions_are_refused() {
+        let m = Methodology::default_set().expect("valid");
+        let err = compare(
+            &m,
+            &profile("orientir-2025", &[]),
+            &profile("orientir-2026", &[]),
+        )
+        .expect_err("refused");
+        assert!(err.to_string().contains("recompute"), "{err}");
+    }
+}

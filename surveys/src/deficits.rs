@@ -1,0 +1,356 @@
+//! The teacher professional-deficit diagnostic: a teacher's result per area with bands, the
+//! weakest sub-skills and a draft ИОМ; and a school's summary over its teachers (suppressed
+//! under the minimum). Results are self-assessed and labelled so.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::answers::{Answer, Answers};
+use crate::calendar::Day;
+use crate::catalogue::IomFormat;
+use crate::instrument::Group;
+use crate::methodology::Methodology;
+use crate::text::Text;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AreaResult {
+    pub area: String,
+    pub name: Text,
+    pub points: f64,
+    pub max_points: f64,
+    /// points / max × 100; `None` when nothing of the area was answered.
+    pub percent: Option<f64>,
+    pub band: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SubskillResult {
+    pub area: String,
+    pub subskill: String,
+    /// The wording of the first item measuring it, for the report.
+    pub label: Text,
+    pub percent: f64,
+}
+
+/// One activity of the draft ИОМ.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IomItem {
+    pub area: String,
+    pub band: String,
+    pub format: Text,
+    pub title: Text,
+    pub hours: Option<u32>,
+    pub goal: Text,
+    pub deadline: String,
+    pub evidence: Text,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeficitResult {
+    pub methodology_version: String,
+    /// Always true for now: the scores rest on the teacher's own assessment (plus a few
+    /// knowledge items), and reports must say so.
+    pub self_assessed: bool,
+    pub areas: Vec<AreaResult>,
+    pub weakest: Vec<SubskillResult>,
+    pub iom: Vec<IomItem>,
+}
+
+/// Scores one teacher's diagnostic; `start` is the day the plan starts (deadlines count from it).
+pub fn teacher_result(m: &Methodology, answers: &Answers, start: Day) -> Option<DeficitResult> {
+    let instrument = m.instrument(Group::TeacherDeficits)?;
+    // (points, max) per area and per (area, subskill), with the first label seen.
+    let mut areas: BTreeMap<&str, (f64, f64)> = BTreeMap::new();
+    let mut subskills: Vec<(String, String, Text, f64, f64)> = Vec::new();
+    for (slot, s) in instrument.slots.iter().enumerate() {
+        let item = instrument.slot_item(slot);
+        let row = s.row.map(|r| &item.rows[r]);
+        let area = row.and_then(|r| r.area.as_deref()).or(item.area.as_deref());
+        let subskill = row
+            .and_then(|r| r.subskill.as_deref())
+            .or(item.subskill.as_deref());
+        let (Some(area), Some(subskill)) = (area, subskill) else {
+            continue;
+        };
+        let Some(list) = item.choices.as_deref().and_then(|l| m.choice_list(l)) else {
+            continue;
+        };
+        let Some(Answer::Choice(i)) = answers.get(slot) else {
+            continue;
+        };
+        let Some(choice) = list.choices.get(usize::from(*i)) else {
+            continue;
+        };
+        let (points, max) = match (&item.correct, item.points) {
+            (Some(correct), Some(worth)) => {
+                (if choice.value == *correct { worth } else { 0.0 }, worth)
+            }
+            _ => (choice.points.unwrap_or(0.0), list.max_points()),
+        };
+        let a = areas.entry(area).or_default();
+        a.0 += points;
+        a.1 += max;
+        let label = row.map_or_else(
+            || item.label(),
+            |r| Text {
+                ru: r.ru.clone(),
+                en: r.en.clone(),
+            },
+        );
+        match subskills
+            .iter_mut()
+            .find(|x| x.0 == area && x.1 == subskill)
+        {
+            Some(x) => {
+                x.3 += points;
+                x.4 += max;
+            }
+            None => subskills.push((area.to_owned(), subskill.to_owned(), label, points, max)),
+        }
+    }
+    let area_results: Vec<AreaResult> = m
+        .deficits
+        .areas
+        .iter()
+        .map(|a| {
+            let (points, max) = areas.get(a.key.as_str()).copied().unwrap_or_default();
+            let percent = (max > 0.0).then(|| points / max * 100.0);
+            AreaResult {
+                area: a.key.clone(),
+                name: a.name.clone(),
+                points,
+                max_points: max,
+                percent,
+                band: percent.map(|p| m.deficits.band(p).key.clone()),
+            }
+        })
+        .collect();
+    let mut weakest: Vec<SubskillResult> = subskills
+        .into_iter()
+        .filter(|s| s.4 > 0.0)
+        .map(|(area, subskill, label, p, max)| SubskillResult {
+            area,
+            subskill,
+            label,
+            percent: p / max * 100.0,
+        })
+        .filter(|s| m.deficits.band(s.percent).deficit)
+        .collect();
+    weakest.sort_by(|a, b| {
+        a.percent
+            .total_cmp(&b.percent)
+            .then_with(|| a.subskill.cmp(&b.subskill))
+    });
+    weakest.truncate(m.deficits.weakest_subskills);
+    let iom = area_results
+        .iter()
+        .filter_map(|a| Some((a, a.band.as_deref()?)))
+        .filter(|(_, band)| m.deficits.bands.iter().any(|b| b.key == *band && b.deficit))
+        .flat_map(|(a, band)| {
+            m.iom
+                .entries
+                .iter()
+                .filter(move |e| e.area == a.area && e.bands.iter().any(|b| b == band))
+                .map(move |e| IomItem {
+                    area: a.area.clone(),
+                    band: band.to_owned(),
+                    format: IomFormat::name(e.format),
+                    title: e.title.clone(),
+                    hours: e.hours,
+                    goal: e.goal.clone(),
+                    deadline: start.plus_days(i64::from(e.weeks) * 7).to_string(),
+                    evidence: e.evidence.clone(),
+                })
+        })
+        .collect();
+    Some(DeficitResult {
+        methodology_version: m.version.clone(),
+        self_assessed: true,
+        areas: area_results,
+        weakest,
+        iom,
+    })
+}
+
+/// Bands of one area over a school's teachers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AreaDistribution {
+    pub area: String,
+    /// Teachers per band key, in the catalogue's band order.
+    pub bands: Vec<(String, u32)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeficitSummary {
+    pub teachers: u32,
+    /// Under the minimum number of teachers nothing else is shown.
+    pub suppressed: bool,
+    pub areas: Vec<AreaDistribution>,
+}
+
+/// The school's distribution of bands per area.
+pub fn school_summary(m: &Methodology, results: &[DeficitResult]) -> DeficitSummary {
+    let teachers = results.len() as u32;
+    if teachers < m.deficits.min_teachers.max(crate::rules::PRIVACY_FLOOR) {
+        return DeficitSummary {
+            teachers,
+            suppressed: true,
+            areas: Vec::new(),
+        };
+    }
+    let areas = m
+        .deficits
+        .areas
+        .iter()
+        .map(|a| AreaDistribution {
+            area: a.key.clone(),
+            bands: m
+                .deficits
+                .bands
+                .iter()
+                .map(|b| {
+                    let n = results
+                        .iter()
+                        .filter(|r| {
+                            r.areas.iter().any(|x| {
+                                x.area == a.key && x.band.as_deref() == Some(b.key.as_str())
+                            })
+                        })
+                        .count() as u32;
+                    (b.key.clone(), n)
+                })
+                .collect(),
+        })
+        .collect();
+    DeficitSummary {
+        teachers,
+        suppressed: false,
+        areas,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::answers::{RawAnswers, RawValue};
+
+    /// All rows of one area at `value`, all other self-assessment rows at 3, knowledge items
+    /// answered as given.
+    fn answers(
+        m: &Methodology,
+        weak_area: &str,
+        value: &str,
+        knowledge: &[(&str, &str)],
+    ) -> Answers {
+        let instrument = m.instrument(Group::TeacherDeficits).expect("instrument");
+        let mut raw = RawAnswers::new();
+        for slot in &instrument.slots {
+            if slot.row.is_some() {
+                let v = if slot.key.starts_with(&format!("{weak_area}.")) {
+                    value
+                } else {
+                    "3"
+                };
+                raw.insert(slot.key.clone(), RawValue::One(v.into()));
+            }
+        }
+        for (k, v) in knowledge {
+            raw.insert((*k).into(), RawValue::One((*v).into()));
+        }
+        Answers::parse(m, instrument, &raw).unwrap_or_else(|e| panic!("{e:?}"))
+    }
+
+    const ALL_RIGHT: [(&str, &str); 4] = [
+        ("k_fgos", "a"),
+        ("k_formative", "c"),
+        ("k_literacy", "b"),
+        ("k_ovz", "a"),
+    ];
+
+    #[test]
+    fn area_scores_bands_weakest_skills_and_a_draft_plan() {
+        let m = Methodology::default_set().expect("valid");
+        let start: Day = "2026-09-01".parse().expect("day");
+        // Assessment rows at 1 of 3 (3 of 9 points) and the formative knowledge item wrong (0 of 3):
+        // 3/12 = 25 % → pronounced.
+        let mut knowledge = ALL_RIGHT.to_vec();
+        knowledge[1] = ("k_formative", "a");
+        let r =
+            teacher_result(&m, &answers(&m, "assessment", "1", &knowledge), start).expect("result");
+        assert!(r.self_assessed);
+        let assessment = r
+            .areas
+            .iter()
+            .find(|a| a.area == "assessment")
+            .expect("area");
+        assert_eq!((assessment.points, assessment.max_points), (3.0, 12.0));
+        assert_eq!(assessment.percent, Some(25.0));
+        assert_eq!(assessment.band.as_deref(), Some("pronounced"));
+        let subject = r.areas.iter().find(|a| a.area == "subject").expect("area");
+        assert_eq!(
+            (subject.percent, subject.band.as_deref()),
+            (Some(100.0), Some("none"))
+        );
+        // Weakest: formative (row 1 of 3 plus knowledge 0 of 3 = 1/6), then criteria and objectivity (1/3).
+        let weakest: Vec<_> = r.weakest.iter().map(|s| s.subskill.as_str()).collect();
+        assert_eq!(weakest, vec!["formative", "criteria", "objectivity"]);
+        // Both catalogue entries for a pronounced assessment deficit, with deadlines from the start.
+        let plan: Vec<_> = r
+            .iom
+            .iter()
+            .map(|i| (i.area.as_str(), i.deadline.as_str()))
+            .collect();
+        assert_eq!(
+            plan,
+            vec![("assessment", "2026-11-24"), ("assessment", "2026-10-27")]
+        );
+        assert_eq!(r.iom[0].hours, Some(36));
+    }
+
+    #[test]
+    fn a_partial_deficit_gets_only_the_entries_meant_for_it() {
+        let m = Methodology::default_set().expect("valid");
+        // Digital rows at 2 of 3: 6/9 = 66.7 % → partial.
+        let r = teacher_result(
+            &m,
+            &answers(&m, "digital", "2", &ALL_RIGHT),
+            "2026-09-01".parse().expect("day"),
+        )
+        .expect("result");
+        let digital = r.areas.iter().find(|a| a.area == "digital").expect("area");
+        assert_eq!(digital.band.as_deref(), Some("partial"));
+        assert_eq!(r.iom.len(), 1);
+        assert_eq!(r.iom[0].format.ru, "Самообразование");
+    }
+
+    #[test]
+    fn a_school_summary_needs_five_teachers() {
+        let m = Methodology::default_set().expect("valid");
+        let start: Day = "2026-09-01".parse().expect("day");
+        let weak =
+            teacher_result(&m, &answers(&m, "parents", "0", &ALL_RIGHT), start).expect("result");
+        let strong =
+            teacher_result(&m, &answers(&m, "parents", "3", &ALL_RIGHT), start).expect("result");
+        let four = vec![weak.clone(), weak.clone(), strong.clone(), strong.clone()];
+        let summary = school_summary(&m, &four);
+        assert!(summary.suppressed && summary.areas.is_empty());
+        let mut five = four;
+        five.push(weak);
+        let summary = school_summary(&m, &five);
+        assert!(!summary.suppressed);
+        let parents = summary
+            .areas
+            .iter()
+            .find(|a| a.area == "parents")
+            .expect("area");
+        assert_eq!(
+            parents.bands,
+            vec![
+                ("pronounced".to_owned(), 3),
+                ("partial".to_owned(), 0),
+                ("none".to_owned(), 2)
+            ]
+        );
+    }
+}

@@ -1,0 +1,205 @@
+use super::*;
+use crate::instrument::Group;
+
+fn replace(
+    files: &[SourceFile<'static>],
+    name: &str,
+    text: &'static str,
+) -> Vec<SourceFile<'static>> {
+    files
+        .iter()
+        .map(|f| {
+            if f.name == name {
+                SourceFile { name: f.name, text }
+            } else {
+                *f
+            }
+        })
+        .collect()
+}
+
+fn errors_of(files: &[SourceFile<'_>]) -> Vec<String> {
+    Methodology::load(files)
+        .expect_err("set is invalid")
+        .0
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
+#[test]
+fn the_default_set_loads_with_ten_factors_and_five_instruments() {
+    let m = Methodology::default_set().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(m.version, "orientir-2026");
+    assert_eq!(m.factors.len(), 10);
+    for group in Group::ALL {
+        assert!(m.instrument(group).is_some(), "no instrument for {group}");
+    }
+}
+
+#[test]
+fn every_factor_has_three_indicators_and_most_have_two_groups() {
+    let m = Methodology::default_set().expect("valid");
+    for f in &m.factors {
+        let inds: Vec<_> = m.indicators.iter().filter(|i| i.factor == f.code).collect();
+        assert!(inds.len() >= 3, "{} has {} indicators", f.code, inds.len());
+        let groups: std::collections::HashSet<_> = inds.iter().map(|i| i.group).collect();
+        assert!(groups.len() >= 2, "{} is fed by one group only", f.code);
+    }
+    for code in ["RF01", "RF02", "RF06", "RF08"] {
+        assert!(
+            m.indicators
+                .iter()
+                .any(|i| i.factor.0 == code && i.group == Group::Principal),
+            "{code}"
+        );
+    }
+}
+
+#[test]
+fn forms_stay_short() {
+    let m = Methodology::default_set().expect("valid");
+    for i in &m.instruments {
+        assert!(
+            (5..=15).contains(&i.expected_minutes),
+            "{}: {} min",
+            i.key,
+            i.expected_minutes
+        );
+        assert!(
+            i.slots.len() <= 45,
+            "{} has {} questions",
+            i.key,
+            i.slots.len()
+        );
+    }
+}
+
+#[test]
+fn item_problems_are_all_reported_with_file_and_key() {
+    let student = r#"
+key = "student"
+methodology = "orientir-2026"
+version = 1
+group = "student"
+expected_minutes = 5
+title = { ru = "А", en = "A" }
+[[section]]
+key = "s"
+title = { ru = "С", en = "S" }
+items = [
+  { key = "a", type = "likert", choices = "nope", indicator = "rf07_safety", ru = "а", en = "a" },
+  { key = "b", type = "likert", choices = "agree4", indicator = "no_such", show_if = { item = "c", equals = "4" }, ru = "б", en = "b" },
+  { key = "a", type = "likert", choices = "agree4", indicator = "rf02_overload", ru = "а", en = "a" },
+  { key = "c", type = "integer", min = 10, max = 1, ru = "в", en = "c" },
+]
+"#;
+    let errors = errors_of(&replace(&DEFAULT_SET, "student.toml", student));
+    for expected in [
+        "student.toml: a: unknown choice list `nope`",
+        "student.toml: b: unknown indicator `no_such`",
+        "student.toml: b: show_if refers to `c`, which comes later",
+        "student.toml: a: indicator `rf02_overload` belongs to group teacher, not student",
+        "student.toml: a: duplicate item key",
+        "student.toml: c: min is above max",
+        "indicators.toml: rf07_bullying: no item feeds this indicator",
+    ] {
+        assert!(
+            errors.iter().any(|e| e == expected),
+            "missing «{expected}» in {errors:#?}"
+        );
+    }
+}
+
+#[test]
+fn indicator_and_rule_problems_are_reported() {
+    let rules = r##"
+methodology = "orientir-2026"
+title = { ru = "М", en = "M" }
+min_respondents = 2
+[[level]]
+key = "low"
+below = 0.5
+colour = "#00ff00"
+name = { ru = "н", en = "l" }
+[[level]]
+key = "mid"
+below = 0.25
+colour = "green"
+name = { ru = "с", en = "m" }
+[[level]]
+key = "high"
+colour = "#ff0000"
+name = { ru = "в", en = "h" }
+"##;
+    let indicators = DEFAULT_SET
+        .iter()
+        .find(|f| f.name == "indicators.toml")
+        .expect("file")
+        .text;
+    let broken = indicators
+        .replace(
+            "formula = \"computers_for_students / students\"",
+            "formula = \"computers / (students\"",
+        )
+        .replace(
+            "formula = \"students_failing / students\"",
+            "formula = \"students_failing / pupils\"",
+        );
+    let broken: &'static str = Box::leak(broken.into_boxed_str());
+    let files = replace(
+        &replace(&DEFAULT_SET, "methodology.toml", rules),
+        "indicators.toml",
+        broken,
+    );
+    let errors = errors_of(&files);
+    for expected in [
+        "methodology.toml: min_respondents: 2 is below the privacy floor of 3",
+        "methodology.toml: mid: cut-off 0.25 is not above the previous 0.5",
+        "methodology.toml: mid: colour `green` is not #rrggbb",
+        "indicators.toml: rf01_computers_per_student: formula «computers / (students»: missing `)`",
+        "indicators.toml: rf08_failing_share: formula refers to a missing or non-numeric item `pupils`",
+    ] {
+        assert!(errors.iter().any(|e| e == expected), "missing «{expected}» in {errors:#?}");
+    }
+}
+
+#[test]
+fn a_factor_without_indicators_and_a_missing_file_are_reported() {
+    let factors = r#"
+methodology = "orientir-2026"
+[[factor]]
+code = "RF11"
+order = 11
+name = { ru = "Новый", en = "New" }
+"#;
+    let mut files = replace(&DEFAULT_SET, "factors.toml", factors);
+    files.retain(|f| f.name != "measures.toml");
+    let errors = errors_of(&files);
+    assert_eq!(errors, vec!["measures.toml: file is missing"]);
+    let errors = errors_of(&replace(&DEFAULT_SET, "factors.toml", factors));
+    assert!(
+        errors.contains(&"factors.toml: RF11: the factor has no indicators".to_owned()),
+        "{errors:#?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e
+                .starts_with("indicators.toml: rf01_computers_per_student: unknown factor `RF01`")),
+        "{errors:#?}"
+    );
+}
+
+#[test]
+fn syntax_errors_name_the_line() {
+    let errors = errors_of(&replace(
+        &DEFAULT_SET,
+        "deficits.toml",
+        "methodology = \"orientir-2026\"\nmin_teachers = [\n",
+    ));
+    assert!(
+        errors[0].starts_with("deficits.toml: line 2"),
+        "{errors:#?}"
+    );
+}

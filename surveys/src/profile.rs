@@ -1,0 +1,403 @@
+//! The risk profile of a school in a campaign: indicator values and risks, factor scores and
+//! levels, with the minimum-respondent and response-rate rules applied here, so that no caller
+//! can show an aggregate the rules forbid.
+
+use serde::{Deserialize, Serialize};
+
+use crate::answers::{Answer, Answers};
+use crate::factor::FactorCode;
+use crate::indicator::Aggregation;
+use crate::instrument::{Group, Instrument};
+use crate::methodology::Methodology;
+
+/// One response as scoring sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    pub group: Group,
+    pub answers: Answers,
+}
+
+/// Expected respondents per group (from the campaign), `None` where not planned.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct Expected(pub [Option<u32>; 5]);
+
+impl Expected {
+    pub fn with(mut self, group: Group, count: u32) -> Expected {
+        self.0[group.index()] = Some(count);
+        self
+    }
+
+    pub fn get(&self, group: Group) -> Option<u32> {
+        self.0[group.index()]
+    }
+}
+
+/// Responses of one respondent group of the school.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupResult {
+    pub group: Group,
+    pub responses: u32,
+    pub expected: Option<u32>,
+    /// responses / expected.
+    pub rate: Option<f64>,
+    pub min_respondents: u32,
+    pub rate_floor: f64,
+    /// Enough respondents and a high enough response rate for the group's indicators.
+    pub sufficient: bool,
+}
+
+/// Why an indicator shows «недостаточно данных».
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "reason")]
+pub enum Insufficiency {
+    /// Fewer respondents than the minimum (the count itself is not shown).
+    TooFewRespondents { min: u32 },
+    /// The group's response rate is under its floor.
+    LowResponseRate { rate: f64, floor: f64 },
+    /// A formula could not be computed (an unanswered number, or a division by zero).
+    NoValue,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndicatorResult {
+    pub key: String,
+    pub factor: FactorCode,
+    pub group: Group,
+    pub value: Option<f64>,
+    pub risk: Option<f64>,
+    /// Respondents behind the value; absent when under the minimum.
+    pub respondents: Option<u32>,
+    pub insufficient: Option<Insufficiency>,
+}
+
+impl IndicatorResult {
+    pub fn is_sufficient(&self) -> bool {
+        self.insufficient.is_none()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FactorResult {
+    pub code: FactorCode,
+    /// Weighted mean risk of the sufficient indicators; `None` = «недостаточно данных».
+    pub score: Option<f64>,
+    pub level: Option<String>,
+    /// Keys of the indicators the score rests on.
+    pub indicators: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SchoolProfile {
+    pub school: String,
+    pub methodology_version: String,
+    pub groups: Vec<GroupResult>,
+    pub indicators: Vec<IndicatorResult>,
+    pub factors: Vec<FactorResult>,
+}
+
+impl SchoolProfile {
+    pub fn factor(&self, code: &str) -> Option<&FactorResult> {
+        self.factors.iter().find(|f| f.code.0 == code)
+    }
+
+    pub fn indicator(&self, key: &str) -> Option<&IndicatorResult> {
+        self.indicators.iter().find(|i| i.key == key)
+    }
+}
+
+/// How one slot contributes: the indicators it feeds and the risk score of each choice.
+#[derive(Debug, Clone)]
+struct SlotPlan {
+    slot: usize,
+    /// Local indicator positions within the group plan.
+    indicators: Vec<usize>,
+    choice_scores: Vec<Option<f64>>,
+}
+
+#[derive(Debug, Clone)]
+struct GroupPlan {
+    group: Group,
+    slots: Vec<SlotPlan>,
+    /// Global indices of the group's mean/share indicators.
+    indicators: Vec<usize>,
+}
+
+/// Scoring compiled once for a methodology set, then applied to any number of schools.
+#[derive(Debug, Clone)]
+pub struct Scorer<'m> {
+    m: &'m Methodology,
+    plans: Vec<GroupPlan>,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Acc {
+    sum: f64,
+    n: u32,
+    at_risk: u32,
+}
+
+impl<'m> Scorer<'m> {
+    pub fn new(m: &'m Methodology) -> Scorer<'m> {
+        let mut plans = Vec::new();
+        for instrument in &m.instruments {
+            let indicators: Vec<usize> = m
+                .indicators
+                .iter()
+                .enumerate()
+                .filter(|(_, i)| i.group == instrument.group && i.aggregation != Aggregation::Value)
+                .map(|(n, _)| n)
+                .collect();
+            let mut slots = Vec::new();
+            for (slot_index, slot) in instrument.slots.iter().enumerate() {
+                let item = instrument.slot_item(slot_index);
+                let (link, reverse) = match slot.row {
+                    Some(r) => (
+                        item.rows[r].indicator.as_deref(),
+                        item.reverse ^ item.rows[r].reverse,
+                    ),
+                    None => (item.indicator.as_deref(), item.reverse),
+                };
+                let Some(link) = link else { continue };
+                let local: Vec<usize> = indicators
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, g)| m.indicators[**g].key == link)
+                    .map(|(l, _)| l)
+                    .collect();
+                if local.is_empty() {
+                    continue;
+                }
+                let choice_scores = item
+                    .choices
+                    .as_deref()
+                    .and_then(|l| m.choice_list(l))
+                    .map(|list| {
+                        list.choices
+                            .iter()
+                            .map(|c| {
+                                c.score.filter(|_| !c.missing).map(|s| {
+                                    if reverse {
+                                        1.0 - s
+                                    } else {
+                                        s
+                                    }
+                                })
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                slots.push(SlotPlan {
+                    slot: slot_index,
+                    indicators: local,
+                    choice_scores,
+                });
+            }
+            plans.push(GroupPlan {
+                group: instrument.group,
+                slots,
+                indicators,
+            });
+        }
+        Scorer { m, plans }
+    }
+
+    /// The profile of one school from its responses (of any groups) and expected counts. For a
+    /// personal group (the principal) the last response given counts: pass responses in
+    /// submission order.
+    pub fn profile<'r>(
+        &self,
+        school: &str,
+        expected: &Expected,
+        responses: impl IntoIterator<Item = &'r Response>,
+    ) -> SchoolProfile {
+        let m = self.m;
+        let mut accs = vec![Acc::default(); m.indicators.len()];
+        let mut counts = [0u32; 5];
+        let mut latest: [Option<&Answers>; 5] = [None; 5];
+        let mut sums: Vec<(f64, u32, f64)> = Vec::new();
+        for response in responses {
+            let g = response.group.index();
+            counts[g] += 1;
+            latest[g] = Some(&response.answers);
+            let Some(plan) = self.plans.iter().find(|p| p.group == response.group) else {
+                continue;
+            };
+            sums.clear();
+            sums.resize(plan.indicators.len(), (0.0, 0, 0.0));
+            for slot in &plan.slots {
+                let score = match response.answers.get(slot.slot) {
+                    Some(Answer::Choice(i)) => {
+                        slot.choice_scores.get(usize::from(*i)).copied().flatten()
+                    }
+                    Some(Answer::Choices(is)) => {
+                        let scores: Vec<f64> = is
+                            .iter()
+                            .filter_map(|i| {
+                                slot.choice_scores.get(usize::from(*i)).copied().flatten()
+                            })
+                            .collect();
+                        (!scores.is_empty())
+                            .then(|| scores.iter().sum::<f64>() / scores.len() as f64)
+                    }
+                    _ => None,
+                };
+                if let Some(score) = score {
+                    for &l in &slot.indicators {
+                        let s = &mut sums[l];
+                        s.0 += score;
+                        s.1 += 1;
+                        s.2 = s.2.max(score);
+                    }
+                }
+            }
+            for (l, &(sum, n, max)) in sums.iter().enumerate() {
+                if n == 0 {
+                    continue;
+                }
+                let global = plan.indicators[l];
+                let acc = &mut accs[global];
+                acc.n += 1;
+                match m.indicators[global].aggregation {
+                    Aggregation::Mean => acc.sum += sum / f64::from(n),
+                    _ => acc.at_risk += u32::from(max >= m.indicators[global].at_risk_from),
+                }
+            }
+        }
+
+        let groups: Vec<GroupResult> = m
+            .instruments
+            .iter()
+            .filter(|i| m.indicators.iter().any(|ind| ind.group == i.group))
+            .map(|i| {
+                let group = i.group;
+                let responses = counts[group.index()];
+                let expected = expected.get(group);
+                let rate = expected
+                    .filter(|e| *e > 0)
+                    .map(|e| f64::from(responses) / f64::from(e));
+                let min_respondents = m.rules.min_respondents(group);
+                let rate_floor = m.rules.response_rate_floor(group);
+                GroupResult {
+                    group,
+                    responses,
+                    expected,
+                    rate,
+                    min_respondents,
+                    rate_floor,
+                    sufficient: responses >= min_respondents
+                        && rate.is_none_or(|r| r >= rate_floor),
+                }
+            })
+            .collect();
+
+        let indicators: Vec<IndicatorResult> = m
+            .indicators
+            .iter()
+            .enumerate()
+            .map(|(n, ind)| {
+                let min = m.rules.min_respondents(ind.group);
+                let group = groups.iter().find(|g| g.group == ind.group);
+                let (respondents, value) = match ind.aggregation {
+                    Aggregation::Value => {
+                        let answers = latest[ind.group.index()];
+                        let instrument = m.instrument(ind.group);
+                        let value = answers.zip(instrument).and_then(|(a, i)| {
+                            formula_value(m, i, a, ind.parsed_formula.as_ref()?)
+                        });
+                        (u32::from(answers.is_some()), value)
+                    }
+                    Aggregation::Mean => (
+                        accs[n].n,
+                        (accs[n].n > 0).then(|| accs[n].sum / f64::from(accs[n].n)),
+                    ),
+                    Aggregation::Share => (
+                        accs[n].n,
+                        (accs[n].n > 0).then(|| f64::from(accs[n].at_risk) / f64::from(accs[n].n)),
+                    ),
+                };
+                let insufficient = match group {
+                    _ if respondents < min => Some(Insufficiency::TooFewRespondents { min }),
+                    Some(g) if g.rate.is_some_and(|r| r < g.rate_floor) => {
+                        Some(Insufficiency::LowResponseRate {
+                            rate: g.rate.unwrap_or_default(),
+                            floor: g.rate_floor,
+                        })
+                    }
+                    _ if value.is_none() => Some(Insufficiency::NoValue),
+                    _ => None,
+                };
+                let shown = insufficient.is_none();
+                IndicatorResult {
+                    key: ind.key.clone(),
+                    factor: ind.factor.clone(),
+                    group: ind.group,
+                    value: value.filter(|_| shown),
+                    risk: value.filter(|_| shown).map(|v| ind.risk(v)),
+                    respondents: (respondents >= min).then_some(respondents),
+                    insufficient,
+                }
+            })
+            .collect();
+
+        let factors = m
+            .factors
+            .iter()
+            .map(|f| {
+                let mut weight = 0.0;
+                let mut sum = 0.0;
+                let mut used = Vec::new();
+                for (ind, result) in m.indicators.iter().zip(&indicators) {
+                    if ind.factor == f.code {
+                        if let Some(risk) = result.risk {
+                            weight += ind.weight;
+                            sum += ind.weight * risk;
+                            used.push(ind.key.clone());
+                        }
+                    }
+                }
+                let score = (weight > 0.0).then(|| sum / weight);
+                FactorResult {
+                    code: f.code.clone(),
+                    score,
+                    level: score.map(|s| m.rules.level(s).key.clone()),
+                    indicators: used,
+                }
+            })
+            .collect();
+
+        SchoolProfile {
+            school: school.to_owned(),
+            methodology_version: m.version.clone(),
+            groups,
+            indicators,
+            factors,
+        }
+    }
+}
+
+/// A formula over one response: a number answer is its value, a choice answer its risk score,
+/// an item hidden by its condition counts as 0 (the follow-up did not apply).
+fn formula_value(
+    m: &Methodology,
+    instrument: &Instrument,
+    answers: &Answers,
+    formula: &crate::formula::Formula,
+) -> Option<f64> {
+    formula.eval(&|key| {
+        let slot = instrument.slot(key)?;
+        let item = instrument.slot_item(slot);
+        match answers.get(slot) {
+            Some(Answer::Number(n)) => Some(*n),
+            Some(Answer::Choice(i)) => {
+                let list = m.choice_list(item.choices.as_deref()?)?;
+                item.score(list.choices.get(usize::from(*i))?)
+            }
+            Some(_) => None,
+            None if !answers.is_shown(m, instrument, item) => Some(0.0),
+            None => None,
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,298 @@
+//! Golden tests on a small methodology set whose profiles are computed by hand below.
+
+use super::*;
+use crate::answers::{RawAnswers, RawValue};
+use crate::methodology::{SourceFile, DEFAULT_SET};
+
+const FACTORS: &str = r#"
+methodology = "orientir-2026"
+[[factor]]
+code = "RF01"
+order = 1
+name = { ru = "Оснащение", en = "Equipment" }
+[[factor]]
+code = "RF07"
+order = 2
+name = { ru = "Среда", en = "Climate" }
+"#;
+
+const INDICATORS: &str = r#"
+methodology = "orientir-2026"
+[[indicator]]
+key = "comp"
+factor = "RF01"
+group = "principal"
+aggregation = "value"
+formula = "computers / students"
+ok = 0.15
+critical = 0.05
+name = { ru = "к", en = "c" }
+[[indicator]]
+key = "safe"
+factor = "RF01"
+group = "student"
+aggregation = "mean"
+ok = 0.2
+critical = 0.6
+name = { ru = "б", en = "s" }
+[[indicator]]
+key = "bully"
+factor = "RF07"
+group = "student"
+aggregation = "share"
+at_risk_from = 0.6
+ok = 0.1
+critical = 0.5
+name = { ru = "т", en = "b" }
+[[indicator]]
+key = "support"
+factor = "RF07"
+group = "principal"
+aggregation = "value"
+formula = "(extra_lessons + tutor) / 2"
+ok = 0.0
+critical = 1.0
+weight = 3
+name = { ru = "п", en = "p" }
+"#;
+
+const PRINCIPAL: &str = r#"
+key = "principal"
+methodology = "orientir-2026"
+version = 1
+group = "principal"
+expected_minutes = 5
+title = { ru = "Р", en = "P" }
+[[section]]
+key = "s"
+title = { ru = "С", en = "S" }
+items = [
+  { key = "students", type = "integer", min = 1, max = 5000, ru = "у", en = "s" },
+  { key = "computers", type = "integer", min = 0, max = 5000, ru = "к", en = "c" },
+  { key = "migrants", type = "integer", min = 0, max = 5000, ru = "м", en = "m" },
+  { key = "extra_lessons", type = "yes_no", choices = "yes_no", show_if = { item = "migrants", greater_than = 0 }, ru = "д", en = "e" },
+  { key = "tutor", type = "yes_no", choices = "yes_no", show_if = { item = "migrants", greater_than = 0 }, ru = "т", en = "t" },
+]
+"#;
+
+const STUDENT: &str = r#"
+key = "student"
+methodology = "orientir-2026"
+version = 1
+group = "student"
+expected_minutes = 5
+title = { ru = "У", en = "S" }
+[[section]]
+key = "s"
+title = { ru = "С", en = "S" }
+items = [
+  { key = "safe", type = "likert", choices = "agree4", indicator = "safe", ru = "б", en = "s" },
+  { key = "bullied", type = "frequency", choices = "frequency4", reverse = true, indicator = "bully", ru = "т", en = "b" },
+]
+"#;
+
+fn mini() -> Methodology {
+    let mut files: Vec<SourceFile<'static>> = DEFAULT_SET
+        .iter()
+        .filter(|f| {
+            [
+                "methodology.toml",
+                "choices.toml",
+                "deficits.toml",
+                "iom.toml",
+            ]
+            .contains(&f.name)
+        })
+        .copied()
+        .collect();
+    files.extend([
+        SourceFile {
+            name: "factors.toml",
+            text: FACTORS,
+        },
+        SourceFile {
+            name: "indicators.toml",
+            text: INDICATORS,
+        },
+        SourceFile {
+            name: "measures.toml",
+            text: "methodology = \"orientir-2026\"\nmeasure = []\n",
+        },
+        SourceFile {
+            name: "principal.toml",
+            text: PRINCIPAL,
+        },
+        SourceFile {
+            name: "student.toml",
+            text: STUDENT,
+        },
+    ]);
+    Methodology::load(&files).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn response(m: &Methodology, group: Group, pairs: &[(&str, &str)]) -> Response {
+    let raw: RawAnswers = pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), RawValue::One((*v).to_owned())))
+        .collect();
+    let instrument = m.instrument(group).expect("instrument");
+    Response {
+        group,
+        answers: Answers::parse(m, instrument, &raw).unwrap_or_else(|e| panic!("{e:?}")),
+    }
+}
+
+/// safe: 4 3 2 1 na 4 → scores 0 .33 .67 1 – 0 (five answers, mean 0.4);
+/// bullied (reversed): often sometimes rarely never never never → 1 .67 .33 0 0 0, at risk ≥ 0.6: 2 of 6.
+fn six_students(m: &Methodology) -> Vec<Response> {
+    [
+        ("4", "often"),
+        ("3", "sometimes"),
+        ("2", "rarely"),
+        ("1", "never"),
+        ("na", "never"),
+        ("4", "never"),
+    ]
+    .iter()
+    .map(|(safe, bullied)| response(m, Group::Student, &[("safe", safe), ("bullied", bullied)]))
+    .collect()
+}
+
+fn principal(m: &Methodology, migrants: &str, extra: &[(&str, &str)]) -> Response {
+    let mut pairs = vec![
+        ("students", "200"),
+        ("computers", "26"),
+        ("migrants", migrants),
+    ];
+    pairs.extend_from_slice(extra);
+    response(m, Group::Principal, &pairs)
+}
+
+fn close(a: Option<f64>, b: f64) -> bool {
+    a.is_some_and(|a| (a - b).abs() < 1e-9)
+}
+
+#[test]
+fn a_school_with_enough_answers_gets_its_hand_computed_profile() {
+    let m = mini();
+    let mut responses = six_students(&m);
+    responses.push(principal(
+        &m,
+        "12",
+        &[("extra_lessons", "yes"), ("tutor", "no")],
+    ));
+    let p = Scorer::new(&m).profile(
+        "s1",
+        &Expected::default().with(Group::Student, 10),
+        &responses,
+    );
+
+    // comp = 26/200 = 0.13 → risk (0.13 − 0.15)/(0.05 − 0.15) = 0.2
+    let comp = p.indicator("comp").expect("comp");
+    assert!(close(comp.value, 0.13) && close(comp.risk, 0.2), "{comp:?}");
+    assert_eq!(comp.respondents, Some(1));
+    // safe = (0 + 0.33 + 0.67 + 1 + 0)/5 = 0.4 → risk (0.4 − 0.2)/0.4 = 0.5, «na» not counted
+    let safe = p.indicator("safe").expect("safe");
+    assert!(close(safe.value, 0.4) && close(safe.risk, 0.5), "{safe:?}");
+    assert_eq!(safe.respondents, Some(5));
+    // bully = 2/6 → risk (1/3 − 0.1)/0.4 = 7/12
+    let bully = p.indicator("bully").expect("bully");
+    assert!(
+        close(bully.value, 1.0 / 3.0) && close(bully.risk, 7.0 / 12.0),
+        "{bully:?}"
+    );
+    // support = (yes 0 + no 1)/2 = 0.5 → risk 0.5
+    assert!(close(p.indicator("support").expect("support").risk, 0.5));
+
+    // RF01 = (0.2 + 0.5)/2 = 0.35 → medium; RF07 = (7/12 + 3 × 0.5)/4 = 0.5208… → high
+    let rf01 = p.factor("RF01").expect("RF01");
+    assert!(close(rf01.score, 0.35), "{rf01:?}");
+    assert_eq!(rf01.level.as_deref(), Some("medium"));
+    assert_eq!(rf01.indicators, vec!["comp", "safe"]);
+    let rf07 = p.factor("RF07").expect("RF07");
+    assert!(close(rf07.score, (7.0 / 12.0 + 1.5) / 4.0), "{rf07:?}");
+    assert_eq!(rf07.level.as_deref(), Some("high"));
+
+    let students = p
+        .groups
+        .iter()
+        .find(|g| g.group == Group::Student)
+        .expect("students");
+    assert_eq!(
+        (students.responses, students.expected, students.sufficient),
+        (6, Some(10), true)
+    );
+    assert!(close(students.rate, 0.6));
+}
+
+#[test]
+fn fewer_students_than_the_minimum_show_nothing_of_theirs() {
+    let m = mini();
+    let mut responses: Vec<Response> = six_students(&m).into_iter().take(4).collect();
+    responses.push(principal(&m, "0", &[]));
+    let p = Scorer::new(&m).profile(
+        "s1",
+        &Expected::default().with(Group::Student, 5),
+        &responses,
+    );
+    for key in ["safe", "bully"] {
+        let r = p.indicator(key).expect("indicator");
+        assert_eq!(
+            (r.value, r.risk, r.respondents),
+            (None, None, None),
+            "{key} leaked"
+        );
+        assert_eq!(
+            r.insufficient,
+            Some(Insufficiency::TooFewRespondents { min: 5 })
+        );
+    }
+    // RF01 rests on the principal's number alone; the hidden follow-ups count as no risk.
+    let rf01 = p.factor("RF01").expect("RF01");
+    assert!(close(rf01.score, 0.2));
+    assert_eq!(rf01.level.as_deref(), Some("low"));
+    assert!(close(p.indicator("support").expect("support").risk, 0.0));
+    // RF07 keeps the principal's indicator only.
+    assert_eq!(p.factor("RF07").expect("RF07").indicators, vec!["support"]);
+}
+
+#[test]
+fn a_low_response_rate_makes_the_group_insufficient() {
+    let m = mini();
+    let responses = six_students(&m);
+    let p = Scorer::new(&m).profile(
+        "s1",
+        &Expected::default().with(Group::Student, 20),
+        &responses,
+    );
+    let safe = p.indicator("safe").expect("safe");
+    assert_eq!(safe.value, None);
+    assert_eq!(safe.respondents, Some(5));
+    assert!(
+        matches!(safe.insufficient, Some(Insufficiency::LowResponseRate { floor, .. }) if floor == 0.5)
+    );
+    // No principal either: every factor has «недостаточно данных».
+    for f in &p.factors {
+        assert_eq!((f.score, f.level.as_deref()), (None, None), "{}", f.code);
+    }
+}
+
+#[test]
+fn a_zero_denominator_is_missing_data_not_a_crash() {
+    let m = mini();
+    let instrument = m.instrument(Group::Principal).expect("principal");
+    let mut answers = Answers::empty(instrument);
+    answers.0[instrument.slot("students").expect("slot")] = Some(Answer::Number(0.0));
+    answers.0[instrument.slot("computers").expect("slot")] = Some(Answer::Number(5.0));
+    let responses = [Response {
+        group: Group::Principal,
+        answers,
+    }];
+    let p = Scorer::new(&m).profile("s1", &Expected::default(), &responses);
+    assert_eq!(
+        p.indicator("comp").expect("comp").insufficient,
+        Some(Insufficiency::NoValue)
+    );
+}
+
+mod properties;

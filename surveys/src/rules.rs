@@ -1,0 +1,78 @@
+//! The methodology's rules as data: risk levels with cut-offs and colours, and per-group
+//! minimum respondents and response-rate floors.
+
+use serde::Deserialize;
+
+use crate::instrument::Group;
+use crate::text::Text;
+
+/// A risk level of a factor: scores below `below` (and at or above the previous level's
+/// cut-off) get it; the last level has no `below`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Level {
+    pub key: String,
+    pub below: Option<f64>,
+    /// `#rrggbb`, used on screens and in exports.
+    pub colour: String,
+    pub name: Text,
+}
+
+/// Data-sufficiency rules of one respondent group.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupRule {
+    /// Fewest answers before anything is computed from the group (default: the set's minimum).
+    pub min_respondents: Option<u32>,
+    /// Smallest share of the expected respondents that must have answered (0 for none).
+    #[serde(default)]
+    pub response_rate_floor: f64,
+}
+
+/// The whole `methodology.toml`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rules {
+    pub methodology: String,
+    pub title: Text,
+    /// The minimum number of respondents behind any aggregate of an anonymous group.
+    pub min_respondents: u32,
+    #[serde(rename = "level")]
+    pub levels: Vec<Level>,
+    #[serde(rename = "group", default)]
+    pub groups: std::collections::BTreeMap<Group, GroupRule>,
+}
+
+/// No anonymous aggregate may rest on fewer respondents than this, whatever a set says.
+pub const PRIVACY_FLOOR: u32 = 3;
+
+impl Rules {
+    /// The level of a factor score.
+    pub fn level(&self, score: f64) -> &Level {
+        self.levels
+            .iter()
+            .find(|l| l.below.is_none_or(|b| score < b))
+            .unwrap_or_else(|| &self.levels[self.levels.len() - 1])
+    }
+
+    pub fn level_index(&self, key: &str) -> Option<usize> {
+        self.levels.iter().position(|l| l.key == key)
+    }
+
+    /// Fewest respondents of a group before its answers are used.
+    pub fn min_respondents(&self, group: Group) -> u32 {
+        let own = self.groups.get(&group).and_then(|r| r.min_respondents);
+        let min = own.unwrap_or(self.min_respondents);
+        if group.is_anonymous() {
+            min.max(PRIVACY_FLOOR)
+        } else {
+            min.max(1)
+        }
+    }
+
+    pub fn response_rate_floor(&self, group: Group) -> f64 {
+        self.groups
+            .get(&group)
+            .map_or(0.0, |r| r.response_rate_floor)
+    }
+}

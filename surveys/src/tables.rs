@@ -1,0 +1,218 @@
+//! Tabular views of profiles, changes and deficit summaries for export: rows and columns of
+//! plain cells, with no file format. CSV, Excel and screens render these the same way.
+
+use serde::Serialize;
+
+use crate::change::ProfileChange;
+use crate::deficits::DeficitSummary;
+use crate::methodology::Methodology;
+use crate::profile::SchoolProfile;
+
+/// One cell. Numbers stay numbers; `Empty` is «недостаточно данных» or not applicable.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Cell {
+    Text(String),
+    Number(f64),
+    Empty,
+}
+
+impl Cell {
+    fn opt(v: Option<f64>) -> Cell {
+        v.map_or(Cell::Empty, Cell::Number)
+    }
+
+    fn text(s: impl Into<String>) -> Cell {
+        Cell::Text(s.into())
+    }
+
+    /// The cell as CSV text (numbers with a dot, up to 4 decimals).
+    pub fn to_csv(&self) -> String {
+        match self {
+            Cell::Text(s) => s.clone(),
+            Cell::Number(n) if n.fract() == 0.0 => format!("{n:.0}"),
+            Cell::Number(n) => {
+                let s = format!("{n:.4}");
+                s.trim_end_matches('0').trim_end_matches('.').to_owned()
+            }
+            Cell::Empty => String::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Table {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+fn level_name(m: &Methodology, key: Option<&str>, lang: &str) -> Cell {
+    match key.and_then(|k| m.rules.levels.iter().find(|l| l.key == k)) {
+        Some(level) => Cell::text(level.name.get(lang)),
+        None => Cell::text(if lang == "en" {
+            "insufficient data"
+        } else {
+            "недостаточно данных"
+        }),
+    }
+}
+
+/// Schools × factors: one row per school with the score of each factor, then the number of
+/// high-risk factors (those at the last level).
+pub fn matrix(m: &Methodology, profiles: &[SchoolProfile]) -> Table {
+    let mut columns = vec!["school".to_owned()];
+    columns.extend(m.factors.iter().map(|f| f.code.0.clone()));
+    columns.push("high_risk_factors".into());
+    let top = m.rules.levels.last().map(|l| l.key.as_str());
+    let rows = profiles
+        .iter()
+        .map(|p| {
+            let mut row = vec![Cell::text(&p.school)];
+            row.extend(
+                m.factors
+                    .iter()
+                    .map(|f| Cell::opt(p.factor(&f.code.0).and_then(|x| x.score))),
+            );
+            let high = p
+                .factors
+                .iter()
+                .filter(|f| f.level.as_deref() == top)
+                .count();
+            row.push(Cell::Number(high as f64));
+            row
+        })
+        .collect();
+    Table { columns, rows }
+}
+
+/// One row per school, factor and indicator: the explanation of every level.
+pub fn indicators_long(m: &Methodology, profiles: &[SchoolProfile], lang: &str) -> Table {
+    let columns = [
+        "school",
+        "factor",
+        "factor_score",
+        "factor_level",
+        "indicator",
+        "indicator_name",
+        "group",
+        "value",
+        "ok",
+        "critical",
+        "risk",
+        "respondents",
+    ]
+    .map(String::from)
+    .to_vec();
+    let mut rows = Vec::new();
+    for p in profiles {
+        for f in &p.factors {
+            for (ind, r) in m
+                .indicators
+                .iter()
+                .zip(&p.indicators)
+                .filter(|(i, _)| i.factor == f.code)
+            {
+                rows.push(vec![
+                    Cell::text(&p.school),
+                    Cell::text(&f.code.0),
+                    Cell::opt(f.score),
+                    level_name(m, f.level.as_deref(), lang),
+                    Cell::text(&ind.key),
+                    Cell::text(ind.name.get(lang)),
+                    Cell::text(ind.group.key()),
+                    Cell::opt(r.value),
+                    Cell::Number(ind.ok),
+                    Cell::Number(ind.critical),
+                    Cell::opt(r.risk),
+                    r.respondents
+                        .map_or(Cell::Empty, |n| Cell::Number(f64::from(n))),
+                ]);
+            }
+        }
+    }
+    Table { columns, rows }
+}
+
+/// One row per school and factor between two campaigns.
+pub fn change(m: &Methodology, changes: &[ProfileChange], lang: &str) -> Table {
+    let columns = [
+        "school",
+        "factor",
+        "score_before",
+        "score_after",
+        "delta",
+        "level_before",
+        "level_after",
+        "transition",
+    ]
+    .map(String::from)
+    .to_vec();
+    let rows = changes
+        .iter()
+        .flat_map(|c| {
+            c.factors.iter().map(move |f| {
+                vec![
+                    Cell::text(&c.school),
+                    Cell::text(&f.code.0),
+                    Cell::opt(f.before_score),
+                    Cell::opt(f.after_score),
+                    Cell::opt(f.delta),
+                    level_name(m, f.before_level.as_deref(), lang),
+                    level_name(m, f.after_level.as_deref(), lang),
+                    Cell::text(format!("{:?}", f.transition).to_lowercase()),
+                ]
+            })
+        })
+        .collect();
+    Table { columns, rows }
+}
+
+/// Areas × bands of a school's teachers; empty when suppressed.
+pub fn deficit_summary(m: &Methodology, summary: &DeficitSummary, lang: &str) -> Table {
+    let mut columns = vec!["area".to_owned()];
+    columns.extend(m.deficits.bands.iter().map(|b| b.key.clone()));
+    let rows = summary
+        .areas
+        .iter()
+        .map(|a| {
+            let name = m
+                .deficits
+                .areas
+                .iter()
+                .find(|x| x.key == a.area)
+                .map_or(a.area.as_str(), |x| x.name.get(lang));
+            let mut row = vec![Cell::text(name)];
+            row.extend(a.bands.iter().map(|(_, n)| Cell::Number(f64::from(*n))));
+            row
+        })
+        .collect();
+    Table { columns, rows }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::{Expected, Scorer};
+
+    #[test]
+    fn an_empty_school_has_a_row_of_empty_cells_and_long_rows_per_indicator() {
+        let m = Methodology::default_set().expect("valid");
+        let p = Scorer::new(&m).profile("school-1", &Expected::default(), &[]);
+        let t = matrix(&m, std::slice::from_ref(&p));
+        assert_eq!(t.columns.len(), 12);
+        assert_eq!(t.rows[0][0], Cell::Text("school-1".into()));
+        assert!(t.rows[0][1..11].iter().all(|c| *c == Cell::Empty));
+        assert_eq!(t.rows[0][11], Cell::Number(0.0));
+        let long = indicators_long(&m, &[p], "ru");
+        assert_eq!(long.rows.len(), m.indicators.len());
+        assert_eq!(long.rows[0][3], Cell::Text("недостаточно данных".into()));
+    }
+
+    #[test]
+    fn csv_cells_keep_numbers_plain() {
+        assert_eq!(Cell::Number(0.25).to_csv(), "0.25");
+        assert_eq!(Cell::Number(3.0).to_csv(), "3");
+        assert_eq!(Cell::Number(1.0 / 3.0).to_csv(), "0.3333");
+        assert_eq!(Cell::Empty.to_csv(), "");
+    }
+}
