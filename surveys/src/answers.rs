@@ -132,8 +132,8 @@ impl Answers {
         }
     }
 
-    /// Parses the slots for which `include` holds (e.g. one page of a questionnaire), adding
-    /// problems to `errors`; slots outside are left unanswered.
+    /// Parses every submitted slot in order (so that conditions see earlier answers) and
+    /// reports problems only for the slots where `include` holds (e.g. one page of a form).
     pub fn parse_known(
         m: &Methodology,
         instrument: &Instrument,
@@ -143,30 +143,58 @@ impl Answers {
     ) -> Answers {
         let mut answers = Answers::empty(instrument);
         for (index, slot) in instrument.slots.iter().enumerate() {
-            if !include(index) {
-                continue;
-            }
             let item = instrument.slot_item(index);
             if !answers.is_shown(m, instrument, item) {
                 continue;
             }
             let value = raw.get(&slot.key).filter(|v| !is_blank(v));
-            match value {
-                None if item.is_required() => errors.push(FieldError {
-                    key: slot.key.clone(),
-                    problem: FieldProblem::Required,
-                }),
-                None => {}
+            let problem = match value {
+                None if item.is_required() => Some(FieldProblem::Required),
+                None => None,
                 Some(value) => match parse_value(m, item, value) {
-                    Ok(answer) => answers.0[index] = Some(answer),
-                    Err(problem) => errors.push(FieldError {
-                        key: slot.key.clone(),
-                        problem,
-                    }),
+                    Ok(answer) => {
+                        answers.0[index] = Some(answer);
+                        None
+                    }
+                    Err(problem) => Some(problem),
                 },
+            };
+            if let Some(problem) = problem.filter(|_| include(index)) {
+                errors.push(FieldError {
+                    key: slot.key.clone(),
+                    problem,
+                });
             }
         }
         answers
+    }
+
+    /// Parses a submission for one page (section index): problems of that page only.
+    pub fn parse_page(
+        m: &Methodology,
+        instrument: &Instrument,
+        raw: &RawAnswers,
+        section: usize,
+    ) -> (Answers, Vec<FieldError>) {
+        let mut errors = Vec::new();
+        let answers = Answers::parse_known(m, instrument, raw, &mut errors, |slot| {
+            instrument.slots[slot].section == section
+        });
+        (answers, errors)
+    }
+
+    /// The first section with a problem when the whole form is checked, if any.
+    pub fn first_incomplete_section(
+        m: &Methodology,
+        instrument: &Instrument,
+        raw: &RawAnswers,
+    ) -> Option<usize> {
+        let mut errors = Vec::new();
+        Answers::parse_known(m, instrument, raw, &mut errors, |_| true);
+        errors
+            .first()
+            .and_then(|e| instrument.slot(&e.key))
+            .map(|slot| instrument.slots[slot].section)
     }
 
     /// Whether an item is shown given the answers so far.

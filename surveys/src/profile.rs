@@ -327,12 +327,13 @@ impl<'m> Scorer<'m> {
                     _ => None,
                 };
                 let shown = insufficient.is_none();
+                let value = value.map(tidy);
                 IndicatorResult {
                     key: ind.key.clone(),
                     factor: ind.factor.clone(),
                     group: ind.group,
                     value: value.filter(|_| shown),
-                    risk: value.filter(|_| shown).map(|v| ind.risk(v)),
+                    risk: value.filter(|_| shown).map(|v| tidy(ind.risk(v))),
                     respondents: (respondents >= min).then_some(respondents),
                     insufficient,
                 }
@@ -355,7 +356,7 @@ impl<'m> Scorer<'m> {
                         }
                     }
                 }
-                let score = (weight > 0.0).then(|| sum / weight);
+                let score = (weight > 0.0).then(|| tidy(sum / weight));
                 FactorResult {
                     code: f.code.clone(),
                     score,
@@ -373,6 +374,12 @@ impl<'m> Scorer<'m> {
             factors,
         }
     }
+}
+
+/// Rounds to nine decimals: sums taken in a different order differ in the last bits, and a
+/// value exactly on a cut-off (0.5) must get the same level whatever the order of respondents.
+fn tidy(x: f64) -> f64 {
+    (x * 1e9).round() / 1e9
 }
 
 /// A formula over one response: a number answer is its value, a choice answer its risk score,

@@ -4,6 +4,7 @@
 //! each query is written once and run on whichever pool is configured; `with_pool!` expands a
 //! body for both pool types. Each backend has its own migration folder.
 
+mod drafts;
 mod registry;
 mod responses;
 
@@ -18,6 +19,7 @@ use sqlx::sqlite::{
 use crate::config::{Backend, Config};
 use crate::error::ServerError;
 
+pub use drafts::{CodeInfo, DraftRow};
 pub use registry::{CampaignRow, NewCampaign, SchoolInCampaign};
 pub use responses::NewResponse;
 
