@@ -4,12 +4,13 @@
 pub mod error;
 pub mod overview;
 pub mod pages;
+pub mod respond;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    SsrMode, StaticSegment,
+    path, SsrMode, StaticSegment,
 };
 
 pub use error::AppError;
@@ -45,6 +46,9 @@ pub fn App() -> impl IntoView {
                     // Async: the page waits for its data before it is sent, so it is complete
                     // without JavaScript (streamed Suspense needs JS to swap content in).
                     <Route path=StaticSegment("") view=pages::HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/s/:code") view=pages::respond::StartPage ssr=SsrMode::Async />
+                    <Route path=path!("/s/:code/p/:page") view=pages::respond::SectionPage ssr=SsrMode::Async />
+                    <Route path=path!("/s/:code/thanks") view=pages::respond::ThanksPage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>

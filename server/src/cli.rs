@@ -116,7 +116,11 @@ pub async fn run(cli: Cli) -> Result<(), ServerError> {
         let summary = demo::ensure_demo(&storage, &methodology, today()).await?;
         print_demo(&summary, &format!("http://{addr}"));
     }
-    let app = web::router(&config, storage.clone());
+    let purged = storage.purge_closed_drafts(&today().to_string()).await?;
+    if purged > 0 {
+        tracing::info!(purged, "deleted drafts of closed campaigns");
+    }
+    let app = web::router(&config, storage.clone(), std::sync::Arc::new(methodology));
     // The one line scripts wait for: the real address, also when port 0 was asked for.
     println!("listening on http://{addr}");
     web::serve(listener, app).await?;
@@ -124,7 +128,8 @@ pub async fn run(cli: Cli) -> Result<(), ServerError> {
     Ok(())
 }
 
-fn today() -> Day {
+/// Today in UTC, the only clock Orientir reads.
+pub fn today() -> Day {
     let seconds = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64);
@@ -154,10 +159,22 @@ fn print_demo(summary: &DemoSummary, base: &str) {
     );
     println!("Open {base}/ in a browser. Access codes of the demo campaign, per school:");
     for (school, codes) in &summary.codes {
-        let list: Vec<String> = codes
+        let mut list: Vec<String> = codes
             .iter()
+            .filter(|(group, _)| group != "teacher_deficits")
             .map(|(group, code)| format!("{group} {code}"))
             .collect();
+        let diagnostic: Vec<&str> = codes
+            .iter()
+            .filter(|(g, _)| g == "teacher_deficits")
+            .map(|(_, c)| c.as_str())
+            .collect();
+        if let Some(first) = diagnostic.first() {
+            list.push(format!(
+                "teacher diagnostic {first} (+{} more personal codes)",
+                diagnostic.len() - 1
+            ));
+        }
         println!("  {school}: {}", list.join(", "));
     }
 }

@@ -160,6 +160,13 @@ async fn create_campaign(
                 )
                 .await?;
         }
+        // One personal diagnostic code per expected teacher.
+        for _ in 0..teachers {
+            let code = access_code::generate(&mut code_rng);
+            storage
+                .insert_access_code(&code, campaign_id, school_id, Group::TeacherDeficits, true)
+                .await?;
+        }
         // A seeded generator per school keeps the demo's answers the same on every machine.
         let mut rng = StdRng::seed_from_u64(index as u64 + 1);
         let tendencies = factor_tendencies(methodology, school.risk, &mut rng);

@@ -7,6 +7,7 @@ pub mod config;
 pub mod demo;
 pub mod error;
 pub mod paper;
+pub mod respond;
 pub mod storage;
 pub mod web;
 

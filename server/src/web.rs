@@ -4,9 +4,10 @@
 use std::sync::Arc;
 
 use app::overview::{CampaignSummary, Overview, OverviewSource, SchoolRow, SharedOverviewSource};
+use app::respond::SharedRespondentSource;
 use app::{shell, App, AppError};
 use axum::extract::{FromRef, State};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
@@ -14,8 +15,11 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use serde_json::{json, Value};
 use tokio::net::TcpListener;
 
+use surveys::Methodology;
+
 use crate::config::Config;
 use crate::error::ServerError;
+use crate::respond::{self, Respondents};
 use crate::storage::Storage;
 
 /// Shared state of every request.
@@ -23,28 +27,41 @@ use crate::storage::Storage;
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub storage: Storage,
+    pub respondents: Respondents,
 }
 
-/// Builds the whole router for a storage and configuration.
-pub fn router(config: &Config, storage: Storage) -> Router {
+/// Builds the whole router for a storage, methodology and configuration.
+pub fn router(config: &Config, storage: Storage, methodology: Arc<Methodology>) -> Router {
     let leptos_options = LeptosOptions::builder()
         .output_name("orientir")
         .site_root(config.site_root.to_string_lossy().into_owned())
         .site_pkg_dir("pkg")
         .site_addr(config.addr)
         .build();
+    let respondents = Respondents {
+        storage: storage.clone(),
+        methodology,
+        today: crate::cli::today,
+    };
     let state = AppState {
         leptos_options: leptos_options.clone(),
         storage: storage.clone(),
+        respondents: respondents.clone(),
     };
     let overview: SharedOverviewSource = Arc::new(StorageOverview(storage));
+    let respondent_source: SharedRespondentSource = Arc::new(respondents);
     let routes = generate_route_list(App);
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/enter", get(respond::enter))
+        .route("/respond/{code}/{page}", post(respond::save_page))
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(overview.clone()),
+            move || {
+                provide_context(overview.clone());
+                provide_context(respondent_source.clone());
+            },
             move || shell(leptos_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))

@@ -49,6 +49,11 @@ impl Day {
     pub fn plus_days(self, days: i64) -> Day {
         Day(self.0 + days)
     }
+
+    /// Days from `self` to `later` (negative when `later` is earlier).
+    pub fn days_until(self, later: Day) -> i64 {
+        later.0 - self.0
+    }
 }
 
 fn days_in_month(year: i64, month: u32) -> u32 {

@@ -42,7 +42,8 @@ impl TestApp {
         let storage = Storage::open(&config).await.expect("storage opens");
         let listener = server::web::bind(&config).await.expect("port 0 binds");
         let base = format!("http://{}", listener.local_addr().expect("bound address"));
-        let app = server::web::router(&config, storage.clone());
+        let methodology = surveys::Methodology::default_set().expect("default methodology");
+        let app = server::web::router(&config, storage.clone(), std::sync::Arc::new(methodology));
         let server = tokio::spawn(async move {
             let _ = server::web::serve(listener, app).await;
         });
@@ -57,8 +58,7 @@ impl TestApp {
     /// Fills the database with the demo region.
     pub async fn with_demo(self) -> TestApp {
         let methodology = surveys::Methodology::default_set().expect("default methodology");
-        let today = "2026-11-22".parse().expect("date");
-        server::demo::ensure_demo(&self.storage, &methodology, today)
+        server::demo::ensure_demo(&self.storage, &methodology, server::cli::today())
             .await
             .expect("demo data");
         self

@@ -68,3 +68,151 @@ async fn the_demo_home_page_renders_without_javascript_and_hydrates_with_it() {
 
     app.finish().await;
 }
+
+/// Answers every question of the current page with its first option (numbers: 1) and goes on.
+async fn answer_page(browser: &Browser) {
+    let c = &browser.client;
+    let radios = c
+        .find_all(Locator::Css("fieldset"))
+        .await
+        .expect("fieldsets");
+    for fieldset in radios {
+        if let Ok(first) = fieldset
+            .find(Locator::Css("input[type=radio], input[type=checkbox]"))
+            .await
+        {
+            first.click().await.expect("choose");
+        }
+    }
+    for input in c
+        .find_all(Locator::Css("input.number"))
+        .await
+        .expect("numbers")
+    {
+        input.send_keys("1").await.expect("type");
+    }
+    c.find(Locator::Css("button[value=next]"))
+        .await
+        .expect("next")
+        .click()
+        .await
+        .expect("submit");
+}
+
+async fn fill_student_questionnaire(js: Js) {
+    let app = TestApp::spawn(Backend::Sqlite).await.with_demo().await;
+    let campaign = app
+        .storage
+        .campaign_by_code(server::demo::CAMPAIGN_CODE)
+        .await
+        .expect("q")
+        .expect("c");
+    let school = app
+        .storage
+        .campaign_schools(campaign.id)
+        .await
+        .expect("schools")[0]
+        .school_id;
+    let codes = app
+        .storage
+        .access_codes(campaign.id, school)
+        .await
+        .expect("codes");
+    let code = codes
+        .iter()
+        .find(|c| c.1 == "student")
+        .expect("student code")
+        .0
+        .clone();
+    let before: i64 = app
+        .storage
+        .response_counts(campaign.id)
+        .await
+        .expect("counts")
+        .iter()
+        .map(|c| c.2)
+        .sum();
+
+    let browser = Browser::start(js).await;
+    let c = &browser.client;
+    c.goto(&app.url("/")).await.expect("home");
+    c.find(Locator::Id("code"))
+        .await
+        .expect("code field")
+        .send_keys(&code.to_lowercase())
+        .await
+        .expect("type");
+    c.find(Locator::Css(".code-form button"))
+        .await
+        .expect("open")
+        .click()
+        .await
+        .expect("submit");
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::LinkText("Начать"))
+        .await
+        .expect("start page")
+        .click()
+        .await
+        .expect("start");
+    let instrument = surveys::Methodology::default_set()
+        .expect("m")
+        .instrument(surveys::Group::Student)
+        .expect("student")
+        .clone();
+    for page in 1..=instrument.sections.len() {
+        let progress = format!("Раздел {page} из {}", instrument.sections.len());
+        let body = c
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(".progress"))
+            .await
+            .expect("progress");
+        assert!(
+            body.text().await.expect("text").contains(&progress),
+            "page {page}"
+        );
+        answer_page(&browser).await;
+        if page < instrument.sections.len() {
+            c.wait()
+                .at_most(Duration::from_secs(10))
+                .for_url(
+                    &url::Url::parse(&app.url(&format!("/s/{code}/p/{}", page + 1))).expect("url"),
+                )
+                .await
+                .expect("next page");
+        }
+    }
+    let thanks = c
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("h1"))
+        .await
+        .expect("heading");
+    assert_eq!(
+        thanks.text().await.expect("text"),
+        "Спасибо! Ответы отправлены"
+    );
+    let after: i64 = app
+        .storage
+        .response_counts(campaign.id)
+        .await
+        .expect("counts")
+        .iter()
+        .map(|c| c.2)
+        .sum();
+    assert_eq!(after, before + 1);
+    browser.close().await;
+    app.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_student_fills_the_whole_questionnaire_without_javascript() {
+    fill_student_questionnaire(Js::Off).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_student_fills_the_whole_questionnaire_with_javascript() {
+    fill_student_questionnaire(Js::On).await;
+}

@@ -2,11 +2,22 @@
 
 use leptos::prelude::*;
 
+use leptos_router::hooks::use_query_map;
+
 use crate::overview::{get_overview, CampaignSummary, Overview};
+use crate::pages::respond::CodeForm;
+use crate::respond::CodeProblem;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
     let overview = Resource::new(|| (), |_| get_overview());
+    // `/enter` sends a code it cannot use back here with `?error=malformed&code=…`.
+    let query = use_query_map();
+    let typed = query.read_untracked().get("code").unwrap_or_default();
+    let problem = (query.read_untracked().get("error").as_deref() == Some("malformed")).then(|| {
+        let (title, advice) = CodeProblem::Malformed.message();
+        view! { <div class="notice" role="alert"><p><strong>{title}</strong></p><p>{advice}</p></div> }
+    });
     view! {
         <section class="page">
             <header class="masthead">
@@ -17,6 +28,9 @@ pub fn HomePage() -> impl IntoView {
                 </p>
                 <HydrationMark />
             </header>
+            <h2>"Заполнить анкету"</h2>
+            {problem}
+            <CodeForm value=typed />
             <Suspense fallback=|| view! { <p>"Загрузка…"</p> }>
                 {move || overview.get().map(|result| match result {
                     Ok(data) => view! { <OverviewView data /> }.into_any(),

@@ -2,6 +2,7 @@
 
 mod home;
 mod not_found;
+pub mod respond;
 
 pub use home::HomePage;
 pub use not_found::NotFound;

@@ -1,0 +1,100 @@
+//! Form controls of one item: radio groups and checkboxes in fieldsets with legends, number and
+//! text inputs with labels; errors next to the field, input kept.
+
+use leptos::prelude::*;
+
+use crate::respond::{FieldView, ItemView};
+
+#[component]
+pub fn ItemFields(item: ItemView) -> impl IntoView {
+    match item.heading {
+        Some(heading) => view! {
+            <div class="matrix">
+                <p class="matrix-heading">{heading}</p>
+                {item.fields.into_iter().map(|field| view! { <Field field /> }).collect_view()}
+            </div>
+        }
+        .into_any(),
+        None => item
+            .fields
+            .into_iter()
+            .map(|field| view! { <Field field /> })
+            .collect_view()
+            .into_any(),
+    }
+}
+
+#[component]
+fn Field(field: FieldView) -> impl IntoView {
+    let id = format!("field-{}", field.key);
+    let error_id = format!("{id}-error");
+    let invalid = field.error.is_some();
+    let error = field
+        .error
+        .clone()
+        .map(|e| view! { <p class="field-error" id=error_id.clone()>{e}</p> });
+    let described = invalid.then(|| error_id.clone());
+    let class = if invalid { "field invalid" } else { "field" };
+    let optional =
+        (!field.required).then(|| view! { <span class="optional">" (необязательно)"</span> });
+    let hint = field
+        .hint
+        .clone()
+        .map(|h| view! { <p class="hint">{h}</p> });
+    match field.control.as_str() {
+        "radio" | "checkbox" => {
+            let control = field.control.clone();
+            let name = field.key.clone();
+            let values = field.values.clone();
+            view! {
+                <fieldset class=class id=id aria-describedby=described aria-invalid=invalid.then_some("true")>
+                    <legend>{field.label}{optional}</legend>
+                    {hint}
+                    {error}
+                    <div class="choices">
+                        {field.choices.into_iter().enumerate().map(|(n, c)| {
+                            let choice_id = format!("{}-{n}", name);
+                            let checked = values.contains(&c.value);
+                            let label_for = choice_id.clone();
+                            view! {
+                                <label class="choice" for=label_for>
+                                    <input type=control.clone() id=choice_id name=name.clone() value=c.value checked=checked />
+                                    <span>{c.label}</span>
+                                </label>
+                            }
+                        }).collect_view()}
+                    </div>
+                </fieldset>
+            }
+            .into_any()
+        }
+        control => {
+            let input_id = format!("input-{}", field.key);
+            let numeric = control == "number";
+            let value = field.values.first().cloned().unwrap_or_default();
+            let label_for = input_id.clone();
+            view! {
+                <div class=class id=id>
+                    <label for=label_for>{field.label}{optional}</label>
+                    {hint}
+                    {error}
+                    <div class="input-line">
+                        <input
+                            id=input_id
+                            name=field.key
+                            type="text"
+                            inputmode=numeric.then_some("decimal")
+                            value=value
+                            maxlength=field.max_length
+                            aria-describedby=described
+                            aria-invalid=invalid.then_some("true")
+                            class=if numeric { "number" } else { "text" }
+                        />
+                        {field.unit.map(|u| view! { <span class="unit">{u}</span> })}
+                    </div>
+                </div>
+            }
+            .into_any()
+        }
+    }
+}

@@ -1,0 +1,621 @@
+//! The respondent side on the server: access codes checked against their campaign's dates,
+//! drafts kept per page, the final submit stored once, views for the pages, and the plain form
+//! handlers that work without JavaScript (post → store → redirect).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use app::respond::{
+    draft_cookie, AreaView, ChoiceView, CodeProblem, FieldView, IomView, ItemView, Outcome,
+    ReportView, RespondentSource, SectionView, StartView, ThanksView,
+};
+use app::AppError;
+use axum::extract::{Path, Query, State};
+use axum::http::header::{COOKIE, LOCATION, SET_COOKIE};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Form;
+use surveys::calendar::Day;
+use surveys::{Answers, Group, Instrument, ItemKind, Methodology, RawAnswers, RawValue};
+
+use crate::access_code;
+use crate::error::ServerError;
+use crate::storage::{CodeInfo, DraftRow, NewResponse, Storage};
+use crate::web::internal;
+
+/// The respondent service: storage, the methodology and the clock.
+#[derive(Clone)]
+pub struct Respondents {
+    pub storage: Storage,
+    pub methodology: Arc<Methodology>,
+    pub today: fn() -> Day,
+}
+
+/// A code that opens a questionnaire now.
+struct Opened<'a> {
+    info: CodeInfo,
+    group: Group,
+    instrument: &'a Instrument,
+}
+
+impl Respondents {
+    async fn open(&self, typed: &str) -> Result<Result<Opened<'_>, CodeProblem>, ServerError> {
+        let Some(code) = access_code::normalize(typed) else {
+            return Ok(Err(CodeProblem::Malformed));
+        };
+        let Some(info) = self.storage.code_info(&code).await? else {
+            return Ok(Err(CodeProblem::Unknown));
+        };
+        if info.revoked {
+            return Ok(Err(CodeProblem::Revoked));
+        }
+        let today = (self.today)().to_string();
+        if today < info.opens_on {
+            return Ok(Err(CodeProblem::NotYetOpen {
+                opens_on: info.opens_on,
+            }));
+        }
+        if today > info.closes_on {
+            return Ok(Err(CodeProblem::Closed {
+                closed_on: info.closes_on,
+            }));
+        }
+        let group = Group::parse(&info.respondent_group).ok_or_else(|| {
+            ServerError::Inconsistent(format!("code of unknown group {}", info.respondent_group))
+        })?;
+        if info.methodology_version != self.methodology.version {
+            return Err(ServerError::Inconsistent(format!(
+                "campaign uses methodology {}, the server has {}",
+                info.methodology_version, self.methodology.version
+            )));
+        }
+        let instrument = self
+            .methodology
+            .instrument(group)
+            .ok_or_else(|| ServerError::Inconsistent(format!("no instrument for group {group}")))?;
+        Ok(Ok(Opened {
+            info,
+            group,
+            instrument,
+        }))
+    }
+
+    /// The draft token: the personal code itself for personal codes, else the cookie's (or the
+    /// form's) token when it belongs to this code.
+    async fn draft(
+        &self,
+        opened: &Opened<'_>,
+        token: Option<String>,
+    ) -> Result<Option<DraftRow>, ServerError> {
+        let token = if opened.info.personal {
+            Some(format!("code:{}", opened.info.code))
+        } else {
+            token
+        };
+        let Some(token) = token.filter(|t| !t.is_empty()) else {
+            return Ok(None);
+        };
+        Ok(self
+            .storage
+            .draft(&token)
+            .await?
+            .filter(|d| d.code == opened.info.code))
+    }
+
+    fn new_token(opened: &Opened<'_>) -> String {
+        if opened.info.personal {
+            format!("code:{}", opened.info.code)
+        } else {
+            random_token()
+        }
+    }
+}
+
+fn random_token() -> String {
+    use rand::Rng;
+    let mut rng = rand::rngs::OsRng;
+    (0..4)
+        .map(|_| format!("{:08x}", rng.gen::<u32>()))
+        .collect()
+}
+
+fn raw_of(draft: Option<&DraftRow>) -> RawAnswers {
+    draft
+        .and_then(|d| serde_json::from_str(&d.answers).ok())
+        .unwrap_or_default()
+}
+
+fn problems_of(draft: Option<&DraftRow>) -> BTreeMap<String, String> {
+    draft
+        .and_then(|d| serde_json::from_str(&d.problems).ok())
+        .unwrap_or_default()
+}
+
+fn audience(group: Group) -> &'static str {
+    match group {
+        Group::Principal => "Для руководителя школы (или его заместителя).",
+        Group::Teacher => "Для всех учителей школы.",
+        Group::Student => "Для обучающихся 5–11 классов.",
+        Group::Parent => "Для родителей обучающихся.",
+        Group::TeacherDeficits => "Для учителя: личная диагностика профессиональных умений.",
+    }
+}
+
+fn stored(group: Group) -> &'static str {
+    match group {
+        Group::TeacherDeficits => "Сохраняются ответы и дата. Ваш результат видите только вы; школа видит лишь сводку по пяти и более учителям.",
+        Group::Principal => "Сохраняются ответы и дата; их видят куратор и координаторы программы.",
+        _ => "Сохраняются только ответы и дата. Результаты показываются обобщённо и только если ответили не меньше пяти человек.",
+    }
+}
+
+impl Respondents {
+    fn section_view(
+        &self,
+        opened: &Opened<'_>,
+        draft: Option<&DraftRow>,
+        token: String,
+        page: u32,
+    ) -> SectionView {
+        let m = &self.methodology;
+        let instrument = opened.instrument;
+        let pages = instrument.sections.len() as u32;
+        let page = page.clamp(1, pages.max(1));
+        let index = (page - 1) as usize;
+        let section = &instrument.sections[index];
+        let raw = raw_of(draft);
+        let problems = problems_of(draft);
+        let mut ignored = Vec::new();
+        let answers = Answers::parse_known(m, instrument, &raw, &mut ignored, |_| false);
+        let values = |key: &str| match raw.get(key) {
+            Some(RawValue::One(v)) => vec![v.clone()],
+            Some(RawValue::Many(vs)) => vs.clone(),
+            None => Vec::new(),
+        };
+        let items = section
+            .items
+            .iter()
+            .filter(|item| answers.is_shown(m, instrument, item))
+            .map(|item| {
+                let list = item.choices.as_deref().and_then(|l| m.choice_list(l));
+                let choices: Vec<ChoiceView> = list
+                    .map(|l| {
+                        l.choices
+                            .iter()
+                            .map(|c| ChoiceView {
+                                value: c.value.clone(),
+                                label: c.ru.clone(),
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let control = match item.kind {
+                    ItemKind::Multiple => "checkbox",
+                    ItemKind::Integer | ItemKind::Decimal => "number",
+                    ItemKind::Text => "text",
+                    _ => "radio",
+                };
+                let field = |key: String, label: String| FieldView {
+                    values: values(&key),
+                    error: problems.get(&key).cloned(),
+                    key,
+                    control: control.into(),
+                    label,
+                    hint: item.hint.as_ref().map(|h| h.ru.clone()),
+                    required: item.is_required(),
+                    unit: item.unit.as_ref().map(|u| u.ru.clone()),
+                    min: item.min,
+                    max: item.max,
+                    step: (item.kind == ItemKind::Integer).then(|| "1".into()),
+                    max_length: item
+                        .max_length
+                        .or((item.kind == ItemKind::Text).then_some(200)),
+                    choices: choices.clone(),
+                };
+                if item.rows.is_empty() {
+                    ItemView {
+                        heading: None,
+                        fields: vec![field(item.key.clone(), item.ru.clone())],
+                    }
+                } else {
+                    ItemView {
+                        heading: Some(item.ru.clone()),
+                        fields: item
+                            .rows
+                            .iter()
+                            .map(|r| field(format!("{}.{}", item.key, r.key), r.ru.clone()))
+                            .collect(),
+                    }
+                }
+            })
+            .collect();
+        SectionView {
+            code: opened.info.code.clone(),
+            draft: token,
+            page,
+            pages,
+            title: section.title.ru.clone(),
+            questionnaire: instrument.title.ru.clone(),
+            intro: section.intro.as_ref().map(|i| i.ru.clone()),
+            items,
+            last: page == pages,
+        }
+    }
+
+    async fn report(&self, draft: &DraftRow) -> Result<Option<ReportView>, ServerError> {
+        let m = &self.methodology;
+        let Some((answers, day)) = self.storage.response_by_key(&draft.submission_key).await?
+        else {
+            return Ok(None);
+        };
+        let Some(instrument) = m.instrument(Group::TeacherDeficits) else {
+            return Ok(None);
+        };
+        let raw: RawAnswers =
+            serde_json::from_str(&answers).map_err(|e| ServerError::Inconsistent(e.to_string()))?;
+        let mut ignored = Vec::new();
+        let answers = Answers::parse_known(m, instrument, &raw, &mut ignored, |_| false);
+        let start: Day = day
+            .parse()
+            .map_err(|e: surveys::calendar::BadDay| ServerError::Inconsistent(e.to_string()))?;
+        let Some(result) = surveys::deficits::teacher_result(m, &answers, start) else {
+            return Ok(None);
+        };
+        let band = |key: &Option<String>| {
+            m.deficits
+                .bands
+                .iter()
+                .find(|b| Some(&b.key) == key.as_ref())
+        };
+        let area_name = |key: &str| {
+            m.deficits
+                .areas
+                .iter()
+                .find(|a| a.key == key)
+                .map_or(key.to_owned(), |a| a.name.ru.clone())
+        };
+        Ok(Some(ReportView {
+            areas: result
+                .areas
+                .iter()
+                .map(|a| AreaView {
+                    name: a.name.ru.clone(),
+                    percent: a.percent,
+                    band: band(&a.band)
+                        .map_or("нет ответов".into(), |b| b.name.ru.clone()),
+                    colour: band(&a.band).map_or("#777777".into(), |b| b.colour.clone()),
+                })
+                .collect(),
+            weakest: result
+                .weakest
+                .iter()
+                .map(|w| format!("{} ({:.0} %)", w.label.ru, w.percent))
+                .collect(),
+            iom: result
+                .iom
+                .iter()
+                .map(|i| IomView {
+                    area: area_name(&i.area),
+                    format: i.format.ru.clone(),
+                    title: i.title.ru.clone(),
+                    hours: i.hours,
+                    goal: i.goal.ru.clone(),
+                    deadline: i.deadline.clone(),
+                    evidence: i.evidence.ru.clone(),
+                })
+                .collect(),
+        }))
+    }
+}
+
+#[async_trait::async_trait]
+impl RespondentSource for Respondents {
+    async fn start(
+        &self,
+        code: &str,
+        token: Option<String>,
+    ) -> Result<Outcome<StartView>, AppError> {
+        let run = async {
+            let opened = match self.open(code).await? {
+                Ok(o) => o,
+                Err(p) => return Ok(Err(p)),
+            };
+            let draft = self.draft(&opened, token).await?;
+            let i = opened.instrument;
+            Ok::<_, ServerError>(Ok(StartView {
+                code: opened.info.code.clone(),
+                school: opened.info.school_name.clone(),
+                title: i.title.ru.clone(),
+                audience: audience(opened.group).into(),
+                intro: i.intro.as_ref().map(|t| t.ru.clone()).unwrap_or_default(),
+                expected_minutes: i.expected_minutes,
+                anonymous: !opened.info.personal,
+                stored: stored(opened.group).into(),
+                sections: i.sections.iter().map(|s| s.title.ru.clone()).collect(),
+                resume_page: draft
+                    .as_ref()
+                    .filter(|d| !d.submitted)
+                    .map(|d| d.page as u32),
+                submitted: draft.as_ref().is_some_and(|d| d.submitted),
+            }))
+        };
+        run.await.map_err(|e| internal(&e))
+    }
+
+    async fn section(
+        &self,
+        code: &str,
+        token: Option<String>,
+        page: u32,
+    ) -> Result<Outcome<SectionView>, AppError> {
+        let run = async {
+            let opened = match self.open(code).await? {
+                Ok(o) => o,
+                Err(p) => return Ok(Err(p)),
+            };
+            let draft = self.draft(&opened, token).await?;
+            let token = draft
+                .as_ref()
+                .map_or_else(|| Respondents::new_token(&opened), |d| d.token.clone());
+            Ok::<_, ServerError>(Ok(self.section_view(&opened, draft.as_ref(), token, page)))
+        };
+        run.await.map_err(|e| internal(&e))
+    }
+
+    async fn thanks(
+        &self,
+        code: &str,
+        token: Option<String>,
+    ) -> Result<Outcome<ThanksView>, AppError> {
+        let run = async {
+            let opened = match self.open(code).await? {
+                Ok(o) => o,
+                Err(p) => return Ok(Err(p)),
+            };
+            let draft = self.draft(&opened, token).await?.filter(|d| d.submitted);
+            let report = match (&draft, opened.group) {
+                (Some(d), Group::TeacherDeficits) => self.report(d).await?,
+                _ => None,
+            };
+            Ok::<_, ServerError>(Ok(ThanksView {
+                code: opened.info.code.clone(),
+                title: opened.instrument.title.ru.clone(),
+                report,
+            }))
+        };
+        run.await.map_err(|e| internal(&e))
+    }
+}
+
+fn redirect(to: &str) -> Response {
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    if let Ok(v) = HeaderValue::from_str(to) {
+        response.headers_mut().insert(LOCATION, v);
+    }
+    response
+}
+
+fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| {
+            let (k, v) = pair.trim().split_once('=')?;
+            (k == name).then(|| v.to_owned())
+        })
+}
+
+#[derive(serde::Deserialize)]
+pub struct EnterQuery {
+    code: Option<String>,
+}
+
+/// `GET /enter?code=…`: the code typed on the home page, normalized and opened.
+pub async fn enter(Query(q): Query<EnterQuery>) -> Response {
+    let typed = q.code.unwrap_or_default();
+    match access_code::normalize(&typed) {
+        Some(code) => redirect(&format!("/s/{code}")),
+        None => {
+            let mut back = String::from("/?error=malformed&code=");
+            back.extend(
+                typed
+                    .chars()
+                    .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+                    .take(16),
+            );
+            redirect(&back)
+        }
+    }
+}
+
+/// `POST /respond/{code}/{page}`: stores the page, then goes on, back, or shows the problems.
+pub async fn save_page(
+    State(service): State<Respondents>,
+    Path((code, page)): Path<(String, u32)>,
+    headers: HeaderMap,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    match save(&service, &code, page, &headers, fields).await {
+        Ok(response) => response,
+        Err(e) => {
+            let AppError::Internal { request_id } = internal(&e) else {
+                unreachable!("internal() is Internal")
+            };
+            (StatusCode::INTERNAL_SERVER_ERROR, format!("Внутренняя ошибка сервера (код {request_id}). Ваши ответы на прошлых страницах сохранены; попробуйте ещё раз.")).into_response()
+        }
+    }
+}
+
+async fn save(
+    service: &Respondents,
+    code: &str,
+    page: u32,
+    headers: &HeaderMap,
+    fields: Vec<(String, String)>,
+) -> Result<Response, ServerError> {
+    let m = &service.methodology;
+    let opened = match service.open(code).await? {
+        Ok(o) => o,
+        Err(_) => return Ok(redirect(&format!("/s/{code}"))),
+    };
+    let code = opened.info.code.clone();
+    let cookie_name = draft_cookie(&code);
+    let form_token = fields
+        .iter()
+        .find(|(k, _)| k == "_draft")
+        .map(|(_, v)| v.clone());
+    let go_back = fields.iter().any(|(k, v)| k == "_go" && v == "back");
+    let token = form_token
+        .filter(|t| !t.is_empty())
+        .or_else(|| cookie_value(headers, &cookie_name));
+    let existing = service.draft(&opened, token.clone()).await?;
+    if existing.as_ref().is_some_and(|d| d.submitted) {
+        return Ok(redirect(&format!("/s/{code}/thanks")));
+    }
+    let instrument = opened.instrument;
+    let pages = instrument.sections.len() as u32;
+    let page = page.clamp(1, pages.max(1));
+    let section = (page - 1) as usize;
+
+    // This page's fields replace what the draft had for them (an unticked box clears).
+    let mut raw = raw_of(existing.as_ref());
+    raw.retain(|k, _| {
+        instrument
+            .slot(k)
+            .is_none_or(|s| instrument.slots[s].section != section)
+    });
+    let mut submitted: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (k, v) in fields {
+        if let Some(slot) = instrument.slot(&k) {
+            if instrument.slots[slot].section == section {
+                submitted.entry(k).or_default().push(v);
+            }
+        }
+    }
+    for (k, mut vs) in submitted {
+        let value = if vs.len() == 1 {
+            RawValue::One(vs.remove(0))
+        } else {
+            RawValue::Many(vs)
+        };
+        raw.insert(k, value);
+    }
+    let (_, errors) = Answers::parse_page(m, instrument, &raw, section);
+
+    let token = match existing.as_ref() {
+        Some(d) => d.token.clone(),
+        None => token
+            .filter(|t| !opened.info.personal && t.len() == 32)
+            .unwrap_or_else(|| Respondents::new_token(&opened)),
+    };
+    let submission_key = existing
+        .as_ref()
+        .map_or_else(random_token, |d| d.submission_key.clone());
+    let today = (service.today)();
+    let mut draft = DraftRow {
+        token: token.clone(),
+        code: code.clone(),
+        answers: serde_json::to_string(&raw)
+            .map_err(|e| ServerError::Inconsistent(e.to_string()))?,
+        problems: "{}".into(),
+        page: i64::from(page),
+        submission_key: submission_key.clone(),
+        submitted: false,
+    };
+    let problems = |errors: &[surveys::FieldError]| -> String {
+        let map: BTreeMap<&str, String> = errors
+            .iter()
+            .map(|e| (e.key.as_str(), e.message("ru")))
+            .collect();
+        serde_json::to_string(&map).unwrap_or_else(|_| "{}".into())
+    };
+
+    let target = if go_back {
+        draft.page = i64::from(page.saturating_sub(1).max(1));
+        format!("/s/{code}/p/{}", draft.page)
+    } else if !errors.is_empty() {
+        draft.problems = problems(&errors);
+        format!("/s/{code}/p/{page}#errors")
+    } else if page < pages {
+        draft.page = i64::from(page + 1);
+        format!("/s/{code}/p/{}", page + 1)
+    } else {
+        // The last page: the whole form must be complete before it is stored as a response.
+        match Answers::parse(m, instrument, &raw) {
+            Err(all) => {
+                let first = all
+                    .iter()
+                    .filter_map(|e| instrument.slot(&e.key))
+                    .map(|s| instrument.slots[s].section)
+                    .min()
+                    .unwrap_or(0);
+                let on_page: Vec<_> = all
+                    .into_iter()
+                    .filter(|e| {
+                        instrument
+                            .slot(&e.key)
+                            .is_some_and(|s| instrument.slots[s].section == first)
+                    })
+                    .collect();
+                draft.problems = problems(&on_page);
+                draft.page = first as i64 + 1;
+                format!("/s/{code}/p/{}#errors", first + 1)
+            }
+            Ok(answers) => {
+                service
+                    .storage
+                    .save_draft(&draft, &today.to_string())
+                    .await?;
+                let stored = serde_json::to_value(answers.to_raw(m, instrument))
+                    .map_err(|e| ServerError::Inconsistent(e.to_string()))?;
+                service
+                    .storage
+                    .submit_draft(
+                        &token,
+                        &NewResponse {
+                            campaign_id: opened.info.campaign_id,
+                            school_id: opened.info.school_id,
+                            group: opened.group,
+                            instrument_key: &instrument.key,
+                            instrument_version: instrument.version,
+                            methodology_version: &m.version,
+                            answers: &stored,
+                            submitted_on: today,
+                            submission_key: &submission_key,
+                        },
+                    )
+                    .await?;
+                let mut response = redirect(&format!("/s/{code}/thanks"));
+                if !opened.info.personal {
+                    // The next person on a shared computer starts afresh.
+                    let clear =
+                        format!("{cookie_name}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax");
+                    if let Ok(v) = HeaderValue::from_str(&clear) {
+                        response.headers_mut().append(SET_COOKIE, v);
+                    }
+                }
+                return Ok(response);
+            }
+        }
+    };
+    service
+        .storage
+        .save_draft(&draft, &today.to_string())
+        .await?;
+    let mut response = redirect(&target);
+    if !opened.info.personal {
+        // The draft lives until the campaign closes, and the cookie with it.
+        let closes: Day = opened.info.closes_on.parse().unwrap_or(today);
+        let days = today.days_until(closes) + 1;
+        let cookie = format!(
+            "{cookie_name}={token}; Path=/; Max-Age={}; HttpOnly; SameSite=Lax",
+            days.max(1) * 86_400
+        );
+        if let Ok(v) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(SET_COOKIE, v);
+        }
+    }
+    Ok(response)
+}

@@ -1,0 +1,479 @@
+//! The respondent side over HTTP, as a browser without JavaScript meets it: codes, pages, errors
+//! next to fields, skip logic, resume, one stored response per questionnaire.
+
+use harness::{Backend, TestApp};
+use reqwest::header::LOCATION;
+use reqwest::{Client, StatusCode};
+use server::storage::NewCampaign;
+use surveys::{Group, Instrument, ItemKind, Methodology};
+
+/// A browser without JavaScript: keeps cookies, does not follow redirects by itself.
+fn browser() -> Client {
+    Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+async fn demo_code(app: &TestApp, school: &str, group: &str) -> String {
+    let campaign = app
+        .storage
+        .campaign_by_code(server::demo::CAMPAIGN_CODE)
+        .await
+        .expect("q")
+        .expect("campaign");
+    let schools = app
+        .storage
+        .campaign_schools(campaign.id)
+        .await
+        .expect("schools");
+    let school = schools.iter().find(|s| s.code == school).expect("school");
+    let codes = app
+        .storage
+        .access_codes(campaign.id, school.school_id)
+        .await
+        .expect("codes");
+    codes
+        .into_iter()
+        .find(|(_, g, _)| g == group)
+        .expect("code")
+        .0
+}
+
+async fn get(client: &Client, url: &str) -> (StatusCode, String) {
+    let r = client.get(url).send().await.expect("request");
+    (r.status(), r.text().await.expect("body"))
+}
+
+async fn post(client: &Client, url: &str, form: &[(String, String)]) -> String {
+    let r = client.post(url).form(form).send().await.expect("request");
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "a form post answers with a redirect"
+    );
+    r.headers()[LOCATION].to_str().expect("location").to_owned()
+}
+
+/// Valid answers for one page: the first real choice, the smallest allowed number (at least 1).
+fn fill(m: &Methodology, instrument: &Instrument, section: usize) -> Vec<(String, String)> {
+    let mut form = Vec::new();
+    for item in &instrument.sections[section].items {
+        let keys: Vec<String> = if item.rows.is_empty() {
+            vec![item.key.clone()]
+        } else {
+            item.rows
+                .iter()
+                .map(|r| format!("{}.{}", item.key, r.key))
+                .collect()
+        };
+        let value = match item.kind {
+            ItemKind::Integer | ItemKind::Decimal => {
+                Some(format!("{}", item.min.unwrap_or(0.0).max(1.0)))
+            }
+            ItemKind::Text => None,
+            _ => item
+                .choices
+                .as_deref()
+                .and_then(|l| m.choice_list(l))
+                .and_then(|l| l.choices.iter().find(|c| !c.missing && !c.exclusive))
+                .map(|c| c.value.clone()),
+        };
+        if let Some(value) = value {
+            form.extend(keys.into_iter().map(|k| (k, value.clone())));
+        }
+    }
+    form
+}
+
+fn with(mut form: Vec<(String, String)>, key: &str, value: &str) -> Vec<(String, String)> {
+    form.retain(|(k, _)| k != key);
+    form.push((key.to_owned(), value.to_owned()));
+    form
+}
+
+fn draft_of(html: &str) -> String {
+    let at = html.find("name=\"_draft\" value=\"").expect("draft field") + 21;
+    html[at..].split('"').next().expect("value").to_owned()
+}
+
+/// Fills every page of a questionnaire; returns the final redirect.
+async fn complete(app: &TestApp, client: &Client, code: &str, instrument: &Instrument) -> String {
+    complete_with(app, client, code, instrument, &[]).await
+}
+
+/// Fills every page, with some answers replaced.
+async fn complete_with(
+    app: &TestApp,
+    client: &Client,
+    code: &str,
+    instrument: &Instrument,
+    overrides: &[(&str, &str)],
+) -> String {
+    let m = Methodology::default_set().expect("methodology");
+    let mut location = String::new();
+    for section in 0..instrument.sections.len() {
+        let page = section + 1;
+        let (_, html) = get(client, &app.url(&format!("/s/{code}/p/{page}"))).await;
+        let mut form = fill(&m, instrument, section);
+        for (key, value) in overrides {
+            if form.iter().any(|(k, _)| k == key) {
+                form = with(form, key, value);
+            }
+        }
+        form.push(("_draft".into(), draft_of(&html)));
+        form.push(("_go".into(), "next".into()));
+        location = post(client, &app.url(&format!("/respond/{code}/{page}")), &form).await;
+    }
+    location
+}
+
+async fn students_of_demo_01(app: &TestApp) -> i64 {
+    let campaign = app
+        .storage
+        .campaign_by_code(server::demo::CAMPAIGN_CODE)
+        .await
+        .expect("q")
+        .expect("c");
+    let schools = app
+        .storage
+        .campaign_schools(campaign.id)
+        .await
+        .expect("schools");
+    let id = schools
+        .iter()
+        .find(|s| s.code == "demo-01")
+        .expect("school")
+        .school_id;
+    let counts = app
+        .storage
+        .response_counts(campaign.id)
+        .await
+        .expect("counts");
+    counts
+        .iter()
+        .find(|c| c.0 == id && c.1 == "student")
+        .map_or(0, |c| c.2)
+}
+
+async fn a_typed_code_opens_the_start_page_that_explains_the_survey(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo().await;
+    let code = demo_code(&app, "demo-01", "student").await;
+    let typed = format!(" {} ", code.replace('-', "").to_lowercase());
+    let client = browser();
+    let r = client
+        .get(app.url("/enter"))
+        .query(&[("code", typed)])
+        .send()
+        .await
+        .expect("enter");
+    assert_eq!(r.headers()[LOCATION], format!("/s/{code}").as_str());
+    let (status, html) = get(&client, &app.url(&format!("/s/{code}"))).await;
+    assert_eq!(status, StatusCode::OK);
+    for text in [
+        "МБОУ «Берёзовская СОШ»",
+        "Для обучающихся 5–11 классов",
+        "Займёт около 10 минут",
+        "Анкета анонимная",
+        "Начать",
+    ] {
+        assert!(html.contains(text), "start page lacks «{text}»");
+    }
+    app.finish().await;
+}
+
+async fn wrong_codes_say_which_problem_it_is(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo().await;
+    let client = browser();
+    let r = client
+        .get(app.url("/enter?code=12-AB"))
+        .send()
+        .await
+        .expect("enter");
+    let back = r.headers()[LOCATION].to_str().expect("loc").to_owned();
+    assert!(back.starts_with("/?error=malformed"), "{back}");
+    assert!(get(&client, &app.url(&back))
+        .await
+        .1
+        .contains("Код введён не полностью или с ошибкой"));
+    assert!(get(&client, &app.url("/s/ZZZ-ZZZ-ZZ"))
+        .await
+        .1
+        .contains("Такого кода нет"));
+
+    // Campaigns that have not opened yet and that closed yesterday.
+    let today = server::cli::today();
+    let region = app
+        .storage
+        .upsert_region("demo", "Демонстрационная область")
+        .await
+        .expect("region");
+    let school = app.storage.campaign_schools(1).await.expect("schools")[0].school_id;
+    for (code, name, opens, closes, expected) in [
+        (
+            "222-222-22",
+            "later",
+            today.plus_days(3),
+            today.plus_days(30),
+            "Анкетирование ещё не началось",
+        ),
+        (
+            "333-333-33",
+            "earlier",
+            today.plus_days(-30),
+            today.plus_days(-1),
+            "Анкетирование завершено",
+        ),
+    ] {
+        let campaign = app
+            .storage
+            .create_campaign(&NewCampaign {
+                region_id: region,
+                code: name,
+                name,
+                methodology_version: "orientir-2026",
+                opens_on: opens,
+                closes_on: closes,
+            })
+            .await
+            .expect("campaign");
+        app.storage
+            .insert_access_code(code, campaign, school, Group::Student, false)
+            .await
+            .expect("code");
+        let (_, html) = get(&client, &app.url(&format!("/s/{code}"))).await;
+        assert!(html.contains(expected), "{code}: no «{expected}»");
+    }
+    app.finish().await;
+}
+
+async fn a_whole_student_questionnaire_is_stored_once_and_the_device_starts_afresh(
+    backend: Backend,
+) {
+    let app = TestApp::spawn(backend).await.with_demo().await;
+    let m = Methodology::default_set().expect("methodology");
+    let instrument = m.instrument(Group::Student).expect("student");
+    let code = demo_code(&app, "demo-01", "student").await;
+    let before = students_of_demo_01(&app).await;
+    let client = browser();
+    let (_, first) = get(&client, &app.url(&format!("/s/{code}/p/1"))).await;
+    assert!(first.contains(&format!("Раздел 1 из {}", instrument.sections.len())));
+    let location = complete(&app, &client, &code, instrument).await;
+    assert_eq!(location, format!("/s/{code}/thanks"));
+    assert!(get(&client, &app.url(&location))
+        .await
+        .1
+        .contains("Спасибо! Ответы отправлены"));
+    assert_eq!(students_of_demo_01(&app).await, before + 1);
+    // The cookie was cleared: the next student on this computer gets an empty form.
+    let (_, start) = get(&client, &app.url(&format!("/s/{code}"))).await;
+    assert!(start.contains("Начать") && !start.contains("Продолжить"));
+    app.finish().await;
+}
+
+async fn a_refused_page_shows_errors_next_to_fields_and_keeps_the_input(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo().await;
+    let code = demo_code(&app, "demo-02", "principal").await;
+    let m = Methodology::default_set().expect("methodology");
+    let instrument = m.instrument(Group::Principal).expect("principal");
+    let client = browser();
+    let mut form = fill(&m, instrument, 0);
+    form = with(form, "students", "двести");
+    form = with(form, "students_failing", "99999");
+    form.retain(|(k, _)| k != "students_registered");
+    form.push(("_go".into(), "next".into()));
+    let location = post(&client, &app.url(&format!("/respond/{code}/1")), &form).await;
+    assert_eq!(location, format!("/s/{code}/p/1#errors"));
+    let (_, html) = get(&client, &app.url(&format!("/s/{code}/p/1"))).await;
+    assert!(html.contains("Проверьте ответы"), "error summary");
+    assert!(html.contains("«двести» — не число"));
+    assert!(html.contains("Введите число от 0 до 5000"));
+    assert!(html.contains("Ответьте на этот вопрос"));
+    assert!(
+        html.contains("value=\"двести\""),
+        "the refused input is kept"
+    );
+    assert!(
+        html.contains("href=\"#field-students\""),
+        "the summary links to the field"
+    );
+    app.finish().await;
+}
+
+async fn follow_ups_appear_only_when_their_condition_holds(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo().await;
+    let code = demo_code(&app, "demo-03", "principal").await;
+    let m = Methodology::default_set().expect("methodology");
+    let instrument = m.instrument(Group::Principal).expect("principal");
+    let client = browser();
+    // No students with another home language: the follow-ups are skipped.
+    let mut form = with(fill(&m, instrument, 0), "students_non_russian", "0");
+    form.retain(|(k, _)| k != "language_lessons" && k != "tutor_support");
+    let location = post(&client, &app.url(&format!("/respond/{code}/1")), &form).await;
+    assert_eq!(location, format!("/s/{code}/p/2"));
+    // Twelve such students: the follow-ups must be answered.
+    let form = with(form, "students_non_russian", "12");
+    let location = post(&client, &app.url(&format!("/respond/{code}/1")), &form).await;
+    assert_eq!(location, format!("/s/{code}/p/1#errors"));
+    let (_, html) = get(&client, &app.url(&format!("/s/{code}/p/1"))).await;
+    assert!(
+        html.contains("name=\"language_lessons\""),
+        "the follow-up is shown"
+    );
+    assert!(html.contains("Ответьте на этот вопрос"));
+    app.finish().await;
+}
+
+async fn a_personal_code_resumes_on_another_device(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo().await;
+    let code = demo_code(&app, "demo-04", "principal").await;
+    let m = Methodology::default_set().expect("methodology");
+    let instrument = m.instrument(Group::Principal).expect("principal");
+    let phone = browser();
+    let form = fill(&m, instrument, 0);
+    assert_eq!(
+        post(&phone, &app.url(&format!("/respond/{code}/1")), &form).await,
+        format!("/s/{code}/p/2")
+    );
+    // Another device, no cookie: the start page offers to continue from page 2 with the answers kept.
+    let laptop = browser();
+    let (_, start) = get(&laptop, &app.url(&format!("/s/{code}"))).await;
+    assert!(
+        start.contains("Продолжить") && start.contains(&format!("/s/{code}/p/2")),
+        "{start}"
+    );
+    let (_, page1) = get(&laptop, &app.url(&format!("/s/{code}/p/1"))).await;
+    assert!(page1.contains("value=\"1\""), "page 1 answers are kept");
+    app.finish().await;
+}
+
+async fn an_anonymous_draft_resumes_on_the_same_device(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo().await;
+    let code = demo_code(&app, "demo-05", "parent").await;
+    let m = Methodology::default_set().expect("methodology");
+    let instrument = m.instrument(Group::Parent).expect("parent");
+    let phone = browser();
+    post(
+        &phone,
+        &app.url(&format!("/respond/{code}/1")),
+        &fill(&m, instrument, 0),
+    )
+    .await;
+    let (_, start) = get(&phone, &app.url(&format!("/s/{code}"))).await;
+    assert!(start.contains("Продолжить"), "same device continues");
+    let (_, other) = get(&browser(), &app.url(&format!("/s/{code}"))).await;
+    assert!(
+        other.contains("Начать") && !other.contains("Продолжить"),
+        "another device starts afresh"
+    );
+    app.finish().await;
+}
+
+async fn a_repeated_final_submit_is_counted_once_and_is_durable(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo().await;
+    let m = Methodology::default_set().expect("methodology");
+    let instrument = m.instrument(Group::Student).expect("student");
+    let code = demo_code(&app, "demo-01", "student").await;
+    let before = students_of_demo_01(&app).await;
+    let client = browser();
+    let pages = instrument.sections.len();
+    let mut draft = String::new();
+    for section in 0..pages - 1 {
+        let (_, html) = get(&client, &app.url(&format!("/s/{code}/p/{}", section + 1))).await;
+        draft = draft_of(&html);
+        post(
+            &client,
+            &app.url(&format!("/respond/{code}/{}", section + 1)),
+            &fill(&m, instrument, pages - 1 - (pages - 1 - section)),
+        )
+        .await;
+    }
+    let mut last = fill(&m, instrument, pages - 1);
+    last.push(("_draft".into(), draft));
+    // Double click: the same last page twice, the second time after the cookie is gone.
+    let first = post(
+        &client,
+        &app.url(&format!("/respond/{code}/{pages}")),
+        &last,
+    )
+    .await;
+    let again = post(
+        &browser(),
+        &app.url(&format!("/respond/{code}/{pages}")),
+        &last,
+    )
+    .await;
+    assert_eq!(first, format!("/s/{code}/thanks"));
+    assert_eq!(again, first);
+    assert_eq!(students_of_demo_01(&app).await, before + 1);
+    // Acknowledged means stored: a fresh connection to the database sees it.
+    let reopened = server::Storage::open(&harness::test_config(app.db.url()))
+        .await
+        .expect("reopen");
+    let campaign = reopened
+        .campaign_by_code(server::demo::CAMPAIGN_CODE)
+        .await
+        .expect("q")
+        .expect("c");
+    let total: i64 = reopened
+        .response_counts(campaign.id)
+        .await
+        .expect("counts")
+        .iter()
+        .map(|c| c.2)
+        .sum();
+    let seen: i64 = app
+        .storage
+        .response_counts(campaign.id)
+        .await
+        .expect("counts")
+        .iter()
+        .map(|c| c.2)
+        .sum();
+    assert_eq!(total, seen);
+    reopened.close().await;
+    app.finish().await;
+}
+
+async fn a_teacher_gets_a_report_with_a_development_plan_again_and_again(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo().await;
+    let m = Methodology::default_set().expect("methodology");
+    let instrument = m.instrument(Group::TeacherDeficits).expect("diagnostic");
+    let code = demo_code(&app, "demo-06", "teacher_deficits").await;
+    let client = browser();
+    // «Умею уверенно» everywhere but in work with parents («не умею»).
+    let weak = [
+        ("parents.meetings", "0"),
+        ("parents.hard_talks", "0"),
+        ("parents.involve", "0"),
+    ];
+    let location = complete_with(&app, &client, &code, instrument, &weak).await;
+    assert_eq!(location, format!("/s/{code}/thanks"));
+    // Reachable again with the personal code alone, from another device.
+    let (_, report) = get(&browser(), &app.url(&location)).await;
+    for text in [
+        "Ваши результаты",
+        "Взаимодействие с родителями",
+        "выраженный дефицит",
+        "дефицита нет",
+        "Проект индивидуального образовательного маршрута",
+        "Участие в собраниях опытного классного руководителя",
+        "Вести трудный разговор с родителем",
+    ] {
+        assert!(report.contains(text), "report lacks «{text}»");
+    }
+    app.finish().await;
+}
+
+harness::on_both_backends!(
+    a_typed_code_opens_the_start_page_that_explains_the_survey,
+    wrong_codes_say_which_problem_it_is,
+    a_whole_student_questionnaire_is_stored_once_and_the_device_starts_afresh,
+    a_refused_page_shows_errors_next_to_fields_and_keeps_the_input,
+    follow_ups_appear_only_when_their_condition_holds,
+    a_personal_code_resumes_on_another_device,
+    an_anonymous_draft_resumes_on_the_same_device,
+    a_repeated_final_submit_is_counted_once_and_is_durable,
+    a_teacher_gets_a_report_with_a_development_plan_again_and_again,
+);
