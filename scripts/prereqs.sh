@@ -2,6 +2,7 @@
 # Installs what building and testing Orientir needs on a fresh Debian machine. Idempotent: every
 # step is skipped when its tool is already present, so CI can call it on every run.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 WASM_BINDGEN_VERSION=0.2.130
 SUDO=""
@@ -42,5 +43,11 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION"; then
     (cd "$tmp/cli" && cargo update -p webpki-roots --precise 1.0.10 && cargo install --path . --locked)
     rm -rf "$tmp"
   fi
+fi
+# axe-core for the accessibility checks of the browser tests, pinned by tests/package-lock.json.
+if [ ! -f tests/node_modules/axe-core/axe.min.js ]; then
+  command -v npm >/dev/null || { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq npm >/dev/null; }
+  log "npm ci (axe-core)"
+  (cd tests && npm ci --no-audit --no-fund >/dev/null)
 fi
 log "ready: $(wasm-bindgen --version), $(chromium --version 2>/dev/null | head -n1)"

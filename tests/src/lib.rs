@@ -1,5 +1,6 @@
 //! The test harness shared by Orientir's integration tests.
 
+pub mod axe;
 pub mod browser;
 pub mod db;
 

@@ -216,3 +216,71 @@ async fn a_student_fills_the_whole_questionnaire_without_javascript() {
 async fn a_student_fills_the_whole_questionnaire_with_javascript() {
     fill_student_questionnaire(Js::On).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn respondent_pages_have_no_serious_accessibility_violations() {
+    let app = TestApp::spawn(Backend::Sqlite).await.with_demo().await;
+    let campaign = app
+        .storage
+        .campaign_by_code(server::demo::CAMPAIGN_CODE)
+        .await
+        .expect("q")
+        .expect("c");
+    let school = app
+        .storage
+        .campaign_schools(campaign.id)
+        .await
+        .expect("schools")[0]
+        .school_id;
+    let codes = app
+        .storage
+        .access_codes(campaign.id, school)
+        .await
+        .expect("codes");
+    let code = codes
+        .iter()
+        .find(|c| c.1 == "principal")
+        .expect("principal code")
+        .0
+        .clone();
+
+    let browser = Browser::start(Js::On).await;
+    let c = &browser.client;
+    let mut pages = vec![
+        ("home", "/".to_owned()),
+        ("start", format!("/s/{code}")),
+        ("question page", format!("/s/{code}/p/1")),
+    ];
+    c.goto(&app.url(&pages[2].1)).await.expect("page 1");
+    // A refused page, with its error summary and field errors.
+    c.find(Locator::Css("button[value=next]"))
+        .await
+        .expect("next")
+        .click()
+        .await
+        .expect("submit");
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(".error-summary"))
+        .await
+        .expect("errors");
+    pages.push(("question page with errors", format!("/s/{code}/p/1")));
+    pages.push(("thank-you page", format!("/s/{code}/thanks")));
+    let mut found = Vec::new();
+    for (name, path) in &pages {
+        c.goto(&app.url(path)).await.expect("page opens");
+        for v in harness::axe::serious_violations(c).await {
+            found.push(format!(
+                "{name}: {} ({}) at {:?}",
+                v.rule, v.impact, v.targets
+            ));
+        }
+    }
+    browser.close().await;
+    app.finish().await;
+    assert!(
+        found.is_empty(),
+        "accessibility violations:\n{}",
+        found.join("\n")
+    );
+}

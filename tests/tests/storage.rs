@@ -219,10 +219,17 @@ async fn the_demo_region_is_created_once_with_hundreds_of_responses(backend: Bac
         .expect("second run");
     assert!(!again.created);
     assert_eq!(again.codes.len(), 6, "six demo schools");
-    assert!(
-        again.codes.iter().all(|(_, codes)| codes.len() == 4),
-        "four codes per school"
-    );
+    for (_, codes) in &again.codes {
+        for group in ["student", "parent", "teacher", "principal"] {
+            let n = codes.iter().filter(|(g, _)| g == group).count();
+            assert_eq!(n, 1, "one {group} code per school");
+        }
+        let diagnostic = codes
+            .iter()
+            .filter(|(g, _)| g == "teacher_deficits")
+            .count();
+        assert!(diagnostic >= 8, "a diagnostic code per expected teacher");
+    }
     assert!(
         (300..=800).contains(&again.responses),
         "{} responses",
@@ -247,7 +254,66 @@ async fn the_demo_region_is_created_once_with_hundreds_of_responses(backend: Bac
     app.finish().await;
 }
 
+async fn drafts_of_closed_campaigns_are_deleted(backend: Backend) {
+    let (storage, db) = storage(backend).await;
+    let (open_campaign, school) = campaign(&storage).await;
+    let region = storage.upsert_region("r", "Область").await.expect("region");
+    let closed = storage
+        .create_campaign(&NewCampaign {
+            region_id: region,
+            code: "autumn",
+            name: "Осень",
+            methodology_version: "orientir-2026",
+            opens_on: day("2026-09-01"),
+            closes_on: day("2026-10-01"),
+        })
+        .await
+        .expect("campaign");
+    storage
+        .insert_access_code("222-222-22", open_campaign, school, Group::Student, false)
+        .await
+        .expect("code");
+    storage
+        .insert_access_code("333-333-33", closed, school, Group::Student, false)
+        .await
+        .expect("code");
+    for (token, code) in [("a", "222-222-22"), ("b", "333-333-33")] {
+        let draft = server::storage::DraftRow {
+            token: token.into(),
+            code: code.into(),
+            answers: "{}".into(),
+            problems: "{}".into(),
+            page: 1,
+            submission_key: format!("key-{token}"),
+            submitted: false,
+        };
+        storage
+            .save_draft(&draft, "2026-09-15")
+            .await
+            .expect("draft");
+    }
+    // On 2026-10-02 the autumn campaign has closed; the spring one (until 2026-04-30) too.
+    assert_eq!(
+        storage
+            .purge_closed_drafts("2026-04-30")
+            .await
+            .expect("purge"),
+        0
+    );
+    assert_eq!(
+        storage
+            .purge_closed_drafts("2026-10-02")
+            .await
+            .expect("purge"),
+        2
+    );
+    assert!(storage.draft("b").await.expect("read").is_none());
+    storage.close().await;
+    db.drop_database().await;
+}
+
 harness::on_both_backends!(
+    drafts_of_closed_campaigns_are_deleted,
     migrations_apply_and_report_a_schema_version,
     upserting_registry_entries_twice_keeps_one_of_each,
     campaigns_keep_dates_versions_and_expected_counts,
