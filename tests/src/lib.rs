@@ -65,6 +65,63 @@ impl TestApp {
         self
     }
 
+    /// An access code of a demo school (`demo-01` …) for a respondent group.
+    pub async fn demo_code(&self, school: &str, group: &str) -> String {
+        let campaign = self.demo_campaign().await;
+        let schools = self
+            .storage
+            .campaign_schools(campaign)
+            .await
+            .expect("schools");
+        let school = schools
+            .iter()
+            .find(|s| s.code == school)
+            .expect("demo school");
+        let codes = self
+            .storage
+            .access_codes(campaign, school.school_id)
+            .await
+            .expect("codes");
+        codes
+            .into_iter()
+            .find(|(_, g, _)| g == group)
+            .expect("code of the group")
+            .0
+    }
+
+    /// Stored responses of the demo campaign per (school code, group).
+    pub async fn demo_responses(&self, school: &str, group: &str) -> i64 {
+        let campaign = self.demo_campaign().await;
+        let schools = self
+            .storage
+            .campaign_schools(campaign)
+            .await
+            .expect("schools");
+        let id = schools
+            .iter()
+            .find(|s| s.code == school)
+            .expect("demo school")
+            .school_id;
+        let counts = self
+            .storage
+            .response_counts(campaign)
+            .await
+            .expect("counts");
+        counts
+            .iter()
+            .find(|c| c.0 == id && c.1 == group)
+            .map_or(0, |c| c.2)
+    }
+
+    async fn demo_campaign(&self) -> i64 {
+        let campaign = self
+            .storage
+            .campaign_by_code(server::demo::CAMPAIGN_CODE)
+            .await
+            .expect("query");
+        campaign.expect("the demo campaign (call with_demo)").id
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }

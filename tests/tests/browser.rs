@@ -101,37 +101,8 @@ async fn answer_page(browser: &Browser) {
 
 async fn fill_student_questionnaire(js: Js) {
     let app = TestApp::spawn(Backend::Sqlite).await.with_demo().await;
-    let campaign = app
-        .storage
-        .campaign_by_code(server::demo::CAMPAIGN_CODE)
-        .await
-        .expect("q")
-        .expect("c");
-    let school = app
-        .storage
-        .campaign_schools(campaign.id)
-        .await
-        .expect("schools")[0]
-        .school_id;
-    let codes = app
-        .storage
-        .access_codes(campaign.id, school)
-        .await
-        .expect("codes");
-    let code = codes
-        .iter()
-        .find(|c| c.1 == "student")
-        .expect("student code")
-        .0
-        .clone();
-    let before: i64 = app
-        .storage
-        .response_counts(campaign.id)
-        .await
-        .expect("counts")
-        .iter()
-        .map(|c| c.2)
-        .sum();
+    let code = app.demo_code("demo-01", "student").await;
+    let before = app.demo_responses("demo-01", "student").await;
 
     let browser = Browser::start(js).await;
     let c = &browser.client;
@@ -184,6 +155,13 @@ async fn fill_student_questionnaire(js: Js) {
                 .expect("next page");
         }
     }
+    // Wait for the thank-you address first: the last question page also has an <h1>.
+    let thanks_url = url::Url::parse(&app.url(&format!("/s/{code}/thanks"))).expect("url");
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_url(&thanks_url)
+        .await
+        .expect("thank-you page");
     let thanks = c
         .wait()
         .at_most(Duration::from_secs(10))
@@ -194,14 +172,7 @@ async fn fill_student_questionnaire(js: Js) {
         thanks.text().await.expect("text"),
         "Спасибо! Ответы отправлены"
     );
-    let after: i64 = app
-        .storage
-        .response_counts(campaign.id)
-        .await
-        .expect("counts")
-        .iter()
-        .map(|c| c.2)
-        .sum();
+    let after = app.demo_responses("demo-01", "student").await;
     assert_eq!(after, before + 1);
     browser.close().await;
     app.finish().await;
@@ -220,29 +191,7 @@ async fn a_student_fills_the_whole_questionnaire_with_javascript() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn respondent_pages_have_no_serious_accessibility_violations() {
     let app = TestApp::spawn(Backend::Sqlite).await.with_demo().await;
-    let campaign = app
-        .storage
-        .campaign_by_code(server::demo::CAMPAIGN_CODE)
-        .await
-        .expect("q")
-        .expect("c");
-    let school = app
-        .storage
-        .campaign_schools(campaign.id)
-        .await
-        .expect("schools")[0]
-        .school_id;
-    let codes = app
-        .storage
-        .access_codes(campaign.id, school)
-        .await
-        .expect("codes");
-    let code = codes
-        .iter()
-        .find(|c| c.1 == "principal")
-        .expect("principal code")
-        .0
-        .clone();
+    let code = app.demo_code("demo-01", "principal").await;
 
     let browser = Browser::start(Js::On).await;
     let c = &browser.client;

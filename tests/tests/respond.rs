@@ -16,31 +16,6 @@ fn browser() -> Client {
         .expect("client")
 }
 
-async fn demo_code(app: &TestApp, school: &str, group: &str) -> String {
-    let campaign = app
-        .storage
-        .campaign_by_code(server::demo::CAMPAIGN_CODE)
-        .await
-        .expect("q")
-        .expect("campaign");
-    let schools = app
-        .storage
-        .campaign_schools(campaign.id)
-        .await
-        .expect("schools");
-    let school = schools.iter().find(|s| s.code == school).expect("school");
-    let codes = app
-        .storage
-        .access_codes(campaign.id, school.school_id)
-        .await
-        .expect("codes");
-    codes
-        .into_iter()
-        .find(|(_, g, _)| g == group)
-        .expect("code")
-        .0
-}
-
 async fn get(client: &Client, url: &str) -> (StatusCode, String) {
     let r = client.get(url).send().await.expect("request");
     (r.status(), r.text().await.expect("body"))
@@ -129,37 +104,9 @@ async fn complete_with(
     location
 }
 
-async fn students_of_demo_01(app: &TestApp) -> i64 {
-    let campaign = app
-        .storage
-        .campaign_by_code(server::demo::CAMPAIGN_CODE)
-        .await
-        .expect("q")
-        .expect("c");
-    let schools = app
-        .storage
-        .campaign_schools(campaign.id)
-        .await
-        .expect("schools");
-    let id = schools
-        .iter()
-        .find(|s| s.code == "demo-01")
-        .expect("school")
-        .school_id;
-    let counts = app
-        .storage
-        .response_counts(campaign.id)
-        .await
-        .expect("counts");
-    counts
-        .iter()
-        .find(|c| c.0 == id && c.1 == "student")
-        .map_or(0, |c| c.2)
-}
-
 async fn a_typed_code_opens_the_start_page_that_explains_the_survey(backend: Backend) {
     let app = TestApp::spawn(backend).await.with_demo().await;
-    let code = demo_code(&app, "demo-01", "student").await;
+    let code = app.demo_code("demo-01", "student").await;
     let typed = format!(" {} ", code.replace('-', "").to_lowercase());
     let client = browser();
     let r = client
@@ -254,8 +201,8 @@ async fn a_whole_student_questionnaire_is_stored_once_and_the_device_starts_afre
     let app = TestApp::spawn(backend).await.with_demo().await;
     let m = Methodology::default_set().expect("methodology");
     let instrument = m.instrument(Group::Student).expect("student");
-    let code = demo_code(&app, "demo-01", "student").await;
-    let before = students_of_demo_01(&app).await;
+    let code = app.demo_code("demo-01", "student").await;
+    let before = app.demo_responses("demo-01", "student").await;
     let client = browser();
     let (_, first) = get(&client, &app.url(&format!("/s/{code}/p/1"))).await;
     assert!(first.contains(&format!("Раздел 1 из {}", instrument.sections.len())));
@@ -265,7 +212,7 @@ async fn a_whole_student_questionnaire_is_stored_once_and_the_device_starts_afre
         .await
         .1
         .contains("Спасибо! Ответы отправлены"));
-    assert_eq!(students_of_demo_01(&app).await, before + 1);
+    assert_eq!(app.demo_responses("demo-01", "student").await, before + 1);
     // The cookie was cleared: the next student on this computer gets an empty form.
     let (_, start) = get(&client, &app.url(&format!("/s/{code}"))).await;
     assert!(start.contains("Начать") && !start.contains("Продолжить"));
@@ -274,7 +221,7 @@ async fn a_whole_student_questionnaire_is_stored_once_and_the_device_starts_afre
 
 async fn a_refused_page_shows_errors_next_to_fields_and_keeps_the_input(backend: Backend) {
     let app = TestApp::spawn(backend).await.with_demo().await;
-    let code = demo_code(&app, "demo-02", "principal").await;
+    let code = app.demo_code("demo-02", "principal").await;
     let m = Methodology::default_set().expect("methodology");
     let instrument = m.instrument(Group::Principal).expect("principal");
     let client = browser();
@@ -303,7 +250,7 @@ async fn a_refused_page_shows_errors_next_to_fields_and_keeps_the_input(backend:
 
 async fn follow_ups_appear_only_when_their_condition_holds(backend: Backend) {
     let app = TestApp::spawn(backend).await.with_demo().await;
-    let code = demo_code(&app, "demo-03", "principal").await;
+    let code = app.demo_code("demo-03", "principal").await;
     let m = Methodology::default_set().expect("methodology");
     let instrument = m.instrument(Group::Principal).expect("principal");
     let client = browser();
@@ -327,7 +274,7 @@ async fn follow_ups_appear_only_when_their_condition_holds(backend: Backend) {
 
 async fn a_personal_code_resumes_on_another_device(backend: Backend) {
     let app = TestApp::spawn(backend).await.with_demo().await;
-    let code = demo_code(&app, "demo-04", "principal").await;
+    let code = app.demo_code("demo-04", "principal").await;
     let m = Methodology::default_set().expect("methodology");
     let instrument = m.instrument(Group::Principal).expect("principal");
     let phone = browser();
@@ -350,7 +297,7 @@ async fn a_personal_code_resumes_on_another_device(backend: Backend) {
 
 async fn an_anonymous_draft_resumes_on_the_same_device(backend: Backend) {
     let app = TestApp::spawn(backend).await.with_demo().await;
-    let code = demo_code(&app, "demo-05", "parent").await;
+    let code = app.demo_code("demo-05", "parent").await;
     let m = Methodology::default_set().expect("methodology");
     let instrument = m.instrument(Group::Parent).expect("parent");
     let phone = browser();
@@ -374,8 +321,8 @@ async fn a_repeated_final_submit_is_counted_once_and_is_durable(backend: Backend
     let app = TestApp::spawn(backend).await.with_demo().await;
     let m = Methodology::default_set().expect("methodology");
     let instrument = m.instrument(Group::Student).expect("student");
-    let code = demo_code(&app, "demo-01", "student").await;
-    let before = students_of_demo_01(&app).await;
+    let code = app.demo_code("demo-01", "student").await;
+    let before = app.demo_responses("demo-01", "student").await;
     let client = browser();
     let pages = instrument.sections.len();
     let mut draft = String::new();
@@ -406,7 +353,7 @@ async fn a_repeated_final_submit_is_counted_once_and_is_durable(backend: Backend
     .await;
     assert_eq!(first, format!("/s/{code}/thanks"));
     assert_eq!(again, first);
-    assert_eq!(students_of_demo_01(&app).await, before + 1);
+    assert_eq!(app.demo_responses("demo-01", "student").await, before + 1);
     // Acknowledged means stored: a fresh connection to the database sees it.
     let reopened = server::Storage::open(&harness::test_config(app.db.url()))
         .await
@@ -440,7 +387,7 @@ async fn a_teacher_gets_a_report_with_a_development_plan_again_and_again(backend
     let app = TestApp::spawn(backend).await.with_demo().await;
     let m = Methodology::default_set().expect("methodology");
     let instrument = m.instrument(Group::TeacherDeficits).expect("diagnostic");
-    let code = demo_code(&app, "demo-06", "teacher_deficits").await;
+    let code = app.demo_code("demo-06", "teacher_deficits").await;
     let client = browser();
     // «Умею уверенно» everywhere but in work with parents («не умею»).
     let weak = [

@@ -1,5 +1,6 @@
 //! Questionnaires in progress and the access codes that open them.
 
+use super::responses::insert_response_query;
 use super::{with_pool, Storage};
 use crate::error::ServerError;
 
@@ -92,21 +93,7 @@ impl Storage {
         let answers = response.answers.to_string();
         let inserted = with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            let inserted = sqlx::query(
-                "INSERT INTO responses (campaign_id, school_id, respondent_group, instrument_key,
-                    instrument_version, methodology_version, answers, submitted_on, submission_key)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-                 ON CONFLICT (submission_key) DO NOTHING",
-            )
-            .bind(response.campaign_id)
-            .bind(response.school_id)
-            .bind(response.group.key())
-            .bind(response.instrument_key)
-            .bind(i64::from(response.instrument_version))
-            .bind(response.methodology_version)
-            .bind(&answers)
-            .bind(response.submitted_on.to_string())
-            .bind(response.submission_key)
+            let inserted = insert_response_query!(response, answers)
             .execute(&mut *tx)
             .await?
             .rows_affected();

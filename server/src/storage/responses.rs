@@ -23,27 +23,36 @@ pub struct NewResponse<'a> {
     pub submission_key: &'a str,
 }
 
+/// The insert of a response, idempotent by submission key; one text for both backends and for
+/// both the plain insert and the draft's submit transaction.
+macro_rules! insert_response_query {
+    ($r:expr, $answers:expr) => {
+        sqlx::query(
+            "INSERT INTO responses (campaign_id, school_id, respondent_group, instrument_key,
+                instrument_version, methodology_version, answers, submitted_on, submission_key)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+             ON CONFLICT (submission_key) DO NOTHING",
+        )
+        .bind($r.campaign_id)
+        .bind($r.school_id)
+        .bind($r.group.key())
+        .bind($r.instrument_key)
+        .bind(i64::from($r.instrument_version))
+        .bind($r.methodology_version)
+        .bind(&$answers)
+        .bind($r.submitted_on.to_string())
+        .bind($r.submission_key)
+    };
+}
+pub(crate) use insert_response_query;
+
 impl Storage {
     /// Stores a response unless one with the same submission key exists. Returns whether it was
     /// new. When this returns, the row is committed (and on SQLite synced to disk).
     pub async fn insert_response(&self, r: &NewResponse<'_>) -> Result<bool, ServerError> {
         let answers = r.answers.to_string();
         let result = with_pool!(self, pool => {
-            sqlx::query(
-                "INSERT INTO responses (campaign_id, school_id, respondent_group, instrument_key,
-                    instrument_version, methodology_version, answers, submitted_on, submission_key)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-                 ON CONFLICT (submission_key) DO NOTHING",
-            )
-            .bind(r.campaign_id)
-            .bind(r.school_id)
-            .bind(r.group.key())
-            .bind(r.instrument_key)
-            .bind(i64::from(r.instrument_version))
-            .bind(r.methodology_version)
-            .bind(&answers)
-            .bind(r.submitted_on.to_string())
-            .bind(r.submission_key)
+            insert_response_query!(r, answers)
             .execute(pool)
             .await?
             .rows_affected()

@@ -6,9 +6,12 @@ mod report;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 
+use crate::error::AppError;
 use crate::respond::{
-    get_section, get_start, get_thanks, CodeProblem, SectionView, StartView, ThanksView,
+    get_section, get_start, get_thanks, CodeProblem, Outcome, SectionView, StartView, ThanksView,
 };
 use fields::ItemFields;
 use report::Report;
@@ -16,6 +19,27 @@ use report::Report;
 fn param(name: &'static str) -> impl Fn() -> String + Copy + Send + Sync + 'static {
     let params = use_params_map();
     move || params.read().get(name).unwrap_or_default()
+}
+
+/// A respondent page: waits for its view on the server (the page is complete without
+/// JavaScript), then renders it, or says why the code opens nothing.
+fn respondent_page<T, V>(
+    resource: Resource<Result<Outcome<T>, AppError>>,
+    render: fn(T) -> V,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Suspense fallback=|| view! { <p>"Загрузка…"</p> }>
+            {move || resource.get().map(|r| match r {
+                Ok(Ok(view)) => render(view).into_any(),
+                Ok(Err(problem)) => view! { <section class="page"><CodeProblemView problem /></section> }.into_any(),
+                Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+            })}
+        </Suspense>
+    }
 }
 
 /// Shows why a code opens nothing, with a form to try another.
@@ -48,16 +72,10 @@ pub fn CodeForm(value: String) -> impl IntoView {
 #[component]
 pub fn StartPage() -> impl IntoView {
     let code = param("code");
-    let start = Resource::new(code, get_start);
-    view! {
-        <Suspense fallback=|| view! { <p>"Загрузка…"</p> }>
-            {move || start.get().map(|r| match r {
-                Ok(Ok(view)) => view! { <Start view /> }.into_any(),
-                Ok(Err(problem)) => view! { <section class="page"><CodeProblemView problem /></section> }.into_any(),
-                Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
-            })}
-        </Suspense>
-    }
+    respondent_page(
+        Resource::new(code, get_start),
+        |view| view! { <Start view /> },
+    )
 }
 
 #[component]
@@ -99,15 +117,7 @@ pub fn SectionPage() -> impl IntoView {
         move || (code(), page()),
         |(code, page)| get_section(code, page.parse().unwrap_or(1)),
     );
-    view! {
-        <Suspense fallback=|| view! { <p>"Загрузка…"</p> }>
-            {move || section.get().map(|r| match r {
-                Ok(Ok(view)) => view! { <Section view /> }.into_any(),
-                Ok(Err(problem)) => view! { <section class="page"><CodeProblemView problem /></section> }.into_any(),
-                Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
-            })}
-        </Suspense>
-    }
+    respondent_page(section, |view| view! { <Section view /> })
 }
 
 #[component]
@@ -154,16 +164,10 @@ fn Section(view: SectionView) -> impl IntoView {
 #[component]
 pub fn ThanksPage() -> impl IntoView {
     let code = param("code");
-    let thanks = Resource::new(code, get_thanks);
-    view! {
-        <Suspense fallback=|| view! { <p>"Загрузка…"</p> }>
-            {move || thanks.get().map(|r| match r {
-                Ok(Ok(view)) => view! { <Thanks view /> }.into_any(),
-                Ok(Err(problem)) => view! { <section class="page"><CodeProblemView problem /></section> }.into_any(),
-                Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
-            })}
-        </Suspense>
-    }
+    respondent_page(
+        Resource::new(code, get_thanks),
+        |view| view! { <Thanks view /> },
+    )
 }
 
 #[component]
