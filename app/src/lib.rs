@@ -2,6 +2,7 @@
 //! Every page renders its data on the server, so it is complete without JavaScript.
 
 pub mod error;
+pub mod i18n;
 pub mod overview;
 pub mod pages;
 pub mod respond;

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
+use crate::i18n::{self, Lang};
 
 /// Why an access code does not open a questionnaire.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,30 +23,49 @@ pub enum CodeProblem {
 }
 
 impl CodeProblem {
-    /// A title and what to do, in Russian.
-    pub fn message(&self) -> (String, String) {
-        match self {
+    /// A title and what to do, in the user's language.
+    pub fn message(&self, lang: Lang) -> (String, String) {
+        let (title, advice) = match self {
             CodeProblem::Malformed => (
-                "Код введён не полностью или с ошибкой".into(),
-                "Код состоит из 8 знаков, например 7KQ-M4P-X2. Буквы латинские, без O и I; дефисы можно не вводить.".into(),
+                lang.tr("Код введён не полностью или с ошибкой", "The code is incomplete or mistyped"),
+                lang.tr(
+                    "Код состоит из 8 знаков, например 7KQ-M4P-X2. Буквы латинские, без O и I; дефисы можно не вводить.",
+                    "A code has 8 characters, e.g. 7KQ-M4P-X2. Latin letters without O and I; dashes are optional.",
+                )
+                .to_owned(),
             ),
             CodeProblem::Unknown => (
-                "Такого кода нет".into(),
-                "Проверьте код на листке из школы. Если он верный, обратитесь к классному руководителю или администрации школы.".into(),
+                lang.tr("Такого кода нет", "There is no such code"),
+                lang.tr(
+                    "Проверьте код на листке из школы. Если он верный, обратитесь к классному руководителю или администрации школы.",
+                    "Check the code on the slip from school. If it is right, ask the form tutor or the school office.",
+                )
+                .to_owned(),
             ),
             CodeProblem::Revoked => (
-                "Этот код больше не действует".into(),
-                "Школа заменила код. Возьмите новый у классного руководителя или администрации школы.".into(),
+                lang.tr("Этот код больше не действует", "This code is no longer valid"),
+                lang.tr(
+                    "Школа заменила код. Возьмите новый у классного руководителя или администрации школы.",
+                    "The school replaced the code. Ask the form tutor or the school office for the new one.",
+                )
+                .to_owned(),
             ),
             CodeProblem::NotYetOpen { opens_on } => (
-                "Анкетирование ещё не началось".into(),
-                format!("Анкета откроется {opens_on}. Вернитесь по этому коду в этот день или позже."),
+                lang.tr("Анкетирование ещё не началось", "The survey has not started yet"),
+                match lang {
+                    Lang::Ru => format!("Анкета откроется {opens_on}. Вернитесь по этому коду в этот день или позже."),
+                    Lang::En => format!("The questionnaire opens on {opens_on}. Come back with this code then or later."),
+                },
             ),
             CodeProblem::Closed { closed_on } => (
-                "Анкетирование завершено".into(),
-                format!("Приём ответов закончился {closed_on}. Спасибо за готовность помочь!"),
+                lang.tr("Анкетирование завершено", "The survey is over"),
+                match lang {
+                    Lang::Ru => format!("Приём ответов закончился {closed_on}. Спасибо за готовность помочь!"),
+                    Lang::En => format!("Answers were accepted until {closed_on}. Thank you for being willing to help!"),
+                },
             ),
-        }
+        };
+        (title.to_owned(), advice)
     }
 }
 
@@ -166,6 +186,13 @@ pub struct ThanksView {
 /// A respondent page's outcome: the view, or why the code does not open it.
 pub type Outcome<T> = Result<T, CodeProblem>;
 
+/// What a respondent page gets from the server: its language and its outcome.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub lang: Lang,
+    pub outcome: Outcome<T>,
+}
+
 /// Respondent data from the server. `draft` is the draft token from the respondent's cookie.
 #[cfg(feature = "ssr")]
 #[async_trait::async_trait]
@@ -174,17 +201,20 @@ pub trait RespondentSource: Send + Sync {
         &self,
         code: &str,
         draft: Option<String>,
+        lang: Lang,
     ) -> Result<Outcome<StartView>, AppError>;
     async fn section(
         &self,
         code: &str,
         draft: Option<String>,
         page: u32,
+        lang: Lang,
     ) -> Result<Outcome<SectionView>, AppError>;
     async fn thanks(
         &self,
         code: &str,
         draft: Option<String>,
+        lang: Lang,
     ) -> Result<Outcome<ThanksView>, AppError>;
 }
 
@@ -197,7 +227,14 @@ pub fn draft_cookie(code: &str) -> String {
 }
 
 #[cfg(feature = "ssr")]
-async fn context() -> Result<(SharedRespondentSource, impl Fn(&str) -> Option<String>), AppError> {
+async fn context() -> Result<
+    (
+        SharedRespondentSource,
+        impl Fn(&str) -> Option<String>,
+        Lang,
+    ),
+    AppError,
+> {
     let source = use_context::<SharedRespondentSource>().ok_or_else(|| AppError::Internal {
         request_id: "-".into(),
     })?;
@@ -210,31 +247,39 @@ async fn context() -> Result<(SharedRespondentSource, impl Fn(&str) -> Option<St
                 .map(str::to_owned)
         })
         .unwrap_or_default();
+    let lang = i18n::from_cookies(&cookies);
     let cookie = move |name: &str| {
         cookies.split(';').find_map(|pair| {
             let (k, v) = pair.trim().split_once('=')?;
             (k == name).then(|| v.to_owned())
         })
     };
-    Ok((source, cookie))
+    Ok((source, cookie, lang))
 }
 
 #[server(prefix = "/api", endpoint = "respond-start")]
-pub async fn get_start(code: String) -> Result<Outcome<StartView>, AppError> {
-    let (source, cookie) = context().await?;
-    source.start(&code, cookie(&draft_cookie(&code))).await
+pub async fn get_start(code: String) -> Result<Page<StartView>, AppError> {
+    let (source, cookie, lang) = context().await?;
+    let outcome = source
+        .start(&code, cookie(&draft_cookie(&code)), lang)
+        .await?;
+    Ok(Page { lang, outcome })
 }
 
 #[server(prefix = "/api", endpoint = "respond-section")]
-pub async fn get_section(code: String, page: u32) -> Result<Outcome<SectionView>, AppError> {
-    let (source, cookie) = context().await?;
-    source
-        .section(&code, cookie(&draft_cookie(&code)), page)
-        .await
+pub async fn get_section(code: String, page: u32) -> Result<Page<SectionView>, AppError> {
+    let (source, cookie, lang) = context().await?;
+    let outcome = source
+        .section(&code, cookie(&draft_cookie(&code)), page, lang)
+        .await?;
+    Ok(Page { lang, outcome })
 }
 
 #[server(prefix = "/api", endpoint = "respond-thanks")]
-pub async fn get_thanks(code: String) -> Result<Outcome<ThanksView>, AppError> {
-    let (source, cookie) = context().await?;
-    source.thanks(&code, cookie(&draft_cookie(&code))).await
+pub async fn get_thanks(code: String) -> Result<Page<ThanksView>, AppError> {
+    let (source, cookie, lang) = context().await?;
+    let outcome = source
+        .thanks(&code, cookie(&draft_cookie(&code)), lang)
+        .await?;
+    Ok(Page { lang, outcome })
 }

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use app::i18n::{self, Lang};
 use app::respond::{
     draft_cookie, AreaView, ChoiceView, CodeProblem, FieldView, IomView, ItemView, Outcome,
     ReportView, RespondentSource, SectionView, StartView, ThanksView,
@@ -131,21 +132,42 @@ fn problems_of(draft: Option<&DraftRow>) -> BTreeMap<String, String> {
         .unwrap_or_default()
 }
 
-fn audience(group: Group) -> &'static str {
+fn audience(group: Group, lang: Lang) -> &'static str {
     match group {
-        Group::Principal => "Для руководителя школы (или его заместителя).",
-        Group::Teacher => "Для всех учителей школы.",
-        Group::Student => "Для обучающихся 5–11 классов.",
-        Group::Parent => "Для родителей обучающихся.",
-        Group::TeacherDeficits => "Для учителя: личная диагностика профессиональных умений.",
+        Group::Principal => lang.tr(
+            "Для руководителя школы (или его заместителя).",
+            "For the principal (or a deputy).",
+        ),
+        Group::Teacher => lang.tr(
+            "Для всех учителей школы.",
+            "For all teachers of the school.",
+        ),
+        Group::Student => lang.tr(
+            "Для обучающихся 5–11 классов.",
+            "For students of grades 5–11.",
+        ),
+        Group::Parent => lang.tr("Для родителей обучающихся.", "For students' parents."),
+        Group::TeacherDeficits => lang.tr(
+            "Для учителя: личная диагностика профессиональных умений.",
+            "For a teacher: a personal diagnostic of professional skills.",
+        ),
     }
 }
 
-fn stored(group: Group) -> &'static str {
+fn stored(group: Group, lang: Lang) -> &'static str {
     match group {
-        Group::TeacherDeficits => "Сохраняются ответы и дата. Ваш результат видите только вы; школа видит лишь сводку по пяти и более учителям.",
-        Group::Principal => "Сохраняются ответы и дата; их видят куратор и координаторы программы.",
-        _ => "Сохраняются только ответы и дата. Результаты показываются обобщённо и только если ответили не меньше пяти человек.",
+        Group::TeacherDeficits => lang.tr(
+            "Сохраняются ответы и дата. Ваш результат видите только вы; школа видит лишь сводку по пяти и более учителям.",
+            "Answers and the date are stored. Only you see your result; the school sees only summaries over five or more teachers.",
+        ),
+        Group::Principal => lang.tr(
+            "Сохраняются ответы и дата; их видят куратор и координаторы программы.",
+            "Answers and the date are stored; the curator and programme coordinators see them.",
+        ),
+        _ => lang.tr(
+            "Сохраняются только ответы и дата. Результаты показываются обобщённо и только если ответили не меньше пяти человек.",
+            "Only answers and the date are stored. Results are shown in summary and only when at least five people answered.",
+        ),
     }
 }
 
@@ -156,7 +178,9 @@ impl Respondents {
         draft: Option<&DraftRow>,
         token: String,
         page: u32,
+        lang: Lang,
     ) -> SectionView {
+        let l = lang.code();
         let m = &self.methodology;
         let instrument = opened.instrument;
         let pages = instrument.sections.len() as u32;
@@ -177,14 +201,14 @@ impl Respondents {
             .iter()
             .filter(|item| answers.is_shown(m, instrument, item))
             .map(|item| {
-                let list = item.choices.as_deref().and_then(|l| m.choice_list(l));
+                let list = item.choices.as_deref().and_then(|key| m.choice_list(key));
                 let choices: Vec<ChoiceView> = list
-                    .map(|l| {
-                        l.choices
+                    .map(|list| {
+                        list.choices
                             .iter()
                             .map(|c| ChoiceView {
                                 value: c.value.clone(),
-                                label: c.ru.clone(),
+                                label: c.label().get(l).to_owned(),
                             })
                             .collect()
                     })
@@ -201,9 +225,9 @@ impl Respondents {
                     key,
                     control: control.into(),
                     label,
-                    hint: item.hint.as_ref().map(|h| h.ru.clone()),
+                    hint: item.hint.as_ref().map(|h| h.get(l).to_owned()),
                     required: item.is_required(),
-                    unit: item.unit.as_ref().map(|u| u.ru.clone()),
+                    unit: item.unit.as_ref().map(|u| u.get(l).to_owned()),
                     min: item.min,
                     max: item.max,
                     step: (item.kind == ItemKind::Integer).then(|| "1".into()),
@@ -215,15 +239,24 @@ impl Respondents {
                 if item.rows.is_empty() {
                     ItemView {
                         heading: None,
-                        fields: vec![field(item.key.clone(), item.ru.clone())],
+                        fields: vec![field(item.key.clone(), item.label().get(l).to_owned())],
                     }
                 } else {
                     ItemView {
-                        heading: Some(item.ru.clone()),
+                        heading: Some(item.label().get(l).to_owned()),
                         fields: item
                             .rows
                             .iter()
-                            .map(|r| field(format!("{}.{}", item.key, r.key), r.ru.clone()))
+                            .map(|r| {
+                                field(
+                                    format!("{}.{}", item.key, r.key),
+                                    if l == "en" {
+                                        r.en.clone()
+                                    } else {
+                                        r.ru.clone()
+                                    },
+                                )
+                            })
                             .collect(),
                     }
                 }
@@ -234,15 +267,20 @@ impl Respondents {
             draft: token,
             page,
             pages,
-            title: section.title.ru.clone(),
-            questionnaire: instrument.title.ru.clone(),
-            intro: section.intro.as_ref().map(|i| i.ru.clone()),
+            title: section.title.get(l).to_owned(),
+            questionnaire: instrument.title.get(l).to_owned(),
+            intro: section.intro.as_ref().map(|i| i.get(l).to_owned()),
             items,
             last: page == pages,
         }
     }
 
-    async fn report(&self, draft: &DraftRow) -> Result<Option<ReportView>, ServerError> {
+    async fn report(
+        &self,
+        draft: &DraftRow,
+        lang: Lang,
+    ) -> Result<Option<ReportView>, ServerError> {
+        let l = lang.code();
         let m = &self.methodology;
         let Some((answers, day)) = self.storage.response_by_key(&draft.submission_key).await?
         else {
@@ -272,36 +310,38 @@ impl Respondents {
                 .areas
                 .iter()
                 .find(|a| a.key == key)
-                .map_or(key.to_owned(), |a| a.name.ru.clone())
+                .map_or(key.to_owned(), |a| a.name.get(l).to_owned())
         };
         Ok(Some(ReportView {
             areas: result
                 .areas
                 .iter()
                 .map(|a| AreaView {
-                    name: a.name.ru.clone(),
+                    name: a.name.get(l).to_owned(),
                     percent: a.percent,
                     band: band(&a.band)
-                        .map_or("нет ответов".into(), |b| b.name.ru.clone()),
+                        .map_or(lang.tr("нет ответов", "no answers").into(), |b| {
+                            b.name.get(l).to_owned()
+                        }),
                     colour: band(&a.band).map_or("#777777".into(), |b| b.colour.clone()),
                 })
                 .collect(),
             weakest: result
                 .weakest
                 .iter()
-                .map(|w| format!("{} ({:.0} %)", w.label.ru, w.percent))
+                .map(|w| format!("{} ({:.0} %)", w.label.get(l), w.percent))
                 .collect(),
             iom: result
                 .iom
                 .iter()
                 .map(|i| IomView {
                     area: area_name(&i.area),
-                    format: i.format.ru.clone(),
-                    title: i.title.ru.clone(),
+                    format: i.format.get(l).to_owned(),
+                    title: i.title.get(l).to_owned(),
                     hours: i.hours,
-                    goal: i.goal.ru.clone(),
+                    goal: i.goal.get(l).to_owned(),
                     deadline: i.deadline.clone(),
-                    evidence: i.evidence.ru.clone(),
+                    evidence: i.evidence.get(l).to_owned(),
                 })
                 .collect(),
         }))
@@ -314,7 +354,9 @@ impl RespondentSource for Respondents {
         &self,
         code: &str,
         token: Option<String>,
+        lang: Lang,
     ) -> Result<Outcome<StartView>, AppError> {
+        let l = lang.code();
         let run = async {
             let opened = match self.open(code).await? {
                 Ok(o) => o,
@@ -325,13 +367,21 @@ impl RespondentSource for Respondents {
             Ok::<_, ServerError>(Ok(StartView {
                 code: opened.info.code.clone(),
                 school: opened.info.school_name.clone(),
-                title: i.title.ru.clone(),
-                audience: audience(opened.group).into(),
-                intro: i.intro.as_ref().map(|t| t.ru.clone()).unwrap_or_default(),
+                title: i.title.get(l).to_owned(),
+                audience: audience(opened.group, lang).into(),
+                intro: i
+                    .intro
+                    .as_ref()
+                    .map(|t| t.get(l).to_owned())
+                    .unwrap_or_default(),
                 expected_minutes: i.expected_minutes,
                 anonymous: !opened.info.personal,
-                stored: stored(opened.group).into(),
-                sections: i.sections.iter().map(|s| s.title.ru.clone()).collect(),
+                stored: stored(opened.group, lang).into(),
+                sections: i
+                    .sections
+                    .iter()
+                    .map(|s| s.title.get(l).to_owned())
+                    .collect(),
                 resume_page: draft
                     .as_ref()
                     .filter(|d| !d.submitted)
@@ -347,6 +397,7 @@ impl RespondentSource for Respondents {
         code: &str,
         token: Option<String>,
         page: u32,
+        lang: Lang,
     ) -> Result<Outcome<SectionView>, AppError> {
         let run = async {
             let opened = match self.open(code).await? {
@@ -357,7 +408,13 @@ impl RespondentSource for Respondents {
             let token = draft
                 .as_ref()
                 .map_or_else(|| Respondents::new_token(&opened), |d| d.token.clone());
-            Ok::<_, ServerError>(Ok(self.section_view(&opened, draft.as_ref(), token, page)))
+            Ok::<_, ServerError>(Ok(self.section_view(
+                &opened,
+                draft.as_ref(),
+                token,
+                page,
+                lang,
+            )))
         };
         run.await.map_err(|e| internal(&e))
     }
@@ -366,7 +423,9 @@ impl RespondentSource for Respondents {
         &self,
         code: &str,
         token: Option<String>,
+        lang: Lang,
     ) -> Result<Outcome<ThanksView>, AppError> {
+        let l = lang.code();
         let run = async {
             let opened = match self.open(code).await? {
                 Ok(o) => o,
@@ -374,12 +433,12 @@ impl RespondentSource for Respondents {
             };
             let draft = self.draft(&opened, token).await?.filter(|d| d.submitted);
             let report = match (&draft, opened.group) {
-                (Some(d), Group::TeacherDeficits) => self.report(d).await?,
+                (Some(d), Group::TeacherDeficits) => self.report(d, lang).await?,
                 _ => None,
             };
             Ok::<_, ServerError>(Ok(ThanksView {
                 code: opened.info.code.clone(),
-                title: opened.instrument.title.ru.clone(),
+                title: opened.instrument.title.get(l).to_owned(),
                 report,
             }))
         };
@@ -467,6 +526,10 @@ async fn save(
         .find(|(k, _)| k == "_draft")
         .map(|(_, v)| v.clone());
     let go_back = fields.iter().any(|(k, v)| k == "_go" && v == "back");
+    let lang = headers
+        .get(COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .map_or(Lang::Ru, i18n::from_cookies);
     let token = form_token
         .filter(|t| !t.is_empty())
         .or_else(|| cookie_value(headers, &cookie_name));
@@ -527,7 +590,7 @@ async fn save(
     let problems = |errors: &[surveys::FieldError]| -> String {
         let map: BTreeMap<&str, String> = errors
             .iter()
-            .map(|e| (e.key.as_str(), e.message("ru")))
+            .map(|e| (e.key.as_str(), e.message(lang.code())))
             .collect();
         serde_json::to_string(&map).unwrap_or_else(|_| "{}".into())
     };
@@ -618,4 +681,29 @@ async fn save(
         }
     }
     Ok(response)
+}
+
+#[derive(serde::Deserialize)]
+pub struct LangQuery {
+    back: Option<String>,
+}
+
+/// `GET /lang/{ru|en}?back=/path`: remembers the language for a year and returns to the page.
+pub async fn set_lang(Path(code): Path<String>, Query(q): Query<LangQuery>) -> Response {
+    let lang = Lang::parse(&code).unwrap_or_default();
+    // Only a path of this site: never an open redirect.
+    let back = q
+        .back
+        .filter(|b| b.starts_with('/') && !b.starts_with("//"))
+        .unwrap_or_else(|| "/".into());
+    let mut response = redirect(&back);
+    let cookie = format!(
+        "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        i18n::LANG_COOKIE,
+        lang.code()
+    );
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().append(SET_COOKIE, v);
+    }
+    response
 }

@@ -54,6 +54,7 @@ pub fn router(config: &Config, storage: Storage, methodology: Arc<Methodology>) 
     Router::new()
         .route("/healthz", get(healthz))
         .route("/enter", get(respond::enter))
+        .route("/lang/{code}", get(respond::set_lang))
         .route("/respond/{code}/{page}", post(respond::save_page))
         .leptos_routes_with_context(
             &state,

@@ -424,3 +424,52 @@ harness::on_both_backends!(
     a_repeated_final_submit_is_counted_once_and_is_durable,
     a_teacher_gets_a_report_with_a_development_plan_again_and_again,
 );
+
+#[tokio::test]
+async fn english_is_one_click_away_and_stays_chosen() {
+    let app = TestApp::spawn(Backend::Sqlite).await.with_demo().await;
+    let code = app.demo_code("demo-02", "teacher").await;
+    let client = browser();
+    let (_, russian) = get(&client, &app.url(&format!("/s/{code}"))).await;
+    assert!(
+        russian.contains("Анкета для учителей")
+            && russian.contains(&format!("/lang/en?back=/s/{code}"))
+    );
+    let r = client
+        .get(app.url(&format!("/lang/en?back=/s/{code}")))
+        .send()
+        .await
+        .expect("switch");
+    assert_eq!(r.headers()[LOCATION], format!("/s/{code}").as_str());
+    let (_, english) = get(&client, &app.url(&format!("/s/{code}"))).await;
+    for text in [
+        "Teacher questionnaire",
+        "Takes about 10 minutes",
+        "For all teachers of the school.",
+        "Start",
+    ] {
+        assert!(english.contains(text), "English start page lacks «{text}»");
+    }
+    // Field errors come in English too.
+    let location = post(
+        &client,
+        &app.url(&format!("/respond/{code}/1")),
+        &[("overload".into(), "7".into())],
+    )
+    .await;
+    assert!(location.ends_with("#errors"));
+    let (_, page) = get(&client, &app.url(&format!("/s/{code}/p/1"))).await;
+    assert!(
+        page.contains("Please answer this question")
+            && page.contains("“7” is not one of the options"),
+        "{page}"
+    );
+    // The switch never sends anyone off the site.
+    let r = client
+        .get(app.url("/lang/ru?back=//evil.example/"))
+        .send()
+        .await
+        .expect("switch");
+    assert_eq!(r.headers()[LOCATION], "/");
+    app.finish().await;
+}

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use leptos_router::hooks::use_query_map;
 
+use crate::i18n::Lang;
 use crate::overview::{get_overview, CampaignSummary, Overview};
 use crate::pages::respond::CodeForm;
 use crate::respond::CodeProblem;
@@ -15,7 +16,7 @@ pub fn HomePage() -> impl IntoView {
     let query = use_query_map();
     let typed = query.read_untracked().get("code").unwrap_or_default();
     let problem = (query.read_untracked().get("error").as_deref() == Some("malformed")).then(|| {
-        let (title, advice) = CodeProblem::Malformed.message();
+        let (title, advice) = CodeProblem::Malformed.message(Lang::Ru);
         view! { <div class="notice" role="alert"><p><strong>{title}</strong></p><p>{advice}</p></div> }
     });
     view! {
@@ -30,7 +31,7 @@ pub fn HomePage() -> impl IntoView {
             </header>
             <h2>"Заполнить анкету"</h2>
             {problem}
-            <CodeForm value=typed />
+            <CodeForm value=typed lang=Lang::Ru />
             <Suspense fallback=|| view! { <p>"Загрузка…"</p> }>
                 {move || overview.get().map(|result| match result {
                     Ok(data) => view! { <OverviewView data /> }.into_any(),

@@ -3,29 +3,30 @@
 
 use leptos::prelude::*;
 
+use crate::i18n::Lang;
 use crate::respond::{FieldView, ItemView};
 
 #[component]
-pub fn ItemFields(item: ItemView) -> impl IntoView {
+pub fn ItemFields(item: ItemView, lang: Lang) -> impl IntoView {
     match item.heading {
         Some(heading) => view! {
             <div class="matrix">
                 <p class="matrix-heading">{heading}</p>
-                {item.fields.into_iter().map(|field| view! { <Field field /> }).collect_view()}
+                {item.fields.into_iter().map(|field| view! { <Field field lang /> }).collect_view()}
             </div>
         }
         .into_any(),
         None => item
             .fields
             .into_iter()
-            .map(|field| view! { <Field field /> })
+            .map(|field| view! { <Field field lang /> })
             .collect_view()
             .into_any(),
     }
 }
 
 #[component]
-fn Field(field: FieldView) -> impl IntoView {
+fn Field(field: FieldView, lang: Lang) -> impl IntoView {
     let id = format!("field-{}", field.key);
     let error_id = format!("{id}-error");
     let invalid = field.error.is_some();
@@ -35,8 +36,9 @@ fn Field(field: FieldView) -> impl IntoView {
         .map(|e| view! { <p class="field-error" id=error_id.clone()>{e}</p> });
     let described = invalid.then(|| error_id.clone());
     let class = if invalid { "field invalid" } else { "field" };
-    let optional =
-        (!field.required).then(|| view! { <span class="optional">" (необязательно)"</span> });
+    let optional = (!field.required).then(
+        || view! { <span class="optional">{lang.tr(" (необязательно)", " (optional)")}</span> },
+    );
     let hint = field
         .hint
         .clone()

@@ -5,13 +5,14 @@ mod fields;
 mod report;
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_location, use_params_map};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::error::AppError;
+use crate::i18n::Lang;
 use crate::respond::{
-    get_section, get_start, get_thanks, CodeProblem, Outcome, SectionView, StartView, ThanksView,
+    get_section, get_start, get_thanks, CodeProblem, Page, SectionView, StartView, ThanksView,
 };
 use fields::ItemFields;
 use report::Report;
@@ -24,47 +25,70 @@ fn param(name: &'static str) -> impl Fn() -> String + Copy + Send + Sync + 'stat
 /// A respondent page: waits for its view on the server (the page is complete without
 /// JavaScript), then renders it, or says why the code opens nothing.
 fn respondent_page<T, V>(
-    resource: Resource<Result<Outcome<T>, AppError>>,
-    render: fn(T) -> V,
+    resource: Resource<Result<Page<T>, AppError>>,
+    render: fn(T, Lang) -> V,
 ) -> impl IntoView
 where
     T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
     V: IntoView + 'static,
 {
     view! {
-        <Suspense fallback=|| view! { <p>"Загрузка…"</p> }>
+        <Suspense fallback=|| view! { <p>"…"</p> }>
             {move || resource.get().map(|r| match r {
-                Ok(Ok(view)) => render(view).into_any(),
-                Ok(Err(problem)) => view! { <section class="page"><CodeProblemView problem /></section> }.into_any(),
+                Ok(Page { lang, outcome: Ok(view) }) => view! { <LangSwitch lang /> {render(view, lang)} }.into_any(),
+                Ok(Page { lang, outcome: Err(problem) }) => view! {
+                    <LangSwitch lang />
+                    <section class="page"><CodeProblemView problem lang /></section>
+                }
+                .into_any(),
                 Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
             })}
         </Suspense>
     }
 }
 
+/// A link to the page in the other language (a plain link: works without JavaScript).
+#[component]
+pub fn LangSwitch(lang: Lang) -> impl IntoView {
+    let back = use_location().pathname.get_untracked();
+    let other = lang.other();
+    let href = format!("/lang/{}?back={}", other.code(), back);
+    let label = match other {
+        Lang::En => "English",
+        Lang::Ru => "Русский",
+    };
+    view! {
+        <nav class="lang" aria-label=lang.tr("Язык", "Language")>
+            <a href=href hreflang=other.code() lang=other.code()>{label}</a>
+        </nav>
+    }
+}
+
 /// Shows why a code opens nothing, with a form to try another.
 #[component]
-pub fn CodeProblemView(problem: CodeProblem) -> impl IntoView {
-    let (title, advice) = problem.message();
+pub fn CodeProblemView(problem: CodeProblem, lang: Lang) -> impl IntoView {
+    let (title, advice) = problem.message(lang);
     view! {
         <div class="notice" role="alert">
             <h1>{title}</h1>
             <p>{advice}</p>
         </div>
-        <CodeForm value=String::new() />
+        <CodeForm value=String::new() lang />
     }
 }
 
 /// The form to type an access code.
 #[component]
-pub fn CodeForm(value: String) -> impl IntoView {
+pub fn CodeForm(value: String, lang: Lang) -> impl IntoView {
     view! {
         <form method="get" action="/enter" class="code-form">
-            <label for="code">"Код доступа к анкете"</label>
-            <p class="hint" id="code-hint">"8 знаков с листка из школы, например 7KQ-M4P-X2"</p>
+            <label for="code">{lang.tr("Код доступа к анкете", "Questionnaire access code")}</label>
+            <p class="hint" id="code-hint">
+                {lang.tr("8 знаков с листка из школы, например 7KQ-M4P-X2", "8 characters from the slip from school, e.g. 7KQ-M4P-X2")}
+            </p>
             <input id="code" name="code" type="text" inputmode="text" autocomplete="off" autocapitalize="characters"
                 spellcheck="false" maxlength="12" required aria-describedby="code-hint" value=value />
-            <button type="submit">"Открыть анкету"</button>
+            <button type="submit">{lang.tr("Открыть анкету", "Open the questionnaire")}</button>
         </form>
     }
 }
@@ -74,18 +98,36 @@ pub fn StartPage() -> impl IntoView {
     let code = param("code");
     respondent_page(
         Resource::new(code, get_start),
-        |view| view! { <Start view /> },
+        |view, lang| view! { <Start view lang /> },
     )
 }
 
 #[component]
-fn Start(view: StartView) -> impl IntoView {
+fn Start(view: StartView, lang: Lang) -> impl IntoView {
     let first = format!("/s/{}/p/{}", view.code, view.resume_page.unwrap_or(1));
     let thanks = format!("/s/{}/thanks", view.code);
     let anonymity = if view.anonymous {
-        "Анкета анонимная: мы не спрашиваем имя, не сохраняем адрес и устройство, время ответа — только дата."
+        lang.tr(
+            "Анкета анонимная: мы не спрашиваем имя, не сохраняем адрес и устройство, время ответа — только дата.",
+            "The questionnaire is anonymous: no name is asked, no address or device is stored, and only the date of answering.",
+        )
     } else {
-        "Анкета по личному коду: ответы связаны с кодом, а не с именем. Вернуться к ней можно с любого устройства."
+        lang.tr(
+            "Анкета по личному коду: ответы связаны с кодом, а не с именем. Вернуться к ней можно с любого устройства.",
+            "A personal-code questionnaire: answers belong to the code, not to a name. You can return to it from any device.",
+        )
+    };
+    let length = match lang {
+        Lang::Ru => format!(
+            "Займёт около {} минут, разделов: {}.",
+            view.expected_minutes,
+            view.sections.len()
+        ),
+        Lang::En => format!(
+            "Takes about {} minutes, {} sections.",
+            view.expected_minutes,
+            view.sections.len()
+        ),
     };
     view! {
         <section class="page">
@@ -94,15 +136,21 @@ fn Start(view: StartView) -> impl IntoView {
             <p class="lead">{view.audience}</p>
             <p>{view.intro}</p>
             <ul class="facts">
-                <li>{format!("Займёт около {} минут, разделов: {}.", view.expected_minutes, view.sections.len())}</li>
+                <li>{length}</li>
                 <li>{anonymity}</li>
                 <li>{view.stored}</li>
-                <li>"Можно прерваться: введённое сохраняется после каждого раздела."</li>
+                <li>{lang.tr("Можно прерваться: введённое сохраняется после каждого раздела.", "You can stop at any time: answers are saved after each section.")}</li>
             </ul>
             {if view.submitted {
-                view! { <p class="notice">"Анкета по этому коду уже отправлена. "<a href=thanks>"Посмотреть результат"</a></p> }.into_any()
+                view! {
+                    <p class="notice">
+                        {lang.tr("Анкета по этому коду уже отправлена. ", "This questionnaire has been sent already. ")}
+                        <a href=thanks>{lang.tr("Посмотреть результат", "See the result")}</a>
+                    </p>
+                }
+                .into_any()
             } else {
-                let label = if view.resume_page.is_some() { "Продолжить" } else { "Начать" };
+                let label = if view.resume_page.is_some() { lang.tr("Продолжить", "Continue") } else { lang.tr("Начать", "Start") };
                 view! { <a class="button" href=first>{label}</a> }.into_any()
             }}
         </section>
@@ -117,23 +165,28 @@ pub fn SectionPage() -> impl IntoView {
         move || (code(), page()),
         |(code, page)| get_section(code, page.parse().unwrap_or(1)),
     );
-    respondent_page(section, |view| view! { <Section view /> })
+    respondent_page(section, |view, lang| view! { <Section view lang /> })
 }
 
 #[component]
-fn Section(view: SectionView) -> impl IntoView {
+fn Section(view: SectionView, lang: Lang) -> impl IntoView {
     let problems = view.problems();
     let action = format!("/respond/{}/{}", view.code, view.page);
-    let progress = format!("Раздел {} из {}", view.page, view.pages);
-    let next = if view.last {
-        "Отправить анкету"
-    } else {
-        "Далее"
+    let progress = match lang {
+        Lang::Ru => format!("Раздел {} из {}", view.page, view.pages),
+        Lang::En => format!("Section {} of {}", view.page, view.pages),
     };
-    let back = (view.page > 1).then(|| view! { <button type="submit" name="_go" value="back" class="secondary" formnovalidate>"Назад"</button> });
+    let next = if view.last {
+        lang.tr("Отправить анкету", "Send the questionnaire")
+    } else {
+        lang.tr("Далее", "Next")
+    };
+    let back = (view.page > 1).then(|| {
+        view! { <button type="submit" name="_go" value="back" class="secondary" formnovalidate>{lang.tr("Назад", "Back")}</button> }
+    });
     view! {
         <section class="page">
-            <p class="progress" aria-live="polite">
+            <p class="progress">
                 <span>{view.questionnaire}</span>" · "{progress.clone()}
                 <progress max=view.pages value=view.page aria-label=progress></progress>
             </p>
@@ -141,7 +194,7 @@ fn Section(view: SectionView) -> impl IntoView {
             {view.intro.map(|i| view! { <p>{i}</p> })}
             {(!problems.is_empty()).then(|| view! {
                 <div class="error-summary" role="alert" tabindex="-1" id="errors">
-                    <h2>"Проверьте ответы"</h2>
+                    <h2>{lang.tr("Проверьте ответы", "Please check your answers")}</h2>
                     <ul>
                         {problems.into_iter().map(|(key, label, message)| view! {
                             <li><a href=format!("#field-{key}")>{label}" — "{message}</a></li>
@@ -151,7 +204,7 @@ fn Section(view: SectionView) -> impl IntoView {
             })}
             <form method="post" action=action novalidate>
                 <input type="hidden" name="_draft" value=view.draft />
-                {view.items.into_iter().map(|item| view! { <ItemFields item /> }).collect_view()}
+                {view.items.into_iter().map(|item| view! { <ItemFields item lang /> }).collect_view()}
                 <div class="actions">
                     <button type="submit" name="_go" value="next">{next}</button>
                     {back}
@@ -166,22 +219,26 @@ pub fn ThanksPage() -> impl IntoView {
     let code = param("code");
     respondent_page(
         Resource::new(code, get_thanks),
-        |view| view! { <Thanks view /> },
+        |view, lang| view! { <Thanks view lang /> },
     )
 }
 
 #[component]
-fn Thanks(view: ThanksView) -> impl IntoView {
+fn Thanks(view: ThanksView, lang: Lang) -> impl IntoView {
     view! {
         <section class="page">
-            <h1>"Спасибо! Ответы отправлены"</h1>
+            <h1>{lang.tr("Спасибо! Ответы отправлены", "Thank you! Your answers have been sent")}</h1>
             <p class="lead">{view.title}</p>
             {match view.report {
-                Some(report) => view! { <Report report /> }.into_any(),
+                Some(report) => view! { <Report report lang /> }.into_any(),
                 None => view! {
-                    <p>"Ответы сохранены. Результаты школа увидит только в обобщённом виде."</p>
-                    <p><a href="/">"На главную"</a></p>
-                }.into_any(),
+                    <p>{lang.tr(
+                        "Ответы сохранены. Результаты школа увидит только в обобщённом виде.",
+                        "Your answers are saved. The school will see results only in summary form.",
+                    )}</p>
+                    <p><a href="/">{lang.tr("На главную", "Home")}</a></p>
+                }
+                .into_any(),
             }}
         </section>
     }

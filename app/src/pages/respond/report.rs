@@ -2,17 +2,18 @@
 
 use leptos::prelude::*;
 
+use crate::i18n::Lang;
 use crate::respond::ReportView;
 
 #[component]
-pub fn Report(report: ReportView) -> impl IntoView {
+pub fn Report(report: ReportView, lang: Lang) -> impl IntoView {
     view! {
         <div class="report">
-            <h2>"Ваши результаты"</h2>
-            <p class="hint">"Результат основан на вашей самооценке и нескольких вопросах на знание. Его видите только вы."</p>
+            <h2>{lang.tr("Ваши результаты", "Your results")}</h2>
+            <p class="hint">{lang.tr("Результат основан на вашей самооценке и нескольких вопросах на знание. Его видите только вы.", "The result rests on your self-assessment and a few knowledge questions. Only you see it.")}</p>
             <table>
-                <caption>"Области профессиональных умений"</caption>
-                <thead><tr><th scope="col">"Область"</th><th scope="col" class="num">"Результат"</th><th scope="col">"Оценка"</th></tr></thead>
+                <caption>{lang.tr("Области профессиональных умений", "Areas of professional skills")}</caption>
+                <thead><tr><th scope="col">{lang.tr("Область", "Area")}</th><th scope="col" class="num">{lang.tr("Результат", "Result")}</th><th scope="col">{lang.tr("Оценка", "Band")}</th></tr></thead>
                 <tbody>
                     {report.areas.into_iter().map(|a| view! {
                         <tr>
@@ -24,27 +25,27 @@ pub fn Report(report: ReportView) -> impl IntoView {
                 </tbody>
             </table>
             {(!report.weakest.is_empty()).then(|| view! {
-                <h3>"Что стоит подтянуть в первую очередь"</h3>
+                <h3>{lang.tr("Что стоит подтянуть в первую очередь", "What to work on first")}</h3>
                 <ul>{report.weakest.into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}</ul>
             })}
-            <h3>"Проект индивидуального образовательного маршрута (ИОМ)"</h3>
+            <h3>{lang.tr("Проект индивидуального образовательного маршрута (ИОМ)", "Draft individual development plan")}</h3>
             {if report.iom.is_empty() {
-                view! { <p>"Выраженных дефицитов нет: обсудите с методистом, чем вы можете поделиться с коллегами."</p> }.into_any()
+                view! { <p>{lang.tr("Выраженных дефицитов нет: обсудите с методистом, чем вы можете поделиться с коллегами.", "No deficits: discuss with a methodist what you could share with colleagues.")}</p> }.into_any()
             } else {
                 view! {
                     <ol class="iom">
                         {report.iom.into_iter().map(|i| view! {
                             <li>
                                 <p><strong>{i.title}</strong></p>
-                                <p>{format!("{} · {}{}", i.area, i.format, i.hours.map(|h| format!(" · {h} ч")).unwrap_or_default())}</p>
-                                <p>"Цель: "{i.goal}</p>
-                                <p>"Срок: "{i.deadline}" · Подтверждение: "{i.evidence}</p>
+                                <p>{format!("{} · {}{}", i.area, i.format, i.hours.map(|h| format!(" · {h} {}", lang.tr("ч", "h"))).unwrap_or_default())}</p>
+                                <p>{lang.tr("Цель: ", "Goal: ")}{i.goal}</p>
+                                <p>{lang.tr("Срок: ", "Deadline: ")}{i.deadline}{lang.tr(" · Подтверждение: ", " · Evidence: ")}{i.evidence}</p>
                             </li>
                         }).collect_view()}
                     </ol>
                 }.into_any()
             }}
-            <p class="no-print"><button type="button" onclick="window.print()">"Распечатать"</button></p>
+            <p class="no-print"><button type="button" onclick="window.print()">{lang.tr("Распечатать", "Print")}</button></p>
         </div>
     }
 }

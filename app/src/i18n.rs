@@ -1,0 +1,58 @@
+//! Interface languages: Russian by default, English on request (a cookie set by `/lang/{ru|en}`).
+//! Texts stand in pairs where they are used, so a page reads in both languages at once.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Lang {
+    #[default]
+    Ru,
+    En,
+}
+
+/// The cookie that keeps the chosen language.
+pub const LANG_COOKIE: &str = "orientir_lang";
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Ru => "ru",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Lang> {
+        match code {
+            "ru" => Some(Lang::Ru),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// The Russian or the English text.
+    pub fn tr<'a>(self, ru: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Ru => ru,
+            Lang::En => en,
+        }
+    }
+
+    /// The other language, offered by the switch.
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Ru => Lang::En,
+            Lang::En => Lang::Ru,
+        }
+    }
+}
+
+/// The language from a `Cookie` header value.
+pub fn from_cookies(header: &str) -> Lang {
+    header
+        .split(';')
+        .find_map(|pair| {
+            let (k, v) = pair.trim().split_once('=')?;
+            (k == LANG_COOKIE).then(|| Lang::parse(v)).flatten()
+        })
+        .unwrap_or_default()
+}
