@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
-use crate::i18n::{self, Lang};
+use crate::i18n::Lang;
 
 /// Why an access code does not open a questionnaire.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -247,7 +247,7 @@ async fn context() -> Result<
                 .map(str::to_owned)
         })
         .unwrap_or_default();
-    let lang = i18n::from_cookies(&cookies);
+    let lang = crate::i18n::from_cookies(&cookies);
     let cookie = move |name: &str| {
         cookies.split(';').find_map(|pair| {
             let (k, v) = pair.trim().split_once('=')?;

@@ -1,0 +1,68 @@
+-- wrk script: every connection fills whole questionnaires, one POST per page, as a browser
+-- without JavaScript does (each page answered 303). The draft token is chosen here, so no cookie
+-- handling is needed. Counts acknowledged questionnaires (the last page's 303 to /thanks).
+--   wrk -t2 -c200 -d30s --latency -s student.lua http://127.0.0.1:3000 -- CODE bodies.tsv
+
+local threads = {}
+
+function setup(thread)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  code = args[1]
+  variants = {}
+  for line in io.lines(args[2]) do
+    local pages = {}
+    for page in string.gmatch(line, "[^\t]+") do table.insert(pages, page) end
+    table.insert(variants, pages)
+  end
+  page = 0
+  completed = 0
+  failed = 0
+  math.randomseed(os.time() + math.floor(os.clock() * 1e6))
+  wrk.method = "POST"
+  wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+end
+
+local function new_token()
+  local t = {}
+  for i = 1, 32 do t[i] = string.format("%x", math.random(0, 15)) end
+  return table.concat(t)
+end
+
+function request()
+  if page == 0 or page > #pages then
+    pages = variants[math.random(#variants)]
+    token = new_token()
+    page = 1
+  end
+  local body = pages[page] .. "&_draft=" .. token
+  return wrk.format(nil, "/respond/" .. code .. "/" .. page, nil, body)
+end
+
+function response(status, headers, body)
+  local location = headers["Location"] or headers["location"] or ""
+  if status ~= 303 or string.find(location, "#errors", 1, true) then
+    failed = failed + 1
+    page = 0
+    return
+  end
+  if string.find(location, "/thanks", 1, true) then
+    completed = completed + 1
+    page = 0
+  else
+    page = page + 1
+  end
+end
+
+function done(summary, latency, requests)
+  local total, bad = 0, 0
+  for _, t in ipairs(threads) do
+    total = total + t:get("completed")
+    bad = bad + t:get("failed")
+  end
+  local seconds = summary.duration / 1e6
+  io.write(string.format("completed questionnaires: %d (%.0f/s), refused or failed pages: %d\n", total, total / seconds, bad))
+  io.write(string.format("page latency p50 %.1f ms, p99 %.1f ms\n", latency:percentile(50) / 1000, latency:percentile(99) / 1000))
+end
