@@ -24,7 +24,8 @@ wasm-bindgen --target web --no-typescript --out-dir "$pkg" --out-name orientir "
 # Leptos asks for `<output-name>.wasm` when the output name is fixed at compile time.
 mv -f "$pkg/orientir_bg.wasm" "$pkg/orientir.wasm"
 if [ "$profile" = release ]; then
-  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+  tools/node_modules/.bin/wasm-opt -Oz --enable-reference-types --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-mutable-globals --enable-multivalue \
     "$pkg/orientir.wasm" -o "$pkg/orientir.wasm"
 fi
 cp style/main.css "$pkg/orientir.css"

@@ -10,12 +10,10 @@ SUDO=""
 
 log() { printf '[prereqs] %s\n' "$*" >&2; }
 
-# Debian packages: the browser and its driver for browser tests, wasm-opt for release wasm,
-# PostgreSQL server binaries for a private test cluster when no server runs on this machine.
+# Debian packages: the browser and its driver for browser tests, and the PostgreSQL server binaries for a private test cluster when no server runs on this machine.
 need_apt=()
 command -v chromium >/dev/null || need_apt+=(chromium)
 command -v chromedriver >/dev/null || need_apt+=(chromium-driver)
-command -v wasm-opt >/dev/null || need_apt+=(binaryen)
 command -v curl >/dev/null || need_apt+=(curl)
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then need_apt+=(postgresql); fi
 if [ ${#need_apt[@]} -gt 0 ]; then
@@ -44,10 +42,14 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION"; then
     rm -rf "$tmp"
   fi
 fi
-# axe-core for the accessibility checks of the browser tests, pinned by tests/package-lock.json.
-if [ ! -f tests/node_modules/axe-core/axe.min.js ]; then
-  command -v npm >/dev/null || { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq npm >/dev/null; }
-  log "npm ci (axe-core)"
-  (cd tests && npm ci --no-audit --no-fund >/dev/null)
-fi
+# From npm, pinned by their package-lock.json files: axe-core for the accessibility checks of the
+# browser tests, and binaryen's wasm-opt for release builds (Debian's binaryen 108 produces wasm
+# that fails to start with wasm-bindgen 0.2.130).
+for dir in tests tools; do
+  if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules" ]; then
+    command -v npm >/dev/null || { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq npm >/dev/null; }
+    log "npm ci in $dir"
+    (cd "$dir" && npm ci --no-audit --no-fund >/dev/null && touch node_modules)
+  fi
+done
 log "ready: $(wasm-bindgen --version), $(chromium --version 2>/dev/null | head -n1)"

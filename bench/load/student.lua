@@ -17,7 +17,6 @@ function init(args)
     for page in string.gmatch(line, "[^\t]+") do table.insert(pages, page) end
     table.insert(variants, pages)
   end
-  page = 0
   completed = 0
   failed = 0
   math.randomseed(os.time() + math.floor(os.clock() * 1e6))
@@ -31,28 +30,38 @@ local function new_token()
   return table.concat(t)
 end
 
+-- Requests of a thread's connections interleave, so the state of each questionnaire travels with
+-- it: the server's answer names the next page (Location) and the draft (Set-Cookie), and that
+-- pair waits in `ready` until some connection sends the next page.
+ready = {}
+
 function request()
-  if page == 0 or page > #pages then
-    pages = variants[math.random(#variants)]
-    token = new_token()
-    page = 1
+  local step = table.remove(ready)
+  if step == nil then
+    step = { token = new_token(), page = 1 }
   end
-  local body = pages[page] .. "&_draft=" .. token
-  return wrk.format(nil, "/respond/" .. code .. "/" .. page, nil, body)
+  local pages = variants[math.random(#variants)]
+  local body = pages[step.page] .. "&_draft=" .. step.token
+  return wrk.format(nil, "/respond/" .. code .. "/" .. step.page, nil, body)
 end
 
 function response(status, headers, body)
   local location = headers["Location"] or headers["location"] or ""
   if status ~= 303 or string.find(location, "#errors", 1, true) then
     failed = failed + 1
-    page = 0
     return
   end
   if string.find(location, "/thanks", 1, true) then
     completed = completed + 1
-    page = 0
+    return
+  end
+  local cookie = headers["Set-Cookie"] or headers["set-cookie"] or ""
+  local token = string.match(cookie, "=(%x+);")
+  local page = tonumber(string.match(location, "/p/(%d+)$"))
+  if token and page then
+    table.insert(ready, { token = token, page = page })
   else
-    page = page + 1
+    failed = failed + 1
   end
 end
 

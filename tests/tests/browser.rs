@@ -233,3 +233,63 @@ async fn respondent_pages_have_no_serious_accessibility_violations() {
         found.join("\n")
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_half_filled_questionnaire_resumes_where_it_was_left() {
+    let app = TestApp::spawn(Backend::Sqlite).await.with_demo().await;
+    let code = app.demo_code("demo-02", "parent").await;
+    let browser = Browser::start(Js::Off).await;
+    let c = &browser.client;
+    c.goto(&app.url(&format!("/s/{code}/p/1")))
+        .await
+        .expect("page 1");
+    answer_page(&browser).await;
+    let page2 = url::Url::parse(&app.url(&format!("/s/{code}/p/2"))).expect("url");
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_url(&page2)
+        .await
+        .expect("page 2");
+
+    // Later, the same phone: the code again, and «Продолжить» leads to page 2.
+    c.goto(&app.url("/")).await.expect("home");
+    c.find(Locator::Id("code"))
+        .await
+        .expect("code")
+        .send_keys(&code)
+        .await
+        .expect("type");
+    c.find(Locator::Css(".code-form button"))
+        .await
+        .expect("open")
+        .click()
+        .await
+        .expect("open");
+    let resume = c
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::LinkText("Продолжить"))
+        .await
+        .expect("resume link");
+    resume.click().await.expect("continue");
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_url(&page2)
+        .await
+        .expect("back on page 2");
+    // Page 1 still holds the answers given before.
+    c.goto(&app.url(&format!("/s/{code}/p/1")))
+        .await
+        .expect("page 1 again");
+    let checked = c
+        .find_all(Locator::Css("input[type=radio]:checked"))
+        .await
+        .expect("checked");
+    assert!(
+        checked.len() >= 4,
+        "page 1 answers were kept ({} checked)",
+        checked.len()
+    );
+    browser.close().await;
+    app.finish().await;
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Load benchmark of the respondent side: whole student questionnaires (every page POSTed, as a
+# browser without JavaScript does) from many concurrent clients against the release build.
+# Usage: bench/load/run.sh [connections] [seconds] [database-url]
+#   default: 200 connections, 30 s, a fresh SQLite file. Prints wrk's figures, the completed
+#   questionnaires per second, and checks that the stored count equals the acknowledged count.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+conns=${1:-200}
+seconds=${2:-30}
+command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null
+[ -x target/release/orientir ] || scripts/build.sh --release
+
+work=$(mktemp -d)
+trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
+db=${3:-sqlite://$work/load.db}
+port=$((20000 + RANDOM % 20000))
+DATABASE_URL=$db ORIENTIR_ADDR=127.0.0.1:$port ORIENTIR_LOG=warn ORIENTIR_SITE_ROOT=target/site \
+  target/release/orientir demo >"$work/out" 2>"$work/err" &
+server=$!
+for _ in $(seq 100); do grep -q "^listening on" "$work/out" 2>/dev/null && break; sleep 0.1; done
+code=$(grep -o "Берёзовская СОШ»: parent [A-Z0-9-]*, principal [A-Z0-9-]*, student [A-Z0-9-]*" "$work/out" | awk '{print $NF}')
+python3 bench/load/bodies.py student "$work/bodies.tsv" 50
+
+count() {
+  case "$db" in
+    sqlite://*) python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"select count(*) from responses where respondent_group='student'\").fetchone()[0])" "${db#sqlite://}" ;;
+    *) psql "$db" -Atqc "select count(*) from responses where respondent_group='student'" ;;
+  esac
+}
+before=$(count)
+wrk -t2 -c"$conns" -d"${seconds}s" --latency -s bench/load/student.lua "http://127.0.0.1:$port" -- "$code" "$work/bodies.tsv" | tee "$work/wrk"
+sleep 1
+after=$(count)
+acknowledged=$(grep -o "completed questionnaires: [0-9]*" "$work/wrk" | awk '{print $3}')
+echo "stored: $((after - before)), acknowledged: $acknowledged"
