@@ -1,5 +1,5 @@
--- wrk script: every connection fills whole questionnaires, one POST per page, as a browser
--- without JavaScript does (each page answered 303). The draft token is chosen here, so no cookie
+-- wrk script: whole questionnaires as a browser without JavaScript fills them: each page is
+-- fetched (GET) and sent (POST, answered 303). The draft token is chosen here, so no cookie
 -- handling is needed. Counts acknowledged questionnaires (the last page's 303 to /thanks).
 --   wrk -t2 -c200 -d30s --latency -s student.lua http://127.0.0.1:3000 -- CODE bodies.tsv
 
@@ -19,8 +19,9 @@ function init(args)
   end
   completed = 0
   failed = 0
+  fetched = {}
+  cookie_name = "orientir_draft_" .. string.gsub(code, "-", "")
   math.randomseed(os.time() + math.floor(os.clock() * 1e6))
-  wrk.method = "POST"
   wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 end
 
@@ -32,20 +33,35 @@ end
 
 -- Requests of a thread's connections interleave, so the state of each questionnaire travels with
 -- it: the server's answer names the next page (Location) and the draft (Set-Cookie), and that
--- pair waits in `ready` until some connection sends the next page.
+-- step waits in `ready` until some connection sends it. Like a browser, every page is first
+-- fetched (GET, with the draft cookie) and then sent (POST).
 ready = {}
 
 function request()
   local step = table.remove(ready)
   if step == nil then
-    step = { token = new_token(), page = 1 }
+    step = { token = new_token(), page = 1, get = true }
+  end
+  local path = "/s/" .. code .. "/p/" .. step.page
+  if step.get then
+    table.insert(fetched, step)
+    local headers = { ["Cookie"] = cookie_name .. "=" .. step.token }
+    return wrk.format("GET", path, headers, nil)
   end
   local pages = variants[math.random(#variants)]
   local body = pages[step.page] .. "&_draft=" .. step.token
-  return wrk.format(nil, "/respond/" .. code .. "/" .. step.page, nil, body)
+  return wrk.format("POST", "/respond/" .. code .. "/" .. step.page, nil, body)
 end
 
 function response(status, headers, body)
+  if status == 200 then
+    -- A page was shown: send it next (the oldest fetched step).
+    local step = table.remove(fetched, 1)
+    if step then
+      table.insert(ready, { token = step.token, page = step.page, get = false })
+    end
+    return
+  end
   local location = headers["Location"] or headers["location"] or ""
   if status ~= 303 or string.find(location, "#errors", 1, true) then
     failed = failed + 1
@@ -59,7 +75,7 @@ function response(status, headers, body)
   local token = string.match(cookie, "=(%x+);")
   local page = tonumber(string.match(location, "/p/(%d+)$"))
   if token and page then
-    table.insert(ready, { token = token, page = page })
+    table.insert(ready, { token = token, page = page, get = true })
   else
     failed = failed + 1
   end

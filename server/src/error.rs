@@ -27,6 +27,8 @@ pub enum ServerError {
     },
     #[error("{path}: {reason}")]
     File { path: String, reason: String },
+    #[error("cannot store the answers: {0}")]
+    Write(String),
     #[error("stored data is inconsistent: {0}")]
     Inconsistent(String),
 }

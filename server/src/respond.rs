@@ -2,8 +2,9 @@
 //! drafts kept per page, the final submit stored once, views for the pages, and the plain form
 //! handlers that work without JavaScript (post → store → redirect).
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use app::i18n::{self, Lang};
 use app::respond::{
@@ -21,15 +22,47 @@ use surveys::{Answers, Group, Instrument, ItemKind, Methodology, RawAnswers, Raw
 
 use crate::access_code;
 use crate::error::ServerError;
-use crate::storage::{CodeInfo, DraftRow, NewResponse, Storage};
+use crate::storage::{CodeInfo, DraftRow, DraftWrite, DraftWriter, ResponseRow, Storage};
 use crate::web::internal;
 
-/// The respondent service: storage, the methodology and the clock.
+/// The respondent service: storage, the batching writer, the methodology, the clock and a
+/// short-lived cache of access codes (every page of every respondent looks its code up).
 #[derive(Clone)]
 pub struct Respondents {
     pub storage: Storage,
+    pub writer: DraftWriter,
     pub methodology: Arc<Methodology>,
     pub today: fn() -> Day,
+    pub codes: CodeCache,
+}
+
+/// Known access codes for a short while; unknown codes are not kept (guessing fills nothing),
+/// and a revoked code stops working within `CODE_TTL`.
+#[derive(Clone, Default)]
+pub struct CodeCache(Arc<Mutex<HashMap<String, (Instant, CodeInfo)>>>);
+
+const CODE_TTL: Duration = Duration::from_secs(30);
+const CODE_CACHE_MAX: usize = 100_000;
+
+impl CodeCache {
+    async fn get(&self, storage: &Storage, code: &str) -> Result<Option<CodeInfo>, ServerError> {
+        let now = Instant::now();
+        if let Ok(map) = self.0.lock() {
+            if let Some((at, info)) = map.get(code) {
+                if now.duration_since(*at) < CODE_TTL {
+                    return Ok(Some(info.clone()));
+                }
+            }
+        }
+        let info = storage.code_info(code).await?;
+        if let (Some(info), Ok(mut map)) = (&info, self.0.lock()) {
+            if map.len() >= CODE_CACHE_MAX {
+                map.clear();
+            }
+            map.insert(code.to_owned(), (now, info.clone()));
+        }
+        Ok(info)
+    }
 }
 
 /// A code that opens a questionnaire now.
@@ -44,7 +77,7 @@ impl Respondents {
         let Some(code) = access_code::normalize(typed) else {
             return Ok(Err(CodeProblem::Malformed));
         };
-        let Some(info) = self.storage.code_info(&code).await? else {
+        let Some(info) = self.codes.get(&self.storage, &code).await? else {
             return Ok(Err(CodeProblem::Unknown));
         };
         if info.revoked {
@@ -627,28 +660,27 @@ async fn save(
                 format!("/s/{code}/p/{}#errors", first + 1)
             }
             Ok(answers) => {
-                service
-                    .storage
-                    .save_draft(&draft, &today.to_string())
-                    .await?;
-                let stored = serde_json::to_value(answers.to_raw(m, instrument))
+                let stored = serde_json::to_string(&answers.to_raw(m, instrument))
                     .map_err(|e| ServerError::Inconsistent(e.to_string()))?;
+                let response = ResponseRow {
+                    campaign_id: opened.info.campaign_id,
+                    school_id: opened.info.school_id,
+                    group: opened.group,
+                    instrument_key: instrument.key.clone(),
+                    instrument_version: instrument.version,
+                    methodology_version: m.version.clone(),
+                    answers: stored,
+                    submitted_on: today,
+                    submission_key: submission_key.clone(),
+                };
+                // Committed (and on SQLite synced) before the redirect is sent.
                 service
-                    .storage
-                    .submit_draft(
-                        &token,
-                        &NewResponse {
-                            campaign_id: opened.info.campaign_id,
-                            school_id: opened.info.school_id,
-                            group: opened.group,
-                            instrument_key: &instrument.key,
-                            instrument_version: instrument.version,
-                            methodology_version: &m.version,
-                            answers: &stored,
-                            submitted_on: today,
-                            submission_key: &submission_key,
-                        },
-                    )
+                    .writer
+                    .write(DraftWrite::Submit {
+                        draft,
+                        today: today.to_string(),
+                        response,
+                    })
                     .await?;
                 let mut response = redirect(&format!("/s/{code}/thanks"));
                 if !opened.info.personal {
@@ -664,8 +696,11 @@ async fn save(
         }
     };
     service
-        .storage
-        .save_draft(&draft, &today.to_string())
+        .writer
+        .write(DraftWrite::Save {
+            draft,
+            today: today.to_string(),
+        })
         .await?;
     let mut response = redirect(&target);
     if !opened.info.personal {

@@ -19,7 +19,8 @@ use surveys::Methodology;
 
 use crate::config::Config;
 use crate::error::ServerError;
-use crate::respond::{self, Respondents};
+use crate::respond::{self, CodeCache, Respondents};
+use crate::storage::DraftWriter;
 use crate::storage::Storage;
 
 /// Shared state of every request.
@@ -40,6 +41,8 @@ pub fn router(config: &Config, storage: Storage, methodology: Arc<Methodology>) 
         .build();
     let respondents = Respondents {
         storage: storage.clone(),
+        writer: DraftWriter::spawn(storage.clone()),
+        codes: CodeCache::default(),
         methodology,
         today: crate::cli::today,
     };

@@ -1,5 +1,8 @@
 //! Questionnaires in progress and the access codes that open them.
 
+use surveys::calendar::Day;
+use surveys::Group;
+
 use super::responses::insert_response_query;
 use super::{with_pool, Storage};
 use crate::error::ServerError;
@@ -18,6 +21,36 @@ pub struct CodeInfo {
     pub methodology_version: String,
     pub opens_on: String,
     pub closes_on: String,
+}
+
+/// A write of the respondent side: a page saved, or the final submit (the response stored and
+/// the draft marked submitted, idempotent by the submission key).
+#[derive(Debug, Clone)]
+pub enum DraftWrite {
+    Save {
+        draft: DraftRow,
+        today: String,
+    },
+    Submit {
+        draft: DraftRow,
+        today: String,
+        response: ResponseRow,
+    },
+}
+
+/// A response to store, owned so that it can wait in a write batch.
+#[derive(Debug, Clone)]
+pub struct ResponseRow {
+    pub campaign_id: i64,
+    pub school_id: i64,
+    pub group: Group,
+    pub instrument_key: String,
+    pub instrument_version: u32,
+    pub methodology_version: String,
+    /// The answers as JSON text.
+    pub answers: String,
+    pub submitted_on: Day,
+    pub submission_key: String,
 }
 
 /// A stored draft.
@@ -62,49 +95,59 @@ impl Storage {
 
     /// Creates or replaces the draft's answers, problems and page.
     pub async fn save_draft(&self, d: &DraftRow, today: &str) -> Result<(), ServerError> {
-        with_pool!(self, pool => {
-            sqlx::query(
-                "INSERT INTO drafts (token, code, answers, problems, page, submission_key, submitted, updated_on)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-                 ON CONFLICT (token) DO UPDATE SET answers = excluded.answers, problems = excluded.problems,
-                    page = excluded.page, updated_on = excluded.updated_on",
-            )
-            .bind(&d.token)
-            .bind(&d.code)
-            .bind(&d.answers)
-            .bind(&d.problems)
-            .bind(d.page)
-            .bind(&d.submission_key)
-            .bind(d.submitted)
-            .bind(today)
-            .execute(pool)
-            .await?;
-        });
-        Ok(())
+        let op = DraftWrite::Save {
+            draft: d.clone(),
+            today: today.to_owned(),
+        };
+        self.write_drafts(std::slice::from_ref(&op))
+            .await
+            .map(|_| ())
     }
 
-    /// Stores the response and marks its draft submitted in one transaction; a second call with
-    /// the same draft stores nothing more. Returns whether the response was new.
-    pub async fn submit_draft(
-        &self,
-        token: &str,
-        response: &super::NewResponse<'_>,
-    ) -> Result<bool, ServerError> {
-        let answers = response.answers.to_string();
-        let inserted = with_pool!(self, pool => {
+    /// Applies draft writes in one transaction, so that a batch of concurrent page saves costs
+    /// one commit (and on SQLite one sync). For each write: whether it stored a new response.
+    /// When this returns, every write is committed.
+    pub async fn write_drafts(&self, ops: &[DraftWrite]) -> Result<Vec<bool>, ServerError> {
+        Ok(with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            let inserted = insert_response_query!(response, answers)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            sqlx::query("UPDATE drafts SET submitted = TRUE WHERE token = $1")
-                .bind(token)
+            let mut results = Vec::with_capacity(ops.len());
+            for op in ops {
+                let (draft, today) = match op {
+                    DraftWrite::Save { draft, today } | DraftWrite::Submit { draft, today, .. } => (draft, today),
+                };
+                sqlx::query(
+                    "INSERT INTO drafts (token, code, answers, problems, page, submission_key, submitted, updated_on)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                     ON CONFLICT (token) DO UPDATE SET answers = excluded.answers, problems = excluded.problems,
+                        page = excluded.page, updated_on = excluded.updated_on",
+                )
+                .bind(&draft.token)
+                .bind(&draft.code)
+                .bind(&draft.answers)
+                .bind(&draft.problems)
+                .bind(draft.page)
+                .bind(&draft.submission_key)
+                .bind(draft.submitted)
+                .bind(today)
                 .execute(&mut *tx)
                 .await?;
+                let DraftWrite::Submit { response, .. } = op else {
+                    results.push(false);
+                    continue;
+                };
+                let inserted = insert_response_query!(response, response.answers)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                sqlx::query("UPDATE drafts SET submitted = TRUE WHERE token = $1")
+                    .bind(&draft.token)
+                    .execute(&mut *tx)
+                    .await?;
+                results.push(inserted == 1);
+            }
             tx.commit().await?;
-            inserted
-        });
-        Ok(inserted == 1)
+            results
+        }))
     }
 
     /// The stored response of a submitted draft, by its submission key.

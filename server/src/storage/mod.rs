@@ -7,6 +7,7 @@
 mod drafts;
 mod registry;
 mod responses;
+mod writer;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -19,9 +20,10 @@ use sqlx::sqlite::{
 use crate::config::{Backend, Config};
 use crate::error::ServerError;
 
-pub use drafts::{CodeInfo, DraftRow};
+pub use drafts::{CodeInfo, DraftRow, DraftWrite, ResponseRow};
 pub use registry::{CampaignRow, NewCampaign, SchoolInCampaign};
 pub use responses::NewResponse;
+pub use writer::DraftWriter;
 
 /// Runs `$body` with `$pool` bound to the configured pool, whatever its backend.
 macro_rules! with_pool {

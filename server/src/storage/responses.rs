@@ -36,12 +36,12 @@ macro_rules! insert_response_query {
         .bind($r.campaign_id)
         .bind($r.school_id)
         .bind($r.group.key())
-        .bind($r.instrument_key)
+        .bind(&*$r.instrument_key)
         .bind(i64::from($r.instrument_version))
-        .bind($r.methodology_version)
-        .bind(&$answers)
+        .bind(&*$r.methodology_version)
+        .bind(&*$answers)
         .bind($r.submitted_on.to_string())
-        .bind($r.submission_key)
+        .bind(&*$r.submission_key)
     };
 }
 pub(crate) use insert_response_query;
