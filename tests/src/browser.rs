@@ -7,8 +7,9 @@ use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use fantoccini::elements::Element;
 use fantoccini::wd::Capabilities;
-use fantoccini::{Client, ClientBuilder};
+use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
 
@@ -90,6 +91,49 @@ impl Browser {
             driver,
             _profile: profile,
         }
+    }
+
+    /// Clicks the element (it must be there).
+    pub async fn click(&self, locator: Locator<'_>) {
+        let element = self
+            .client
+            .find(locator)
+            .await
+            .unwrap_or_else(|e| panic!("no {locator:?}: {e}"));
+        element
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("cannot click {locator:?}: {e}"));
+    }
+
+    /// Types into the element (it must be there).
+    pub async fn type_into(&self, locator: Locator<'_>, text: &str) {
+        let element = self
+            .client
+            .find(locator)
+            .await
+            .unwrap_or_else(|e| panic!("no {locator:?}: {e}"));
+        element
+            .send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("cannot type into {locator:?}: {e}"));
+    }
+
+    /// Waits up to ten seconds for the element.
+    pub async fn wait_for(&self, locator: Locator<'_>) -> Element {
+        let wait = self.client.wait().at_most(Duration::from_secs(10));
+        wait.for_element(locator)
+            .await
+            .unwrap_or_else(|e| panic!("{locator:?} did not appear: {e}"))
+    }
+
+    /// Waits up to ten seconds until the browser is at the address.
+    pub async fn wait_for_url(&self, address: &str) {
+        let url = url::Url::parse(address).expect("a valid address");
+        let wait = self.client.wait().at_most(Duration::from_secs(10));
+        wait.for_url(&url)
+            .await
+            .unwrap_or_else(|e| panic!("never reached {address}: {e}"));
     }
 
     /// Ends the session; the driver's process group is killed on drop either way.

@@ -67,19 +67,10 @@ impl TestApp {
 
     /// An access code of a demo school (`demo-01` …) for a respondent group.
     pub async fn demo_code(&self, school: &str, group: &str) -> String {
-        let campaign = self.demo_campaign().await;
-        let schools = self
-            .storage
-            .campaign_schools(campaign)
-            .await
-            .expect("schools");
-        let school = schools
-            .iter()
-            .find(|s| s.code == school)
-            .expect("demo school");
+        let (campaign, school) = self.demo_school(school).await;
         let codes = self
             .storage
-            .access_codes(campaign, school.school_id)
+            .access_codes(campaign, school)
             .await
             .expect("codes");
         codes
@@ -91,17 +82,7 @@ impl TestApp {
 
     /// Stored responses of the demo campaign per (school code, group).
     pub async fn demo_responses(&self, school: &str, group: &str) -> i64 {
-        let campaign = self.demo_campaign().await;
-        let schools = self
-            .storage
-            .campaign_schools(campaign)
-            .await
-            .expect("schools");
-        let id = schools
-            .iter()
-            .find(|s| s.code == school)
-            .expect("demo school")
-            .school_id;
+        let (campaign, school) = self.demo_school(school).await;
         let counts = self
             .storage
             .response_counts(campaign)
@@ -109,8 +90,23 @@ impl TestApp {
             .expect("counts");
         counts
             .iter()
-            .find(|c| c.0 == id && c.1 == group)
+            .find(|c| c.0 == school && c.1 == group)
             .map_or(0, |c| c.2)
+    }
+
+    /// The demo campaign's id and the id of one of its schools.
+    async fn demo_school(&self, code: &str) -> (i64, i64) {
+        let campaign = self.demo_campaign().await;
+        let schools = self
+            .storage
+            .campaign_schools(campaign)
+            .await
+            .expect("schools");
+        let school = schools
+            .iter()
+            .find(|s| s.code == code)
+            .expect("demo school");
+        (campaign, school.school_id)
     }
 
     async fn demo_campaign(&self) -> i64 {

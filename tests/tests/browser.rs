@@ -72,11 +72,11 @@ async fn the_demo_home_page_renders_without_javascript_and_hydrates_with_it() {
 /// Answers every question of the current page with its first option (numbers: 1) and goes on.
 async fn answer_page(browser: &Browser) {
     let c = &browser.client;
-    let radios = c
+    for fieldset in c
         .find_all(Locator::Css("fieldset"))
         .await
-        .expect("fieldsets");
-    for fieldset in radios {
+        .expect("fieldsets")
+    {
         if let Ok(first) = fieldset
             .find(Locator::Css("input[type=radio], input[type=checkbox]"))
             .await
@@ -91,89 +91,65 @@ async fn answer_page(browser: &Browser) {
     {
         input.send_keys("1").await.expect("type");
     }
-    c.find(Locator::Css("button[value=next]"))
-        .await
-        .expect("next")
-        .click()
-        .await
-        .expect("submit");
+    browser.click(Locator::Css("button[value=next]")).await;
+}
+
+/// Types the code on the home page and opens its start page.
+async fn open_with_code(browser: &Browser, app: &TestApp, code: &str) {
+    browser.client.goto(&app.url("/")).await.expect("home");
+    browser.type_into(Locator::Id("code"), code).await;
+    browser.click(Locator::Css(".code-form button")).await;
 }
 
 async fn fill_student_questionnaire(js: Js) {
     let app = TestApp::spawn(Backend::Sqlite).await.with_demo().await;
     let code = app.demo_code("demo-01", "student").await;
     let before = app.demo_responses("demo-01", "student").await;
+    let sections = surveys::Methodology::default_set()
+        .expect("methodology")
+        .instrument(surveys::Group::Student)
+        .expect("student")
+        .sections
+        .len();
 
     let browser = Browser::start(js).await;
-    let c = &browser.client;
-    c.goto(&app.url("/")).await.expect("home");
-    c.find(Locator::Id("code"))
+    open_with_code(&browser, &app, &code.to_lowercase()).await;
+    browser
+        .wait_for(Locator::LinkText("Начать"))
         .await
-        .expect("code field")
-        .send_keys(&code.to_lowercase())
-        .await
-        .expect("type");
-    c.find(Locator::Css(".code-form button"))
-        .await
-        .expect("open")
-        .click()
-        .await
-        .expect("submit");
-    c.wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::LinkText("Начать"))
-        .await
-        .expect("start page")
         .click()
         .await
         .expect("start");
-    let instrument = surveys::Methodology::default_set()
-        .expect("m")
-        .instrument(surveys::Group::Student)
-        .expect("student")
-        .clone();
-    for page in 1..=instrument.sections.len() {
-        let progress = format!("Раздел {page} из {}", instrument.sections.len());
-        let body = c
-            .wait()
-            .at_most(Duration::from_secs(10))
-            .for_element(Locator::Css(".progress"))
+    for page in 1..=sections {
+        let progress = browser
+            .wait_for(Locator::Css(".progress"))
             .await
-            .expect("progress");
+            .text()
+            .await
+            .expect("text");
         assert!(
-            body.text().await.expect("text").contains(&progress),
-            "page {page}"
+            progress.contains(&format!("Раздел {page} из {sections}")),
+            "page {page}: {progress}"
         );
         answer_page(&browser).await;
-        if page < instrument.sections.len() {
-            c.wait()
-                .at_most(Duration::from_secs(10))
-                .for_url(
-                    &url::Url::parse(&app.url(&format!("/s/{code}/p/{}", page + 1))).expect("url"),
-                )
-                .await
-                .expect("next page");
+        if page < sections {
+            browser
+                .wait_for_url(&app.url(&format!("/s/{code}/p/{}", page + 1)))
+                .await;
         }
     }
     // Wait for the thank-you address first: the last question page also has an <h1>.
-    let thanks_url = url::Url::parse(&app.url(&format!("/s/{code}/thanks"))).expect("url");
-    c.wait()
-        .at_most(Duration::from_secs(10))
-        .for_url(&thanks_url)
+    browser
+        .wait_for_url(&app.url(&format!("/s/{code}/thanks")))
+        .await;
+    let heading = browser
+        .wait_for(Locator::Css("h1"))
         .await
-        .expect("thank-you page");
-    let thanks = c
-        .wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css("h1"))
+        .text()
         .await
-        .expect("heading");
-    assert_eq!(
-        thanks.text().await.expect("text"),
-        "Спасибо! Ответы отправлены"
-    );
-    let after = app.demo_responses("demo-01", "student").await;
-    assert_eq!(after, before + 1);
+        .expect("text");
+    assert_eq!(heading, "Спасибо! Ответы отправлены");
+    assert_eq!(app.demo_responses("demo-01", "student").await, before + 1);
     browser.close().await;
     app.finish().await;
 }
@@ -192,33 +168,30 @@ async fn a_student_fills_the_whole_questionnaire_with_javascript() {
 async fn respondent_pages_have_no_serious_accessibility_violations() {
     let app = TestApp::spawn(Backend::Sqlite).await.with_demo().await;
     let code = app.demo_code("demo-01", "principal").await;
-
     let browser = Browser::start(Js::On).await;
-    let c = &browser.client;
-    let mut pages = vec![
+    // A refused page first, so that the error summary and field errors are checked too.
+    browser
+        .client
+        .goto(&app.url(&format!("/s/{code}/p/1")))
+        .await
+        .expect("page 1");
+    browser.click(Locator::Css("button[value=next]")).await;
+    browser.wait_for(Locator::Css(".error-summary")).await;
+    let pages = [
         ("home", "/".to_owned()),
         ("start", format!("/s/{code}")),
-        ("question page", format!("/s/{code}/p/1")),
+        ("question page with errors", format!("/s/{code}/p/1")),
+        ("question page", format!("/s/{code}/p/2")),
+        ("thank-you page", format!("/s/{code}/thanks")),
     ];
-    c.goto(&app.url(&pages[2].1)).await.expect("page 1");
-    // A refused page, with its error summary and field errors.
-    c.find(Locator::Css("button[value=next]"))
-        .await
-        .expect("next")
-        .click()
-        .await
-        .expect("submit");
-    c.wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css(".error-summary"))
-        .await
-        .expect("errors");
-    pages.push(("question page with errors", format!("/s/{code}/p/1")));
-    pages.push(("thank-you page", format!("/s/{code}/thanks")));
     let mut found = Vec::new();
     for (name, path) in &pages {
-        c.goto(&app.url(path)).await.expect("page opens");
-        for v in harness::axe::serious_violations(c).await {
+        browser
+            .client
+            .goto(&app.url(path))
+            .await
+            .expect("page opens");
+        for v in harness::axe::serious_violations(&browser.client).await {
             found.push(format!(
                 "{name}: {} ({}) at {:?}",
                 v.rule, v.impact, v.targets
@@ -239,49 +212,32 @@ async fn a_half_filled_questionnaire_resumes_where_it_was_left() {
     let app = TestApp::spawn(Backend::Sqlite).await.with_demo().await;
     let code = app.demo_code("demo-02", "parent").await;
     let browser = Browser::start(Js::Off).await;
-    let c = &browser.client;
-    c.goto(&app.url(&format!("/s/{code}/p/1")))
+    browser
+        .client
+        .goto(&app.url(&format!("/s/{code}/p/1")))
         .await
         .expect("page 1");
     answer_page(&browser).await;
-    let page2 = url::Url::parse(&app.url(&format!("/s/{code}/p/2"))).expect("url");
-    c.wait()
-        .at_most(Duration::from_secs(10))
-        .for_url(&page2)
-        .await
-        .expect("page 2");
+    let page2 = app.url(&format!("/s/{code}/p/2"));
+    browser.wait_for_url(&page2).await;
 
     // Later, the same phone: the code again, and «Продолжить» leads to page 2.
-    c.goto(&app.url("/")).await.expect("home");
-    c.find(Locator::Id("code"))
+    open_with_code(&browser, &app, &code).await;
+    browser
+        .wait_for(Locator::LinkText("Продолжить"))
         .await
-        .expect("code")
-        .send_keys(&code)
-        .await
-        .expect("type");
-    c.find(Locator::Css(".code-form button"))
-        .await
-        .expect("open")
         .click()
         .await
-        .expect("open");
-    let resume = c
-        .wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::LinkText("Продолжить"))
-        .await
-        .expect("resume link");
-    resume.click().await.expect("continue");
-    c.wait()
-        .at_most(Duration::from_secs(10))
-        .for_url(&page2)
-        .await
-        .expect("back on page 2");
+        .expect("continue");
+    browser.wait_for_url(&page2).await;
     // Page 1 still holds the answers given before.
-    c.goto(&app.url(&format!("/s/{code}/p/1")))
+    browser
+        .client
+        .goto(&app.url(&format!("/s/{code}/p/1")))
         .await
         .expect("page 1 again");
-    let checked = c
+    let checked = browser
+        .client
         .find_all(Locator::Css("input[type=radio]:checked"))
         .await
         .expect("checked");
