@@ -10,16 +10,17 @@ SUDO=""
 
 log() { printf '[prereqs] %s\n' "$*" >&2; }
 
-# Debian packages: the browser and its driver for browser tests, and the PostgreSQL server binaries for a private test cluster when no server runs on this machine.
-need_apt=()
-command -v chromium >/dev/null || need_apt+=(chromium)
-command -v chromedriver >/dev/null || need_apt+=(chromium-driver)
-command -v curl >/dev/null || need_apt+=(curl)
-if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then need_apt+=(postgresql); fi
-if [ ${#need_apt[@]} -gt 0 ]; then
-  log "apt-get install ${need_apt[*]}"
+# Debian packages: the browser and its driver for browser tests, and PostgreSQL's server binaries
+# for a private test cluster on machines where none is installed.
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! command -v curl >/dev/null; then
+  log "apt-get install chromium chromium-driver"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium chromium-driver curl >/dev/null
+fi
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  log "apt-get install postgresql"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends postgresql >/dev/null
 fi
 
 if ! rustup target list --installed | grep -q '^wasm32-unknown-unknown$'; then
