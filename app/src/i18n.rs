@@ -46,13 +46,17 @@ impl Lang {
     }
 }
 
+/// One cookie's value from a `Cookie` header value.
+pub fn cookie(header: &str, name: &str) -> Option<String> {
+    header.split(';').find_map(|pair| {
+        let (k, v) = pair.trim().split_once('=')?;
+        (k == name).then(|| v.to_owned())
+    })
+}
+
 /// The language from a `Cookie` header value.
 pub fn from_cookies(header: &str) -> Lang {
-    header
-        .split(';')
-        .find_map(|pair| {
-            let (k, v) = pair.trim().split_once('=')?;
-            (k == LANG_COOKIE).then(|| Lang::parse(v)).flatten()
-        })
+    cookie(header, LANG_COOKIE)
+        .and_then(|v| Lang::parse(&v))
         .unwrap_or_default()
 }

@@ -248,12 +248,7 @@ async fn context() -> Result<
         })
         .unwrap_or_default();
     let lang = crate::i18n::from_cookies(&cookies);
-    let cookie = move |name: &str| {
-        cookies.split(';').find_map(|pair| {
-            let (k, v) = pair.trim().split_once('=')?;
-            (k == name).then(|| v.to_owned())
-        })
-    };
+    let cookie = move |name: &str| crate::i18n::cookie(&cookies, name);
     Ok((source, cookie, lang))
 }
 

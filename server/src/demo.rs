@@ -255,13 +255,7 @@ fn generate_answers(
         else {
             continue;
         };
-        let (indicator, reverse) = match slot.row {
-            Some(r) => (
-                item.rows[r].indicator.as_deref(),
-                item.reverse ^ item.rows[r].reverse,
-            ),
-            None => (item.indicator.as_deref(), item.reverse),
-        };
+        let (indicator, reverse) = instrument.slot_link(index);
         let factor = indicator
             .and_then(|k| methodology.indicator(k))
             .map(|i| i.factor.0.as_str());

@@ -492,11 +492,7 @@ fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|pair| {
-            let (k, v) = pair.trim().split_once('=')?;
-            (k == name).then(|| v.to_owned())
-        })
+        .find_map(|v| i18n::cookie(v, name))
 }
 
 #[derive(serde::Deserialize)]

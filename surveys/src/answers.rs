@@ -183,20 +183,6 @@ impl Answers {
         (answers, errors)
     }
 
-    /// The first section with a problem when the whole form is checked, if any.
-    pub fn first_incomplete_section(
-        m: &Methodology,
-        instrument: &Instrument,
-        raw: &RawAnswers,
-    ) -> Option<usize> {
-        let mut errors = Vec::new();
-        Answers::parse_known(m, instrument, raw, &mut errors, |_| true);
-        errors
-            .first()
-            .and_then(|e| instrument.slot(&e.key))
-            .map(|slot| instrument.slots[slot].section)
-    }
-
     /// Whether an item is shown given the answers so far.
     pub fn is_shown(&self, m: &Methodology, instrument: &Instrument, item: &Item) -> bool {
         item.show_if

@@ -320,6 +320,19 @@ impl Instrument {
         self.slots.iter().position(|s| s.key == key)
     }
 
+    /// The indicator a slot feeds and whether its scores flip: a matrix row names its own
+    /// indicator, and its `reverse` combines with the item's.
+    pub fn slot_link(&self, slot: usize) -> (Option<&str>, bool) {
+        let item = self.slot_item(slot);
+        match self.slots[slot].row {
+            Some(r) => (
+                item.rows[r].indicator.as_deref(),
+                item.reverse ^ item.rows[r].reverse,
+            ),
+            None => (item.indicator.as_deref(), item.reverse),
+        }
+    }
+
     /// The item of a slot.
     pub fn slot_item(&self, slot: usize) -> &Item {
         let s = &self.slots[slot];

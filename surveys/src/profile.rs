@@ -148,15 +148,9 @@ impl<'m> Scorer<'m> {
                 .map(|(n, _)| n)
                 .collect();
             let mut slots = Vec::new();
-            for (slot_index, slot) in instrument.slots.iter().enumerate() {
+            for slot_index in 0..instrument.slots.len() {
                 let item = instrument.slot_item(slot_index);
-                let (link, reverse) = match slot.row {
-                    Some(r) => (
-                        item.rows[r].indicator.as_deref(),
-                        item.reverse ^ item.rows[r].reverse,
-                    ),
-                    None => (item.indicator.as_deref(), item.reverse),
-                };
+                let (link, reverse) = instrument.slot_link(slot_index);
                 let Some(link) = link else { continue };
                 let local: Vec<usize> = indicators
                     .iter()
