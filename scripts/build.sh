@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Builds Orientir: the browser bundle (wasm → wasm-bindgen → wasm-opt in release → site/pkg with
-# the CSS) and the `orientir` server binary. Usage: scripts/build.sh [--release]
+# the CSS) and the `orientir` server binary.
+# Usage: scripts/build.sh [--release] [--site-only]
+#   --site-only builds the browser bundle alone; ORIENTIR_SITE_OUT sets where it goes
+#   (default target/site; the tests check the release bundle in target/site-release).
 # Same layout as `cargo leptos build`, without needing cargo-leptos or network downloads.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,13 +11,20 @@ cd "$(dirname "$0")/.."
 profile=debug
 cargo_profile=()
 wasm_profile=()
-if [ "${1:-}" = "--release" ]; then
-  profile=release
-  cargo_profile=(--release)
-  wasm_profile=(--profile wasm-release)
-fi
+site_only=false
+for arg in "$@"; do
+  case "$arg" in
+    --release)
+      profile=release
+      cargo_profile=(--release)
+      wasm_profile=(--profile wasm-release)
+      ;;
+    --site-only) site_only=true ;;
+    *) echo "unknown option $arg (--release, --site-only)" >&2; exit 2 ;;
+  esac
+done
 
-site=target/site
+site=${ORIENTIR_SITE_OUT:-target/site}
 pkg=$site/pkg
 mkdir -p "$pkg"
 
@@ -29,6 +39,10 @@ if [ "$profile" = release ]; then
     "$pkg/orientir.wasm" -o "$pkg/orientir.wasm"
 fi
 cp style/main.css "$pkg/orientir.css"
+if $site_only; then
+  echo "built: $site" >&2
+  exit 0
+fi
 
 cargo build -p server --bin orientir "${cargo_profile[@]}"
 echo "built: target/$profile/orientir and $site" >&2

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs Orientir's whole test suite on a fresh or a prepared Debian machine:
-#   prerequisites (idempotent) → site build (wasm + server) → PostgreSQL for the storage tests
+#   prerequisites (idempotent) → site build (wasm + server, and the release wasm) → PostgreSQL for the storage tests
 #   (the local server on 127.0.0.1:5432 when it answers, otherwise a private cluster) →
 #   cargo test of every package, each storage/HTTP case once on SQLite and once on PostgreSQL.
 set -euo pipefail
@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 
 scripts/prereqs.sh
 scripts/build.sh
+# The optimized bundle users get, for the browser test that checks it hydrates.
+ORIENTIR_SITE_OUT=target/site-release scripts/build.sh --release --site-only
 
 pg_dir=""
 cleanup() {
@@ -38,4 +40,8 @@ if [ -z "${ORIENTIR_TEST_POSTGRES_URL:-}" ]; then
   fi
 fi
 
-cargo test -p surveys -p app -p server -p tests "$@"
+cargo test -p surveys -p app -p server "$@"
+# The integration tests start a whole Orientir per test; two of them rendering pages at once in one
+# process can stall Leptos' server rendering (seen about once in twelve runs), so they run one at a
+# time. Each request has a deadline and each test a time limit, so a stall fails fast.
+cargo test -p tests "$@" -- --test-threads=1

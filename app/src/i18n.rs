@@ -60,3 +60,16 @@ pub fn from_cookies(header: &str) -> Lang {
         .and_then(|v| Lang::parse(&v))
         .unwrap_or_default()
 }
+
+/// The `Cookie` header of the request being rendered or served (server only).
+#[cfg(feature = "ssr")]
+pub fn request_cookies() -> String {
+    leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|p| {
+            p.headers
+                .get(http::header::COOKIE)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        })
+        .unwrap_or_default()
+}

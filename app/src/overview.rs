@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
+use crate::i18n::Lang;
 
 /// A school taking part in a campaign. Its response count is deliberately absent: the home page
 /// is public, and per-school counts belong to coordinators.
@@ -45,13 +46,15 @@ pub trait OverviewSource: Send + Sync {
 #[cfg(feature = "ssr")]
 pub type SharedOverviewSource = std::sync::Arc<dyn OverviewSource>;
 
+/// The overview, with the reader's language.
 #[server(prefix = "/api", endpoint = "overview")]
-pub async fn get_overview() -> Result<Overview, AppError> {
+pub async fn get_overview() -> Result<(Lang, Overview), AppError> {
     let source = use_context::<SharedOverviewSource>().ok_or_else(|| {
         tracing::error!("overview source missing from context");
         AppError::Internal {
             request_id: "-".into(),
         }
     })?;
-    source.overview().await
+    let lang = crate::i18n::from_cookies(&crate::i18n::request_cookies());
+    Ok((lang, source.overview().await?))
 }

@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
-"""Writes one urlencoded form body per page of an instrument (valid answers, varied by a seed) so
-that the load script can fill whole questionnaires. Usage: bodies.py INSTRUMENT OUT_FILE [N]"""
+"""Writes one body per page of an instrument (valid answers, varied by a seed) so that the load
+scripts can fill whole questionnaires: urlencoded form fields (`form`, a browser without
+JavaScript) or the JSON field list the hydrated page sends (`json`).
+Usage: bodies.py INSTRUMENT OUT_FILE [N] [form|json]"""
+import json
 import random
 import sys
 import tomllib
@@ -11,6 +14,7 @@ data = Path(__file__).resolve().parents[2] / "surveys" / "data" / "orientir-2026
 instrument = tomllib.loads((data / f"{sys.argv[1]}.toml").read_text())
 lists = tomllib.loads((data / "choices.toml").read_text())["list"]
 variants = int(sys.argv[3]) if len(sys.argv) > 3 else 20
+as_json = len(sys.argv) > 4 and sys.argv[4] == "json"
 rng = random.Random(7)
 
 with open(sys.argv[2], "w") as out:
@@ -31,5 +35,8 @@ with open(sys.argv[2], "w") as out:
                         choices = [c for c in lists[item["choices"]]["choices"] if not c.get("exclusive")]
                         fields.append((key, rng.choice(choices)["value"]))
             fields.append(("_go", "next"))
-            pages.append(urllib.parse.urlencode(fields))
+            if as_json:
+                pages.append(json.dumps(fields, ensure_ascii=False, separators=(",", ":")))
+            else:
+                pages.append(urllib.parse.urlencode(fields))
         out.write("\t".join(pages) + "\n")

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Load benchmark of the respondent side: whole student questionnaires (every page POSTed, as a
-# browser without JavaScript does) from many concurrent clients against the release build.
-# Usage: bench/load/run.sh [connections] [seconds] [database-url]
+# Load benchmark of the respondent side: whole student questionnaires from many concurrent
+# clients against the release build, filled the way a browser does it:
+#   FLOW=hydrated (default): the wasm-enhanced page (start page rendered by the server, then
+#     server functions: rules, first page, one save per page, thank-you);
+#   FLOW=form: a browser without JavaScript (each page fetched, then posted and redirected).
+# Usage: [FLOW=hydrated|form] bench/load/run.sh [connections] [seconds] [database-url]
 #   default: 200 connections, 30 s, a fresh SQLite file. Prints wrk's figures, the completed
 #   questionnaires per second, and checks that the stored count equals the acknowledged count.
 set -euo pipefail
@@ -20,7 +23,12 @@ DATABASE_URL=$db ORIENTIR_ADDR=127.0.0.1:$port ORIENTIR_LOG=warn ORIENTIR_SITE_R
 server=$!
 for _ in $(seq 100); do grep -q "^listening on" "$work/out" 2>/dev/null && break; sleep 0.1; done
 code=$(grep -o "Берёзовская СОШ»: parent [A-Z0-9-]*, principal [A-Z0-9-]*, student [A-Z0-9-]*" "$work/out" | awk '{print $NF}')
-python3 bench/load/bodies.py student "$work/bodies.tsv" 50
+flow=${FLOW:-hydrated}
+case "$flow" in
+  hydrated) python3 bench/load/bodies.py student "$work/bodies.tsv" 50 json; script=bench/load/hydrated.lua ;;
+  form) python3 bench/load/bodies.py student "$work/bodies.tsv" 50 form; script=bench/load/student.lua ;;
+  *) echo "FLOW is hydrated or form" >&2; exit 2 ;;
+esac
 
 count() {
   case "$db" in
@@ -29,7 +37,7 @@ count() {
   esac
 }
 before=$(count)
-wrk -t2 -c"$conns" -d"${seconds}s" --latency -s bench/load/student.lua "http://127.0.0.1:$port" -- "$code" "$work/bodies.tsv" | tee "$work/wrk"
+wrk -t2 -c"$conns" -d"${seconds}s" --latency -s "$script" "http://127.0.0.1:$port" -- "$code" "$work/bodies.tsv" | tee "$work/wrk"
 sleep 1
 after=$(count)
 acknowledged=$(grep -o "completed questionnaires: [0-9]*" "$work/wrk" | awk '{print $3}')

@@ -1,5 +1,8 @@
 //! The wasm entry point: hydrates the page the server rendered. Pages work without it.
 
+// The coordinators' report pages are deep view types; hydrating them needs a deeper limit.
+#![recursion_limit = "256"]
+
 use wasm_bindgen::prelude::wasm_bindgen;
 
 #[wasm_bindgen]

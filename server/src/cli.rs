@@ -50,6 +50,15 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Create an admin account (the first one, or another). The password is read from
+    /// ORIENTIR_ADMIN_PASSWORD or, when that is unset, from the first line of standard input.
+    CreateAdmin {
+        #[arg(long)]
+        login: String,
+        /// Name shown in the interface.
+        #[arg(long, default_value = "Администратор")]
+        name: String,
+    },
     /// Compute school profiles from CSV files of responses (one `<instrument>.csv` per instrument).
     Score {
         /// TOML file with the campaign's schools and expected respondents.
@@ -82,6 +91,9 @@ pub async fn run(cli: Cli) -> Result<(), ServerError> {
                 m.instruments.len()
             );
             return Ok(());
+        }
+        Command::CreateAdmin { login, name } => {
+            return create_admin(&config, login, name).await;
         }
         Command::Template { instrument, out } => {
             return paper::write_template(&Methodology::default_set()?, &instrument, &out);
@@ -116,16 +128,47 @@ pub async fn run(cli: Cli) -> Result<(), ServerError> {
         let summary = demo::ensure_demo(&storage, &methodology, today()).await?;
         print_demo(&summary, &format!("http://{addr}"));
     }
-    let purged = storage.purge_closed_drafts(&today().to_string()).await?;
-    if purged > 0 {
-        tracing::info!(purged, "deleted drafts of closed campaigns");
-    }
+    crate::housekeeping::spawn(storage.clone(), today);
     let app = web::router(&config, storage.clone(), std::sync::Arc::new(methodology));
     // The one line scripts wait for: the real address, also when port 0 was asked for.
     println!("listening on http://{addr}");
     web::serve(listener, app).await?;
     storage.close().await;
     Ok(())
+}
+
+async fn create_admin(config: &Config, login: String, name: String) -> Result<(), ServerError> {
+    let password = match std::env::var("ORIENTIR_ADMIN_PASSWORD") {
+        Ok(p) => p,
+        Err(_) => {
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line)?;
+            line.trim_end_matches(['\r', '\n']).to_owned()
+        }
+    };
+    let storage = Storage::open(config).await?;
+    let auth = crate::auth::Auth::new(storage.clone(), config.cookies);
+    let new = crate::auth::NewUser {
+        login: login.clone(),
+        name,
+        password,
+        role: app::access::Role::Admin,
+        region: None,
+        municipality: None,
+        school: None,
+        curated: Vec::new(),
+    };
+    let outcome = auth
+        .create_user(&new, &today().to_string(), app::i18n::Lang::En)
+        .await?;
+    storage.close().await;
+    match outcome {
+        Ok(_) => {
+            println!("admin account {login} created");
+            Ok(())
+        }
+        Err(problem) => Err(ServerError::Refused(problem)),
+    }
 }
 
 /// Today in UTC, the only clock Orientir reads.
@@ -176,5 +219,13 @@ fn print_demo(summary: &DemoSummary, base: &str) {
             ));
         }
         println!("  {school}: {}", list.join(", "));
+    }
+    println!("Coordinators sign in at {base}/login (login / password):");
+    for (login, role) in demo::DEMO_ACCOUNTS {
+        println!(
+            "  {login} / {} — {}",
+            demo::demo_password(login),
+            role.label(app::i18n::Lang::En)
+        );
     }
 }

@@ -44,6 +44,15 @@ pub struct ConfigArgs {
         global = true
     )]
     pub site_root: PathBuf,
+    /// Mark cookies `Secure` (set when the site is served over HTTPS, e.g. behind a proxy).
+    #[arg(
+        long,
+        env = "ORIENTIR_SECURE_COOKIES",
+        global = true,
+        action = clap::ArgAction::SetTrue,
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    pub secure_cookies: bool,
 }
 
 /// Which database engine a URL selects.
@@ -127,6 +136,7 @@ pub struct Config {
     pub log: String,
     pub db_max_connections: u32,
     pub site_root: PathBuf,
+    pub cookies: crate::cookies::CookiePolicy,
 }
 
 impl Config {
@@ -155,6 +165,9 @@ impl Config {
             log: args.log.clone(),
             db_max_connections,
             site_root: args.site_root.clone(),
+            cookies: crate::cookies::CookiePolicy {
+                secure: args.secure_cookies,
+            },
         })
     }
 }

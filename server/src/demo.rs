@@ -1,6 +1,7 @@
 //! The demo region: two municipalities, six schools, one open campaign with access codes and a
-//! few hundred generated responses. Schools differ in their underlying risk, so their profiles
-//! spread over the risk levels; one school has too few parents to show parent data.
+//! few hundred generated responses, and last year's closed campaign (somewhat riskier answers) to
+//! show change against. Schools differ in their underlying risk, so their profiles spread over
+//! the risk levels; one school has too few parents to show parent data.
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -8,12 +9,47 @@ use serde_json::Value;
 use surveys::calendar::Day;
 use surveys::{Answers, Group, Instrument, Methodology, RawAnswers, RawValue};
 
-use crate::access_code;
+use crate::auth::{Auth, NewUser};
 use crate::error::ServerError;
 use crate::storage::{NewCampaign, NewResponse, Storage};
+use app::access::Role;
 
 pub const REGION_CODE: &str = "demo";
 pub const CAMPAIGN_CODE: &str = "demo-2026";
+/// Last year's campaign of the demo, closed, for comparisons.
+pub const PREVIOUS_CAMPAIGN_CODE: &str = "demo-2025";
+
+/// One demo campaign: when it ran, how much riskier its answers are than the schools' own
+/// tendency, and whether it hands out access codes (a closed campaign needs none).
+struct CampaignSpec {
+    code: &'static str,
+    name: &'static str,
+    opens_in_days: i64,
+    closes_in_days: i64,
+    risk_shift: f64,
+    seed: u64,
+    codes: bool,
+}
+
+const CURRENT: CampaignSpec = CampaignSpec {
+    code: CAMPAIGN_CODE,
+    name: "Рисковый профиль школ — демонстрационная кампания",
+    opens_in_days: -14,
+    closes_in_days: 30,
+    risk_shift: 0.0,
+    seed: 1,
+    codes: true,
+};
+
+const PREVIOUS: CampaignSpec = CampaignSpec {
+    code: PREVIOUS_CAMPAIGN_CODE,
+    name: "Рисковый профиль школ — прошлый год (демо)",
+    opens_in_days: -380,
+    closes_in_days: -340,
+    risk_shift: 0.12,
+    seed: 101,
+    codes: false,
+};
 
 /// A demo school: registry code, name, municipality index, overall risk tendency in [0,1],
 /// expected (teachers, students, parents) and the share of them who answer.
@@ -99,20 +135,79 @@ pub async fn ensure_demo(
     let region_id = storage
         .upsert_region(REGION_CODE, "Демонстрационная область")
         .await?;
-    let created = match storage.campaign_by_code(CAMPAIGN_CODE).await? {
-        Some(_) => false,
-        None => {
-            create_campaign(storage, methodology, region_id, today).await?;
-            true
+    let mut created = false;
+    for spec in [&CURRENT, &PREVIOUS] {
+        if storage.campaign_by_code(spec.code).await?.is_none() {
+            create_campaign(storage, methodology, region_id, spec, today).await?;
+            created = true;
         }
-    };
+    }
+    ensure_demo_accounts(storage, region_id).await?;
     summarize(storage, created).await
+}
+
+/// The demo's accounts, one per role: login and password (`<login>-demo-2026`). Only for the
+/// demo region; a real deployment starts with `orientir create-admin`.
+pub const DEMO_ACCOUNTS: [(&str, Role); 5] = [
+    ("admin", Role::Admin),
+    ("region", Role::Regional),
+    ("north", Role::Municipal),
+    ("curator", Role::Curator),
+    ("school", Role::School),
+];
+
+/// The password of a demo account.
+pub fn demo_password(login: &str) -> String {
+    format!("{login}-demo-2026")
+}
+
+async fn ensure_demo_accounts(storage: &Storage, region_id: i64) -> Result<(), ServerError> {
+    let auth = Auth::new(storage.clone(), crate::cookies::CookiePolicy::default());
+    let (north_code, north_name) = MUNICIPALITIES[0];
+    let north = storage
+        .upsert_municipality(region_id, north_code, north_name)
+        .await?;
+    let campaign = storage
+        .campaign_by_code(CAMPAIGN_CODE)
+        .await?
+        .ok_or_else(|| ServerError::Inconsistent("the demo campaign is missing".into()))?;
+    let schools = storage.campaign_schools(campaign.id).await?;
+    let school = |code: &str| schools.iter().find(|s| s.code == code).map(|s| s.school_id);
+    for (login, role) in DEMO_ACCOUNTS {
+        if storage.user_by_login(login).await?.is_some() {
+            continue;
+        }
+        let curated: Vec<i64> = ["demo-01", "demo-04"]
+            .into_iter()
+            .filter_map(school)
+            .collect();
+        let new = NewUser {
+            login: login.into(),
+            name: format!("{} (демо)", role.label(app::i18n::Lang::Ru)),
+            password: demo_password(login),
+            role,
+            region: Some(region_id),
+            municipality: Some(north),
+            school: school("demo-01"),
+            curated,
+        };
+        if let Err(problem) = auth
+            .create_user(&new, &crate::cli::today().to_string(), app::i18n::Lang::En)
+            .await?
+        {
+            return Err(ServerError::Inconsistent(format!(
+                "demo account {login}: {problem}"
+            )));
+        }
+    }
+    Ok(())
 }
 
 async fn create_campaign(
     storage: &Storage,
     methodology: &Methodology,
     region_id: i64,
+    spec: &CampaignSpec,
     today: Day,
 ) -> Result<(), ServerError> {
     let mut municipality_ids = Vec::new();
@@ -122,15 +217,14 @@ async fn create_campaign(
     let campaign_id = storage
         .create_campaign(&NewCampaign {
             region_id,
-            code: CAMPAIGN_CODE,
-            name: "Рисковый профиль школ — демонстрационная кампания",
+            code: spec.code,
+            name: spec.name,
             methodology_version: &methodology.version,
-            opens_on: today.plus_days(-14),
-            closes_on: today.plus_days(30),
+            opens_on: today.plus_days(spec.opens_in_days),
+            closes_on: today.plus_days(spec.closes_in_days),
+            target_grades: "5-11",
         })
         .await?;
-    // Codes are secrets even in a demo: drawn from the OS generator, not from the seeded one.
-    let mut code_rng = rand::rngs::OsRng;
     for (index, school) in SCHOOLS.iter().enumerate() {
         let school_id = storage
             .upsert_school(
@@ -143,33 +237,13 @@ async fn create_campaign(
         storage
             .set_expected_counts(campaign_id, school_id, teachers, students, parents)
             .await?;
-        for group in [
-            Group::Student,
-            Group::Parent,
-            Group::Teacher,
-            Group::Principal,
-        ] {
-            let personal = !group.is_anonymous();
-            storage
-                .insert_access_code(
-                    &access_code::generate(&mut code_rng),
-                    campaign_id,
-                    school_id,
-                    group,
-                    personal,
-                )
-                .await?;
-        }
-        // One personal diagnostic code per expected teacher.
-        for _ in 0..teachers {
-            let code = access_code::generate(&mut code_rng);
-            storage
-                .insert_access_code(&code, campaign_id, school_id, Group::TeacherDeficits, true)
-                .await?;
+        if spec.codes {
+            crate::campaigns::issue_codes(storage, campaign_id, school_id, teachers).await?;
         }
         // A seeded generator per school keeps the demo's answers the same on every machine.
-        let mut rng = StdRng::seed_from_u64(index as u64 + 1);
-        let tendencies = factor_tendencies(methodology, school.risk, &mut rng);
+        let mut rng = StdRng::seed_from_u64(index as u64 + spec.seed);
+        let risk = (school.risk + spec.risk_shift).clamp(0.0, 1.0);
+        let tendencies = factor_tendencies(methodology, risk, &mut rng);
         let counts = [
             (Group::Principal, 1),
             (Group::Teacher, share(teachers, school.answered.0)),
@@ -182,8 +256,8 @@ async fn create_campaign(
             };
             for n in 0..count {
                 let answers =
-                    generate_answers(methodology, instrument, &tendencies, school.risk, &mut rng)?;
-                let submission_key = format!("{CAMPAIGN_CODE}-{}-{group}-{n}", school.code);
+                    generate_answers(methodology, instrument, &tendencies, risk, &mut rng)?;
+                let submission_key = format!("{}-{}-{group}-{n}", spec.code, school.code);
                 storage
                     .insert_response(&NewResponse {
                         campaign_id,
@@ -193,7 +267,7 @@ async fn create_campaign(
                         instrument_version: instrument.version,
                         methodology_version: &methodology.version,
                         answers: &answers,
-                        submitted_on: today.plus_days(-rng.gen_range(0..14)),
+                        submitted_on: today.plus_days(spec.opens_in_days + rng.gen_range(0..14)),
                         submission_key: &submission_key,
                     })
                     .await?;

@@ -29,6 +29,9 @@ pub enum ServerError {
     File { path: String, reason: String },
     #[error("cannot store the answers: {0}")]
     Write(String),
+    /// An operator's command refused, with the reason (e.g. a taken login).
+    #[error("{0}")]
+    Refused(String),
     #[error("stored data is inconsistent: {0}")]
     Inconsistent(String),
 }

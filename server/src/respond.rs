@@ -9,21 +9,22 @@ use std::time::{Duration, Instant};
 use app::i18n::{self, Lang};
 use app::respond::{
     draft_cookie, AreaView, ChoiceView, CodeProblem, FieldView, IomView, ItemView, Outcome,
-    ReportView, RespondentSource, SectionView, StartView, ThanksView,
+    ReportView, RespondentSource, SaveOutcome, SectionView, StartView, ThanksView,
 };
 use app::AppError;
 use axum::extract::{Path, Query, State};
-use axum::http::header::{COOKIE, LOCATION, SET_COOKIE};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::header::COOKIE;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Form;
 use surveys::calendar::Day;
-use surveys::{Answers, Group, Instrument, ItemKind, Methodology, RawAnswers, RawValue};
+use surveys::{Answers, FormRules, Group, Instrument, ItemKind, Methodology, RawAnswers, RawValue};
 
 use crate::access_code;
+use crate::cookies::CookiePolicy;
 use crate::error::ServerError;
 use crate::storage::{CodeInfo, DraftRow, DraftWrite, DraftWriter, ResponseRow, Storage};
-use crate::web::internal;
+use crate::web::{internal, lang_of, see_other};
 
 /// The respondent service: storage, the batching writer, the methodology, the clock and a
 /// short-lived cache of access codes (every page of every respondent looks its code up).
@@ -34,6 +35,41 @@ pub struct Respondents {
     pub methodology: Arc<Methodology>,
     pub today: fn() -> Day,
     pub codes: CodeCache,
+    pub cookies: CookiePolicy,
+    pub drafts: DraftCache,
+}
+
+/// Drafts this process has written, kept after their commit so that the page shown next and the
+/// next save need not read them back. Only where this process is the database's one writer
+/// (SQLite, embedded); with PostgreSQL several servers may share the drafts, so every read goes
+/// to the database.
+#[derive(Clone, Default)]
+pub struct DraftCache(Option<Arc<Mutex<HashMap<String, DraftRow>>>>);
+
+const DRAFT_CACHE_MAX: usize = 20_000;
+
+impl DraftCache {
+    pub fn for_storage(storage: &Storage) -> DraftCache {
+        match storage.backend() {
+            crate::config::Backend::Sqlite => DraftCache(Some(Arc::default())),
+            crate::config::Backend::Postgres => DraftCache(None),
+        }
+    }
+
+    fn get(&self, token: &str) -> Option<DraftRow> {
+        let map = self.0.as_ref()?.lock().ok()?;
+        map.get(token).cloned()
+    }
+
+    /// Called once the draft is committed.
+    fn put(&self, draft: DraftRow) {
+        if let Some(mut map) = self.0.as_ref().and_then(|m| m.lock().ok()) {
+            if map.len() >= DRAFT_CACHE_MAX {
+                map.clear();
+            }
+            map.insert(draft.token.clone(), draft);
+        }
+    }
 }
 
 /// Known access codes for a short while; unknown codes are not kept (guessing fills nothing),
@@ -129,11 +165,11 @@ impl Respondents {
         let Some(token) = token.filter(|t| !t.is_empty()) else {
             return Ok(None);
         };
-        Ok(self
-            .storage
-            .draft(&token)
-            .await?
-            .filter(|d| d.code == opened.info.code))
+        let draft = match self.drafts.get(&token) {
+            Some(draft) => Some(draft),
+            None => self.storage.draft(&token).await?,
+        };
+        Ok(draft.filter(|d| d.code == opened.info.code))
     }
 
     fn new_token(opened: &Opened<'_>) -> String {
@@ -214,7 +250,7 @@ impl Respondents {
         lang: Lang,
     ) -> SectionView {
         let l = lang.code();
-        let m = &self.methodology;
+        let m: &Methodology = &self.methodology;
         let instrument = opened.instrument;
         let pages = instrument.sections.len() as u32;
         let page = page.clamp(1, pages.max(1));
@@ -232,8 +268,8 @@ impl Respondents {
         let items = section
             .items
             .iter()
-            .filter(|item| answers.is_shown(m, instrument, item))
             .map(|item| {
+                let hidden = !answers.is_shown(m, instrument, item);
                 let list = item.choices.as_deref().and_then(|key| m.choice_list(key));
                 let choices: Vec<ChoiceView> = list
                     .map(|list| {
@@ -271,11 +307,15 @@ impl Respondents {
                 };
                 if item.rows.is_empty() {
                     ItemView {
+                        key: item.key.clone(),
+                        hidden,
                         heading: None,
                         fields: vec![field(item.key.clone(), item.label().get(l).to_owned())],
                     }
                 } else {
                     ItemView {
+                        key: item.key.clone(),
+                        hidden,
                         heading: Some(item.label().get(l).to_owned()),
                         fields: item
                             .rows
@@ -295,6 +335,18 @@ impl Respondents {
                 }
             })
             .collect();
+        let context = section
+            .items
+            .iter()
+            .filter_map(|item| item.show_if.as_ref())
+            .map(|c| c.item.as_str())
+            .filter(|key| {
+                instrument
+                    .slot(key)
+                    .is_some_and(|s| instrument.slots[s].section != index)
+            })
+            .map(|key| (key.to_owned(), values(key)))
+            .collect();
         SectionView {
             code: opened.info.code.clone(),
             draft: token,
@@ -305,6 +357,7 @@ impl Respondents {
             intro: section.intro.as_ref().map(|i| i.get(l).to_owned()),
             items,
             last: page == pages,
+            context,
         }
     }
 
@@ -314,7 +367,7 @@ impl Respondents {
         lang: Lang,
     ) -> Result<Option<ReportView>, ServerError> {
         let l = lang.code();
-        let m = &self.methodology;
+        let m: &Methodology = &self.methodology;
         let Some((answers, day)) = self.storage.response_by_key(&draft.submission_key).await?
         else {
             return Ok(None);
@@ -477,14 +530,28 @@ impl RespondentSource for Respondents {
         };
         run.await.map_err(|e| internal(&e))
     }
-}
 
-fn redirect(to: &str) -> Response {
-    let mut response = StatusCode::SEE_OTHER.into_response();
-    if let Ok(v) = HeaderValue::from_str(to) {
-        response.headers_mut().insert(LOCATION, v);
+    async fn save(
+        &self,
+        code: &str,
+        page: u32,
+        fields: Vec<(String, String)>,
+        draft: Option<String>,
+        lang: Lang,
+        want_next: bool,
+    ) -> Result<SaveOutcome, AppError> {
+        self.save_answers(code, page, fields, draft, lang, want_next)
+            .await
+            .map_err(|e| internal(&e))
     }
-    response
+
+    async fn rules(&self, code: &str) -> Result<Option<FormRules>, AppError> {
+        match self.open(code).await {
+            Ok(Ok(opened)) => Ok(Some(FormRules::new(&self.methodology, opened.instrument))),
+            Ok(Err(_)) => Ok(None),
+            Err(e) => Err(internal(&e)),
+        }
+    }
 }
 
 fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -504,7 +571,7 @@ pub struct EnterQuery {
 pub async fn enter(Query(q): Query<EnterQuery>) -> Response {
     let typed = q.code.unwrap_or_default();
     match access_code::normalize(&typed) {
-        Some(code) => redirect(&format!("/s/{code}")),
+        Some(code) => see_other(&format!("/s/{code}"), None),
         None => {
             let mut back = String::from("/?error=malformed&code=");
             back.extend(
@@ -513,7 +580,7 @@ pub async fn enter(Query(q): Query<EnterQuery>) -> Response {
                     .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
                     .take(16),
             );
-            redirect(&back)
+            see_other(&back, None)
         }
     }
 }
@@ -525,8 +592,13 @@ pub async fn save_page(
     headers: HeaderMap,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
-    match save(&service, &code, page, &headers, fields).await {
-        Ok(response) => response,
+    let lang = lang_of(&headers);
+    let token = cookie_value(&headers, &draft_cookie(&code));
+    match service
+        .save_answers(&code, page, fields, token, lang, false)
+        .await
+    {
+        Ok(saved) => see_other(&saved.target, saved.set_cookie),
         Err(e) => {
             let AppError::Internal { request_id } = internal(&e) else {
                 unreachable!("internal() is Internal")
@@ -536,182 +608,179 @@ pub async fn save_page(
     }
 }
 
-async fn save(
-    service: &Respondents,
-    code: &str,
-    page: u32,
-    headers: &HeaderMap,
-    fields: Vec<(String, String)>,
-) -> Result<Response, ServerError> {
-    let m = &service.methodology;
-    let opened = match service.open(code).await? {
-        Ok(o) => o,
-        Err(_) => return Ok(redirect(&format!("/s/{code}"))),
-    };
-    let code = opened.info.code.clone();
-    let cookie_name = draft_cookie(&code);
-    let form_token = fields
-        .iter()
-        .find(|(k, _)| k == "_draft")
-        .map(|(_, v)| v.clone());
-    let go_back = fields.iter().any(|(k, v)| k == "_go" && v == "back");
-    let lang = headers
-        .get(COOKIE)
-        .and_then(|v| v.to_str().ok())
-        .map_or(Lang::Ru, i18n::from_cookies);
-    let token = form_token
-        .filter(|t| !t.is_empty())
-        .or_else(|| cookie_value(headers, &cookie_name));
-    let existing = service.draft(&opened, token.clone()).await?;
-    if existing.as_ref().is_some_and(|d| d.submitted) {
-        return Ok(redirect(&format!("/s/{code}/thanks")));
-    }
-    let instrument = opened.instrument;
-    let pages = instrument.sections.len() as u32;
-    let page = page.clamp(1, pages.max(1));
-    let section = (page - 1) as usize;
-
-    // This page's fields replace what the draft had for them (an unticked box clears).
-    let mut raw = raw_of(existing.as_ref());
-    raw.retain(|k, _| {
-        instrument
-            .slot(k)
-            .is_none_or(|s| instrument.slots[s].section != section)
-    });
-    let mut submitted: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (k, v) in fields {
-        if let Some(slot) = instrument.slot(&k) {
-            if instrument.slots[slot].section == section {
-                submitted.entry(k).or_default().push(v);
+impl Respondents {
+    /// Stores one page of answers: the draft token comes from the form (`_draft`) or the
+    /// cookie, `_go=back` goes back without checking, refused answers are kept with their
+    /// problems, and the last page stores the whole response once.
+    pub async fn save_answers(
+        &self,
+        code: &str,
+        page: u32,
+        fields: Vec<(String, String)>,
+        cookie_token: Option<String>,
+        lang: Lang,
+        want_next: bool,
+    ) -> Result<SaveOutcome, ServerError> {
+        let m: &Methodology = &self.methodology;
+        let opened = match self.open(code).await? {
+            Ok(o) => o,
+            Err(_) => {
+                return Ok(SaveOutcome {
+                    target: format!("/s/{code}"),
+                    set_cookie: None,
+                    next: None,
+                })
             }
-        }
-    }
-    for (k, mut vs) in submitted {
-        let value = if vs.len() == 1 {
-            RawValue::One(vs.remove(0))
-        } else {
-            RawValue::Many(vs)
         };
-        raw.insert(k, value);
-    }
-    let (_, errors) = Answers::parse_page(m, instrument, &raw, section);
-
-    let token = match existing.as_ref() {
-        Some(d) => d.token.clone(),
-        None => token
-            .filter(|t| !opened.info.personal && t.len() == 32)
-            .unwrap_or_else(|| Respondents::new_token(&opened)),
-    };
-    let submission_key = existing
-        .as_ref()
-        .map_or_else(random_token, |d| d.submission_key.clone());
-    let today = (service.today)();
-    let mut draft = DraftRow {
-        token: token.clone(),
-        code: code.clone(),
-        answers: serde_json::to_string(&raw)
-            .map_err(|e| ServerError::Inconsistent(e.to_string()))?,
-        problems: "{}".into(),
-        page: i64::from(page),
-        submission_key: submission_key.clone(),
-        submitted: false,
-    };
-    let problems = |errors: &[surveys::FieldError]| -> String {
-        let map: BTreeMap<&str, String> = errors
+        let code = opened.info.code.clone();
+        let cookie_name = draft_cookie(&code);
+        let form_token = fields
             .iter()
-            .map(|e| (e.key.as_str(), e.message(lang.code())))
-            .collect();
-        serde_json::to_string(&map).unwrap_or_else(|_| "{}".into())
-    };
+            .find(|(k, _)| k == "_draft")
+            .map(|(_, v)| v.clone());
+        let go_back = fields.iter().any(|(k, v)| k == "_go" && v == "back");
+        let token = form_token.filter(|t| !t.is_empty()).or(cookie_token);
+        let existing = self.draft(&opened, token.clone()).await?;
+        if existing.as_ref().is_some_and(|d| d.submitted) {
+            return Ok(SaveOutcome {
+                target: format!("/s/{code}/thanks"),
+                set_cookie: None,
+                next: None,
+            });
+        }
+        let instrument = opened.instrument;
+        let pages = instrument.sections.len() as u32;
+        let page = page.clamp(1, pages.max(1));
+        let section = (page - 1) as usize;
 
-    let target = if go_back {
-        draft.page = i64::from(page.saturating_sub(1).max(1));
-        format!("/s/{code}/p/{}", draft.page)
-    } else if !errors.is_empty() {
-        draft.problems = problems(&errors);
-        format!("/s/{code}/p/{page}#errors")
-    } else if page < pages {
-        draft.page = i64::from(page + 1);
-        format!("/s/{code}/p/{}", page + 1)
-    } else {
-        // The last page: the whole form must be complete before it is stored as a response.
-        match Answers::parse(m, instrument, &raw) {
-            Err(all) => {
-                let first = all
-                    .iter()
-                    .filter_map(|e| instrument.slot(&e.key))
-                    .map(|s| instrument.slots[s].section)
-                    .min()
-                    .unwrap_or(0);
-                let on_page: Vec<_> = all
-                    .into_iter()
-                    .filter(|e| {
-                        instrument
-                            .slot(&e.key)
-                            .is_some_and(|s| instrument.slots[s].section == first)
-                    })
-                    .collect();
-                draft.problems = problems(&on_page);
-                draft.page = first as i64 + 1;
-                format!("/s/{code}/p/{}#errors", first + 1)
-            }
-            Ok(answers) => {
-                let stored = serde_json::to_string(&answers.to_raw(m, instrument))
-                    .map_err(|e| ServerError::Inconsistent(e.to_string()))?;
-                let response = ResponseRow {
-                    campaign_id: opened.info.campaign_id,
-                    school_id: opened.info.school_id,
-                    group: opened.group,
-                    instrument_key: instrument.key.clone(),
-                    instrument_version: instrument.version,
-                    methodology_version: m.version.clone(),
-                    answers: stored,
-                    submitted_on: today,
-                    submission_key: submission_key.clone(),
-                };
-                // Committed (and on SQLite synced) before the redirect is sent.
-                service
-                    .writer
-                    .write(DraftWrite::Submit {
-                        draft,
-                        today: today.to_string(),
-                        response,
-                    })
-                    .await?;
-                let mut response = redirect(&format!("/s/{code}/thanks"));
-                if !opened.info.personal {
-                    // The next person on a shared computer starts afresh.
-                    let clear =
-                        format!("{cookie_name}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax");
-                    if let Ok(v) = HeaderValue::from_str(&clear) {
-                        response.headers_mut().append(SET_COOKIE, v);
-                    }
+        let mut raw = raw_of(existing.as_ref());
+        surveys::replace_page(instrument, &mut raw, section, fields);
+        let (_, errors) = Answers::parse_page(m, instrument, &raw, section);
+
+        let token = match existing.as_ref() {
+            Some(d) => d.token.clone(),
+            None => token
+                .filter(|t| !opened.info.personal && t.len() == 32)
+                .unwrap_or_else(|| Respondents::new_token(&opened)),
+        };
+        let submission_key = existing
+            .as_ref()
+            .map_or_else(random_token, |d| d.submission_key.clone());
+        let today = (self.today)();
+        let mut draft = DraftRow {
+            token: token.clone(),
+            code: code.clone(),
+            answers: serde_json::to_string(&raw)
+                .map_err(|e| ServerError::Inconsistent(e.to_string()))?,
+            problems: "{}".into(),
+            page: i64::from(page),
+            submission_key: submission_key.clone(),
+            submitted: false,
+        };
+        let problems = |errors: &[surveys::FieldError]| -> String {
+            let map: BTreeMap<&str, String> = errors
+                .iter()
+                .map(|e| (e.key.as_str(), e.message(lang.code())))
+                .collect();
+            serde_json::to_string(&map).unwrap_or_else(|_| "{}".into())
+        };
+
+        let target = if go_back {
+            draft.page = i64::from(page.saturating_sub(1).max(1));
+            format!("/s/{code}/p/{}", draft.page)
+        } else if !errors.is_empty() {
+            draft.problems = problems(&errors);
+            format!("/s/{code}/p/{page}#errors")
+        } else if page < pages {
+            draft.page = i64::from(page + 1);
+            format!("/s/{code}/p/{}", page + 1)
+        } else {
+            // The last page: the whole form must be complete before it is stored as a response.
+            match Answers::parse(m, instrument, &raw) {
+                Err(all) => {
+                    let first = all
+                        .iter()
+                        .filter_map(|e| instrument.slot(&e.key))
+                        .map(|s| instrument.slots[s].section)
+                        .min()
+                        .unwrap_or(0);
+                    let on_page: Vec<_> = all
+                        .into_iter()
+                        .filter(|e| {
+                            instrument
+                                .slot(&e.key)
+                                .is_some_and(|s| instrument.slots[s].section == first)
+                        })
+                        .collect();
+                    draft.problems = problems(&on_page);
+                    draft.page = first as i64 + 1;
+                    format!("/s/{code}/p/{}#errors", first + 1)
                 }
-                return Ok(response);
+                Ok(answers) => {
+                    let stored = serde_json::to_string(&answers.to_raw(m, instrument))
+                        .map_err(|e| ServerError::Inconsistent(e.to_string()))?;
+                    let response = ResponseRow {
+                        campaign_id: opened.info.campaign_id,
+                        school_id: opened.info.school_id,
+                        group: opened.group,
+                        instrument_key: instrument.key.clone(),
+                        instrument_version: instrument.version,
+                        methodology_version: m.version.clone(),
+                        answers: stored,
+                        submitted_on: today,
+                        submission_key: submission_key.clone(),
+                    };
+                    // Committed (and on SQLite synced) before the answer is sent.
+                    let mut done = draft.clone();
+                    self.writer
+                        .write(DraftWrite::Submit {
+                            draft,
+                            today: today.to_string(),
+                            response,
+                        })
+                        .await?;
+                    done.submitted = true;
+                    self.drafts.put(done);
+                    return Ok(SaveOutcome {
+                        target: format!("/s/{code}/thanks"),
+                        // The next person on a shared computer starts afresh.
+                        set_cookie: (!opened.info.personal)
+                            .then(|| self.cookies.clear(&cookie_name)),
+                        next: None,
+                    });
+                }
             }
-        }
-    };
-    service
-        .writer
-        .write(DraftWrite::Save {
-            draft,
-            today: today.to_string(),
-        })
-        .await?;
-    let mut response = redirect(&target);
-    if !opened.info.personal {
+        };
+        let next = want_next.then(|| {
+            self.section_view(
+                &opened,
+                Some(&draft),
+                token.clone(),
+                draft.page as u32,
+                lang,
+            )
+        });
+        let kept = draft.clone();
+        self.writer
+            .write(DraftWrite::Save {
+                draft,
+                today: today.to_string(),
+            })
+            .await?;
+        self.drafts.put(kept);
         // The draft lives until the campaign closes, and the cookie with it.
-        let closes: Day = opened.info.closes_on.parse().unwrap_or(today);
-        let days = today.days_until(closes) + 1;
-        let cookie = format!(
-            "{cookie_name}={token}; Path=/; Max-Age={}; HttpOnly; SameSite=Lax",
-            days.max(1) * 86_400
-        );
-        if let Ok(v) = HeaderValue::from_str(&cookie) {
-            response.headers_mut().append(SET_COOKIE, v);
-        }
+        let set_cookie = (!opened.info.personal).then(|| {
+            let closes: Day = opened.info.closes_on.parse().unwrap_or(today);
+            let days = today.days_until(closes) + 1;
+            self.cookies
+                .set(&cookie_name, &token, days.max(1) * 86_400, true)
+        });
+        Ok(SaveOutcome {
+            target,
+            set_cookie,
+            next,
+        })
     }
-    Ok(response)
 }
 
 #[derive(serde::Deserialize)]
@@ -720,21 +789,20 @@ pub struct LangQuery {
 }
 
 /// `GET /lang/{ru|en}?back=/path`: remembers the language for a year and returns to the page.
-pub async fn set_lang(Path(code): Path<String>, Query(q): Query<LangQuery>) -> Response {
+pub async fn set_lang(
+    State(cookies): State<CookiePolicy>,
+    Path(code): Path<String>,
+    Query(q): Query<LangQuery>,
+) -> Response {
     let lang = Lang::parse(&code).unwrap_or_default();
     // Only a path of this site: never an open redirect.
     let back = q
         .back
         .filter(|b| b.starts_with('/') && !b.starts_with("//"))
         .unwrap_or_else(|| "/".into());
-    let mut response = redirect(&back);
-    let cookie = format!(
-        "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
-        i18n::LANG_COOKIE,
-        lang.code()
-    );
-    if let Ok(v) = HeaderValue::from_str(&cookie) {
-        response.headers_mut().append(SET_COOKIE, v);
-    }
-    response
+    // Readable by scripts: the language is no secret.
+    see_other(
+        &back,
+        Some(cookies.set(i18n::LANG_COOKIE, lang.code(), 31_536_000, false)),
+    )
 }

@@ -4,7 +4,9 @@
 use std::sync::Arc;
 
 use app::overview::{CampaignSummary, Overview, OverviewSource, SchoolRow, SharedOverviewSource};
+use app::reports::SharedReportSource;
 use app::respond::SharedRespondentSource;
+use app::work::SharedWorkSource;
 use app::{shell, App, AppError};
 use axum::extract::{FromRef, State};
 use axum::routing::{get, post};
@@ -17,11 +19,21 @@ use tokio::net::TcpListener;
 
 use surveys::Methodology;
 
+use crate::access;
+use crate::accounts;
+use crate::auth::Auth;
+use crate::campaigns;
 use crate::config::Config;
+use crate::cookies::CookiePolicy;
 use crate::error::ServerError;
-use crate::respond::{self, CodeCache, Respondents};
+use crate::export;
+use crate::raw;
+use crate::registry;
+use crate::reports::Reports;
+use crate::respond::{self, CodeCache, DraftCache, Respondents};
 use crate::storage::DraftWriter;
 use crate::storage::Storage;
+use crate::work::Coordinators;
 
 /// Shared state of every request.
 #[derive(Clone, FromRef)]
@@ -29,6 +41,9 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub storage: Storage,
     pub respondents: Respondents,
+    pub auth: Auth,
+    pub reports: Reports,
+    pub cookies: CookiePolicy,
 }
 
 /// Builds the whole router for a storage, methodology and configuration.
@@ -43,14 +58,27 @@ pub fn router(config: &Config, storage: Storage, methodology: Arc<Methodology>) 
         storage: storage.clone(),
         writer: DraftWriter::spawn(storage.clone()),
         codes: CodeCache::default(),
-        methodology,
+        cookies: config.cookies,
+        drafts: DraftCache::for_storage(&storage),
+        methodology: methodology.clone(),
         today: crate::cli::today,
     };
     let state = AppState {
         leptos_options: leptos_options.clone(),
         storage: storage.clone(),
         respondents: respondents.clone(),
+        auth: Auth::new(storage.clone(), config.cookies),
+        cookies: config.cookies,
+        reports: Reports {
+            storage: storage.clone(),
+            methodology: methodology.clone(),
+        },
     };
+    let work: SharedWorkSource = Arc::new(Coordinators {
+        storage: storage.clone(),
+        methodology_version: methodology.version.clone(),
+    });
+    let reports: SharedReportSource = Arc::new(state.reports.clone());
     let overview: SharedOverviewSource = Arc::new(StorageOverview(storage));
     let respondent_source: SharedRespondentSource = Arc::new(respondents);
     let routes = generate_route_list(App);
@@ -59,17 +87,91 @@ pub fn router(config: &Config, storage: Storage, methodology: Arc<Methodology>) 
         .route("/enter", get(respond::enter))
         .route("/lang/{code}", get(respond::set_lang))
         .route("/respond/{code}/{page}", post(respond::save_page))
+        .route("/session", post(accounts::sign_in))
+        .route("/work/campaigns", post(campaigns::create))
+        .route("/work/registry/import", post(registry::import))
+        .route("/work/registry/schools", post(registry::add_school))
+        .route("/work/registry/template.csv", get(registry::template_csv))
+        .route("/work/registry/template.xlsx", get(registry::template_xlsx))
+        .route("/session/end", post(accounts::sign_out))
+        .route("/account/password", post(accounts::change_password))
+        .route("/admin/users/new", post(accounts::create_user))
+        .route("/admin/users/{id}/active", post(accounts::set_active))
+        .route(
+            "/export/campaigns/{id}/matrix.xlsx",
+            get(export::matrix_xlsx),
+        )
+        .route(
+            "/export/campaigns/{id}/responses.csv",
+            get(raw::responses_csv),
+        )
+        .route(
+            "/export/campaigns/{id}/responses.xlsx",
+            get(raw::responses_xlsx),
+        )
         .leptos_routes_with_context(
             &state,
             routes,
             move || {
                 provide_context(overview.clone());
                 provide_context(respondent_source.clone());
+                provide_context(work.clone());
+                provide_context(reports.clone());
             },
             move || shell(leptos_options.clone()),
         )
+        // One access check in front of every route above (not the static files below).
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.auth.clone(),
+            access::authorize,
+        ))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .with_state(state)
+}
+
+/// The reader's language, from the request's cookies.
+pub fn lang_of(headers: &axum::http::HeaderMap) -> app::i18n::Lang {
+    headers
+        .get(axum::http::header::COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .map_or(app::i18n::Lang::Ru, app::i18n::from_cookies)
+}
+
+/// A 303 to a path of this site (post → act → redirect), optionally setting a cookie.
+pub fn see_other(to: &str, set_cookie: Option<String>) -> axum::response::Response {
+    use axum::http::header::{LOCATION, SET_COOKIE};
+    use axum::response::IntoResponse;
+    let mut response = axum::http::StatusCode::SEE_OTHER.into_response();
+    if let Ok(v) = axum::http::HeaderValue::from_str(to) {
+        response.headers_mut().insert(LOCATION, v);
+    }
+    if let Some(v) = set_cookie.and_then(|c| axum::http::HeaderValue::from_str(&c).ok()) {
+        response.headers_mut().append(SET_COOKIE, v);
+    }
+    response
+}
+
+/// An internal error as a response: logged with a request id, shown without its details.
+pub fn failure(error: &ServerError) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    (
+        axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+        internal(error).to_string(),
+    )
+        .into_response()
+}
+
+/// The paths of the Leptos pages and server functions, as the router matches them (the access
+/// rules must name every one).
+pub fn generated_routes() -> Vec<String> {
+    let mut paths: Vec<String> = generate_route_list(App)
+        .iter()
+        .map(|r| r.path().to_owned())
+        .collect();
+    paths.extend(leptos::server_fn::axum::server_fn_paths().map(|(path, _)| path.to_owned()));
+    paths.sort();
+    paths.dedup();
+    paths
 }
 
 /// `GET /healthz`: 200 with the backend and schema version while the database answers.
@@ -104,9 +206,13 @@ pub async fn bind(config: &Config) -> Result<TcpListener, ServerError> {
 
 /// Serves until Ctrl-C or SIGTERM.
 pub async fn serve(listener: TcpListener, app: Router) -> Result<(), ServerError> {
-    axum::serve(listener, app.into_make_service())
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    // The peer address is used only to limit failed sign-ins; it is never stored.
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     Ok(())
 }
 

@@ -155,3 +155,82 @@ fn a_malformed_address_is_one_clear_error_line() {
     assert_eq!(lines.len(), 1, "{lines:?}");
     assert!(lines[0].contains("ORIENTIR_ADDR"), "{}", lines[0]);
 }
+
+#[test]
+fn create_admin_makes_the_first_account_once() {
+    let dir = tempfile::tempdir().expect("dir");
+    let first = orientir(dir.path())
+        .args(["create-admin", "--login", "chief"])
+        .env("ORIENTIR_ADMIN_PASSWORD", "a long enough secret")
+        .output()
+        .expect("runs");
+    assert!(first.status.success(), "{first:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&first.stdout).trim(),
+        "admin account chief created"
+    );
+    // The password never appears in what the command prints.
+    assert!(!String::from_utf8_lossy(&first.stderr).contains("secret"));
+    let again = run_failing({
+        let mut cmd = orientir(dir.path());
+        cmd.args(["create-admin", "--login", "chief"])
+            .env("ORIENTIR_ADMIN_PASSWORD", "another long secret");
+        cmd
+    });
+    assert!(!again.status.success());
+    assert_eq!(
+        error_lines(&again),
+        ["orientir: error: This login is taken"]
+    );
+    let short = run_failing({
+        let mut cmd = orientir(dir.path());
+        cmd.args(["create-admin", "--login", "deputy"])
+            .env("ORIENTIR_ADMIN_PASSWORD", "short");
+        cmd
+    });
+    assert!(error_lines(&short)[0].contains("at least 10 characters"));
+}
+
+/// The `Set-Cookie` header of `GET path` on a server at `addr` (plain HTTP/1.1).
+fn set_cookie(addr: &str, path: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).expect("connect");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("request");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("response");
+    response
+        .lines()
+        .find(|l| l.to_lowercase().starts_with("set-cookie:"))
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[test]
+fn cookies_are_marked_secure_only_when_configured() {
+    for (secure, expected) in [("1", true), ("0", false)] {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut child = orientir(dir.path())
+            .env("ORIENTIR_ADDR", "127.0.0.1:0")
+            .env("ORIENTIR_SECURE_COOKIES", secure)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("binary runs");
+        let stdout = child.stdout.take().expect("stdout");
+        let running = Running(child);
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line).expect("a line");
+        let addr = line
+            .trim()
+            .trim_start_matches("listening on http://")
+            .to_owned();
+        let cookie = set_cookie(&addr, "/lang/en?back=/");
+        assert!(cookie.contains("orientir_lang=en"), "{cookie}");
+        assert_eq!(cookie.contains("; Secure"), expected, "{cookie}");
+        drop(running);
+    }
+}

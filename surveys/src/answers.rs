@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::instrument::{Condition, Instrument, Item, ItemKind};
+use crate::instrument::{ChoiceList, Condition, Instrument, Item, ItemKind};
 use crate::methodology::Methodology;
 use crate::text::Text;
 
@@ -100,6 +100,49 @@ impl FieldError {
 
 const DEFAULT_TEXT_LENGTH: usize = 200;
 
+/// Where answers find the choice lists their items name: the whole methodology on the server,
+/// the rules of one form in the browser.
+pub trait ChoiceLists {
+    fn choice_list(&self, key: &str) -> Option<&ChoiceList>;
+}
+
+impl ChoiceLists for Methodology {
+    fn choice_list(&self, key: &str) -> Option<&ChoiceList> {
+        self.choice_lists.get(key)
+    }
+}
+
+/// Replaces one page's answers (section index) with the fields submitted for it: a field left
+/// out clears its answer (an unticked box), fields of other pages and unknown keys are ignored,
+/// a field given several times (checkboxes) becomes a list.
+pub fn replace_page(
+    instrument: &Instrument,
+    raw: &mut RawAnswers,
+    section: usize,
+    fields: impl IntoIterator<Item = (String, String)>,
+) {
+    let on_page = |key: &str| {
+        instrument
+            .slot(key)
+            .is_some_and(|s| instrument.slots[s].section == section)
+    };
+    raw.retain(|k, _| instrument.slot(k).is_none() || !on_page(k));
+    let mut submitted: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (k, v) in fields {
+        if on_page(&k) {
+            submitted.entry(k).or_default().push(v);
+        }
+    }
+    for (k, mut vs) in submitted {
+        let value = if vs.len() == 1 {
+            RawValue::One(vs.remove(0))
+        } else {
+            RawValue::Many(vs)
+        };
+        raw.insert(k, value);
+    }
+}
+
 impl Answers {
     pub fn empty(instrument: &Instrument) -> Answers {
         Answers(vec![None; instrument.slots.len()])
@@ -112,7 +155,7 @@ impl Answers {
     /// Parses a whole submission: every problem is returned, with its field. Answers to items
     /// hidden by their `show_if` are dropped, and hidden items are never required.
     pub fn parse(
-        m: &Methodology,
+        m: &impl ChoiceLists,
         instrument: &Instrument,
         raw: &RawAnswers,
     ) -> Result<Answers, Vec<FieldError>> {
@@ -135,7 +178,7 @@ impl Answers {
     /// Parses every submitted slot in order (so that conditions see earlier answers) and
     /// reports problems only for the slots where `include` holds (e.g. one page of a form).
     pub fn parse_known(
-        m: &Methodology,
+        m: &impl ChoiceLists,
         instrument: &Instrument,
         raw: &RawAnswers,
         errors: &mut Vec<FieldError>,
@@ -171,7 +214,7 @@ impl Answers {
 
     /// Parses a submission for one page (section index): problems of that page only.
     pub fn parse_page(
-        m: &Methodology,
+        m: &impl ChoiceLists,
         instrument: &Instrument,
         raw: &RawAnswers,
         section: usize,
@@ -184,13 +227,13 @@ impl Answers {
     }
 
     /// Whether an item is shown given the answers so far.
-    pub fn is_shown(&self, m: &Methodology, instrument: &Instrument, item: &Item) -> bool {
+    pub fn is_shown(&self, m: &impl ChoiceLists, instrument: &Instrument, item: &Item) -> bool {
         item.show_if
             .as_ref()
             .is_none_or(|c| self.holds(m, instrument, c))
     }
 
-    fn holds(&self, m: &Methodology, instrument: &Instrument, c: &Condition) -> bool {
+    fn holds(&self, m: &impl ChoiceLists, instrument: &Instrument, c: &Condition) -> bool {
         let Some(slot) = instrument.slot(&c.item) else {
             return false;
         };
@@ -214,7 +257,7 @@ impl Answers {
     }
 
     /// The answers as stored raw: slot key → value (text, number or list of values).
-    pub fn to_raw(&self, m: &Methodology, instrument: &Instrument) -> RawAnswers {
+    pub fn to_raw(&self, m: &impl ChoiceLists, instrument: &Instrument) -> RawAnswers {
         let mut raw = RawAnswers::new();
         for (index, answer) in self.0.iter().enumerate() {
             let Some(answer) = answer else { continue };
@@ -251,7 +294,11 @@ fn is_blank(v: &RawValue) -> bool {
     }
 }
 
-fn parse_value(m: &Methodology, item: &Item, value: &RawValue) -> Result<Answer, FieldProblem> {
+fn parse_value(
+    m: &impl ChoiceLists,
+    item: &Item,
+    value: &RawValue,
+) -> Result<Answer, FieldProblem> {
     let one = || match value {
         RawValue::One(s) => Ok(s.trim()),
         RawValue::Many(vs) => match vs

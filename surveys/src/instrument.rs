@@ -61,7 +61,7 @@ impl fmt::Display for Group {
 }
 
 /// One answer option of a choice list.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Choice {
     pub value: String,
@@ -90,7 +90,7 @@ impl Choice {
 }
 
 /// A named, reusable list of choices.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChoiceList {
     pub choices: Vec<Choice>,
@@ -115,7 +115,7 @@ impl ChoiceList {
 }
 
 /// The answer type of an item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ItemKind {
     /// One choice from a list.
@@ -158,7 +158,7 @@ impl ItemKind {
 }
 
 /// A condition on an earlier answer deciding whether an item is shown (and so asked).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Condition {
     /// Key of an earlier item (or `matrix.row`).
@@ -173,7 +173,7 @@ pub struct Condition {
 }
 
 /// One row of a matrix item.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MatrixRow {
     pub key: String,
@@ -187,7 +187,7 @@ pub struct MatrixRow {
 }
 
 /// One question.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Item {
     pub key: String,
@@ -248,7 +248,7 @@ pub(crate) fn flip(score: f64, reverse: bool) -> Option<f64> {
 }
 
 /// One page of a questionnaire.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Section {
     pub key: String,
@@ -258,7 +258,7 @@ pub struct Section {
 }
 
 /// A questionnaire for one respondent group.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Instrument {
     pub key: String,

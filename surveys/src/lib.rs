@@ -11,6 +11,7 @@ pub mod catalogue;
 pub mod change;
 pub mod deficits;
 pub mod factor;
+pub mod form;
 pub mod formula;
 pub mod indicator;
 pub mod instrument;
@@ -20,8 +21,9 @@ pub mod rules;
 pub mod tables;
 pub mod text;
 
-pub use answers::{Answer, Answers, FieldError, RawAnswers, RawValue};
+pub use answers::{replace_page, Answer, Answers, ChoiceLists, FieldError, RawAnswers, RawValue};
 pub use factor::{Factor, FactorCode};
+pub use form::FormRules;
 pub use indicator::{Aggregation, Indicator};
 pub use instrument::{Choice, ChoiceList, Group, Instrument, Item, ItemKind, Section};
 pub use methodology::{LoadError, LoadErrors, Methodology, SourceFile};

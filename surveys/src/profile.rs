@@ -105,6 +105,34 @@ impl SchoolProfile {
     }
 }
 
+/// Each scored group's responses against the expected count and its sufficiency rules
+/// (minimum respondents, response-rate floor). `counts` are responses per group index.
+pub fn group_results(m: &Methodology, expected: &Expected, counts: &[u32; 5]) -> Vec<GroupResult> {
+    m.instruments
+        .iter()
+        .filter(|i| m.indicators.iter().any(|ind| ind.group == i.group))
+        .map(|i| {
+            let group = i.group;
+            let responses = counts[group.index()];
+            let expected = expected.get(group);
+            let rate = expected
+                .filter(|e| *e > 0)
+                .map(|e| f64::from(responses) / f64::from(e));
+            let min_respondents = m.rules.min_respondents(group);
+            let rate_floor = m.rules.response_rate_floor(group);
+            GroupResult {
+                group,
+                responses,
+                expected,
+                rate,
+                min_respondents,
+                rate_floor,
+                sufficient: responses >= min_respondents && rate.is_none_or(|r| r >= rate_floor),
+            }
+        })
+        .collect()
+}
+
 /// How one slot contributes: the indicators it feeds and the risk score of each choice.
 #[derive(Debug, Clone)]
 struct SlotPlan {
@@ -258,31 +286,7 @@ impl<'m> Scorer<'m> {
             }
         }
 
-        let groups: Vec<GroupResult> = m
-            .instruments
-            .iter()
-            .filter(|i| m.indicators.iter().any(|ind| ind.group == i.group))
-            .map(|i| {
-                let group = i.group;
-                let responses = counts[group.index()];
-                let expected = expected.get(group);
-                let rate = expected
-                    .filter(|e| *e > 0)
-                    .map(|e| f64::from(responses) / f64::from(e));
-                let min_respondents = m.rules.min_respondents(group);
-                let rate_floor = m.rules.response_rate_floor(group);
-                GroupResult {
-                    group,
-                    responses,
-                    expected,
-                    rate,
-                    min_respondents,
-                    rate_floor,
-                    sufficient: responses >= min_respondents
-                        && rate.is_none_or(|r| r >= rate_floor),
-                }
-            })
-            .collect();
+        let groups = group_results(m, expected, &counts);
 
         let indicators: Vec<IndicatorResult> = m
             .indicators

@@ -24,6 +24,7 @@ pub fn test_config(database: &str) -> Config {
         log: "warn".into(),
         db_max_connections: 4,
         site_root: repo_root().join("target/site"),
+        cookies: server::cookies::CookiePolicy::default(),
     }
 }
 
@@ -38,8 +39,19 @@ pub struct TestApp {
 impl TestApp {
     /// Starts the app on port 0 over a fresh database of the backend.
     pub async fn spawn(backend: Backend) -> TestApp {
+        TestApp::spawn_with_site(backend, repo_root().join("target/site")).await
+    }
+
+    /// Starts the app serving the browser bundle from `site` (e.g. the release build's).
+    pub async fn spawn_with_site(backend: Backend, site: PathBuf) -> TestApp {
+        assert!(
+            site.join("pkg/orientir.wasm").exists(),
+            "no browser bundle in {}: scripts/test.sh builds it (scripts/build.sh)",
+            site.display()
+        );
         let db = TestDb::create(backend).await;
-        let config = test_config(db.url());
+        let mut config = test_config(db.url());
+        config.site_root = site;
         let storage = Storage::open(&config).await.expect("storage opens");
         let listener = server::web::bind(&config).await.expect("port 0 binds");
         let base = format!("http://{}", listener.local_addr().expect("bound address"));
@@ -95,7 +107,7 @@ impl TestApp {
     }
 
     /// The demo campaign's id and the id of one of its schools.
-    async fn demo_school(&self, code: &str) -> (i64, i64) {
+    pub async fn demo_school(&self, code: &str) -> (i64, i64) {
         let campaign = self.demo_campaign().await;
         let schools = self
             .storage
@@ -109,7 +121,7 @@ impl TestApp {
         (campaign, school.school_id)
     }
 
-    async fn demo_campaign(&self) -> i64 {
+    pub async fn demo_campaign(&self) -> i64 {
         let campaign = self
             .storage
             .campaign_by_code(server::demo::CAMPAIGN_CODE)
@@ -122,11 +134,84 @@ impl TestApp {
         format!("{}{}", self.base, path)
     }
 
+    /// Signs in with a demo account (see `server::demo::DEMO_ACCOUNTS`); returns a client
+    /// holding the session and the session's CSRF token.
+    pub async fn sign_in(&self, login: &str) -> (reqwest::Client, String) {
+        let client = client();
+        let r = client
+            .post(self.url("/session"))
+            .form(&[
+                ("login", login.to_owned()),
+                ("password", server::demo::demo_password(login)),
+            ])
+            .send()
+            .await
+            .expect("sign in");
+        assert_eq!(
+            r.headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|v| v.to_str().ok()),
+            Some("/work"),
+            "{login} signs in"
+        );
+        let page = client
+            .get(self.url("/account"))
+            .send()
+            .await
+            .expect("account page")
+            .text()
+            .await
+            .expect("body");
+        (client, csrf_of(&page))
+    }
+
     /// Stops the server and removes the database.
     pub async fn finish(self) {
         self.server.abort();
         self.storage.close().await;
         self.db.drop_database().await;
+    }
+}
+
+/// A browser-like HTTP client: keeps cookies, does not follow redirects by itself.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        // A request that hangs fails its test with the address instead of stalling the run.
+        .timeout(std::time::Duration::from_secs(30))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+/// The body of `GET url` as text, whatever the status.
+pub async fn text(client: &reqwest::Client, url: &str) -> String {
+    client
+        .get(url)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("GET {url}: {e}"))
+        .text()
+        .await
+        .expect("body")
+}
+
+/// The CSRF token in a page's forms.
+pub fn csrf_of(html: &str) -> String {
+    let at = html
+        .find(r#"name="_csrf" value=""#)
+        .unwrap_or_else(|| panic!("no CSRF field in {html}"))
+        + 20;
+    html[at..].split('"').next().unwrap_or_default().to_owned()
+}
+
+/// Runs a test body, failing it after two minutes rather than letting a hang stall the run.
+pub async fn within_time_limit(test: impl std::future::Future<Output = ()>) {
+    if tokio::time::timeout(std::time::Duration::from_secs(120), test)
+        .await
+        .is_err()
+    {
+        panic!("the test did not finish within two minutes");
     }
 }
 
@@ -136,15 +221,15 @@ impl TestApp {
 macro_rules! on_both_backends {
     ($($case:ident),* $(,)?) => {
         mod sqlite {
-            $(#[tokio::test]
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn $case() {
-                super::$case($crate::Backend::Sqlite).await
+                $crate::within_time_limit(super::$case($crate::Backend::Sqlite)).await
             })*
         }
         mod postgres {
-            $(#[tokio::test]
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn $case() {
-                super::$case($crate::Backend::Postgres).await
+                $crate::within_time_limit(super::$case($crate::Backend::Postgres)).await
             })*
         }
     };

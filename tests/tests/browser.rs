@@ -121,6 +121,15 @@ async fn fill_student_questionnaire(js: Js) {
         .await
         .expect("start");
     for page in 1..=sections {
+        if js == Js::On {
+            // Hydrated, with the rules: from here on pages change without reloading.
+            browser
+                .wait_for(Locator::Css("form[data-live='true']"))
+                .await;
+            if page == 1 {
+                set_reload_marker(&browser).await;
+            }
+        }
         let progress = browser
             .wait_for(Locator::Css(".progress"))
             .await
@@ -149,7 +158,128 @@ async fn fill_student_questionnaire(js: Js) {
         .await
         .expect("text");
     assert_eq!(heading, "Спасибо! Ответы отправлены");
+    if js == Js::On {
+        assert!(
+            reload_marker_survives(&browser).await,
+            "the pages changed without a full reload"
+        );
+    }
     assert_eq!(app.demo_responses("demo-01", "student").await, before + 1);
+    browser.close().await;
+    app.finish().await;
+}
+
+/// Marks the page's JavaScript world; a full page load would lose the mark.
+async fn set_reload_marker(browser: &Browser) {
+    browser
+        .client
+        .execute("window.orientirNoReload = 42;", vec![])
+        .await
+        .expect("script");
+}
+
+async fn reload_marker_survives(browser: &Browser) -> bool {
+    browser
+        .client
+        .execute("return window.orientirNoReload === 42;", vec![])
+        .await
+        .expect("script")
+        .as_bool()
+        .unwrap_or(false)
+}
+
+/// Waits up to ten seconds for the element to be shown (or hidden).
+async fn wait_displayed(browser: &Browser, css: &str, shown: bool) {
+    for _ in 0..100 {
+        let displayed = match browser.client.find(Locator::Css(css)).await {
+            Ok(e) => e.is_displayed().await.unwrap_or(false),
+            Err(_) => false,
+        };
+        if displayed == shown {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!(
+        "{css} never became {}",
+        if shown { "visible" } else { "hidden" }
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_hydrated_page_checks_answers_and_reveals_follow_ups_as_they_are_given() {
+    let app = TestApp::spawn(Backend::Sqlite).await.with_demo().await;
+    live_checks(app).await;
+}
+
+/// The optimized bundle users get (wasm-opt -Oz) hydrates and checks answers just the same.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_release_bundle_hydrates_and_checks_answers_live() {
+    let site = harness::repo_root().join("target/site-release");
+    let app = TestApp::spawn_with_site(Backend::Sqlite, site)
+        .await
+        .with_demo()
+        .await;
+    live_checks(app).await;
+}
+
+async fn live_checks(app: TestApp) {
+    let code = app.demo_code("demo-03", "principal").await;
+    let browser = Browser::start(Js::On).await;
+    let page1 = app.url(&format!("/s/{code}/p/1"));
+    browser.client.goto(&page1).await.expect("page 1");
+    browser
+        .wait_for(Locator::Css("form[data-live='true']"))
+        .await;
+    set_reload_marker(&browser).await;
+
+    // A follow-up appears as soon as its condition holds, and goes when it no longer does.
+    wait_displayed(&browser, "[data-item='language_lessons']", false).await;
+    browser
+        .type_into(Locator::Id("input-students_non_russian"), "12")
+        .await;
+    wait_displayed(&browser, "[data-item='language_lessons']", true).await;
+    let input = browser
+        .client
+        .find(Locator::Id("input-students_non_russian"))
+        .await
+        .expect("input");
+    input.clear().await.expect("clear");
+    input.send_keys("0").await.expect("type");
+    wait_displayed(&browser, "[data-item='language_lessons']", false).await;
+
+    // A wrong number is refused as soon as the field is left, in the server's own words.
+    browser
+        .type_into(Locator::Id("input-students"), "двести")
+        .await;
+    browser.click(Locator::Id("input-students_failing")).await;
+    let error = browser
+        .wait_for(Locator::Css("#field-students .field-error"))
+        .await;
+    assert_eq!(error.text().await.expect("text"), "«двести» — не число");
+    // Corrected, the message goes.
+    let input = browser
+        .client
+        .find(Locator::Id("input-students"))
+        .await
+        .expect("input");
+    input.clear().await.expect("clear");
+    input.send_keys("200").await.expect("type");
+    wait_displayed(&browser, "#field-students .field-error", false).await;
+
+    // «Далее» with questions unanswered: the summary, without a trip to the server.
+    browser.click(Locator::Css("button[value=next]")).await;
+    let summary = browser.wait_for(Locator::Css(".error-summary")).await;
+    assert!(summary
+        .text()
+        .await
+        .expect("text")
+        .contains("Ответьте на этот вопрос"));
+    assert_eq!(
+        browser.client.current_url().await.expect("url").as_str(),
+        page1
+    );
+    assert!(reload_marker_survives(&browser).await, "no reload happened");
     browser.close().await;
     app.finish().await;
 }
@@ -246,6 +376,255 @@ async fn a_half_filled_questionnaire_resumes_where_it_was_left() {
         "page 1 answers were kept ({} checked)",
         checked.len()
     );
+    browser.close().await;
+    app.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn respondent_pages_fit_a_320_pixel_phone_without_sideways_scrolling() {
+    let app = TestApp::spawn(Backend::Sqlite).await.with_demo().await;
+    let code = app.demo_code("demo-01", "principal").await;
+    let browser = Browser::start(Js::Off).await;
+    browser
+        .client
+        .set_window_size(320, 640)
+        .await
+        .expect("window size");
+    let width = browser
+        .client
+        .execute("return window.innerWidth;", vec![])
+        .await
+        .expect("script");
+    assert!(
+        width.as_i64().is_some_and(|w| w <= 320),
+        "the window is a phone's: {width}"
+    );
+    for path in [
+        "/".to_owned(),
+        format!("/s/{code}"),
+        format!("/s/{code}/p/1"),
+        format!("/s/{code}/p/2"),
+    ] {
+        browser
+            .client
+            .goto(&app.url(&path))
+            .await
+            .expect("page opens");
+        let overflow = browser
+            .client
+            .execute(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+                vec![],
+            )
+            .await
+            .expect("script");
+        assert_eq!(
+            overflow.as_i64(),
+            Some(0),
+            "{path} scrolls sideways at 320 px"
+        );
+    }
+    browser.close().await;
+    app.finish().await;
+}
+
+/// A municipal coordinator signs in, opens the matrix, a school's profile and downloads the
+/// workbook — with JavaScript, and the same pages with their data without it.
+async fn coordinator_walkthrough(js: Js) {
+    let app = TestApp::spawn(Backend::Sqlite).await.with_demo().await;
+    let browser = Browser::start(js).await;
+    browser.client.goto(&app.url("/work")).await.expect("work");
+    // Not signed in: the sign-in page, which returns to /work afterwards.
+    browser.wait_for(Locator::Id("login")).await;
+    browser.type_into(Locator::Id("login"), "north").await;
+    browser
+        .type_into(
+            Locator::Id("password"),
+            &server::demo::demo_password("north"),
+        )
+        .await;
+    browser.click(Locator::Css(".login-form button")).await;
+    browser.wait_for_url(&app.url("/work")).await;
+    browser
+        .wait_for(Locator::LinkText("Матрица рисков"))
+        .await
+        .click()
+        .await
+        .expect("matrix");
+    let table = browser.wait_for(Locator::Css(".matrix-table")).await;
+    if js == Js::On {
+        browser
+            .wait_for(Locator::Css("header.work-bar[data-hydrated='true']"))
+            .await;
+    }
+    let rows = table
+        .find_all(Locator::Css("tbody tr"))
+        .await
+        .expect("rows");
+    assert_eq!(rows.len(), 3, "the north's three schools");
+    let school = rows[0]
+        .find(Locator::Css("th a"))
+        .await
+        .expect("school link");
+    let name = school.text().await.expect("name");
+    school.click().await.expect("open profile");
+    let heading = browser.wait_for(Locator::Css("h1")).await;
+    browser.wait_for(Locator::Css("details.factor")).await;
+    if js == Js::On {
+        browser
+            .wait_for(Locator::Css("header.work-bar[data-hydrated='true']"))
+            .await;
+    }
+    assert_eq!(heading.text().await.expect("text"), name);
+    let bars = browser
+        .client
+        .find_all(Locator::Css("svg.chart rect"))
+        .await
+        .expect("chart");
+    assert_eq!(bars.len(), 20, "the chart is drawn on the server");
+    // A factor opens to its indicators (a plain <details>, with or without JavaScript).
+    browser.click(Locator::Css("details.factor summary")).await;
+    let why = browser
+        .wait_for(Locator::Css("details.factor[open] .why"))
+        .await;
+    assert!(!why.text().await.expect("text").is_empty());
+    if js == Js::On {
+        for (page, url) in [
+            (
+                "profile",
+                browser.client.current_url().await.expect("url").to_string(),
+            ),
+            (
+                "matrix",
+                app.url(&format!(
+                    "/work/campaigns/{}/matrix",
+                    app.demo_campaign().await
+                )),
+            ),
+            (
+                "monitor",
+                app.url(&format!(
+                    "/work/campaigns/{}/monitor",
+                    app.demo_campaign().await
+                )),
+            ),
+        ] {
+            browser.client.goto(&url).await.expect("page");
+            let found = harness::axe::serious_violations(&browser.client).await;
+            assert!(found.is_empty(), "{page}: {found:?}");
+        }
+        // The workbook link downloads with the session.
+        let size = browser
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 const link = [...document.querySelectorAll('a')].find(a => a.href.endsWith('/monitor'));
+                 const id = link.href.split('/campaigns/')[1].split('/')[0];
+                 fetch('/export/campaigns/' + id + '/matrix.xlsx').then(r => r.ok ? r.arrayBuffer() : null)
+                   .then(b => done(b ? b.byteLength : 0), () => done(-1));",
+                vec![],
+            )
+            .await
+            .expect("download");
+        assert!(
+            size.as_i64().is_some_and(|n| n > 4000),
+            "the workbook: {size}"
+        );
+    }
+    browser.close().await;
+    app.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_municipal_coordinator_reads_the_matrix_and_a_profile_with_javascript() {
+    coordinator_walkthrough(Js::On).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_municipal_coordinator_reads_the_matrix_and_a_profile_without_javascript() {
+    coordinator_walkthrough(Js::Off).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_hydrated_monitor_refreshes_itself_when_answers_arrive() {
+    let app = TestApp::spawn(Backend::Sqlite).await.with_demo().await;
+    let (campaign, school) = app.demo_school("demo-01").await;
+    let browser = Browser::start(Js::On).await;
+    browser
+        .client
+        .goto(&app.url("/login"))
+        .await
+        .expect("login");
+    browser.type_into(Locator::Id("login"), "school").await;
+    browser
+        .type_into(
+            Locator::Id("password"),
+            &server::demo::demo_password("school"),
+        )
+        .await;
+    browser.click(Locator::Css(".login-form button")).await;
+    browser.wait_for_url(&app.url("/work")).await;
+    let monitor = app.url(&format!("/work/campaigns/{campaign}/monitor"));
+    browser.client.goto(&monitor).await.expect("monitor");
+    browser
+        .wait_for(Locator::Css("header.work-bar[data-hydrated='true']"))
+        .await;
+    set_reload_marker(&browser).await;
+    let cell = format!("tr[data-school='{school}'] td[data-group='student']");
+    let before = browser
+        .wait_for(Locator::Css(&cell))
+        .await
+        .text()
+        .await
+        .expect("text");
+    assert!(before.starts_with("63 / 90"), "{before}");
+    // A student submits meanwhile (stored as the respondent side stores it).
+    let m = surveys::Methodology::default_set().expect("methodology");
+    let instrument = m.instrument(surveys::Group::Student).expect("student");
+    let (_, _, answers) = app
+        .storage
+        .campaign_responses(campaign)
+        .await
+        .expect("responses")
+        .into_iter()
+        .find(|(s, g, _)| *s == school && g == "student")
+        .expect("a student's answers");
+    let answers: serde_json::Value = serde_json::from_str(&answers).expect("json");
+    app.storage
+        .insert_response(&server::storage::NewResponse {
+            campaign_id: campaign,
+            school_id: school,
+            group: surveys::Group::Student,
+            instrument_key: &instrument.key,
+            instrument_version: instrument.version,
+            methodology_version: &m.version,
+            answers: &answers,
+            submitted_on: server::cli::today(),
+            submission_key: "refresh-test",
+        })
+        .await
+        .expect("stored");
+    // Within the refresh interval the count moves, without reloading the page.
+    let mut seen = String::new();
+    for _ in 0..45 {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        seen = browser
+            .client
+            .find(Locator::Css(&cell))
+            .await
+            .expect("cell")
+            .text()
+            .await
+            .expect("text");
+        if seen.starts_with("64 / 90") {
+            break;
+        }
+    }
+    assert!(
+        seen.starts_with("64 / 90"),
+        "the monitor did not refresh: {seen}"
+    );
+    assert!(reload_marker_survives(&browser).await, "refreshed in place");
     browser.close().await;
     app.finish().await;
 }

@@ -9,11 +9,7 @@ use surveys::{Group, Instrument, ItemKind, Methodology};
 
 /// A browser without JavaScript: keeps cookies, does not follow redirects by itself.
 fn browser() -> Client {
-    Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client")
+    harness::client()
 }
 
 async fn get(client: &Client, url: &str) -> (StatusCode, String) {
@@ -182,6 +178,7 @@ async fn wrong_codes_say_which_problem_it_is(backend: Backend) {
                 methodology_version: "orientir-2026",
                 opens_on: opens,
                 closes_on: closes,
+                target_grades: "5-11",
             })
             .await
             .expect("campaign");
@@ -259,15 +256,23 @@ async fn follow_ups_appear_only_when_their_condition_holds(backend: Backend) {
     form.retain(|(k, _)| k != "language_lessons" && k != "tutor_support");
     let location = post(&client, &app.url(&format!("/respond/{code}/1")), &form).await;
     assert_eq!(location, format!("/s/{code}/p/2"));
+    // Rendered hidden, so that the hydrated page can reveal it as soon as the number changes.
+    let (_, html) = get(&client, &app.url(&format!("/s/{code}/p/1"))).await;
+    assert!(
+        html.contains(r#"data-item="language_lessons" hidden"#),
+        "the follow-up is hidden"
+    );
     // Twelve such students: the follow-ups must be answered.
     let form = with(form, "students_non_russian", "12");
     let location = post(&client, &app.url(&format!("/respond/{code}/1")), &form).await;
     assert_eq!(location, format!("/s/{code}/p/1#errors"));
     let (_, html) = get(&client, &app.url(&format!("/s/{code}/p/1"))).await;
-    assert!(
-        html.contains("name=\"language_lessons\""),
-        "the follow-up is shown"
-    );
+    let tag = html
+        .split("<div ")
+        .find(|t| t.contains(r#"data-item="language_lessons""#))
+        .and_then(|t| t.split('>').next())
+        .expect("the follow-up is rendered");
+    assert!(!tag.contains("hidden"), "the follow-up is shown: {tag}");
     assert!(html.contains("Ответьте на этот вопрос"));
     app.finish().await;
 }
@@ -413,7 +418,100 @@ async fn a_teacher_gets_a_report_with_a_development_plan_again_and_again(backend
     app.finish().await;
 }
 
+/// The hydrated page's way: one server-function call per page, answered with the next page.
+async fn save(
+    client: &Client,
+    app: &TestApp,
+    code: &str,
+    page: usize,
+    fields: &[(String, String)],
+) -> serde_json::Value {
+    let r = client
+        .post(app.url("/api/respond-save"))
+        .json(&serde_json::json!({ "code": code, "page": page, "fields": fields }))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.status(), StatusCode::OK);
+    r.json().await.expect("json")
+}
+
+async fn the_hydrated_page_saves_each_page_in_one_call_and_submits_once(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo().await;
+    let m = Methodology::default_set().expect("methodology");
+    let instrument = m.instrument(Group::Student).expect("student");
+    let code = app.demo_code("demo-02", "student").await;
+    let before = app.demo_responses("demo-02", "student").await;
+    let client = browser();
+    // The rules the page checks with are the instrument's own.
+    let rules: serde_json::Value = client
+        .post(app.url("/api/respond-rules"))
+        .form(&[("code", &code)])
+        .send()
+        .await
+        .expect("rules")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(rules["instrument"]["key"], instrument.key.as_str());
+    assert!(rules["choice_lists"]
+        .as_object()
+        .is_some_and(|l| !l.is_empty()));
+    let unknown: serde_json::Value = client
+        .post(app.url("/api/respond-rules"))
+        .form(&[("code", "AAA-AAA-AA")])
+        .send()
+        .await
+        .expect("rules")
+        .json()
+        .await
+        .expect("json");
+    assert!(unknown.is_null(), "an unknown code gets no rules");
+
+    // A refused page comes back with its problems, and nothing moves on.
+    let mut first = fill(&m, instrument, 0);
+    let refused_key = first[0].0.clone();
+    first.remove(0);
+    first.push(("_go".into(), "next".into()));
+    let refused = save(&client, &app, &code, 1, &first).await;
+    assert_eq!(refused["target"], format!("/s/{code}/p/1#errors"));
+    let view = &refused["next"]["outcome"]["Ok"];
+    let field = view["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .flat_map(|i| i["fields"].as_array().expect("fields"))
+        .find(|f| f["key"] == refused_key.as_str())
+        .expect("refused field");
+    assert_eq!(field["error"], "Ответьте на этот вопрос");
+    let draft = view["draft"].as_str().expect("draft token").to_owned();
+
+    let pages = instrument.sections.len();
+    let mut last = serde_json::Value::Null;
+    for section in 0..pages {
+        let mut fields = fill(&m, instrument, section);
+        fields.push(("_draft".into(), draft.clone()));
+        fields.push(("_go".into(), "next".into()));
+        last = save(&client, &app, &code, section + 1, &fields).await;
+        if section + 1 < pages {
+            assert_eq!(last["target"], format!("/s/{code}/p/{}", section + 2));
+            assert_eq!(last["next"]["outcome"]["Ok"]["page"], section + 2);
+        }
+    }
+    assert_eq!(last["target"], format!("/s/{code}/thanks"));
+    assert!(last["next"].is_null());
+    // Sent again (a retry after a dropped connection): still one response.
+    let mut fields = fill(&m, instrument, pages - 1);
+    fields.push(("_draft".into(), draft));
+    fields.push(("_go".into(), "next".into()));
+    let again = save(&browser(), &app, &code, pages, &fields).await;
+    assert_eq!(again["target"], format!("/s/{code}/thanks"));
+    assert_eq!(app.demo_responses("demo-02", "student").await, before + 1);
+    app.finish().await;
+}
+
 harness::on_both_backends!(
+    the_hydrated_page_saves_each_page_in_one_call_and_submits_once,
     a_typed_code_opens_the_start_page_that_explains_the_survey,
     wrong_codes_say_which_problem_it_is,
     a_whole_student_questionnaire_is_stored_once_and_the_device_starts_afresh,

@@ -38,6 +38,7 @@ async fn campaign(storage: &Storage) -> (i64, i64) {
             methodology_version: "orientir-2026",
             opens_on: day("2026-03-01"),
             closes_on: day("2026-04-30"),
+            target_grades: "5-11",
         })
         .await
         .expect("campaign");
@@ -137,6 +138,7 @@ async fn a_campaign_closing_before_it_opens_is_refused(backend: Backend) {
             methodology_version: "orientir-2026",
             opens_on: day("2026-05-01"),
             closes_on: day("2026-04-01"),
+            target_grades: "5-11",
         })
         .await;
     assert!(
@@ -266,6 +268,7 @@ async fn drafts_of_closed_campaigns_are_deleted(backend: Backend) {
             methodology_version: "orientir-2026",
             opens_on: day("2026-09-01"),
             closes_on: day("2026-10-01"),
+            target_grades: "5-11",
         })
         .await
         .expect("campaign");

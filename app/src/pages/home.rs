@@ -1,4 +1,5 @@
-//! The home page: what Orientir is, and the region's campaigns with their schools.
+//! The home page: what Orientir is, the form to open a questionnaire by its code, and the
+//! region's campaigns with their schools. In Russian or English, as the reader chose.
 
 use leptos::prelude::*;
 
@@ -6,38 +7,48 @@ use leptos_router::hooks::use_query_map;
 
 use crate::i18n::Lang;
 use crate::overview::{get_overview, CampaignSummary, Overview};
-use crate::pages::respond::CodeForm;
+use crate::pages::respond::{CodeForm, LangSwitch};
 use crate::respond::CodeProblem;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
     let overview = Resource::new(|| (), |_| get_overview());
+    view! {
+        <Suspense fallback=|| view! { <p>"…"</p> }>
+            {move || overview.get().map(|result| match result {
+                Ok((lang, data)) => view! { <Home lang data /> }.into_any(),
+                Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Home(lang: Lang, data: Overview) -> impl IntoView {
     // `/enter` sends a code it cannot use back here with `?error=malformed&code=…`.
     let query = use_query_map();
     let typed = query.read_untracked().get("code").unwrap_or_default();
     let problem = (query.read_untracked().get("error").as_deref() == Some("malformed")).then(|| {
-        let (title, advice) = CodeProblem::Malformed.message(Lang::Ru);
+        let (title, advice) = CodeProblem::Malformed.message(lang);
         view! { <div class="notice" role="alert"><p><strong>{title}</strong></p><p>{advice}</p></div> }
     });
     view! {
-        <section class="page">
+        <LangSwitch lang />
+        <section class="page" lang=lang.code()>
             <header class="masthead">
-                <h1>"Ориентир"</h1>
+                <h1>{lang.tr("Ориентир", "Orientir")}</h1>
                 <p class="lead">
-                    "Анкетирование школ и рисковые профили: ответы руководителей, учителей, "
-                    "обучающихся и родителей превращаются в понятную картину рисков школы."
+                    {lang.tr(
+                        "Анкетирование школ и рисковые профили: ответы руководителей, учителей, обучающихся и родителей превращаются в понятную картину рисков школы.",
+                        "School surveys and risk profiles: answers of principals, teachers, students and parents become a clear picture of a school's risks.",
+                    )}
                 </p>
-                <HydrationMark />
+                <HydrationMark lang />
             </header>
-            <h2>"Заполнить анкету"</h2>
+            <h2>{lang.tr("Заполнить анкету", "Fill in a questionnaire")}</h2>
             {problem}
-            <CodeForm value=typed lang=Lang::Ru />
-            <Suspense fallback=|| view! { <p>"Загрузка…"</p> }>
-                {move || overview.get().map(|result| match result {
-                    Ok(data) => view! { <OverviewView data /> }.into_any(),
-                    Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
-                })}
-            </Suspense>
+            <CodeForm value=typed lang />
+            <OverviewView data lang />
         </section>
     }
 }
@@ -45,49 +56,66 @@ pub fn HomePage() -> impl IntoView {
 /// Tells the reader (and the browser tests) whether the page is only server-rendered or hydrated:
 /// effects run only in the browser, after hydration.
 #[component]
-fn HydrationMark() -> impl IntoView {
+fn HydrationMark(lang: Lang) -> impl IntoView {
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
     view! {
         <p class="mode" id="page-mode" data-hydrated=move || hydrated.get().to_string()>
-            {move || if hydrated.get() { "Интерактивный режим" } else { "Базовый режим (без JavaScript)" }}
+            {move || if hydrated.get() {
+                lang.tr("Интерактивный режим", "Interactive mode")
+            } else {
+                lang.tr("Базовый режим (без JavaScript)", "Basic mode (without JavaScript)")
+            }}
         </p>
     }
 }
 
 #[component]
-fn OverviewView(data: Overview) -> impl IntoView {
+fn OverviewView(data: Overview, lang: Lang) -> impl IntoView {
     if data.campaigns.is_empty() {
-        return view! { <p>"Кампаний пока нет. Запустите «orientir demo», чтобы создать демонстрационный регион."</p> }
-            .into_any();
+        return view! {
+            <p>{lang.tr(
+                "Кампаний пока нет. Запустите «orientir demo», чтобы создать демонстрационный регион.",
+                "No campaigns yet. Run «orientir demo» to create a demo region.",
+            )}</p>
+        }
+        .into_any();
     }
     view! {
-        <p class="regions">"Регион: " {data.regions.join(", ")}</p>
-        {data.campaigns.into_iter().map(|c| view! { <CampaignView campaign=c /> }).collect_view()}
+        <p class="regions">{lang.tr("Регион: ", "Region: ")} {data.regions.join(", ")}</p>
+        {data.campaigns.into_iter().map(|c| view! { <CampaignView campaign=c lang /> }).collect_view()}
     }
     .into_any()
 }
 
 #[component]
-fn CampaignView(campaign: CampaignSummary) -> impl IntoView {
+fn CampaignView(campaign: CampaignSummary, lang: Lang) -> impl IntoView {
+    let meta = match lang {
+        Lang::Ru => format!(
+            "Методика {} · с {} по {} · заполнено анкет: {}",
+            campaign.methodology_version,
+            campaign.opens_on,
+            campaign.closes_on,
+            campaign.total_responses,
+        ),
+        Lang::En => format!(
+            "Methodology {} · from {} to {} · questionnaires completed: {}",
+            campaign.methodology_version,
+            campaign.opens_on,
+            campaign.closes_on,
+            campaign.total_responses,
+        ),
+    };
     view! {
         <article class="campaign">
             <h2>{campaign.name}</h2>
-            <p class="meta">
-                {format!(
-                    "Методика {} · с {} по {} · заполнено анкет: {}",
-                    campaign.methodology_version,
-                    campaign.opens_on,
-                    campaign.closes_on,
-                    campaign.total_responses,
-                )}
-            </p>
+            <p class="meta">{meta}</p>
             <table>
-                <caption>"Школы кампании"</caption>
+                <caption>{lang.tr("Школы кампании", "Schools of the campaign")}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">"Школа"</th>
-                        <th scope="col">"Муниципалитет"</th>
+                        <th scope="col">{lang.tr("Школа", "School")}</th>
+                        <th scope="col">{lang.tr("Муниципалитет", "Municipality")}</th>
                     </tr>
                 </thead>
                 <tbody>

@@ -3,6 +3,7 @@
 mod home;
 mod not_found;
 pub mod respond;
+pub mod work;
 
 pub use home::HomePage;
 pub use not_found::NotFound;

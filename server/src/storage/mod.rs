@@ -4,6 +4,7 @@
 //! each query is written once and run on whichever pool is configured; `with_pool!` expands a
 //! body for both pool types. Each backend has its own migration folder.
 
+mod accounts;
 mod drafts;
 mod registry;
 mod responses;
@@ -20,8 +21,9 @@ use sqlx::sqlite::{
 use crate::config::{Backend, Config};
 use crate::error::ServerError;
 
+pub use accounts::{RoleRow, SessionRow, UserRow};
 pub use drafts::{CodeInfo, DraftRow, DraftWrite, ResponseRow};
-pub use registry::{CampaignRow, NewCampaign, SchoolInCampaign};
+pub use registry::{CampaignRow, NewCampaign, Registry, RegistryRow, SchoolInCampaign, SchoolPlan};
 pub use responses::NewResponse;
 pub use writer::DraftWriter;
 

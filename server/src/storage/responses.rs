@@ -76,6 +76,47 @@ impl Storage {
         }))
     }
 
+    /// Every response of a campaign as (school id, group, answers JSON), in submission order.
+    pub async fn campaign_responses(
+        &self,
+        campaign_id: i64,
+    ) -> Result<Vec<(i64, String, String)>, ServerError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT school_id, respondent_group, answers FROM responses WHERE campaign_id = $1
+                 ORDER BY id",
+            )
+            .bind(campaign_id)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    /// Up to `limit` responses of a group of a campaign after response id `after`, as (id,
+    /// school id, answers JSON) in id order: a caller pages through any number of responses
+    /// with constant memory.
+    pub async fn responses_after(
+        &self,
+        campaign_id: i64,
+        group: &str,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<(i64, i64, String)>, ServerError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT id, school_id, answers FROM responses
+                 WHERE campaign_id = $1 AND respondent_group = $2 AND id > $3
+                 ORDER BY id LIMIT $4",
+            )
+            .bind(campaign_id)
+            .bind(group)
+            .bind(after)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
     /// The stored answers of one response, by submission key.
     pub async fn response_answers(
         &self,

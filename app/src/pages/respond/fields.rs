@@ -3,25 +3,32 @@
 
 use leptos::prelude::*;
 
+use super::live::PageState;
 use crate::i18n::Lang;
 use crate::respond::{FieldView, ItemView};
 
+/// An item, hidden while its `show_if` does not hold (the hydrated page reveals it live).
 #[component]
 pub fn ItemFields(item: ItemView, lang: Lang) -> impl IntoView {
+    let state = use_context::<PageState>();
+    let key = item.key.clone();
+    let key_attr = item.key.clone();
+    let initially = item.hidden;
+    let hidden = move || state.map_or(initially, |s| s.hidden.with(|h| h.contains(&key)));
     match item.heading {
         Some(heading) => view! {
-            <div class="matrix">
+            <div class="item matrix" data-item=key_attr hidden=hidden>
                 <p class="matrix-heading">{heading}</p>
                 {item.fields.into_iter().map(|field| view! { <Field field lang /> }).collect_view()}
             </div>
         }
         .into_any(),
-        None => item
-            .fields
-            .into_iter()
-            .map(|field| view! { <Field field lang /> })
-            .collect_view()
-            .into_any(),
+        None => view! {
+            <div class="item" data-item=key_attr hidden=hidden>
+                {item.fields.into_iter().map(|field| view! { <Field field lang /> }).collect_view()}
+            </div>
+        }
+        .into_any(),
     }
 }
 
@@ -29,13 +36,35 @@ pub fn ItemFields(item: ItemView, lang: Lang) -> impl IntoView {
 fn Field(field: FieldView, lang: Lang) -> impl IntoView {
     let id = format!("field-{}", field.key);
     let error_id = format!("{id}-error");
-    let invalid = field.error.is_some();
-    let error = field
-        .error
-        .clone()
-        .map(|e| view! { <p class="field-error" id=error_id.clone()>{e}</p> });
-    let described = invalid.then(|| error_id.clone());
-    let class = if invalid { "field invalid" } else { "field" };
+    // The server's verdict, then the live one once the page is hydrated.
+    let state = use_context::<PageState>();
+    let message = {
+        let (key, initial) = (field.key.clone(), field.error.clone());
+        move || match state {
+            Some(s) => s.errors.with(|e| e.get(&key).cloned()),
+            None => initial.clone(),
+        }
+    };
+    let invalid = {
+        let message = message.clone();
+        move || message().is_some()
+    };
+    let error = {
+        let (message, error_id) = (message.clone(), error_id.clone());
+        move || message().map(|e| view! { <p class="field-error" id=error_id.clone()>{e}</p> })
+    };
+    let described = {
+        let (invalid, error_id) = (invalid.clone(), error_id.clone());
+        move || invalid().then(|| error_id.clone())
+    };
+    let aria_invalid = {
+        let invalid = invalid.clone();
+        move || invalid().then_some("true")
+    };
+    let class = {
+        let invalid = invalid.clone();
+        move || if invalid() { "field invalid" } else { "field" }
+    };
     let optional = (!field.required).then(
         || view! { <span class="optional">{lang.tr(" (необязательно)", " (optional)")}</span> },
     );
@@ -49,7 +78,7 @@ fn Field(field: FieldView, lang: Lang) -> impl IntoView {
             let name = field.key.clone();
             let values = field.values.clone();
             view! {
-                <fieldset class=class id=id aria-describedby=described aria-invalid=invalid.then_some("true")>
+                <fieldset class=class id=id aria-describedby=described aria-invalid=aria_invalid>
                     <legend>{field.label}{optional}</legend>
                     {hint}
                     {error}
@@ -89,7 +118,7 @@ fn Field(field: FieldView, lang: Lang) -> impl IntoView {
                             value=value
                             maxlength=field.max_length
                             aria-describedby=described
-                            aria-invalid=invalid.then_some("true")
+                            aria-invalid=aria_invalid
                             class=if numeric { "number" } else { "text" }
                         />
                         {field.unit.map(|u| view! { <span class="unit">{u}</span> })}

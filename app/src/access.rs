@@ -1,0 +1,127 @@
+//! Who is signed in, as pages and server functions see them: a coordinator's role and the
+//! schools it may see. The server decides (sessions, route rules); the UI only reads.
+
+use serde::{Deserialize, Serialize};
+
+use crate::i18n::Lang;
+
+/// The roles of the programme (methodology §5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Role {
+    /// Everything, including accounts and methodology data.
+    Admin,
+    /// All schools of a region.
+    Regional,
+    /// The schools of one municipality.
+    Municipal,
+    /// The schools assigned to the curator.
+    Curator,
+    /// One school (its principal or a responsible person).
+    School,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [
+        Role::Admin,
+        Role::Regional,
+        Role::Municipal,
+        Role::Curator,
+        Role::School,
+    ];
+
+    /// The key stored in the database.
+    pub fn key(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Regional => "regional",
+            Role::Municipal => "municipal",
+            Role::Curator => "curator",
+            Role::School => "school",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.key() == key)
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Role::Admin => lang.tr("Администратор", "Administrator"),
+            Role::Regional => lang.tr("Региональный координатор", "Regional coordinator"),
+            Role::Municipal => lang.tr("Муниципальный координатор", "Municipal coordinator"),
+            Role::Curator => lang.tr("Куратор", "Curator"),
+            Role::School => lang.tr("Школа", "School"),
+        }
+    }
+}
+
+/// The schools a signed-in user may see.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Scope {
+    All,
+    Region(i64),
+    Municipality(i64),
+    Schools(Vec<i64>),
+}
+
+/// Where a school sits, to be checked against a scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place {
+    pub school: i64,
+    pub municipality: i64,
+    pub region: i64,
+}
+
+impl Scope {
+    pub fn allows(&self, place: Place) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Region(r) => place.region == *r,
+            Scope::Municipality(m) => place.municipality == *m,
+            Scope::Schools(ids) => ids.contains(&place.school),
+        }
+    }
+}
+
+/// A signed-in user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub user_id: i64,
+    pub login: String,
+    pub name: String,
+    pub role: Role,
+    pub scope: Scope,
+    /// Sent back by every form of this session (`_csrf`).
+    pub csrf: String,
+}
+
+/// The signed-in user of the request being served, put there by the server's access check.
+#[cfg(feature = "ssr")]
+pub fn viewer() -> Option<Viewer> {
+    leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|p| p.extensions.get::<Viewer>().cloned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_scope_lets_through_exactly_its_schools() {
+        let here = Place {
+            school: 3,
+            municipality: 20,
+            region: 100,
+        };
+        assert!(Scope::All.allows(here));
+        assert!(Scope::Region(100).allows(here));
+        assert!(!Scope::Region(101).allows(here));
+        assert!(Scope::Municipality(20).allows(here));
+        assert!(!Scope::Municipality(21).allows(here));
+        assert!(Scope::Schools(vec![1, 3]).allows(here));
+        assert!(!Scope::Schools(vec![1, 2]).allows(here));
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.key()), Some(role));
+        }
+    }
+}

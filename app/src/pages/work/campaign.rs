@@ -1,0 +1,478 @@
+//! A campaign's report pages: the response-rate monitor, the schools × factors matrix and a
+//! school's profile. Rendered on the server with their data (and the profile's chart as SVG), so
+//! they read the same without JavaScript; the hydrated monitor refreshes itself.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::WorkFrame;
+use crate::i18n::Lang;
+use crate::reports::{
+    get_code_sheet, get_matrix, get_monitor, get_profile, CodeEntry, CodeSheet, DeficitView,
+    FactorView, GroupCell, LevelView, Matrix, Monitor, Profile, Report,
+};
+use crate::work::Choice;
+
+fn id_param(name: &'static str) -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
+    let params = use_params_map();
+    move || {
+        params
+            .read()
+            .get(name)
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    }
+}
+
+fn municipality_query() -> impl Fn() -> Option<i64> + Copy + Send + Sync + 'static {
+    let query = use_query_map();
+    move || {
+        query
+            .read()
+            .get("municipality")
+            .and_then(|v| v.parse().ok())
+    }
+}
+
+fn selected_municipality() -> Option<i64> {
+    use_query_map()
+        .read_untracked()
+        .get("municipality")
+        .and_then(|v| v.parse().ok())
+}
+
+fn percent(rate: Option<f64>) -> String {
+    rate.map_or_else(|| "—".into(), |r| format!("{:.0} %", r * 100.0))
+}
+
+/// The page of a report: the frame, then the report or «not found».
+fn report_page<T, V>(
+    resource: Resource<Result<Report<T>, crate::AppError>>,
+    render: fn(T, Lang) -> V,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Suspense fallback=|| view! { <p>"…"</p> }>
+            {move || resource.get().map(|r| match r {
+                Ok(Report { session, report }) => {
+                    let lang = session.lang;
+                    match session.viewer {
+                        Some(viewer) => view! {
+                            <WorkFrame viewer lang>
+                                {match report {
+                                    Some(report) => render(report, lang).into_any(),
+                                    None => view! {
+                                        <h1>{lang.tr("Не найдено", "Not found")}</h1>
+                                        <p>{lang.tr("Такой кампании или школы нет среди доступных вам.", "There is no such campaign or school among those you may see.")}</p>
+                                    }.into_any(),
+                                }}
+                            </WorkFrame>
+                        }.into_any(),
+                        None => view! { <p><a href="/login">{lang.tr("Войти", "Sign in")}</a></p> }.into_any(),
+                    }
+                }
+                Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+/// Links between a campaign's pages.
+#[component]
+fn CampaignNav(campaign: i64, lang: Lang) -> impl IntoView {
+    view! {
+        <nav class="tabs" aria-label=lang.tr("Отчёты кампании", "Campaign reports")>
+            <a href=format!("/work/campaigns/{campaign}/monitor")>{lang.tr("Отклик", "Response rates")}</a>
+            <a href=format!("/work/campaigns/{campaign}/matrix")>{lang.tr("Матрица рисков", "Risk matrix")}</a>
+        </nav>
+    }
+}
+
+/// A filter by municipality (a plain GET form).
+#[component]
+fn MunicipalityFilter(choices: Vec<Choice>, selected: Option<i64>, lang: Lang) -> impl IntoView {
+    (choices.len() > 1).then(|| {
+        view! {
+            <form method="get" class="filter">
+                <label for="municipality">{lang.tr("Муниципалитет", "Municipality")}</label>
+                <select id="municipality" name="municipality">
+                    <option value="">{lang.tr("все", "all")}</option>
+                    {choices.into_iter().map(|c| {
+                        let chosen = selected == Some(c.id);
+                        view! { <option value=c.id selected=chosen>{c.name}</option> }
+                    }).collect_view()}
+                </select>
+                <button type="submit" class="secondary">{lang.tr("Показать", "Show")}</button>
+            </form>
+        }
+    })
+}
+
+fn group_cell(g: GroupCell, lang: Lang) -> impl IntoView {
+    let expected = g.expected.map_or_else(|| "—".into(), |e| e.to_string());
+    let mark = if g.sufficient {
+        lang.tr("✓ достаточно", "✓ enough")
+    } else {
+        lang.tr("✗ мало", "✗ too few")
+    };
+    let class = if g.sufficient { "num ok" } else { "num short" };
+    view! {
+        <td class=class data-group=g.group>
+            {format!("{} / {expected}", g.responses)}<br />
+            {percent(g.rate)}" · "<span>{mark}</span>
+        </td>
+    }
+}
+
+#[component]
+pub fn MonitorPage() -> impl IntoView {
+    let campaign = id_param("id");
+    let municipality = municipality_query();
+    let monitor = Resource::new(
+        move || (campaign(), municipality()),
+        |(c, m)| get_monitor(c, m),
+    );
+    // Hydrated, the monitor refreshes itself every 30 seconds.
+    Effect::new(move |_| {
+        let handle = set_interval_with_handle(
+            move || monitor.refetch(),
+            std::time::Duration::from_secs(30),
+        );
+        on_cleanup(move || {
+            if let Ok(h) = handle {
+                h.clear();
+            }
+        });
+    });
+    report_page(monitor, |m: Monitor, lang| {
+        let selected = selected_municipality();
+        let id = m.campaign.id;
+        let groups: Vec<String> = m
+            .rows
+            .first()
+            .map(|r| r.groups.iter().map(|g| g.label.clone()).collect())
+            .unwrap_or_default();
+        view! {
+            <h1>{m.campaign.name.clone()}</h1>
+            <CampaignNav campaign=id lang />
+            <h2>{lang.tr("Отклик по школам и группам", "Response rates by school and group")}</h2>
+            <p class="hint">{lang.tr(
+                "Ответов / ожидается, доля ответивших и достаточно ли их для показателей (минимум ответов и порог отклика группы).",
+                "Responses / expected, the response rate, and whether that is enough for the indicators (the group's minimum and response-rate floor).",
+            )}</p>
+            <MunicipalityFilter choices=m.municipalities.clone() selected lang />
+            <div class="wide">
+                <table class="monitor">
+                    <thead><tr>
+                        <th scope="col">{lang.tr("Школа", "School")}</th>
+                        <th scope="col">{lang.tr("Муниципалитет", "Municipality")}</th>
+                        {groups.into_iter().map(|g| view! { <th scope="col" class="num">{g}</th> }).collect_view()}
+                    </tr></thead>
+                    <tbody>
+                        {m.rows.into_iter().map(|r| view! {
+                            <tr data-school=r.school_id>
+                                <th scope="row"><a href=format!("/work/campaigns/{id}/schools/{}", r.school_id)>{r.school}</a></th>
+                                <td>{r.municipality}<br /><a href=format!("/work/campaigns/{id}/schools/{}/codes", r.school_id)>{lang.tr("Коды доступа", "Access codes")}</a></td>
+                                {r.groups.into_iter().map(|g| group_cell(g, lang)).collect_view()}
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        }
+    })
+}
+
+fn level_style(level: &Option<LevelView>) -> String {
+    let background = level.as_ref().map_or("#e6e8eb", |l| l.colour.as_str());
+    format!("background:{background};color:{}", ink(background))
+}
+
+/// Black or white text, whichever contrasts more with the background (WCAG relative luminance).
+fn ink(background: &str) -> &'static str {
+    let hex = background.trim_start_matches('#');
+    let channel = |i: usize| {
+        let c = f64::from(u8::from_str_radix(hex.get(i..i + 2).unwrap_or("ff"), 16).unwrap_or(255))
+            / 255.0;
+        if c <= 0.039_28 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    let luminance = 0.2126 * channel(0) + 0.7152 * channel(2) + 0.0722 * channel(4);
+    // Contrast with white (1.05 / (L + 0.05)) against contrast with black ((L + 0.05) / 0.05).
+    if 1.05 / (luminance + 0.05) >= (luminance + 0.05) / 0.05 {
+        "#ffffff"
+    } else {
+        "#111111"
+    }
+}
+
+#[component]
+pub fn MatrixPage() -> impl IntoView {
+    let campaign = id_param("id");
+    let municipality = municipality_query();
+    let matrix = Resource::new(
+        move || (campaign(), municipality()),
+        |(c, m)| get_matrix(c, m),
+    );
+    report_page(matrix, |m: Matrix, lang| {
+        let id = m.campaign.id;
+        let sort = use_query_map().read_untracked().get("sort");
+        let mut rows = m.rows.clone();
+        match sort.as_deref() {
+            Some("high") | None => {
+                rows.sort_by(|a, b| b.high.cmp(&a.high).then(a.school.cmp(&b.school)))
+            }
+            Some(code) => rows.sort_by(|a, b| {
+                let score = |r: &crate::reports::MatrixRow| {
+                    r.cells
+                        .iter()
+                        .find(|c| c.code == code)
+                        .and_then(|c| c.score)
+                        .unwrap_or(-1.0)
+                };
+                score(b)
+                    .partial_cmp(&score(a))
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            }),
+        }
+        let filter = use_query_map()
+            .read_untracked()
+            .get("municipality")
+            .map(|m| format!("&municipality={m}"))
+            .unwrap_or_default();
+        let levels = m.levels.clone();
+        view! {
+            <h1>{m.campaign.name.clone()}</h1>
+            <CampaignNav campaign=id lang />
+            <h2>{lang.tr("Матрица рисков: школы × факторы", "Risk matrix: schools × factors")}</h2>
+            <ul class="legend">
+                {levels.iter().map(|l| view! { <li><span class="swatch" style=format!("background:{}", l.colour)></span>{l.name.clone()}</li> }).collect_view()}
+                <li><span class="swatch" style="background:#e6e8eb"></span>{lang.tr("недостаточно данных", "not enough data")}</li>
+            </ul>
+            <MunicipalityFilter choices=m.municipalities.clone() selected=selected_municipality() lang />
+            <p><a href=format!("/export/campaigns/{id}/matrix.xlsx")>{lang.tr("Скачать в Excel", "Download as Excel")}</a></p>
+            <div class="wide">
+                <table class="matrix-table">
+                    <thead><tr>
+                        <th scope="col">{lang.tr("Школа", "School")}</th>
+                        <th scope="col" class="num"><a href=format!("?sort=high{filter}")>{lang.tr("Высоких", "High")}</a></th>
+                        {m.factors.iter().map(|f| view! {
+                            <th scope="col" title=f.name.clone()><a href=format!("?sort={}{filter}", f.code)>{f.code.clone()}</a></th>
+                        }).collect_view()}
+                    </tr></thead>
+                    <tbody>
+                        {rows.into_iter().map(|r| view! {
+                            <tr data-school=r.school_id>
+                                <th scope="row"><a href=format!("/work/campaigns/{id}/schools/{}", r.school_id)>{r.school}</a><br /><small>{r.municipality}</small></th>
+                                <td class="num high">{r.high}</td>
+                                {r.cells.into_iter().map(|c| {
+                                    let label = c.level.as_ref().map_or_else(|| lang.tr("нет данных", "no data").to_owned(), |l| l.name.clone());
+                                    let score = c.score.map_or_else(|| "—".to_owned(), |s| format!("{s:.2}"));
+                                    view! { <td class="cell" style=level_style(&c.level) data-factor=c.code title=label.clone()>{score}<span class="sr-only">{format!(" {label}")}</span></td> }
+                                }).collect_view()}
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                    <tfoot>
+                        {levels.iter().enumerate().map(|(n, l)| view! {
+                            <tr>
+                                <th scope="row" colspan="2">{l.name.clone()}</th>
+                                {m.factors.iter().map(|f| view! { <td class="num">{f.per_level.get(n).copied().unwrap_or(0)}</td> }).collect_view()}
+                            </tr>
+                        }).collect_view()}
+                        <tr>
+                            <th scope="row" colspan="2">{lang.tr("недостаточно данных", "not enough data")}</th>
+                            {m.factors.iter().map(|f| view! { <td class="num">{f.insufficient}</td> }).collect_view()}
+                        </tr>
+                    </tfoot>
+                </table>
+            </div>
+            <h3>{lang.tr("Факторы", "Factors")}</h3>
+            <dl class="factor-names">
+                {m.factors.into_iter().map(|f| view! { <dt>{f.code}</dt><dd>{f.name}</dd> }).collect_view()}
+            </dl>
+        }
+    })
+}
+
+/// The factors as horizontal bars, drawn on the server.
+#[component]
+fn FactorChart(factors: Vec<FactorView>, lang: Lang) -> impl IntoView {
+    let row = 28;
+    let height = factors.len() * row + 10;
+    view! {
+        <svg class="chart" viewBox=format!("0 0 640 {height}") role="img" aria-label=lang.tr("Баллы риска по факторам", "Risk scores by factor")>
+            {factors.into_iter().enumerate().map(|(n, f)| {
+                let y = n * row + 5;
+                let width = f.score.map_or(0.0, |s| s * 400.0);
+                let fill = f.level.as_ref().map_or_else(|| "#e6e8eb".to_owned(), |l| l.colour.clone());
+                let label = f.score.map_or_else(|| lang.tr("нет данных", "no data").to_owned(), |s| format!("{s:.2}"));
+                view! {
+                    <g>
+                        <text x="0" y=y + 17 font-size="14">{f.code.clone()}</text>
+                        <rect x="60" y=y width="400" height="22" fill="#f3f5f7" />
+                        <rect x="60" y=y width=format!("{width:.1}") height="22" fill=fill />
+                        <text x="470" y=y + 17 font-size="14">{label}</text>
+                    </g>
+                }
+            }).collect_view()}
+        </svg>
+    }
+}
+
+#[component]
+fn Deficits(deficits: DeficitView, lang: Lang) -> impl IntoView {
+    match deficits.suppressed {
+        Some(why) => view! { <p class="notice">{why}</p> }.into_any(),
+        None => view! {
+            <table class="deficits">
+                <thead><tr>
+                    <th scope="col">{lang.tr("Область", "Area")}</th>
+                    {deficits.bands.iter().map(|b| view! { <th scope="col" class="num"><span class="swatch" style=format!("background:{}", b.colour)></span>{b.name.clone()}</th> }).collect_view()}
+                </tr></thead>
+                <tbody>
+                    {deficits.areas.into_iter().map(|(area, counts)| view! {
+                        <tr><th scope="row">{area}</th>{counts.into_iter().map(|n| view! { <td class="num">{n}</td> }).collect_view()}</tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        }.into_any(),
+    }
+}
+
+/// One factor of a profile, its indicators behind a disclosure (works without JavaScript).
+#[component]
+fn FactorDetails(factor: FactorView, lang: Lang) -> impl IntoView {
+    let f = factor;
+    let level = f.level.as_ref().map_or_else(
+        || lang.tr("Недостаточно данных", "Not enough data").to_owned(),
+        |l| l.name.clone(),
+    );
+    let score = f.score.map_or_else(String::new, |s| format!(" · {s:.2}"));
+    view! {
+        <details class="factor" data-factor=f.code.clone()>
+            <summary>
+                <span class="swatch" style=level_style(&f.level)></span>
+                <strong>{f.code.clone()}</strong>" "{f.name.clone()}" — "<span class="level">{level}</span>{score}
+            </summary>
+            <p class="why">{f.why.clone()}</p>
+            <div class="wide"><table>
+                <thead><tr>
+                    <th scope="col">{lang.tr("Показатель", "Indicator")}</th>
+                    <th scope="col">{lang.tr("Группа", "Group")}</th>
+                    <th scope="col" class="num">{lang.tr("Значение", "Value")}</th>
+                    <th scope="col" class="num">{lang.tr("Норма → критично", "OK → critical")}</th>
+                    <th scope="col" class="num">{lang.tr("Риск", "Risk")}</th>
+                    <th scope="col" class="num">{lang.tr("Ответов", "Respondents")}</th>
+                </tr></thead>
+                <tbody>
+                    {f.indicators.into_iter().map(|i| view! {
+                        <tr data-indicator=i.key.clone()>
+                            <td>{i.name}{i.insufficient.map(|w| view! { <br /><small class="muted">{w}</small> })}</td>
+                            <td>{i.group}</td>
+                            <td class="num">{i.value.unwrap_or_else(|| "—".into())}</td>
+                            <td class="num">{format!("{} → {}", i.ok, i.critical)}</td>
+                            <td class="num">{i.risk.map_or_else(|| "—".into(), |r| format!("{r:.2}"))}</td>
+                            <td class="num">{i.respondents.map_or_else(|| "—".into(), |n| n.to_string())}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table></div>
+        </details>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn ProfilePage() -> impl IntoView {
+    let campaign = id_param("id");
+    let school = id_param("school");
+    let profile = Resource::new(move || (campaign(), school()), |(c, s)| get_profile(c, s));
+    report_page(profile, |p: Profile, lang| {
+        let id = p.campaign.id;
+        view! {
+            <p class="school">{p.municipality.clone()}" · "{p.campaign.name.clone()}</p>
+            <h1>{p.school.clone()}</h1>
+            <CampaignNav campaign=id lang />
+            <p class="meta">{match lang {
+                Lang::Ru => format!("Методика {}. Уровень фактора — по среднему риску его показателей с достаточным числом ответов.", p.methodology_version),
+                Lang::En => format!("Methodology {}. A factor's level comes from the mean risk of its indicators with enough answers.", p.methodology_version),
+            }}</p>
+            <h2>{lang.tr("Отклик", "Responses")}</h2>
+            <table class="monitor">
+                <tbody><tr>
+                    {p.groups.clone().into_iter().map(|g| view! { <th scope="col">{g.label.clone()}</th> }).collect_view()}
+                </tr><tr>
+                    {p.groups.into_iter().map(|g| group_cell(g, lang)).collect_view()}
+                </tr></tbody>
+            </table>
+            <h2>{lang.tr("Рисковый профиль", "Risk profile")}</h2>
+            <FactorChart factors=p.factors.clone() lang />
+            {p.factors.into_iter().map(|factor| view! { <FactorDetails factor lang /> }).collect_view()}
+            <h2>{lang.tr("Профессиональные дефициты учителей", "Teachers' professional deficits")}</h2>
+            <Deficits deficits=p.deficits lang />
+        }
+        .into_any()
+    })
+}
+
+/// One code with its link, QR code and whom it is for; cut along the border when printed.
+#[component]
+fn CodeCard(entry: CodeEntry, lang: Lang) -> impl IntoView {
+    let steps = match lang {
+        Lang::Ru => format!("Откройте {} или наведите камеру телефона на QR-код. Можно ввести код на главной странице. Анкету можно прервать и продолжить позже.", entry.link),
+        Lang::En => format!("Open {} or point a phone camera at the QR code. The code can also be typed on the home page. You can stop and continue later.", entry.link),
+    };
+    view! {
+        <article class="code-card" data-group=entry.group.clone()>
+            <div class="qr" inner_html=entry.qr.clone()></div>
+            <div>
+                <h3>{entry.label.clone()}</h3>
+                <p class="hint">{entry.hint.clone()}</p>
+                <p class="code">{entry.code.clone()}</p>
+                <p>{steps}</p>
+            </div>
+        </article>
+    }
+}
+
+#[component]
+pub fn CodeSheetPage() -> impl IntoView {
+    let campaign = id_param("id");
+    let school = id_param("school");
+    let sheet = Resource::new(
+        move || (campaign(), school()),
+        |(c, s)| get_code_sheet(c, s),
+    );
+    report_page(sheet, |s: CodeSheet, lang| {
+        let (shared, personal): (Vec<CodeEntry>, Vec<CodeEntry>) =
+            s.entries.into_iter().partition(|e| !e.personal);
+        view! {
+            <p class="school">{s.municipality.clone()}" · "{s.campaign.name.clone()}</p>
+            <h1>{match lang {
+                Lang::Ru => format!("Коды доступа: {}", s.school),
+                Lang::En => format!("Access codes: {}", s.school),
+            }}</h1>
+            <p class="meta">{match lang {
+                Lang::Ru => format!("Анкетирование с {} по {}. Коды групп — общие для всех участников группы; личные коды — каждому свой.", s.campaign.opens_on, s.campaign.closes_on),
+                Lang::En => format!("The survey runs from {} to {}. Group codes are shared by the whole group; personal codes are one per person.", s.campaign.opens_on, s.campaign.closes_on),
+            }}</p>
+            <p class="no-print"><button type="button" onclick="window.print()">{lang.tr("Печать", "Print")}</button></p>
+            <h2>{lang.tr("Коды групп", "Group codes")}</h2>
+            <div class="code-cards">
+                {shared.into_iter().map(|entry| view! { <CodeCard entry lang /> }).collect_view()}
+            </div>
+            <h2 class="page-break">{lang.tr("Личные коды", "Personal codes")}</h2>
+            <div class="code-cards">
+                {personal.into_iter().map(|entry| view! { <CodeCard entry lang /> }).collect_view()}
+            </div>
+        }
+        .into_any()
+    })
+}

@@ -1,0 +1,140 @@
+//! Change between two campaigns: per school and factor the level before and after, with the
+//! schools that improved and worsened per factor. A plain GET form chooses the campaigns.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use super::WorkFrame;
+use crate::i18n::Lang;
+use crate::reports::{get_change, Change, ChangeCell, Report};
+use crate::work::Choice;
+
+fn query_id(name: &'static str) -> impl Fn() -> Option<i64> + Copy + Send + Sync + 'static {
+    let query = use_query_map();
+    move || query.read().get(name).and_then(|v| v.parse().ok())
+}
+
+fn select(
+    name: &'static str,
+    label: &'static str,
+    choices: Vec<Choice>,
+    chosen: Option<i64>,
+    any: Option<&'static str>,
+) -> impl IntoView {
+    view! {
+        <label for=name>{label}</label>
+        <select id=name name=name>
+            {any.map(|text| view! { <option value="">{text}</option> })}
+            {choices.into_iter().map(|c| {
+                let selected = chosen == Some(c.id);
+                view! { <option value=c.id selected=selected>{c.name}</option> }
+            }).collect_view()}
+        </select>
+    }
+}
+
+fn cell(c: ChangeCell, lang: Lang) -> impl IntoView {
+    let name = |l: &Option<crate::reports::LevelView>| {
+        l.as_ref()
+            .map_or_else(|| lang.tr("н/д", "n/a").to_owned(), |l| l.name.clone())
+    };
+    let (mark, class) = match c.transition.as_str() {
+        "improved" => ("↓", "improved"),
+        "worsened" => ("↑", "worsened"),
+        "unchanged" => ("=", "unchanged"),
+        _ => ("?", "unknown"),
+    };
+    let delta = c.delta.map_or_else(String::new, |d| format!(" ({d:+.2})"));
+    view! {
+        <td class=format!("change {class}") data-factor=c.code data-transition=c.transition.clone()>
+            {format!("{} → {}", name(&c.before), name(&c.after))}<br />
+            <span aria-hidden="true">{mark}</span>{delta}
+        </td>
+    }
+}
+
+#[component]
+pub fn ChangePage() -> impl IntoView {
+    let before = query_id("before");
+    let after = query_id("after");
+    let municipality = query_id("municipality");
+    let change = Resource::new(
+        move || (before(), after(), municipality()),
+        |(b, a, m)| get_change(b, a, m),
+    );
+    view! {
+        <Suspense fallback=|| view! { <p>"…"</p> }>
+            {move || change.get().map(|r| match r {
+                Ok(Report { session, report }) => {
+                    let lang = session.lang;
+                    let Some(viewer) = session.viewer else { return ().into_any() };
+                    view! {
+                        <WorkFrame viewer lang>
+                            {match report {
+                                Some(c) => view! { <ChangeView change=c lang /> }.into_any(),
+                                None => view! { <p>{lang.tr("Кампаний с вашими школами пока нет.", "No campaign includes your schools yet.")}</p> }.into_any(),
+                            }}
+                        </WorkFrame>
+                    }.into_any()
+                }
+                Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ChangeView(change: Change, lang: Lang) -> impl IntoView {
+    let c = change;
+    let municipality = use_query_map()
+        .read_untracked()
+        .get("municipality")
+        .and_then(|v| v.parse().ok());
+    view! {
+        <h1>{lang.tr("Динамика между кампаниями", "Change between campaigns")}</h1>
+        <form method="get" class="filter">
+            {select("before", lang.tr("Было", "Before"), c.campaigns.clone(), c.before, None)}
+            {select("after", lang.tr("Стало", "After"), c.campaigns.clone(), c.after, None)}
+            {(c.municipalities.len() > 1).then(|| select("municipality", lang.tr("Муниципалитет", "Municipality"), c.municipalities.clone(), municipality, Some(lang.tr("все", "all"))))}
+            <button type="submit" class="secondary">{lang.tr("Сравнить", "Compare")}</button>
+        </form>
+        {c.versions.map(|v| view! { <p class="notice" role="status">{v}</p> })}
+        {if c.rows.is_empty() {
+            view! { <p>{lang.tr("Нет школ, участвовавших в обеих кампаниях.", "No school took part in both campaigns.")}</p> }.into_any()
+        } else {
+            view! {
+                <div class="wide">
+                    <table class="change-table">
+                        <thead><tr>
+                            <th scope="col">{lang.tr("Школа", "School")}</th>
+                            <th scope="col" class="num">{lang.tr("Лучше", "Better")}</th>
+                            <th scope="col" class="num">{lang.tr("Хуже", "Worse")}</th>
+                            {c.factors.iter().map(|(code, name)| view! { <th scope="col" title=name.clone()>{code.clone()}</th> }).collect_view()}
+                        </tr></thead>
+                        <tbody>
+                            {c.rows.into_iter().map(|r| view! {
+                                <tr data-school=r.school_id>
+                                    <th scope="row">{r.school}<br /><small>{r.municipality}</small></th>
+                                    <td class="num improved-count">{r.improved}</td>
+                                    <td class="num worsened-count">{r.worsened}</td>
+                                    {r.cells.into_iter().map(|x| cell(x, lang)).collect_view()}
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                        <tfoot>
+                            <tr>
+                                <th scope="row" colspan="3">{lang.tr("Школ: лучше / хуже", "Schools: better / worse")}</th>
+                                {c.totals.into_iter().map(|(better, worse)| view! { <td class="num totals">{format!("{better} / {worse}")}</td> }).collect_view()}
+                            </tr>
+                        </tfoot>
+                    </table>
+                </div>
+                <p class="hint">{lang.tr(
+                    "↓ — риск снизился (например, «высокий → средний»), ↑ — вырос, = — уровень тот же, ? — в одной из кампаний недостаточно данных.",
+                    "↓ — less risk (e.g. «high → medium»), ↑ — more, = — the same level, ? — one of the campaigns lacks data.",
+                )}</p>
+            }.into_any()
+        }}
+    }
+    .into_any()
+}

@@ -1,0 +1,54 @@
+//! Signing in. One message for a wrong login or password (it never says which), another when
+//! too many attempts failed.
+
+use leptos::prelude::*;
+
+use super::query;
+use crate::pages::respond::LangSwitch;
+use crate::work::get_session;
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let session = Resource::new(|| (), |_| get_session());
+    let error = query("error");
+    let minutes = query("minutes").unwrap_or_default();
+    // Only a path of this site may be returned to.
+    let next = query("next")
+        .filter(|n| n.starts_with('/') && !n.starts_with("//"))
+        .unwrap_or_else(|| "/work".into());
+    view! {
+        <Suspense fallback=|| view! { <p>"…"</p> }>
+            {move || session.get().map(|s| {
+                let lang = s.map(|s| s.lang).unwrap_or_default();
+                let message = match error.as_deref() {
+                    Some("refused") => Some(lang.tr("Неверный логин или пароль.", "Wrong login or password.").to_owned()),
+                    Some("held") => Some(match lang {
+                        crate::i18n::Lang::Ru => format!("Слишком много неудачных попыток. Попробуйте снова через {minutes} мин."),
+                        crate::i18n::Lang::En => format!("Too many failed attempts. Try again in {minutes} min."),
+                    }),
+                    Some("ended") => Some(lang.tr("Вы вышли из системы.", "You have signed out.").to_owned()),
+                    _ => None,
+                };
+                view! {
+                    <LangSwitch lang />
+                    <section class="page" lang=lang.code()>
+                        <h1>{lang.tr("Вход для координаторов", "Coordinators' sign-in")}</h1>
+                        {message.map(|m| view! { <div class="notice" role="alert"><p>{m}</p></div> })}
+                        <form method="post" action="/session" class="login-form">
+                            <input type="hidden" name="next" value=next.clone() />
+                            <label for="login">{lang.tr("Логин", "Login")}</label>
+                            <input id="login" name="login" type="text" autocomplete="username" required />
+                            <label for="password">{lang.tr("Пароль", "Password")}</label>
+                            <input id="password" name="password" type="password" autocomplete="current-password" required />
+                            <button type="submit">{lang.tr("Войти", "Sign in")}</button>
+                        </form>
+                        <p class="hint">{lang.tr(
+                            "Учётные записи выдаёт администратор региона. Участникам анкетирования входить не нужно: анкета открывается по коду на главной странице.",
+                            "Accounts are issued by the regional administrator. Survey participants need no account: a questionnaire opens with its code on the home page.",
+                        )}</p>
+                    </section>
+                }
+            })}
+        </Suspense>
+    }
+}

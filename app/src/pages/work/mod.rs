@@ -1,0 +1,124 @@
+//! Coordinators' pages: signing in, the start page with the campaigns in scope, the account and
+//! (for admins) the accounts of others. Plain forms posting to the server, complete without
+//! JavaScript; every form of a signed-in user carries the session's CSRF token.
+
+mod account;
+mod campaign;
+mod change;
+mod login;
+mod new_campaign;
+mod registry;
+mod users;
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::access::{Role, Viewer};
+use crate::i18n::Lang;
+use crate::pages::respond::LangSwitch;
+use crate::work::{get_work_home, WorkHome};
+
+pub use account::AccountPage;
+pub use campaign::{CodeSheetPage, MatrixPage, MonitorPage, ProfilePage};
+pub use change::ChangePage;
+pub use login::LoginPage;
+pub use new_campaign::NewCampaignPage;
+pub use registry::RegistryPage;
+pub use users::UsersPage;
+
+/// A query parameter of the current address.
+fn query(name: &'static str) -> Option<String> {
+    use_query_map().read_untracked().get(name)
+}
+
+/// The hidden field every form of a signed-in user sends.
+#[component]
+pub fn Csrf(viewer: Viewer) -> impl IntoView {
+    view! { <input type="hidden" name="_csrf" value=viewer.csrf /> }
+}
+
+/// The frame of a coordinator's page: who is signed in, where to go, signing out.
+#[component]
+pub fn WorkFrame(viewer: Viewer, lang: Lang, children: Children) -> impl IntoView {
+    let admin = viewer.role == Role::Admin;
+    // Effects run only in the browser after hydration: the mark tells the tests it happened.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    view! {
+        <LangSwitch lang />
+        <header class="work-bar" lang=lang.code() data-hydrated=move || hydrated.get().to_string()>
+            <p class="who">
+                <strong>{viewer.name.clone()}</strong>" · "{viewer.role.label(lang)}
+            </p>
+            <nav aria-label=lang.tr("Разделы", "Sections")>
+                <a href="/work">{lang.tr("Кампании", "Campaigns")}</a>
+                <a href="/work/change">{lang.tr("Динамика", "Change")}</a>
+                {admin.then(|| view! { <a href="/admin/users">{lang.tr("Учётные записи", "Accounts")}</a> })}
+                <a href="/account">{lang.tr("Пароль", "Password")}</a>
+            </nav>
+            <form method="post" action="/session/end" class="sign-out">
+                <Csrf viewer=viewer.clone() />
+                <button type="submit" class="secondary">{lang.tr("Выйти", "Sign out")}</button>
+            </form>
+        </header>
+        <section class="page wide" lang=lang.code()>{children()}</section>
+    }
+}
+
+#[component]
+pub fn WorkPage() -> impl IntoView {
+    let home = Resource::new(|| (), |_| get_work_home());
+    view! {
+        <Suspense fallback=|| view! { <p>"…"</p> }>
+            {move || home.get().map(|r| match r {
+                Ok(WorkHome { session, campaigns }) => match session.viewer {
+                    Some(viewer) => {
+                        let lang = session.lang;
+                        let viewer_role = viewer.role;
+                        view! {
+                            <WorkFrame viewer lang>
+                                <h1>{lang.tr("Кампании анкетирования", "Survey campaigns")}</h1>
+                                {matches!(viewer_role, Role::Admin | Role::Regional).then(|| view! {
+                                    <p>
+                                        <a class="button" href="/work/campaigns/new">{lang.tr("Новая кампания", "New campaign")}</a>" "
+                                        <a href="/work/registry">{lang.tr("Реестр школ", "Registry of schools")}</a>
+                                    </p>
+                                })}
+                                {if campaigns.is_empty() {
+                                    view! { <p>{lang.tr("Кампаний с вашими школами пока нет.", "No campaign includes your schools yet.")}</p> }.into_any()
+                                } else {
+                                    view! {
+                                        <table class="campaigns">
+                                            <thead><tr>
+                                                <th scope="col">{lang.tr("Кампания", "Campaign")}</th>
+                                                <th scope="col">{lang.tr("Методика", "Methodology")}</th>
+                                                <th scope="col">{lang.tr("Сроки", "Dates")}</th>
+                                                <th scope="col">{lang.tr("Школ", "Schools")}</th>
+                                            </tr></thead>
+                                            <tbody>
+                                                {campaigns.into_iter().map(|c| view! {
+                                                    <tr data-campaign=c.id>
+                                                        <td>
+                                                            {c.name}<br />
+                                                            <a href=format!("/work/campaigns/{}/monitor", c.id)>{lang.tr("Отклик", "Response rates")}</a>" · "
+                                                            <a href=format!("/work/campaigns/{}/matrix", c.id)>{lang.tr("Матрица рисков", "Risk matrix")}</a>
+                                                        </td>
+                                                        <td>{c.methodology_version}</td>
+                                                        <td>{format!("{} — {}", c.opens_on, c.closes_on)}</td>
+                                                        <td class="num">{c.schools}</td>
+                                                    </tr>
+                                                }).collect_view()}
+                                            </tbody>
+                                        </table>
+                                    }.into_any()
+                                }}
+                            </WorkFrame>
+                        }.into_any()
+                    }
+                    None => view! { <p><a href="/login">{session.lang.tr("Войти", "Sign in")}</a></p> }.into_any(),
+                },
+                Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+            })}
+        </Suspense>
+    }
+}

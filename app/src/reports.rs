@@ -1,0 +1,350 @@
+//! What coordinators' report pages show — response rates, school profiles, the schools ×
+//! factors matrix — and the server functions that fetch them. Every view is computed by the
+//! server from the engine's results, already cut to the viewer's scope and to the engine's
+//! minimum-respondent rules.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+use crate::work::{CampaignItem, Choice, Session};
+
+/// A risk level with its colour.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LevelView {
+    pub key: String,
+    pub name: String,
+    pub colour: String,
+}
+
+/// Responses of one group of a school against the expected count.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupCell {
+    pub group: String,
+    pub label: String,
+    pub responses: u32,
+    pub expected: Option<u32>,
+    pub rate: Option<f64>,
+    pub floor: f64,
+    pub min_respondents: u32,
+    /// Enough respondents and a high enough rate for the group's indicators.
+    pub sufficient: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MonitorRow {
+    pub school_id: i64,
+    pub school: String,
+    pub municipality: String,
+    pub groups: Vec<GroupCell>,
+}
+
+/// The response-rate monitor of a campaign.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Monitor {
+    pub campaign: CampaignItem,
+    pub municipalities: Vec<Choice>,
+    pub rows: Vec<MonitorRow>,
+}
+
+/// A factor's result at one school.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FactorCell {
+    pub code: String,
+    pub score: Option<f64>,
+    /// `None`: «недостаточно данных».
+    pub level: Option<LevelView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MatrixRow {
+    pub school_id: i64,
+    pub school: String,
+    pub municipality: String,
+    pub cells: Vec<FactorCell>,
+    /// Factors at the highest level.
+    pub high: u32,
+}
+
+/// A factor's name and how the schools fall into its levels.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FactorColumn {
+    pub code: String,
+    pub name: String,
+    /// Schools per level, in the levels' order.
+    pub per_level: Vec<u32>,
+    pub insufficient: u32,
+}
+
+/// Schools × factors of a campaign.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Matrix {
+    pub campaign: CampaignItem,
+    pub municipalities: Vec<Choice>,
+    pub levels: Vec<LevelView>,
+    pub factors: Vec<FactorColumn>,
+    pub rows: Vec<MatrixRow>,
+}
+
+/// One indicator behind a factor, with what explains it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndicatorView {
+    pub key: String,
+    pub name: String,
+    pub group: String,
+    /// The value as shown (a share in %, a score, a number).
+    pub value: Option<String>,
+    pub ok: String,
+    pub critical: String,
+    pub risk: Option<f64>,
+    pub respondents: Option<u32>,
+    /// Why there is no value, in words.
+    pub insufficient: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FactorView {
+    pub code: String,
+    pub name: String,
+    pub score: Option<f64>,
+    pub level: Option<LevelView>,
+    /// «Why this level», in plain words.
+    pub why: String,
+    pub indicators: Vec<IndicatorView>,
+}
+
+/// The teachers' deficit summary of a school: areas × bands, or why it is not shown.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeficitView {
+    pub bands: Vec<LevelView>,
+    /// (area name, teachers per band); empty when suppressed.
+    pub areas: Vec<(String, Vec<u32>)>,
+    pub suppressed: Option<String>,
+}
+
+/// A school's risk profile in a campaign.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Profile {
+    pub campaign: CampaignItem,
+    pub school: String,
+    pub municipality: String,
+    pub methodology_version: String,
+    pub levels: Vec<LevelView>,
+    pub groups: Vec<GroupCell>,
+    pub factors: Vec<FactorView>,
+    pub deficits: DeficitView,
+}
+
+/// One factor of one school between two campaigns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChangeCell {
+    pub code: String,
+    pub before: Option<LevelView>,
+    pub after: Option<LevelView>,
+    /// after − before; negative is less risk.
+    pub delta: Option<f64>,
+    /// `improved`, `worsened`, `unchanged` or `unknown` (a side without enough data).
+    pub transition: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChangeRow {
+    pub school_id: i64,
+    pub school: String,
+    pub municipality: String,
+    pub cells: Vec<ChangeCell>,
+    pub improved: u32,
+    pub worsened: u32,
+}
+
+/// Schools (of a municipality, or all in scope) between two campaigns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    /// Campaigns with schools in scope, newest first.
+    pub campaigns: Vec<Choice>,
+    pub municipalities: Vec<Choice>,
+    pub before: Option<i64>,
+    pub after: Option<i64>,
+    /// Set when the campaigns used different methodology versions (both are recomputed with the
+    /// current one, and the reader is told).
+    pub versions: Option<String>,
+    pub factors: Vec<(String, String)>,
+    pub rows: Vec<ChangeRow>,
+    /// Per factor: schools improved, worsened.
+    pub totals: Vec<(u32, u32)>,
+}
+
+/// One access code on a school's sheet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CodeEntry {
+    pub group: String,
+    pub label: String,
+    /// Whom to give it to, in a line.
+    pub hint: String,
+    pub code: String,
+    pub link: String,
+    /// The link as a QR code (SVG markup made on the server).
+    pub qr: String,
+    pub personal: bool,
+}
+
+/// A school's printable sheet of access codes for a campaign.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CodeSheet {
+    pub campaign: CampaignItem,
+    pub school: String,
+    pub municipality: String,
+    pub entries: Vec<CodeEntry>,
+}
+
+/// A report page: the session, and the report or why there is none (a campaign or school
+/// outside the viewer's scope reads as not found).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report<T> {
+    pub session: Session,
+    pub report: Option<T>,
+}
+
+/// Report data from the server.
+#[cfg(feature = "ssr")]
+#[async_trait::async_trait]
+pub trait ReportSource: Send + Sync {
+    async fn monitor(
+        &self,
+        viewer: &crate::access::Viewer,
+        campaign: i64,
+        municipality: Option<i64>,
+        lang: crate::i18n::Lang,
+    ) -> Result<Option<Monitor>, AppError>;
+    async fn matrix(
+        &self,
+        viewer: &crate::access::Viewer,
+        campaign: i64,
+        municipality: Option<i64>,
+        lang: crate::i18n::Lang,
+    ) -> Result<Option<Matrix>, AppError>;
+    async fn profile(
+        &self,
+        viewer: &crate::access::Viewer,
+        campaign: i64,
+        school: i64,
+        lang: crate::i18n::Lang,
+    ) -> Result<Option<Profile>, AppError>;
+    /// `base` is the site's address as the reader reached it (for the links and QR codes).
+    async fn code_sheet(
+        &self,
+        viewer: &crate::access::Viewer,
+        campaign: i64,
+        school: i64,
+        base: &str,
+        lang: crate::i18n::Lang,
+    ) -> Result<Option<CodeSheet>, AppError>;
+    async fn change(
+        &self,
+        viewer: &crate::access::Viewer,
+        before: Option<i64>,
+        after: Option<i64>,
+        municipality: Option<i64>,
+        lang: crate::i18n::Lang,
+    ) -> Result<Option<Change>, AppError>;
+}
+
+#[cfg(feature = "ssr")]
+pub type SharedReportSource = std::sync::Arc<dyn ReportSource>;
+
+#[cfg(feature = "ssr")]
+fn context() -> Result<(SharedReportSource, Session), AppError> {
+    let source = use_context::<SharedReportSource>().ok_or_else(|| AppError::Internal {
+        request_id: "-".into(),
+    })?;
+    Ok((source, crate::work::session()))
+}
+
+#[server(prefix = "/api", endpoint = "work-monitor")]
+pub async fn get_monitor(
+    campaign: i64,
+    municipality: Option<i64>,
+) -> Result<Report<Monitor>, AppError> {
+    let (source, session) = context()?;
+    let report = match &session.viewer {
+        Some(v) => {
+            source
+                .monitor(v, campaign, municipality, session.lang)
+                .await?
+        }
+        None => None,
+    };
+    Ok(Report { session, report })
+}
+
+#[server(prefix = "/api", endpoint = "work-matrix")]
+pub async fn get_matrix(
+    campaign: i64,
+    municipality: Option<i64>,
+) -> Result<Report<Matrix>, AppError> {
+    let (source, session) = context()?;
+    let report = match &session.viewer {
+        Some(v) => {
+            source
+                .matrix(v, campaign, municipality, session.lang)
+                .await?
+        }
+        None => None,
+    };
+    Ok(Report { session, report })
+}
+
+#[server(prefix = "/api", endpoint = "work-profile")]
+pub async fn get_profile(campaign: i64, school: i64) -> Result<Report<Profile>, AppError> {
+    let (source, session) = context()?;
+    let report = match &session.viewer {
+        Some(v) => source.profile(v, campaign, school, session.lang).await?,
+        None => None,
+    };
+    Ok(Report { session, report })
+}
+
+#[server(prefix = "/api", endpoint = "work-change")]
+pub async fn get_change(
+    before: Option<i64>,
+    after: Option<i64>,
+    municipality: Option<i64>,
+) -> Result<Report<Change>, AppError> {
+    let (source, session) = context()?;
+    let report = match &session.viewer {
+        Some(v) => {
+            source
+                .change(v, before, after, municipality, session.lang)
+                .await?
+        }
+        None => None,
+    };
+    Ok(Report { session, report })
+}
+
+#[server(prefix = "/api", endpoint = "work-codes")]
+pub async fn get_code_sheet(campaign: i64, school: i64) -> Result<Report<CodeSheet>, AppError> {
+    let (source, session) = context()?;
+    // The address the reader used, so that printed links lead back to this server.
+    let base = use_context::<http::request::Parts>()
+        .and_then(|p| {
+            let host = p.headers.get(http::header::HOST)?.to_str().ok()?.to_owned();
+            let scheme = p
+                .headers
+                .get("x-forwarded-proto")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("http")
+                .to_owned();
+            Some(format!("{scheme}://{host}"))
+        })
+        .unwrap_or_default();
+    let report = match &session.viewer {
+        Some(v) => {
+            source
+                .code_sheet(v, campaign, school, &base, session.lang)
+                .await?
+        }
+        None => None,
+    };
+    Ok(Report { session, report })
+}

@@ -1,0 +1,157 @@
+//! What coordinators' pages show, and the port through which the server provides it. Every
+//! function here runs behind the server's access rules; the data is already cut to the
+//! viewer's scope when it arrives.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::access::{Role, Viewer};
+use crate::error::AppError;
+use crate::i18n::Lang;
+
+/// The reader's language and, when signed in, who they are.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    pub lang: Lang,
+    pub viewer: Option<Viewer>,
+}
+
+/// A campaign as a coordinator sees it in the list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CampaignItem {
+    pub id: i64,
+    pub name: String,
+    pub methodology_version: String,
+    pub opens_on: String,
+    pub closes_on: String,
+    /// Schools of the campaign within the viewer's scope.
+    pub schools: usize,
+}
+
+/// The coordinator's start page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkHome {
+    pub session: Session,
+    pub campaigns: Vec<CampaignItem>,
+}
+
+/// One option of a registry list (a region, municipality or school).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Choice {
+    pub id: i64,
+    pub name: String,
+}
+
+/// An account in the admin's list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserItem {
+    pub id: i64,
+    pub login: String,
+    pub name: String,
+    pub role: Role,
+    /// The territory or schools of the role, in words.
+    pub scope: String,
+    pub active: bool,
+}
+
+/// The admin's accounts page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UsersPage {
+    pub session: Session,
+    pub users: Vec<UserItem>,
+    pub regions: Vec<Choice>,
+    pub municipalities: Vec<Choice>,
+    pub schools: Vec<Choice>,
+}
+
+/// A school that can be put into a new campaign.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SchoolChoice {
+    pub id: i64,
+    pub name: String,
+    pub municipality: String,
+}
+
+/// The form for a new campaign.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewCampaignPage {
+    pub session: Session,
+    pub methodology_version: String,
+    pub schools: Vec<SchoolChoice>,
+}
+
+/// Coordinator data from the server.
+#[cfg(feature = "ssr")]
+#[async_trait::async_trait]
+pub trait WorkSource: Send + Sync {
+    async fn campaigns(&self, viewer: &Viewer) -> Result<Vec<CampaignItem>, AppError>;
+    async fn users(&self, lang: Lang) -> Result<Vec<UserItem>, AppError>;
+    /// The schools the viewer may put into a campaign, and the methodology version in use.
+    async fn campaign_form(&self, viewer: &Viewer)
+        -> Result<(String, Vec<SchoolChoice>), AppError>;
+    /// Regions, municipalities and schools, for choosing a scope.
+    async fn registry(&self) -> Result<(Vec<Choice>, Vec<Choice>, Vec<Choice>), AppError>;
+}
+
+#[cfg(feature = "ssr")]
+pub type SharedWorkSource = std::sync::Arc<dyn WorkSource>;
+
+#[cfg(feature = "ssr")]
+fn source() -> Result<SharedWorkSource, AppError> {
+    use_context::<SharedWorkSource>().ok_or_else(|| AppError::Internal {
+        request_id: "-".into(),
+    })
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) fn session() -> Session {
+    Session {
+        lang: crate::i18n::from_cookies(&crate::i18n::request_cookies()),
+        viewer: crate::access::viewer(),
+    }
+}
+
+/// Who is signed in (public: the sign-in page asks it too).
+#[server(prefix = "/api", endpoint = "whoami")]
+pub async fn get_session() -> Result<Session, AppError> {
+    Ok(session())
+}
+
+#[server(prefix = "/api", endpoint = "work-home")]
+pub async fn get_work_home() -> Result<WorkHome, AppError> {
+    let session = session();
+    let campaigns = match &session.viewer {
+        Some(viewer) => source()?.campaigns(viewer).await?,
+        None => Vec::new(),
+    };
+    Ok(WorkHome { session, campaigns })
+}
+
+#[server(prefix = "/api", endpoint = "admin-users")]
+pub async fn get_users_page() -> Result<UsersPage, AppError> {
+    let session = session();
+    let source = source()?;
+    let users = source.users(session.lang).await?;
+    let (regions, municipalities, schools) = source.registry().await?;
+    Ok(UsersPage {
+        session,
+        users,
+        regions,
+        municipalities,
+        schools,
+    })
+}
+
+#[server(prefix = "/api", endpoint = "work-new-campaign")]
+pub async fn get_new_campaign() -> Result<NewCampaignPage, AppError> {
+    let session = session();
+    let (methodology_version, schools) = match &session.viewer {
+        Some(v) => source()?.campaign_form(v).await?,
+        None => (String::new(), Vec::new()),
+    };
+    Ok(NewCampaignPage {
+        session,
+        methodology_version,
+        schools,
+    })
+}

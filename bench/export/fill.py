@@ -1,0 +1,48 @@
+#!/usr/bin/env python3
+"""Adds N student responses to the demo campaign of an SQLite database (spread over its
+schools), with varied valid answers. Usage: fill.py DB N"""
+import json
+import random
+import sqlite3
+import sys
+import tomllib
+from pathlib import Path
+
+db, n = sys.argv[1], int(sys.argv[2])
+data = Path(__file__).resolve().parents[2] / "surveys" / "data" / "orientir-2026"
+instrument = tomllib.loads((data / "student.toml").read_text())
+lists = tomllib.loads((data / "choices.toml").read_text())["list"]
+rng = random.Random(11)
+
+
+def answers():
+    out = {}
+    for section in instrument["section"]:
+        for item in section["items"]:
+            if item.get("show_if") or item["type"] == "text":
+                continue
+            keys = [f'{item["key"]}.{r["key"]}' for r in item.get("rows", [])] or [item["key"]]
+            for key in keys:
+                if item["type"] in ("integer", "decimal"):
+                    out[key] = str(rng.randint(int(item["min"]), int(item["max"])))
+                else:
+                    choices = [c for c in lists[item["choices"]]["choices"] if not c.get("exclusive")]
+                    out[key] = rng.choice(choices)["value"]
+    return json.dumps(out, ensure_ascii=False, separators=(",", ":"))
+
+
+pool = [answers() for _ in range(500)]
+con = sqlite3.connect(db)
+(campaign,) = con.execute("SELECT id FROM campaigns WHERE code = 'demo-2026'").fetchone()
+schools = [s for (s,) in con.execute("SELECT school_id FROM campaign_schools WHERE campaign_id = ?", (campaign,))]
+version = con.execute("SELECT instrument_version, methodology_version FROM responses WHERE respondent_group = 'student' LIMIT 1").fetchone()
+rows = (
+    (campaign, schools[i % len(schools)], "student", "student", version[0], version[1], pool[i % len(pool)], "2026-11-01", f"bench-{i}")
+    for i in range(n)
+)
+con.executemany(
+    "INSERT INTO responses (campaign_id, school_id, respondent_group, instrument_key, instrument_version, methodology_version, answers, submitted_on, submission_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    rows,
+)
+con.commit()
+print(f"added {n} student responses")

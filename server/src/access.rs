@@ -1,0 +1,259 @@
+//! Who may use which route: one table of rules, checked by one middleware in front of every
+//! route (pages, server functions, exports, plain handlers). A route missing from the table is
+//! refused to everyone, and a test walks the table with every role.
+
+use app::access::{Role, Viewer};
+use app::i18n::{self, Lang};
+use axum::body::{to_bytes, Body};
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::header::{CONTENT_TYPE, COOKIE, LOCATION};
+use axum::http::{Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Response};
+
+use crate::auth::{Auth, SESSION_COOKIE};
+use crate::web::{failure, lang_of};
+
+/// Who may use a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone: respondents, the home page, signing in.
+    Public,
+    /// Any signed-in account (each sees only its scope).
+    SignedIn,
+    /// Only these roles.
+    Roles(&'static [Role]),
+}
+
+/// The rule of one route pattern (as axum matches it).
+#[derive(Debug, Clone, Copy)]
+pub struct Rule {
+    pub path: &'static str,
+    pub access: Access,
+    /// Changes something for a signed-in user: the session's CSRF token must come with it.
+    pub csrf: bool,
+}
+
+const ADMIN: &[Role] = &[Role::Admin];
+/// Setting up campaigns is the region's work.
+const CAMPAIGNERS: &[Role] = &[Role::Admin, Role::Regional];
+/// Raw individual answers (without identifying fields) go only to the region's analysts.
+const RAW: &[Role] = &[Role::Admin, Role::Regional];
+
+const fn rule(path: &'static str, access: Access, csrf: bool) -> Rule {
+    Rule { path, access, csrf }
+}
+
+/// Every route of Orientir.
+pub const RULES: &[Rule] = &[
+    // Public: respondents and the way in.
+    rule("/", Access::Public, false),
+    rule("/healthz", Access::Public, false),
+    rule("/enter", Access::Public, false),
+    rule("/lang/{code}", Access::Public, false),
+    rule("/s/{code}", Access::Public, false),
+    rule("/s/{code}/p/{page}", Access::Public, false),
+    rule("/s/{code}/thanks", Access::Public, false),
+    rule("/respond/{code}/{page}", Access::Public, false),
+    rule("/api/overview", Access::Public, false),
+    rule("/api/respond-start", Access::Public, false),
+    rule("/api/respond-section", Access::Public, false),
+    rule("/api/respond-thanks", Access::Public, false),
+    rule("/api/respond-save", Access::Public, false),
+    rule("/api/respond-rules", Access::Public, false),
+    rule("/api/whoami", Access::Public, false),
+    rule("/login", Access::Public, false),
+    rule("/session", Access::Public, false),
+    // Any account.
+    rule("/session/end", Access::SignedIn, true),
+    rule("/account", Access::SignedIn, false),
+    rule("/account/password", Access::SignedIn, true),
+    rule("/work", Access::SignedIn, false),
+    rule("/api/work-home", Access::SignedIn, false),
+    rule("/work/campaigns/{id}/monitor", Access::SignedIn, false),
+    rule("/work/campaigns/{id}/matrix", Access::SignedIn, false),
+    rule(
+        "/work/campaigns/{id}/schools/{school}",
+        Access::SignedIn,
+        false,
+    ),
+    rule("/api/work-monitor", Access::SignedIn, false),
+    rule("/work/change", Access::SignedIn, false),
+    rule("/work/campaigns/new", Access::Roles(CAMPAIGNERS), false),
+    rule("/work/registry", Access::Roles(CAMPAIGNERS), false),
+    rule("/work/registry/import", Access::Roles(CAMPAIGNERS), true),
+    rule("/work/registry/schools", Access::Roles(CAMPAIGNERS), true),
+    rule(
+        "/work/registry/template.csv",
+        Access::Roles(CAMPAIGNERS),
+        false,
+    ),
+    rule(
+        "/work/registry/template.xlsx",
+        Access::Roles(CAMPAIGNERS),
+        false,
+    ),
+    rule("/api/work-new-campaign", Access::Roles(CAMPAIGNERS), false),
+    rule("/work/campaigns", Access::Roles(CAMPAIGNERS), true),
+    rule(
+        "/work/campaigns/{id}/schools/{school}/codes",
+        Access::SignedIn,
+        false,
+    ),
+    rule("/api/work-codes", Access::SignedIn, false),
+    rule("/api/work-change", Access::SignedIn, false),
+    rule(
+        "/export/campaigns/{id}/matrix.xlsx",
+        Access::SignedIn,
+        false,
+    ),
+    rule(
+        "/export/campaigns/{id}/responses.csv",
+        Access::Roles(RAW),
+        false,
+    ),
+    rule(
+        "/export/campaigns/{id}/responses.xlsx",
+        Access::Roles(RAW),
+        false,
+    ),
+    rule("/api/work-matrix", Access::SignedIn, false),
+    rule("/api/work-profile", Access::SignedIn, false),
+    // Admin only.
+    rule("/admin/users", Access::Roles(ADMIN), false),
+    rule("/admin/users/new", Access::Roles(ADMIN), true),
+    rule("/admin/users/{id}/active", Access::Roles(ADMIN), true),
+    rule("/api/admin-users", Access::Roles(ADMIN), false),
+];
+
+pub fn rule_for(path: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.path == path)
+}
+
+/// The session token from the request's cookies.
+pub fn session_token(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| i18n::cookie(v, SESSION_COOKIE))
+        .filter(|t| !t.is_empty())
+}
+
+/// A small page for a refusal, in the reader's language.
+fn refusal(status: StatusCode, lang: Lang) -> Response {
+    let (title, text) = match status {
+        StatusCode::UNAUTHORIZED => (
+            lang.tr("Нужно войти", "Please sign in"),
+            lang.tr("Войдите, чтобы продолжить.", "Sign in to continue."),
+        ),
+        _ => (
+            lang.tr("Недостаточно прав", "Not allowed"),
+            lang.tr(
+                "Эта страница недоступна вашей учётной записи. Если она нужна вам для работы, обратитесь к администратору.",
+                "Your account cannot open this page. If you need it for your work, ask the administrator.",
+            ),
+        ),
+    };
+    let body = format!(
+        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}</title><link rel=\"stylesheet\" href=\"/pkg/orientir.css\"></head><body><main><section class=\"page\"><h1>{title}</h1><p>{text}</p><p><a href=\"/login\">{}</a> · <a href=\"/\">{}</a></p></section></main></body></html>",
+        lang.code(),
+        lang.tr("Вход", "Sign in"),
+        lang.tr("На главную", "Home"),
+    );
+    (status, Html(body)).into_response()
+}
+
+/// The access check in front of every route.
+pub async fn authorize(State(auth): State<Auth>, request: Request, next: Next) -> Response {
+    let pattern = request.extensions().get::<MatchedPath>().map_or_else(
+        || request.uri().path().to_owned(),
+        |m| m.as_str().to_owned(),
+    );
+    let lang = lang_of(request.headers());
+    let Some(rule) = rule_for(&pattern) else {
+        tracing::error!(route = %pattern, "a route without an access rule was refused");
+        return refusal(StatusCode::FORBIDDEN, lang);
+    };
+    let viewer = match session_token(request.headers()) {
+        Some(token) => match auth.viewer(&token).await {
+            Ok(v) => v,
+            Err(e) => {
+                return failure(&e);
+            }
+        },
+        None => None,
+    };
+    match (rule.access, &viewer) {
+        (Access::Public, _) => {}
+        (_, None) => {
+            if request.method() == Method::GET && !pattern.starts_with("/api/") {
+                let next = request
+                    .uri()
+                    .path_and_query()
+                    .map_or("/work", |p| p.as_str())
+                    .to_owned();
+                let mut response = StatusCode::SEE_OTHER.into_response();
+                if let Ok(v) = format!("/login?next={}", encode(&next)).parse() {
+                    response.headers_mut().insert(LOCATION, v);
+                }
+                return response;
+            }
+            return refusal(StatusCode::UNAUTHORIZED, lang);
+        }
+        (Access::Roles(roles), Some(v)) if !roles.contains(&v.role) => {
+            return refusal(StatusCode::FORBIDDEN, lang);
+        }
+        _ => {}
+    }
+    let mut request = request;
+    if let (true, Some(v)) = (rule.csrf, &viewer) {
+        let (checked, passed) = csrf_passes(request, &v.csrf).await;
+        if !passed {
+            tracing::warn!(route = %pattern, "a request without the session's CSRF token was refused");
+            return refusal(StatusCode::FORBIDDEN, lang);
+        }
+        request = checked;
+    }
+    if let Some(v) = viewer {
+        request.extensions_mut().insert::<Viewer>(v);
+    }
+    next.run(request).await
+}
+
+/// Whether the request carries the session's CSRF token: the `X-CSRF-Token` header (scripts),
+/// a `_csrf` query parameter (file uploads) or a `_csrf` form field (plain forms). The body is
+/// read for the last and put back.
+async fn csrf_passes(request: Request, expected: &str) -> (Request, bool) {
+    let header = request
+        .headers()
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let query = request.uri().query().and_then(|q| {
+        form_urlencoded::parse(q.as_bytes())
+            .find(|(k, _)| k == "_csrf")
+            .map(|(_, v)| v.into_owned())
+    });
+    if header.or(query).is_some_and(|t| t == expected) {
+        return (request, true);
+    }
+    let is_form = request
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return (request, false);
+    }
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = to_bytes(body, 1 << 20).await else {
+        return (Request::from_parts(parts, Body::empty()), false);
+    };
+    let passed = form_urlencoded::parse(&bytes).any(|(k, v)| k == "_csrf" && v == expected);
+    (Request::from_parts(parts, Body::from(bytes)), passed)
+}
+
+fn encode(path: &str) -> String {
+    form_urlencoded::byte_serialize(path.as_bytes()).collect()
+}

@@ -1,0 +1,292 @@
+//! Coordinator accounts: sign-in with a password (argon2id), server-side sessions in an
+//! HttpOnly, SameSite cookie, a CSRF token per session, limits on failed sign-ins, password
+//! change, and accounts created and deactivated by an admin (the first by `orientir
+//! create-admin`).
+
+mod limiter;
+pub mod password;
+
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use app::access::{Role, Scope, Viewer};
+use app::i18n::Lang;
+use sha2::{Digest, Sha256};
+
+use crate::cookies::CookiePolicy;
+use crate::error::ServerError;
+use crate::storage::{RoleRow, SessionRow, Storage, UserRow};
+use limiter::Limiter;
+
+/// The session cookie.
+pub const SESSION_COOKIE: &str = "orientir_session";
+/// How long a session lasts (a working day), in seconds.
+const SESSION_SECONDS: i64 = 12 * 3600;
+
+#[derive(Clone)]
+pub struct Auth {
+    storage: Storage,
+    limiter: Arc<Mutex<Limiter>>,
+    cookies: CookiePolicy,
+}
+
+/// The outcome of a sign-in.
+#[derive(Debug, PartialEq, Eq)]
+pub enum SignIn {
+    /// Signed in: the `Set-Cookie` value of the new session.
+    Welcome { set_cookie: String },
+    /// Wrong login or password (never says which).
+    Refused,
+    /// Too many failures: try again after this many minutes.
+    Held { minutes: u64 },
+}
+
+/// A new account as an admin enters it.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub login: String,
+    pub name: String,
+    pub password: String,
+    pub role: Role,
+    pub region: Option<i64>,
+    pub municipality: Option<i64>,
+    pub school: Option<i64>,
+    pub curated: Vec<i64>,
+}
+
+/// Unix seconds (sessions expire by this clock).
+pub(crate) fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+fn random_hex(bytes: usize) -> String {
+    use rand::RngCore;
+    let mut buf = vec![0u8; bytes];
+    rand::rngs::OsRng.fill_bytes(&mut buf);
+    buf.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn token_hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+impl Auth {
+    pub fn new(storage: Storage, cookies: CookiePolicy) -> Auth {
+        Auth {
+            storage,
+            limiter: Arc::default(),
+            cookies,
+        }
+    }
+
+    /// The cookie that ends the session in the browser.
+    pub fn cleared_cookie(&self) -> String {
+        self.cookies.clear(SESSION_COOKIE)
+    }
+
+    pub async fn sign_in(
+        &self,
+        login: &str,
+        password: &str,
+        address: IpAddr,
+    ) -> Result<SignIn, ServerError> {
+        let login = login.trim();
+        let held = self
+            .limiter
+            .lock()
+            .ok()
+            .and_then(|mut l| l.blocked(login, address, Instant::now()));
+        if let Some(wait) = held {
+            return Ok(SignIn::Held {
+                minutes: wait.as_secs().div_ceil(60).max(1),
+            });
+        }
+        let user = self
+            .storage
+            .user_by_login(login)
+            .await?
+            .filter(|u| u.active);
+        let hash = user.as_ref().map(|u| u.password_hash.clone());
+        let matches = password::verify(password.to_owned(), hash).await;
+        let Some(user) = user.filter(|_| matches) else {
+            if let Ok(mut l) = self.limiter.lock() {
+                l.failed(login, address, Instant::now());
+            }
+            return Ok(SignIn::Refused);
+        };
+        if let Ok(mut l) = self.limiter.lock() {
+            l.succeeded(login);
+        }
+        let token = random_hex(32);
+        self.storage
+            .insert_session(
+                &token_hash(&token),
+                &SessionRow {
+                    user_id: user.id,
+                    csrf: random_hex(16),
+                    expires_at: now() + SESSION_SECONDS,
+                },
+            )
+            .await?;
+        Ok(SignIn::Welcome {
+            set_cookie: self
+                .cookies
+                .set(SESSION_COOKIE, &token, SESSION_SECONDS, true),
+        })
+    }
+
+    /// The signed-in user of a session token, if the session is live and the account active.
+    pub async fn viewer(&self, token: &str) -> Result<Option<Viewer>, ServerError> {
+        let Some(session) = self.storage.session(&token_hash(token)).await? else {
+            return Ok(None);
+        };
+        if session.expires_at < now() {
+            return Ok(None);
+        }
+        let Some(user) = self
+            .storage
+            .user(session.user_id)
+            .await?
+            .filter(|u| u.active)
+        else {
+            return Ok(None);
+        };
+        let Some(role_row) = self.storage.user_role(user.id).await? else {
+            return Ok(None);
+        };
+        let Some(role) = Role::parse(&role_row.role) else {
+            return Err(ServerError::Inconsistent(format!(
+                "unknown role {}",
+                role_row.role
+            )));
+        };
+        let scope = match role {
+            Role::Admin => Scope::All,
+            Role::Regional => Scope::Region(role_row.region_id.unwrap_or(-1)),
+            Role::Municipal => Scope::Municipality(role_row.municipality_id.unwrap_or(-1)),
+            Role::School => Scope::Schools(role_row.school_id.into_iter().collect()),
+            Role::Curator => Scope::Schools(self.storage.curated_schools(user.id).await?),
+        };
+        Ok(Some(Viewer {
+            user_id: user.id,
+            login: user.login,
+            name: user.display_name,
+            role,
+            scope,
+            csrf: session.csrf,
+        }))
+    }
+
+    pub async fn sign_out(&self, token: &str) -> Result<(), ServerError> {
+        self.storage.delete_session(&token_hash(token)).await
+    }
+
+    /// Changes the signed-in user's password after checking the current one; other sessions
+    /// of the account end. `Err` holds the message for the form.
+    pub async fn change_password(
+        &self,
+        viewer: &Viewer,
+        token: &str,
+        current: &str,
+        new: &str,
+        lang: Lang,
+    ) -> Result<Result<(), String>, ServerError> {
+        let user = self.storage.user(viewer.user_id).await?;
+        let matches = password::verify(current.to_owned(), user.map(|u| u.password_hash)).await;
+        if !matches {
+            return Ok(Err(lang
+                .tr(
+                    "Текущий пароль введён неверно",
+                    "The current password is wrong",
+                )
+                .into()));
+        }
+        if let Some(problem) = password::problem(new, lang) {
+            return Ok(Err(problem));
+        }
+        let hash = password::hash(new.to_owned()).await?;
+        self.storage
+            .set_password(viewer.user_id, &hash, &token_hash(token))
+            .await?;
+        Ok(Ok(()))
+    }
+
+    /// Creates an account. `Err` holds the message for the form (a taken login, a short
+    /// password, a role without its scope).
+    pub async fn create_user(
+        &self,
+        new: &NewUser,
+        today: &str,
+        lang: Lang,
+    ) -> Result<Result<i64, String>, ServerError> {
+        let login = new.login.trim();
+        if login.is_empty()
+            || !login
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | '@'))
+        {
+            return Ok(Err(lang
+                .tr(
+                    "Логин: буквы, цифры и . - _ @, без пробелов",
+                    "Login: letters, digits and . - _ @, no spaces",
+                )
+                .into()));
+        }
+        if new.name.trim().is_empty() {
+            return Ok(Err(lang.tr("Укажите имя", "Enter a name").into()));
+        }
+        if let Some(problem) = password::problem(&new.password, lang) {
+            return Ok(Err(problem));
+        }
+        let scope_missing = match new.role {
+            Role::Admin => false,
+            Role::Regional => new.region.is_none(),
+            Role::Municipal => new.municipality.is_none(),
+            Role::School => new.school.is_none(),
+            Role::Curator => new.curated.is_empty(),
+        };
+        if scope_missing {
+            return Ok(Err(lang
+                .tr(
+                    "Для этой роли укажите её территорию или школы",
+                    "This role needs its territory or schools",
+                )
+                .into()));
+        }
+        let hash = password::hash(new.password.clone()).await?;
+        let id = self
+            .storage
+            .create_user(
+                &UserRow {
+                    id: 0,
+                    login: login.to_owned(),
+                    display_name: new.name.trim().to_owned(),
+                    password_hash: hash,
+                    active: true,
+                },
+                &RoleRow {
+                    role: new.role.key().to_owned(),
+                    region_id: new.region.filter(|_| new.role == Role::Regional),
+                    municipality_id: new.municipality.filter(|_| new.role == Role::Municipal),
+                    school_id: new.school.filter(|_| new.role == Role::School),
+                },
+                if new.role == Role::Curator {
+                    &new.curated
+                } else {
+                    &[]
+                },
+                today,
+            )
+            .await?;
+        Ok(id.ok_or_else(|| {
+            lang.tr("Такой логин уже есть", "This login is taken")
+                .to_owned()
+        }))
+    }
+}

@@ -1,0 +1,264 @@
+//! Coordinator accounts (one role each, with its scope) and their server-side sessions.
+
+use super::{with_pool, Storage};
+use crate::error::ServerError;
+
+/// An account as stored.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct UserRow {
+    pub id: i64,
+    pub login: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub active: bool,
+}
+
+/// An account's role and the scope column that matters for it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct RoleRow {
+    pub role: String,
+    pub region_id: Option<i64>,
+    pub municipality_id: Option<i64>,
+    pub school_id: Option<i64>,
+}
+
+/// An account with its role, as listed.
+#[derive(sqlx::FromRow)]
+struct Listed {
+    id: i64,
+    login: String,
+    display_name: String,
+    active: bool,
+    role: String,
+    region_id: Option<i64>,
+    municipality_id: Option<i64>,
+    school_id: Option<i64>,
+}
+
+/// A stored session.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct SessionRow {
+    pub user_id: i64,
+    pub csrf: String,
+    pub expires_at: i64,
+}
+
+impl Storage {
+    /// Creates an account with its role (and a curator's schools) in one transaction. `None`
+    /// when the login is taken.
+    pub async fn create_user(
+        &self,
+        user: &UserRow,
+        role: &RoleRow,
+        curated: &[i64],
+        today: &str,
+    ) -> Result<Option<i64>, ServerError> {
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let id: Option<i64> = sqlx::query_scalar(
+                "INSERT INTO users (login, display_name, password_hash, active, created_on)
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (login) DO NOTHING RETURNING id",
+            )
+            .bind(&user.login)
+            .bind(&user.display_name)
+            .bind(&user.password_hash)
+            .bind(user.active)
+            .bind(today)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(id) = id else {
+                return Ok(None);
+            };
+            sqlx::query(
+                "INSERT INTO user_roles (user_id, role, region_id, municipality_id, school_id)
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(id)
+            .bind(&role.role)
+            .bind(role.region_id)
+            .bind(role.municipality_id)
+            .bind(role.school_id)
+            .execute(&mut *tx)
+            .await?;
+            for school in curated {
+                sqlx::query("INSERT INTO curator_schools (user_id, school_id) VALUES ($1, $2)")
+                    .bind(id)
+                    .bind(school)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            Ok(Some(id))
+        })
+    }
+
+    pub async fn user_by_login(&self, login: &str) -> Result<Option<UserRow>, ServerError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT id, login, display_name, password_hash, active FROM users WHERE login = $1",
+            )
+            .bind(login)
+            .fetch_optional(pool)
+            .await?
+        }))
+    }
+
+    pub async fn user(&self, id: i64) -> Result<Option<UserRow>, ServerError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT id, login, display_name, password_hash, active FROM users WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_optional(pool)
+            .await?
+        }))
+    }
+
+    /// Every account with its role, by login.
+    pub async fn users(&self) -> Result<Vec<(UserRow, RoleRow)>, ServerError> {
+        let rows: Vec<Listed> = with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT u.id, u.login, u.display_name, u.active, r.role, r.region_id,
+                        r.municipality_id, r.school_id
+                 FROM users u JOIN user_roles r ON r.user_id = u.id ORDER BY u.login",
+            )
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|l| {
+                (
+                    UserRow {
+                        id: l.id,
+                        login: l.login,
+                        display_name: l.display_name,
+                        password_hash: String::new(),
+                        active: l.active,
+                    },
+                    RoleRow {
+                        role: l.role,
+                        region_id: l.region_id,
+                        municipality_id: l.municipality_id,
+                        school_id: l.school_id,
+                    },
+                )
+            })
+            .collect())
+    }
+
+    pub async fn user_role(&self, user: i64) -> Result<Option<RoleRow>, ServerError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT role, region_id, municipality_id, school_id FROM user_roles
+                 WHERE user_id = $1 ORDER BY role LIMIT 1",
+            )
+            .bind(user)
+            .fetch_optional(pool)
+            .await?
+        }))
+    }
+
+    pub async fn curated_schools(&self, user: i64) -> Result<Vec<i64>, ServerError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_scalar("SELECT school_id FROM curator_schools WHERE user_id = $1 ORDER BY school_id")
+                .bind(user)
+                .fetch_all(pool)
+                .await?
+        }))
+    }
+
+    /// Activates or deactivates an account; a deactivated account loses its sessions at once.
+    pub async fn set_user_active(&self, user: i64, active: bool) -> Result<bool, ServerError> {
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let changed = sqlx::query("UPDATE users SET active = $1 WHERE id = $2")
+                .bind(active)
+                .bind(user)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if !active {
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                    .bind(user)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            Ok(changed == 1)
+        })
+    }
+
+    /// Sets a new password hash; every other session of the account ends.
+    pub async fn set_password(
+        &self,
+        user: i64,
+        hash: &str,
+        keep_session: &str,
+    ) -> Result<(), ServerError> {
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+                .bind(hash)
+                .bind(user)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+                .bind(user)
+                .bind(keep_session)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    pub async fn insert_session(
+        &self,
+        token_hash: &str,
+        session: &SessionRow,
+    ) -> Result<(), ServerError> {
+        with_pool!(self, pool => {
+            sqlx::query(
+                "INSERT INTO sessions (token_hash, user_id, csrf, expires_at) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(token_hash)
+            .bind(session.user_id)
+            .bind(&session.csrf)
+            .bind(session.expires_at)
+            .execute(pool)
+            .await?;
+        });
+        Ok(())
+    }
+
+    pub async fn session(&self, token_hash: &str) -> Result<Option<SessionRow>, ServerError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_as("SELECT user_id, csrf, expires_at FROM sessions WHERE token_hash = $1")
+                .bind(token_hash)
+                .fetch_optional(pool)
+                .await?
+        }))
+    }
+
+    pub async fn delete_session(&self, token_hash: &str) -> Result<(), ServerError> {
+        with_pool!(self, pool => {
+            sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+                .bind(token_hash)
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+
+    /// Deletes sessions that expired before `now` (unix seconds).
+    pub async fn purge_sessions(&self, now: i64) -> Result<u64, ServerError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+                .bind(now)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        }))
+    }
+}

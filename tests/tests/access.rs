@@ -1,0 +1,258 @@
+//! Every route with every role: who is let through and who is refused. The expectations are
+//! written here independently of the server's rule table, and the test fails when a page, a
+//! server function or a handler exists without a rule (or a rule without a route).
+
+use std::collections::BTreeSet;
+
+use harness::{Backend, TestApp};
+use reqwest::header::LOCATION;
+use reqwest::{Method, StatusCode};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Who {
+    Anyone,
+    SignedIn,
+    Admin,
+    /// Admin and regional coordinators (raw exports, setting up campaigns).
+    Raw,
+}
+
+/// (method, route pattern, who may use it, form body).
+const EXPECTED: &[(&str, &str, Who, &str)] = &[
+    ("GET", "/", Who::Anyone, ""),
+    ("GET", "/healthz", Who::Anyone, ""),
+    ("GET", "/enter", Who::Anyone, ""),
+    ("GET", "/lang/{code}", Who::Anyone, ""),
+    ("GET", "/s/{code}", Who::Anyone, ""),
+    ("GET", "/s/{code}/p/{page}", Who::Anyone, ""),
+    ("GET", "/s/{code}/thanks", Who::Anyone, ""),
+    ("POST", "/respond/{code}/{page}", Who::Anyone, "_go=back"),
+    ("POST", "/api/overview", Who::Anyone, ""),
+    ("POST", "/api/respond-start", Who::Anyone, "code={code}"),
+    (
+        "POST",
+        "/api/respond-section",
+        Who::Anyone,
+        "code={code}&page=1",
+    ),
+    ("POST", "/api/respond-thanks", Who::Anyone, "code={code}"),
+    ("POST", "/api/respond-rules", Who::Anyone, "code={code}"),
+    ("POST", "/api/respond-save", Who::Anyone, "json"),
+    ("POST", "/api/whoami", Who::Anyone, ""),
+    ("GET", "/login", Who::Anyone, ""),
+    (
+        "POST",
+        "/session",
+        Who::Anyone,
+        "login=nobody&password=wrong-password",
+    ),
+    ("GET", "/account", Who::SignedIn, ""),
+    (
+        "POST",
+        "/account/password",
+        Who::SignedIn,
+        "current=wrong&new=short",
+    ),
+    ("GET", "/work", Who::SignedIn, ""),
+    ("POST", "/api/work-home", Who::SignedIn, ""),
+    ("GET", "/work/campaigns/{id}/monitor", Who::SignedIn, ""),
+    ("GET", "/work/campaigns/{id}/matrix", Who::SignedIn, ""),
+    (
+        "GET",
+        "/work/campaigns/{id}/schools/{school}",
+        Who::SignedIn,
+        "",
+    ),
+    ("POST", "/api/work-monitor", Who::SignedIn, "campaign={id}"),
+    ("GET", "/work/change", Who::SignedIn, ""),
+    ("GET", "/work/campaigns/new", Who::Raw, ""),
+    ("GET", "/work/registry", Who::Raw, ""),
+    ("POST", "/work/registry/import", Who::Raw, ""),
+    ("POST", "/work/registry/schools", Who::Raw, "school_code="),
+    ("GET", "/work/registry/template.csv", Who::Raw, ""),
+    ("GET", "/work/registry/template.xlsx", Who::Raw, ""),
+    ("POST", "/api/work-new-campaign", Who::Raw, ""),
+    ("POST", "/work/campaigns", Who::Raw, "name="),
+    (
+        "GET",
+        "/work/campaigns/{id}/schools/{school}/codes",
+        Who::SignedIn,
+        "",
+    ),
+    (
+        "POST",
+        "/api/work-codes",
+        Who::SignedIn,
+        "campaign={id}&school={school}",
+    ),
+    ("POST", "/api/work-change", Who::SignedIn, ""),
+    (
+        "GET",
+        "/export/campaigns/{id}/matrix.xlsx",
+        Who::SignedIn,
+        "",
+    ),
+    (
+        "GET",
+        "/export/campaigns/{id}/responses.csv?group=student",
+        Who::Raw,
+        "",
+    ),
+    (
+        "GET",
+        "/export/campaigns/{id}/responses.xlsx?group=student",
+        Who::Raw,
+        "",
+    ),
+    ("POST", "/api/work-matrix", Who::SignedIn, "campaign={id}"),
+    (
+        "POST",
+        "/api/work-profile",
+        Who::SignedIn,
+        "campaign={id}&school={school}",
+    ),
+    ("GET", "/admin/users", Who::Admin, ""),
+    ("POST", "/api/admin-users", Who::Admin, ""),
+    (
+        "POST",
+        "/admin/users/new",
+        Who::Admin,
+        "login=&name=&password=&role=admin",
+    ),
+    (
+        "POST",
+        "/admin/users/{id}/active",
+        Who::Admin,
+        "active=true",
+    ),
+    // Last: it ends the session.
+    ("POST", "/session/end", Who::SignedIn, ""),
+];
+
+#[test]
+fn every_route_has_a_rule_and_an_expectation() {
+    let ruled: BTreeSet<&str> = server::access::RULES.iter().map(|r| r.path).collect();
+    let expected: BTreeSet<&str> = EXPECTED
+        .iter()
+        .map(|e| e.1.split('?').next().unwrap_or(e.1))
+        .collect();
+    let generated = server::web::generated_routes();
+    let missing: Vec<&String> = generated
+        .iter()
+        .filter(|p| !ruled.contains(p.as_str()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "routes without an access rule: {missing:?}"
+    );
+    assert_eq!(ruled, expected, "the rule table and this test disagree");
+}
+
+fn allowed(status: StatusCode, location: Option<&str>) -> bool {
+    status != StatusCode::UNAUTHORIZED
+        && status != StatusCode::FORBIDDEN
+        && !location.is_some_and(|l| l.starts_with("/login?next="))
+}
+
+async fn walk(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo().await;
+    let code = app.demo_code("demo-01", "student").await;
+    let users = [
+        None,
+        Some("admin"),
+        Some("region"),
+        Some("north"),
+        Some("curator"),
+        Some("school"),
+    ];
+    let mut wrong = Vec::new();
+    for user in users {
+        let (client, csrf) = match user {
+            Some(login) => app.sign_in(login).await,
+            None => (harness::client(), String::new()),
+        };
+        for (method, pattern, who, body) in EXPECTED {
+            let path = pattern
+                .replace("{code}", &code)
+                .replace("{page}", "1")
+                .replace("{id}", "1")
+                .replace("{school}", "1");
+            let mut request = client.request(
+                Method::from_bytes(method.as_bytes()).expect("method"),
+                app.url(&path),
+            );
+            if *body == "json" {
+                request = request.json(
+                    &serde_json::json!({ "code": code, "page": 1, "fields": [["_go", "back"]] }),
+                );
+            } else if *method == "POST" {
+                let mut form = body
+                    .replace("{code}", &code)
+                    .replace("{id}", "1")
+                    .replace("{school}", "1");
+                if !csrf.is_empty() {
+                    form.push_str(&format!("&_csrf={csrf}"));
+                }
+                request = request
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(form);
+            }
+            let response = request.send().await.unwrap_or_else(|e| {
+                panic!("{} {method} {pattern}: {e}", user.unwrap_or("anonymous"))
+            });
+            let status = response.status();
+            let location = response
+                .headers()
+                .get(LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            let may = match who {
+                Who::Anyone => true,
+                Who::SignedIn => user.is_some(),
+                Who::Admin => user == Some("admin"),
+                Who::Raw => matches!(user, Some("admin" | "region")),
+            };
+            if allowed(status, location.as_deref()) != may {
+                wrong.push(format!(
+                    "{} {method} {pattern}: {status} {location:?}, expected {}",
+                    user.unwrap_or("anonymous"),
+                    if may { "allowed" } else { "refused" }
+                ));
+            }
+        }
+    }
+    app.finish().await;
+    assert!(wrong.is_empty(), "access matrix:\n{}", wrong.join("\n"));
+}
+
+async fn a_form_without_the_session_token_is_refused(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo().await;
+    let (client, csrf) = app.sign_in("north").await;
+    let without = client
+        .post(app.url("/session/end"))
+        .form(&[("x", "1")])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(without.status(), StatusCode::FORBIDDEN);
+    let forged = client
+        .post(app.url("/session/end"))
+        .form(&[("_csrf", "0123456789abcdef0123456789abcdef")])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    // Still signed in; with the token the form works.
+    let page = client.get(app.url("/work")).send().await.expect("work");
+    assert_eq!(page.status(), StatusCode::OK);
+    let with = client
+        .post(app.url("/session/end"))
+        .form(&[("_csrf", csrf.as_str())])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(with.status(), StatusCode::SEE_OTHER);
+    app.finish().await;
+}
+
+harness::on_both_backends!(walk, a_form_without_the_session_token_is_refused);

@@ -1,0 +1,258 @@
+//! Coordinators' reports over HTTP: the response-rate monitor, a school's profile and the
+//! matrix, each cut to the viewer's scope and never showing what the minimum-respondent rules
+//! hide.
+
+use harness::{Backend, TestApp};
+use reqwest::{Client, StatusCode};
+
+async fn page(client: &Client, app: &TestApp, path: &str) -> String {
+    let r = client.get(app.url(path)).send().await.expect("request");
+    assert_eq!(r.status(), StatusCode::OK, "{path}");
+    r.text().await.expect("body")
+}
+
+fn count(html: &str, needle: &str) -> usize {
+    html.matches(needle).count()
+}
+
+async fn the_monitor_shows_each_school_of_the_scope_with_its_response_rates(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo().await;
+    let (campaign, school) = app.demo_school("demo-01").await;
+    let (north, _) = app.sign_in("north").await;
+    let html = page(&north, &app, &format!("/work/campaigns/{campaign}/monitor")).await;
+    assert_eq!(
+        count(&html, "<tr data-school="),
+        3,
+        "the north's three schools"
+    );
+    assert!(html.contains(&format!("data-school=\"{school}\"")));
+    // demo-01 expects 90 students and 70 % of them… the generator answered 63 of 90.
+    assert!(html.contains("63 / 90"), "{html}");
+    assert!(html.contains("✓ достаточно"));
+
+    // The regional coordinator sees all six and can narrow to one municipality.
+    let (region, _) = app.sign_in("region").await;
+    let html = page(
+        &region,
+        &app,
+        &format!("/work/campaigns/{campaign}/monitor"),
+    )
+    .await;
+    assert_eq!(count(&html, "<tr data-school="), 6);
+    let municipality = html
+        .split("<option value=\"")
+        .nth(2)
+        .and_then(|v| v.split('"').next())
+        .expect("a municipality option")
+        .to_owned();
+    let narrowed = page(
+        &region,
+        &app,
+        &format!("/work/campaigns/{campaign}/monitor?municipality={municipality}"),
+    )
+    .await;
+    let rows = count(&narrowed, "<tr data-school=");
+    assert!(rows > 0 && rows < 6, "{rows} schools after the filter");
+    app.finish().await;
+}
+
+async fn a_profile_explains_each_level_and_hides_what_too_few_answered(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo().await;
+    let (campaign, school) = app.demo_school("demo-03").await;
+    let (region, _) = app.sign_in("region").await;
+    let html = page(
+        &region,
+        &app,
+        &format!("/work/campaigns/{campaign}/schools/{school}"),
+    )
+    .await;
+    // Ten factors, a chart drawn on the server, every factor explained.
+    assert_eq!(count(&html, "<details data-factor="), 10);
+    let svg = html
+        .split("<svg")
+        .nth(1)
+        .expect("a chart drawn on the server");
+    assert_eq!(
+        count(svg.split("</svg>").next().unwrap_or_default(), "<rect"),
+        20,
+        "two bars per factor"
+    );
+    assert_eq!(count(&html, "<p class=\"why\">"), 10);
+    assert!(html.contains("Норма → критично"));
+    // demo-03 has three or four parents' answers: under the minimum of five, so every parent
+    // indicator says so, and no parent count is shown.
+    assert!(
+        html.contains("недостаточно данных: ответили меньше 5 человек"),
+        "{html}"
+    );
+    let parent_rows: Vec<&str> = html
+        .split("<tr data-indicator=\"")
+        .skip(1)
+        .filter(|row| row.contains("<td>Родители</td>"))
+        .collect();
+    assert!(!parent_rows.is_empty());
+    for row in parent_rows {
+        let row = row.split("</tr>").next().unwrap_or_default();
+        assert!(row.contains("недостаточно данных"), "{row}");
+        assert!(
+            row.ends_with("<td class=\"num\">—</td>"),
+            "no respondent count: {row}"
+        );
+    }
+    // No teacher has taken the diagnostic in the demo: the summary is withheld.
+    assert!(html.contains("сводка показывается, когда диагностику прошли не меньше 5 учителей"));
+    app.finish().await;
+}
+
+async fn a_school_sees_only_itself(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo().await;
+    let (campaign, own) = app.demo_school("demo-01").await;
+    let (_, other) = app.demo_school("demo-02").await;
+    let (school, _) = app.sign_in("school").await;
+    let mine = page(
+        &school,
+        &app,
+        &format!("/work/campaigns/{campaign}/schools/{own}"),
+    )
+    .await;
+    assert!(mine.contains("МБОУ «Берёзовская СОШ»"));
+    let theirs = page(
+        &school,
+        &app,
+        &format!("/work/campaigns/{campaign}/schools/{other}"),
+    )
+    .await;
+    assert!(theirs.contains("Такой кампании или школы нет среди доступных вам."));
+    assert_eq!(count(&theirs, "<details data-factor="), 0);
+    let matrix = page(&school, &app, &format!("/work/campaigns/{campaign}/matrix")).await;
+    assert_eq!(count(&matrix, "<tr data-school="), 1);
+    // Through the server function too, not only the page.
+    let r = school
+        .post(app.url("/api/work-profile"))
+        .form(&[
+            ("campaign", campaign.to_string()),
+            ("school", other.to_string()),
+        ])
+        .send()
+        .await
+        .expect("request");
+    let json: serde_json::Value = r.json().await.expect("json");
+    assert!(json["report"].is_null(), "{json}");
+    app.finish().await;
+}
+
+async fn the_matrix_sorts_by_a_factor_and_counts_levels_per_factor(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo().await;
+    let campaign = app.demo_campaign().await;
+    let (admin, _) = app.sign_in("admin").await;
+    let html = page(
+        &admin,
+        &app,
+        &format!("/work/campaigns/{campaign}/matrix?sort=RF03"),
+    )
+    .await;
+    assert_eq!(count(&html, "<tr data-school="), 6);
+    assert_eq!(count(&html, "data-factor=\"RF03\""), 6);
+    // Rows in descending RF03 score.
+    let scores: Vec<f64> = html
+        .split("data-factor=\"RF03\"")
+        .skip(1)
+        .filter_map(|cell| cell.split('>').nth(1)?.split('<').next()?.parse().ok())
+        .collect();
+    assert!(scores.len() >= 2, "{scores:?}");
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+    // Each factor's distribution covers the six schools.
+    let foot = html.split("<tfoot>").nth(1).expect("distribution");
+    let first_column: u32 = foot
+        .split("<tr>")
+        .skip(1)
+        .filter_map(|row| {
+            row.split("<td class=\"num\">")
+                .nth(1)?
+                .split('<')
+                .next()?
+                .parse::<u32>()
+                .ok()
+        })
+        .sum();
+    assert_eq!(first_column, 6);
+    app.finish().await;
+}
+
+async fn the_change_page_compares_last_year_with_this_year(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo().await;
+    let (north, _) = app.sign_in("north").await;
+    let html = page(&north, &app, "/work/change").await;
+    // By default the newest campaign against the one before.
+    assert!(html.contains("прошлый год (демо)"), "{html}");
+    assert_eq!(
+        count(&html, "<tr data-school="),
+        3,
+        "the north's schools in both campaigns"
+    );
+    assert_eq!(count(&html, "data-transition="), 30);
+    let better: u32 = html
+        .split("improved-count\">")
+        .skip(1)
+        .filter_map(|c| c.split('<').next()?.parse::<u32>().ok())
+        .sum();
+    let worse: u32 = html
+        .split("worsened-count\">")
+        .skip(1)
+        .filter_map(|c| c.split('<').next()?.parse::<u32>().ok())
+        .sum();
+    // Last year's answers were riskier: more factors improved than worsened.
+    assert!(better > worse, "better {better}, worse {worse}");
+    assert!(better >= 3);
+    // Per factor totals add up to the per-school counts.
+    let totals: u32 = html
+        .split("totals\">")
+        .skip(1)
+        .filter_map(|c| c.split(" / ").next()?.parse::<u32>().ok())
+        .sum();
+    assert_eq!(totals, better);
+    app.finish().await;
+}
+
+async fn a_school_prints_its_access_codes_with_links_and_qr_codes(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo().await;
+    let (campaign, own) = app.demo_school("demo-01").await;
+    let (_, other) = app.demo_school("demo-02").await;
+    let student = app.demo_code("demo-01", "student").await;
+    let principal = app.demo_code("demo-01", "principal").await;
+    let (school, _) = app.sign_in("school").await;
+    let html = page(
+        &school,
+        &app,
+        &format!("/work/campaigns/{campaign}/schools/{own}/codes"),
+    )
+    .await;
+    assert!(html.contains(&student) && html.contains(&principal));
+    assert!(
+        html.contains(&app.url(&format!("/s/{student}"))),
+        "the link leads to this server"
+    );
+    // Students, parents, teachers, the principal and one diagnostic code per expected teacher
+    // (18 at demo-01), each with its QR code.
+    let cards = count(&html, "class=\"code-card\"");
+    assert_eq!(cards, 4 + 18, "{cards} cards");
+    assert_eq!(count(&html, "<svg"), cards);
+    assert!(html.contains("Личный код одного учителя"));
+    let theirs = page(
+        &school,
+        &app,
+        &format!("/work/campaigns/{campaign}/schools/{other}/codes"),
+    )
+    .await;
+    assert!(!theirs.contains("code-card"));
+    app.finish().await;
+}
+
+harness::on_both_backends!(
+    a_school_prints_its_access_codes_with_links_and_qr_codes,
+    the_change_page_compares_last_year_with_this_year,
+    the_monitor_shows_each_school_of_the_scope_with_its_response_rates,
+    a_profile_explains_each_level_and_hides_what_too_few_answered,
+    a_school_sees_only_itself,
+    the_matrix_sorts_by_a_factor_and_counts_levels_per_factor,
+);
