@@ -64,12 +64,17 @@ pub struct UsersPage {
     pub schools: Vec<Choice>,
 }
 
-/// A school that can be put into a new campaign.
+/// A school of the registry the viewer may put into a campaign or edit, with the codes and
+/// names of its municipality and region.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SchoolChoice {
     pub id: i64,
+    pub code: String,
     pub name: String,
+    pub municipality_code: String,
     pub municipality: String,
+    pub region_code: String,
+    pub region: String,
 }
 
 /// The form for a new campaign.

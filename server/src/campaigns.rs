@@ -203,13 +203,10 @@ pub async fn create(
         let places = storage.schools_with_place().await?;
         let mut region = None;
         for (id, ..) in &plan.schools {
-            let place = places.iter().find(|p| p.0 == *id).filter(|p| {
-                viewer.scope.allows(app::access::Place {
-                    school: p.0,
-                    municipality: p.3,
-                    region: p.4,
-                })
-            });
+            let place = places
+                .iter()
+                .find(|p| p.id == *id)
+                .filter(|p| viewer.scope.allows(p.place()));
             let Some(place) = place else {
                 return Ok(Err(vec![lang
                     .tr(
@@ -218,7 +215,7 @@ pub async fn create(
                     )
                     .to_owned()]));
             };
-            if region.is_some_and(|r| r != place.4) {
+            if region.is_some_and(|r| r != place.region_id) {
                 return Ok(Err(vec![lang
                     .tr(
                         "Школы: все школы кампании — из одного региона",
@@ -226,7 +223,7 @@ pub async fn create(
                     )
                     .to_owned()]));
             }
-            region = Some(place.4);
+            region = Some(place.region_id);
         }
         if storage.campaign_by_code(&plan.code).await?.is_some() {
             return Ok(Err(vec![format!(

@@ -126,7 +126,6 @@ fn municipalities(schools: &[SchoolInCampaign]) -> Vec<Choice> {
 fn group_cells(groups: &[GroupResult], lang: Lang) -> Vec<GroupCell> {
     groups
         .iter()
-        .filter(|g| g.group != Group::TeacherDeficits)
         .map(|g| GroupCell {
             group: g.group.key().to_owned(),
             label: group_label(g.group, lang).to_owned(),
@@ -392,7 +391,13 @@ impl ReportSource for Reports {
                             per_group[g.index()] = u32::try_from(*n).unwrap_or(0);
                         }
                     }
-                    let groups = group_results(&self.methodology, &expected(s), &per_group);
+                    let expected = expected(s);
+                    let mut groups = group_results(&self.methodology, &expected, &per_group);
+                    groups.push(surveys::deficits::participation(
+                        &self.methodology,
+                        expected.get(Group::TeacherDeficits),
+                        per_group[Group::TeacherDeficits.index()],
+                    ));
                     MonitorRow {
                         school_id: s.school_id,
                         school: s.name.clone(),
@@ -540,11 +545,11 @@ impl ReportSource for Reports {
                 suppressed: summary.suppressed.then(|| match lang {
                     Lang::Ru => format!(
                         "Недостаточно данных: сводка показывается, когда диагностику прошли не меньше {} учителей.",
-                        m.deficits.min_teachers.max(surveys::rules::PRIVACY_FLOOR)
+                        surveys::deficits::min_teachers(m)
                     ),
                     Lang::En => format!(
                         "Not enough data: the summary is shown once at least {} teachers have taken the diagnostic.",
-                        m.deficits.min_teachers.max(surveys::rules::PRIVACY_FLOOR)
+                        surveys::deficits::min_teachers(m)
                     ),
                 }),
             };

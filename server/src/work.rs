@@ -110,17 +110,15 @@ impl WorkSource for Coordinators {
             .map_err(|e| internal(&e))?;
         let schools = places
             .into_iter()
-            .filter(|(id, _, _, municipality, region)| {
-                viewer.scope.allows(Place {
-                    school: *id,
-                    municipality: *municipality,
-                    region: *region,
-                })
-            })
-            .map(|(id, name, municipality, ..)| app::work::SchoolChoice {
-                id,
-                name,
-                municipality,
+            .filter(|p| viewer.scope.allows(p.place()))
+            .map(|p| app::work::SchoolChoice {
+                id: p.id,
+                code: p.code,
+                name: p.name,
+                municipality_code: p.municipality_code,
+                municipality: p.municipality,
+                region_code: p.region_code,
+                region: p.region,
             })
             .collect();
         Ok((self.methodology_version.clone(), schools))

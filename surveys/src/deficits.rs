@@ -11,6 +11,7 @@ use crate::calendar::Day;
 use crate::catalogue::IomFormat;
 use crate::instrument::Group;
 use crate::methodology::Methodology;
+use crate::profile::GroupResult;
 use crate::text::Text;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -189,10 +190,32 @@ pub struct DeficitSummary {
     pub areas: Vec<AreaDistribution>,
 }
 
+/// The fewest teachers over whom a school's summary is shown (never under the privacy floor).
+pub fn min_teachers(m: &Methodology) -> u32 {
+    m.deficits.min_teachers.max(crate::rules::PRIVACY_FLOOR)
+}
+
+/// How many of a school's teachers have taken the diagnostic, against the expected number;
+/// `sufficient` when the school's summary can be shown. A count of participants, never results.
+pub fn participation(m: &Methodology, expected: Option<u32>, teachers: u32) -> GroupResult {
+    let min_respondents = min_teachers(m);
+    GroupResult {
+        group: Group::TeacherDeficits,
+        responses: teachers,
+        expected,
+        rate: expected
+            .filter(|e| *e > 0)
+            .map(|e| f64::from(teachers) / f64::from(e)),
+        min_respondents,
+        rate_floor: 0.0,
+        sufficient: teachers >= min_respondents,
+    }
+}
+
 /// The school's distribution of bands per area.
 pub fn school_summary(m: &Methodology, results: &[DeficitResult]) -> DeficitSummary {
     let teachers = results.len() as u32;
-    if teachers < m.deficits.min_teachers.max(crate::rules::PRIVACY_FLOOR) {
+    if teachers < min_teachers(m) {
         return DeficitSummary {
             teachers,
             suppressed: true,

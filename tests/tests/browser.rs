@@ -428,23 +428,25 @@ async fn respondent_pages_fit_a_320_pixel_phone_without_sideways_scrolling() {
     app.finish().await;
 }
 
+/// Signs in with a demo account through the sign-in page, as a coordinator does.
+async fn sign_in(browser: &Browser, app: &TestApp, login: &str) {
+    browser.client.goto(&app.url("/work")).await.expect("work");
+    // Not signed in: the sign-in page, which returns to /work afterwards.
+    browser.wait_for(Locator::Id("login")).await;
+    browser.type_into(Locator::Id("login"), login).await;
+    browser
+        .type_into(Locator::Id("password"), &server::demo::demo_password(login))
+        .await;
+    browser.click(Locator::Css(".login-form button")).await;
+    browser.wait_for_url(&app.url("/work")).await;
+}
+
 /// A municipal coordinator signs in, opens the matrix, a school's profile and downloads the
 /// workbook — with JavaScript, and the same pages with their data without it.
 async fn coordinator_walkthrough(js: Js) {
     let app = TestApp::spawn(Backend::Sqlite).await.with_demo().await;
     let browser = Browser::start(js).await;
-    browser.client.goto(&app.url("/work")).await.expect("work");
-    // Not signed in: the sign-in page, which returns to /work afterwards.
-    browser.wait_for(Locator::Id("login")).await;
-    browser.type_into(Locator::Id("login"), "north").await;
-    browser
-        .type_into(
-            Locator::Id("password"),
-            &server::demo::demo_password("north"),
-        )
-        .await;
-    browser.click(Locator::Css(".login-form button")).await;
-    browser.wait_for_url(&app.url("/work")).await;
+    sign_in(&browser, &app, "north").await;
     browser
         .wait_for(Locator::LinkText("Матрица рисков"))
         .await
@@ -625,6 +627,71 @@ async fn the_hydrated_monitor_refreshes_itself_when_answers_arrive() {
         "the monitor did not refresh: {seen}"
     );
     assert!(reload_marker_survives(&browser).await, "refreshed in place");
+    browser.close().await;
+    app.finish().await;
+}
+
+/// A regional coordinator opens the registry, picks a school to edit, renames it and sees the
+/// new name in the list.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_regional_coordinator_renames_a_school_in_the_registry() {
+    let app = TestApp::spawn(Backend::Sqlite).await.with_demo().await;
+    let browser = Browser::start(Js::On).await;
+    sign_in(&browser, &app, "region").await;
+    browser
+        .wait_for(Locator::LinkText("Реестр школ"))
+        .await
+        .click()
+        .await
+        .expect("registry");
+    browser
+        .wait_for(Locator::Css("header.work-bar[data-hydrated='true']"))
+        .await;
+    let rows = browser
+        .client
+        .find_all(Locator::Css("table.registry tbody tr"))
+        .await
+        .expect("rows");
+    assert_eq!(rows.len(), 6, "the region's six schools");
+    browser
+        .click(Locator::Css("a[href^='/work/registry?edit=demo-02']"))
+        .await;
+    let name = browser.wait_for(Locator::Id("r-school_name")).await;
+    assert_eq!(
+        browser
+            .client
+            .find(Locator::Id("r-school_code"))
+            .await
+            .expect("code")
+            .prop("value")
+            .await
+            .expect("value")
+            .as_deref(),
+        Some("demo-02")
+    );
+    assert!(name
+        .prop("value")
+        .await
+        .expect("value")
+        .is_some_and(|v| !v.is_empty()));
+    name.clear().await.expect("clear");
+    browser
+        .type_into(Locator::Id("r-school_name"), "МБОУ «Обновлённая СОШ»")
+        .await;
+    browser
+        .click(Locator::Css(
+            "#school-form + p + form button[type='submit']",
+        ))
+        .await;
+    let notice = browser.wait_for(Locator::Css("p.notice")).await;
+    assert_eq!(notice.text().await.expect("text"), "Сохранено школ: 1.");
+    let list = browser
+        .wait_for(Locator::Css("table.registry"))
+        .await
+        .text()
+        .await
+        .expect("text");
+    assert!(list.contains("МБОУ «Обновлённая СОШ»"), "{list}");
     browser.close().await;
     app.finish().await;
 }

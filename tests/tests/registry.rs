@@ -1,5 +1,6 @@
 //! The registry over HTTP: a CSV or XLSX import checks every row and stores all or nothing, the
-//! templates download, one school can be added by hand, and only the region's own rows pass.
+//! templates download, one school can be added or edited by hand, and only the region's own rows
+//! pass.
 
 use harness::{csrf_of, Backend, TestApp};
 use reqwest::header::LOCATION;
@@ -97,6 +98,56 @@ async fn an_import_stores_all_rows_or_none_and_names_every_problem(backend: Back
     let location = r.headers()[LOCATION].to_str().expect("location").to_owned();
     let html = harness::text(&region, &app.url(&location)).await;
     assert!(html.contains("school_name: пусто"), "{html}");
+    // Editing: the school's row fills the form; a new name renames the school and, found by its
+    // code, the municipality for all its schools.
+    let school = app
+        .storage
+        .schools_with_place()
+        .await
+        .expect("schools")
+        .into_iter()
+        .find(|s| s.code == "east-01")
+        .expect("imported school");
+    let page = harness::text(&region, &app.url("/work/registry?edit=east-01")).await;
+    for text in [
+        "Изменить: МБОУ «Восточная СОШ»",
+        r#"name="school_code" required value="east-01" readonly"#,
+        r#"name="municipality_name" required value="Восточный район""#,
+        r#"href="/work/registry?edit=east-02#school-form""#,
+    ] {
+        assert!(page.contains(text), "«{text}» in {page}");
+    }
+    let r = region
+        .post(app.url("/work/registry/schools"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("region_code", school.region_code.as_str()),
+            ("region_name", school.region.as_str()),
+            ("municipality_code", "east"),
+            ("municipality_name", "Восточный муниципальный округ"),
+            ("school_code", "east-01"),
+            ("school_name", "МБОУ «Восточная СОШ № 1»"),
+        ])
+        .send()
+        .await
+        .expect("request");
+    let location = r.headers()[LOCATION].to_str().expect("location").to_owned();
+    let html = harness::text(&region, &app.url(&location)).await;
+    assert!(html.contains("Сохранено школ: 1."), "{html}");
+    let schools = app.storage.schools_with_place().await.expect("schools");
+    let renamed = schools
+        .iter()
+        .find(|s| s.code == "east-01")
+        .expect("school");
+    assert_eq!(renamed.name, "МБОУ «Восточная СОШ № 1»");
+    assert_eq!(renamed.id, school.id, "the same school, renamed");
+    let east: Vec<_> = schools
+        .iter()
+        .filter(|s| s.municipality_code == "east")
+        .map(|s| s.municipality.as_str())
+        .collect();
+    assert_eq!(east.len(), 2);
+    assert!(east.iter().all(|m| *m == "Восточный муниципальный округ"));
     app.finish().await;
 }
 

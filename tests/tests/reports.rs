@@ -29,6 +29,49 @@ async fn the_monitor_shows_each_school_of_the_scope_with_its_response_rates(back
     // demo-01 expects 90 students and 70 % of them… the generator answered 63 of 90.
     assert!(html.contains("63 / 90"), "{html}");
     assert!(html.contains("✓ достаточно"));
+    // The teachers' diagnostic is listed by participants only: two of demo-01's teachers.
+    let teachers = app
+        .storage
+        .campaign_schools(campaign)
+        .await
+        .expect("schools")
+        .into_iter()
+        .find(|s| s.school_id == school)
+        .expect("demo-01")
+        .expected_teachers;
+    for n in 0..2 {
+        app.storage
+            .insert_response(&server::storage::NewResponse {
+                campaign_id: campaign,
+                school_id: school,
+                group: surveys::Group::TeacherDeficits,
+                instrument_key: "teacher_deficits",
+                instrument_version: 1,
+                methodology_version: "test",
+                answers: &serde_json::json!({}),
+                submitted_on: server::cli::today(),
+                submission_key: &format!("monitor-diagnostic-{n}"),
+            })
+            .await
+            .expect("stored");
+    }
+    let html = page(&north, &app, &format!("/work/campaigns/{campaign}/monitor")).await;
+    assert!(html.contains("Диагностика учителей</th>"), "{html}");
+    let row = html
+        .split(&format!("<tr data-school=\"{school}\""))
+        .nth(1)
+        .and_then(|r| r.split("</tr>").next())
+        .expect("demo-01's row");
+    let cell = row
+        .split("data-group=\"teacher_deficits\">")
+        .nth(1)
+        .and_then(|c| c.split("</td>").next())
+        .expect("the diagnostic's cell");
+    assert!(cell.contains(&format!("2 / {teachers}")), "{cell}");
+    assert!(
+        cell.contains("✗ мало"),
+        "fewer than five: no school summary yet"
+    );
 
     // The regional coordinator sees all six and can narrow to one municipality.
     let (region, _) = app.sign_in("region").await;

@@ -23,7 +23,9 @@ use crate::error::ServerError;
 
 pub use accounts::{RoleRow, SessionRow, UserRow};
 pub use drafts::{CodeInfo, DraftRow, DraftWrite, ResponseRow};
-pub use registry::{CampaignRow, NewCampaign, Registry, RegistryRow, SchoolInCampaign, SchoolPlan};
+pub use registry::{
+    CampaignRow, NewCampaign, PlacedSchool, Registry, RegistryRow, SchoolInCampaign, SchoolPlan,
+};
 pub use responses::NewResponse;
 pub use writer::DraftWriter;
 

@@ -67,6 +67,30 @@ pub struct SchoolInCampaign {
     pub expected_parents: i64,
 }
 
+/// A school of the registry with the codes and names of its municipality and region.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PlacedSchool {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub municipality_id: i64,
+    pub municipality_code: String,
+    pub municipality: String,
+    pub region_id: i64,
+    pub region_code: String,
+    pub region: String,
+}
+
+impl PlacedSchool {
+    pub fn place(&self) -> app::access::Place {
+        app::access::Place {
+            school: self.id,
+            municipality: self.municipality_id,
+            region: self.region_id,
+        }
+    }
+}
+
 impl Storage {
     /// Creates the region or renames it; returns its id.
     pub async fn upsert_region(&self, code: &str, name: &str) -> Result<i64, ServerError> {
@@ -226,15 +250,16 @@ impl Storage {
         })
     }
 
-    /// Every school with its municipality and region: (id, name, municipality name,
-    /// municipality id, region id), by municipality and name.
-    pub async fn schools_with_place(
-        &self,
-    ) -> Result<Vec<(i64, String, String, i64, i64)>, ServerError> {
+    /// Every school with its municipality and region, by region, municipality and name.
+    pub async fn schools_with_place(&self) -> Result<Vec<PlacedSchool>, ServerError> {
         Ok(with_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT s.id, s.name, m.name, m.id, m.region_id FROM schools s
-                 JOIN municipalities m ON m.id = s.municipality_id ORDER BY m.name, s.name",
+                "SELECT s.id, s.code, s.name, m.id AS municipality_id, m.code AS municipality_code,
+                        m.name AS municipality, r.id AS region_id, r.code AS region_code, r.name AS region
+                 FROM schools s
+                 JOIN municipalities m ON m.id = s.municipality_id
+                 JOIN regions r ON r.id = m.region_id
+                 ORDER BY r.name, m.name, s.name",
             )
             .fetch_all(pool)
             .await?

@@ -1,5 +1,6 @@
-//! The registry page: the schools in scope, a school added or renamed by hand, and a bulk import
-//! from CSV or XLSX with its documented columns and a template.
+//! The registry page: the schools in scope with their municipality and region, a school added or
+//! edited by hand (with its municipality and region, found by code), and a bulk import from CSV or
+//! XLSX with its documented columns and a template.
 
 use leptos::prelude::*;
 
@@ -11,15 +12,31 @@ pub fn RegistryPage() -> impl IntoView {
     let page = Resource::new(|| (), |_| get_new_campaign());
     let problem = query("problem");
     let imported = query("imported");
+    let edit = query("edit");
     view! {
         <Suspense fallback=|| view! { <p>"…"</p> }>
             {move || page.get().map(|r| {
-                let (problem, imported) = (problem.clone(), imported.clone());
+                let (problem, imported, edit) = (problem.clone(), imported.clone(), edit.clone());
                 match r {
                     Ok(Page { session, schools, .. }) => {
                         let lang = session.lang;
                         let Some(viewer) = session.viewer else { return ().into_any() };
                         let upload = format!("/work/registry/import?_csrf={}", viewer.csrf);
+                        // Editing a school: its row fills the form. Otherwise a coordinator of
+                        // one region gets that region filled in.
+                        let editing = edit.as_deref().and_then(|code| schools.iter().find(|s| s.code == code)).cloned();
+                        let one_region = schools.first().filter(|f| schools.iter().all(|s| s.region_code == f.region_code)).cloned();
+                        let value = |name: &str| -> String {
+                            let from = editing.as_ref().or(one_region.as_ref().filter(|_| name.starts_with("region")));
+                            from.map(|s| match name {
+                                "region_code" => s.region_code.clone(),
+                                "region_name" => s.region.clone(),
+                                "municipality_code" => s.municipality_code.clone(),
+                                "municipality_name" => s.municipality.clone(),
+                                "school_code" => s.code.clone(),
+                                _ => s.name.clone(),
+                            }).unwrap_or_default()
+                        };
                         let fields = [
                             ("region_code", lang.tr("Код региона", "Region code")),
                             ("region_name", lang.tr("Регион", "Region")),
@@ -27,7 +44,15 @@ pub fn RegistryPage() -> impl IntoView {
                             ("municipality_name", lang.tr("Муниципалитет", "Municipality")),
                             ("school_code", lang.tr("Код школы", "School code")),
                             ("school_name", lang.tr("Название школы", "School name")),
-                        ];
+                        ].map(|(name, label)| (name, label, value(name)));
+                        let form_title = match &editing {
+                            Some(s) => match lang {
+                                crate::i18n::Lang::Ru => format!("Изменить: {}", s.name),
+                                crate::i18n::Lang::En => format!("Edit: {}", s.name),
+                            },
+                            None => lang.tr("Добавить школу", "Add a school").to_owned(),
+                        };
+                        let is_editing = editing.is_some();
                         view! {
                             <WorkFrame viewer=viewer.clone() lang>
                                 <h1>{lang.tr("Реестр школ", "Registry of schools")}</h1>
@@ -61,23 +86,45 @@ pub fn RegistryPage() -> impl IntoView {
                                     <input id="file" name="file" type="file" accept=".csv,.xlsx" required />
                                     <button type="submit">{lang.tr("Загрузить", "Import")}</button>
                                 </form>
-                                <h2>{lang.tr("Добавить или переименовать школу", "Add or rename a school")}</h2>
+                                <h2 id="school-form">{form_title}</h2>
+                                <p class="hint">{lang.tr(
+                                    "Регион и муниципалитет находятся по коду: новое название переименует их для всех их школ. Код школы — её постоянный ключ.",
+                                    "The region and the municipality are found by their code: a new name renames them for all their schools. A school's code is its permanent key.",
+                                )}</p>
                                 <form method="post" action="/work/registry/schools" class="login-form">
                                     <super::Csrf viewer=viewer.clone() />
-                                    {fields.into_iter().map(|(name, label)| view! {
+                                    {fields.into_iter().map(|(name, label, value)| view! {
                                         <label for=format!("r-{name}")>{label}</label>
-                                        <input id=format!("r-{name}") name=name type="text" required />
+                                        <input id=format!("r-{name}") name=name type="text" required value=value
+                                            readonly={is_editing && name == "school_code"} />
                                     }).collect_view()}
                                     <button type="submit">{lang.tr("Сохранить", "Save")}</button>
+                                    {is_editing.then(|| view! { " " <a href="/work/registry">{lang.tr("Отмена", "Cancel")}</a> })}
                                 </form>
                                 <h2>{lang.tr("Школы", "Schools")}</h2>
                                 <table class="registry">
                                     <thead><tr>
-                                        <th scope="col">{lang.tr("Школа", "School")}</th>
+                                        <th scope="col">{lang.tr("Регион", "Region")}</th>
                                         <th scope="col">{lang.tr("Муниципалитет", "Municipality")}</th>
+                                        <th scope="col">{lang.tr("Код", "Code")}</th>
+                                        <th scope="col">{lang.tr("Школа", "School")}</th>
+                                        <th scope="col"><span class="sr-only">{lang.tr("Действие", "Action")}</span></th>
                                     </tr></thead>
                                     <tbody>
-                                        {schools.into_iter().map(|s| view! { <tr><td>{s.name}</td><td>{s.municipality}</td></tr> }).collect_view()}
+                                        {schools.into_iter().map(|s| {
+                                            let href = format!("/work/registry?edit={}#school-form", s.code);
+                                            let label = match lang {
+                                                crate::i18n::Lang::Ru => format!("Изменить: {}", s.name),
+                                                crate::i18n::Lang::En => format!("Edit: {}", s.name),
+                                            };
+                                            view! { <tr>
+                                                <td>{s.region}</td>
+                                                <td>{s.municipality}</td>
+                                                <td><code>{s.code}</code></td>
+                                                <td>{s.name}</td>
+                                                <td><a href=href rel="external" aria-label=label>{lang.tr("Изменить", "Edit")}</a></td>
+                                            </tr> }
+                                        }).collect_view()}
                                     </tbody>
                                 </table>
                             </WorkFrame>
