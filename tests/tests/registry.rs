@@ -111,8 +111,8 @@ async fn an_import_stores_all_rows_or_none_and_names_every_problem(backend: Back
     let page = harness::text(&region, &app.url("/work/registry?edit=east-01")).await;
     for text in [
         "Изменить: МБОУ «Восточная СОШ»",
-        r#"name="school_code" required value="east-01" readonly"#,
-        r#"name="municipality_name" required value="Восточный район""#,
+        r#"name="school_code" type="text" required value="east-01" readonly"#,
+        r#"name="municipality_name" type="text" required value="Восточный район""#,
         r#"href="/work/registry?edit=east-02#school-form""#,
     ] {
         assert!(page.contains(text), "«{text}» in {page}");

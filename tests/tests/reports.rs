@@ -63,10 +63,10 @@ async fn the_monitor_shows_each_school_of_the_scope_with_its_response_rates(back
         .and_then(|r| r.split("</tr>").next())
         .expect("demo-01's row");
     let cell = row
-        .split("data-group=\"teacher_deficits\">")
+        .split("data-group=\"teacher_deficits\"")
         .nth(1)
         .and_then(|c| c.split("</td>").next())
-        .expect("the diagnostic's cell");
+        .unwrap_or_else(|| panic!("the diagnostic's cell in {row}"));
     assert!(cell.contains(&format!("2 / {teachers}")), "{cell}");
     assert!(
         cell.contains("✗ мало"),
