@@ -653,9 +653,10 @@ impl Respondents {
         let page = page.clamp(1, pages.max(1));
         let section = (page - 1) as usize;
 
-        let mut raw = raw_of(existing.as_ref());
+        let before = raw_of(existing.as_ref());
+        let mut raw = before.clone();
         surveys::replace_page(instrument, &mut raw, section, fields);
-        let (_, errors) = Answers::parse_page(m, instrument, &raw, section);
+        let (_, errors) = Answers::parse_page_over(m, instrument, &before, &raw, section);
 
         let token = match existing.as_ref() {
             Some(d) => d.token.clone(),

@@ -39,11 +39,19 @@ pub struct Answers(pub Vec<Option<Answer>>);
 #[derive(Debug, Clone, PartialEq)]
 pub enum FieldProblem {
     Required,
+    /// Required, and revealed by this very submission (its condition did not hold before): the
+    /// respondent of a page without JavaScript has not seen the question yet.
+    FollowUp,
     NotAChoice(String),
     NotANumber(String),
     NotWhole,
-    OutOfRange { min: f64, max: f64 },
-    TooLong { max: usize },
+    OutOfRange {
+        min: f64,
+        max: f64,
+    },
+    TooLong {
+        max: usize,
+    },
     ExclusiveCombined,
     OneValueOnly,
     UnknownKey,
@@ -69,6 +77,10 @@ impl FieldError {
         };
         match &self.problem {
             FieldProblem::Required => t("Ответьте на этот вопрос", "Please answer this question"),
+            FieldProblem::FollowUp => t(
+                "Уточняющий вопрос к вашему ответу: ответьте на него",
+                "A follow-up to your answer: please answer it",
+            ),
             FieldProblem::NotAChoice(v) => t(
                 &format!("«{v}» — не вариант ответа"),
                 &format!("“{v}” is not one of the options"),
@@ -223,6 +235,29 @@ impl Answers {
         let answers = Answers::parse_known(m, instrument, raw, &mut errors, |slot| {
             instrument.slots[slot].section == section
         });
+        (answers, errors)
+    }
+
+    /// Parses a page submitted over `before` (the answers the page was shown with): like
+    /// [`Answers::parse_page`], but a required question that only this submission revealed is a
+    /// [`FieldProblem::FollowUp`], not an omission.
+    pub fn parse_page_over(
+        m: &impl ChoiceLists,
+        instrument: &Instrument,
+        before: &RawAnswers,
+        raw: &RawAnswers,
+        section: usize,
+    ) -> (Answers, Vec<FieldError>) {
+        let (answers, mut errors) = Answers::parse_page(m, instrument, raw, section);
+        let shown_before = Answers::parse_known(m, instrument, before, &mut Vec::new(), |_| false);
+        for e in errors.iter_mut() {
+            let revealed = instrument.slot(&e.key).is_some_and(|slot| {
+                !shown_before.is_shown(m, instrument, instrument.slot_item(slot))
+            });
+            if e.problem == FieldProblem::Required && revealed {
+                e.problem = FieldProblem::FollowUp;
+            }
+        }
         (answers, errors)
     }
 

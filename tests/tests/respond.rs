@@ -273,7 +273,9 @@ async fn follow_ups_appear_only_when_their_condition_holds(backend: Backend) {
         .and_then(|t| t.split('>').next())
         .expect("the follow-up is rendered");
     assert!(!tag.contains("hidden"), "the follow-up is shown: {tag}");
-    assert!(html.contains("Ответьте на этот вопрос"));
+    // Without JavaScript the respondent sees it now for the first time: said so, not «missed».
+    assert!(html.contains("Уточняющий вопрос к вашему ответу: ответьте на него"));
+    assert!(!html.contains("Ответьте на этот вопрос"));
     app.finish().await;
 }
 

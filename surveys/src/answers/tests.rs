@@ -79,6 +79,35 @@ fn skip_logic_hides_follow_ups_and_never_requires_them() {
 }
 
 #[test]
+fn a_question_revealed_by_the_submitted_page_is_a_follow_up_not_an_omission() {
+    let m = Methodology::default_set().expect("valid");
+    let instrument = m.instrument(Group::Principal).expect("principal");
+    let section = instrument.slots[instrument.slot("students_non_russian").expect("slot")].section;
+    let before = raw(&principal_answers());
+    let mut after = before.clone();
+    after.insert(
+        "students_non_russian".to_owned(),
+        RawValue::One("12".to_owned()),
+    );
+    let (_, errors) = Answers::parse_page_over(&m, instrument, &before, &after, section);
+    let found: Vec<_> = errors
+        .iter()
+        .map(|e| (e.key.as_str(), &e.problem))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("language_lessons", &FieldProblem::FollowUp),
+            ("tutor_support", &FieldProblem::FollowUp),
+        ]
+    );
+    // Shown already (the page was rendered with the condition holding): left blank is an omission.
+    let (_, errors) = Answers::parse_page_over(&m, instrument, &after, &after, section);
+    assert!(errors.iter().all(|e| e.problem == FieldProblem::Required));
+    assert_eq!(errors.len(), 2);
+}
+
+#[test]
 fn each_kind_of_bad_value_is_a_field_error() {
     let m = Methodology::default_set().expect("valid");
     let mut answers = principal_answers();
