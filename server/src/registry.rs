@@ -269,30 +269,36 @@ pub async fn import(
         Ok(rows) => rows,
         Err(problems) => return back("problem", &limit(problems, lang)),
     };
-    let run = async {
-        let problems = check_scope(&storage, &viewer, &checked, lang).await?;
-        if !problems.is_empty() {
-            return Ok(Err(problems));
-        }
-        storage.import_registry(&checked).await.map(|conflicts| {
-            if conflicts.is_empty() {
-                Ok(checked.len())
-            } else {
-                Err(conflicts
-                    .into_iter()
-                    .map(|(n, code)| match lang {
-                        Lang::Ru => format!("Строка {}, столбец school_code: код {code} уже занят школой другого муниципалитета", n + 2),
-                        Lang::En => format!("Row {}, column school_code: code {code} belongs to a school of another municipality", n + 2),
-                    })
-                    .collect())
-            }
-        })
-    };
-    match run.await {
+    match store(&storage, &viewer, &checked, lang).await {
         Ok(Ok(n)) => back("imported", &n.to_string()),
         Ok(Err(problems)) => back("problem", &limit(problems, lang)),
         Err(e) => failure(&e),
     }
+}
+
+/// Stores checked rows in one transaction when the viewer may write them all and no school
+/// code moves to another municipality; otherwise stores nothing and says why, row by row.
+async fn store(
+    storage: &Storage,
+    viewer: &Viewer,
+    rows: &[RegistryRow],
+    lang: Lang,
+) -> Result<Result<usize, Vec<String>>, ServerError> {
+    let problems = check_scope(storage, viewer, rows, lang).await?;
+    if !problems.is_empty() {
+        return Ok(Err(problems));
+    }
+    let conflicts = storage.import_registry(rows).await?;
+    if conflicts.is_empty() {
+        return Ok(Ok(rows.len()));
+    }
+    Ok(Err(conflicts
+        .into_iter()
+        .map(|(n, code)| match lang {
+            Lang::Ru => format!("Строка {}, столбец school_code: код {code} уже занят школой другого муниципалитета", n + 2),
+            Lang::En => format!("Row {}, column school_code: code {code} belongs to a school of another municipality", n + 2),
+        })
+        .collect()))
 }
 
 fn limit(mut problems: Vec<String>, lang: Lang) -> String {
@@ -393,46 +399,20 @@ pub async fn add_school(
         form.school_code,
         form.school_name,
     ];
+    // The one row of a form is «row 2» of an import: name the field alone.
+    let field_problems = |problems: Vec<String>| {
+        problems
+            .join("\n")
+            .replace("Строка 2, столбец ", "")
+            .replace("Row 2, column ", "")
+    };
     let checked = match check_rows(&[row], lang) {
         Ok(rows) => rows,
-        // The one row of a form is «row 2» of the import: say the field instead.
-        Err(problems) => {
-            return back(
-                "problem",
-                &problems
-                    .join("\n")
-                    .replace("Строка 2, столбец ", "")
-                    .replace("Row 2, column ", ""),
-            )
-        }
+        Err(problems) => return back("problem", &field_problems(problems)),
     };
-    let run = async {
-        let problems = check_scope(&storage, &viewer, &checked, lang).await?;
-        if !problems.is_empty() {
-            return Ok(Err(problems));
-        }
-        storage.import_registry(&checked).await.map(|conflicts| {
-            if conflicts.is_empty() {
-                Ok(1)
-            } else {
-                Err(vec![lang
-                    .tr(
-                        "school_code: код уже занят школой другого муниципалитета",
-                        "school_code: the code belongs to a school of another municipality",
-                    )
-                    .to_owned()])
-            }
-        })
-    };
-    match run.await {
+    match store(&storage, &viewer, &checked, lang).await {
         Ok(Ok(n)) => back("imported", &n.to_string()),
-        Ok(Err(problems)) => back(
-            "problem",
-            &problems
-                .join("\n")
-                .replace("Строка 2, столбец ", "")
-                .replace("Row 2, column ", ""),
-        ),
+        Ok(Err(problems)) => back("problem", &field_problems(problems)),
         Err(e) => failure(&e),
     }
 }

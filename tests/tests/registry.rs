@@ -59,6 +59,18 @@ async fn an_import_stores_all_rows_or_none_and_names_every_problem(backend: Back
     let good = format!("{}\ndemo;Демонстрационная область;east;Восточный район;east-01;МБОУ «Восточная СОШ»\ndemo;Демонстрационная область;east;Восточный район;east-02;МБОУ «Заречная ООШ»\n", header.trim_end().replace(',', ";"));
     let html = upload(&region, &app, &csrf, "schools.csv", good.into_bytes()).await;
     assert!(html.contains("Сохранено школ: 2."), "{html}");
+    // A school code of another municipality is a conflict: named, and nothing of the file stored.
+    let moved = format!("{header}demo,Демонстрационная область,east,Восточный район,east-09,Новая школа\ndemo,Демонстрационная область,east,Восточный район,demo-01,Переезд\n");
+    let html = upload(&region, &app, &csrf, "schools.csv", moved.into_bytes()).await;
+    assert!(
+        html.contains(
+            "Строка 3, столбец school_code: код demo-01 уже занят школой другого муниципалитета"
+        ),
+        "{html}"
+    );
+    let schools = app.storage.schools_with_place().await.expect("schools");
+    assert!(!schools.iter().any(|s| s.code == "east-09"), "rolled back");
+    assert_eq!(schools.len(), 8);
     assert_eq!(
         app.storage
             .schools_with_place()
