@@ -4,7 +4,7 @@
 #   FLOW=hydrated (default): the wasm-enhanced page (start page rendered by the server, then
 #     server functions: rules, first page, one save per page, thank-you);
 #   FLOW=form: a browser without JavaScript (each page fetched, then posted and redirected).
-# Usage: [FLOW=hydrated|form] bench/load/run.sh [connections] [seconds] [database-url]
+# Usage: [FLOW=hydrated|form] [ORIENTIR_BIN=path] bench/load/run.sh [connections] [seconds] [database-url]
 #   default: 200 connections, 30 s, a fresh SQLite file. Prints wrk's figures, the completed
 #   questionnaires per second, and checks that the stored count equals the acknowledged count.
 set -euo pipefail
@@ -12,14 +12,15 @@ cd "$(dirname "$0")/../.."
 conns=${1:-200}
 seconds=${2:-30}
 command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null
-[ -x target/release/orientir ] || scripts/build.sh --release
+bin=${ORIENTIR_BIN:-target/release/orientir}   # another binary, e.g. an older build to compare
+[ -x "$bin" ] || scripts/build.sh --release
 
 work=$(mktemp -d)
 trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
 db=${3:-sqlite://$work/load.db}
 port=$((20000 + RANDOM % 20000))
 DATABASE_URL=$db ORIENTIR_ADDR=127.0.0.1:$port ORIENTIR_LOG=warn ORIENTIR_SITE_ROOT=target/site \
-  target/release/orientir demo >"$work/out" 2>"$work/err" &
+  "$bin" demo >"$work/out" 2>"$work/err" &
 server=$!
 for _ in $(seq 100); do grep -q "^listening on" "$work/out" 2>/dev/null && break; sleep 0.1; done
 code=$(grep -o "Берёзовская СОШ»: parent [A-Z0-9-]*, principal [A-Z0-9-]*, student [A-Z0-9-]*" "$work/out" | awk '{print $NF}')

@@ -4,6 +4,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// Many small, short-lived allocations per request (pages, JSON, SQL rows) across threads:
+/// mimalloc serves them faster than glibc's malloc, which took a quarter of the time under load.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = server::cli::Cli::parse();
