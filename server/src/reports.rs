@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use app::access::{Place, Viewer};
+use app::access::Viewer;
 use app::i18n::Lang;
 use app::reports::{
     Change, ChangeCell, ChangeRow, CodeEntry, CodeSheet, DeficitView, FactorCell, FactorColumn,
@@ -39,14 +39,6 @@ pub struct Scoped {
 pub struct Scored {
     pub profiles: Vec<SchoolProfile>,
     pub deficits: Vec<Vec<surveys::deficits::DeficitResult>>,
-}
-
-fn place(s: &SchoolInCampaign) -> Place {
-    Place {
-        school: s.school_id,
-        municipality: s.municipality_id,
-        region: s.region_id,
-    }
 }
 
 fn expected(s: &SchoolInCampaign) -> Expected {
@@ -152,7 +144,7 @@ impl Reports {
             return Ok(None);
         };
         let mut schools = self.storage.campaign_schools(campaign.id).await?;
-        schools.retain(|s| viewer.scope.allows(place(s)));
+        schools.retain(|s| viewer.scope.allows(s.place()));
         if schools.is_empty() {
             return Ok(None);
         }

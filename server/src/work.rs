@@ -1,6 +1,6 @@
 //! Coordinators' data for the pages, always cut to the viewer's scope here, in one place.
 
-use app::access::{Place, Role, Scope, Viewer};
+use app::access::{Role, Scope, Viewer};
 use app::i18n::Lang;
 use app::work::{CampaignItem, Choice, UserItem, WorkSource};
 use app::AppError;
@@ -15,14 +15,6 @@ pub struct Coordinators {
     pub methodology_version: String,
 }
 
-fn place(s: &SchoolInCampaign) -> Place {
-    Place {
-        school: s.school_id,
-        municipality: s.municipality_id,
-        region: s.region_id,
-    }
-}
-
 impl Coordinators {
     /// The schools of a campaign the viewer may see.
     pub async fn schools_in_scope(
@@ -31,7 +23,7 @@ impl Coordinators {
         scope: &Scope,
     ) -> Result<Vec<SchoolInCampaign>, ServerError> {
         let mut schools = self.storage.campaign_schools(campaign).await?;
-        schools.retain(|s| scope.allows(place(s)));
+        schools.retain(|s| scope.allows(s.place()));
         Ok(schools)
     }
 }

@@ -249,6 +249,9 @@ impl Answers {
         section: usize,
     ) -> (Answers, Vec<FieldError>) {
         let (answers, mut errors) = Answers::parse_page(m, instrument, raw, section);
+        if !errors.iter().any(|e| e.problem == FieldProblem::Required) {
+            return (answers, errors);
+        }
         let shown_before = Answers::parse_known(m, instrument, before, &mut Vec::new(), |_| false);
         for e in errors.iter_mut() {
             let revealed = instrument.slot(&e.key).is_some_and(|slot| {

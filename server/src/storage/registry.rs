@@ -81,7 +81,19 @@ pub struct PlacedSchool {
     pub region: String,
 }
 
+impl SchoolInCampaign {
+    /// Where the school is, for scope checks.
+    pub fn place(&self) -> app::access::Place {
+        app::access::Place {
+            school: self.school_id,
+            municipality: self.municipality_id,
+            region: self.region_id,
+        }
+    }
+}
+
 impl PlacedSchool {
+    /// Where the school is, for scope checks.
     pub fn place(&self) -> app::access::Place {
         app::access::Place {
             school: self.id,
