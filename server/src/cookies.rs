@@ -1,6 +1,10 @@
-//! How Orientir sets its cookies: always `Path=/` and `SameSite=Lax`, `HttpOnly` where scripts
-//! need not read them, and `Secure` when the site is served over HTTPS
-//! (`ORIENTIR_SECURE_COOKIES`), so that a session or a draft never travels in clear text there.
+//! Cookies, written and read in one place. Orientir sets them always with `Path=/` and
+//! `SameSite=Lax`, `HttpOnly` where scripts need not read them, and `Secure` when the site is
+//! served over HTTPS (`ORIENTIR_SECURE_COOKIES`), so that a session or a draft never travels in
+//! clear text there; `read` is the one reader of a request's cookies.
+
+use axum::http::header::COOKIE;
+use axum::http::HeaderMap;
 
 /// The cookie attributes of this deployment.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -27,9 +31,25 @@ impl CookiePolicy {
     }
 }
 
+/// The value of the request's cookie `name`, from any of its `Cookie` headers.
+pub fn read(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| app::i18n::cookie(v, name))
+}
+
+/// The reader's language, from the language cookie (Russian when there is none).
+pub fn lang(headers: &HeaderMap) -> app::i18n::Lang {
+    read(headers, app::i18n::LANG_COOKIE)
+        .and_then(|v| app::i18n::Lang::parse(&v))
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::CookiePolicy;
+    use super::*;
 
     #[test]
     fn cookies_are_secure_only_where_asked() {
@@ -38,5 +58,15 @@ mod tests {
         let secure = CookiePolicy { secure: true }.set("lang", "en", 10, false);
         assert_eq!(secure, "lang=en; Path=/; Max-Age=10; SameSite=Lax; Secure");
         assert!(CookiePolicy::default().clear("s").contains("Max-Age=0"));
+    }
+
+    #[test]
+    fn a_cookie_is_read_from_any_cookie_header() {
+        let mut headers = HeaderMap::new();
+        headers.append(COOKIE, "a=1; orientir_lang=en".parse().expect("header"));
+        headers.append(COOKIE, "b=2".parse().expect("header"));
+        assert_eq!(read(&headers, "b").as_deref(), Some("2"));
+        assert_eq!(lang(&headers), app::i18n::Lang::En);
+        assert_eq!(read(&headers, "c"), None);
     }
 }

@@ -1,6 +1,15 @@
-//! The error type of the server layer.
+//! The error type of the server layer and how it leaves a request: a refusal of the user's input
+//! becomes words for the user, anything else is logged under a fresh request id and shown as an
+//! opaque message with that id (never a database error's text).
 
-/// Everything that can stop the server or a subcommand.
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+use app::AppError;
+
+use crate::problem::Refused;
+
+/// Everything that can stop the server, a request or a subcommand.
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
     #[error("invalid configuration: {0}")]
@@ -29,9 +38,57 @@ pub enum ServerError {
     File { path: String, reason: String },
     #[error("cannot store the answers: {0}")]
     Write(String),
-    /// An operator's command refused, with the reason (e.g. a taken login).
+    /// The user's input refused, with every problem (nothing was stored).
     #[error("{0}")]
-    Refused(String),
+    Refused(Refused),
+    /// Nothing of that name in the viewer's scope (a 404, with nothing said about why).
+    #[error("not found")]
+    NotFound,
     #[error("stored data is inconsistent: {0}")]
     Inconsistent(String),
+}
+
+impl From<Refused> for ServerError {
+    fn from(refused: Refused) -> ServerError {
+        ServerError::Refused(refused)
+    }
+}
+
+impl std::fmt::Display for Refused {
+    /// The problems in English, for an operator's terminal.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.words(app::i18n::Lang::En, usize::MAX))
+    }
+}
+
+/// Logs an internal error under a fresh id and returns the opaque error the user sees.
+pub fn internal(error: &ServerError) -> AppError {
+    let request_id = format!("{:08x}", rand::random::<u32>());
+    tracing::error!(%request_id, error = %error, "internal error");
+    AppError::Internal { request_id }
+}
+
+/// Server functions and page sources return the UI layer's error.
+impl From<ServerError> for AppError {
+    fn from(error: ServerError) -> AppError {
+        internal(&error)
+    }
+}
+
+impl IntoResponse for ServerError {
+    fn into_response(self) -> Response {
+        match self {
+            ServerError::Refused(refused) => (
+                StatusCode::BAD_REQUEST,
+                refused.words(app::i18n::Lang::Ru, usize::MAX),
+            )
+                .into_response(),
+            ServerError::NotFound => StatusCode::NOT_FOUND.into_response(),
+            other => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                internal(&other).to_string(),
+            )
+                .into_response(),
+        }
+    }
 }

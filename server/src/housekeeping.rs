@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use surveys::calendar::Day;
 
+use crate::clock;
 use crate::storage::Storage;
 
 const EVERY: Duration = Duration::from_secs(3600);
@@ -19,7 +20,7 @@ pub fn spawn(storage: Storage, today: fn() -> Day) -> tokio::task::JoinHandle<()
                 Ok(purged) => tracing::info!(purged, "deleted drafts of closed campaigns"),
                 Err(e) => tracing::warn!(error = %e, "could not delete drafts of closed campaigns"),
             }
-            if let Err(e) = storage.purge_sessions(crate::auth::now()).await {
+            if let Err(e) = storage.purge_sessions(clock::now()).await {
                 tracing::warn!(error = %e, "could not delete expired sessions");
             }
             tokio::time::sleep(EVERY).await;

@@ -1,26 +1,39 @@
-//! Orientir's server: configuration, storage on SQLite or PostgreSQL, the web routes and the
-//! command-line subcommands. `main.rs` only parses the command line and calls in here.
+//! Orientir's server, in layers that only import downwards (docs/ARCHITECTURE.md):
+//!
+//! - the edge: `cli` (the command line, the demo, paper data) above `http` (the router, the
+//!   access table and its check, serving);
+//! - features, one folder each: `respond` (respondents' pages), `reports` (monitor, matrix,
+//!   profile, change), `coordinators` (accounts, campaigns, registry, code sheets), `exports`
+//!   (workbooks and raw responses), `home`, `housekeeping`;
+//! - gates: `scope` (which schools a viewer sees, scored) and `auth` (who the viewer is);
+//! - the base: `storage` (SQLite or PostgreSQL), `problem` (refusals of input), `error`, `reply`
+//!   (how a handler answers), `cookies`, `groups` (texts per respondent group), `access_code`,
+//!   `clock`, `config`.
+//!
+//! `main.rs` only parses the command line and calls `cli::run`.
 
-pub mod access;
-pub mod access_code;
-pub mod accounts;
-pub mod auth;
-pub mod campaigns;
 pub mod cli;
-pub mod config;
-pub mod cookies;
-pub mod demo;
-pub mod error;
-pub mod export;
+pub mod http;
+
+pub mod coordinators;
+pub mod exports;
+pub mod home;
 pub mod housekeeping;
-pub mod paper;
-pub mod raw;
-pub mod registry;
 pub mod reports;
 pub mod respond;
+
+pub mod auth;
+pub mod scope;
+
+pub mod access_code;
+pub mod clock;
+pub mod config;
+pub mod cookies;
+pub mod error;
+pub mod groups;
+pub mod problem;
+pub mod reply;
 pub mod storage;
-pub mod web;
-pub mod work;
 
 pub use config::Config;
 pub use error::ServerError;

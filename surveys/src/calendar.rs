@@ -98,6 +98,15 @@ impl FromStr for Day {
     }
 }
 
+/// Days as stored (text), so that a storage row can hold a `Day`.
+impl TryFrom<String> for Day {
+    type Error = BadDay;
+
+    fn try_from(text: String) -> Result<Day, BadDay> {
+        text.parse()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

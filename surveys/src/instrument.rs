@@ -54,6 +54,20 @@ impl Group {
     }
 }
 
+/// A text that is no group's key.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("«{0}» is not a respondent group")]
+pub struct UnknownGroup(pub String);
+
+/// Groups as stored (their key), so that a storage row can hold a `Group`.
+impl TryFrom<String> for Group {
+    type Error = UnknownGroup;
+
+    fn try_from(key: String) -> Result<Group, UnknownGroup> {
+        Group::parse(&key).ok_or(UnknownGroup(key))
+    }
+}
+
 impl fmt::Display for Group {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.key())

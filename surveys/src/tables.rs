@@ -57,13 +57,22 @@ fn level_name(m: &Methodology, key: Option<&str>, lang: &str) -> Cell {
     }
 }
 
+/// How many factors of a profile are at the highest level.
+pub fn high_risk_factors(m: &Methodology, profile: &SchoolProfile) -> usize {
+    let top = m.rules.levels.last().map(|l| l.key.as_str());
+    profile
+        .factors
+        .iter()
+        .filter(|f| top.is_some() && f.level.as_deref() == top)
+        .count()
+}
+
 /// Schools × factors: one row per school with the score of each factor, then the number of
 /// high-risk factors (those at the last level).
 pub fn matrix(m: &Methodology, profiles: &[SchoolProfile]) -> Table {
     let mut columns = vec!["school".to_owned()];
     columns.extend(m.factors.iter().map(|f| f.code.0.clone()));
     columns.push("high_risk_factors".into());
-    let top = m.rules.levels.last().map(|l| l.key.as_str());
     let rows = profiles
         .iter()
         .map(|p| {
@@ -73,12 +82,7 @@ pub fn matrix(m: &Methodology, profiles: &[SchoolProfile]) -> Table {
                     .iter()
                     .map(|f| Cell::opt(p.factor(&f.code.0).and_then(|x| x.score))),
             );
-            let high = p
-                .factors
-                .iter()
-                .filter(|f| f.level.as_deref() == top)
-                .count();
-            row.push(Cell::Number(high as f64));
+            row.push(Cell::Number(high_risk_factors(m, p) as f64));
             row
         })
         .collect();

@@ -53,12 +53,12 @@ impl TestApp {
         let mut config = test_config(db.url());
         config.site_root = site;
         let storage = Storage::open(&config).await.expect("storage opens");
-        let listener = server::web::bind(&config).await.expect("port 0 binds");
+        let listener = server::http::bind(&config).await.expect("port 0 binds");
         let base = format!("http://{}", listener.local_addr().expect("bound address"));
         let methodology = surveys::Methodology::default_set().expect("default methodology");
-        let app = server::web::router(&config, storage.clone(), std::sync::Arc::new(methodology));
+        let app = server::http::router(&config, storage.clone(), std::sync::Arc::new(methodology));
         let server = tokio::spawn(async move {
-            let _ = server::web::serve(listener, app).await;
+            let _ = server::http::serve(listener, app).await;
         });
         TestApp {
             base,
@@ -71,7 +71,7 @@ impl TestApp {
     /// Fills the database with the demo region.
     pub async fn with_demo(self) -> TestApp {
         let methodology = surveys::Methodology::default_set().expect("default methodology");
-        server::demo::ensure_demo(&self.storage, &methodology, server::cli::today())
+        server::cli::demo::ensure_demo(&self.storage, &methodology, server::clock::today())
             .await
             .expect("demo data");
         self
@@ -87,9 +87,9 @@ impl TestApp {
             .expect("codes");
         codes
             .into_iter()
-            .find(|(_, g, _)| g == group)
+            .find(|a| a.group.key() == group)
             .expect("code of the group")
-            .0
+            .code
     }
 
     /// Stored responses of the demo campaign per (school code, group).
@@ -102,8 +102,8 @@ impl TestApp {
             .expect("counts");
         counts
             .iter()
-            .find(|c| c.0 == school && c.1 == group)
-            .map_or(0, |c| c.2)
+            .find(|c| c.school_id == school && c.group.key() == group)
+            .map_or(0, |c| c.responses)
     }
 
     /// The demo campaign's id and the id of one of its schools.
@@ -124,7 +124,7 @@ impl TestApp {
     pub async fn demo_campaign(&self) -> i64 {
         let campaign = self
             .storage
-            .campaign_by_code(server::demo::CAMPAIGN_CODE)
+            .campaign_by_code(server::cli::demo::CAMPAIGN_CODE)
             .await
             .expect("query");
         campaign.expect("the demo campaign (call with_demo)").id
@@ -134,7 +134,7 @@ impl TestApp {
         format!("{}{}", self.base, path)
     }
 
-    /// Signs in with a demo account (see `server::demo::DEMO_ACCOUNTS`); returns a client
+    /// Signs in with a demo account (see `server::cli::demo::DEMO_ACCOUNTS`); returns a client
     /// holding the session and the session's CSRF token.
     pub async fn sign_in(&self, login: &str) -> (reqwest::Client, String) {
         let client = client();
@@ -142,7 +142,7 @@ impl TestApp {
             .post(self.url("/session"))
             .form(&[
                 ("login", login.to_owned()),
-                ("password", server::demo::demo_password(login)),
+                ("password", server::cli::demo::demo_password(login)),
             ])
             .send()
             .await

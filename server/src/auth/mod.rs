@@ -11,11 +11,12 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use app::access::{Role, Scope, Viewer};
-use app::i18n::Lang;
 use sha2::{Digest, Sha256};
 
+use crate::clock::now;
 use crate::cookies::CookiePolicy;
 use crate::error::ServerError;
+use crate::problem::{At, Kind, Refused};
 use crate::storage::{RoleRow, SessionRow, Storage, UserRow};
 use limiter::Limiter;
 
@@ -53,13 +54,6 @@ pub struct NewUser {
     pub municipality: Option<i64>,
     pub school: Option<i64>,
     pub curated: Vec<i64>,
-}
-
-/// Unix seconds (sessions expire by this clock).
-pub(crate) fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
 }
 
 fn random_hex(bytes: usize) -> String {
@@ -188,61 +182,45 @@ impl Auth {
     }
 
     /// Changes the signed-in user's password after checking the current one; other sessions
-    /// of the account end. `Err` holds the message for the form.
+    /// of the account end. A wrong current password or a weak new one is refused.
     pub async fn change_password(
         &self,
         viewer: &Viewer,
         token: &str,
         current: &str,
         new: &str,
-        lang: Lang,
-    ) -> Result<Result<(), String>, ServerError> {
+    ) -> Result<(), ServerError> {
         let user = self.storage.user(viewer.user_id).await?;
         let matches = password::verify(current.to_owned(), user.map(|u| u.password_hash)).await;
         if !matches {
-            return Ok(Err(lang
-                .tr(
-                    "Текущий пароль введён неверно",
-                    "The current password is wrong",
-                )
-                .into()));
+            return Err(Refused::one(At::Whole, Kind::WrongPassword).into());
         }
-        if let Some(problem) = password::problem(new, lang) {
-            return Ok(Err(problem));
+        if let Some(problem) = password::problem(new) {
+            return Err(Refused::one(At::Whole, problem).into());
         }
         let hash = password::hash(new.to_owned()).await?;
         self.storage
             .set_password(viewer.user_id, &hash, &token_hash(token))
-            .await?;
-        Ok(Ok(()))
+            .await
     }
 
-    /// Creates an account. `Err` holds the message for the form (a taken login, a short
-    /// password, a role without its scope).
-    pub async fn create_user(
-        &self,
-        new: &NewUser,
-        today: &str,
-        lang: Lang,
-    ) -> Result<Result<i64, String>, ServerError> {
+    /// Creates an account; a taken login, a short password or a role without its scope is
+    /// refused.
+    pub async fn create_user(&self, new: &NewUser, today: &str) -> Result<i64, ServerError> {
+        let refuse = |at: At, kind: Kind| Err(Refused::one(at, kind).into());
         let login = new.login.trim();
         if login.is_empty()
             || !login
                 .chars()
                 .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | '@'))
         {
-            return Ok(Err(lang
-                .tr(
-                    "Логин: буквы, цифры и . - _ @, без пробелов",
-                    "Login: letters, digits and . - _ @, no spaces",
-                )
-                .into()));
+            return refuse(At::Field("login"), Kind::Login);
         }
         if new.name.trim().is_empty() {
-            return Ok(Err(lang.tr("Укажите имя", "Enter a name").into()));
+            return refuse(At::Whole, Kind::Name);
         }
-        if let Some(problem) = password::problem(&new.password, lang) {
-            return Ok(Err(problem));
+        if let Some(problem) = password::problem(&new.password) {
+            return refuse(At::Whole, problem);
         }
         let scope_missing = match new.role {
             Role::Admin => false,
@@ -252,12 +230,7 @@ impl Auth {
             Role::Curator => new.curated.is_empty(),
         };
         if scope_missing {
-            return Ok(Err(lang
-                .tr(
-                    "Для этой роли укажите её территорию или школы",
-                    "This role needs its territory or schools",
-                )
-                .into()));
+            return refuse(At::Whole, Kind::RoleScope);
         }
         let hash = password::hash(new.password.clone()).await?;
         let id = self
@@ -284,9 +257,9 @@ impl Auth {
                 today,
             )
             .await?;
-        Ok(id.ok_or_else(|| {
-            lang.tr("Такой логин уже есть", "This login is taken")
-                .to_owned()
-        }))
+        match id {
+            Some(id) => Ok(id),
+            None => refuse(At::Whole, Kind::LoginTaken),
+        }
     }
 }

@@ -49,12 +49,10 @@ pub async fn verify(password: String, hash: Option<String>) -> bool {
     .unwrap_or(false)
 }
 
-/// Why a new password is refused, in the user's language; `None` when it is acceptable.
-pub fn problem(password: &str, lang: app::i18n::Lang) -> Option<String> {
-    (password.chars().count() < MIN_LENGTH).then(|| match lang {
-        app::i18n::Lang::Ru => format!("Пароль должен быть не короче {MIN_LENGTH} символов"),
-        app::i18n::Lang::En => format!("The password must have at least {MIN_LENGTH} characters"),
-    })
+/// Why a new password is refused; `None` when it is acceptable.
+pub fn problem(password: &str) -> Option<crate::problem::Kind> {
+    (password.chars().count() < MIN_LENGTH)
+        .then_some(crate::problem::Kind::ShortPassword(MIN_LENGTH))
 }
 
 #[cfg(test)]

@@ -1,30 +1,13 @@
-//! Questionnaires in progress and the access codes that open them.
+//! Questionnaires in progress (one draft per respondent, page by page) and the writes of the
+//! respondent side: a page saved, a questionnaire submitted, a response stored.
 
-use surveys::calendar::Day;
-use surveys::Group;
-
-use super::responses::insert_response_query;
+use super::responses::{insert_response_query, ResponseRow};
 use super::{with_pool, Storage};
 use crate::error::ServerError;
 
-/// What an access code opens.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct CodeInfo {
-    pub code: String,
-    pub campaign_id: i64,
-    pub school_id: i64,
-    pub respondent_group: String,
-    pub personal: bool,
-    pub revoked: bool,
-    pub school_name: String,
-    pub campaign_name: String,
-    pub methodology_version: String,
-    pub opens_on: String,
-    pub closes_on: String,
-}
-
-/// A write of the respondent side: a page saved, or the final submit (the response stored and
-/// the draft marked submitted, idempotent by the submission key).
+/// A write of the respondent side: a page saved, the final submit (the response stored and the
+/// draft marked submitted), or a response stored without a draft (the demo's generated ones).
+/// Responses are idempotent by their submission key.
 #[derive(Debug, Clone)]
 pub enum DraftWrite {
     Save {
@@ -36,21 +19,7 @@ pub enum DraftWrite {
         today: String,
         response: ResponseRow,
     },
-}
-
-/// A response to store, owned so that it can wait in a write batch.
-#[derive(Debug, Clone)]
-pub struct ResponseRow {
-    pub campaign_id: i64,
-    pub school_id: i64,
-    pub group: Group,
-    pub instrument_key: String,
-    pub instrument_version: u32,
-    pub methodology_version: String,
-    /// The answers as JSON text.
-    pub answers: String,
-    pub submitted_on: Day,
-    pub submission_key: String,
+    Response(ResponseRow),
 }
 
 /// A stored draft.
@@ -66,22 +35,6 @@ pub struct DraftRow {
 }
 
 impl Storage {
-    pub async fn code_info(&self, code: &str) -> Result<Option<CodeInfo>, ServerError> {
-        Ok(with_pool!(self, pool => {
-            sqlx::query_as(
-                "SELECT a.code, a.campaign_id, a.school_id, a.respondent_group, a.personal, a.revoked,
-                        s.name AS school_name, c.name AS campaign_name, c.methodology_version, c.opens_on, c.closes_on
-                 FROM access_codes a
-                 JOIN schools s ON s.id = a.school_id
-                 JOIN campaigns c ON c.id = a.campaign_id
-                 WHERE a.code = $1",
-            )
-            .bind(code)
-            .fetch_optional(pool)
-            .await?
-        }))
-    }
-
     pub async fn draft(&self, token: &str) -> Result<Option<DraftRow>, ServerError> {
         Ok(with_pool!(self, pool => {
             sqlx::query_as(
@@ -114,6 +67,14 @@ impl Storage {
             for op in ops {
                 let (draft, today) = match op {
                     DraftWrite::Save { draft, today } | DraftWrite::Submit { draft, today, .. } => (draft, today),
+                    DraftWrite::Response(response) => {
+                        let inserted = insert_response_query!(response)
+                            .execute(&mut *tx)
+                            .await?
+                            .rows_affected();
+                        results.push(inserted == 1);
+                        continue;
+                    }
                 };
                 sqlx::query(
                     "INSERT INTO drafts (token, code, answers, problems, page, submission_key, submitted, updated_on)
@@ -135,7 +96,7 @@ impl Storage {
                     results.push(false);
                     continue;
                 };
-                let inserted = insert_response_query!(response, response.answers)
+                let inserted = insert_response_query!(response)
                     .execute(&mut *tx)
                     .await?
                     .rows_affected();
@@ -150,20 +111,7 @@ impl Storage {
         }))
     }
 
-    /// The stored response of a submitted draft, by its submission key.
-    pub async fn response_by_key(
-        &self,
-        key: &str,
-    ) -> Result<Option<(String, String)>, ServerError> {
-        Ok(with_pool!(self, pool => {
-            sqlx::query_as("SELECT answers, submitted_on FROM responses WHERE submission_key = $1")
-                .bind(key)
-                .fetch_optional(pool)
-                .await?
-        }))
-    }
-
-    /// Deletes drafts of campaigns that closed before `today`; returns how many.
+    /// Deletes drafts of closed campaigns: those that closed before `today`; returns how many.
     pub async fn purge_closed_drafts(&self, today: &str) -> Result<u64, ServerError> {
         Ok(with_pool!(self, pool => {
             sqlx::query(

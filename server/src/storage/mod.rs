@@ -1,12 +1,16 @@
 //! Storage behind one interface with two backends: SQLite (embedded default) and PostgreSQL.
+//! One file per kind of data: `places` (the registry), `campaigns` (with their schools and
+//! access codes), `responses`, `drafts` (with the respondent side's writes, which `writer`
+//! batches), `accounts` (with sessions).
 //!
 //! The SQL is kept portable (`$n` placeholders, `RETURNING`, `ON CONFLICT`, integers and text) so
 //! each query is written once and run on whichever pool is configured; `with_pool!` expands a
 //! body for both pool types. Each backend has its own migration folder.
 
 mod accounts;
+mod campaigns;
 mod drafts;
-mod registry;
+mod places;
 mod responses;
 mod writer;
 
@@ -22,11 +26,12 @@ use crate::config::{Backend, Config};
 use crate::error::ServerError;
 
 pub use accounts::{RoleRow, SessionRow, UserRow};
-pub use drafts::{CodeInfo, DraftRow, DraftWrite, ResponseRow};
-pub use registry::{
-    CampaignRow, NewCampaign, PlacedSchool, Registry, RegistryRow, SchoolInCampaign, SchoolPlan,
+pub use campaigns::{
+    AccessCode, CampaignRow, CodeInfo, ExpectedCounts, NewCampaign, SchoolInCampaign, SchoolPlan,
 };
-pub use responses::NewResponse;
+pub use drafts::{DraftRow, DraftWrite};
+pub use places::{Conflict, Named, PlacedSchool, Registry, RegistryRow};
+pub use responses::{GroupCount, ResponsePages, ResponseRow, StoredResponse};
 pub use writer::DraftWriter;
 
 /// Runs `$body` with `$pool` bound to the configured pool, whatever its backend.

@@ -1,32 +1,67 @@
-//! Completed questionnaires, stored raw with the instrument and methodology versions.
+//! Completed questionnaires, stored raw with the instrument and methodology versions: one insert
+//! (idempotent by the submission key) for every way a response arrives, counts per school and
+//! group, and reads by key, by campaign, and page by page for exports.
 
 use surveys::calendar::Day;
-use surveys::Group;
+use surveys::{Group, RawAnswers};
 
-use super::{with_pool, Storage};
+use super::{with_pool, DraftWrite, Storage};
 use crate::error::ServerError;
 
 /// A completed questionnaire to store.
 #[derive(Debug, Clone)]
-pub struct NewResponse<'a> {
+pub struct ResponseRow {
     pub campaign_id: i64,
     pub school_id: i64,
     pub group: Group,
-    pub instrument_key: &'a str,
+    pub instrument_key: String,
     pub instrument_version: u32,
-    pub methodology_version: &'a str,
-    /// The answers as a JSON object keyed by item key.
-    pub answers: &'a serde_json::Value,
+    pub methodology_version: String,
+    /// The answers as JSON text.
+    pub answers: String,
     /// Only the day is kept (privacy).
     pub submitted_on: Day,
     /// Chosen by the submitting form; a repeated submit with the same key is stored once.
-    pub submission_key: &'a str,
+    pub submission_key: String,
 }
 
-/// The insert of a response, idempotent by submission key; one text for both backends and for
-/// both the plain insert and the draft's submit transaction.
+/// How many responses a school has from a group.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct GroupCount {
+    pub school_id: i64,
+    #[sqlx(rename = "respondent_group", try_from = "String")]
+    pub group: Group,
+    pub responses: i64,
+}
+
+/// A stored response as the scoring and the exports read it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct StoredResponse {
+    pub id: i64,
+    pub school_id: i64,
+    #[sqlx(rename = "respondent_group", try_from = "String")]
+    pub group: Group,
+    /// The answers as JSON text.
+    pub answers: String,
+    #[sqlx(try_from = "String")]
+    pub submitted_on: Day,
+}
+
+impl StoredResponse {
+    /// The answers as keyed raw values.
+    pub fn raw(&self) -> Result<RawAnswers, ServerError> {
+        serde_json::from_str(&self.answers)
+            .map_err(|e| ServerError::Inconsistent(format!("stored answers are not JSON: {e}")))
+    }
+}
+
+const RESPONSE_COLUMNS: &str =
+    "SELECT id, school_id, respondent_group, answers, submitted_on FROM responses";
+
+/// The insert of a response, idempotent by submission key; one text for both backends, run
+/// inside the caller's transaction.
 macro_rules! insert_response_query {
-    ($r:expr, $answers:expr) => {
+    ($r:expr) => {
         sqlx::query(
             "INSERT INTO responses (campaign_id, school_id, respondent_group, instrument_key,
                 instrument_version, methodology_version, answers, submitted_on, submission_key)
@@ -36,38 +71,64 @@ macro_rules! insert_response_query {
         .bind($r.campaign_id)
         .bind($r.school_id)
         .bind($r.group.key())
-        .bind(&*$r.instrument_key)
+        .bind(&$r.instrument_key)
         .bind(i64::from($r.instrument_version))
-        .bind(&*$r.methodology_version)
-        .bind(&*$answers)
+        .bind(&$r.methodology_version)
+        .bind(&$r.answers)
         .bind($r.submitted_on.to_string())
-        .bind(&*$r.submission_key)
+        .bind(&$r.submission_key)
     };
 }
 pub(crate) use insert_response_query;
 
-impl Storage {
-    /// Stores a response unless one with the same submission key exists. Returns whether it was
-    /// new. When this returns, the row is committed (and on SQLite synced to disk).
-    pub async fn insert_response(&self, r: &NewResponse<'_>) -> Result<bool, ServerError> {
-        let answers = r.answers.to_string();
-        let result = with_pool!(self, pool => {
-            insert_response_query!(r, answers)
-            .execute(pool)
+/// Responses of a campaign's group read a page at a time, in id order, so that any number of
+/// them passes through constant memory.
+pub struct ResponsePages<'a> {
+    storage: &'a Storage,
+    campaign_id: i64,
+    group: Group,
+    after: i64,
+    size: i64,
+}
+
+impl ResponsePages<'_> {
+    /// The next page; empty when every response has been read.
+    pub async fn next(&mut self) -> Result<Vec<StoredResponse>, ServerError> {
+        let page: Vec<StoredResponse> = with_pool!(self.storage, pool => {
+            sqlx::query_as(&format!(
+                "{RESPONSE_COLUMNS} WHERE campaign_id = $1 AND respondent_group = $2 AND id > $3
+                 ORDER BY id LIMIT $4"
+            ))
+            .bind(self.campaign_id)
+            .bind(self.group.key())
+            .bind(self.after)
+            .bind(self.size)
+            .fetch_all(pool)
             .await?
-            .rows_affected()
         });
-        Ok(result == 1)
+        if let Some(last) = page.last() {
+            self.after = last.id;
+        }
+        Ok(page)
+    }
+}
+
+impl Storage {
+    /// Stores a response unless one with the same submission key exists (through the writes of
+    /// the respondent side). Returns whether it was new; when this returns, it is committed.
+    pub async fn insert_response(&self, r: &ResponseRow) -> Result<bool, ServerError> {
+        let stored = self
+            .write_drafts(std::slice::from_ref(&DraftWrite::Response(r.clone())))
+            .await?;
+        Ok(stored.first().copied().unwrap_or(false))
     }
 
-    /// Responses of a campaign, counted per school and group: (school id, group, count).
-    pub async fn response_counts(
-        &self,
-        campaign_id: i64,
-    ) -> Result<Vec<(i64, String, i64)>, ServerError> {
+    /// Responses of a campaign, counted per school and group.
+    pub async fn response_counts(&self, campaign_id: i64) -> Result<Vec<GroupCount>, ServerError> {
         Ok(with_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT school_id, respondent_group, COUNT(*) FROM responses WHERE campaign_id = $1
+                "SELECT school_id, respondent_group, COUNT(*) AS responses FROM responses
+                 WHERE campaign_id = $1
                  GROUP BY school_id, respondent_group ORDER BY school_id, respondent_group",
             )
             .bind(campaign_id)
@@ -76,62 +137,40 @@ impl Storage {
         }))
     }
 
-    /// Every response of a campaign as (school id, group, answers JSON), in submission order.
+    /// Every response of a campaign, in submission order.
     pub async fn campaign_responses(
         &self,
         campaign_id: i64,
-    ) -> Result<Vec<(i64, String, String)>, ServerError> {
+    ) -> Result<Vec<StoredResponse>, ServerError> {
         Ok(with_pool!(self, pool => {
-            sqlx::query_as(
-                "SELECT school_id, respondent_group, answers FROM responses WHERE campaign_id = $1
-                 ORDER BY id",
-            )
-            .bind(campaign_id)
-            .fetch_all(pool)
-            .await?
+            sqlx::query_as(&format!("{RESPONSE_COLUMNS} WHERE campaign_id = $1 ORDER BY id"))
+                .bind(campaign_id)
+                .fetch_all(pool)
+                .await?
         }))
     }
 
-    /// Up to `limit` responses of a group of a campaign after response id `after`, as (id,
-    /// school id, answers JSON) in id order: a caller pages through any number of responses
-    /// with constant memory.
-    pub async fn responses_after(
-        &self,
-        campaign_id: i64,
-        group: &str,
-        after: i64,
-        limit: i64,
-    ) -> Result<Vec<(i64, i64, String)>, ServerError> {
-        Ok(with_pool!(self, pool => {
-            sqlx::query_as(
-                "SELECT id, school_id, answers FROM responses
-                 WHERE campaign_id = $1 AND respondent_group = $2 AND id > $3
-                 ORDER BY id LIMIT $4",
-            )
-            .bind(campaign_id)
-            .bind(group)
-            .bind(after)
-            .bind(limit)
-            .fetch_all(pool)
-            .await?
-        }))
+    /// The responses of a group of a campaign, page by page.
+    pub fn response_pages(&self, campaign_id: i64, group: Group, size: i64) -> ResponsePages<'_> {
+        ResponsePages {
+            storage: self,
+            campaign_id,
+            group,
+            after: 0,
+            size,
+        }
     }
 
-    /// The stored answers of one response, by submission key.
-    pub async fn response_answers(
+    /// One response, by its submission key.
+    pub async fn response(
         &self,
         submission_key: &str,
-    ) -> Result<Option<serde_json::Value>, ServerError> {
-        let text: Option<String> = with_pool!(self, pool => {
-            sqlx::query_scalar("SELECT answers FROM responses WHERE submission_key = $1")
+    ) -> Result<Option<StoredResponse>, ServerError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_as(&format!("{RESPONSE_COLUMNS} WHERE submission_key = $1"))
                 .bind(submission_key)
                 .fetch_optional(pool)
                 .await?
-        });
-        text.map(|t| {
-            serde_json::from_str(&t)
-                .map_err(|e| ServerError::Inconsistent(format!("stored answers are not JSON: {e}")))
-        })
-        .transpose()
+        }))
     }
 }

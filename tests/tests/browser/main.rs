@@ -435,7 +435,10 @@ async fn sign_in(browser: &Browser, app: &TestApp, login: &str) {
     browser.wait_for(Locator::Id("login")).await;
     browser.type_into(Locator::Id("login"), login).await;
     browser
-        .type_into(Locator::Id("password"), &server::demo::demo_password(login))
+        .type_into(
+            Locator::Id("password"),
+            &server::cli::demo::demo_password(login),
+        )
         .await;
     browser.click(Locator::Css(".login-form button")).await;
     browser.wait_for_url(&app.url("/work")).await;
@@ -561,7 +564,7 @@ async fn the_hydrated_monitor_refreshes_itself_when_answers_arrive() {
     browser
         .type_into(
             Locator::Id("password"),
-            &server::demo::demo_password("school"),
+            &server::cli::demo::demo_password("school"),
         )
         .await;
     browser.click(Locator::Css(".login-form button")).await;
@@ -583,26 +586,26 @@ async fn the_hydrated_monitor_refreshes_itself_when_answers_arrive() {
     // A student submits meanwhile (stored as the respondent side stores it).
     let m = surveys::Methodology::default_set().expect("methodology");
     let instrument = m.instrument(surveys::Group::Student).expect("student");
-    let (_, _, answers) = app
+    let answers = app
         .storage
         .campaign_responses(campaign)
         .await
         .expect("responses")
         .into_iter()
-        .find(|(s, g, _)| *s == school && g == "student")
-        .expect("a student's answers");
-    let answers: serde_json::Value = serde_json::from_str(&answers).expect("json");
+        .find(|r| r.school_id == school && r.group == surveys::Group::Student)
+        .expect("a student's answers")
+        .answers;
     app.storage
-        .insert_response(&server::storage::NewResponse {
+        .insert_response(&server::storage::ResponseRow {
             campaign_id: campaign,
             school_id: school,
             group: surveys::Group::Student,
-            instrument_key: &instrument.key,
+            instrument_key: instrument.key.clone(),
             instrument_version: instrument.version,
-            methodology_version: &m.version,
-            answers: &answers,
-            submitted_on: server::cli::today(),
-            submission_key: "refresh-test",
+            methodology_version: m.version.clone(),
+            answers,
+            submitted_on: server::clock::today(),
+            submission_key: "refresh-test".into(),
         })
         .await
         .expect("stored");

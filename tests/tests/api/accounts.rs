@@ -40,7 +40,10 @@ async fn a_wrong_password_and_an_unknown_login_get_the_same_answer(backend: Back
         .post(app.url("/session"))
         .form(&[
             ("login", "north"),
-            ("password", server::demo::demo_password("north").as_str()),
+            (
+                "password",
+                server::cli::demo::demo_password("north").as_str(),
+            ),
             ("next", "/work"),
         ])
         .send()
@@ -62,7 +65,10 @@ async fn a_wrong_password_and_an_unknown_login_get_the_same_answer(backend: Back
         .post(app.url("/session"))
         .form(&[
             ("login", "north"),
-            ("password", server::demo::demo_password("north").as_str()),
+            (
+                "password",
+                server::cli::demo::demo_password("north").as_str(),
+            ),
             ("next", "//evil.example/"),
         ])
         .send()
@@ -80,12 +86,24 @@ async fn failed_sign_ins_are_held_per_account(backend: Backend) {
         assert!(at.contains("error=refused"));
     }
     // Now even the right password waits, and the page says how long.
-    let held = sign_in_as(&app, &c, "curator", &server::demo::demo_password("curator")).await;
+    let held = sign_in_as(
+        &app,
+        &c,
+        "curator",
+        &server::cli::demo::demo_password("curator"),
+    )
+    .await;
     assert!(held.starts_with("/login?error=held&minutes=15"), "{held}");
     let (_, page) = body(&c, &app.url(&held)).await;
     assert!(page.contains("Слишком много неудачных попыток"));
     // Another account is not held.
-    let other = sign_in_as(&app, &c, "school", &server::demo::demo_password("school")).await;
+    let other = sign_in_as(
+        &app,
+        &c,
+        "school",
+        &server::cli::demo::demo_password("school"),
+    )
+    .await;
     assert_eq!(other, "/admin/users");
     app.finish().await;
 }
@@ -130,11 +148,11 @@ async fn a_changed_password_works_and_ends_other_sessions(backend: Backend) {
     assert!(wrong.starts_with("/account?problem="));
     let (_, page) = body(&laptop, &app.url(&wrong)).await;
     assert!(page.contains("Текущий пароль введён неверно"));
-    let short = change(server::demo::demo_password("school"), "short").await;
+    let short = change(server::cli::demo::demo_password("school"), "short").await;
     let (_, page) = body(&laptop, &app.url(&short)).await;
     assert!(page.contains("не короче 10 символов"));
     let done = change(
-        server::demo::demo_password("school"),
+        server::cli::demo::demo_password("school"),
         "a brand new password",
     )
     .await;

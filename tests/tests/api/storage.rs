@@ -3,7 +3,7 @@
 
 use harness::{Backend, TestApp, TestDb};
 use serde_json::json;
-use server::storage::{NewCampaign, NewResponse};
+use server::storage::{NewCampaign, ResponseRow};
 use server::Storage;
 use surveys::calendar::Day;
 use surveys::{Group, Methodology};
@@ -103,8 +103,8 @@ async fn campaigns_keep_dates_versions_and_expected_counts(backend: Backend) {
     assert_eq!(
         (
             stored.id,
-            stored.opens_on.as_str(),
-            stored.closes_on.as_str()
+            stored.opens_on.to_string().as_str(),
+            stored.closes_on.to_string().as_str()
         ),
         (campaign_id, "2026-03-01", "2026-04-30")
     );
@@ -153,16 +153,16 @@ async fn a_response_submitted_twice_is_stored_once_with_its_raw_answers(backend:
     let (storage, db) = storage(backend).await;
     let (campaign_id, school_id) = campaign(&storage).await;
     let answers = json!({ "safe": "3", "bullied": "never", "plans": "na" });
-    let response = NewResponse {
+    let response = ResponseRow {
         campaign_id,
         school_id,
         group: Group::Student,
-        instrument_key: "student",
+        instrument_key: "student".into(),
         instrument_version: 1,
-        methodology_version: "orientir-2026",
-        answers: &answers,
+        methodology_version: "orientir-2026".into(),
+        answers: answers.to_string(),
         submitted_on: day("2026-03-05"),
-        submission_key: "form-abc",
+        submission_key: "form-abc".into(),
     };
     assert!(storage
         .insert_response(&response)
@@ -173,11 +173,21 @@ async fn a_response_submitted_twice_is_stored_once_with_its_raw_answers(backend:
         .await
         .expect("second submit"));
     assert_eq!(
-        storage.response_counts(campaign_id).await.expect("counts"),
+        storage
+            .response_counts(campaign_id)
+            .await
+            .expect("counts")
+            .into_iter()
+            .map(|c| (c.school_id, c.group.key().to_owned(), c.responses))
+            .collect::<Vec<_>>(),
         vec![(school_id, "student".to_string(), 1)]
     );
     assert_eq!(
-        storage.response_answers("form-abc").await.expect("read"),
+        storage
+            .response("form-abc")
+            .await
+            .expect("read")
+            .map(|r| serde_json::from_str::<serde_json::Value>(&r.answers).expect("json")),
         Some(answers)
     );
     storage.close().await;
@@ -203,7 +213,10 @@ async fn access_codes_are_unique_and_listed_per_school(backend: Backend) {
         storage
             .access_codes(campaign_id, school_id)
             .await
-            .expect("codes"),
+            .expect("codes")
+            .into_iter()
+            .map(|a| (a.code, a.group.key().to_owned(), a.personal))
+            .collect::<Vec<_>>(),
         vec![
             ("JKM-NPQ-RS".to_string(), "principal".to_string(), true),
             ("ABC-DEF-GH".to_string(), "student".to_string(), false),
@@ -216,7 +229,7 @@ async fn access_codes_are_unique_and_listed_per_school(backend: Backend) {
 async fn the_demo_region_is_created_once_with_hundreds_of_responses(backend: Backend) {
     let app = TestApp::spawn(backend).await.with_demo().await;
     let methodology = Methodology::default_set().expect("methodology");
-    let again = server::demo::ensure_demo(&app.storage, &methodology, day("2026-11-23"))
+    let again = server::cli::demo::ensure_demo(&app.storage, &methodology, day("2026-11-23"))
         .await
         .expect("second run");
     assert!(!again.created);
@@ -239,7 +252,7 @@ async fn the_demo_region_is_created_once_with_hundreds_of_responses(backend: Bac
     );
     let campaign = app
         .storage
-        .campaign_by_code(server::demo::CAMPAIGN_CODE)
+        .campaign_by_code(server::cli::demo::CAMPAIGN_CODE)
         .await
         .expect("q")
         .expect("campaign");
@@ -248,10 +261,17 @@ async fn the_demo_region_is_created_once_with_hundreds_of_responses(backend: Bac
         .response_counts(campaign.id)
         .await
         .expect("counts");
-    assert_eq!(counts.iter().map(|c| c.2).sum::<i64>(), again.responses);
+    assert_eq!(
+        counts.iter().map(|c| c.responses).sum::<i64>(),
+        again.responses
+    );
     // Every school has its principal and some students, teachers and parents.
     for group in ["principal", "student", "teacher", "parent"] {
-        assert_eq!(counts.iter().filter(|c| c.1 == group).count(), 6, "{group}");
+        assert_eq!(
+            counts.iter().filter(|c| c.group.key() == group).count(),
+            6,
+            "{group}"
+        );
     }
     app.finish().await;
 }

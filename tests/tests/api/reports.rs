@@ -41,16 +41,16 @@ async fn the_monitor_shows_each_school_of_the_scope_with_its_response_rates(back
         .expected_teachers;
     for n in 0..2 {
         app.storage
-            .insert_response(&server::storage::NewResponse {
+            .insert_response(&server::storage::ResponseRow {
                 campaign_id: campaign,
                 school_id: school,
                 group: surveys::Group::TeacherDeficits,
-                instrument_key: "teacher_deficits",
+                instrument_key: "teacher_deficits".into(),
                 instrument_version: 1,
-                methodology_version: "test",
-                answers: &serde_json::json!({}),
-                submitted_on: server::cli::today(),
-                submission_key: &format!("monitor-diagnostic-{n}"),
+                methodology_version: "test".into(),
+                answers: "{}".into(),
+                submitted_on: server::clock::today(),
+                submission_key: format!("monitor-diagnostic-{n}"),
             })
             .await
             .expect("stored");

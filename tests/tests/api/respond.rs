@@ -146,7 +146,7 @@ async fn wrong_codes_say_which_problem_it_is(backend: Backend) {
         .contains("Такого кода нет"));
 
     // Campaigns that have not opened yet and that closed yesterday.
-    let today = server::cli::today();
+    let today = server::clock::today();
     let region = app
         .storage
         .upsert_region("demo", "Демонстрационная область")
@@ -366,7 +366,7 @@ async fn a_repeated_final_submit_is_counted_once_and_is_durable(backend: Backend
         .await
         .expect("reopen");
     let campaign = reopened
-        .campaign_by_code(server::demo::CAMPAIGN_CODE)
+        .campaign_by_code(server::cli::demo::CAMPAIGN_CODE)
         .await
         .expect("q")
         .expect("c");
@@ -375,7 +375,7 @@ async fn a_repeated_final_submit_is_counted_once_and_is_durable(backend: Backend
         .await
         .expect("counts")
         .iter()
-        .map(|c| c.2)
+        .map(|c| c.responses)
         .sum();
     let seen: i64 = app
         .storage
@@ -383,7 +383,7 @@ async fn a_repeated_final_submit_is_counted_once_and_is_durable(backend: Backend
         .await
         .expect("counts")
         .iter()
-        .map(|c| c.2)
+        .map(|c| c.responses)
         .sum();
     assert_eq!(total, seen);
     reopened.close().await;

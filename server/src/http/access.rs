@@ -3,16 +3,17 @@
 //! refused to everyone, and a test walks the table with every role.
 
 use app::access::{Role, Viewer};
-use app::i18n::{self, Lang};
+use app::i18n::Lang;
 use axum::body::{to_bytes, Body};
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::header::{CONTENT_TYPE, COOKIE, LOCATION};
+use axum::http::header::{CONTENT_TYPE, LOCATION};
 use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 
 use crate::auth::{Auth, SESSION_COOKIE};
-use crate::web::{failure, lang_of};
+use crate::cookies;
+use crate::reply::encode;
 
 /// Who may use a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,13 +132,8 @@ pub fn rule_for(path: &str) -> Option<&'static Rule> {
 }
 
 /// The session token from the request's cookies.
-pub fn session_token(headers: &axum::http::HeaderMap) -> Option<String> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|v| i18n::cookie(v, SESSION_COOKIE))
-        .filter(|t| !t.is_empty())
+fn session_token(headers: &axum::http::HeaderMap) -> Option<String> {
+    cookies::read(headers, SESSION_COOKIE).filter(|t| !t.is_empty())
 }
 
 /// A small page for a refusal, in the reader's language.
@@ -170,7 +166,7 @@ pub async fn authorize(State(auth): State<Auth>, request: Request, next: Next) -
         || request.uri().path().to_owned(),
         |m| m.as_str().to_owned(),
     );
-    let lang = lang_of(request.headers());
+    let lang = cookies::lang(request.headers());
     let Some(rule) = rule_for(&pattern) else {
         tracing::error!(route = %pattern, "a route without an access rule was refused");
         return refusal(StatusCode::FORBIDDEN, lang);
@@ -178,9 +174,7 @@ pub async fn authorize(State(auth): State<Auth>, request: Request, next: Next) -
     let viewer = match session_token(request.headers()) {
         Some(token) => match auth.viewer(&token).await {
             Ok(v) => v,
-            Err(e) => {
-                return failure(&e);
-            }
+            Err(e) => return e.into_response(),
         },
         None => None,
     };
@@ -252,8 +246,4 @@ async fn csrf_passes(request: Request, expected: &str) -> (Request, bool) {
     };
     let passed = form_urlencoded::parse(&bytes).any(|(k, v)| k == "_csrf" && v == expected);
     (Request::from_parts(parts, Body::from(bytes)), passed)
-}
-
-fn encode(path: &str) -> String {
-    form_urlencoded::byte_serialize(path.as_bytes()).collect()
 }

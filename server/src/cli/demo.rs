@@ -1,7 +1,9 @@
 //! The demo region: two municipalities, six schools, one open campaign with access codes and a
 //! few hundred generated responses, and last year's closed campaign (somewhat riskier answers) to
 //! show change against. Schools differ in their underlying risk, so their profiles spread over
-//! the risk levels; one school has too few parents to show parent data.
+//! the risk levels; one school has too few parents to show parent data. Everything is created
+//! through the functions production uses: the registry import, the campaign set-up, the
+//! respondent side's writes and the admin's account form.
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -10,17 +12,21 @@ use surveys::calendar::Day;
 use surveys::{Answers, Group, Instrument, Methodology, RawAnswers, RawValue};
 
 use crate::auth::{Auth, NewUser};
+use crate::clock;
+use crate::cookies::CookiePolicy;
+use crate::coordinators::campaigns::{self, Plan, PlannedSchool};
 use crate::error::ServerError;
-use crate::storage::{NewCampaign, NewResponse, Storage};
+use crate::storage::{DraftWrite, ExpectedCounts, RegistryRow, ResponseRow, Storage};
 use app::access::Role;
 
 pub const REGION_CODE: &str = "demo";
+const REGION_NAME: &str = "Демонстрационная область";
 pub const CAMPAIGN_CODE: &str = "demo-2026";
 /// Last year's campaign of the demo, closed, for comparisons.
 pub const PREVIOUS_CAMPAIGN_CODE: &str = "demo-2025";
 
 /// One demo campaign: when it ran, how much riskier its answers are than the schools' own
-/// tendency, and whether it hands out access codes (a closed campaign needs none).
+/// tendency, and the seed of its answers.
 struct CampaignSpec {
     code: &'static str,
     name: &'static str,
@@ -28,7 +34,6 @@ struct CampaignSpec {
     closes_in_days: i64,
     risk_shift: f64,
     seed: u64,
-    codes: bool,
 }
 
 const CURRENT: CampaignSpec = CampaignSpec {
@@ -38,7 +43,6 @@ const CURRENT: CampaignSpec = CampaignSpec {
     closes_in_days: 30,
     risk_shift: 0.0,
     seed: 1,
-    codes: true,
 };
 
 const PREVIOUS: CampaignSpec = CampaignSpec {
@@ -48,7 +52,6 @@ const PREVIOUS: CampaignSpec = CampaignSpec {
     closes_in_days: -340,
     risk_shift: 0.12,
     seed: 101,
-    codes: false,
 };
 
 /// A demo school: registry code, name, municipality index, overall risk tendency in [0,1],
@@ -132,17 +135,56 @@ pub async fn ensure_demo(
     methodology: &Methodology,
     today: Day,
 ) -> Result<DemoSummary, ServerError> {
-    let region_id = storage
-        .upsert_region(REGION_CODE, "Демонстрационная область")
-        .await?;
+    let registry: Vec<RegistryRow> = SCHOOLS
+        .iter()
+        .map(|s| {
+            let (municipality_code, municipality_name) = MUNICIPALITIES[s.municipality];
+            RegistryRow {
+                region_code: REGION_CODE.into(),
+                region_name: REGION_NAME.into(),
+                municipality_code: municipality_code.into(),
+                municipality_name: municipality_name.into(),
+                school_code: s.code.into(),
+                school_name: s.name.into(),
+            }
+        })
+        .collect();
+    let conflicts = storage.import_registry(&registry).await?;
+    if let Some(conflict) = conflicts.first() {
+        return Err(ServerError::Inconsistent(format!(
+            "the demo school code {} belongs to another municipality",
+            conflict.school_code
+        )));
+    }
+    let places: Vec<_> = storage
+        .schools_with_place()
+        .await?
+        .into_iter()
+        .filter(|p| p.region_code == REGION_CODE)
+        .collect();
+    let region_id = places
+        .first()
+        .map(|p| p.region_id)
+        .ok_or_else(|| ServerError::Inconsistent("the demo region is missing".into()))?;
+    let school_id = |code: &str| {
+        places
+            .iter()
+            .find(|p| p.code == code)
+            .map(|p| p.id)
+            .ok_or_else(|| ServerError::Inconsistent(format!("demo school {code} is missing")))
+    };
     let mut created = false;
     for spec in [&CURRENT, &PREVIOUS] {
         if storage.campaign_by_code(spec.code).await?.is_none() {
-            create_campaign(storage, methodology, region_id, spec, today).await?;
+            create_campaign(storage, methodology, region_id, &school_id, spec, today).await?;
             created = true;
         }
     }
-    ensure_demo_accounts(storage, region_id).await?;
+    let north = places
+        .iter()
+        .find(|p| p.municipality_code == MUNICIPALITIES[0].0)
+        .map(|p| p.municipality_id);
+    ensure_demo_accounts(storage, region_id, north, &school_id).await?;
     summarize(storage, created).await
 }
 
@@ -161,95 +203,76 @@ pub fn demo_password(login: &str) -> String {
     format!("{login}-demo-2026")
 }
 
-async fn ensure_demo_accounts(storage: &Storage, region_id: i64) -> Result<(), ServerError> {
-    let auth = Auth::new(storage.clone(), crate::cookies::CookiePolicy::default());
-    let (north_code, north_name) = MUNICIPALITIES[0];
-    let north = storage
-        .upsert_municipality(region_id, north_code, north_name)
-        .await?;
-    let campaign = storage
-        .campaign_by_code(CAMPAIGN_CODE)
-        .await?
-        .ok_or_else(|| ServerError::Inconsistent("the demo campaign is missing".into()))?;
-    let schools = storage.campaign_schools(campaign.id).await?;
-    let school = |code: &str| schools.iter().find(|s| s.code == code).map(|s| s.school_id);
+async fn ensure_demo_accounts(
+    storage: &Storage,
+    region_id: i64,
+    north: Option<i64>,
+    school_id: &impl Fn(&str) -> Result<i64, ServerError>,
+) -> Result<(), ServerError> {
+    let auth = Auth::new(storage.clone(), CookiePolicy::default());
     for (login, role) in DEMO_ACCOUNTS {
         if storage.user_by_login(login).await?.is_some() {
             continue;
         }
-        let curated: Vec<i64> = ["demo-01", "demo-04"]
-            .into_iter()
-            .filter_map(school)
-            .collect();
         let new = NewUser {
             login: login.into(),
             name: format!("{} (демо)", role.label(app::i18n::Lang::Ru)),
             password: demo_password(login),
             role,
             region: Some(region_id),
-            municipality: Some(north),
-            school: school("demo-01"),
-            curated,
+            municipality: north,
+            school: Some(school_id("demo-01")?),
+            curated: vec![school_id("demo-01")?, school_id("demo-04")?],
         };
-        if let Err(problem) = auth
-            .create_user(&new, &crate::cli::today().to_string(), app::i18n::Lang::En)
-            .await?
-        {
-            return Err(ServerError::Inconsistent(format!(
-                "demo account {login}: {problem}"
-            )));
-        }
+        auth.create_user(&new, &clock::today().to_string()).await?;
     }
     Ok(())
 }
 
+/// Creates a demo campaign as the set-up form does, then stores its generated responses as the
+/// respondent side does, one transaction per school.
 async fn create_campaign(
     storage: &Storage,
     methodology: &Methodology,
     region_id: i64,
+    school_id: &impl Fn(&str) -> Result<i64, ServerError>,
     spec: &CampaignSpec,
     today: Day,
 ) -> Result<(), ServerError> {
-    let mut municipality_ids = Vec::new();
-    for (code, name) in MUNICIPALITIES {
-        municipality_ids.push(storage.upsert_municipality(region_id, code, name).await?);
-    }
-    let campaign_id = storage
-        .create_campaign(&NewCampaign {
-            region_id,
-            code: spec.code,
-            name: spec.name,
-            methodology_version: &methodology.version,
-            opens_on: today.plus_days(spec.opens_in_days),
-            closes_on: today.plus_days(spec.closes_in_days),
-            target_grades: "5-11",
-        })
-        .await?;
-    for (index, school) in SCHOOLS.iter().enumerate() {
-        let school_id = storage
-            .upsert_school(
-                municipality_ids[school.municipality],
-                school.code,
-                school.name,
-            )
-            .await?;
+    let mut planned = Vec::new();
+    for school in &SCHOOLS {
         let (teachers, students, parents) = school.expected;
-        storage
-            .set_expected_counts(campaign_id, school_id, teachers, students, parents)
-            .await?;
-        if spec.codes {
-            crate::campaigns::issue_codes(storage, campaign_id, school_id, teachers).await?;
-        }
+        planned.push(PlannedSchool {
+            school_id: school_id(school.code)?,
+            expected: ExpectedCounts {
+                teachers,
+                students,
+                parents,
+            },
+        });
+    }
+    let plan = Plan {
+        name: spec.name.into(),
+        code: spec.code.into(),
+        grades: "5-11".into(),
+        opens_on: today.plus_days(spec.opens_in_days),
+        closes_on: today.plus_days(spec.closes_in_days),
+        schools: planned.clone(),
+    };
+    let campaign_id = campaigns::store(storage, &plan, region_id, &methodology.version).await?;
+    for (index, (school, planned)) in SCHOOLS.iter().zip(&planned).enumerate() {
         // A seeded generator per school keeps the demo's answers the same on every machine.
         let mut rng = StdRng::seed_from_u64(index as u64 + spec.seed);
         let risk = (school.risk + spec.risk_shift).clamp(0.0, 1.0);
         let tendencies = factor_tendencies(methodology, risk, &mut rng);
+        let (teachers, students, parents) = school.expected;
         let counts = [
             (Group::Principal, 1),
             (Group::Teacher, share(teachers, school.answered.0)),
             (Group::Student, share(students, school.answered.1)),
             (Group::Parent, share(parents, school.answered.2)),
         ];
+        let mut writes = Vec::new();
         for (group, count) in counts {
             let Some(instrument) = methodology.instrument(group) else {
                 continue;
@@ -257,22 +280,20 @@ async fn create_campaign(
             for n in 0..count {
                 let answers =
                     generate_answers(methodology, instrument, &tendencies, risk, &mut rng)?;
-                let submission_key = format!("{}-{}-{group}-{n}", spec.code, school.code);
-                storage
-                    .insert_response(&NewResponse {
-                        campaign_id,
-                        school_id,
-                        group,
-                        instrument_key: &instrument.key,
-                        instrument_version: instrument.version,
-                        methodology_version: &methodology.version,
-                        answers: &answers,
-                        submitted_on: today.plus_days(spec.opens_in_days + rng.gen_range(0..14)),
-                        submission_key: &submission_key,
-                    })
-                    .await?;
+                writes.push(DraftWrite::Response(ResponseRow {
+                    campaign_id,
+                    school_id: planned.school_id,
+                    group,
+                    instrument_key: instrument.key.clone(),
+                    instrument_version: instrument.version,
+                    methodology_version: methodology.version.clone(),
+                    answers: answers.to_string(),
+                    submitted_on: today.plus_days(spec.opens_in_days + rng.gen_range(0..14)),
+                    submission_key: format!("{}-{}-{group}-{n}", spec.code, school.code),
+                }));
             }
         }
+        storage.write_drafts(&writes).await?;
     }
     Ok(())
 }
@@ -408,7 +429,7 @@ async fn summarize(storage: &Storage, created: bool) -> Result<DemoSummary, Serv
             .access_codes(campaign.id, school.school_id)
             .await?
             .into_iter()
-            .map(|(code, group, _)| (group, code))
+            .map(|a| (a.group.key().to_owned(), a.code))
             .collect();
         codes.push((school.name, school_codes));
     }
@@ -416,7 +437,7 @@ async fn summarize(storage: &Storage, created: bool) -> Result<DemoSummary, Serv
         .response_counts(campaign.id)
         .await?
         .iter()
-        .map(|(_, _, n)| n)
+        .map(|c| c.responses)
         .sum();
     Ok(DemoSummary {
         campaign: campaign.name,

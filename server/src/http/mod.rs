@@ -1,13 +1,14 @@
-//! The web application: plain routes (health), the Leptos pages and server functions, static
-//! files of the site, and the serve loop.
+//! The web edge: the router (every plain route, the Leptos pages and server functions, the static
+//! files of the site) behind the one access check (`access`), the shared state, the health check
+//! and the serve loop.
 
 use std::sync::Arc;
 
-use app::overview::{CampaignSummary, Overview, OverviewSource, SchoolRow, SharedOverviewSource};
+use app::overview::SharedOverviewSource;
 use app::reports::SharedReportSource;
 use app::respond::SharedRespondentSource;
 use app::work::SharedWorkSource;
-use app::{shell, App, AppError};
+use app::{shell, App};
 use axum::extract::{FromRef, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -19,30 +20,29 @@ use tokio::net::TcpListener;
 
 use surveys::Methodology;
 
-use crate::access;
-use crate::accounts;
 use crate::auth::Auth;
-use crate::campaigns;
+use crate::clock;
 use crate::config::Config;
 use crate::cookies::CookiePolicy;
+use crate::coordinators::{accounts, campaigns, registry, Coordinators};
 use crate::error::ServerError;
-use crate::export;
-use crate::raw;
-use crate::registry;
+use crate::exports::{raw, workbook};
+use crate::home::StorageOverview;
 use crate::reports::Reports;
-use crate::respond::{self, CodeCache, DraftCache, Respondents};
-use crate::storage::DraftWriter;
+use crate::respond::{self, Respondents};
+use crate::scope::Gate;
 use crate::storage::Storage;
-use crate::work::Coordinators;
+
+pub mod access;
 
 /// Shared state of every request.
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub storage: Storage,
+    pub gate: Gate,
     pub respondents: Respondents,
     pub auth: Auth,
-    pub reports: Reports,
     pub cookies: CookiePolicy,
 }
 
@@ -54,31 +54,21 @@ pub fn router(config: &Config, storage: Storage, methodology: Arc<Methodology>) 
         .site_pkg_dir("pkg")
         .site_addr(config.addr)
         .build();
-    let respondents = Respondents {
-        storage: storage.clone(),
-        writer: DraftWriter::spawn(storage.clone()),
-        codes: CodeCache::default(),
-        cookies: config.cookies,
-        drafts: DraftCache::for_storage(&storage),
-        methodology: methodology.clone(),
-        today: crate::cli::today,
-    };
+    let gate = Gate::new(storage.clone(), methodology.clone());
+    let respondents = Respondents::new(storage.clone(), methodology, config.cookies, clock::today);
     let state = AppState {
         leptos_options: leptos_options.clone(),
         storage: storage.clone(),
+        gate: gate.clone(),
         respondents: respondents.clone(),
         auth: Auth::new(storage.clone(), config.cookies),
         cookies: config.cookies,
-        reports: Reports {
-            storage: storage.clone(),
-            methodology: methodology.clone(),
-        },
     };
     let work: SharedWorkSource = Arc::new(Coordinators {
         storage: storage.clone(),
-        methodology_version: methodology.version.clone(),
+        gate: gate.clone(),
     });
-    let reports: SharedReportSource = Arc::new(state.reports.clone());
+    let reports: SharedReportSource = Arc::new(Reports { gate });
     let overview: SharedOverviewSource = Arc::new(StorageOverview(storage));
     let respondent_source: SharedRespondentSource = Arc::new(respondents);
     let routes = generate_route_list(App);
@@ -99,7 +89,7 @@ pub fn router(config: &Config, storage: Storage, methodology: Arc<Methodology>) 
         .route("/admin/users/{id}/active", post(accounts::set_active))
         .route(
             "/export/campaigns/{id}/matrix.xlsx",
-            get(export::matrix_xlsx),
+            get(workbook::matrix_xlsx),
         )
         .route(
             "/export/campaigns/{id}/responses.csv",
@@ -127,38 +117,6 @@ pub fn router(config: &Config, storage: Storage, methodology: Arc<Methodology>) 
         ))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .with_state(state)
-}
-
-/// The reader's language, from the request's cookies.
-pub fn lang_of(headers: &axum::http::HeaderMap) -> app::i18n::Lang {
-    headers
-        .get(axum::http::header::COOKIE)
-        .and_then(|v| v.to_str().ok())
-        .map_or(app::i18n::Lang::Ru, app::i18n::from_cookies)
-}
-
-/// A 303 to a path of this site (post → act → redirect), optionally setting a cookie.
-pub fn see_other(to: &str, set_cookie: Option<String>) -> axum::response::Response {
-    use axum::http::header::{LOCATION, SET_COOKIE};
-    use axum::response::IntoResponse;
-    let mut response = axum::http::StatusCode::SEE_OTHER.into_response();
-    if let Ok(v) = axum::http::HeaderValue::from_str(to) {
-        response.headers_mut().insert(LOCATION, v);
-    }
-    if let Some(v) = set_cookie.and_then(|c| axum::http::HeaderValue::from_str(&c).ok()) {
-        response.headers_mut().append(SET_COOKIE, v);
-    }
-    response
-}
-
-/// An internal error as a response: logged with a request id, shown without its details.
-pub fn failure(error: &ServerError) -> axum::response::Response {
-    use axum::response::IntoResponse;
-    (
-        axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-        internal(error).to_string(),
-    )
-        .into_response()
 }
 
 /// The paths of the Leptos pages and server functions, as the router matches them (the access
@@ -237,58 +195,4 @@ async fn shutdown_signal() {
         () = ctrl_c => {},
         () = terminate => {},
     }
-}
-
-/// The home page's data, read from storage.
-struct StorageOverview(Storage);
-
-impl StorageOverview {
-    async fn load(&self) -> Result<Overview, ServerError> {
-        let storage = &self.0;
-        let mut campaigns = Vec::new();
-        for c in storage.campaigns().await? {
-            let total_responses = storage
-                .response_counts(c.id)
-                .await?
-                .iter()
-                .map(|(_, _, n)| n)
-                .sum();
-            let schools = storage
-                .campaign_schools(c.id)
-                .await?
-                .into_iter()
-                .map(|s| SchoolRow {
-                    code: s.code,
-                    name: s.name,
-                    municipality: s.municipality,
-                })
-                .collect();
-            campaigns.push(CampaignSummary {
-                name: c.name,
-                methodology_version: c.methodology_version,
-                opens_on: c.opens_on,
-                closes_on: c.closes_on,
-                total_responses,
-                schools,
-            });
-        }
-        Ok(Overview {
-            regions: storage.region_names().await?,
-            campaigns,
-        })
-    }
-}
-
-#[async_trait::async_trait]
-impl OverviewSource for StorageOverview {
-    async fn overview(&self) -> Result<Overview, AppError> {
-        self.load().await.map_err(|e| internal(&e))
-    }
-}
-
-/// Logs an internal error under a fresh id and returns the opaque error the user sees.
-pub fn internal(error: &ServerError) -> AppError {
-    let request_id = format!("{:08x}", rand::random::<u32>());
-    tracing::error!(%request_id, error = %error, "internal error");
-    AppError::Internal { request_id }
 }

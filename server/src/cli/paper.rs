@@ -12,7 +12,10 @@ use surveys::{
     SourceFile,
 };
 
+use app::i18n::Lang;
+
 use crate::error::ServerError;
+use crate::problem::{At, Kind, Problem};
 
 fn file_error(path: &Path, reason: impl std::fmt::Display) -> ServerError {
     ServerError::File {
@@ -86,24 +89,30 @@ pub struct SchoolParams {
     pub expected: BTreeMap<Group, u32>,
 }
 
-/// A rejected CSV row: where and why.
+/// A rejected CSV row of a file: where and why (the problem's row is the file's line).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowProblem {
     pub file: String,
-    pub line: u64,
-    pub column: Option<String>,
-    pub reason: String,
+    pub problem: Problem,
+}
+
+impl RowProblem {
+    fn new(file: &str, line: u64, column: Option<&str>, kind: Kind) -> RowProblem {
+        RowProblem {
+            file: file.to_owned(),
+            problem: Problem::new(At::Row(line, column.map(str::to_owned)), kind),
+        }
+    }
 }
 
 impl std::fmt::Display for RowProblem {
+    /// In English, for an operator's terminal: `file: line N: column C: reason`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.column {
-            Some(c) => write!(
-                f,
-                "{}: line {}: column {c}: {}",
-                self.file, self.line, self.reason
-            ),
-            None => write!(f, "{}: line {}: {}", self.file, self.line, self.reason),
+        let reason = self.problem.kind.reason(Lang::En);
+        match &self.problem.at {
+            At::Row(line, Some(c)) => write!(f, "{}: line {line}: column {c}: {reason}", self.file),
+            At::Row(line, None) => write!(f, "{}: line {line}: {reason}", self.file),
+            _ => write!(f, "{}: {reason}", self.file),
         }
     }
 }
@@ -157,12 +166,12 @@ pub fn score(
             .map(str::to_owned)
             .collect();
         if !header.iter().any(|h| h == "school") {
-            problems.push(RowProblem {
-                file: file.clone(),
-                line: 1,
-                column: None,
-                reason: "no `school` column".into(),
-            });
+            problems.push(RowProblem::new(
+                &file,
+                1,
+                None,
+                Kind::Other("no `school` column".into()),
+            ));
             continue;
         }
         for record in reader.records() {
@@ -170,12 +179,12 @@ pub fn score(
                 Ok(r) => r,
                 Err(e) => {
                     let line = e.position().map_or(0, |p| p.line());
-                    problems.push(RowProblem {
-                        file: file.clone(),
+                    problems.push(RowProblem::new(
+                        &file,
                         line,
-                        column: None,
-                        reason: e.to_string(),
-                    });
+                        None,
+                        Kind::Other(e.to_string()),
+                    ));
                     continue;
                 }
             };
@@ -190,15 +199,15 @@ pub fn score(
                 }
             }
             let Some(list) = school.as_deref().and_then(|s| by_school.get_mut(s)) else {
-                problems.push(RowProblem {
-                    file: file.clone(),
+                problems.push(RowProblem::new(
+                    &file,
                     line,
-                    column: Some("school".into()),
-                    reason: format!(
+                    Some("school"),
+                    Kind::Other(format!(
                         "school «{}» is not in the campaign parameters",
                         school.unwrap_or_default()
-                    ),
-                });
+                    )),
+                ));
                 continue;
             };
             match Answers::parse(&m, instrument, &raw) {
@@ -209,11 +218,8 @@ pub fn score(
                     });
                     accepted += 1;
                 }
-                Err(errors) => problems.extend(errors.into_iter().map(|e| RowProblem {
-                    file: file.clone(),
-                    line,
-                    column: Some(e.key.clone()),
-                    reason: e.message("en"),
+                Err(errors) => problems.extend(errors.into_iter().map(|e| {
+                    RowProblem::new(&file, line, Some(&e.key), Kind::Answer(e.message("en")))
                 })),
             }
         }

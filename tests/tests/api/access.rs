@@ -131,12 +131,12 @@ const EXPECTED: &[(&str, &str, Who, &str)] = &[
 
 #[test]
 fn every_route_has_a_rule_and_an_expectation() {
-    let ruled: BTreeSet<&str> = server::access::RULES.iter().map(|r| r.path).collect();
+    let ruled: BTreeSet<&str> = server::http::access::RULES.iter().map(|r| r.path).collect();
     let expected: BTreeSet<&str> = EXPECTED
         .iter()
         .map(|e| e.1.split('?').next().unwrap_or(e.1))
         .collect();
-    let generated = server::web::generated_routes();
+    let generated = server::http::generated_routes();
     let missing: Vec<&String> = generated
         .iter()
         .filter(|p| !ruled.contains(p.as_str()))

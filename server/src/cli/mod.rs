@@ -1,18 +1,22 @@
-//! The `orientir` command line: `serve` (default) and `demo`.
+//! The `orientir` command line: `serve` (the default), `demo`, `create-admin`, and the paper
+//! commands (`check-instruments`, `template`, `score`, in `paper`); the demo region is built in
+//! `demo`.
+
+pub mod demo;
+pub mod paper;
 
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
-use surveys::calendar::Day;
 use surveys::Methodology;
 use tracing_subscriber::EnvFilter;
 
+use crate::clock::today;
 use crate::config::{Config, ConfigArgs};
-use crate::demo::{self, DemoSummary};
 use crate::error::ServerError;
-use crate::paper;
+use crate::http;
 use crate::storage::Storage;
-use crate::web;
+use demo::DemoSummary;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -120,7 +124,7 @@ pub async fn run(cli: Cli) -> Result<(), ServerError> {
     };
     let methodology = Methodology::default_set()?;
     // Bind before touching the database so that a taken port fails fast and changes nothing.
-    let listener = web::bind(&config).await?;
+    let listener = http::bind(&config).await?;
     let storage = Storage::open(&config).await?;
     let addr = listener.local_addr()?;
     tracing::info!(backend = storage.backend().name(), database = %config.database, "database ready");
@@ -129,10 +133,10 @@ pub async fn run(cli: Cli) -> Result<(), ServerError> {
         print_demo(&summary, &format!("http://{addr}"));
     }
     crate::housekeeping::spawn(storage.clone(), today);
-    let app = web::router(&config, storage.clone(), std::sync::Arc::new(methodology));
+    let app = http::router(&config, storage.clone(), std::sync::Arc::new(methodology));
     // The one line scripts wait for: the real address, also when port 0 was asked for.
     println!("listening on http://{addr}");
-    web::serve(listener, app).await?;
+    http::serve(listener, app).await?;
     storage.close().await;
     Ok(())
 }
@@ -158,25 +162,11 @@ async fn create_admin(config: &Config, login: String, name: String) -> Result<()
         school: None,
         curated: Vec::new(),
     };
-    let outcome = auth
-        .create_user(&new, &today().to_string(), app::i18n::Lang::En)
-        .await?;
+    let created = auth.create_user(&new, &today().to_string()).await;
     storage.close().await;
-    match outcome {
-        Ok(_) => {
-            println!("admin account {login} created");
-            Ok(())
-        }
-        Err(problem) => Err(ServerError::Refused(problem)),
-    }
-}
-
-/// Today in UTC, the only clock Orientir reads.
-pub fn today() -> Day {
-    let seconds = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
-    Day::from_unix_seconds(seconds)
+    created?;
+    println!("admin account {login} created");
+    Ok(())
 }
 
 fn init_logging(filter: &str) -> Result<(), ServerError> {

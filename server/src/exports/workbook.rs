@@ -7,9 +7,8 @@
 use app::access::Viewer;
 use app::i18n::Lang;
 use axum::extract::{Path, Query, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use axum::Extension;
 use rust_xlsxwriter::{
     Chart, ChartType, Color, ConditionalFormatFormula, Format, FormatBorder, Workbook, Worksheet,
@@ -18,12 +17,10 @@ use rust_xlsxwriter::{
 use surveys::tables::{self, Cell, Table};
 use surveys::Methodology;
 
+use crate::cookies;
 use crate::error::ServerError;
-use crate::reports::Reports;
-use crate::web::{failure, lang_of};
-
-/// The MIME type of an .xlsx workbook.
-pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+use crate::reply::{attachment, XLSX};
+use crate::scope::Gate;
 
 #[derive(serde::Deserialize)]
 pub struct MatrixQuery {
@@ -234,77 +231,54 @@ pub fn matrix_workbook(
 
 /// `GET /export/campaigns/{id}/matrix.xlsx[?municipality=…&compare=…]`.
 pub async fn matrix_xlsx(
-    State(reports): State<Reports>,
+    State(gate): State<Gate>,
     Extension(viewer): Extension<Viewer>,
     Path(id): Path<i64>,
     Query(q): Query<MatrixQuery>,
     headers: HeaderMap,
-) -> Response {
-    let lang = lang_of(&headers);
-    let build = async {
-        let Some(scoped) = reports.scoped(&viewer, id, q.municipality).await? else {
-            return Ok(None);
-        };
-        let mut scored = reports.score(&scoped).await?;
-        let changes = match q.compare {
-            Some(other) => match reports.scoped(&viewer, other, q.municipality).await? {
-                Some(before) => {
-                    let before_scored = reports.score(&before).await?;
-                    let m: &Methodology = &reports.methodology;
-                    Some(
-                        scored
-                            .profiles
-                            .iter()
-                            .filter_map(|after| {
-                                let b = before_scored
-                                    .profiles
-                                    .iter()
-                                    .find(|p| p.school == after.school)?;
-                                surveys::change::compare(m, b, after).ok()
-                            })
-                            .collect::<Vec<_>>(),
-                    )
-                }
-                None => None,
-            },
-            None => None,
-        };
-        // Names, not registry codes, on every sheet.
-        for (p, s) in scored.profiles.iter_mut().zip(&scoped.schools) {
-            p.school = format!("{} ({})", s.name, s.municipality);
-        }
-        let mut changes = changes;
-        if let Some(list) = changes.as_mut() {
-            for c in list.iter_mut() {
-                if let Some(s) = scoped.schools.iter().find(|s| s.code == c.school) {
-                    c.school = format!("{} ({})", s.name, s.municipality);
-                }
+) -> Result<Response, ServerError> {
+    let in_scope = gate
+        .campaign(&viewer, id, q.municipality)
+        .await?
+        .ok_or(ServerError::NotFound)?;
+    let mut scored = gate.score(&in_scope).await?;
+    let mut changes = match q.compare {
+        Some(other) => match gate.campaign(&viewer, other, q.municipality).await? {
+            Some(before) => {
+                let before = gate.score(&before).await?;
+                Some(
+                    gate.compare(&before.profiles, &scored.profiles)
+                        .into_iter()
+                        .map(|paired| paired.change)
+                        .collect::<Vec<_>>(),
+                )
             }
-        }
-        let bytes = matrix_workbook(
-            &reports.methodology,
-            &scoped.campaign.name,
-            &scored.profiles,
-            changes.as_deref(),
-            lang,
-        )
-        .map_err(xlsx_error)?;
-        Ok::<_, ServerError>(Some((bytes, scoped.campaign.code)))
+            None => None,
+        },
+        None => None,
     };
-    match build.await {
-        Ok(Some((bytes, code))) => (
-            [
-                (CONTENT_TYPE, XLSX.to_owned()),
-                (
-                    CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"orientir-{code}-matrix.xlsx\""),
-                ),
-                (CACHE_CONTROL, "no-store".to_owned()),
-            ],
-            bytes,
-        )
-            .into_response(),
-        Ok(None) => StatusCode::NOT_FOUND.into_response(),
-        Err(e) => failure(&e),
+    // Names, not registry codes, on every sheet.
+    let named = |s: &crate::storage::SchoolInCampaign| format!("{} ({})", s.name, s.municipality);
+    for c in changes.iter_mut().flatten() {
+        if let Some(s) = in_scope.schools.iter().find(|s| s.code == c.school) {
+            c.school = named(s);
+        }
     }
+    for (p, s) in scored.profiles.iter_mut().zip(&in_scope.schools) {
+        p.school = named(s);
+    }
+    let bytes = matrix_workbook(
+        gate.methodology(),
+        &in_scope.campaign.name,
+        &scored.profiles,
+        changes.as_deref(),
+        cookies::lang(&headers),
+    )
+    .map_err(xlsx_error)?;
+    Ok(attachment(
+        XLSX,
+        &format!("orientir-{}-matrix.xlsx", in_scope.campaign.code),
+        true,
+        bytes,
+    ))
 }

@@ -1,0 +1,82 @@
+//! A school's printable code sheet for a campaign: every group code and personal code with its
+//! link, a QR code and a short hint on whom to give it to.
+
+use app::access::Viewer;
+use app::i18n::Lang;
+use app::reports::{CodeEntry, CodeSheet};
+use surveys::Group;
+
+use super::campaign_item;
+use crate::error::ServerError;
+use crate::groups;
+use crate::scope::Gate;
+
+/// The order of a sheet: group codes as respondents meet them, then personal ones.
+const ORDER: [Group; 5] = [
+    Group::Student,
+    Group::Parent,
+    Group::Teacher,
+    Group::Principal,
+    Group::TeacherDeficits,
+];
+
+/// A link as an inline SVG QR code (empty if the link cannot be encoded).
+fn qr_svg(link: &str) -> String {
+    match qrcode::QrCode::new(link.as_bytes()) {
+        Ok(code) => {
+            let svg = code
+                .render::<qrcode::render::svg::Color>()
+                .min_dimensions(132, 132)
+                .build();
+            // Inline in the page: without the XML declaration.
+            match svg.find("<svg") {
+                Some(at) => svg[at..].to_owned(),
+                None => svg,
+            }
+        }
+        Err(_) => String::new(),
+    }
+}
+
+/// The sheet of a school in the viewer's scope, with links under `base`.
+pub async fn sheet(
+    gate: &Gate,
+    viewer: &Viewer,
+    campaign: i64,
+    school: i64,
+    base: &str,
+    lang: Lang,
+) -> Result<Option<CodeSheet>, ServerError> {
+    let Some((in_scope, count)) = gate.school(viewer, campaign, school).await? else {
+        return Ok(None);
+    };
+    let Some(s) = in_scope.schools.first() else {
+        return Ok(None);
+    };
+    let mut codes = gate.access_codes(&in_scope, school).await?;
+    codes.sort_by_key(|a| {
+        let position = ORDER.iter().position(|g| *g == a.group);
+        (position, a.code.clone())
+    });
+    let entries = codes
+        .into_iter()
+        .map(|a| {
+            let link = format!("{base}/s/{}", a.code);
+            CodeEntry {
+                group: a.group.key().to_owned(),
+                label: groups::label(a.group, lang).into(),
+                hint: groups::sheet_hint(a.group, lang).into(),
+                qr: qr_svg(&link),
+                code: a.code,
+                link,
+                personal: a.personal,
+            }
+        })
+        .collect();
+    Ok(Some(CodeSheet {
+        campaign: campaign_item(&in_scope.campaign, count),
+        school: s.name.clone(),
+        municipality: s.municipality.clone(),
+        entries,
+    }))
+}

@@ -1,0 +1,133 @@
+//! What coordinators manage, one file each: their accounts (`accounts`), campaigns (`campaigns`),
+//! the registry of schools (`registry`) and the printable code sheets (`code_sheets`); here, the
+//! data of the coordinators' pages, read through the scope gate.
+
+pub mod accounts;
+pub mod campaigns;
+pub mod code_sheets;
+pub mod registry;
+
+use app::access::{Role, Viewer};
+use app::i18n::Lang;
+use app::work::{CampaignItem, Choice, SchoolChoice, UserItem, WorkSource};
+use app::AppError;
+
+use crate::error::ServerError;
+use crate::scope::Gate;
+use crate::storage::{CampaignRow, Named, Storage};
+
+/// The coordinators' pages' data.
+#[derive(Clone)]
+pub struct Coordinators {
+    pub storage: Storage,
+    pub gate: Gate,
+}
+
+/// A campaign's heading with how many of its schools the viewer sees.
+pub fn campaign_item(c: &CampaignRow, schools: usize) -> CampaignItem {
+    CampaignItem {
+        id: c.id,
+        name: c.name.clone(),
+        methodology_version: c.methodology_version.clone(),
+        opens_on: c.opens_on.to_string(),
+        closes_on: c.closes_on.to_string(),
+        schools,
+    }
+}
+
+fn choices(list: Vec<Named>) -> Vec<Choice> {
+    list.into_iter()
+        .map(|n| Choice {
+            id: n.id,
+            name: n.name,
+        })
+        .collect()
+}
+
+impl Coordinators {
+    async fn users_listed(&self, lang: Lang) -> Result<Vec<UserItem>, ServerError> {
+        let registry = self.storage.registry().await?;
+        let name = |list: &[Named], id: Option<i64>| {
+            id.and_then(|id| list.iter().find(|n| n.id == id))
+                .map_or_else(String::new, |n| n.name.clone())
+        };
+        let mut items = Vec::new();
+        for (user, role_row) in self.storage.users().await? {
+            let Some(role) = Role::parse(&role_row.role) else {
+                continue;
+            };
+            let scope = match role {
+                Role::Admin => lang.tr("всё", "everything").to_owned(),
+                Role::Regional => name(&registry.regions, role_row.region_id),
+                Role::Municipal => name(&registry.municipalities, role_row.municipality_id),
+                Role::School => name(&registry.schools, role_row.school_id),
+                Role::Curator => self
+                    .storage
+                    .curated_schools(user.id)
+                    .await?
+                    .into_iter()
+                    .map(|id| name(&registry.schools, Some(id)))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            };
+            items.push(UserItem {
+                id: user.id,
+                login: user.login,
+                name: user.display_name,
+                role,
+                scope,
+                active: user.active,
+            });
+        }
+        Ok(items)
+    }
+}
+
+#[async_trait::async_trait]
+impl WorkSource for Coordinators {
+    async fn campaigns(&self, viewer: &Viewer) -> Result<Vec<CampaignItem>, AppError> {
+        Ok(self
+            .gate
+            .campaigns(viewer)
+            .await?
+            .iter()
+            .filter(|(_, schools)| *schools > 0 || viewer.role == Role::Admin)
+            .map(|(c, schools)| campaign_item(c, *schools))
+            .collect())
+    }
+
+    async fn users(&self, lang: Lang) -> Result<Vec<UserItem>, AppError> {
+        Ok(self.users_listed(lang).await?)
+    }
+
+    async fn campaign_form(
+        &self,
+        viewer: &Viewer,
+    ) -> Result<(String, Vec<SchoolChoice>), AppError> {
+        let schools = self
+            .gate
+            .schools(viewer)
+            .await?
+            .into_iter()
+            .map(|p| SchoolChoice {
+                id: p.id,
+                code: p.code,
+                name: p.name,
+                municipality_code: p.municipality_code,
+                municipality: p.municipality,
+                region_code: p.region_code,
+                region: p.region,
+            })
+            .collect();
+        Ok((self.gate.methodology().version.clone(), schools))
+    }
+
+    async fn registry(&self) -> Result<(Vec<Choice>, Vec<Choice>, Vec<Choice>), AppError> {
+        let registry = self.storage.registry().await?;
+        Ok((
+            choices(registry.regions),
+            choices(registry.municipalities),
+            choices(registry.schools),
+        ))
+    }
+}

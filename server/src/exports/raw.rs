@@ -1,0 +1,346 @@
+//! Raw responses export, one row per response and one column per answer slot, as CSV or XLSX
+//! (with a codebook sheet: key, label, choices with their scores). Streamed: rows go from the
+//! database cursor to the client in chunks (CSV) or through rust_xlsxwriter's constant-memory
+//! mode and a temporary file (XLSX), so a million responses never sit in memory. Only the roles
+//! allowed, only schools in scope, never a school whose group is under the minimum number of
+//! respondents, never the teachers' personal diagnostic, and no identifying field (no code, no
+//! date, no id).
+
+use app::access::Viewer;
+use app::i18n::Lang;
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use axum::Extension;
+use surveys::{Group, Instrument, Methodology, RawValue};
+use tokio::sync::mpsc;
+
+use crate::cookies;
+use crate::error::ServerError;
+use crate::problem::{At, Kind, Refused};
+use crate::reply::{attachment, CSV, XLSX};
+use crate::scope::{Exportable, Gate, InScope};
+use crate::storage::{ResponsePages, Storage};
+
+/// Bytes per chunk sent to the client.
+const CHUNK: usize = 64 * 1024;
+/// Responses read from the database at a time.
+const PAGE: i64 = 2_000;
+
+#[derive(serde::Deserialize)]
+pub struct RawQuery {
+    group: String,
+}
+
+/// A response body fed, chunk by chunk, through a channel.
+fn channel_body(rx: mpsc::Receiver<Result<Bytes, std::io::Error>>) -> Body {
+    Body::from_stream(futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|chunk| (chunk, rx))
+    }))
+}
+
+fn header(instrument: &Instrument) -> Vec<String> {
+    let mut columns = vec!["school".to_owned(), "municipality".to_owned()];
+    columns.extend(instrument.slots.iter().map(|s| s.key.clone()));
+    columns
+}
+
+/// The rows of an export, read a page of responses at a time: each a school's code, its
+/// municipality and the answers in slot order, only of the schools allowed.
+struct Rows<'a> {
+    pages: ResponsePages<'a>,
+    allowed: &'a Exportable,
+    instrument: &'a Instrument,
+}
+
+impl<'a> Rows<'a> {
+    fn new(
+        storage: &'a Storage,
+        campaign: i64,
+        group: Group,
+        allowed: &'a Exportable,
+        instrument: &'a Instrument,
+    ) -> Rows<'a> {
+        Rows {
+            pages: storage.response_pages(campaign, group, PAGE),
+            allowed,
+            instrument,
+        }
+    }
+
+    /// The next page of rows; `None` when every response has been read.
+    async fn next(&mut self) -> Result<Option<Vec<Vec<String>>>, ServerError> {
+        let page = self.pages.next().await?;
+        if page.is_empty() {
+            return Ok(None);
+        }
+        let mut rows = Vec::with_capacity(page.len());
+        for response in page {
+            let Some((code, municipality)) = self.allowed.get(&response.school_id) else {
+                continue;
+            };
+            let raw = response.raw()?;
+            let mut row = Vec::with_capacity(self.instrument.slots.len() + 2);
+            row.push(code.clone());
+            row.push(municipality.clone());
+            row.extend(self.instrument.slots.iter().map(|s| match raw.get(&s.key) {
+                Some(RawValue::One(v)) => v.clone(),
+                Some(RawValue::Many(vs)) => vs.join(";"),
+                None => String::new(),
+            }));
+            rows.push(row);
+        }
+        Ok(Some(rows))
+    }
+}
+
+/// What an export of a group's raw responses reads.
+struct Export {
+    in_scope: InScope,
+    allowed: Exportable,
+    group: Group,
+    instrument: Instrument,
+}
+
+impl Export {
+    /// The export asked for: a group that may be exported (never the teachers' personal
+    /// diagnostic) of a campaign in the viewer's scope.
+    async fn of(
+        gate: &Gate,
+        viewer: &Viewer,
+        campaign: i64,
+        group: &str,
+    ) -> Result<Export, ServerError> {
+        let group = Group::parse(group)
+            .filter(|g| *g != Group::TeacherDeficits)
+            .ok_or_else(|| Refused::one(At::Column("group".into()), Kind::ExportGroup))?;
+        let (in_scope, allowed) = gate
+            .exportable(viewer, campaign, group)
+            .await?
+            .ok_or(ServerError::NotFound)?;
+        let instrument = gate
+            .methodology()
+            .instrument(group)
+            .cloned()
+            .ok_or(ServerError::NotFound)?;
+        Ok(Export {
+            in_scope,
+            allowed,
+            group,
+            instrument,
+        })
+    }
+
+    fn filename(&self, extension: &str) -> String {
+        format!(
+            "orientir-{}-{}.{extension}",
+            self.in_scope.campaign.code,
+            self.group.key()
+        )
+    }
+}
+
+/// `GET /export/campaigns/{id}/responses.csv?group=…`
+pub async fn responses_csv(
+    State(gate): State<Gate>,
+    State(storage): State<Storage>,
+    Extension(viewer): Extension<Viewer>,
+    Path(id): Path<i64>,
+    Query(q): Query<RawQuery>,
+) -> Result<Response, ServerError> {
+    let export = Export::of(&gate, &viewer, id, &q.group).await?;
+    let filename = export.filename("csv");
+    let Export {
+        in_scope,
+        allowed,
+        group,
+        instrument,
+    } = export;
+    let (tx, rx) = mpsc::channel::<Result<Bytes, std::io::Error>>(4);
+    let campaign = in_scope.campaign.id;
+    tokio::spawn(async move {
+        let run = async {
+            let fresh = || csv::Writer::from_writer(Vec::with_capacity(CHUNK * 2));
+            let mut out = fresh();
+            out.write_record(header(&instrument))
+                .map_err(|e| ServerError::Write(e.to_string()))?;
+            let mut rows = Rows::new(&storage, campaign, group, &allowed, &instrument);
+            while let Some(page) = rows.next().await? {
+                for record in page {
+                    out.write_record(&record)
+                        .map_err(|e| ServerError::Write(e.to_string()))?;
+                    if out.get_ref().len() >= CHUNK {
+                        let chunk = std::mem::replace(&mut out, fresh())
+                            .into_inner()
+                            .map_err(|e| ServerError::Write(e.to_string()))?;
+                        if tx.send(Ok(Bytes::from(chunk))).await.is_err() {
+                            return Err(ServerError::Write("the client went away".into()));
+                        }
+                    }
+                }
+            }
+            let rest = out
+                .into_inner()
+                .map_err(|e| ServerError::Write(e.to_string()))?;
+            let _ = tx.send(Ok(Bytes::from(rest))).await;
+            Ok::<_, ServerError>(())
+        };
+        if let Err(e) = run.await {
+            tracing::warn!(error = %e, "raw export stopped");
+            let _ = tx
+                .send(Err(std::io::Error::other("the export stopped")))
+                .await;
+        }
+    });
+    Ok(attachment(CSV, &filename, true, channel_body(rx)))
+}
+
+/// The codebook: every slot with its label and choices (value = label, score).
+fn codebook(
+    m: &Methodology,
+    instrument: &Instrument,
+    sheet: &mut rust_xlsxwriter::Worksheet,
+    lang: Lang,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    let l = lang.code();
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    for (c, name) in ["key", "label", "type", "choices (value = label, score)"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string_with_format(0, c as u16, *name, &bold)?;
+    }
+    for (r, slot) in instrument.slots.iter().enumerate() {
+        let r = r as u32 + 1;
+        let item = instrument.slot_item(r as usize - 1);
+        let label = match slot.row {
+            Some(row) => format!(
+                "{} — {}",
+                item.label().get(l),
+                if l == "en" {
+                    &item.rows[row].en
+                } else {
+                    &item.rows[row].ru
+                }
+            ),
+            None => item.label().get(l).to_owned(),
+        };
+        let choices = item
+            .choices
+            .as_deref()
+            .and_then(|k| m.choice_list(k))
+            .map(|list| {
+                list.choices
+                    .iter()
+                    .map(|c| match c.score {
+                        Some(s) => format!("{} = {} ({s})", c.value, c.label().get(l)),
+                        None => format!("{} = {}", c.value, c.label().get(l)),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            })
+            .unwrap_or_default();
+        sheet.write_string(r, 0, &slot.key)?;
+        sheet.write_string(r, 1, &label)?;
+        sheet.write_string(r, 2, format!("{:?}", item.kind).to_lowercase())?;
+        sheet.write_string(r, 3, &choices)?;
+    }
+    Ok(())
+}
+
+/// `GET /export/campaigns/{id}/responses.xlsx?group=…`
+pub async fn responses_xlsx(
+    State(gate): State<Gate>,
+    State(storage): State<Storage>,
+    Extension(viewer): Extension<Viewer>,
+    Path(id): Path<i64>,
+    Query(q): Query<RawQuery>,
+    headers: HeaderMap,
+) -> Result<Response, ServerError> {
+    let lang = cookies::lang(&headers);
+    let export = Export::of(&gate, &viewer, id, &q.group).await?;
+    let (group, instrument) = (export.group, &export.instrument);
+    let m: &Methodology = gate.methodology();
+    let xlsx = |e: rust_xlsxwriter::XlsxError| ServerError::Write(e.to_string());
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet_with_constant_memory();
+    sheet.set_name(group.key()).map_err(xlsx)?;
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    for (c, name) in header(instrument).iter().enumerate() {
+        sheet
+            .write_string_with_format(0, c as u16, name, &bold)
+            .map_err(xlsx)?;
+    }
+    let mut row = 1u32;
+    let mut rows = Rows::new(
+        &storage,
+        export.in_scope.campaign.id,
+        group,
+        &export.allowed,
+        instrument,
+    );
+    while let Some(page) = rows.next().await? {
+        for record in page {
+            for (c, value) in record.iter().enumerate() {
+                let c = c as u16;
+                // School and municipality as text; numbers (and numeric choice codes) as
+                // numbers, the rest as text.
+                if c < 2 {
+                    sheet.write_string(row, c, value).map_err(xlsx)?;
+                } else if value.is_empty() {
+                    continue;
+                } else if let Ok(n) = value.parse::<f64>() {
+                    sheet.write_number(row, c, n).map_err(xlsx)?;
+                } else {
+                    sheet.write_string(row, c, value).map_err(xlsx)?;
+                }
+            }
+            row += 1;
+        }
+    }
+    let sheet = workbook.add_worksheet();
+    sheet
+        .set_name(lang.tr("Кодификатор", "Codebook"))
+        .map_err(xlsx)?;
+    codebook(m, instrument, sheet, lang).map_err(xlsx)?;
+    // The finished file goes to a temporary file and is streamed from there.
+    let file = tempfile::tempfile().map_err(ServerError::Io)?;
+    let mut writer = std::io::BufWriter::new(file);
+    workbook.save_to_writer(&mut writer).map_err(xlsx)?;
+    let mut file = writer
+        .into_inner()
+        .map_err(|e| ServerError::Io(e.into_error()))?;
+    {
+        use std::io::Seek;
+        file.rewind()?;
+    }
+    let (tx, rx) = mpsc::channel::<Result<Bytes, std::io::Error>>(4);
+    tokio::task::spawn_blocking(move || {
+        use std::io::Read;
+        let mut buf = vec![0u8; CHUNK];
+        loop {
+            match file.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => {
+                    if tx
+                        .blocking_send(Ok(Bytes::copy_from_slice(&buf[..n])))
+                        .is_err()
+                    {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    let _ = tx.blocking_send(Err(e));
+                    break;
+                }
+            }
+        }
+    });
+    Ok(attachment(
+        XLSX,
+        &export.filename("xlsx"),
+        true,
+        channel_body(rx),
+    ))
+}

@@ -1,0 +1,295 @@
+//! Refusals of what a user sent: each problem says where it is (a form field, a row and column of
+//! a file, or the input as a whole) and what is wrong, as data. Words in the reader's language
+//! are made only at the edge (`Problem::words`), so the same problem reads «Строка 3, столбец
+//! school_code: …» in an import, «school_code: …» on the one-school form, and in English for an
+//! English reader. The paper CLI reports its rejected rows with the same type.
+
+use app::i18n::Lang;
+
+/// Where a problem is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum At {
+    /// The input as a whole (the sentence says what).
+    Whole,
+    /// A form field, by its name in the form.
+    Field(&'static str),
+    /// A field named at run time: a file's column entered through a form.
+    Column(String),
+    /// A row of a file as the user sees it (the header is row 1), and its column when known.
+    Row(u64, Option<String>),
+}
+
+/// What is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
+    /// A campaign without a name.
+    CampaignName,
+    /// A cell is empty.
+    Empty,
+    /// A row ends before this column.
+    ShortRow,
+    /// Not a registry code (Latin letters, digits, `-_.`, up to 40).
+    RegistryCode,
+    /// Longer than 200 characters.
+    TooLong,
+    /// A school code met earlier in the same file.
+    RepeatedSchoolCode,
+    /// A school code that belongs to a school of another municipality.
+    SchoolCodeElsewhere(String),
+    /// A region the viewer may not write.
+    RegionOutOfScope,
+    /// The header is not the documented one.
+    Columns(String),
+    /// A row the CSV reader cannot read.
+    NotCsv,
+    /// A file without school rows.
+    EmptyFile,
+    NotUtf8,
+    UnreadableXlsx,
+    NoSheets,
+    UnreadableSheet,
+    /// A file upload that broke off.
+    Incomplete,
+    NoFile,
+    /// Not a campaign code (3–40 lowercase letters, digits, dashes).
+    CampaignCode,
+    /// Not a date written YYYY-MM-DD.
+    Date,
+    ClosesBeforeOpens,
+    Grades,
+    /// Not a whole number from 0 to 10000.
+    Count,
+    NoSchool,
+    SchoolOutOfScope,
+    SchoolsOfSeveralRegions,
+    /// A code or login someone already has.
+    Taken,
+    /// A login with other characters than letters, digits and `.-_@`.
+    Login,
+    /// A name is missing.
+    Name,
+    /// A password shorter than this.
+    ShortPassword(usize),
+    WrongPassword,
+    NoRole,
+    /// A role without its territory or schools.
+    RoleScope,
+    LoginTaken,
+    /// A group whose raw responses cannot be exported.
+    ExportGroup,
+    /// A problem worded by the survey engine (an answer of a paper questionnaire).
+    Answer(String),
+    /// A problem worded where it was found (the paper CLI, in English).
+    Other(String),
+}
+
+/// One thing wrong with an input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub at: At,
+    pub kind: Kind,
+}
+
+/// An input refused, with every problem found in it; nothing of it was stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused(pub Vec<Problem>);
+
+impl Problem {
+    pub fn new(at: At, kind: Kind) -> Problem {
+        Problem { at, kind }
+    }
+
+    /// The problem as the reader reads it.
+    pub fn words(&self, lang: Lang) -> String {
+        let reason = self.kind.reason(lang);
+        match &self.at {
+            At::Whole => reason,
+            At::Field(field) => format!("{}: {reason}", field_label(field, lang)),
+            At::Column(column) => format!("{column}: {reason}"),
+            At::Row(row, None) => match lang {
+                Lang::Ru => format!("Строка {row}: {reason}"),
+                Lang::En => format!("Row {row}: {reason}"),
+            },
+            At::Row(row, Some(column)) => match lang {
+                Lang::Ru => format!("Строка {row}, столбец {column}: {reason}"),
+                Lang::En => format!("Row {row}, column {column}: {reason}"),
+            },
+        }
+    }
+
+    /// The same problem on a one-row form, where a row's column is a field.
+    pub fn on_form(self) -> Problem {
+        match self.at {
+            At::Row(_, Some(column)) => Problem::new(At::Column(column), self.kind),
+            _ => self,
+        }
+    }
+}
+
+impl Refused {
+    pub fn one(at: At, kind: Kind) -> Refused {
+        Refused(vec![Problem::new(at, kind)])
+    }
+
+    /// Every problem in words, one per line, at most `max` of them and a line saying how many
+    /// more there are.
+    pub fn words(&self, lang: Lang, max: usize) -> String {
+        let mut lines: Vec<String> = self.0.iter().take(max).map(|p| p.words(lang)).collect();
+        let more = self.0.len().saturating_sub(max);
+        if more > 0 {
+            lines.push(match lang {
+                Lang::Ru => format!("…и ещё {more}"),
+                Lang::En => format!("…and {more} more"),
+            });
+        }
+        lines.join("\n")
+    }
+}
+
+/// The label of a form field.
+fn field_label(field: &str, lang: Lang) -> &'static str {
+    let (ru, en) = match field {
+        "name" => ("Название", "Name"),
+        "code" => ("Код кампании", "Campaign code"),
+        "opens_on" => ("Начало", "Opens"),
+        "closes_on" => ("Окончание", "Closes"),
+        "grades" => ("Классы", "Grades"),
+        "school" => ("Школы", "Schools"),
+        "teachers" => ("Учителей (школа)", "Teachers (school)"),
+        "students" => ("Обучающихся (школа)", "Students (school)"),
+        "parents" => ("Родителей (школа)", "Parents (school)"),
+        "login" => ("Логин", "Login"),
+        _ => ("Поле", "Field"),
+    };
+    lang.tr(ru, en)
+}
+
+impl Kind {
+    /// Why, in the reader's language.
+    pub fn reason(&self, lang: Lang) -> String {
+        let t = |ru: &str, en: &str| lang.tr(ru, en).to_owned();
+        match self {
+            Kind::CampaignName => t("укажите название", "enter a name"),
+            Kind::Empty => t("пусто", "empty"),
+            Kind::ShortRow => t(
+                "нет значения (в строке меньше 6 столбцов)",
+                "missing (the row has fewer than 6 columns)",
+            ),
+            Kind::RegistryCode => t(
+                "код: латинские буквы, цифры, - _ . (до 40 знаков)",
+                "a code: Latin letters, digits, - _ . (up to 40)",
+            ),
+            Kind::TooLong => t("не длиннее 200 символов", "at most 200 characters"),
+            Kind::RepeatedSchoolCode => t(
+                "этот код школы уже встречался выше",
+                "this school code appears above already",
+            ),
+            Kind::SchoolCodeElsewhere(code) => match lang {
+                Lang::Ru => format!("код {code} уже занят школой другого муниципалитета"),
+                Lang::En => {
+                    format!("code {code} belongs to a school of another municipality")
+                }
+            },
+            Kind::RegionOutOfScope => t(
+                "регион вне вашей области видимости",
+                "a region outside your scope",
+            ),
+            Kind::Columns(columns) => match lang {
+                Lang::Ru => format!("столбцы должны быть {columns}"),
+                Lang::En => format!("the columns must be {columns}"),
+            },
+            Kind::NotCsv => t("не читается как CSV", "not readable as CSV"),
+            Kind::EmptyFile => t(
+                "Файл пуст: нет ни одной строки со школой",
+                "The file is empty: no school rows",
+            ),
+            Kind::NotUtf8 => t(
+                "Файл CSV должен быть в кодировке UTF-8",
+                "A CSV file must be UTF-8",
+            ),
+            Kind::UnreadableXlsx => t(
+                "Не удалось прочитать файл XLSX",
+                "Cannot read the XLSX file",
+            ),
+            Kind::NoSheets => t("В книге нет листов", "The workbook has no sheets"),
+            Kind::UnreadableSheet => t(
+                "Не удалось прочитать первый лист",
+                "Cannot read the first sheet",
+            ),
+            Kind::Incomplete => t(
+                "Файл не загрузился целиком",
+                "The file did not arrive whole",
+            ),
+            Kind::NoFile => t("Выберите файл CSV или XLSX", "Choose a CSV or XLSX file"),
+            Kind::CampaignCode => t(
+                "3–40 строчных латинских букв, цифр или дефисов, например vesna-2027",
+                "3–40 lowercase Latin letters, digits or dashes, e.g. spring-2027",
+            ),
+            Kind::Date => t("дата в формате ГГГГ-ММ-ДД", "a date as YYYY-MM-DD"),
+            Kind::ClosesBeforeOpens => t("не раньше начала", "not before the opening day"),
+            Kind::Grades => t("например 5-11", "e.g. 5-11"),
+            Kind::Count => t(
+                "целое число от 0 до 10000",
+                "a whole number from 0 to 10000",
+            ),
+            Kind::NoSchool => t("отметьте хотя бы одну школу", "tick at least one school"),
+            Kind::SchoolOutOfScope => t(
+                "есть школа вне вашей области видимости",
+                "a school outside your scope",
+            ),
+            Kind::SchoolsOfSeveralRegions => t(
+                "все школы кампании — из одного региона",
+                "all schools of a campaign are of one region",
+            ),
+            Kind::Taken => t("такой код уже есть", "this code is taken"),
+            Kind::Login => t(
+                "буквы, цифры и . - _ @, без пробелов",
+                "letters, digits and . - _ @, no spaces",
+            ),
+            Kind::Name => t("Укажите имя", "Enter a name"),
+            Kind::ShortPassword(min) => match lang {
+                Lang::Ru => format!("Пароль должен быть не короче {min} символов"),
+                Lang::En => format!("The password must have at least {min} characters"),
+            },
+            Kind::WrongPassword => t(
+                "Текущий пароль введён неверно",
+                "The current password is wrong",
+            ),
+            Kind::NoRole => t("Выберите роль", "Choose a role"),
+            Kind::RoleScope => t(
+                "Для этой роли укажите её территорию или школы",
+                "This role needs its territory or schools",
+            ),
+            Kind::LoginTaken => t("Такой логин уже есть", "This login is taken"),
+            Kind::ExportGroup => "principal, teacher, student or parent".to_owned(),
+            Kind::Answer(text) | Kind::Other(text) => text.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_problem_reads_by_where_it_is() {
+        let empty = Problem::new(At::Row(3, Some("region_name".into())), Kind::Empty);
+        assert_eq!(
+            empty.words(Lang::Ru),
+            "Строка 3, столбец region_name: пусто"
+        );
+        assert_eq!(empty.words(Lang::En), "Row 3, column region_name: empty");
+        assert_eq!(empty.on_form().words(Lang::Ru), "region_name: пусто");
+        let date = Problem::new(At::Field("closes_on"), Kind::ClosesBeforeOpens);
+        assert_eq!(date.words(Lang::Ru), "Окончание: не раньше начала");
+    }
+
+    #[test]
+    fn a_long_list_is_cut_with_a_count_of_the_rest() {
+        let refused = Refused(vec![Problem::new(At::Whole, Kind::NoFile); 3]);
+        assert_eq!(
+            refused.words(Lang::En, 2),
+            "Choose a CSV or XLSX file\nChoose a CSV or XLSX file\n…and 1 more"
+        );
+    }
+}

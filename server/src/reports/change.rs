@@ -1,0 +1,127 @@
+//! Change between two campaigns: for each school in both, the level transition of every factor,
+//! improved and worsened counts per school and per factor, and a note when the campaigns used
+//! different methodology versions.
+
+use app::access::Viewer;
+use app::i18n::Lang;
+use app::reports::{Change, ChangeCell, ChangeRow};
+use app::work::Choice;
+use surveys::change::Transition;
+
+use super::views::{level_of, municipalities};
+use crate::error::ServerError;
+use crate::scope::Gate;
+
+pub async fn change(
+    gate: &Gate,
+    viewer: &Viewer,
+    before: Option<i64>,
+    after: Option<i64>,
+    municipality: Option<i64>,
+    lang: Lang,
+) -> Result<Option<Change>, ServerError> {
+    let m = gate.methodology();
+    // Campaigns with schools in scope, newest first.
+    let campaigns: Vec<_> = gate
+        .campaigns(viewer)
+        .await?
+        .into_iter()
+        .filter(|(_, schools)| *schools > 0)
+        .map(|(c, _)| c)
+        .collect();
+    if campaigns.is_empty() {
+        return Ok(None);
+    }
+    let choices: Vec<Choice> = campaigns
+        .iter()
+        .map(|c| Choice {
+            id: c.id,
+            name: format!("{} ({} — {})", c.name, c.opens_on, c.closes_on),
+        })
+        .collect();
+    let after = after.or(campaigns.first().map(|c| c.id));
+    let before = before.or(campaigns.get(1).map(|c| c.id));
+    let factors: Vec<(String, String)> = m
+        .factors
+        .iter()
+        .map(|f| (f.code.0.clone(), f.name.get(lang.code()).to_owned()))
+        .collect();
+    let mut report = Change {
+        campaigns: choices,
+        municipalities: Vec::new(),
+        before,
+        after,
+        versions: None,
+        factors,
+        rows: Vec::new(),
+        totals: vec![(0, 0); m.factors.len()],
+    };
+    let (Some(before), Some(after)) = (before, after) else {
+        return Ok(Some(report));
+    };
+    let (Some(all), Some(earlier), Some(later)) = (
+        gate.campaign(viewer, after, None).await?,
+        gate.campaign(viewer, before, municipality).await?,
+        gate.campaign(viewer, after, municipality).await?,
+    ) else {
+        return Ok(Some(report));
+    };
+    report.municipalities = municipalities(&all.schools);
+    let (was, is) = (
+        &earlier.campaign.methodology_version,
+        &later.campaign.methodology_version,
+    );
+    if was != is {
+        report.versions = Some(match lang {
+            Lang::Ru => format!(
+                "Кампании проведены по разным версиям методики ({was} и {is}): оба профиля пересчитаны по текущей версии {}.",
+                m.version
+            ),
+            Lang::En => format!(
+                "The campaigns used different methodology versions ({was} and {is}): both profiles are recomputed with the current version {}.",
+                m.version
+            ),
+        });
+    }
+    let first = gate.score(&earlier).await?;
+    let second = gate.score(&later).await?;
+    for paired in gate.compare(&first.profiles, &second.profiles) {
+        let s = &later.schools[paired.after];
+        let change = paired.change;
+        let cells: Vec<ChangeCell> = change
+            .factors
+            .iter()
+            .enumerate()
+            .map(|(n, f)| {
+                let transition = match f.transition {
+                    Transition::Improved => {
+                        report.totals[n].0 += 1;
+                        "improved"
+                    }
+                    Transition::Worsened => {
+                        report.totals[n].1 += 1;
+                        "worsened"
+                    }
+                    Transition::Unchanged => "unchanged",
+                    Transition::Unknown => "unknown",
+                };
+                ChangeCell {
+                    code: f.code.0.clone(),
+                    before: level_of(m, f.before_level.as_ref(), lang),
+                    after: level_of(m, f.after_level.as_ref(), lang),
+                    delta: f.delta,
+                    transition: transition.into(),
+                }
+            })
+            .collect();
+        report.rows.push(ChangeRow {
+            school_id: s.school_id,
+            school: s.name.clone(),
+            municipality: s.municipality.clone(),
+            cells,
+            improved: change.improved,
+            worsened: change.worsened,
+        });
+    }
+    Ok(Some(report))
+}

@@ -1,0 +1,79 @@
+//! The matrix: schools × factors with level colours, the number of high-risk factors per school,
+//! and the distribution of levels per factor.
+
+use app::access::Viewer;
+use app::i18n::Lang;
+use app::reports::{FactorCell, FactorColumn, Matrix, MatrixRow};
+
+use super::views::{level_of, levels};
+use crate::coordinators::campaign_item;
+use crate::error::ServerError;
+use crate::scope::Gate;
+
+pub async fn matrix(
+    gate: &Gate,
+    viewer: &Viewer,
+    campaign: i64,
+    municipality: Option<i64>,
+    lang: Lang,
+) -> Result<Option<Matrix>, ServerError> {
+    let Some((in_scope, choices, count)) =
+        super::filtered(gate, viewer, campaign, municipality).await?
+    else {
+        return Ok(None);
+    };
+    let scored = gate.score(&in_scope).await?;
+    let m = gate.methodology();
+    let levels = levels(m, lang);
+    let rows: Vec<MatrixRow> = in_scope
+        .schools
+        .iter()
+        .zip(&scored.profiles)
+        .map(|(s, p)| MatrixRow {
+            school_id: s.school_id,
+            school: s.name.clone(),
+            municipality: s.municipality.clone(),
+            high: surveys::tables::high_risk_factors(m, p) as u32,
+            cells: p
+                .factors
+                .iter()
+                .map(|f| FactorCell {
+                    code: f.code.0.clone(),
+                    score: f.score,
+                    level: level_of(m, f.level.as_ref(), lang),
+                })
+                .collect(),
+        })
+        .collect();
+    let factors = m
+        .factors
+        .iter()
+        .map(|f| {
+            let cells: Vec<&FactorCell> = rows
+                .iter()
+                .filter_map(|r| r.cells.iter().find(|c| c.code == f.code.0))
+                .collect();
+            FactorColumn {
+                code: f.code.0.clone(),
+                name: f.name.get(lang.code()).to_owned(),
+                per_level: levels
+                    .iter()
+                    .map(|l| {
+                        cells
+                            .iter()
+                            .filter(|c| c.level.as_ref().is_some_and(|x| x.key == l.key))
+                            .count() as u32
+                    })
+                    .collect(),
+                insufficient: cells.iter().filter(|c| c.level.is_none()).count() as u32,
+            }
+        })
+        .collect();
+    Ok(Some(Matrix {
+        campaign: campaign_item(&in_scope.campaign, count),
+        municipalities: choices,
+        levels,
+        factors,
+        rows,
+    }))
+}

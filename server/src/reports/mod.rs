@@ -1,0 +1,99 @@
+//! Coordinators' reports of a campaign, each in its own file: the response-rate monitor, the
+//! matrix of schools × factors, a school's profile, and the change between two campaigns. All of
+//! them read schools and scores through the scope gate (`crate::scope`) and are worded by `views`.
+
+mod change;
+mod matrix;
+mod monitor;
+mod profile;
+pub mod views;
+
+use app::access::Viewer;
+use app::i18n::Lang;
+use app::reports::{Change, CodeSheet, Matrix, Monitor, Profile, ReportSource};
+use app::work::Choice;
+use app::AppError;
+
+use crate::coordinators::code_sheets;
+use crate::error::ServerError;
+use crate::scope::{Gate, InScope};
+
+/// The reports, as the pages and server functions ask for them.
+#[derive(Clone)]
+pub struct Reports {
+    pub gate: Gate,
+}
+
+/// The campaign's schools in scope narrowed to a municipality, with the municipalities to choose
+/// from and how many schools of the campaign the viewer may see in all.
+async fn filtered(
+    gate: &Gate,
+    viewer: &Viewer,
+    campaign: i64,
+    municipality: Option<i64>,
+) -> Result<Option<(InScope, Vec<Choice>, usize)>, ServerError> {
+    let Some(all) = gate.campaign(viewer, campaign, None).await? else {
+        return Ok(None);
+    };
+    let choices = views::municipalities(&all.schools);
+    let in_scope = all.schools.len();
+    Ok(gate
+        .campaign(viewer, campaign, municipality)
+        .await?
+        .map(|narrowed| (narrowed, choices, in_scope)))
+}
+
+#[async_trait::async_trait]
+impl ReportSource for Reports {
+    async fn monitor(
+        &self,
+        viewer: &Viewer,
+        campaign: i64,
+        municipality: Option<i64>,
+        lang: Lang,
+    ) -> Result<Option<Monitor>, AppError> {
+        Ok(monitor::monitor(&self.gate, viewer, campaign, municipality, lang).await?)
+    }
+
+    async fn matrix(
+        &self,
+        viewer: &Viewer,
+        campaign: i64,
+        municipality: Option<i64>,
+        lang: Lang,
+    ) -> Result<Option<Matrix>, AppError> {
+        Ok(matrix::matrix(&self.gate, viewer, campaign, municipality, lang).await?)
+    }
+
+    async fn profile(
+        &self,
+        viewer: &Viewer,
+        campaign: i64,
+        school: i64,
+        lang: Lang,
+    ) -> Result<Option<Profile>, AppError> {
+        Ok(profile::profile(&self.gate, viewer, campaign, school, lang).await?)
+    }
+
+    async fn change(
+        &self,
+        viewer: &Viewer,
+        before: Option<i64>,
+        after: Option<i64>,
+        municipality: Option<i64>,
+        lang: Lang,
+    ) -> Result<Option<Change>, AppError> {
+        Ok(change::change(&self.gate, viewer, before, after, municipality, lang).await?)
+    }
+
+    async fn code_sheet(
+        &self,
+        viewer: &Viewer,
+        campaign: i64,
+        school: i64,
+        base: &str,
+        lang: Lang,
+    ) -> Result<Option<CodeSheet>, AppError> {
+        Ok(code_sheets::sheet(&self.gate, viewer, campaign, school, base, lang).await?)
+    }
+}

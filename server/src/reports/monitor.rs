@@ -1,0 +1,57 @@
+//! The response-rate monitor: per school and group, responses against the expected count, the
+//! rate and whether the group's minimum and floor are met; counts only, never answers.
+
+use app::access::Viewer;
+use app::i18n::Lang;
+use app::reports::{Monitor, MonitorRow};
+use surveys::profile::group_results;
+use surveys::Group;
+
+use super::views::group_cells;
+use crate::coordinators::campaign_item;
+use crate::error::ServerError;
+use crate::scope::Gate;
+
+pub async fn monitor(
+    gate: &Gate,
+    viewer: &Viewer,
+    campaign: i64,
+    municipality: Option<i64>,
+    lang: Lang,
+) -> Result<Option<Monitor>, ServerError> {
+    let Some((in_scope, choices, count)) =
+        super::filtered(gate, viewer, campaign, municipality).await?
+    else {
+        return Ok(None);
+    };
+    let m = gate.methodology();
+    let counts = gate.counts(&in_scope).await?;
+    let rows = in_scope
+        .schools
+        .iter()
+        .map(|s| {
+            let mut per_group = [0u32; 5];
+            for c in counts.iter().filter(|c| c.school_id == s.school_id) {
+                per_group[c.group.index()] = u32::try_from(c.responses).unwrap_or(0);
+            }
+            let expected = s.expected();
+            let mut results = group_results(m, &expected, &per_group);
+            results.push(surveys::deficits::participation(
+                m,
+                expected.get(Group::TeacherDeficits),
+                per_group[Group::TeacherDeficits.index()],
+            ));
+            MonitorRow {
+                school_id: s.school_id,
+                school: s.name.clone(),
+                municipality: s.municipality.clone(),
+                groups: group_cells(&results, lang),
+            }
+        })
+        .collect();
+    Ok(Some(Monitor {
+        campaign: campaign_item(&in_scope.campaign, count),
+        municipalities: choices,
+        rows,
+    }))
+}

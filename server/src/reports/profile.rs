@@ -1,0 +1,85 @@
+//! A school's profile: the ten factors with level, score and «why this level», each factor's
+//! indicators, the groups' response counts, and the teachers' deficit summary (withheld under the
+//! diagnostic's minimum number of teachers).
+
+use app::access::Viewer;
+use app::i18n::Lang;
+use app::reports::{DeficitView, LevelView, Profile};
+
+use super::views::{factor_view, group_cells, levels};
+use crate::coordinators::campaign_item;
+use crate::error::ServerError;
+use crate::scope::Gate;
+
+pub async fn profile(
+    gate: &Gate,
+    viewer: &Viewer,
+    campaign: i64,
+    school: i64,
+    lang: Lang,
+) -> Result<Option<Profile>, ServerError> {
+    let Some((in_scope, count)) = gate.school(viewer, campaign, school).await? else {
+        return Ok(None);
+    };
+    let scored = gate.score(&in_scope).await?;
+    let (Some(s), Some(profile), Some(results)) = (
+        in_scope.schools.first(),
+        scored.profiles.first(),
+        scored.deficits.first(),
+    ) else {
+        return Ok(None);
+    };
+    let m = gate.methodology();
+    let summary = surveys::deficits::school_summary(m, results);
+    let bands: Vec<LevelView> = m
+        .deficits
+        .bands
+        .iter()
+        .map(|b| LevelView {
+            key: b.key.clone(),
+            name: b.name.get(lang.code()).to_owned(),
+            colour: b.colour.clone(),
+        })
+        .collect();
+    let deficits = DeficitView {
+        bands,
+        areas: summary
+            .areas
+            .iter()
+            .map(|a| {
+                (
+                    m.deficits
+                        .areas
+                        .iter()
+                        .find(|x| x.key == a.area)
+                        .map_or_else(|| a.area.clone(), |x| x.name.get(lang.code()).to_owned()),
+                    a.bands.iter().map(|(_, n)| *n).collect(),
+                )
+            })
+            .collect(),
+        suppressed: summary.suppressed.then(|| match lang {
+            Lang::Ru => format!(
+                "Недостаточно данных: сводка показывается, когда диагностику прошли не меньше {} учителей.",
+                surveys::deficits::min_teachers(m)
+            ),
+            Lang::En => format!(
+                "Not enough data: the summary is shown once at least {} teachers have taken the diagnostic.",
+                surveys::deficits::min_teachers(m)
+            ),
+        }),
+    };
+    Ok(Some(Profile {
+        campaign: campaign_item(&in_scope.campaign, count),
+        school: s.name.clone(),
+        municipality: s.municipality.clone(),
+        methodology_version: profile.methodology_version.clone(),
+        levels: levels(m, lang),
+        groups: group_cells(&profile.groups, lang),
+        factors: profile
+            .factors
+            .iter()
+            .map(|f| factor_view(m, profile, f, lang))
+            .collect(),
+        deficits,
+    }))
+}

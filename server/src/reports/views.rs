@@ -1,0 +1,190 @@
+//! The pieces every report is made of, in the reader's language: levels with their colours,
+//! response counts per group, the municipalities to filter by, and a
+//! factor explained by its indicators («why this level»).
+
+use app::i18n::Lang;
+use app::reports::{FactorView, GroupCell, IndicatorView, LevelView};
+use app::work::Choice;
+use surveys::indicator::Display;
+use surveys::profile::{GroupResult, Insufficiency};
+use surveys::{Methodology, SchoolProfile};
+
+use crate::groups;
+use crate::storage::SchoolInCampaign;
+
+/// The methodology's risk levels.
+pub fn levels(m: &Methodology, lang: Lang) -> Vec<LevelView> {
+    m.rules
+        .levels
+        .iter()
+        .map(|l| LevelView {
+            key: l.key.clone(),
+            name: l.name.get(lang.code()).to_owned(),
+            colour: l.colour.clone(),
+        })
+        .collect()
+}
+
+/// The level with this key, if any.
+pub fn level_of(m: &Methodology, key: Option<&String>, lang: Lang) -> Option<LevelView> {
+    let key = key?;
+    levels(m, lang).into_iter().find(|l| &l.key == key)
+}
+
+/// The municipalities of the schools, to filter by.
+pub fn municipalities(schools: &[SchoolInCampaign]) -> Vec<Choice> {
+    let mut list: Vec<Choice> = schools
+        .iter()
+        .map(|s| Choice {
+            id: s.municipality_id,
+            name: s.municipality.clone(),
+        })
+        .collect();
+    list.sort_by(|a, b| a.name.cmp(&b.name));
+    list.dedup();
+    list
+}
+
+/// Each group's responses against the expected count and the engine's minimums.
+pub fn group_cells(results: &[GroupResult], lang: Lang) -> Vec<GroupCell> {
+    results
+        .iter()
+        .map(|g| GroupCell {
+            group: g.group.key().to_owned(),
+            label: groups::label(g.group, lang).to_owned(),
+            responses: g.responses,
+            expected: g.expected,
+            rate: g.rate,
+            floor: g.rate_floor,
+            min_respondents: g.min_respondents,
+            sufficient: g.sufficient,
+        })
+        .collect()
+}
+
+pub fn indicator_view(
+    m: &Methodology,
+    i: &surveys::profile::IndicatorResult,
+    lang: Lang,
+) -> IndicatorView {
+    let l = lang.code();
+    let def = m.indicator(&i.key);
+    let display = def.map_or(Display::Score, |d| d.display);
+    let show = |v: f64| match display {
+        Display::Share => format!("{:.0} %", v * 100.0),
+        Display::Score => format!("{v:.2}"),
+        Display::Number => {
+            if v.fract() == 0.0 {
+                format!("{v:.0}")
+            } else {
+                format!("{v:.2}")
+            }
+        }
+    };
+    let insufficient = i.insufficient.map(|why| match why {
+        Insufficiency::TooFewRespondents { min } => match lang {
+            Lang::Ru => format!("недостаточно данных: ответили меньше {min} человек"),
+            Lang::En => format!("not enough data: fewer than {min} respondents"),
+        },
+        Insufficiency::LowResponseRate { rate, floor } => match lang {
+            Lang::Ru => format!(
+                "недостаточно данных: ответили {:.0} % при минимуме {:.0} %",
+                rate * 100.0,
+                floor * 100.0
+            ),
+            Lang::En => format!(
+                "not enough data: a response rate of {:.0} % under the floor of {:.0} %",
+                rate * 100.0,
+                floor * 100.0
+            ),
+        },
+        Insufficiency::NoValue => lang
+            .tr(
+                "недостаточно данных: значение не вычисляется",
+                "not enough data: no value can be computed",
+            )
+            .to_owned(),
+    });
+    IndicatorView {
+        key: i.key.clone(),
+        name: def.map_or_else(|| i.key.clone(), |d| d.name.get(l).to_owned()),
+        group: groups::label(i.group, lang).to_owned(),
+        value: i.value.map(show),
+        ok: def.map_or_else(String::new, |d| show(d.ok)),
+        critical: def.map_or_else(String::new, |d| show(d.critical)),
+        risk: i.risk,
+        respondents: i.respondents,
+        insufficient,
+    }
+}
+
+pub fn factor_view(
+    m: &Methodology,
+    profile: &SchoolProfile,
+    f: &surveys::profile::FactorResult,
+    lang: Lang,
+) -> FactorView {
+    let level = level_of(m, f.level.as_ref(), lang);
+    let indicators: Vec<IndicatorView> = profile
+        .indicators
+        .iter()
+        .filter(|i| i.factor == f.code)
+        .map(|i| indicator_view(m, i, lang))
+        .collect();
+    let why = match (&level, f.score) {
+        (Some(level), Some(score)) => {
+            let mut risky: Vec<&IndicatorView> =
+                indicators.iter().filter(|i| i.risk.is_some()).collect();
+            risky.sort_by(|a, b| {
+                b.risk
+                    .partial_cmp(&a.risk)
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            });
+            let top: Vec<String> = risky
+                .iter()
+                .take(2)
+                .map(|i| format!("«{}» ({})", i.name, i.value.clone().unwrap_or_default()))
+                .collect();
+            let cut = m
+                .rules
+                .levels
+                .iter()
+                .find(|l| l.key == level.key)
+                .and_then(|l| l.below);
+            match lang {
+                    Lang::Ru => format!(
+                        "Средний риск {} показателей — {score:.2}{}, поэтому уровень «{}». Больше всего риска дают: {}.",
+                        f.indicators.len(),
+                        cut.map_or_else(String::new, |c| format!(" (меньше {c:.2})")),
+                        level.name,
+                        top.join(", ")
+                    ),
+                    Lang::En => format!(
+                        "The mean risk of {} indicators is {score:.2}{}, hence «{}». Most of the risk comes from: {}.",
+                        f.indicators.len(),
+                        cut.map_or_else(String::new, |c| format!(" (under {c:.2})")),
+                        level.name,
+                        top.join(", ")
+                    ),
+                }
+        }
+        _ => lang
+            .tr(
+                "Недостаточно данных: ни один показатель фактора не набрал нужного числа ответов.",
+                "Not enough data: no indicator of the factor has enough answers.",
+            )
+            .to_owned(),
+    };
+    FactorView {
+        code: f.code.0.clone(),
+        name: m
+            .factors
+            .iter()
+            .find(|x| x.code == f.code)
+            .map_or_else(|| f.code.0.clone(), |x| x.name.get(lang.code()).to_owned()),
+        score: f.score,
+        level,
+        why,
+        indicators,
+    }
+}

@@ -1,0 +1,85 @@
+//! The respondent side's plain routes, which work without JavaScript: a code typed on the home
+//! page, a page of answers posted (post → store → redirect), and the language switch.
+
+use app::i18n::{self, Lang};
+use app::respond::draft_cookie;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Form;
+
+use super::Respondents;
+use crate::access_code;
+use crate::cookies::{self, CookiePolicy};
+use crate::error::internal;
+use crate::reply::{local, see_other};
+
+#[derive(serde::Deserialize)]
+pub struct EnterQuery {
+    code: Option<String>,
+}
+
+/// `GET /enter?code=…`: the code typed on the home page, normalized and opened.
+pub async fn enter(Query(q): Query<EnterQuery>) -> Response {
+    let typed = q.code.unwrap_or_default();
+    match access_code::normalize(&typed) {
+        Some(code) => see_other(&format!("/s/{code}"), None),
+        None => {
+            let mut back = String::from("/?error=malformed&code=");
+            back.extend(
+                typed
+                    .chars()
+                    .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+                    .take(16),
+            );
+            see_other(&back, None)
+        }
+    }
+}
+
+/// `POST /respond/{code}/{page}`: stores the page, then goes on, back, or shows the problems.
+pub async fn save_page(
+    State(service): State<Respondents>,
+    Path((code, page)): Path<(String, u32)>,
+    headers: HeaderMap,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    let lang = cookies::lang(&headers);
+    let token = cookies::read(&headers, &draft_cookie(&code));
+    match service
+        .save_answers(&code, page, fields, token, lang, false)
+        .await
+    {
+        Ok(saved) => see_other(&saved.target, saved.set_cookie),
+        // Unlike other failures, a respondent is told that nothing of the earlier pages is lost.
+        Err(e) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!(
+                "{}. Ваши ответы на прошлых страницах сохранены; попробуйте ещё раз.",
+                internal(&e)
+            ),
+        )
+            .into_response(),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct LangQuery {
+    back: Option<String>,
+}
+
+/// `GET /lang/{ru|en}?back=/path`: remembers the language for a year and returns to the page.
+pub async fn set_lang(
+    State(cookies): State<CookiePolicy>,
+    Path(code): Path<String>,
+    Query(q): Query<LangQuery>,
+) -> Response {
+    let lang = Lang::parse(&code).unwrap_or_default();
+    // Only a path of this site: never an open redirect.
+    let back = q.back.as_deref().and_then(local).unwrap_or("/");
+    // Readable by scripts: the language is no secret.
+    see_other(
+        back,
+        Some(cookies.set(i18n::LANG_COOKIE, lang.code(), 31_536_000, false)),
+    )
+}

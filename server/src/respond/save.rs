@@ -1,0 +1,189 @@
+//! Saving a page of answers: the draft token from the form or the cookie, «back» without
+//! checking, refused answers kept with their problems next to the fields, and on the last page the
+//! whole response stored once, durably, before it is acknowledged.
+
+use std::collections::BTreeMap;
+
+use app::i18n::Lang;
+use app::respond::{draft_cookie, SaveOutcome};
+use surveys::{Answers, Methodology};
+
+use super::views::raw_of;
+use super::{random_token, Respondents};
+use crate::error::ServerError;
+use crate::storage::{DraftRow, DraftWrite, ResponseRow};
+
+impl Respondents {
+    /// Stores one page of answers: the draft token comes from the form (`_draft`) or the
+    /// cookie, `_go=back` goes back without checking, refused answers are kept with their
+    /// problems, and the last page stores the whole response once.
+    pub async fn save_answers(
+        &self,
+        code: &str,
+        page: u32,
+        fields: Vec<(String, String)>,
+        cookie_token: Option<String>,
+        lang: Lang,
+        want_next: bool,
+    ) -> Result<SaveOutcome, ServerError> {
+        let m: &Methodology = &self.methodology;
+        let opened = match self.open(code).await? {
+            Ok(o) => o,
+            Err(_) => {
+                return Ok(SaveOutcome {
+                    target: format!("/s/{code}"),
+                    set_cookie: None,
+                    next: None,
+                })
+            }
+        };
+        let code = opened.info.code.clone();
+        let cookie_name = draft_cookie(&code);
+        let form_token = fields
+            .iter()
+            .find(|(k, _)| k == "_draft")
+            .map(|(_, v)| v.clone());
+        let go_back = fields.iter().any(|(k, v)| k == "_go" && v == "back");
+        let token = form_token.filter(|t| !t.is_empty()).or(cookie_token);
+        let existing = self.draft(&opened, token.clone()).await?;
+        if existing.as_ref().is_some_and(|d| d.submitted) {
+            return Ok(SaveOutcome {
+                target: format!("/s/{code}/thanks"),
+                set_cookie: None,
+                next: None,
+            });
+        }
+        let instrument = opened.instrument;
+        let pages = instrument.sections.len() as u32;
+        let page = page.clamp(1, pages.max(1));
+        let section = (page - 1) as usize;
+
+        let before = raw_of(existing.as_ref());
+        let mut raw = before.clone();
+        surveys::replace_page(instrument, &mut raw, section, fields);
+        let (_, errors) = Answers::parse_page_over(m, instrument, &before, &raw, section);
+
+        let token = match existing.as_ref() {
+            Some(d) => d.token.clone(),
+            None => token
+                .filter(|t| !opened.info.personal && t.len() == 32)
+                .unwrap_or_else(|| Respondents::new_token(&opened)),
+        };
+        let submission_key = existing
+            .as_ref()
+            .map_or_else(random_token, |d| d.submission_key.clone());
+        let today = (self.today)();
+        let mut draft = DraftRow {
+            token: token.clone(),
+            code: code.clone(),
+            answers: serde_json::to_string(&raw)
+                .map_err(|e| ServerError::Inconsistent(e.to_string()))?,
+            problems: "{}".into(),
+            page: i64::from(page),
+            submission_key: submission_key.clone(),
+            submitted: false,
+        };
+        let problems = |errors: &[surveys::FieldError]| -> String {
+            let map: BTreeMap<&str, String> = errors
+                .iter()
+                .map(|e| (e.key.as_str(), e.message(lang.code())))
+                .collect();
+            serde_json::to_string(&map).unwrap_or_else(|_| "{}".into())
+        };
+
+        let target = if go_back {
+            draft.page = i64::from(page.saturating_sub(1).max(1));
+            format!("/s/{code}/p/{}", draft.page)
+        } else if !errors.is_empty() {
+            draft.problems = problems(&errors);
+            format!("/s/{code}/p/{page}#errors")
+        } else if page < pages {
+            draft.page = i64::from(page + 1);
+            format!("/s/{code}/p/{}", page + 1)
+        } else {
+            // The last page: the whole form must be complete before it is stored as a response.
+            match Answers::parse(m, instrument, &raw) {
+                Err(all) => {
+                    let first = all
+                        .iter()
+                        .filter_map(|e| instrument.slot(&e.key))
+                        .map(|s| instrument.slots[s].section)
+                        .min()
+                        .unwrap_or(0);
+                    let on_page: Vec<_> = all
+                        .into_iter()
+                        .filter(|e| {
+                            instrument
+                                .slot(&e.key)
+                                .is_some_and(|s| instrument.slots[s].section == first)
+                        })
+                        .collect();
+                    draft.problems = problems(&on_page);
+                    draft.page = first as i64 + 1;
+                    format!("/s/{code}/p/{}#errors", first + 1)
+                }
+                Ok(answers) => {
+                    let stored = serde_json::to_string(&answers.to_raw(m, instrument))
+                        .map_err(|e| ServerError::Inconsistent(e.to_string()))?;
+                    let response = ResponseRow {
+                        campaign_id: opened.info.campaign_id,
+                        school_id: opened.info.school_id,
+                        group: opened.group,
+                        instrument_key: instrument.key.clone(),
+                        instrument_version: instrument.version,
+                        methodology_version: m.version.clone(),
+                        answers: stored,
+                        submitted_on: today,
+                        submission_key: submission_key.clone(),
+                    };
+                    // Committed (and on SQLite synced) before the answer is sent.
+                    let mut done = draft.clone();
+                    self.writer
+                        .write(DraftWrite::Submit {
+                            draft,
+                            today: today.to_string(),
+                            response,
+                        })
+                        .await?;
+                    done.submitted = true;
+                    self.drafts.put(done);
+                    return Ok(SaveOutcome {
+                        target: format!("/s/{code}/thanks"),
+                        // The next person on a shared computer starts afresh.
+                        set_cookie: (!opened.info.personal)
+                            .then(|| self.cookies.clear(&cookie_name)),
+                        next: None,
+                    });
+                }
+            }
+        };
+        let next = want_next.then(|| {
+            self.section_view(
+                &opened,
+                Some(&draft),
+                token.clone(),
+                draft.page as u32,
+                lang,
+            )
+        });
+        let kept = draft.clone();
+        self.writer
+            .write(DraftWrite::Save {
+                draft,
+                today: today.to_string(),
+            })
+            .await?;
+        self.drafts.put(kept);
+        // The draft lives until the campaign closes, and the cookie with it.
+        let set_cookie = (!opened.info.personal).then(|| {
+            let days = today.days_until(opened.info.closes_on) + 1;
+            self.cookies
+                .set(&cookie_name, &token, days.max(1) * 86_400, true)
+        });
+        Ok(SaveOutcome {
+            target,
+            set_cookie,
+            next,
+        })
+    }
+}

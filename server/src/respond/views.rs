@@ -1,0 +1,214 @@
+//! What a respondent's pages show, built from the questionnaire and the draft: a section page
+//! with its fields, values and problems, and a teacher's diagnostic report with the draft ИОМ.
+
+use std::collections::BTreeMap;
+
+use app::i18n::Lang;
+use app::respond::{AreaView, ChoiceView, FieldView, IomView, ItemView, ReportView, SectionView};
+use surveys::{Answers, Group, ItemKind, Methodology, RawAnswers, RawValue};
+
+use super::{Opened, Respondents};
+use crate::error::ServerError;
+use crate::storage::DraftRow;
+
+pub(super) fn raw_of(draft: Option<&DraftRow>) -> RawAnswers {
+    draft
+        .and_then(|d| serde_json::from_str(&d.answers).ok())
+        .unwrap_or_default()
+}
+
+fn problems_of(draft: Option<&DraftRow>) -> BTreeMap<String, String> {
+    draft
+        .and_then(|d| serde_json::from_str(&d.problems).ok())
+        .unwrap_or_default()
+}
+
+impl Respondents {
+    pub(super) fn section_view(
+        &self,
+        opened: &Opened<'_>,
+        draft: Option<&DraftRow>,
+        token: String,
+        page: u32,
+        lang: Lang,
+    ) -> SectionView {
+        let l = lang.code();
+        let m: &Methodology = &self.methodology;
+        let instrument = opened.instrument;
+        let pages = instrument.sections.len() as u32;
+        let page = page.clamp(1, pages.max(1));
+        let index = (page - 1) as usize;
+        let section = &instrument.sections[index];
+        let raw = raw_of(draft);
+        let problems = problems_of(draft);
+        let mut ignored = Vec::new();
+        let answers = Answers::parse_known(m, instrument, &raw, &mut ignored, |_| false);
+        let values = |key: &str| match raw.get(key) {
+            Some(RawValue::One(v)) => vec![v.clone()],
+            Some(RawValue::Many(vs)) => vs.clone(),
+            None => Vec::new(),
+        };
+        let items = section
+            .items
+            .iter()
+            .map(|item| {
+                let hidden = !answers.is_shown(m, instrument, item);
+                let list = item.choices.as_deref().and_then(|key| m.choice_list(key));
+                let choices: Vec<ChoiceView> = list
+                    .map(|list| {
+                        list.choices
+                            .iter()
+                            .map(|c| ChoiceView {
+                                value: c.value.clone(),
+                                label: c.label().get(l).to_owned(),
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let control = match item.kind {
+                    ItemKind::Multiple => "checkbox",
+                    ItemKind::Integer | ItemKind::Decimal => "number",
+                    ItemKind::Text => "text",
+                    _ => "radio",
+                };
+                let field = |key: String, label: String| FieldView {
+                    values: values(&key),
+                    error: problems.get(&key).cloned(),
+                    key,
+                    control: control.into(),
+                    label,
+                    hint: item.hint.as_ref().map(|h| h.get(l).to_owned()),
+                    required: item.is_required(),
+                    unit: item.unit.as_ref().map(|u| u.get(l).to_owned()),
+                    min: item.min,
+                    max: item.max,
+                    step: (item.kind == ItemKind::Integer).then(|| "1".into()),
+                    max_length: item
+                        .max_length
+                        .or((item.kind == ItemKind::Text).then_some(200)),
+                    choices: choices.clone(),
+                };
+                if item.rows.is_empty() {
+                    ItemView {
+                        key: item.key.clone(),
+                        hidden,
+                        heading: None,
+                        fields: vec![field(item.key.clone(), item.label().get(l).to_owned())],
+                    }
+                } else {
+                    ItemView {
+                        key: item.key.clone(),
+                        hidden,
+                        heading: Some(item.label().get(l).to_owned()),
+                        fields: item
+                            .rows
+                            .iter()
+                            .map(|r| {
+                                field(
+                                    format!("{}.{}", item.key, r.key),
+                                    if l == "en" {
+                                        r.en.clone()
+                                    } else {
+                                        r.ru.clone()
+                                    },
+                                )
+                            })
+                            .collect(),
+                    }
+                }
+            })
+            .collect();
+        let context = section
+            .items
+            .iter()
+            .filter_map(|item| item.show_if.as_ref())
+            .map(|c| c.item.as_str())
+            .filter(|key| {
+                instrument
+                    .slot(key)
+                    .is_some_and(|s| instrument.slots[s].section != index)
+            })
+            .map(|key| (key.to_owned(), values(key)))
+            .collect();
+        SectionView {
+            code: opened.info.code.clone(),
+            draft: token,
+            page,
+            pages,
+            title: section.title.get(l).to_owned(),
+            questionnaire: instrument.title.get(l).to_owned(),
+            intro: section.intro.as_ref().map(|i| i.get(l).to_owned()),
+            items,
+            last: page == pages,
+            context,
+        }
+    }
+
+    pub(super) async fn report(
+        &self,
+        draft: &DraftRow,
+        lang: Lang,
+    ) -> Result<Option<ReportView>, ServerError> {
+        let l = lang.code();
+        let m: &Methodology = &self.methodology;
+        let Some(stored) = self.storage.response(&draft.submission_key).await? else {
+            return Ok(None);
+        };
+        let Some(instrument) = m.instrument(Group::TeacherDeficits) else {
+            return Ok(None);
+        };
+        let raw = stored.raw()?;
+        let mut ignored = Vec::new();
+        let answers = Answers::parse_known(m, instrument, &raw, &mut ignored, |_| false);
+        let start = stored.submitted_on;
+        let Some(result) = surveys::deficits::teacher_result(m, &answers, start) else {
+            return Ok(None);
+        };
+        let band = |key: &Option<String>| {
+            m.deficits
+                .bands
+                .iter()
+                .find(|b| Some(&b.key) == key.as_ref())
+        };
+        let area_name = |key: &str| {
+            m.deficits
+                .areas
+                .iter()
+                .find(|a| a.key == key)
+                .map_or(key.to_owned(), |a| a.name.get(l).to_owned())
+        };
+        Ok(Some(ReportView {
+            areas: result
+                .areas
+                .iter()
+                .map(|a| AreaView {
+                    name: a.name.get(l).to_owned(),
+                    percent: a.percent,
+                    band: band(&a.band)
+                        .map_or(lang.tr("нет ответов", "no answers").into(), |b| {
+                            b.name.get(l).to_owned()
+                        }),
+                    colour: band(&a.band).map_or("#777777".into(), |b| b.colour.clone()),
+                })
+                .collect(),
+            weakest: result
+                .weakest
+                .iter()
+                .map(|w| format!("{} ({:.0} %)", w.label.get(l), w.percent))
+                .collect(),
+            iom: result
+                .iom
+                .iter()
+                .map(|i| IomView {
+                    area: area_name(&i.area),
+                    format: i.format.get(l).to_owned(),
+                    title: i.title.get(l).to_owned(),
+                    hours: i.hours,
+                    goal: i.goal.get(l).to_owned(),
+                    deadline: i.deadline.clone(),
+                    evidence: i.evidence.get(l).to_owned(),
+                })
+                .collect(),
+        }))
+    }
+}

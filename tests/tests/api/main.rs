@@ -1,0 +1,12 @@
+//! Orientir's HTTP and storage tests in one binary (one link of the whole server instead of one
+//! per file): each module is one area of the API, and every case runs on SQLite and PostgreSQL.
+
+mod access;
+mod accounts;
+mod campaigns;
+mod exports;
+mod http;
+mod registry;
+mod reports;
+mod respond;
+mod storage;
