@@ -20,6 +20,20 @@ pub enum Role {
     School,
 }
 
+/// A text that is no role's key.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("«{0}» is not a role")]
+pub struct UnknownRole(pub String);
+
+/// Roles as stored (their key), so that a storage row can hold a `Role`.
+impl TryFrom<String> for Role {
+    type Error = UnknownRole;
+
+    fn try_from(key: String) -> Result<Role, UnknownRole> {
+        Role::parse(&key).ok_or(UnknownRole(key))
+    }
+}
+
 impl Role {
     pub const ALL: [Role; 5] = [
         Role::Admin,

@@ -15,12 +15,7 @@ impl StorageOverview {
         let storage = &self.0;
         let mut campaigns = Vec::new();
         for c in storage.campaigns().await? {
-            let total_responses = storage
-                .response_counts(c.id)
-                .await?
-                .iter()
-                .map(|c| c.responses)
-                .sum();
+            let total_responses = storage.response_total(c.id).await?;
             let schools = storage
                 .campaign_schools(c.id)
                 .await?

@@ -15,7 +15,7 @@ const EVERY: Duration = Duration::from_secs(3600);
 pub fn spawn(storage: Storage, today: fn() -> Day) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
-            match storage.purge_closed_drafts(&today().to_string()).await {
+            match storage.purge_closed_drafts(today()).await {
                 Ok(0) => {}
                 Ok(purged) => tracing::info!(purged, "deleted drafts of closed campaigns"),
                 Err(e) => tracing::warn!(error = %e, "could not delete drafts of closed campaigns"),

@@ -12,6 +12,7 @@ use std::time::Instant;
 
 use app::access::{Role, Scope, Viewer};
 use sha2::{Digest, Sha256};
+use surveys::calendar::Day;
 
 use crate::clock::now;
 use crate::cookies::CookiePolicy;
@@ -154,12 +155,7 @@ impl Auth {
         let Some(role_row) = self.storage.user_role(user.id).await? else {
             return Ok(None);
         };
-        let Some(role) = Role::parse(&role_row.role) else {
-            return Err(ServerError::Inconsistent(format!(
-                "unknown role {}",
-                role_row.role
-            )));
-        };
+        let role = role_row.role;
         let scope = match role {
             Role::Admin => Scope::All,
             Role::Regional => Scope::Region(role_row.region_id.unwrap_or(-1)),
@@ -206,7 +202,7 @@ impl Auth {
 
     /// Creates an account; a taken login, a short password or a role without its scope is
     /// refused.
-    pub async fn create_user(&self, new: &NewUser, today: &str) -> Result<i64, ServerError> {
+    pub async fn create_user(&self, new: &NewUser, today: Day) -> Result<i64, ServerError> {
         let refuse = |at: At, kind: Kind| Err(Refused::one(at, kind).into());
         let login = new.login.trim();
         if login.is_empty()
@@ -244,7 +240,7 @@ impl Auth {
                     active: true,
                 },
                 &RoleRow {
-                    role: new.role.key().to_owned(),
+                    role: new.role,
                     region_id: new.region.filter(|_| new.role == Role::Regional),
                     municipality_id: new.municipality.filter(|_| new.role == Role::Municipal),
                     school_id: new.school.filter(|_| new.role == Role::School),

@@ -224,7 +224,7 @@ async fn ensure_demo_accounts(
             school: Some(school_id("demo-01")?),
             curated: vec![school_id("demo-01")?, school_id("demo-04")?],
         };
-        auth.create_user(&new, &clock::today().to_string()).await?;
+        auth.create_user(&new, clock::today()).await?;
     }
     Ok(())
 }
@@ -433,12 +433,7 @@ async fn summarize(storage: &Storage, created: bool) -> Result<DemoSummary, Serv
             .collect();
         codes.push((school.name, school_codes));
     }
-    let responses = storage
-        .response_counts(campaign.id)
-        .await?
-        .iter()
-        .map(|c| c.responses)
-        .sum();
+    let responses = storage.response_total(campaign.id).await?;
     Ok(DemoSummary {
         campaign: campaign.name,
         created,

@@ -162,7 +162,7 @@ async fn create_admin(config: &Config, login: String, name: String) -> Result<()
         school: None,
         curated: Vec::new(),
     };
-    let created = auth.create_user(&new, &today().to_string()).await;
+    let created = auth.create_user(&new, today()).await;
     storage.close().await;
     created?;
     println!("admin account {login} created");

@@ -132,7 +132,7 @@ pub async fn create_user(
             school: schools.first().copied(),
             curated: schools.clone(),
         };
-        auth.create_user(&new, &today().to_string()).await?;
+        auth.create_user(&new, today()).await?;
         Ok(see_other("/admin/users", None))
     };
     refused_on("/admin/users", &headers, created.await)

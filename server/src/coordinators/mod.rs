@@ -53,9 +53,7 @@ impl Coordinators {
         };
         let mut items = Vec::new();
         for (user, role_row) in self.storage.users().await? {
-            let Some(role) = Role::parse(&role_row.role) else {
-                continue;
-            };
+            let role = role_row.role;
             let scope = match role {
                 Role::Admin => lang.tr("всё", "everything").to_owned(),
                 Role::Regional => name(&registry.regions, role_row.region_id),

@@ -141,7 +141,7 @@ impl Respondents {
                     self.writer
                         .write(DraftWrite::Submit {
                             draft,
-                            today: today.to_string(),
+                            today,
                             response,
                         })
                         .await?;
@@ -167,12 +167,7 @@ impl Respondents {
             )
         });
         let kept = draft.clone();
-        self.writer
-            .write(DraftWrite::Save {
-                draft,
-                today: today.to_string(),
-            })
-            .await?;
+        self.writer.write(DraftWrite::Save { draft, today }).await?;
         self.drafts.put(kept);
         // The draft lives until the campaign closes, and the cookie with it.
         let set_cookie = (!opened.info.personal).then(|| {

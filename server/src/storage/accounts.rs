@@ -1,5 +1,8 @@
 //! Coordinator accounts (one role each, with its scope) and their server-side sessions.
 
+use app::access::Role;
+use surveys::calendar::Day;
+
 use super::{with_pool, Storage};
 use crate::error::ServerError;
 
@@ -16,7 +19,8 @@ pub struct UserRow {
 /// An account's role and the scope column that matters for it.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct RoleRow {
-    pub role: String,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
     pub region_id: Option<i64>,
     pub municipality_id: Option<i64>,
     pub school_id: Option<i64>,
@@ -29,7 +33,8 @@ struct Listed {
     login: String,
     display_name: String,
     active: bool,
-    role: String,
+    #[sqlx(try_from = "String")]
+    role: Role,
     region_id: Option<i64>,
     municipality_id: Option<i64>,
     school_id: Option<i64>,
@@ -51,7 +56,7 @@ impl Storage {
         user: &UserRow,
         role: &RoleRow,
         curated: &[i64],
-        today: &str,
+        today: Day,
     ) -> Result<Option<i64>, ServerError> {
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
@@ -63,7 +68,7 @@ impl Storage {
             .bind(&user.display_name)
             .bind(&user.password_hash)
             .bind(user.active)
-            .bind(today)
+            .bind(today.to_string())
             .fetch_optional(&mut *tx)
             .await?;
             let Some(id) = id else {
@@ -74,7 +79,7 @@ impl Storage {
                  VALUES ($1, $2, $3, $4, $5)",
             )
             .bind(id)
-            .bind(&role.role)
+            .bind(role.role.key())
             .bind(role.region_id)
             .bind(role.municipality_id)
             .bind(role.school_id)

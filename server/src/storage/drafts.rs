@@ -1,6 +1,8 @@
 //! Questionnaires in progress (one draft per respondent, page by page) and the writes of the
 //! respondent side: a page saved, a questionnaire submitted, a response stored.
 
+use surveys::calendar::Day;
+
 use super::responses::{insert_response_query, ResponseRow};
 use super::{with_pool, Storage};
 use crate::error::ServerError;
@@ -12,11 +14,11 @@ use crate::error::ServerError;
 pub enum DraftWrite {
     Save {
         draft: DraftRow,
-        today: String,
+        today: Day,
     },
     Submit {
         draft: DraftRow,
-        today: String,
+        today: Day,
         response: ResponseRow,
     },
     Response(ResponseRow),
@@ -47,10 +49,10 @@ impl Storage {
     }
 
     /// Creates or replaces the draft's answers, problems and page.
-    pub async fn save_draft(&self, d: &DraftRow, today: &str) -> Result<(), ServerError> {
+    pub async fn save_draft(&self, d: &DraftRow, today: Day) -> Result<(), ServerError> {
         let op = DraftWrite::Save {
             draft: d.clone(),
-            today: today.to_owned(),
+            today,
         };
         self.write_drafts(std::slice::from_ref(&op))
             .await
@@ -89,7 +91,7 @@ impl Storage {
                 .bind(draft.page)
                 .bind(&draft.submission_key)
                 .bind(draft.submitted)
-                .bind(today)
+                .bind(today.to_string())
                 .execute(&mut *tx)
                 .await?;
                 let DraftWrite::Submit { response, .. } = op else {
@@ -112,13 +114,13 @@ impl Storage {
     }
 
     /// Deletes drafts of closed campaigns: those that closed before `today`; returns how many.
-    pub async fn purge_closed_drafts(&self, today: &str) -> Result<u64, ServerError> {
+    pub async fn purge_closed_drafts(&self, today: Day) -> Result<u64, ServerError> {
         Ok(with_pool!(self, pool => {
             sqlx::query(
                 "DELETE FROM drafts WHERE code IN (
                     SELECT a.code FROM access_codes a JOIN campaigns c ON c.id = a.campaign_id WHERE c.closes_on < $1)",
             )
-            .bind(today)
+            .bind(today.to_string())
             .execute(pool)
             .await?
             .rows_affected()

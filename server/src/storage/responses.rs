@@ -137,6 +137,16 @@ impl Storage {
         }))
     }
 
+    /// How many responses a campaign has in all.
+    pub async fn response_total(&self, campaign_id: i64) -> Result<i64, ServerError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM responses WHERE campaign_id = $1")
+                .bind(campaign_id)
+                .fetch_one(pool)
+                .await?
+        }))
+    }
+
     /// Every response of a campaign, in submission order.
     pub async fn campaign_responses(
         &self,

@@ -311,21 +311,21 @@ async fn drafts_of_closed_campaigns_are_deleted(backend: Backend) {
             submitted: false,
         };
         storage
-            .save_draft(&draft, "2026-09-15")
+            .save_draft(&draft, day("2026-09-15"))
             .await
             .expect("draft");
     }
     // On 2026-10-02 the autumn campaign has closed; the spring one (until 2026-04-30) too.
     assert_eq!(
         storage
-            .purge_closed_drafts("2026-04-30")
+            .purge_closed_drafts(day("2026-04-30"))
             .await
             .expect("purge"),
         0
     );
     assert_eq!(
         storage
-            .purge_closed_drafts("2026-10-02")
+            .purge_closed_drafts(day("2026-10-02"))
             .await
             .expect("purge"),
         2
