@@ -12,6 +12,7 @@ use super::views::{level_of, municipalities};
 use crate::error::ServerError;
 use crate::scope::Gate;
 
+/// The change between two campaigns (by default the two newest with schools in scope).
 pub async fn change(
     gate: &Gate,
     viewer: &Viewer,

@@ -10,6 +10,7 @@ use crate::coordinators::campaign_item;
 use crate::error::ServerError;
 use crate::scope::Gate;
 
+/// The matrix of a campaign's schools in scope, narrowed to a municipality when one is given.
 pub async fn matrix(
     gate: &Gate,
     viewer: &Viewer,

@@ -12,6 +12,7 @@ use crate::coordinators::campaign_item;
 use crate::error::ServerError;
 use crate::scope::Gate;
 
+/// The monitor of a campaign's schools in scope, narrowed to a municipality when one is given.
 pub async fn monitor(
     gate: &Gate,
     viewer: &Viewer,

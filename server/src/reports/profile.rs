@@ -11,6 +11,7 @@ use crate::coordinators::campaign_item;
 use crate::error::ServerError;
 use crate::scope::Gate;
 
+/// The profile of one school of a campaign, if the viewer may see it.
 pub async fn profile(
     gate: &Gate,
     viewer: &Viewer,

@@ -62,6 +62,8 @@ pub fn group_cells(results: &[GroupResult], lang: Lang) -> Vec<GroupCell> {
         .collect()
 }
 
+/// An indicator as the profile shows it: value, thresholds and risk in the indicator's own
+/// display, or why there is not enough data.
 pub fn indicator_view(
     m: &Methodology,
     i: &surveys::profile::IndicatorResult,
@@ -118,6 +120,7 @@ pub fn indicator_view(
     }
 }
 
+/// A factor with its level, its indicators and the sentence that explains the level.
 pub fn factor_view(
     m: &Methodology,
     profile: &SchoolProfile,
