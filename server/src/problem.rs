@@ -47,6 +47,8 @@ pub enum Kind {
     NotUtf8,
     UnreadableXlsx,
     NoSheets,
+    /// A workbook larger than a registry can be (cells far out, or too much when unzipped).
+    TooLargeXlsx,
     UnreadableSheet,
     /// A file upload that broke off.
     Incomplete,
@@ -212,6 +214,10 @@ impl Kind {
                 "Cannot read the XLSX file",
             ),
             Kind::NoSheets => t("В книге нет листов", "The workbook has no sheets"),
+            Kind::TooLargeXlsx => t(
+                "Книга слишком велика для реестра: не больше 50 000 строк и 26 столбцов, до 64 МБ в распакованном виде",
+                "The workbook is too large for a registry: at most 50,000 rows and 26 columns, up to 64 MB unzipped",
+            ),
             Kind::UnreadableSheet => t(
                 "Не удалось прочитать первый лист",
                 "Cannot read the first sheet",

@@ -59,7 +59,58 @@ pub fn attachment(
     response
 }
 
-/// A path of this site to return to, never another site.
+/// A text cell as it may go into a CSV file that a spreadsheet program opens: a text starting
+/// with `=`, `+`, `-`, `@`, a tab or a carriage return would be read as a formula, so it gets an
+/// apostrophe in front (OWASP's advice). Numbers, negative ones included, stay as they are.
+pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    let formula = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if formula && cell.trim().parse::<f64>().is_err() {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
+/// A path of this site to return to, never another site: it starts with one `/` and holds no
+/// backslash, white space or control character (browsers drop a tab and read `\\` as `/`, which
+/// would turn `/\t/evil.example` or `/\\evil.example` into another site).
 pub fn local(next: &str) -> Option<&str> {
-    (next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\")).then_some(next)
+    let clean = !next
+        .chars()
+        .any(|c| c == '\\' || c.is_whitespace() || c.is_control());
+    (clean && next.starts_with('/') && !next.starts_with("//")).then_some(next)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{local, spreadsheet_safe};
+
+    #[test]
+    fn formulas_are_neutralised_and_numbers_kept() {
+        assert_eq!(spreadsheet_safe("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(
+            spreadsheet_safe("+cmd|' /C calc'!A0"),
+            "'+cmd|' /C calc'!A0"
+        );
+        assert_eq!(spreadsheet_safe("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(spreadsheet_safe("\tx"), "'\tx");
+        assert_eq!(spreadsheet_safe("-3"), "-3");
+        assert_eq!(spreadsheet_safe("Школа № 1"), "Школа № 1");
+    }
+
+    #[test]
+    fn only_paths_of_this_site_are_local() {
+        assert_eq!(local("/work?x=1"), Some("/work?x=1"));
+        for other in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "https://evil.example",
+            "evil.example",
+            "",
+        ] {
+            assert_eq!(local(other), None, "{other:?}");
+        }
+    }
 }

@@ -14,7 +14,7 @@ use axum::{Extension, Form};
 use crate::cookies;
 use crate::error::ServerError;
 use crate::problem::{At, Kind, Problem, Refused};
-use crate::reply::{attachment, see_other_with, CSV, XLSX};
+use crate::reply::{attachment, see_other_with, spreadsheet_safe, CSV, XLSX};
 use crate::scope::{Gate, Writable};
 use crate::storage::{RegistryRow, Storage};
 
@@ -40,6 +40,13 @@ const EXAMPLE: [&str; 6] = [
 
 /// Most problems listed back to the user.
 const MAX_PROBLEMS: usize = 50;
+
+/// What a registry workbook may hold, checked before it is read: a region has a few thousand
+/// schools, so these leave room and still keep a crafted file (a cell at XFD1048576, a
+/// compressed bomb) from taking the server's memory.
+const XLSX_MAX_UNZIPPED: u64 = 64 << 20;
+const XLSX_MAX_ROWS: u32 = 50_000;
+const XLSX_MAX_COLUMNS: u32 = 26;
 
 fn valid_code(code: &str) -> bool {
     (1..=40).contains(&code.len())
@@ -110,17 +117,7 @@ fn read_file(name: &str, bytes: &[u8]) -> Result<Vec<Vec<String>>, Refused> {
     let whole = |kind: Kind| Refused::one(At::Whole, kind);
     let is_xlsx = bytes.starts_with(b"PK") || name.to_lowercase().ends_with(".xlsx");
     if is_xlsx {
-        use calamine::{open_workbook_from_rs, Reader, Xlsx};
-        let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec()))
-            .map_err(|_| whole(Kind::UnreadableXlsx))?;
-        let range = book
-            .worksheet_range_at(0)
-            .ok_or_else(|| whole(Kind::NoSheets))?
-            .map_err(|_| whole(Kind::UnreadableSheet))?;
-        return Ok(range
-            .rows()
-            .map(|r| r.iter().map(|c| c.to_string()).collect())
-            .collect());
+        return read_xlsx(bytes);
     }
     let text = String::from_utf8(
         bytes
@@ -147,6 +144,72 @@ fn read_file(name: &str, bytes: &[u8]) -> Result<Vec<Vec<String>>, Refused> {
                 .map_err(|_| Refused::one(At::Row(n as u64 + 1, None), Kind::NotCsv))
         })
         .collect()
+}
+
+/// The first sheet of a workbook as rows of text cells, from its first used row and column (as
+/// a spreadsheet shows them), refusing a file larger than a registry can be before reading it.
+fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, Refused> {
+    use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
+    let whole = |kind: Kind| Refused::one(At::Whole, kind);
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|_| whole(Kind::UnreadableXlsx))?;
+    let mut unzipped = 0u64;
+    for i in 0..archive.len() {
+        let entry = archive
+            .by_index_raw(i)
+            .map_err(|_| whole(Kind::UnreadableXlsx))?;
+        unzipped = unzipped.saturating_add(entry.size());
+    }
+    if unzipped > XLSX_MAX_UNZIPPED {
+        return Err(whole(Kind::TooLargeXlsx));
+    }
+    let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes))
+        .map_err(|_| whole(Kind::UnreadableXlsx))?;
+    let first = book
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or_else(|| whole(Kind::NoSheets))?;
+    let mut reader = book
+        .worksheet_cells_reader(&first)
+        .map_err(|_| whole(Kind::UnreadableSheet))?;
+    let within = |(row, column): (u32, u32)| row < XLSX_MAX_ROWS && column < XLSX_MAX_COLUMNS;
+    if !within(reader.dimensions().end) {
+        return Err(whole(Kind::TooLargeXlsx));
+    }
+    let mut cells = Vec::new();
+    while let Some(cell) = reader
+        .next_cell()
+        .map_err(|_| whole(Kind::UnreadableSheet))?
+    {
+        let at = cell.get_position();
+        if !within(at) {
+            return Err(whole(Kind::TooLargeXlsx));
+        }
+        let value = Data::from(cell.get_value().clone());
+        if value != Data::Empty {
+            cells.push((at, value.to_string()));
+        }
+    }
+    let top = cells.iter().map(|((r, _), _)| *r).min().unwrap_or(0);
+    let left = cells.iter().map(|((_, c), _)| *c).min().unwrap_or(0);
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for ((r, c), value) in cells {
+        let (r, c) = ((r - top) as usize, (c - left) as usize);
+        if rows.len() <= r {
+            rows.resize(r + 1, Vec::new());
+        }
+        if rows[r].len() <= c {
+            rows[r].resize(c + 1, String::new());
+        }
+        rows[r][c] = value;
+    }
+    // Like a sheet's range, every row as wide as the widest.
+    let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+    for row in &mut rows {
+        row.resize(width, String::new());
+    }
+    Ok(rows)
 }
 
 /// Stores checked rows in one transaction when the viewer may write them all and no school
@@ -251,7 +314,8 @@ pub async fn import(
 
 /// `GET /work/registry/template.csv`: the columns and one example row.
 pub async fn template_csv() -> Response {
-    let body = format!("{}\n{}\n", COLUMNS.join(","), EXAMPLE.join(","));
+    let example: Vec<_> = EXAMPLE.iter().map(|cell| spreadsheet_safe(cell)).collect();
+    let body = format!("{}\n{}\n", COLUMNS.join(","), example.join(","));
     attachment(CSV, "orientir-registry.csv", false, body)
 }
 

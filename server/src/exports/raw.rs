@@ -19,7 +19,7 @@ use tokio::sync::mpsc;
 use crate::cookies;
 use crate::error::ServerError;
 use crate::problem::{At, Kind, Refused};
-use crate::reply::{attachment, CSV, XLSX};
+use crate::reply::{attachment, spreadsheet_safe, CSV, XLSX};
 use crate::scope::{Exportable, Gate, InScope};
 use crate::storage::{ResponsePages, Storage};
 
@@ -168,8 +168,12 @@ pub async fn responses_csv(
             let mut rows = Rows::new(&storage, campaign, group, &allowed, &instrument);
             while let Some(page) = rows.next().await? {
                 for record in page {
-                    out.write_record(&record)
-                        .map_err(|e| ServerError::Write(e.to_string()))?;
+                    out.write_record(
+                        record
+                            .iter()
+                            .map(|cell| spreadsheet_safe(cell).into_owned()),
+                    )
+                    .map_err(|e| ServerError::Write(e.to_string()))?;
                     if out.get_ref().len() >= CHUNK {
                         let chunk = std::mem::replace(&mut out, fresh())
                             .into_inner()
@@ -211,6 +215,14 @@ fn codebook(
     {
         sheet.write_string_with_format(0, c as u16, *name, &bold)?;
     }
+    sheet.write_string(
+        0,
+        5,
+        lang.tr(
+            "В файле CSV текст, который начинается с = + - @, табуляции или возврата каретки, записан с апострофом впереди, чтобы программа таблиц не приняла его за формулу.",
+            "In the CSV file, text starting with = + - @, a tab or a carriage return has an apostrophe in front, so that a spreadsheet program does not take it for a formula.",
+        ),
+    )?;
     for (r, slot) in instrument.slots.iter().enumerate() {
         let r = r as u32 + 1;
         let item = instrument.slot_item(r as usize - 1);

@@ -5,6 +5,7 @@ mod access;
 mod accounts;
 mod campaigns;
 mod exports;
+mod hardening;
 mod http;
 mod registry;
 mod reports;

@@ -1,0 +1,126 @@
+//! Attacks the edge must hold: no redirect leaves the site, a raw export opens in a spreadsheet
+//! program without running anything, and an uploaded workbook cannot take the server down.
+
+use harness::{csrf_of, Backend, TestApp};
+use reqwest::header::LOCATION;
+use reqwest::multipart::{Form, Part};
+use reqwest::StatusCode;
+use surveys::{Group, RawAnswers, RawValue};
+
+async fn no_redirect_leaves_the_site(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo().await;
+    let c = harness::client();
+    let password = server::cli::demo::demo_password("north");
+    for next in [
+        "/\t/evil.example",
+        "/\\evil.example",
+        "//evil.example",
+        "https://evil.example/",
+    ] {
+        let r = c
+            .post(app.url("/session"))
+            .form(&[("login", "north"), ("password", &password), ("next", next)])
+            .send()
+            .await
+            .expect("sign in");
+        assert_eq!(r.headers()[LOCATION], "/", "next = {next:?}");
+    }
+    for back in ["/%5Cevil.example", "/%09/evil.example", "//evil.example"] {
+        let r = c
+            .get(app.url(&format!("/lang/en?back={back}")))
+            .send()
+            .await
+            .expect("switch");
+        assert_eq!(r.headers()[LOCATION], "/", "back = {back}");
+    }
+    app.finish().await;
+}
+
+async fn a_raw_csv_export_never_holds_a_formula(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo().await;
+    let (campaign, school) = app.demo_school("demo-01").await;
+    // A parent's comment written as a formula, as an attacker would.
+    let mut stored = app
+        .storage
+        .campaign_responses(campaign)
+        .await
+        .expect("responses")
+        .into_iter()
+        .find(|r| r.school_id == school && r.group == Group::Parent)
+        .expect("a parent's response");
+    let mut raw: RawAnswers = stored.raw().expect("answers");
+    raw.insert(
+        "parent_comment".into(),
+        RawValue::One("=HYPERLINK(\"http://evil.example\",\"x\")".into()),
+    );
+    stored.answers = serde_json::to_string(&raw).expect("json");
+    let m = surveys::Methodology::default_set().expect("methodology");
+    app.storage
+        .insert_response(&server::storage::ResponseRow {
+            campaign_id: campaign,
+            school_id: school,
+            group: Group::Parent,
+            instrument_key: "parent".into(),
+            instrument_version: 1,
+            methodology_version: m.version.clone(),
+            answers: stored.answers,
+            submitted_on: server::clock::today(),
+            submission_key: "formula-comment".into(),
+        })
+        .await
+        .expect("stored");
+    let (region, _) = app.sign_in("region").await;
+    let csv = harness::text(
+        &region,
+        &app.url(&format!(
+            "/export/campaigns/{campaign}/responses.csv?group=parent"
+        )),
+    )
+    .await;
+    assert!(
+        csv.contains("'=HYPERLINK("),
+        "the comment is kept, neutralised"
+    );
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    for record in reader.records() {
+        for cell in record.expect("record").iter() {
+            let formula = cell.starts_with(['=', '+', '@', '\t', '\r'])
+                || (cell.starts_with('-') && cell.parse::<f64>().is_err());
+            assert!(!formula, "a cell a spreadsheet would run: {cell}");
+        }
+    }
+    app.finish().await;
+}
+
+async fn a_workbook_with_a_far_cell_is_refused_and_the_server_keeps_answering(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo().await;
+    let (region, _) = app.sign_in("region").await;
+    let csrf = csrf_of(&harness::text(&region, &app.url("/work/registry")).await);
+    // A file of a few kilobytes whose sheet claims A1:XFD1048576.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "region_code").expect("cell");
+    sheet.write_string(1_048_575, 16_383, "x").expect("cell");
+    let bytes = book.save_to_buffer().expect("workbook");
+    assert!(bytes.len() < 10_000, "{} bytes", bytes.len());
+    let form = Form::new().part("file", Part::bytes(bytes).file_name("bomb.xlsx"));
+    let r = region
+        .post(app.url(&format!("/work/registry/import?_csrf={csrf}")))
+        .multipart(form)
+        .send()
+        .await
+        .expect("upload");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let location = r.headers()[LOCATION].to_str().expect("location").to_owned();
+    let page = harness::text(&region, &app.url(&location)).await;
+    assert!(page.contains("Книга слишком велика для реестра"), "{page}");
+    let health = reqwest::get(app.url("/healthz")).await.expect("health");
+    assert_eq!(health.status(), StatusCode::OK);
+    app.finish().await;
+}
+
+harness::on_both_backends!(
+    no_redirect_leaves_the_site,
+    a_raw_csv_export_never_holds_a_formula,
+    a_workbook_with_a_far_cell_is_refused_and_the_server_keeps_answering,
+);
