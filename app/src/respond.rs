@@ -186,7 +186,12 @@ pub struct ReportView {
 pub struct ThanksView {
     pub code: String,
     pub title: String,
+    /// A diagnostic's report, opened with its result key.
     pub report: Option<ReportView>,
+    /// The result key that opened the report, to be written down (given once, at submit).
+    pub result_key: Option<String>,
+    /// A sent diagnostic whose report needs its result key.
+    pub locked: bool,
 }
 
 /// What saving a page (from the hydrated page) gives: where to go next and, for a question
@@ -236,10 +241,12 @@ pub trait RespondentSource: Send + Sync {
         page: u32,
         lang: Lang,
     ) -> Result<Outcome<SectionView>, AppError>;
+    /// `result_key` is the key a teacher was given at submit (from its short-lived cookie).
     async fn thanks(
         &self,
         code: &str,
         draft: Option<String>,
+        result_key: Option<String>,
         lang: Lang,
     ) -> Result<Outcome<ThanksView>, AppError>;
     /// Stores one page's fields (with `_draft` and `_go`) exactly as the plain form post does;
@@ -259,6 +266,11 @@ pub trait RespondentSource: Send + Sync {
 
 #[cfg(feature = "ssr")]
 pub type SharedRespondentSource = std::sync::Arc<dyn RespondentSource>;
+
+/// The name of the short-lived cookie that carries a diagnostic's result key to its report.
+pub fn result_cookie(code: &str) -> String {
+    format!("orientir_result_{}", code.replace('-', ""))
+}
 
 /// The name of the cookie that keeps a respondent's draft for one code.
 pub fn draft_cookie(code: &str) -> String {
@@ -304,9 +316,24 @@ pub async fn get_section(code: String, page: u32) -> Result<Page<SectionView>, A
 #[server(prefix = "/api", endpoint = "respond-thanks")]
 pub async fn get_thanks(code: String) -> Result<Page<ThanksView>, AppError> {
     let (source, cookie, lang) = context().await?;
+    let key = cookie(&result_cookie(&code));
+    let had_key = key.is_some();
     let outcome = source
-        .thanks(&code, cookie(&draft_cookie(&code)), lang)
+        .thanks(&code, cookie(&draft_cookie(&code)), key, lang)
         .await?;
+    // The key is shown once: its cookie goes with this page.
+    if had_key {
+        let clear = format!(
+            "{}=; Path=/; Max-Age=0; SameSite=Lax; HttpOnly",
+            result_cookie(&code)
+        );
+        if let (Ok(value), Some(response)) = (
+            http::HeaderValue::from_str(&clear),
+            use_context::<leptos_axum::ResponseOptions>(),
+        ) {
+            response.append_header(http::header::SET_COOKIE, value);
+        }
+    }
     Ok(Page { lang, outcome })
 }
 

@@ -7,7 +7,8 @@
 //!   (workbooks and raw responses), `home`, `housekeeping`;
 //! - gates: `scope` (which schools a viewer sees, scored) and `auth` (who the viewer is);
 //! - the base: `storage` (SQLite or PostgreSQL), `problem` (refusals of input), `error`, `reply`
-//!   (how a handler answers), `cookies`, `groups` (texts per respondent group), `access_code`,
+//!   (how a handler answers), `cookies`, `groups` (texts per respondent group), `secrets`
+//!   (random tokens and their hashes), `access_code`,
 //!   `clock`, `config`.
 //!
 //! `main.rs` only parses the command line and calls `cli::run`.
@@ -33,6 +34,7 @@ pub mod error;
 pub mod groups;
 pub mod problem;
 pub mod reply;
+pub mod secrets;
 pub mod storage;
 
 pub use config::Config;

@@ -11,13 +11,13 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use app::access::{Role, Scope, Viewer};
-use sha2::{Digest, Sha256};
 use surveys::calendar::Day;
 
 use crate::clock::now;
 use crate::cookies::CookiePolicy;
 use crate::error::ServerError;
 use crate::problem::{At, Kind, Refused};
+use crate::secrets::{self, random_hex};
 use crate::storage::{RoleRow, SessionRow, Storage, UserRow};
 use limiter::Limiter;
 
@@ -55,20 +55,6 @@ pub struct NewUser {
     pub municipality: Option<i64>,
     pub school: Option<i64>,
     pub curated: Vec<i64>,
-}
-
-fn random_hex(bytes: usize) -> String {
-    use rand::RngCore;
-    let mut buf = vec![0u8; bytes];
-    rand::rngs::OsRng.fill_bytes(&mut buf);
-    buf.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn token_hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 impl Auth {
@@ -121,7 +107,7 @@ impl Auth {
         let token = random_hex(32);
         self.storage
             .insert_session(
-                &token_hash(&token),
+                &secrets::hash(&token),
                 &SessionRow {
                     user_id: user.id,
                     csrf: random_hex(16),
@@ -138,7 +124,7 @@ impl Auth {
 
     /// The signed-in user of a session token, if the session is live and the account active.
     pub async fn viewer(&self, token: &str) -> Result<Option<Viewer>, ServerError> {
-        let Some(session) = self.storage.session(&token_hash(token)).await? else {
+        let Some(session) = self.storage.session(&secrets::hash(token)).await? else {
             return Ok(None);
         };
         if session.expires_at < now() {
@@ -174,7 +160,7 @@ impl Auth {
     }
 
     pub async fn sign_out(&self, token: &str) -> Result<(), ServerError> {
-        self.storage.delete_session(&token_hash(token)).await
+        self.storage.delete_session(&secrets::hash(token)).await
     }
 
     /// Changes the signed-in user's password after checking the current one; other sessions
@@ -196,7 +182,7 @@ impl Auth {
         }
         let hash = password::hash(new.to_owned()).await?;
         self.storage
-            .set_password(viewer.user_id, &hash, &token_hash(token))
+            .set_password(viewer.user_id, &hash, &secrets::hash(token))
             .await
     }
 

@@ -32,13 +32,8 @@ pub async fn sign_in(
     ConnectInfo(address): ConnectInfo<SocketAddr>,
     Form(form): Form<SignInForm>,
 ) -> Result<Response, ServerError> {
-    // Nowhere asked for: the work page; somewhere not of this site: the home page.
-    let next = if form.next.is_empty() {
-        "/work"
-    } else {
-        local(&form.next).unwrap_or("/")
-    }
-    .to_owned();
+    // Nowhere asked for, or somewhere not of this site: the work page.
+    let next = local(&form.next).unwrap_or("/work").to_owned();
     Ok(
         match auth
             .sign_in(&form.login, &form.password, address.ip())

@@ -56,6 +56,7 @@ pub const RULES: &[Rule] = &[
     rule("/s/{code}/p/{page}", Access::Public, false),
     rule("/s/{code}/thanks", Access::Public, false),
     rule("/respond/{code}/{page}", Access::Public, false),
+    rule("/respond/{code}/result", Access::Public, false),
     rule("/api/overview", Access::Public, false),
     rule("/api/respond-start", Access::Public, false),
     rule("/api/respond-section", Access::Public, false),

@@ -17,6 +17,7 @@ use crate::access_code;
 use crate::cookies::CookiePolicy;
 use crate::error::ServerError;
 use crate::groups;
+use crate::secrets;
 use crate::storage::{CodeInfo, DraftRow, DraftWriter, Storage};
 use cache::{CodeCache, DraftCache};
 
@@ -25,7 +26,7 @@ mod routes;
 mod save;
 mod views;
 
-pub use routes::{enter, save_page, set_lang};
+pub use routes::{enter, open_result, save_page, set_lang};
 
 /// The respondent service: storage, the batching writer, the methodology, the clock, the cookie
 /// policy and the short-lived caches of codes and drafts.
@@ -110,43 +111,72 @@ impl Respondents {
         }))
     }
 
-    /// The draft token: the personal code itself for personal codes, else the cookie's (or the
-    /// form's) token when it belongs to this code.
+    /// The draft a respondent's handle (the draft cookie, or a token from the form) opens. An
+    /// anonymous draft is stored under the handle itself. A personal code has one draft, stored
+    /// under the code: its answers open only with the handle of the device that keeps them, and
+    /// once sent it is known (without answers) to any device, so that it is sent only once.
     pub(crate) async fn draft(
         &self,
         opened: &Opened<'_>,
-        token: Option<String>,
+        handle: Option<String>,
     ) -> Result<Option<DraftRow>, ServerError> {
+        let handle = handle.filter(|t| !t.is_empty());
         let token = if opened.info.personal {
-            Some(format!("code:{}", opened.info.code))
+            personal_token(&opened.info.code)
         } else {
-            token
-        };
-        let Some(token) = token.filter(|t| !t.is_empty()) else {
-            return Ok(None);
+            match &handle {
+                Some(handle) => handle.clone(),
+                None => return Ok(None),
+            }
         };
         let draft = match self.drafts.get(&token) {
             Some(draft) => Some(draft),
             None => self.storage.draft(&token).await?,
         };
-        Ok(draft.filter(|d| d.code == opened.info.code))
-    }
-
-    pub(crate) fn new_token(opened: &Opened<'_>) -> String {
-        if opened.info.personal {
-            format!("code:{}", opened.info.code)
-        } else {
-            random_token()
+        let draft = draft.filter(|d| d.code == opened.info.code);
+        if !opened.info.personal {
+            return Ok(draft);
         }
+        let device = handle.map(|h| secrets::hash(&h));
+        Ok(draft.filter(|d| d.submitted || (d.device_hash.is_some() && d.device_hash == device)))
     }
 }
 
-pub(crate) fn random_token() -> String {
-    use rand::Rng;
-    let mut rng = rand::rngs::OsRng;
-    (0..4)
-        .map(|_| format!("{:08x}", rng.gen::<u32>()))
-        .collect()
+/// Whether a typed result key opens a sent draft's report.
+fn opens(draft: &DraftRow, typed: &str) -> bool {
+    access_code::normalize_key(typed)
+        .is_some_and(|k| draft.result_key_hash.as_deref() == Some(secrets::hash(&k).as_str()))
+}
+
+impl Respondents {
+    /// The cookie that carries a typed result key to the report when the key opens it; `None`
+    /// when the code does not open, nothing was sent, or the key is not this report's.
+    pub async fn unlock(&self, code: &str, typed: &str) -> Result<Option<String>, ServerError> {
+        let Ok(opened) = self.open(code).await? else {
+            return Ok(None);
+        };
+        let sent = self.draft(&opened, None).await?.filter(|d| d.submitted);
+        let key = access_code::normalize_key(typed);
+        Ok(match (sent, key) {
+            (Some(d), Some(key)) if opens(&d, &key) => Some(self.cookies.set(
+                &app::respond::result_cookie(&opened.info.code),
+                &key,
+                save::RESULT_COOKIE_SECONDS,
+                true,
+            )),
+            _ => None,
+        })
+    }
+}
+
+/// Where a personal code's one draft is stored.
+fn personal_token(code: &str) -> String {
+    format!("code:{code}")
+}
+
+/// A new handle for a draft: 128 random bits, issued by the server only.
+pub(crate) fn new_handle() -> String {
+    secrets::random_hex(16)
 }
 
 #[async_trait::async_trait]
@@ -205,10 +235,14 @@ impl RespondentSource for Respondents {
                 Ok(o) => o,
                 Err(p) => return Ok(Err(p)),
             };
-            let draft = self.draft(&opened, token).await?;
-            let token = draft
-                .as_ref()
-                .map_or_else(|| Respondents::new_token(&opened), |d| d.token.clone());
+            let draft = self.draft(&opened, token.clone()).await?;
+            // The handle the page carries: the device's own for a draft it keeps, else a
+            // stand-in (the server issues a real one with the first save).
+            let token = match (&draft, opened.info.personal) {
+                (Some(_), true) => token.unwrap_or_else(new_handle),
+                (Some(d), false) => d.token.clone(),
+                (None, _) => new_handle(),
+            };
             Ok::<_, ServerError>(Ok(self.section_view(
                 &opened,
                 draft.as_ref(),
@@ -224,6 +258,7 @@ impl RespondentSource for Respondents {
         &self,
         code: &str,
         token: Option<String>,
+        result_key: Option<String>,
         lang: Lang,
     ) -> Result<Outcome<ThanksView>, AppError> {
         let l = lang.code();
@@ -233,14 +268,22 @@ impl RespondentSource for Respondents {
                 Err(p) => return Ok(Err(p)),
             };
             let draft = self.draft(&opened, token).await?.filter(|d| d.submitted);
-            let report = match (&draft, opened.group) {
-                (Some(d), Group::TeacherDeficits) => self.report(d, lang).await?,
-                _ => None,
-            };
+            let (mut report, mut key, mut locked) = (None, None, false);
+            if let (Some(d), Group::TeacherDeficits) = (&draft, opened.group) {
+                match result_key.filter(|k| opens(d, k)) {
+                    Some(k) => {
+                        report = self.report(d, lang).await?;
+                        key = Some(k);
+                    }
+                    None => locked = true,
+                }
+            }
             Ok::<_, ServerError>(Ok(ThanksView {
                 code: opened.info.code.clone(),
                 title: opened.instrument.title.get(l).to_owned(),
                 report,
+                result_key: key,
+                locked,
             }))
         };
         run.await.map_err(AppError::from)

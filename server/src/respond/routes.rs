@@ -11,7 +11,7 @@ use axum::Form;
 use super::Respondents;
 use crate::access_code;
 use crate::cookies::{self, CookiePolicy};
-use crate::error::internal;
+use crate::error::{internal, ServerError};
 use crate::reply::{local, see_other};
 
 #[derive(serde::Deserialize)]
@@ -61,6 +61,28 @@ pub async fn save_page(
         )
             .into_response(),
     }
+}
+
+#[derive(serde::Deserialize)]
+pub struct ResultForm {
+    #[serde(default)]
+    key: String,
+}
+
+/// `POST /respond/{code}/result`: a result key typed on the thank-you page; the report opens
+/// when it is this diagnostic's.
+pub async fn open_result(
+    State(service): State<Respondents>,
+    Path(code): Path<String>,
+    Form(form): Form<ResultForm>,
+) -> Result<Response, ServerError> {
+    let Some(code) = access_code::normalize(&code) else {
+        return Ok(see_other("/", None));
+    };
+    Ok(match service.unlock(&code, &form.key).await? {
+        Some(cookie) => see_other(&format!("/s/{code}/thanks"), Some(cookie)),
+        None => see_other(&format!("/s/{code}/thanks?key=wrong"), None),
+    })
 }
 
 #[derive(serde::Deserialize)]

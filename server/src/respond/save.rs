@@ -5,13 +5,18 @@
 use std::collections::BTreeMap;
 
 use app::i18n::Lang;
-use app::respond::{draft_cookie, SaveOutcome};
+use app::respond::{draft_cookie, result_cookie, SaveOutcome};
 use surveys::{Answers, Methodology};
 
 use super::views::raw_of;
-use super::{random_token, Respondents};
+use super::{new_handle, personal_token, Respondents};
+use crate::access_code;
 use crate::error::ServerError;
+use crate::secrets;
 use crate::storage::{DraftRow, DraftWrite, ResponseRow};
+
+/// How long the result key waits in its cookie for the thank-you page.
+pub(super) const RESULT_COOKIE_SECONDS: i64 = 900;
 
 impl Respondents {
     /// Stores one page of answers: the draft token comes from the form (`_draft`) or the
@@ -44,8 +49,24 @@ impl Respondents {
             .find(|(k, _)| k == "_draft")
             .map(|(_, v)| v.clone());
         let go_back = fields.iter().any(|(k, v)| k == "_go" && v == "back");
-        let token = form_token.filter(|t| !t.is_empty()).or(cookie_token);
-        let existing = self.draft(&opened, token.clone()).await?;
+        // A token from the form that this browser does not hold (the cookie went with the
+        // submit, or another site planted it) only recognises a questionnaire already sent: it
+        // never continues a draft, so nobody can slip their own draft into someone's browser.
+        let foreign = form_token.filter(|t| !t.is_empty() && Some(t) != cookie_token.as_ref());
+        if let Some(foreign) = foreign {
+            if self
+                .draft(&opened, Some(foreign))
+                .await?
+                .is_some_and(|d| d.submitted)
+            {
+                return Ok(SaveOutcome {
+                    target: format!("/s/{code}/thanks"),
+                    set_cookie: None,
+                    next: None,
+                });
+            }
+        }
+        let existing = self.draft(&opened, cookie_token.clone()).await?;
         if existing.as_ref().is_some_and(|d| d.submitted) {
             return Ok(SaveOutcome {
                 target: format!("/s/{code}/thanks"),
@@ -63,15 +84,20 @@ impl Respondents {
         surveys::replace_page(instrument, &mut raw, section, fields);
         let (_, errors) = Answers::parse_page_over(m, instrument, &before, &raw, section);
 
-        let token = match existing.as_ref() {
-            Some(d) => d.token.clone(),
-            None => token
-                .filter(|t| !opened.info.personal && t.len() == 32)
-                .unwrap_or_else(|| Respondents::new_token(&opened)),
+        // The handle this browser keeps: its own when it has a draft, else a new one.
+        let handle = match (&existing, cookie_token) {
+            (Some(_), Some(handle)) => handle,
+            _ => new_handle(),
+        };
+        let personal = opened.info.personal;
+        let token = if personal {
+            personal_token(&code)
+        } else {
+            handle.clone()
         };
         let submission_key = existing
             .as_ref()
-            .map_or_else(random_token, |d| d.submission_key.clone());
+            .map_or_else(new_handle, |d| d.submission_key.clone());
         let today = (self.today)();
         let mut draft = DraftRow {
             token: token.clone(),
@@ -82,6 +108,8 @@ impl Respondents {
             page: i64::from(page),
             submission_key: submission_key.clone(),
             submitted: false,
+            device_hash: personal.then(|| secrets::hash(&handle)),
+            result_key_hash: None,
         };
         let problems = |errors: &[surveys::FieldError]| -> String {
             let map: BTreeMap<&str, String> = errors
@@ -136,6 +164,14 @@ impl Respondents {
                         submitted_on: today,
                         submission_key: submission_key.clone(),
                     };
+                    // The answers live on in the response only; the draft keeps that it was sent.
+                    draft.answers = "{}".into();
+                    draft.problems = "{}".into();
+                    // A diagnostic's report opens with a key given once, here, and kept only
+                    // as a hash: not with the printed code.
+                    let result_key = (opened.group == surveys::Group::TeacherDeficits)
+                        .then(|| access_code::generate_key(&mut rand::rngs::OsRng));
+                    draft.result_key_hash = result_key.as_deref().map(secrets::hash);
                     // Committed (and on SQLite synced) before the answer is sent.
                     let mut done = draft.clone();
                     self.writer
@@ -147,11 +183,20 @@ impl Respondents {
                         .await?;
                     done.submitted = true;
                     self.drafts.put(done);
+                    let set_cookie = match result_key {
+                        // Shown once on the thank-you page, which removes it.
+                        Some(key) => self.cookies.set(
+                            &result_cookie(&code),
+                            &key,
+                            RESULT_COOKIE_SECONDS,
+                            true,
+                        ),
+                        // The next person on a shared computer starts afresh.
+                        None => self.cookies.clear(&cookie_name),
+                    };
                     return Ok(SaveOutcome {
                         target: format!("/s/{code}/thanks"),
-                        // The next person on a shared computer starts afresh.
-                        set_cookie: (!opened.info.personal)
-                            .then(|| self.cookies.clear(&cookie_name)),
+                        set_cookie: Some(set_cookie),
                         next: None,
                     });
                 }
@@ -161,7 +206,7 @@ impl Respondents {
             self.section_view(
                 &opened,
                 Some(&draft),
-                token.clone(),
+                handle.clone(),
                 draft.page as u32,
                 lang,
             )
@@ -170,14 +215,13 @@ impl Respondents {
         self.writer.write(DraftWrite::Save { draft, today }).await?;
         self.drafts.put(kept);
         // The draft lives until the campaign closes, and the cookie with it.
-        let set_cookie = (!opened.info.personal).then(|| {
-            let days = today.days_until(opened.info.closes_on) + 1;
-            self.cookies
-                .set(&cookie_name, &token, days.max(1) * 86_400, true)
-        });
+        let days = today.days_until(opened.info.closes_on) + 1;
+        let set_cookie = self
+            .cookies
+            .set(&cookie_name, &handle, days.max(1) * 86_400, true);
         Ok(SaveOutcome {
             target,
-            set_cookie,
+            set_cookie: Some(set_cookie),
             next,
         })
     }

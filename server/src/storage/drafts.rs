@@ -34,13 +34,18 @@ pub struct DraftRow {
     pub page: i64,
     pub submission_key: String,
     pub submitted: bool,
+    /// For a personal code: the SHA-256 of the draft cookie of the device that keeps it.
+    pub device_hash: Option<String>,
+    /// For a submitted diagnostic: the SHA-256 of the result key given to the teacher.
+    pub result_key_hash: Option<String>,
 }
 
 impl Storage {
     pub async fn draft(&self, token: &str) -> Result<Option<DraftRow>, ServerError> {
         Ok(with_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT token, code, answers, problems, page, submission_key, submitted FROM drafts WHERE token = $1",
+                "SELECT token, code, answers, problems, page, submission_key, submitted, device_hash, result_key_hash
+                 FROM drafts WHERE token = $1",
             )
             .bind(token)
             .fetch_optional(pool)
@@ -79,10 +84,12 @@ impl Storage {
                     }
                 };
                 sqlx::query(
-                    "INSERT INTO drafts (token, code, answers, problems, page, submission_key, submitted, updated_on)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                    "INSERT INTO drafts (token, code, answers, problems, page, submission_key, submitted, updated_on,
+                        device_hash, result_key_hash)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
                      ON CONFLICT (token) DO UPDATE SET answers = excluded.answers, problems = excluded.problems,
-                        page = excluded.page, updated_on = excluded.updated_on",
+                        page = excluded.page, updated_on = excluded.updated_on, submission_key = excluded.submission_key,
+                        device_hash = excluded.device_hash, result_key_hash = excluded.result_key_hash",
                 )
                 .bind(&draft.token)
                 .bind(&draft.code)
@@ -92,6 +99,8 @@ impl Storage {
                 .bind(&draft.submission_key)
                 .bind(draft.submitted)
                 .bind(today.to_string())
+                .bind(&draft.device_hash)
+                .bind(&draft.result_key_hash)
                 .execute(&mut *tx)
                 .await?;
                 let DraftWrite::Submit { response, .. } = op else {

@@ -27,6 +27,12 @@ const EXPECTED: &[(&str, &str, Who, &str)] = &[
     ("GET", "/s/{code}/p/{page}", Who::Anyone, ""),
     ("GET", "/s/{code}/thanks", Who::Anyone, ""),
     ("POST", "/respond/{code}/{page}", Who::Anyone, "_go=back"),
+    (
+        "POST",
+        "/respond/{code}/result",
+        Who::Anyone,
+        "key=ABCD-EFGH-JKMN",
+    ),
     ("POST", "/api/overview", Who::Anyone, ""),
     ("POST", "/api/respond-start", Who::Anyone, "code={code}"),
     (

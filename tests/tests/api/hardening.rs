@@ -23,7 +23,7 @@ async fn no_redirect_leaves_the_site(backend: Backend) {
             .send()
             .await
             .expect("sign in");
-        assert_eq!(r.headers()[LOCATION], "/", "next = {next:?}");
+        assert_eq!(r.headers()[LOCATION], "/work", "next = {next:?}");
     }
     for back in ["/%5Cevil.example", "/%09/evil.example", "//evil.example"] {
         let r = c
@@ -119,7 +119,61 @@ async fn a_workbook_with_a_far_cell_is_refused_and_the_server_keeps_answering(ba
     app.finish().await;
 }
 
+/// The draft token a response sets, if any.
+fn draft_set(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("orientir_draft_"))
+        .and_then(|v| v.split(';').next())
+        .and_then(|pair| pair.split_once('='))
+        .map(|(_, token)| token.to_owned())
+}
+
+async fn another_site_cannot_plant_a_draft(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo().await;
+    let code = app.demo_code("demo-01", "student").await;
+    let url = app.url(&format!("/respond/{code}/1"));
+    // The attacker's own draft, with a token the server issued to the attacker.
+    let attacker = harness::client();
+    let r = attacker
+        .post(&url)
+        .form(&[("_go", "back")])
+        .send()
+        .await
+        .expect("attacker's page");
+    let planted = draft_set(&r).expect("a draft token for the attacker");
+    // A page of another site posts it from the victim's browser (no cookie of ours comes with it).
+    let victim = harness::client();
+    let r = victim
+        .post(&url)
+        .form(&[("_draft", planted.as_str()), ("_go", "back")])
+        .send()
+        .await
+        .expect("planted post");
+    let own = draft_set(&r).expect("the victim gets a draft of their own");
+    assert_ne!(own, planted, "the planted token was taken");
+    // A token the server never issued is not taken either.
+    let r = harness::client()
+        .post(&url)
+        .form(&[
+            ("_draft", "0123456789abcdef0123456789abcdef"),
+            ("_go", "back"),
+        ])
+        .send()
+        .await
+        .expect("chosen token");
+    assert_ne!(
+        draft_set(&r).as_deref(),
+        Some("0123456789abcdef0123456789abcdef")
+    );
+    app.finish().await;
+}
+
 harness::on_both_backends!(
+    another_site_cannot_plant_a_draft,
     no_redirect_leaves_the_site,
     a_raw_csv_export_never_holds_a_formula,
     a_workbook_with_a_far_cell_is_refused_and_the_server_keeps_answering,

@@ -279,7 +279,7 @@ async fn follow_ups_appear_only_when_their_condition_holds(backend: Backend) {
     app.finish().await;
 }
 
-async fn a_personal_code_resumes_on_another_device(backend: Backend) {
+async fn a_personal_code_resumes_only_on_its_own_device(backend: Backend) {
     let app = TestApp::spawn(backend).await.with_demo().await;
     let code = app.demo_code("demo-04", "principal").await;
     let m = Methodology::default_set().expect("methodology");
@@ -290,15 +290,39 @@ async fn a_personal_code_resumes_on_another_device(backend: Backend) {
         post(&phone, &app.url(&format!("/respond/{code}/1")), &form).await,
         format!("/s/{code}/p/2")
     );
-    // Another device, no cookie: the start page offers to continue from page 2 with the answers kept.
-    let laptop = browser();
-    let (_, start) = get(&laptop, &app.url(&format!("/s/{code}"))).await;
+    // The device that started continues from page 2 with the answers kept.
+    let (_, start) = get(&phone, &app.url(&format!("/s/{code}"))).await;
     assert!(
         start.contains("Продолжить") && start.contains(&format!("/s/{code}/p/2")),
         "{start}"
     );
-    let (_, page1) = get(&laptop, &app.url(&format!("/s/{code}/p/1"))).await;
-    assert!(page1.contains("value=\"1\""), "page 1 answers are kept");
+    let section = |client: &Client| {
+        let request = client
+            .post(app.url("/api/respond-section"))
+            .form(&[("code", code.as_str()), ("page", "1")]);
+        async move {
+            request
+                .send()
+                .await
+                .expect("server function")
+                .text()
+                .await
+                .expect("body")
+        }
+    };
+    assert!(
+        section(&phone).await.contains("\"values\":[\""),
+        "page 1 answers are kept"
+    );
+    // Whoever holds only the printed code sees none of them, by page or by server function.
+    let laptop = browser();
+    let (_, start) = get(&laptop, &app.url(&format!("/s/{code}"))).await;
+    assert!(
+        start.contains("Начать") && !start.contains(&format!("/s/{code}/p/2")),
+        "{start}"
+    );
+    let api = section(&laptop).await;
+    assert!(!api.contains("\"values\":[\""), "{api}");
     app.finish().await;
 }
 
@@ -404,9 +428,10 @@ async fn a_teacher_gets_a_report_with_a_development_plan_again_and_again(backend
     ];
     let location = complete_with(&app, &client, &code, instrument, &weak).await;
     assert_eq!(location, format!("/s/{code}/thanks"));
-    // Reachable again with the personal code alone, from another device.
-    let (_, report) = get(&browser(), &app.url(&location)).await;
+    // Right after sending: the report with its result key, shown once.
+    let (_, report) = get(&client, &app.url(&location)).await;
     for text in [
+        "Ваш ключ результата",
         "Ваши результаты",
         "Взаимодействие с родителями",
         "выраженный дефицит",
@@ -417,6 +442,66 @@ async fn a_teacher_gets_a_report_with_a_development_plan_again_and_again(backend
     ] {
         assert!(report.contains(text), "report lacks «{text}»");
     }
+    let at = report.find("class=\"key\">").expect("the key") + 12;
+    let key = report[at..].split('<').next().expect("key text").to_owned();
+    // Shown once: reloading the page no longer shows the key or the report.
+    let (_, again) = get(&client, &app.url(&location)).await;
+    assert!(!again.contains(&key) && !again.contains("Ваши результаты"));
+    // The printed code alone, on any device, by page or by server function: «sent», nothing else.
+    let other = browser();
+    let (_, locked) = get(&other, &app.url(&location)).await;
+    assert!(
+        locked.contains("Анкета по этому коду отправлена"),
+        "{locked}"
+    );
+    assert!(!locked.contains("Ваши результаты") && !locked.contains("Взаимодействие с родителями"));
+    for function in ["respond-thanks", "respond-section"] {
+        let body = other
+            .post(app.url(&format!("/api/{function}")))
+            .form(&[("code", code.as_str()), ("page", "1")])
+            .send()
+            .await
+            .expect("server function")
+            .text()
+            .await
+            .expect("body");
+        assert!(
+            !body.contains("Взаимодействие с родителями") && !body.contains("\"values\":[\""),
+            "{function}: {body}"
+        );
+    }
+    // A wrong key is refused; the right one, typed on another device, opens the report.
+    let wrong = post(
+        &other,
+        &app.url(&format!("/respond/{code}/result")),
+        &[("key".to_owned(), "2222-2222-2222".to_owned())],
+    )
+    .await;
+    assert_eq!(wrong, format!("/s/{code}/thanks?key=wrong"));
+    assert!(get(&other, &app.url(&wrong))
+        .await
+        .1
+        .contains("Этот ключ не подходит"));
+    let right = post(
+        &other,
+        &app.url(&format!("/respond/{code}/result")),
+        &[("key".to_owned(), key.to_lowercase())],
+    )
+    .await;
+    assert_eq!(right, location);
+    let (_, reopened) = get(&other, &app.url(&right)).await;
+    assert!(
+        reopened.contains("Взаимодействие с родителями"),
+        "{reopened}"
+    );
+    // The draft kept nothing of the answers after the submit.
+    let stored = app
+        .storage
+        .draft(&format!("code:{code}"))
+        .await
+        .expect("draft")
+        .expect("the sent draft");
+    assert!(stored.submitted && stored.answers == "{}");
     app.finish().await;
 }
 
@@ -519,7 +604,7 @@ harness::on_both_backends!(
     a_whole_student_questionnaire_is_stored_once_and_the_device_starts_afresh,
     a_refused_page_shows_errors_next_to_fields_and_keeps_the_input,
     follow_ups_appear_only_when_their_condition_holds,
-    a_personal_code_resumes_on_another_device,
+    a_personal_code_resumes_only_on_its_own_device,
     an_anonymous_draft_resumes_on_the_same_device,
     a_repeated_final_submit_is_counted_once_and_is_durable,
     a_teacher_gets_a_report_with_a_development_plan_again_and_again,

@@ -309,6 +309,8 @@ async fn drafts_of_closed_campaigns_are_deleted(backend: Backend) {
             page: 1,
             submission_key: format!("key-{token}"),
             submitted: false,
+            device_hash: None,
+            result_key_hash: None,
         };
         storage
             .save_draft(&draft, day("2026-09-15"))

@@ -6,7 +6,7 @@ pub mod live;
 mod report;
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_location, use_params_map};
+use leptos_router::hooks::{use_location, use_params_map, use_query_map};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -117,8 +117,8 @@ fn Start(view: StartView, lang: Lang) -> impl IntoView {
         )
     } else {
         lang.tr(
-            "Анкета по личному коду: ответы связаны с кодом, а не с именем. Вернуться к ней можно с любого устройства.",
-            "A personal-code questionnaire: answers belong to the code, not to a name. You can return to it from any device.",
+            "Анкета по личному коду: ответы связаны с кодом, а не с именем. Продолжить её можно на том устройстве, где вы её начали; кто знает только код, ваших ответов не увидит.",
+            "A personal-code questionnaire: answers belong to the code, not to a name. You can continue it on the device where you started it; someone who knows only the code cannot see your answers.",
         )
     };
     let length = match lang {
@@ -367,13 +367,39 @@ pub fn ThanksPage() -> impl IntoView {
 
 #[component]
 fn Thanks(view: ThanksView, lang: Lang) -> impl IntoView {
+    let wrong_key = use_query_map().with_untracked(|q| q.get("key").is_some_and(|k| k == "wrong"));
+    let action = format!("/respond/{}/result", view.code);
     view! {
         <section class="page">
             <h1>{lang.tr("Спасибо! Ответы отправлены", "Thank you! Your answers have been sent")}</h1>
             <p class="lead">{view.title}</p>
-            {match view.report {
-                Some(report) => view! { <Report report lang /> }.into_any(),
-                None => view! {
+            {view.result_key.map(|key| view! {
+                <div class="notice result-key">
+                    <p>{lang.tr("Ваш ключ результата:", "Your result key:")} " " <strong class="key">{key}</strong></p>
+                    <p>{lang.tr(
+                        "Запишите или распечатайте его: только с ним этот отчёт откроется снова, на любом устройстве. Код с листка открывает лишь анкету. Ключ показан один раз и хранится у нас только в зашифрованном виде.",
+                        "Write it down or print it: only with it does this report open again, on any device. The code from the sheet opens only the questionnaire. The key is shown once and we keep it only in hashed form.",
+                    )}</p>
+                </div>
+            })}
+            {match (view.report, view.locked) {
+                (Some(report), _) => view! { <Report report lang /> }.into_any(),
+                (None, true) => view! {
+                    <p>{lang.tr(
+                        "Анкета по этому коду отправлена. Отчёт с результатами открывается ключом результата, который вы получили в конце диагностики.",
+                        "The questionnaire of this code has been sent. Its report opens with the result key you were given at the end of the diagnostic.",
+                    )}</p>
+                    {wrong_key.then(|| view! {
+                        <p class="error" role="alert">{lang.tr("Этот ключ не подходит. Проверьте его и введите ещё раз.", "This key does not fit. Check it and try again.")}</p>
+                    })}
+                    <form method="post" action=action class="result-key-form">
+                        <label for="result-key">{lang.tr("Ключ результата", "Result key")}</label>
+                        <input id="result-key" name="key" type="text" autocomplete="off" autocapitalize="characters" spellcheck="false" maxlength="20" placeholder="XXXX-XXXX-XXXX" required />
+                        <button type="submit">{lang.tr("Открыть отчёт", "Open the report")}</button>
+                    </form>
+                }
+                .into_any(),
+                (None, false) => view! {
                     <p>{lang.tr(
                         "Ответы сохранены. Результаты школа увидит только в обобщённом виде.",
                         "Your answers are saved. The school will see results only in summary form.",
