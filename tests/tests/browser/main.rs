@@ -698,3 +698,62 @@ async fn a_regional_coordinator_renames_a_school_in_the_registry() {
     browser.close().await;
     app.finish().await;
 }
+
+/// Another site's page auto-posts a draft token of the attacker's to a questionnaire: the browser
+/// must not end up keeping the attacker's draft (whose answers the attacker could then read).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_foreign_page_cannot_plant_a_draft_in_the_browser() {
+    let app = TestApp::spawn(Backend::Sqlite).await.with_demo().await;
+    let code = app.demo_code("demo-02", "student").await;
+    let action = app.url(&format!("/respond/{code}/1"));
+    let cookie = format!("orientir_draft_{}", code.replace('-', ""));
+    // The attacker's own draft token, issued by the server to the attacker.
+    let attacker = harness::client();
+    let r = attacker
+        .post(&action)
+        .form(&[("_go", "back")])
+        .send()
+        .await
+        .expect("attacker's draft");
+    let planted = r
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.strip_prefix(&format!("{cookie}=")))
+        .and_then(|v| v.split(';').next())
+        .expect("a token")
+        .to_owned();
+    let browser = Browser::start(Js::On).await;
+    let page = format!(
+        "<form method='post' action='{action}'><input name='_draft' value='{planted}'><input name='_go' value='back'></form><script>document.forms[0].submit()</script>"
+    );
+    browser
+        .client
+        .goto(&format!(
+            "data:text/html,{}",
+            url::form_urlencoded::byte_serialize(page.as_bytes())
+                .collect::<String>()
+                .replace('+', "%20")
+        ))
+        .await
+        .expect("the foreign page opens");
+    browser
+        .wait_for_url(&app.url(&format!("/s/{code}/p/1")))
+        .await;
+    let cookies = browser.client.get_all_cookies().await.expect("cookies");
+    let kept: Vec<String> = cookies
+        .iter()
+        .filter(|c| c.name() == cookie)
+        .map(|c| c.value().to_owned())
+        .collect();
+    // The browser does keep the draft cookie that answer set (so a planted one would stick)…
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    // …but it is a token of its own.
+    assert!(
+        !kept.contains(&planted),
+        "the browser keeps the attacker's draft token"
+    );
+    browser.close().await;
+    app.finish().await;
+}
