@@ -155,6 +155,54 @@ pub fn replace_page(
     }
 }
 
+/// What a value that is not free text may keep: no number or choice needs more characters.
+const MAX_VALUE_CHARS: usize = 40;
+/// Most values kept for one field (a multiple choice lists far fewer options).
+const MAX_VALUES: usize = 64;
+
+/// Which values `cut_values` bounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cut {
+    /// Numbers and choices: a longer value keeps its first characters and an ellipsis, so that
+    /// it stays refused (and is echoed short).
+    Others,
+    /// Free text: cut to the item's own limit.
+    Texts,
+}
+
+/// Bounds what a posted page may leave in a draft, so that nobody can fill the store (or the
+/// page echoing it) through a form: at most `MAX_VALUES` values per field, and each value as
+/// `Cut` says. Run `Cut::Others` before checking a page (problems then quote short values) and
+/// `Cut::Texts` after (a too long text is still refused, and kept only up to its limit).
+pub fn cut_values(instrument: &Instrument, raw: &mut RawAnswers, cut: Cut) {
+    for (key, value) in raw.iter_mut() {
+        let Some(slot) = instrument.slot(key) else {
+            continue;
+        };
+        let item = instrument.slot_item(slot);
+        let text = item.kind == ItemKind::Text;
+        let bound = |v: &mut String| match (cut, text) {
+            (Cut::Texts, true) => {
+                let max = item.max_length.unwrap_or(DEFAULT_TEXT_LENGTH);
+                if v.chars().count() > max {
+                    *v = v.chars().take(max).collect();
+                }
+            }
+            (Cut::Others, false) if v.chars().count() > MAX_VALUE_CHARS => {
+                *v = v.chars().take(MAX_VALUE_CHARS).chain(['…']).collect();
+            }
+            _ => {}
+        };
+        match value {
+            RawValue::One(v) => bound(v),
+            RawValue::Many(vs) => {
+                vs.truncate(MAX_VALUES);
+                vs.iter_mut().for_each(bound);
+            }
+        }
+    }
+}
+
 impl Answers {
     pub fn empty(instrument: &Instrument) -> Answers {
         Answers(vec![None; instrument.slots.len()])

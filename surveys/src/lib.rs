@@ -21,7 +21,9 @@ pub mod rules;
 pub mod tables;
 pub mod text;
 
-pub use answers::{replace_page, Answer, Answers, ChoiceLists, FieldError, RawAnswers, RawValue};
+pub use answers::{
+    cut_values, replace_page, Answer, Answers, ChoiceLists, Cut, FieldError, RawAnswers, RawValue,
+};
 pub use factor::{Factor, FactorCode};
 pub use form::FormRules;
 pub use indicator::{Aggregation, Indicator};

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use app::i18n::Lang;
 use app::respond::{draft_cookie, result_cookie, SaveOutcome};
-use surveys::{Answers, Methodology};
+use surveys::{Answers, Cut, Methodology};
 
 use super::views::raw_of;
 use super::{new_handle, personal_token, Respondents};
@@ -82,7 +82,9 @@ impl Respondents {
         let before = raw_of(existing.as_ref());
         let mut raw = before.clone();
         surveys::replace_page(instrument, &mut raw, section, fields);
+        surveys::cut_values(instrument, &mut raw, Cut::Others);
         let (_, errors) = Answers::parse_page_over(m, instrument, &before, &raw, section);
+        surveys::cut_values(instrument, &mut raw, Cut::Texts);
 
         // The handle this browser keeps: its own when it has a draft, else a new one.
         let handle = match (&existing, cookie_token) {

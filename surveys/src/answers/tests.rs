@@ -219,3 +219,39 @@ fn messages_speak_the_users_language() {
     assert_eq!(e.message("ru"), "Введите число от 1 до 5000");
     assert_eq!(e.message("en"), "Enter a number from 1 to 5000");
 }
+
+#[test]
+fn a_draft_keeps_no_value_longer_than_its_field_allows() {
+    let m = Methodology::default_set().expect("valid");
+    let parent = m.instrument(Group::Parent).expect("parent");
+    let comment = "x".repeat(10_000);
+    let mut answers = raw(&[
+        ("parent_comment", &comment),
+        ("meetings", &"7".repeat(1_000)),
+    ]);
+    answers.insert(
+        "teacher_contact".into(),
+        RawValue::Many(vec!["a".to_owned(); 1_000]),
+    );
+    cut_values(parent, &mut answers, Cut::Others);
+    let Some(RawValue::One(meetings)) = answers.get("meetings") else {
+        panic!("meetings kept")
+    };
+    assert_eq!(
+        meetings.chars().count(),
+        41,
+        "a number or choice stays refused, short"
+    );
+    assert!(meetings.ends_with('…'));
+    let Some(RawValue::Many(many)) = answers.get("teacher_contact") else {
+        panic!("many kept")
+    };
+    assert_eq!(many.len(), 64);
+    // Texts are cut only by the second pass, after a too long text has been refused.
+    assert_eq!(answers.get("parent_comment"), Some(&RawValue::One(comment)));
+    cut_values(parent, &mut answers, Cut::Texts);
+    let Some(RawValue::One(kept)) = answers.get("parent_comment") else {
+        panic!("comment kept")
+    };
+    assert_eq!(kept.chars().count(), 500);
+}

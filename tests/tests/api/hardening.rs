@@ -172,7 +172,51 @@ async fn another_site_cannot_plant_a_draft(backend: Backend) {
     app.finish().await;
 }
 
+async fn a_page_stores_and_echoes_no_more_than_its_fields_allow(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo().await;
+    let code = app.demo_code("demo-05", "parent").await;
+    let m = surveys::Methodology::default_set().expect("methodology");
+    let parent = m.instrument(Group::Parent).expect("parent");
+    let slot = parent.slot("parent_comment").expect("the comment");
+    let section = parent.slots[slot].section;
+    // Every field of the comment's page far over any limit.
+    let mut form: Vec<(String, String)> = parent
+        .slots
+        .iter()
+        .filter(|s| s.section == section)
+        .map(|s| (s.key.clone(), "9".repeat(50_000)))
+        .collect();
+    form.retain(|(k, _)| k != "parent_comment");
+    form.push(("parent_comment".into(), "x".repeat(300_000)));
+    let c = harness::client();
+    let r = c
+        .post(app.url(&format!("/respond/{code}/{}", section + 1)))
+        .form(&form)
+        .send()
+        .await
+        .expect("post");
+    let token = draft_set(&r).expect("a draft");
+    let location = r.headers()[LOCATION].to_str().expect("location").to_owned();
+    assert!(location.ends_with("#errors"), "{location}");
+    let draft = app
+        .storage
+        .draft(&token)
+        .await
+        .expect("read")
+        .expect("the draft");
+    let size = draft.answers.len() + draft.problems.len();
+    assert!(size < 20_000, "the draft holds {size} bytes");
+    let page = harness::text(&c, &app.url(location.trim_end_matches("#errors"))).await;
+    assert!(
+        page.contains("не длиннее 500") || page.contains("500"),
+        "the comment is refused as too long"
+    );
+    assert!(!page.contains(&"x".repeat(501)) && !page.contains(&"9".repeat(100)));
+    app.finish().await;
+}
+
 harness::on_both_backends!(
+    a_page_stores_and_echoes_no_more_than_its_fields_allow,
     another_site_cannot_plant_a_draft,
     no_redirect_leaves_the_site,
     a_raw_csv_export_never_holds_a_formula,
