@@ -22,8 +22,6 @@ pub struct CampaignSummary {
     pub methodology_version: String,
     pub opens_on: String,
     pub closes_on: String,
-    /// Completed questionnaires over the whole campaign.
-    pub total_responses: i64,
     pub schools: Vec<SchoolRow>,
 }
 

@@ -22,7 +22,9 @@ pub struct LevelView {
 pub struct GroupCell {
     pub group: String,
     pub label: String,
-    pub responses: u32,
+    /// `None` for 1 to `min_respondents - 1` responses: a count under the minimum is shown as
+    /// «< min», never as a number (nor as a rate it could be computed from).
+    pub responses: Option<u32>,
     pub expected: Option<u32>,
     pub rate: Option<f64>,
     pub floor: f64,

@@ -1,5 +1,5 @@
-//! The public home page's data: the regions and the campaigns with their dates, schools and the
-//! number of responses so far.
+//! The public home page's data: the regions and the campaigns with their dates and schools (never a
+//! count of answers: with one school it would be that school's).
 
 use app::overview::{CampaignSummary, Overview, OverviewSource, SchoolRow};
 use app::AppError;
@@ -15,7 +15,6 @@ impl StorageOverview {
         let storage = &self.0;
         let mut campaigns = Vec::new();
         for c in storage.campaigns().await? {
-            let total_responses = storage.response_total(c.id).await?;
             let schools = storage
                 .campaign_schools(c.id)
                 .await?
@@ -31,7 +30,6 @@ impl StorageOverview {
                 methodology_version: c.methodology_version,
                 opens_on: c.opens_on.to_string(),
                 closes_on: c.closes_on.to_string(),
-                total_responses,
                 schools,
             });
         }

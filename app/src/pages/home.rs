@@ -91,19 +91,14 @@ fn OverviewView(data: Overview, lang: Lang) -> impl IntoView {
 #[component]
 fn CampaignView(campaign: CampaignSummary, lang: Lang) -> impl IntoView {
     let meta = match lang {
+        // No count of answers on a public page: with one school it would be that school's.
         Lang::Ru => format!(
-            "Методика {} · с {} по {} · заполнено анкет: {}",
-            campaign.methodology_version,
-            campaign.opens_on,
-            campaign.closes_on,
-            campaign.total_responses,
+            "Методика {} · с {} по {}",
+            campaign.methodology_version, campaign.opens_on, campaign.closes_on,
         ),
         Lang::En => format!(
-            "Methodology {} · from {} to {} · questionnaires completed: {}",
-            campaign.methodology_version,
-            campaign.opens_on,
-            campaign.closes_on,
-            campaign.total_responses,
+            "Methodology {} · from {} to {}",
+            campaign.methodology_version, campaign.opens_on, campaign.closes_on,
         ),
     };
     view! {

@@ -260,11 +260,34 @@ pub fn write_profiles(
 ) -> Result<(), ServerError> {
     match out.extension().and_then(|e| e.to_str()) {
         Some("json") => {
-            let json = serde_json::to_string_pretty(profiles).map_err(|e| file_error(out, e))?;
+            let mut value = serde_json::to_value(profiles).map_err(|e| file_error(out, e))?;
+            hide_small_counts(&mut value);
+            let json = serde_json::to_string_pretty(&value).map_err(|e| file_error(out, e))?;
             std::fs::write(out, json).map_err(|e| file_error(out, e))
         }
         Some("csv") => write_table(&tables::indicators_long(m, profiles, "ru"), out),
         _ => Err(file_error(out, "the output must end in .json or .csv")),
+    }
+}
+
+/// A group count under the group's minimum (but not none) is written as «< min», and its
+/// response rate (which would give the count away) not at all.
+fn hide_small_counts(profiles: &mut serde_json::Value) {
+    let groups = profiles
+        .as_array_mut()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p.get_mut("groups").and_then(|g| g.as_array_mut()))
+        .flatten();
+    for group in groups {
+        let responses = group.get("responses").and_then(|v| v.as_u64());
+        let min = group.get("min_respondents").and_then(|v| v.as_u64());
+        if let (Some(n), Some(min)) = (responses, min) {
+            if n > 0 && n < min {
+                group["responses"] = serde_json::Value::String(format!("< {min}"));
+                group["rate"] = serde_json::Value::Null;
+            }
+        }
     }
 }
 

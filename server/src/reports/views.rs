@@ -45,19 +45,23 @@ pub fn municipalities(schools: &[SchoolInCampaign]) -> Vec<Choice> {
     list
 }
 
-/// Each group's responses against the expected count and the engine's minimums.
+/// Each group's responses against the expected count and the engine's minimums; a count under
+/// the group's minimum (but not none) leaves the server only as «under the minimum».
 pub fn group_cells(results: &[GroupResult], lang: Lang) -> Vec<GroupCell> {
     results
         .iter()
-        .map(|g| GroupCell {
-            group: g.group.key().to_owned(),
-            label: groups::label(g.group, lang).to_owned(),
-            responses: g.responses,
-            expected: g.expected,
-            rate: g.rate,
-            floor: g.rate_floor,
-            min_respondents: g.min_respondents,
-            sufficient: g.sufficient,
+        .map(|g| {
+            let under = g.responses > 0 && g.responses < g.min_respondents;
+            GroupCell {
+                group: g.group.key().to_owned(),
+                label: groups::label(g.group, lang).to_owned(),
+                responses: (!under).then_some(g.responses),
+                expected: g.expected,
+                rate: g.rate.filter(|_| !under),
+                floor: g.rate_floor,
+                min_respondents: g.min_respondents,
+                sufficient: g.sufficient,
+            }
         })
         .collect()
 }

@@ -120,10 +120,15 @@ fn paper_responses_score_into_profiles_and_bad_rows_are_reported() {
     csv.push('\n');
     csv.push_str(&row("s9", &[]));
     csv.push('\n');
+    // A second school with three parents: under the minimum of five.
+    for _ in 0..3 {
+        csv.push_str(&row("s2", &[]));
+        csv.push('\n');
+    }
     std::fs::write(responses.join("parent.csv"), csv).expect("write");
     std::fs::write(
         dir.path().join("params.toml"),
-        "[[school]]\ncode = \"s1\"\nexpected = { parent = 10 }\n",
+        "[[school]]\ncode = \"s1\"\nexpected = { parent = 10 }\n\n[[school]]\ncode = \"s2\"\nexpected = { parent = 4 }\n",
     )
     .expect("params");
 
@@ -157,7 +162,7 @@ fn paper_responses_score_into_profiles_and_bad_rows_are_reported() {
         ),
         "{stderr}"
     );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("5 rows scored"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("8 rows scored"));
 
     let profiles: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(dir.path().join("profiles.json")).expect("out"),
@@ -175,4 +180,13 @@ fn paper_responses_score_into_profiles_and_bad_rows_are_reported() {
     let value = contact["value"].as_f64().expect("value");
     assert!((value - 0.22).abs() < 1e-9, "{value}");
     assert!((contact["risk"].as_f64().expect("risk") - 0.05).abs() < 1e-9);
+    // Three parents are written as «under five», without a rate that would tell the count.
+    let parents = profiles[1]["groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .find(|g| g["group"] == "parent")
+        .expect("the parents");
+    assert_eq!(parents["responses"], "< 5", "{parents}");
+    assert!(parents["rate"].is_null(), "{parents}");
 }

@@ -121,7 +121,10 @@ fn group_cell(g: GroupCell, lang: Lang) -> impl IntoView {
     let class = if g.sufficient { "num ok" } else { "num short" };
     view! {
         <td class=class data-group=g.group>
-            {format!("{} / {expected}", g.responses)}<br />
+            {format!(
+                "{} / {expected}",
+                g.responses.map_or_else(|| format!("< {}", g.min_respondents), |n| n.to_string())
+            )}<br />
             {percent(g.rate)}" · "<span>{mark}</span>
         </td>
     }
