@@ -232,13 +232,12 @@ pub trait ReportSource: Send + Sync {
         school: i64,
         lang: crate::i18n::Lang,
     ) -> Result<Option<Profile>, AppError>;
-    /// `base` is the site's address as the reader reached it (for the links and QR codes).
+    /// Links and QR codes lead to the site's configured public address.
     async fn code_sheet(
         &self,
         viewer: &crate::access::Viewer,
         campaign: i64,
         school: i64,
-        base: &str,
         lang: crate::i18n::Lang,
     ) -> Result<Option<CodeSheet>, AppError>;
     async fn change(
@@ -327,25 +326,8 @@ pub async fn get_change(
 #[server(prefix = "/api", endpoint = "work-codes")]
 pub async fn get_code_sheet(campaign: i64, school: i64) -> Result<Report<CodeSheet>, AppError> {
     let (source, session) = context()?;
-    // The address the reader used, so that printed links lead back to this server.
-    let base = use_context::<http::request::Parts>()
-        .and_then(|p| {
-            let host = p.headers.get(http::header::HOST)?.to_str().ok()?.to_owned();
-            let scheme = p
-                .headers
-                .get("x-forwarded-proto")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("http")
-                .to_owned();
-            Some(format!("{scheme}://{host}"))
-        })
-        .unwrap_or_default();
     let report = match &session.viewer {
-        Some(v) => {
-            source
-                .code_sheet(v, campaign, school, &base, session.lang)
-                .await?
-        }
+        Some(v) => source.code_sheet(v, campaign, school, session.lang).await?,
         None => None,
     };
     Ok(Report { session, report })

@@ -53,6 +53,10 @@ pub struct ConfigArgs {
         value_parser = clap::builder::BoolishValueParser::new()
     )]
     pub secure_cookies: bool,
+    /// The address respondents reach the site at, for printed links and QR codes, e.g.
+    /// `https://orientir.example.ru` (default: `http://` and the address listened on).
+    #[arg(long, env = "ORIENTIR_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
 }
 
 /// Which database engine a URL selects.
@@ -137,6 +141,8 @@ pub struct Config {
     pub db_max_connections: u32,
     pub site_root: PathBuf,
     pub cookies: crate::cookies::CookiePolicy,
+    /// Where respondents reach the site; `None`: the address listened on.
+    pub public_url: Option<String>,
 }
 
 impl Config {
@@ -168,7 +174,25 @@ impl Config {
             cookies: crate::cookies::CookiePolicy {
                 secure: args.secure_cookies,
             },
+            public_url: args.public_url.as_deref().map(public_url).transpose()?,
         })
+    }
+}
+
+/// A public address: `http(s)://host[:port][/path]`, kept without a trailing slash.
+fn public_url(url: &str) -> Result<String, ServerError> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    match rest {
+        Some(host)
+            if !host.is_empty() && !host.starts_with('/') && !url.contains(char::is_whitespace) =>
+        {
+            Ok(url.trim_end_matches('/').to_owned())
+        }
+        _ => Err(ServerError::Config(format!(
+            "ORIENTIR_PUBLIC_URL «{url}» is not an address like https://orientir.example.ru"
+        ))),
     }
 }
 

@@ -25,6 +25,7 @@ pub fn test_config(database: &str) -> Config {
         db_max_connections: 4,
         site_root: repo_root().join("target/site"),
         cookies: server::cookies::CookiePolicy::default(),
+        public_url: None,
     }
 }
 
@@ -44,17 +45,26 @@ impl TestApp {
 
     /// Starts the app serving the browser bundle from `site` (e.g. the release build's).
     pub async fn spawn_with_site(backend: Backend, site: PathBuf) -> TestApp {
+        TestApp::spawn_configured(backend, move |config| config.site_root = site).await
+    }
+
+    /// Starts the app with a configuration changed by `adjust` (after the test defaults).
+    pub async fn spawn_configured(backend: Backend, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let db = TestDb::create(backend).await;
+        let mut config = test_config(db.url());
+        adjust(&mut config);
+        let site = config.site_root.clone();
         assert!(
             site.join("pkg/orientir.wasm").exists(),
             "no browser bundle in {}: scripts/test.sh builds it (scripts/build.sh)",
             site.display()
         );
-        let db = TestDb::create(backend).await;
-        let mut config = test_config(db.url());
-        config.site_root = site;
         let storage = Storage::open(&config).await.expect("storage opens");
         let listener = server::http::bind(&config).await.expect("port 0 binds");
-        let base = format!("http://{}", listener.local_addr().expect("bound address"));
+        let bound = listener.local_addr().expect("bound address");
+        let base = format!("http://{bound}");
+        // Served where it listens: links on code sheets lead back to it.
+        config.addr = bound;
         let methodology = surveys::Methodology::default_set().expect("default methodology");
         let app = server::http::router(&config, storage.clone(), std::sync::Arc::new(methodology));
         let server = tokio::spawn(async move {

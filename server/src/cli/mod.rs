@@ -127,10 +127,17 @@ pub async fn run(cli: Cli) -> Result<(), ServerError> {
     let listener = http::bind(&config).await?;
     let storage = Storage::open(&config).await?;
     let addr = listener.local_addr()?;
+    // The address listened on (the real port, also when 0 was asked for) unless one is set.
+    let mut config = config;
+    config.addr = addr;
     tracing::info!(backend = storage.backend().name(), database = %config.database, "database ready");
     if with_demo {
         let summary = demo::ensure_demo(&storage, &methodology, today()).await?;
-        print_demo(&summary, &format!("http://{addr}"));
+        let base = config
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{addr}"));
+        print_demo(&summary, &base);
     }
     crate::housekeeping::spawn(storage.clone(), today);
     let app = http::router(&config, storage.clone(), std::sync::Arc::new(methodology));

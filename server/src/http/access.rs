@@ -6,7 +6,8 @@ use app::access::{Role, Viewer};
 use app::i18n::Lang;
 use axum::body::{to_bytes, Body};
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::header::{CONTENT_TYPE, LOCATION};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, LOCATION};
+use axum::http::HeaderValue;
 use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
@@ -213,7 +214,13 @@ pub async fn authorize(State(auth): State<Auth>, request: Request, next: Next) -
     if let Some(v) = viewer {
         request.extensions_mut().insert::<Viewer>(v);
     }
-    next.run(request).await
+    // Every answer behind this check is made for its reader (answers, scopes, drafts): no cache
+    // keeps it. Only the static files of the site, outside this check, are cached.
+    let mut response = next.run(request).await;
+    response
+        .headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 /// Whether the request carries the session's CSRF token: the `X-CSRF-Token` header (scripts),

@@ -9,7 +9,7 @@ use app::reports::SharedReportSource;
 use app::respond::SharedRespondentSource;
 use app::work::SharedWorkSource;
 use app::{shell, App};
-use axum::extract::{FromRef, State};
+use axum::extract::{DefaultBodyLimit, FromRef, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use leptos::config::LeptosOptions;
@@ -34,6 +34,12 @@ use crate::scope::Gate;
 use crate::storage::Storage;
 
 pub mod access;
+mod edge;
+
+/// The largest request body, but for the registry's upload (a form page is a few kilobytes).
+const BODY_LIMIT: usize = 1 << 20;
+/// The largest registry file.
+const REGISTRY_UPLOAD_LIMIT: usize = 10 << 20;
 
 /// Shared state of every request.
 #[derive(Clone, FromRef)]
@@ -68,11 +74,15 @@ pub fn router(config: &Config, storage: Storage, methodology: Arc<Methodology>) 
         storage: storage.clone(),
         gate: gate.clone(),
     });
-    let reports: SharedReportSource = Arc::new(Reports { gate });
+    let public_url = config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", config.addr));
+    let reports: SharedReportSource = Arc::new(Reports { gate, public_url });
     let overview: SharedOverviewSource = Arc::new(StorageOverview(storage));
     let respondent_source: SharedRespondentSource = Arc::new(respondents);
     let routes = generate_route_list(App);
-    Router::new()
+    let router = Router::new()
         .route("/healthz", get(healthz))
         .route("/enter", get(respond::enter))
         .route("/lang/{code}", get(respond::set_lang))
@@ -80,7 +90,10 @@ pub fn router(config: &Config, storage: Storage, methodology: Arc<Methodology>) 
         .route("/respond/{code}/{page}", post(respond::save_page))
         .route("/session", post(accounts::sign_in))
         .route("/work/campaigns", post(campaigns::create))
-        .route("/work/registry/import", post(registry::import))
+        .route(
+            "/work/registry/import",
+            post(registry::import).layer(DefaultBodyLimit::max(REGISTRY_UPLOAD_LIMIT)),
+        )
         .route("/work/registry/schools", post(registry::add_school))
         .route("/work/registry/template.csv", get(registry::template_csv))
         .route("/work/registry/template.xlsx", get(registry::template_xlsx))
@@ -117,7 +130,9 @@ pub fn router(config: &Config, storage: Storage, methodology: Arc<Methodology>) 
             access::authorize,
         ))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .with_state(state)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .with_state(state);
+    edge::wrap(router, config.cookies.secure)
 }
 
 /// The paths of the Leptos pages and server functions, as the router matches them (the access
@@ -134,20 +149,17 @@ pub fn generated_routes() -> Vec<String> {
 }
 
 /// `GET /healthz`: 200 with the backend and schema version while the database answers.
+/// Public, so it says only whether the database answers (no backend, no version).
 async fn healthz(
     State(storage): State<Storage>,
 ) -> Result<Json<Value>, (axum::http::StatusCode, Json<Value>)> {
     match storage.schema_version().await {
-        Ok(version) => Ok(Json(json!({
-            "status": "ok",
-            "backend": storage.backend().name(),
-            "schema_version": version,
-        }))),
+        Ok(_) => Ok(Json(json!({ "status": "ok" }))),
         Err(e) => {
             tracing::error!(error = %e, "health check failed");
             Err((
                 axum::http::StatusCode::SERVICE_UNAVAILABLE,
-                Json(json!({ "status": "unavailable", "backend": storage.backend().name() })),
+                Json(json!({ "status": "unavailable" })),
             ))
         }
     }

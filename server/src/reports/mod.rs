@@ -22,6 +22,8 @@ use crate::scope::{Gate, InScope};
 #[derive(Clone)]
 pub struct Reports {
     pub gate: Gate,
+    /// Where respondents reach the site (for code sheets' links), never taken from a request.
+    pub public_url: String,
 }
 
 /// The campaign's schools in scope narrowed to a municipality, with the municipalities to choose
@@ -91,9 +93,9 @@ impl ReportSource for Reports {
         viewer: &Viewer,
         campaign: i64,
         school: i64,
-        base: &str,
         lang: Lang,
     ) -> Result<Option<CodeSheet>, AppError> {
+        let base = &self.public_url;
         Ok(code_sheets::sheet(&self.gate, viewer, campaign, school, base, lang).await?)
     }
 }

@@ -215,7 +215,105 @@ async fn a_page_stores_and_echoes_no_more_than_its_fields_allow(backend: Backend
     app.finish().await;
 }
 
+async fn every_response_carries_the_edge_headers_and_compresses(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo().await;
+    let c = harness::client();
+    let r = c
+        .get(app.url("/"))
+        .header("accept-encoding", "br, gzip")
+        .send()
+        .await
+        .expect("home");
+    let header = |name: &str| {
+        r.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert_eq!(header("content-encoding"), "br");
+    assert_eq!(header("x-content-type-options"), "nosniff");
+    assert_eq!(header("referrer-policy"), "no-referrer");
+    assert_eq!(header("cache-control"), "no-store");
+    assert_eq!(header("x-request-id").len(), 16, "a request id");
+    let csp = header("content-security-policy");
+    for part in [
+        "script-src 'self' 'nonce-",
+        "'wasm-unsafe-eval'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    ] {
+        assert!(csp.contains(part), "{csp}");
+    }
+    assert!(!csp.contains("script-src 'self' 'unsafe-inline'"), "{csp}");
+    // The page's own scripts carry the nonce its policy names, a fresh one per page.
+    let plain = c.get(app.url("/")).send().await.expect("home again");
+    let policy = plain.headers()["content-security-policy"]
+        .to_str()
+        .expect("policy")
+        .to_owned();
+    let nonce_of = |policy: &str| {
+        policy
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|n| n.split('\'').next())
+            .expect("nonce")
+            .to_owned()
+    };
+    let nonce = nonce_of(&policy);
+    assert_ne!(nonce, nonce_of(&csp), "a fresh nonce per page");
+    let html = plain.text().await.expect("body");
+    assert!(
+        html.contains(&format!("<script type=\"module\" nonce=\"{nonce}\"")),
+        "{html}"
+    );
+    // The browser bundle goes out compressed too.
+    let wasm = c
+        .get(app.url("/pkg/orientir.wasm"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .expect("wasm");
+    assert_eq!(wasm.headers()["content-encoding"], "gzip");
+    // No secure transport here, so no HSTS.
+    assert!(r.headers().get("strict-transport-security").is_none());
+    app.finish().await;
+}
+
+async fn code_sheet_links_use_the_configured_address_not_the_request(backend: Backend) {
+    let app = TestApp::spawn_configured(backend, |config| {
+        config.public_url = Some("https://orientir.example.ru".into());
+    })
+    .await
+    .with_demo()
+    .await;
+    let (campaign, school) = app.demo_school("demo-01").await;
+    let code = app.demo_code("demo-01", "student").await;
+    let (client, _) = app.sign_in("school").await;
+    let html = client
+        .get(app.url(&format!(
+            "/work/campaigns/{campaign}/schools/{school}/codes"
+        )))
+        .header("x-forwarded-proto", "javascript")
+        .header("host", "evil.example")
+        .send()
+        .await
+        .expect("code sheet")
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        html.contains(&format!("https://orientir.example.ru/s/{code}")),
+        "{html}"
+    );
+    assert!(!html.contains("evil.example"));
+    app.finish().await;
+}
+
 harness::on_both_backends!(
+    every_response_carries_the_edge_headers_and_compresses,
+    code_sheet_links_use_the_configured_address_not_the_request,
     a_page_stores_and_echoes_no_more_than_its_fields_allow,
     another_site_cannot_plant_a_draft,
     no_redirect_leaves_the_site,

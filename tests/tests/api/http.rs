@@ -2,22 +2,14 @@
 
 use harness::{Backend, TestApp};
 
-async fn health_reports_the_backend_and_schema_version(backend: Backend) {
+async fn health_says_only_that_the_database_answers(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let response = reqwest::get(app.url("/healthz")).await.expect("request");
     assert_eq!(response.status(), 200);
     let body: serde_json::Value = response.json().await.expect("json");
-    let expected = if backend == Backend::Sqlite {
-        "sqlite"
-    } else {
-        "postgres"
-    };
-    assert_eq!(body["status"], "ok");
-    assert_eq!(body["backend"], expected);
-    assert_eq!(
-        body["schema_version"],
-        app.storage.schema_version().await.expect("version")
-    );
+    // Public: it says that the database answers, and nothing about what runs behind.
+    assert_eq!(body, serde_json::json!({ "status": "ok" }));
+    assert!(app.storage.schema_version().await.expect("version") > 0);
     app.finish().await;
 }
 
@@ -67,7 +59,7 @@ async fn an_unknown_address_is_a_russian_404_page(backend: Backend) {
 }
 
 harness::on_both_backends!(
-    health_reports_the_backend_and_schema_version,
+    health_says_only_that_the_database_answers,
     the_home_page_is_rendered_on_the_server_with_the_demo_region,
     the_home_page_of_an_empty_database_says_how_to_get_a_demo,
     an_unknown_address_is_a_russian_404_page,

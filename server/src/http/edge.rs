@@ -1,0 +1,77 @@
+//! What every response passes on its way out, on tower-http: a request id (in every log line
+//! of the request and in the `X-Request-Id` header), a time limit, compression (br, gzip) of
+//! everything compressible, and the headers a deployment expects — no sniffing, no referrer
+//! (access codes are in URLs), no framing, HSTS when the site is served over HTTPS. Pages add their
+//! own Content-Security-Policy with the nonce of their scripts (`app::shell`); the access check
+//! marks every dynamic response `no-store`.
+
+use std::time::Duration;
+
+use axum::http::header::{
+    HeaderName, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+};
+use axum::http::{HeaderValue, Request, StatusCode};
+use axum::Router;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// Longest a request may take to answer (a raw XLSX export of a million responses is the
+/// slowest thing Orientir does); streaming a body after that is not limited.
+const REQUEST_TIME_LIMIT: Duration = Duration::from_secs(120);
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Request ids: 64 random bits in hex, drawn per request.
+#[derive(Clone, Copy, Default)]
+struct RandomId;
+
+impl MakeRequestId for RandomId {
+    fn make_request_id<B>(&mut self, _: &Request<B>) -> Option<RequestId> {
+        HeaderValue::from_str(&crate::secrets::random_hex(8))
+            .ok()
+            .map(RequestId::new)
+    }
+}
+
+/// The router wrapped in the edge layers; `secure` when the site is served over HTTPS.
+pub fn wrap(router: Router, secure: bool) -> Router {
+    let header = |name: HeaderName, value: &'static str| {
+        SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+    };
+    let router = router
+        .layer(CompressionLayer::new().br(true).gzip(true))
+        .layer(header(X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(header(REFERRER_POLICY, "no-referrer"))
+        .layer(header(X_FRAME_OPTIONS, "DENY"))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIME_LIMIT,
+        ));
+    let router = if secure {
+        router.layer(header(
+            STRICT_TRANSPORT_SECURITY,
+            "max-age=31536000; includeSubDomains",
+        ))
+    } else {
+        router
+    };
+    router
+        // The path only: no query string (codes, tokens) and no header reaches the log.
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+                let id = request
+                    .headers()
+                    .get(REQUEST_ID)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("-");
+                tracing::info_span!("request", request_id = %id, method = %request.method())
+            }),
+        )
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, RandomId))
+}
