@@ -1,6 +1,8 @@
 //! Failed sign-ins are limited per account and per address, in memory: after too many failures in
 //! a window, further attempts are refused until the window has passed, whether or not the
-//! account exists (so the limit reveals nothing either).
+//! account exists (so the limit reveals nothing either). An attempt is counted as a failure when
+//! it begins, under the lock, and taken back if it succeeds: attempts sent in parallel cannot all
+//! slip under the limit before the first of them has been checked.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -40,6 +42,18 @@ impl Limiter {
             .max()
     }
 
+    /// Starts an attempt: refused with the time to wait when either limit is reached, else
+    /// counted as a failure until `succeeded` takes it back.
+    pub fn begin(&mut self, login: &str, address: IpAddr, now: Instant) -> Result<(), Duration> {
+        match self.blocked(login, address, now) {
+            Some(wait) => Err(wait),
+            None => {
+                self.failed(login, address, now);
+                Ok(())
+            }
+        }
+    }
+
     pub fn failed(&mut self, login: &str, address: IpAddr, now: Instant) {
         if self.failures.len() >= MAX_KEYS {
             self.failures
@@ -54,10 +68,14 @@ impl Limiter {
         }
     }
 
-    /// A successful sign-in clears the account's failures (not the address's).
-    pub fn succeeded(&mut self, login: &str) {
+    /// A successful sign-in clears the account's failures and takes back the address's count of
+    /// this attempt.
+    pub fn succeeded(&mut self, login: &str, address: IpAddr) {
         self.failures
             .remove(&format!("login:{}", login.to_lowercase()));
+        if let Some(entry) = self.failures.get_mut(&format!("addr:{address}")) {
+            entry.0 = entry.0.saturating_sub(1);
+        }
     }
 }
 
@@ -81,6 +99,25 @@ mod tests {
             "another account from another address is not held"
         );
         assert_eq!(limiter.blocked("ivanova", address, start + WINDOW), None);
+    }
+
+    #[test]
+    fn attempts_begun_together_count_before_any_is_checked() {
+        let mut limiter = Limiter::default();
+        let address: IpAddr = "10.0.0.3".parse().expect("ip");
+        let now = Instant::now();
+        let begun = (0..40)
+            .filter(|_| limiter.begin("ivanova", address, now).is_ok())
+            .count();
+        assert_eq!(begun, PER_ACCOUNT as usize);
+        // A right password takes its attempt back from the address.
+        let other: IpAddr = "10.0.0.4".parse().expect("ip");
+        assert!(limiter.begin("petrov", other, now).is_ok());
+        limiter.succeeded("petrov", other);
+        assert_eq!(
+            limiter.failures.get(&format!("addr:{other}")).map(|e| e.0),
+            Some(0)
+        );
     }
 
     #[test]

@@ -30,6 +30,9 @@ const SESSION_SECONDS: i64 = 12 * 3600;
 pub struct Auth {
     storage: Storage,
     limiter: Arc<Mutex<Limiter>>,
+    /// Passwords checked at once: argon2 takes memory and a core per check, so sign-ins beyond
+    /// the cores wait outside rather than growing the server.
+    hashing: Arc<tokio::sync::Semaphore>,
     cookies: CookiePolicy,
 }
 
@@ -42,6 +45,8 @@ pub enum SignIn {
     Refused,
     /// Too many failures: try again after this many minutes.
     Held { minutes: u64 },
+    /// As many passwords as there are cores are being checked: try again in a moment.
+    Busy,
 }
 
 /// A new account as an admin enters it.
@@ -59,9 +64,11 @@ pub struct NewUser {
 
 impl Auth {
     pub fn new(storage: Storage, cookies: CookiePolicy) -> Auth {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         Auth {
             storage,
             limiter: Arc::default(),
+            hashing: Arc::new(tokio::sync::Semaphore::new(cores)),
             cookies,
         }
     }
@@ -78,11 +85,14 @@ impl Auth {
         address: IpAddr,
     ) -> Result<SignIn, ServerError> {
         let login = login.trim();
+        let Ok(_hashing) = self.hashing.clone().try_acquire_owned() else {
+            return Ok(SignIn::Busy);
+        };
         let held = self
             .limiter
             .lock()
             .ok()
-            .and_then(|mut l| l.blocked(login, address, Instant::now()));
+            .and_then(|mut l| l.begin(login, address, Instant::now()).err());
         if let Some(wait) = held {
             return Ok(SignIn::Held {
                 minutes: wait.as_secs().div_ceil(60).max(1),
@@ -95,14 +105,12 @@ impl Auth {
             .filter(|u| u.active);
         let hash = user.as_ref().map(|u| u.password_hash.clone());
         let matches = password::verify(password.to_owned(), hash).await;
+        // The attempt was counted as a failure when it began.
         let Some(user) = user.filter(|_| matches) else {
-            if let Ok(mut l) = self.limiter.lock() {
-                l.failed(login, address, Instant::now());
-            }
             return Ok(SignIn::Refused);
         };
         if let Ok(mut l) = self.limiter.lock() {
-            l.succeeded(login);
+            l.succeeded(login, address);
         }
         let token = random_hex(32);
         self.storage

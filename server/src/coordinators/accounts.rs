@@ -6,8 +6,9 @@ use std::net::SocketAddr;
 
 use app::access::{Role, Viewer};
 use axum::extract::{ConnectInfo, Path, State};
-use axum::http::HeaderMap;
-use axum::response::Response;
+use axum::http::header::RETRY_AFTER;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::{Extension, Form};
 
 use crate::auth::{Auth, NewUser, SignIn, SESSION_COOKIE};
@@ -48,6 +49,12 @@ pub async fn sign_in(
                 &format!("/login?error=held&minutes={minutes}&next={}", encode(&next)),
                 None,
             ),
+            SignIn::Busy => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [(RETRY_AFTER, "2")],
+                "Сервер занят проверкой паролей. Попробуйте войти через несколько секунд.",
+            )
+                .into_response(),
         },
     )
 }

@@ -311,7 +311,71 @@ async fn code_sheet_links_use_the_configured_address_not_the_request(backend: Ba
     app.finish().await;
 }
 
+async fn parallel_wrong_passwords_are_counted_before_they_are_checked(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo().await;
+    let mut attempts = tokio::task::JoinSet::new();
+    for _ in 0..40 {
+        let url = app.url("/session");
+        attempts.spawn(async move {
+            let r = harness::client()
+                .post(url)
+                .form(&[("login", "north"), ("password", "not the password")])
+                .send()
+                .await
+                .expect("attempt");
+            let location = r
+                .headers()
+                .get(LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned();
+            (r.status(), location)
+        });
+    }
+    let outcomes = attempts.join_all().await;
+    let checked = outcomes
+        .iter()
+        .filter(|(_, l)| l.starts_with("/login?error=refused"))
+        .count();
+    assert!(checked <= 5, "{checked} passwords were checked");
+    for (status, location) in &outcomes {
+        assert!(
+            location.starts_with("/login?error=") || *status == StatusCode::SERVICE_UNAVAILABLE,
+            "{status} {location}"
+        );
+    }
+    // The attempts that were checked count: the hold comes after the rest of five.
+    for n in checked..5 {
+        let r = harness::client()
+            .post(app.url("/session"))
+            .form(&[("login", "north"), ("password", "still not it")])
+            .send()
+            .await
+            .expect("attempt");
+        let location = r.headers()[LOCATION].to_str().expect("location").to_owned();
+        assert!(
+            location.starts_with("/login?error=refused"),
+            "attempt {n}: {location}"
+        );
+    }
+    let r = harness::client()
+        .post(app.url("/session"))
+        .form(&[
+            ("login", "north"),
+            ("password", &server::cli::demo::demo_password("north")),
+        ])
+        .send()
+        .await
+        .expect("right password");
+    assert!(r.headers()[LOCATION]
+        .to_str()
+        .expect("location")
+        .starts_with("/login?error=held"));
+    app.finish().await;
+}
+
 harness::on_both_backends!(
+    parallel_wrong_passwords_are_counted_before_they_are_checked,
     every_response_carries_the_edge_headers_and_compresses,
     code_sheet_links_use_the_configured_address_not_the_request,
     a_page_stores_and_echoes_no_more_than_its_fields_allow,
