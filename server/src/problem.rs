@@ -79,6 +79,19 @@ pub enum Kind {
     LoginTaken,
     /// A group whose raw responses cannot be exported.
     ExportGroup,
+    /// A text longer (or shorter) than its field takes.
+    Length {
+        min: Option<u64>,
+        max: Option<u64>,
+    },
+    /// A value the field does not take.
+    Invalid,
+    /// A date outside the years a campaign can have.
+    DateRange,
+    /// A school ticked twice.
+    RepeatedSchool,
+    /// A region, municipality or school that is not in the registry.
+    UnknownPlace,
     /// A problem worded by the survey engine (an answer of a paper questionnaire).
     Answer(String),
     /// A problem worded where it was found (the paper CLI, in English).
@@ -125,6 +138,31 @@ impl Problem {
             At::Row(_, Some(column)) => Problem::new(At::Column(column), self.kind),
             _ => self,
         }
+    }
+}
+
+/// A DTO's `validator` errors as refusals, each naming its field.
+impl From<validator::ValidationErrors> for Refused {
+    fn from(errors: validator::ValidationErrors) -> Refused {
+        let mut problems: Vec<Problem> = errors
+            .field_errors()
+            .into_iter()
+            .flat_map(|(field, list)| {
+                list.iter().map(move |e| {
+                    let bound = |name: &str| e.params.get(name).and_then(|v| v.as_u64());
+                    let kind = match e.code.as_ref() {
+                        "length" => Kind::Length {
+                            min: bound("min"),
+                            max: bound("max"),
+                        },
+                        _ => Kind::Invalid,
+                    };
+                    Problem::new(At::Column(field.to_string()), kind)
+                })
+            })
+            .collect();
+        problems.sort_by(|a, b| format!("{:?}", a.at).cmp(&format!("{:?}", b.at)));
+        Refused(problems)
     }
 }
 
@@ -268,6 +306,28 @@ impl Kind {
             ),
             Kind::LoginTaken => t("Такой логин уже есть", "This login is taken"),
             Kind::ExportGroup => "principal, teacher, student or parent".to_owned(),
+            Kind::Length { min, max } => match (lang, min, max) {
+                (Lang::Ru, Some(min), Some(max)) => format!("от {min} до {max} символов"),
+                (Lang::En, Some(min), Some(max)) => format!("from {min} to {max} characters"),
+                (Lang::Ru, _, Some(max)) => format!("не длиннее {max} символов"),
+                (Lang::En, _, Some(max)) => format!("at most {max} characters"),
+                (Lang::Ru, Some(min), None) => format!("не короче {min} символов"),
+                (Lang::En, Some(min), None) => format!("at least {min} characters"),
+                (_, None, None) => t("недопустимая длина", "not an accepted length"),
+            },
+            Kind::Invalid => t("недопустимое значение", "not an accepted value"),
+            Kind::DateRange => t(
+                "год кампании — от 2000 до 2100",
+                "a campaign's year is from 2000 to 2100",
+            ),
+            Kind::RepeatedSchool => t(
+                "одна и та же школа отмечена дважды",
+                "the same school is ticked twice",
+            ),
+            Kind::UnknownPlace => t(
+                "такой территории или школы нет в реестре",
+                "no such territory or school in the registry",
+            ),
             Kind::Answer(text) | Kind::Other(text) => text.clone(),
         }
     }

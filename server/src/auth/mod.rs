@@ -222,6 +222,23 @@ impl Auth {
         if scope_missing {
             return refuse(At::Whole, Kind::RoleScope);
         }
+        let registry = self.storage.registry().await?;
+        let known = |list: &[crate::storage::Named], id: Option<i64>| {
+            id.is_none_or(|id| list.iter().any(|n| n.id == id))
+        };
+        let places_known = match new.role {
+            Role::Admin => true,
+            Role::Regional => known(&registry.regions, new.region),
+            Role::Municipal => known(&registry.municipalities, new.municipality),
+            Role::School => known(&registry.schools, new.school),
+            Role::Curator => new
+                .curated
+                .iter()
+                .all(|id| known(&registry.schools, Some(*id))),
+        };
+        if !places_known {
+            return refuse(At::Whole, Kind::UnknownPlace);
+        }
         let hash = password::hash(new.password.clone()).await?;
         let id = self
             .storage

@@ -18,12 +18,19 @@ use crate::error::ServerError;
 use crate::problem::{At, Kind, Refused};
 use crate::reply::{encode, local, see_other, see_other_with};
 use crate::storage::Storage;
+use validator::Validate;
 
-#[derive(serde::Deserialize)]
+/// The longest password checked: argon2's work grows with it, and no one types more.
+const MAX_PASSWORD: u64 = 1024;
+
+#[derive(serde::Deserialize, Validate)]
 pub struct SignInForm {
+    #[validate(length(max = 100))]
     login: String,
+    #[validate(length(max = "MAX_PASSWORD"))]
     password: String,
     #[serde(default)]
+    #[validate(length(max = 2000))]
     next: String,
 }
 
@@ -33,6 +40,7 @@ pub async fn sign_in(
     ConnectInfo(address): ConnectInfo<SocketAddr>,
     Form(form): Form<SignInForm>,
 ) -> Result<Response, ServerError> {
+    form.validate().map_err(Refused::from)?;
     // Nowhere asked for, or somewhere not of this site: the work page.
     let next = local(&form.next).unwrap_or("/work").to_owned();
     Ok(
@@ -70,9 +78,11 @@ pub async fn sign_out(
     Ok(see_other("/login?error=ended", Some(auth.cleared_cookie())))
 }
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, Validate)]
 pub struct PasswordForm {
+    #[validate(length(max = "MAX_PASSWORD"))]
     current: String,
+    #[validate(length(max = "MAX_PASSWORD"))]
     new: String,
 }
 
@@ -99,6 +109,7 @@ pub async fn change_password(
     headers: HeaderMap,
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, ServerError> {
+    form.validate().map_err(Refused::from)?;
     let token = cookies::read(&headers, SESSION_COOKIE).unwrap_or_default();
     let changed = auth
         .change_password(&viewer, &token, &form.current, &form.new)
@@ -122,11 +133,14 @@ pub async fn create_user(
             .unwrap_or_default()
     };
     let id = |name: &str| one(name).parse::<i64>().ok();
-    let schools: Vec<i64> = fields
+    let mut schools: Vec<i64> = fields
         .iter()
         .filter(|(k, _)| k == "school")
         .filter_map(|(_, v)| v.parse().ok())
         .collect();
+    // A school ticked twice is one school.
+    schools.sort_unstable();
+    schools.dedup();
     let created = async {
         let role =
             Role::parse(&one("role")).ok_or_else(|| Refused::one(At::Whole, Kind::NoRole))?;

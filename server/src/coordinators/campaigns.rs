@@ -96,6 +96,22 @@ pub fn parse_plan(fields: &[(String, String)]) -> Result<Plan, Refused> {
     if closes_on.is_none() {
         problem("closes_on", Kind::Date);
     }
+    // Years a school programme runs in; a typo like 0202 or 9999 is not one.
+    let in_range = |d: Day| (2000..=2100).contains(&d.ymd().0);
+    let opens_on = match opens_on {
+        Some(d) if !in_range(d) => {
+            problem("opens_on", Kind::DateRange);
+            None
+        }
+        other => other,
+    };
+    let closes_on = match closes_on {
+        Some(d) if !in_range(d) => {
+            problem("closes_on", Kind::DateRange);
+            None
+        }
+        other => other,
+    };
     if let (Some(o), Some(c)) = (opens_on, closes_on) {
         if o > c {
             problem("closes_on", Kind::ClosesBeforeOpens);
@@ -108,6 +124,10 @@ pub fn parse_plan(fields: &[(String, String)]) -> Result<Plan, Refused> {
     let mut schools = Vec::new();
     for (_, id) in fields.iter().filter(|(k, _)| k == "school") {
         let Ok(id) = id.parse::<i64>() else { continue };
+        if schools.iter().any(|s: &PlannedSchool| s.school_id == id) {
+            problem("school", Kind::RepeatedSchool);
+            continue;
+        }
         let mut count = |group: &'static str| match one(&format!("{group}_{id}")).parse::<i64>() {
             Ok(n) if (0..=10_000).contains(&n) => n,
             _ => {

@@ -17,6 +17,7 @@ use crate::problem::{At, Kind, Problem, Refused};
 use crate::reply::{attachment, see_other_with, spreadsheet_safe, CSV, XLSX};
 use crate::scope::{Gate, Writable};
 use crate::storage::{RegistryRow, Storage};
+use validator::Validate;
 
 /// The columns of an import file, in order.
 pub const COLUMNS: [&str; 6] = [
@@ -338,13 +339,21 @@ pub async fn template_xlsx() -> Result<Response, ServerError> {
     Ok(attachment(XLSX, "orientir-registry.xlsx", false, bytes))
 }
 
-#[derive(serde::Deserialize)]
+/// The one-school form; the import's checks name what is wrong with a value, these only keep
+/// out what no registry holds.
+#[derive(serde::Deserialize, Validate)]
 pub struct SchoolForm {
+    #[validate(length(max = 1000))]
     region_code: String,
+    #[validate(length(max = 1000))]
     region_name: String,
+    #[validate(length(max = 1000))]
     municipality_code: String,
+    #[validate(length(max = 1000))]
     municipality_name: String,
+    #[validate(length(max = 1000))]
     school_code: String,
+    #[validate(length(max = 1000))]
     school_name: String,
 }
 
@@ -356,6 +365,7 @@ pub async fn add_school(
     headers: HeaderMap,
     Form(form): Form<SchoolForm>,
 ) -> Result<Response, ServerError> {
+    form.validate().map_err(Refused::from)?;
     let row = vec![
         form.region_code,
         form.region_name,

@@ -12,18 +12,22 @@ use super::Respondents;
 use crate::access_code;
 use crate::cookies::{self, CookiePolicy};
 use crate::error::{internal, ServerError};
+use crate::problem::Refused;
 use crate::reply::{local, see_other};
+use validator::Validate;
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, Validate)]
 pub struct EnterQuery {
+    #[validate(length(max = 64))]
     code: Option<String>,
 }
 
 /// `GET /enter?code=…`: the code typed on the home page, normalized and opened.
-pub async fn enter(Query(q): Query<EnterQuery>) -> Response {
+pub async fn enter(Query(q): Query<EnterQuery>) -> Result<Response, ServerError> {
+    q.validate().map_err(Refused::from)?;
     let typed = q.code.unwrap_or_default();
     match access_code::normalize(&typed) {
-        Some(code) => see_other(&format!("/s/{code}"), None),
+        Some(code) => Ok(see_other(&format!("/s/{code}"), None)),
         None => {
             let mut back = String::from("/?error=malformed&code=");
             back.extend(
@@ -32,7 +36,7 @@ pub async fn enter(Query(q): Query<EnterQuery>) -> Response {
                     .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
                     .take(16),
             );
-            see_other(&back, None)
+            Ok(see_other(&back, None))
         }
     }
 }
@@ -63,9 +67,10 @@ pub async fn save_page(
     }
 }
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, Validate)]
 pub struct ResultForm {
     #[serde(default)]
+    #[validate(length(max = 64))]
     key: String,
 }
 
@@ -76,6 +81,7 @@ pub async fn open_result(
     Path(code): Path<String>,
     Form(form): Form<ResultForm>,
 ) -> Result<Response, ServerError> {
+    form.validate().map_err(Refused::from)?;
     let Some(code) = access_code::normalize(&code) else {
         return Ok(see_other("/", None));
     };
@@ -85,8 +91,9 @@ pub async fn open_result(
     })
 }
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, Validate)]
 pub struct LangQuery {
+    #[validate(length(max = 2000))]
     back: Option<String>,
 }
 
@@ -95,13 +102,14 @@ pub async fn set_lang(
     State(cookies): State<CookiePolicy>,
     Path(code): Path<String>,
     Query(q): Query<LangQuery>,
-) -> Response {
+) -> Result<Response, ServerError> {
+    q.validate().map_err(Refused::from)?;
     let lang = Lang::parse(&code).unwrap_or_default();
     // Only a path of this site: never an open redirect.
     let back = q.back.as_deref().and_then(local).unwrap_or("/");
     // Readable by scripts: the language is no secret.
-    see_other(
+    Ok(see_other(
         back,
         Some(cookies.set(i18n::LANG_COOKIE, lang.code(), 31_536_000, false)),
-    )
+    ))
 }

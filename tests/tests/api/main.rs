@@ -11,3 +11,4 @@ mod registry;
 mod reports;
 mod respond;
 mod storage;
+mod validation;

@@ -1,0 +1,123 @@
+//! Bad input to coordinators' forms is refused with the field named, never a server error: dates a
+//! campaign cannot have, a school ticked twice, a territory that does not exist, a password no one
+//! types.
+
+use harness::{csrf_of, Backend, TestApp};
+use reqwest::header::LOCATION;
+use reqwest::StatusCode;
+
+async fn posted(client: &reqwest::Client, url: String, form: &[(String, String)]) -> String {
+    let r = client.post(url).form(form).send().await.expect("request");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "no server error");
+    r.headers()[LOCATION].to_str().expect("location").to_owned()
+}
+
+fn field(k: &str, v: &str) -> (String, String) {
+    (k.to_owned(), v.to_owned())
+}
+
+async fn a_campaign_with_odd_dates_or_a_school_twice_is_refused_field_by_field(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo().await;
+    let (_, school) = app.demo_school("demo-01").await;
+    let (region, _) = app.sign_in("region").await;
+    let csrf = csrf_of(&harness::text(&region, &app.url("/work/campaigns/new")).await);
+    let id = school.to_string();
+    let location = posted(
+        &region,
+        app.url("/work/campaigns"),
+        &[
+            field("_csrf", &csrf),
+            field("name", "Осень"),
+            field("code", "osen-0202"),
+            field("opens_on", "0202-09-01"),
+            field("closes_on", "9999-10-01"),
+            field("grades", "5-11"),
+            field("school", &id),
+            field("school", &id),
+            field(&format!("teachers_{id}"), "10"),
+            field(&format!("students_{id}"), "50"),
+            field(&format!("parents_{id}"), "50"),
+        ],
+    )
+    .await;
+    assert!(
+        location.starts_with("/work/campaigns/new?problem="),
+        "{location}"
+    );
+    let page = harness::text(&region, &app.url(&location)).await;
+    for text in [
+        "Начало: год кампании — от 2000 до 2100",
+        "Окончание: год кампании — от 2000 до 2100",
+        "Школы: одна и та же школа отмечена дважды",
+    ] {
+        assert!(page.contains(text), "«{text}» in {page}");
+    }
+    assert!(app
+        .storage
+        .campaign_by_code("osen-0202")
+        .await
+        .expect("query")
+        .is_none());
+    app.finish().await;
+}
+
+async fn an_account_for_a_territory_that_does_not_exist_is_refused(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo().await;
+    let (admin, _) = app.sign_in("admin").await;
+    let csrf = csrf_of(&harness::text(&admin, &app.url("/admin/users")).await);
+    let location = posted(
+        &admin,
+        app.url("/admin/users/new"),
+        &[
+            field("_csrf", &csrf),
+            field("login", "ghost"),
+            field("name", "Никто"),
+            field("password", "a long enough password"),
+            field("role", "municipal"),
+            field("municipality", "987654"),
+        ],
+    )
+    .await;
+    assert!(location.starts_with("/admin/users?problem="), "{location}");
+    let page = harness::text(&admin, &app.url(&location)).await;
+    assert!(
+        page.contains("такой территории или школы нет в реестре"),
+        "{page}"
+    );
+    assert!(app
+        .storage
+        .user_by_login("ghost")
+        .await
+        .expect("query")
+        .is_none());
+    app.finish().await;
+}
+
+async fn a_password_no_one_types_is_refused_before_it_is_hashed(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let r = harness::client()
+        .post(app.url("/session"))
+        .form(&[("login", "north"), ("password", &"x".repeat(100_000))])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let text = r.text().await.expect("body");
+    assert!(
+        text.contains("password: не длиннее 1024 символов"),
+        "{text}"
+    );
+    let r = harness::client()
+        .get(app.url(&format!("/lang/en?back=/{}", "a".repeat(5_000))))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    app.finish().await;
+}
+
+harness::on_both_backends!(
+    a_campaign_with_odd_dates_or_a_school_twice_is_refused_field_by_field,
+    an_account_for_a_territory_that_does_not_exist_is_refused,
+    a_password_no_one_types_is_refused_before_it_is_hashed,
+);
