@@ -97,21 +97,15 @@ pub fn parse_plan(fields: &[(String, String)]) -> Result<Plan, Refused> {
         problem("closes_on", Kind::Date);
     }
     // Years a school programme runs in; a typo like 0202 or 9999 is not one.
-    let in_range = |d: Day| (2000..=2100).contains(&d.ymd().0);
-    let opens_on = match opens_on {
-        Some(d) if !in_range(d) => {
-            problem("opens_on", Kind::DateRange);
+    let mut in_range = |field: &'static str, day: Option<Day>| match day {
+        Some(d) if !(2000..=2100).contains(&d.ymd().0) => {
+            problem(field, Kind::DateRange);
             None
         }
         other => other,
     };
-    let closes_on = match closes_on {
-        Some(d) if !in_range(d) => {
-            problem("closes_on", Kind::DateRange);
-            None
-        }
-        other => other,
-    };
+    let opens_on = in_range("opens_on", opens_on);
+    let closes_on = in_range("closes_on", closes_on);
     if let (Some(o), Some(c)) = (opens_on, closes_on) {
         if o > c {
             problem("closes_on", Kind::ClosesBeforeOpens);
