@@ -57,6 +57,15 @@ pub struct ConfigArgs {
     /// `https://orientir.example.ru` (default: `http://` and the address listened on).
     #[arg(long, env = "ORIENTIR_PUBLIC_URL", global = true)]
     pub public_url: Option<String>,
+    /// Addresses of the proxies in front of Orientir (comma-separated), whose `X-Forwarded-For`
+    /// names the client; from anyone else the header is ignored.
+    #[arg(
+        long,
+        env = "ORIENTIR_TRUSTED_PROXIES",
+        global = true,
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<String>,
 }
 
 /// Which database engine a URL selects.
@@ -132,6 +141,10 @@ fn redact(url: &str) -> String {
     }
 }
 
+/// The proxies whose `X-Forwarded-For` names the client, as handlers receive them.
+#[derive(Debug, Clone, Default)]
+pub struct TrustedProxies(pub std::sync::Arc<Vec<std::net::IpAddr>>);
+
 /// The parsed configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -143,6 +156,8 @@ pub struct Config {
     pub cookies: crate::cookies::CookiePolicy,
     /// Where respondents reach the site; `None`: the address listened on.
     pub public_url: Option<String>,
+    /// Proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Config {
@@ -175,6 +190,18 @@ impl Config {
                 secure: args.secure_cookies,
             },
             public_url: args.public_url.as_deref().map(public_url).transpose()?,
+            trusted_proxies: args
+                .trusted_proxies
+                .iter()
+                .filter(|a| !a.trim().is_empty())
+                .map(|a| {
+                    a.trim().parse().map_err(|_| {
+                        ServerError::Config(format!(
+                            "ORIENTIR_TRUSTED_PROXIES: «{a}» is not an IP address"
+                        ))
+                    })
+                })
+                .collect::<Result<_, _>>()?,
         })
     }
 }

@@ -71,6 +71,30 @@ pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// The client's address: the peer's, or — when the peer is a trusted proxy — the last address
+/// of `X-Forwarded-For` that is not one of the trusted proxies.
+pub fn client_address(
+    peer: std::net::IpAddr,
+    headers: &axum::http::HeaderMap,
+    trusted: &[std::net::IpAddr],
+) -> std::net::IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let forwarded: Vec<std::net::IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|a| a.trim().parse().ok())
+        .collect();
+    forwarded
+        .into_iter()
+        .rev()
+        .find(|a| !trusted.contains(a))
+        .unwrap_or(peer)
+}
+
 /// A path of this site to return to, never another site: it starts with one `/` and holds no
 /// backslash, white space or control character (browsers drop a tab and read `\\` as `/`, which
 /// would turn `/\t/evil.example` or `/\\evil.example` into another site).
@@ -84,6 +108,24 @@ pub fn local(next: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::{local, spreadsheet_safe};
+
+    #[test]
+    fn only_a_trusted_proxy_names_the_client() {
+        use super::client_address;
+        let proxy: std::net::IpAddr = "10.0.0.1".parse().expect("ip");
+        let mut headers = axum::http::HeaderMap::new();
+        headers.insert(
+            "x-forwarded-for",
+            "1.2.3.4, 5.6.7.8, 10.0.0.1".parse().expect("header"),
+        );
+        assert_eq!(
+            client_address(proxy, &headers, &[proxy]).to_string(),
+            "5.6.7.8"
+        );
+        assert_eq!(client_address(proxy, &headers, &[]), proxy);
+        let other: std::net::IpAddr = "9.9.9.9".parse().expect("ip");
+        assert_eq!(client_address(other, &headers, &[proxy]), other);
+    }
 
     #[test]
     fn formulas_are_neutralised_and_numbers_kept() {

@@ -26,6 +26,7 @@ pub fn test_config(database: &str) -> Config {
         site_root: repo_root().join("target/site"),
         cookies: server::cookies::CookiePolicy::default(),
         public_url: None,
+        trusted_proxies: Vec::new(),
     }
 }
 

@@ -13,10 +13,11 @@ use axum::{Extension, Form};
 
 use crate::auth::{Auth, NewUser, SignIn, SESSION_COOKIE};
 use crate::clock::today;
+use crate::config::TrustedProxies;
 use crate::cookies;
 use crate::error::ServerError;
 use crate::problem::{At, Kind, Refused};
-use crate::reply::{encode, local, see_other, see_other_with};
+use crate::reply::{client_address, encode, local, see_other, see_other_with};
 use crate::storage::Storage;
 use validator::Validate;
 
@@ -37,17 +38,17 @@ pub struct SignInForm {
 /// `POST /session`: signs in.
 pub async fn sign_in(
     State(auth): State<Auth>,
-    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    State(proxies): State<TrustedProxies>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     Form(form): Form<SignInForm>,
 ) -> Result<Response, ServerError> {
     form.validate().map_err(Refused::from)?;
+    let address = client_address(peer.ip(), &headers, &proxies.0);
     // Nowhere asked for, or somewhere not of this site: the work page.
     let next = local(&form.next).unwrap_or("/work").to_owned();
     Ok(
-        match auth
-            .sign_in(&form.login, &form.password, address.ip())
-            .await?
-        {
+        match auth.sign_in(&form.login, &form.password, address).await? {
             SignIn::Welcome { set_cookie } => see_other(&next, Some(set_cookie)),
             SignIn::Refused => see_other(
                 &format!("/login?error=refused&next={}", encode(&next)),

@@ -22,7 +22,7 @@ use surveys::Methodology;
 
 use crate::auth::Auth;
 use crate::clock;
-use crate::config::Config;
+use crate::config::{Config, TrustedProxies};
 use crate::cookies::CookiePolicy;
 use crate::coordinators::{accounts, campaigns, registry, Coordinators};
 use crate::error::ServerError;
@@ -50,6 +50,7 @@ pub struct AppState {
     pub respondents: Respondents,
     pub auth: Auth,
     pub cookies: CookiePolicy,
+    pub proxies: TrustedProxies,
 }
 
 /// Builds the whole router for a storage, methodology and configuration.
@@ -69,6 +70,7 @@ pub fn router(config: &Config, storage: Storage, methodology: Arc<Methodology>) 
         respondents: respondents.clone(),
         auth: Auth::new(storage.clone(), config.cookies),
         cookies: config.cookies,
+        proxies: TrustedProxies(Arc::new(config.trusted_proxies.clone())),
     };
     let work: SharedWorkSource = Arc::new(Coordinators {
         storage: storage.clone(),

@@ -374,7 +374,51 @@ async fn parallel_wrong_passwords_are_counted_before_they_are_checked(backend: B
     app.finish().await;
 }
 
+/// Twenty failed sign-ins (on any logins) from one client address, then the right password of
+/// `north` from another: whether that one is held.
+async fn held_after_twenty_from_one_client(app: &TestApp) -> bool {
+    let attempt = |from: &'static str, login: String, password: String| {
+        let url = app.url("/session");
+        async move {
+            let r = harness::client()
+                .post(url)
+                .header("x-forwarded-for", from)
+                .form(&[("login", login), ("password", password)])
+                .send()
+                .await
+                .expect("attempt");
+            r.headers()[LOCATION].to_str().expect("location").to_owned()
+        }
+    };
+    for n in 0..20 {
+        attempt("10.0.0.1", format!("user{n}"), "wrong".into()).await;
+    }
+    let other = attempt(
+        "10.0.0.2",
+        "north".into(),
+        server::cli::demo::demo_password("north"),
+    )
+    .await;
+    other.starts_with("/login?error=held")
+}
+
+async fn behind_a_trusted_proxy_each_client_has_its_own_limit(backend: Backend) {
+    let app = TestApp::spawn_configured(backend, |config| {
+        config.trusted_proxies = vec!["127.0.0.1".parse().expect("ip")];
+    })
+    .await
+    .with_demo()
+    .await;
+    assert!(!held_after_twenty_from_one_client(&app).await);
+    app.finish().await;
+    // Without it, a forged header changes nothing: all come from the one peer.
+    let app = TestApp::spawn(backend).await.with_demo().await;
+    assert!(held_after_twenty_from_one_client(&app).await);
+    app.finish().await;
+}
+
 harness::on_both_backends!(
+    behind_a_trusted_proxy_each_client_has_its_own_limit,
     parallel_wrong_passwords_are_counted_before_they_are_checked,
     every_response_carries_the_edge_headers_and_compresses,
     code_sheet_links_use_the_configured_address_not_the_request,
