@@ -39,6 +39,15 @@ if [ "$profile" = release ]; then
     "$pkg/orientir.wasm" -o "$pkg/orientir.wasm"
 fi
 cp style/main.css "$pkg/orientir.css"
+# The release bundle goes out precompressed (served as is by the server); a debug bundle is
+# compressed on the fly.
+rm -f "$pkg"/*.br "$pkg"/*.gz
+if [ "$profile" = release ]; then
+  for file in "$pkg"/orientir.js "$pkg"/orientir.wasm "$pkg"/orientir.css; do
+    gzip -9 -k -f "$file"
+    brotli -q 11 -f -o "$file.br" "$file"
+  done
+fi
 if $site_only; then
   echo "built: $site" >&2
   exit 0

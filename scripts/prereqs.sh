@@ -17,6 +17,12 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || !
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium chromium-driver curl >/dev/null
 fi
+# brotli: the release bundle is compressed once at build time, not on every request.
+if ! command -v brotli >/dev/null; then
+  log "apt-get install brotli"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends brotli >/dev/null
+fi
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   log "apt-get install postgresql"
   $SUDO apt-get update -qq

@@ -38,6 +38,21 @@ impl MakeRequestId for RandomId {
     }
 }
 
+/// The browser bundle (`pkg/`): precompressed files (`.br`, `.gz`, made by the release build)
+/// are served as they are, so the wasm is not compressed again for every respondent; browsers
+/// revalidate them (a 304 when unchanged).
+pub fn bundle(dir: &std::path::Path) -> Router {
+    let files = tower_http::services::ServeDir::new(dir)
+        .precompressed_br()
+        .precompressed_gzip();
+    Router::new()
+        .fallback_service(files)
+        .layer(SetResponseHeaderLayer::overriding(
+            axum::http::header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache"),
+        ))
+}
+
 /// The router wrapped in the edge layers; `secure` when the site is served over HTTPS.
 pub fn wrap(router: Router, secure: bool) -> Router {
     let header = |name: HeaderName, value: &'static str| {

@@ -131,6 +131,7 @@ pub fn router(config: &Config, storage: Storage, methodology: Arc<Methodology>) 
             state.auth.clone(),
             access::authorize,
         ))
+        .nest_service("/pkg", edge::bundle(&config.site_root.join("pkg")))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state);

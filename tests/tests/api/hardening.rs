@@ -417,7 +417,35 @@ async fn behind_a_trusted_proxy_each_client_has_its_own_limit(backend: Backend) 
     app.finish().await;
 }
 
+async fn the_release_bundle_goes_out_precompressed(backend: Backend) {
+    let site = harness::repo_root().join("target/site-release");
+    let app = TestApp::spawn_with_site(backend, site.clone()).await;
+    for (file, encoding) in [
+        ("orientir.wasm", "br"),
+        ("orientir.js", "gzip"),
+        ("orientir.css", "br"),
+    ] {
+        let r = harness::client()
+            .get(app.url(&format!("/pkg/{file}")))
+            .header("accept-encoding", encoding)
+            .send()
+            .await
+            .expect("bundle file");
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(r.headers()["content-encoding"], encoding, "{file}");
+        assert_eq!(r.headers()["cache-control"], "no-cache", "{file}");
+        let suffix = if encoding == "br" { "br" } else { "gz" };
+        let stored = std::fs::metadata(site.join(format!("pkg/{file}.{suffix}")))
+            .expect("the precompressed file")
+            .len();
+        let sent = r.bytes().await.expect("body").len() as u64;
+        assert_eq!(sent, stored, "{file} is served as compressed at build");
+    }
+    app.finish().await;
+}
+
 harness::on_both_backends!(
+    the_release_bundle_goes_out_precompressed,
     behind_a_trusted_proxy_each_client_has_its_own_limit,
     parallel_wrong_passwords_are_counted_before_they_are_checked,
     every_response_carries_the_edge_headers_and_compresses,
