@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use app::access::{Role, Scope, Viewer};
+use surveys::calendar::Day;
 use surveys::change::ProfileChange;
 use surveys::deficits::DeficitResult;
 use surveys::profile::Scorer;
@@ -24,6 +25,7 @@ use crate::storage::{
 pub struct Gate {
     storage: Storage,
     methodology: Arc<Methodology>,
+    today: fn() -> Day,
 }
 
 /// A campaign with the schools of it the viewer may see.
@@ -60,10 +62,11 @@ pub enum Writable {
 pub type Exportable = HashMap<i64, (String, String)>;
 
 impl Gate {
-    pub fn new(storage: Storage, methodology: Arc<Methodology>) -> Gate {
+    pub fn new(storage: Storage, methodology: Arc<Methodology>, today: fn() -> Day) -> Gate {
         Gate {
             storage,
             methodology,
+            today,
         }
     }
 
@@ -151,8 +154,23 @@ impl Gate {
         Ok(counts)
     }
 
-    /// Scores the schools in scope from their stored answers.
-    pub async fn score(&self, in_scope: &InScope) -> Result<Scored, ServerError> {
+    /// Scores the schools in scope from their stored answers; `None` when the viewer may not see
+    /// results of this campaign yet: a school's own account sees nothing of an open campaign but
+    /// its response rates, so that it cannot read its results, add answers of its own (it holds
+    /// its group codes) and read again.
+    pub async fn score(
+        &self,
+        viewer: &Viewer,
+        in_scope: &InScope,
+    ) -> Result<Option<Scored>, ServerError> {
+        let open = (self.today)() <= in_scope.campaign.closes_on;
+        if open && viewer.role == Role::School {
+            return Ok(None);
+        }
+        self.score_all(in_scope).await.map(Some)
+    }
+
+    async fn score_all(&self, in_scope: &InScope) -> Result<Scored, ServerError> {
         let m: &Methodology = &self.methodology;
         let start = in_scope.campaign.opens_on;
         let mut by_school: HashMap<i64, Vec<Response>> = HashMap::new();

@@ -241,11 +241,17 @@ pub async fn matrix_xlsx(
         .campaign(&viewer, id, q.municipality)
         .await?
         .ok_or(ServerError::NotFound)?;
-    let mut scored = gate.score(&in_scope).await?;
+    let mut scored = gate
+        .score(&viewer, &in_scope)
+        .await?
+        .ok_or(ServerError::NotFound)?;
     let mut changes = match q.compare {
         Some(other) => match gate.campaign(&viewer, other, q.municipality).await? {
             Some(before) => {
-                let before = gate.score(&before).await?;
+                let before = gate
+                    .score(&viewer, &before)
+                    .await?
+                    .ok_or(ServerError::NotFound)?;
                 Some(
                     gate.compare(&before.profiles, &scored.profiles)
                         .into_iter()

@@ -61,7 +61,7 @@ pub fn router(config: &Config, storage: Storage, methodology: Arc<Methodology>) 
         .site_pkg_dir("pkg")
         .site_addr(config.addr)
         .build();
-    let gate = Gate::new(storage.clone(), methodology.clone());
+    let gate = Gate::new(storage.clone(), methodology.clone(), clock::today);
     let respondents = Respondents::new(storage.clone(), methodology, config.cookies, clock::today);
     let state = AppState {
         leptos_options: leptos_options.clone(),

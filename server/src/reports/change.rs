@@ -84,8 +84,12 @@ pub async fn change(
             ),
         });
     }
-    let first = gate.score(&earlier).await?;
-    let second = gate.score(&later).await?;
+    let (Some(first), Some(second)) = (
+        gate.score(viewer, &earlier).await?,
+        gate.score(viewer, &later).await?,
+    ) else {
+        return Ok(Some(report));
+    };
     for paired in gate.compare(&first.profiles, &second.profiles) {
         let s = &later.schools[paired.after];
         let change = paired.change;

@@ -23,7 +23,9 @@ pub async fn matrix(
     else {
         return Ok(None);
     };
-    let scored = gate.score(&in_scope).await?;
+    let Some(scored) = gate.score(viewer, &in_scope).await? else {
+        return Ok(None);
+    };
     let m = gate.methodology();
     let levels = levels(m, lang);
     let rows: Vec<MatrixRow> = in_scope

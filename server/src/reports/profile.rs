@@ -22,7 +22,9 @@ pub async fn profile(
     let Some((in_scope, count)) = gate.school(viewer, campaign, school).await? else {
         return Ok(None);
     };
-    let scored = gate.score(&in_scope).await?;
+    let Some(scored) = gate.score(viewer, &in_scope).await? else {
+        return Ok(None);
+    };
     let (Some(s), Some(profile), Some(results)) = (
         in_scope.schools.first(),
         scored.profiles.first(),

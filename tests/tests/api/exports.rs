@@ -141,8 +141,23 @@ async fn the_matrix_workbook_reads_back_with_numbers_colours_and_a_chart(backend
 
 async fn a_school_exports_only_itself(backend: Backend) {
     let app = TestApp::spawn(backend).await.with_demo().await;
-    let campaign = app.demo_campaign().await;
+    let open = app.demo_campaign().await;
+    // Last year's campaign has closed: its results are the school's to read.
+    let campaign = app
+        .storage
+        .campaign_by_code(server::cli::demo::PREVIOUS_CAMPAIGN_CODE)
+        .await
+        .expect("query")
+        .expect("last year's campaign")
+        .id;
     let (school, _) = app.sign_in("school").await;
+    // Of the open campaign, nothing: the school holds its group codes and could add answers.
+    let r = school
+        .get(app.url(&format!("/export/campaigns/{open}/matrix.xlsx")))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
     let bytes = download(
         &school,
         app.url(&format!("/export/campaigns/{campaign}/matrix.xlsx")),

@@ -151,9 +151,31 @@ async fn a_profile_explains_each_level_and_hides_what_too_few_answered(backend: 
 
 async fn a_school_sees_only_itself(backend: Backend) {
     let app = TestApp::spawn(backend).await.with_demo().await;
-    let (campaign, own) = app.demo_school("demo-01").await;
+    let (open, own) = app.demo_school("demo-01").await;
     let (_, other) = app.demo_school("demo-02").await;
+    // Last year's campaign has closed: its results are the school's to read.
+    let campaign = app
+        .storage
+        .campaign_by_code(server::cli::demo::PREVIOUS_CAMPAIGN_CODE)
+        .await
+        .expect("query")
+        .expect("last year's campaign")
+        .id;
     let (school, _) = app.sign_in("school").await;
+    // Of the open campaign only the response rates: the school holds its group codes, and
+    // reading results, adding answers and reading again would tell it one respondent's.
+    let withheld = page(
+        &school,
+        &app,
+        &format!("/work/campaigns/{open}/schools/{own}"),
+    )
+    .await;
+    assert!(withheld.contains("Такой кампании или школы нет среди доступных вам."));
+    assert_eq!(count(&withheld, "<details data-factor="), 0);
+    let matrix = page(&school, &app, &format!("/work/campaigns/{open}/matrix")).await;
+    assert_eq!(count(&matrix, "<tr data-school="), 0);
+    let monitor = page(&school, &app, &format!("/work/campaigns/{open}/monitor")).await;
+    assert_eq!(count(&monitor, "<tr data-school="), 1);
     let mine = page(
         &school,
         &app,
