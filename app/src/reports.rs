@@ -99,7 +99,8 @@ pub struct IndicatorView {
     pub ok: String,
     pub critical: String,
     pub risk: Option<f64>,
-    pub respondents: Option<u32>,
+    /// How many answered, as published: a number from 10 on, a band («5–9») under it.
+    pub respondents: Option<String>,
     /// Why there is no value, in words.
     pub insufficient: Option<String>,
 }

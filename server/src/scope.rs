@@ -20,6 +20,21 @@ use crate::storage::{
     AccessCode, CampaignRow, GroupCount, PlacedSchool, SchoolInCampaign, Storage,
 };
 
+/// A value as it is published: two decimals, on screens and in every file, so that a reader
+/// who compares two readings cannot take one answer apart from the exact difference.
+pub fn published(value: f64) -> f64 {
+    (value * 100.0).round() / 100.0
+}
+
+/// A count of respondents as it is published: from ten on the number, under ten a band.
+pub fn respondents_band(n: u32) -> String {
+    match n {
+        10.. => n.to_string(),
+        5..=9 => "5–9".to_owned(),
+        _ => "< 5".to_owned(),
+    }
+}
+
 /// The gate: storage and the methodology that scores it.
 #[derive(Clone)]
 pub struct Gate {

@@ -20,7 +20,7 @@ use surveys::Methodology;
 use crate::cookies;
 use crate::error::ServerError;
 use crate::reply::{attachment, XLSX};
-use crate::scope::Gate;
+use crate::scope::{published, respondents_band, Gate};
 
 #[derive(serde::Deserialize)]
 pub struct MatrixQuery {
@@ -46,6 +46,8 @@ fn write_table(sheet: &mut Worksheet, table: &Table, first_row: u32) -> Result<(
     for (c, name) in table.columns.iter().enumerate() {
         sheet.write_string_with_format(first_row, c as u16, name, &header)?;
     }
+    // Counts of respondents are published as bands under ten, values with two decimals.
+    let counts = table.columns.iter().position(|c| c == "respondents");
     for (r, row) in table.rows.iter().enumerate() {
         let r = first_row + 1 + r as u32;
         for (c, cell) in row.iter().enumerate() {
@@ -53,8 +55,11 @@ fn write_table(sheet: &mut Worksheet, table: &Table, first_row: u32) -> Result<(
                 Cell::Text(t) => {
                     sheet.write_string(r, c as u16, t)?;
                 }
+                Cell::Number(n) if Some(c) == counts && *n < 10.0 => {
+                    sheet.write_string(r, c as u16, respondents_band(*n as u32))?;
+                }
                 Cell::Number(n) => {
-                    sheet.write_number(r, c as u16, *n)?;
+                    sheet.write_number(r, c as u16, published(*n))?;
                 }
                 Cell::Empty => {}
             }

@@ -10,6 +10,7 @@ use surveys::change::Transition;
 
 use super::views::{level_of, municipalities};
 use crate::error::ServerError;
+use crate::scope::published;
 use crate::scope::Gate;
 
 /// The change between two campaigns (by default the two newest with schools in scope).
@@ -114,7 +115,7 @@ pub async fn change(
                     code: f.code.0.clone(),
                     before: level_of(m, f.before_level.as_ref(), lang),
                     after: level_of(m, f.after_level.as_ref(), lang),
-                    delta: f.delta,
+                    delta: f.delta.map(published),
                     transition: transition.into(),
                 }
             })

@@ -8,6 +8,7 @@ use app::reports::{FactorCell, FactorColumn, Matrix, MatrixRow};
 use super::views::{level_of, levels};
 use crate::coordinators::campaign_item;
 use crate::error::ServerError;
+use crate::scope::published;
 use crate::scope::Gate;
 
 /// The matrix of a campaign's schools in scope, narrowed to a municipality when one is given.
@@ -42,7 +43,7 @@ pub async fn matrix(
                 .iter()
                 .map(|f| FactorCell {
                     code: f.code.0.clone(),
-                    score: f.score,
+                    score: f.score.map(published),
                     level: level_of(m, f.level.as_ref(), lang),
                 })
                 .collect(),

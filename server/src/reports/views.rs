@@ -10,6 +10,7 @@ use surveys::profile::{GroupResult, Insufficiency};
 use surveys::{Methodology, SchoolProfile};
 
 use crate::groups;
+use crate::scope::{published, respondents_band};
 use crate::storage::SchoolInCampaign;
 
 /// The methodology's risk levels.
@@ -118,8 +119,8 @@ pub fn indicator_view(
         value: i.value.map(show),
         ok: def.map_or_else(String::new, |d| show(d.ok)),
         critical: def.map_or_else(String::new, |d| show(d.critical)),
-        risk: i.risk,
-        respondents: i.respondents,
+        risk: i.risk.map(published),
+        respondents: i.respondents.map(respondents_band),
         insufficient,
     }
 }
@@ -189,7 +190,7 @@ pub fn factor_view(
             .iter()
             .find(|x| x.code == f.code)
             .map_or_else(|| f.code.0.clone(), |x| x.name.get(lang.code()).to_owned()),
-        score: f.score,
+        score: f.score.map(published),
         level,
         why,
         indicators,

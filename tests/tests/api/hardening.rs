@@ -444,7 +444,80 @@ async fn the_release_bundle_goes_out_precompressed(backend: Backend) {
     app.finish().await;
 }
 
+/// Whether a number has at most two decimals.
+fn two_decimals(n: f64) -> bool {
+    ((n * 100.0).round() - n * 100.0).abs() < 1e-6
+}
+
+async fn published_values_have_two_decimals_and_small_counts_a_band(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo().await;
+    let campaign = app.demo_campaign().await;
+    let (region, _) = app.sign_in("region").await;
+    let matrix: serde_json::Value = region
+        .post(app.url("/api/work-matrix"))
+        .form(&[("campaign", campaign.to_string())])
+        .send()
+        .await
+        .expect("matrix")
+        .json()
+        .await
+        .expect("json");
+    let scores: Vec<f64> = matrix["report"]["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .flat_map(|r| r["cells"].as_array().expect("cells").iter())
+        .filter_map(|c| c["score"].as_f64())
+        .collect();
+    assert!(!scores.is_empty());
+    assert!(scores.iter().all(|s| two_decimals(*s)), "{scores:?}");
+    let bytes = region
+        .get(app.url(&format!("/export/campaigns/{campaign}/matrix.xlsx")))
+        .send()
+        .await
+        .expect("workbook")
+        .bytes()
+        .await
+        .expect("body");
+    use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
+    let mut book: Xlsx<_> =
+        open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).expect("xlsx");
+    for sheet in ["Матрица", "Показатели"] {
+        let range = book.worksheet_range(sheet).expect("sheet");
+        for cell in range.used_cells() {
+            if let Data::Float(n) = cell.2 {
+                assert!(two_decimals(*n), "{sheet} {:?}: {n}", (cell.0, cell.1));
+            }
+        }
+    }
+    // Respondents behind an indicator: a number from ten on, a band under it.
+    let indicators = book.worksheet_range("Показатели").expect("sheet");
+    let column = (0..indicators.width())
+        .find(|c| {
+            indicators
+                .get((0, *c))
+                .is_some_and(|d| matches!(d, Data::String(s) if s == "respondents"))
+        })
+        .expect("respondents column");
+    let counts: Vec<String> = (1..indicators.height())
+        .filter_map(|r| indicators.get((r, column)))
+        .map(|d| d.to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    assert!(
+        counts.iter().any(|c| c == "5–9" || c == "< 5"),
+        "{counts:?}"
+    );
+    for count in &counts {
+        if let Ok(n) = count.parse::<f64>() {
+            assert!(n >= 10.0, "a count under ten as a number: {n}");
+        }
+    }
+    app.finish().await;
+}
+
 harness::on_both_backends!(
+    published_values_have_two_decimals_and_small_counts_a_band,
     the_release_bundle_goes_out_precompressed,
     behind_a_trusted_proxy_each_client_has_its_own_limit,
     parallel_wrong_passwords_are_counted_before_they_are_checked,

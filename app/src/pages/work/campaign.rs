@@ -382,7 +382,7 @@ fn FactorDetails(factor: FactorView, lang: Lang) -> impl IntoView {
                             <td class="num">{i.value.unwrap_or_else(|| "—".into())}</td>
                             <td class="num">{format!("{} → {}", i.ok, i.critical)}</td>
                             <td class="num">{i.risk.map_or_else(|| "—".into(), |r| format!("{r:.2}"))}</td>
-                            <td class="num">{i.respondents.map_or_else(|| "—".into(), |n| n.to_string())}</td>
+                            <td class="num">{i.respondents.unwrap_or_else(|| "—".into())}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>
