@@ -12,12 +12,20 @@ pub enum AppError {
     Internal { request_id: String },
     #[error("Ошибка связи с сервером: {0}")]
     Transport(String),
+    /// A server function called with arguments it does not take (answered with 400).
+    #[error("Неверный запрос: {0}")]
+    BadRequest(String),
 }
 
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::Transport(value.to_string())
+        match value {
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
+                AppError::BadRequest(value.to_string())
+            }
+            other => AppError::Transport(other.to_string()),
+        }
     }
 }

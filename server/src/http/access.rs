@@ -220,7 +220,23 @@ pub async fn authorize(State(auth): State<Auth>, request: Request, next: Next) -
     response
         .headers_mut()
         .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
+    bad_arguments_are_a_client_error(response).await
+}
+
+/// A server function answers every error with 500; one called with arguments it does not take
+/// (`AppError::BadRequest`) is the caller's mistake, so it goes out as 400.
+async fn bad_arguments_are_a_client_error(response: Response) -> Response {
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !response.headers().contains_key("serverfnerror")
+    {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let bytes = to_bytes(body, 64 * 1024).await.unwrap_or_default();
+    if bytes.starts_with(br#"{"BadRequest""#) {
+        parts.status = StatusCode::BAD_REQUEST;
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// Whether the request carries the session's CSRF token: the `X-CSRF-Token` header (scripts),

@@ -116,7 +116,30 @@ async fn a_password_no_one_types_is_refused_before_it_is_hashed(backend: Backend
     app.finish().await;
 }
 
+async fn a_server_function_with_bad_arguments_is_a_client_error(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo().await;
+    let (region, _) = app.sign_in("region").await;
+    for (function, body) in [
+        ("respond-section", "code=ABC-DEF-GH&page=zz"),
+        ("respond-start", "nothing=1"),
+        ("work-profile", "campaign=abc&school=1"),
+    ] {
+        let r = region
+            .post(app.url(&format!("/api/{function}")))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{function}");
+        let text = r.text().await.expect("body");
+        assert!(text.contains("BadRequest"), "{function}: {text}");
+    }
+    app.finish().await;
+}
+
 harness::on_both_backends!(
+    a_server_function_with_bad_arguments_is_a_client_error,
     a_campaign_with_odd_dates_or_a_school_twice_is_refused_field_by_field,
     an_account_for_a_territory_that_does_not_exist_is_refused,
     a_password_no_one_types_is_refused_before_it_is_hashed,
