@@ -35,6 +35,7 @@ use crate::storage::Storage;
 
 pub mod access;
 mod edge;
+mod guesses;
 
 /// The largest request body, but for the registry's upload (a form page is a few kilobytes).
 const BODY_LIMIT: usize = 1 << 20;
@@ -130,6 +131,15 @@ pub fn router(config: &Config, storage: Storage, methodology: Arc<Methodology>) 
         .route_layer(axum::middleware::from_fn_with_state(
             state.auth.clone(),
             access::authorize,
+        ))
+        // Outside it, the throttle on guessing access codes.
+        .route_layer(axum::middleware::from_fn_with_state(
+            guesses::GuessCheck {
+                guesses: guesses::Guesses::default(),
+                respondents: state.respondents.clone(),
+                proxies: state.proxies.clone(),
+            },
+            guesses::throttle,
         ))
         .nest_service("/pkg", edge::bundle(&config.site_root.join("pkg")))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))

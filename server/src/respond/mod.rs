@@ -142,6 +142,16 @@ impl Respondents {
     }
 }
 
+impl Respondents {
+    /// Whether a typed text is an access code that was issued (revoked ones included).
+    pub async fn is_issued_code(&self, typed: &str) -> Result<bool, ServerError> {
+        let Some(code) = access_code::normalize(typed) else {
+            return Ok(false);
+        };
+        Ok(self.codes.get(&self.storage, &code).await?.is_some())
+    }
+}
+
 /// Whether a typed result key opens a sent draft's report.
 fn opens(draft: &DraftRow, typed: &str) -> bool {
     access_code::normalize_key(typed)

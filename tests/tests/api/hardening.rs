@@ -516,7 +516,51 @@ async fn published_values_have_two_decimals_and_small_counts_a_band(backend: Bac
     app.finish().await;
 }
 
+async fn an_address_guessing_codes_is_made_to_wait(backend: Backend) {
+    let app = TestApp::spawn_configured(backend, |config| {
+        config.trusted_proxies = vec!["127.0.0.1".parse().expect("ip")];
+    })
+    .await
+    .with_demo()
+    .await;
+    let code = app.demo_code("demo-01", "student").await;
+    let c = harness::client();
+    let from = |address: &'static str, path: String| {
+        c.get(app.url(&path)).header("x-forwarded-for", address)
+    };
+    for n in 0..100 {
+        let guess = format!("ZZZ-ZZZ-{}", ["22", "33", "44", "55"][n % 4]);
+        let r = from("10.0.0.7", format!("/s/{guess}"))
+            .send()
+            .await
+            .expect("guess");
+        assert_eq!(r.status(), StatusCode::OK, "guess {n} is answered");
+    }
+    // Now even a real code waits, by page and by server function, from that address only.
+    let r = from("10.0.0.7", format!("/s/{code}"))
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.headers().contains_key("retry-after"));
+    let r = c
+        .post(app.url("/api/respond-start"))
+        .header("x-forwarded-for", "10.0.0.7")
+        .form(&[("code", code.as_str())])
+        .send()
+        .await
+        .expect("server function");
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    let r = from("10.0.0.8", format!("/s/{code}"))
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(r.status(), StatusCode::OK);
+    app.finish().await;
+}
+
 harness::on_both_backends!(
+    an_address_guessing_codes_is_made_to_wait,
     published_values_have_two_decimals_and_small_counts_a_band,
     the_release_bundle_goes_out_precompressed,
     behind_a_trusted_proxy_each_client_has_its_own_limit,

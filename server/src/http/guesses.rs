@@ -1,0 +1,135 @@
+//! Access codes cannot be guessed at speed: an address that tries too many codes that were never
+//! issued, by page or by server function, waits before it may try any code again. The limit is
+//! far above what a school behind one address mistypes in a lesson, and far below what guessing
+//! a 39-bit code would need.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::body::{to_bytes, Body};
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use axum::http::header::{CONTENT_TYPE, RETRY_AFTER};
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::config::TrustedProxies;
+use crate::reply::client_address;
+use crate::respond::Respondents;
+
+/// Codes never issued that one address may try in a window.
+const MAX_UNKNOWN: u32 = 100;
+const WINDOW: Duration = Duration::from_secs(10 * 60);
+const MAX_ADDRESSES: usize = 100_000;
+
+/// Unknown codes per address.
+#[derive(Clone, Default)]
+pub struct Guesses(Arc<Mutex<HashMap<IpAddr, (u32, Instant)>>>);
+
+impl Guesses {
+    fn held(&self, address: IpAddr, now: Instant) -> bool {
+        let Ok(mut map) = self.0.lock() else {
+            return false;
+        };
+        match map.get(&address) {
+            Some((_, since)) if now.duration_since(*since) >= WINDOW => {
+                map.remove(&address);
+                false
+            }
+            Some((count, _)) => *count >= MAX_UNKNOWN,
+            None => false,
+        }
+    }
+
+    fn unknown(&self, address: IpAddr, now: Instant) {
+        if let Ok(mut map) = self.0.lock() {
+            if map.len() >= MAX_ADDRESSES {
+                map.retain(|_, (_, since)| now.duration_since(*since) < WINDOW);
+            }
+            let entry = map.entry(address).or_insert((0, now));
+            entry.0 += 1;
+        }
+    }
+}
+
+/// What the throttle needs.
+#[derive(Clone)]
+pub struct GuessCheck {
+    pub guesses: Guesses,
+    pub respondents: Respondents,
+    pub proxies: TrustedProxies,
+}
+
+/// The code a respondent route is asked about: in its path, its query, or its body (server
+/// functions); the body is read and put back.
+async fn code_of(pattern: &str, request: Request) -> (Request, Option<String>) {
+    let segment = |n: usize| request.uri().path().split('/').nth(n).map(str::to_owned);
+    if pattern.starts_with("/s/{code}") || pattern.starts_with("/respond/{code}") {
+        let code = segment(2);
+        return (request, code);
+    }
+    if pattern == "/enter" {
+        let code = request.uri().query().and_then(|q| {
+            form_urlencoded::parse(q.as_bytes())
+                .find(|(k, _)| k == "code")
+                .map(|(_, v)| v.into_owned())
+        });
+        return (request, code);
+    }
+    if !pattern.starts_with("/api/respond-") {
+        return (request, None);
+    }
+    let json = request
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    let (parts, body) = request.into_parts();
+    let bytes = to_bytes(body, 1 << 20).await.unwrap_or_default();
+    let code = if json {
+        serde_json::from_slice::<serde_json::Value>(&bytes)
+            .ok()
+            .and_then(|v| v.get("code").and_then(|c| c.as_str()).map(str::to_owned))
+    } else {
+        form_urlencoded::parse(&bytes)
+            .find(|(k, _)| k == "code")
+            .map(|(_, v)| v.into_owned())
+    };
+    (Request::from_parts(parts, Body::from(bytes)), code)
+}
+
+/// The throttle in front of the respondent routes.
+pub async fn throttle(
+    State(check): State<GuessCheck>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let pattern = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|m| m.as_str().to_owned())
+        .unwrap_or_default();
+    let (request, code) = code_of(&pattern, request).await;
+    let Some(code) = code else {
+        return next.run(request).await;
+    };
+    let address = client_address(peer.ip(), request.headers(), &check.proxies.0);
+    let now = Instant::now();
+    if check.guesses.held(address, now) {
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(RETRY_AFTER, "600")],
+            "Слишком много неверных кодов с этого адреса. Проверьте код на листке и попробуйте снова через 10 минут.",
+        )
+            .into_response();
+    }
+    match check.respondents.is_issued_code(&code).await {
+        Ok(false) => check.guesses.unknown(address, now),
+        Ok(true) => {}
+        Err(e) => return e.into_response(),
+    }
+    next.run(request).await
+}
