@@ -1,6 +1,8 @@
-//! Failed sign-ins are limited per account and per address, in memory: after too many failures in
-//! a window, further attempts are refused until the window has passed, whether or not the
-//! account exists (so the limit reveals nothing either). An attempt is counted as a failure when
+//! Failed sign-ins are limited in memory, whether or not the account exists (so the limit reveals
+//! nothing either): a login from one address waits after five failures, 30 seconds and twice as
+//! long after each further one (up to 15 minutes), which slows guessing without locking the
+//! owner out from elsewhere; an address that fails twenty times on any logins waits out 15
+//! minutes; an admin can lift a login's waits. An attempt is counted as a failure when
 //! it begins, under the lock, and taken back if it succeeds: attempts sent in parallel cannot all
 //! slip under the limit before the first of them has been checked.
 
@@ -8,20 +10,39 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
+/// Failures older than this are forgotten, and no wait is longer.
 pub const WINDOW: Duration = Duration::from_secs(15 * 60);
+/// Failures of one login from one address before it waits.
 pub const PER_ACCOUNT: u32 = 5;
+/// Failures from one address, on any logins, before the address waits out the window.
 pub const PER_ADDRESS: u32 = 20;
+/// The first wait of a login from an address; each further failure doubles it, up to `WINDOW`.
+const FIRST_WAIT: Duration = Duration::from_secs(30);
 const MAX_KEYS: usize = 100_000;
+
+/// Failures under one key: how many, the first and the last.
+#[derive(Clone, Copy)]
+struct Failures {
+    count: u32,
+    first: Instant,
+    last: Instant,
+}
 
 #[derive(Default)]
 pub struct Limiter {
-    failures: HashMap<String, (u32, Instant)>,
+    failures: HashMap<String, Failures>,
 }
 
-fn keys(login: &str, address: IpAddr) -> [(String, u32); 2] {
+fn login_key(login: &str) -> String {
+    format!("login:{}@", login.to_lowercase())
+}
+
+/// The keys an attempt counts under: the login from this address (a growing wait, so that
+/// someone who knows a login cannot lock its owner out elsewhere), and the address.
+fn keys(login: &str, address: IpAddr) -> [(String, u32, bool); 2] {
     [
-        (format!("login:{}", login.to_lowercase()), PER_ACCOUNT),
-        (format!("addr:{address}"), PER_ADDRESS),
+        (format!("{}{address}", login_key(login)), PER_ACCOUNT, true),
+        (format!("addr:{address}"), PER_ADDRESS, false),
     ]
 }
 
@@ -30,14 +51,23 @@ impl Limiter {
     pub fn blocked(&mut self, login: &str, address: IpAddr, now: Instant) -> Option<Duration> {
         keys(login, address)
             .into_iter()
-            .filter_map(|(key, max)| {
-                let (count, since) = *self.failures.get(&key)?;
-                let elapsed = now.duration_since(since);
-                if elapsed >= WINDOW {
+            .filter_map(|(key, max, growing)| {
+                let f = *self.failures.get(&key)?;
+                if now.duration_since(f.last) >= WINDOW {
                     self.failures.remove(&key);
                     return None;
                 }
-                (count >= max).then(|| WINDOW - elapsed)
+                if f.count < max {
+                    return None;
+                }
+                let (wait, since) = if growing {
+                    let doublings = (f.count - max).min(10);
+                    ((FIRST_WAIT * 2u32.pow(doublings)).min(WINDOW), f.last)
+                } else {
+                    (WINDOW, f.first)
+                };
+                wait.checked_sub(now.duration_since(since))
+                    .filter(|left| !left.is_zero())
             })
             .max()
     }
@@ -57,25 +87,40 @@ impl Limiter {
     pub fn failed(&mut self, login: &str, address: IpAddr, now: Instant) {
         if self.failures.len() >= MAX_KEYS {
             self.failures
-                .retain(|_, (_, since)| now.duration_since(*since) < WINDOW);
+                .retain(|_, f| now.duration_since(f.last) < WINDOW);
         }
-        for (key, _) in keys(login, address) {
-            let entry = self.failures.entry(key).or_insert((0, now));
-            if now.duration_since(entry.1) >= WINDOW {
-                *entry = (0, now);
+        for (key, _, _) in keys(login, address) {
+            let entry = self.failures.entry(key).or_insert(Failures {
+                count: 0,
+                first: now,
+                last: now,
+            });
+            if now.duration_since(entry.last) >= WINDOW {
+                *entry = Failures {
+                    count: 0,
+                    first: now,
+                    last: now,
+                };
             }
-            entry.0 += 1;
+            entry.count += 1;
+            entry.last = now;
         }
     }
 
-    /// A successful sign-in clears the account's failures and takes back the address's count of
-    /// this attempt.
+    /// A successful sign-in clears the login's failures from this address and takes back the
+    /// address's count of this attempt.
     pub fn succeeded(&mut self, login: &str, address: IpAddr) {
         self.failures
-            .remove(&format!("login:{}", login.to_lowercase()));
+            .remove(&format!("{}{address}", login_key(login)));
         if let Some(entry) = self.failures.get_mut(&format!("addr:{address}")) {
-            entry.0 = entry.0.saturating_sub(1);
+            entry.count = entry.count.saturating_sub(1);
         }
+    }
+
+    /// An admin lifts every wait of a login, from every address.
+    pub fn lift(&mut self, login: &str) {
+        let prefix = login_key(login);
+        self.failures.retain(|key, _| !key.starts_with(&prefix));
     }
 }
 
@@ -102,6 +147,33 @@ mod tests {
     }
 
     #[test]
+    fn the_wait_grows_with_each_failure_and_spares_the_owner_elsewhere() {
+        let mut limiter = Limiter::default();
+        let attacker: IpAddr = "10.0.0.5".parse().expect("ip");
+        let owner: IpAddr = "10.0.0.6".parse().expect("ip");
+        let start = Instant::now();
+        for _ in 0..PER_ACCOUNT {
+            limiter.failed("ivanova", attacker, start);
+        }
+        assert_eq!(
+            limiter.blocked("ivanova", attacker, start),
+            Some(FIRST_WAIT)
+        );
+        let later = start + FIRST_WAIT;
+        assert_eq!(limiter.blocked("ivanova", attacker, later), None);
+        limiter.failed("ivanova", attacker, later);
+        assert_eq!(
+            limiter.blocked("ivanova", attacker, later),
+            Some(FIRST_WAIT * 2)
+        );
+        // The owner, from their own address, is not held by any of it.
+        assert_eq!(limiter.blocked("ivanova", owner, later), None);
+        // An admin lifts the wait.
+        limiter.lift("Ivanova");
+        assert_eq!(limiter.blocked("ivanova", attacker, later), None);
+    }
+
+    #[test]
     fn attempts_begun_together_count_before_any_is_checked() {
         let mut limiter = Limiter::default();
         let address: IpAddr = "10.0.0.3".parse().expect("ip");
@@ -115,7 +187,10 @@ mod tests {
         assert!(limiter.begin("petrov", other, now).is_ok());
         limiter.succeeded("petrov", other);
         assert_eq!(
-            limiter.failures.get(&format!("addr:{other}")).map(|e| e.0),
+            limiter
+                .failures
+                .get(&format!("addr:{other}"))
+                .map(|f| f.count),
             Some(0)
         );
     }

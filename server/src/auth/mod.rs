@@ -167,6 +167,16 @@ impl Auth {
         }))
     }
 
+    /// Lifts every wait of an account's sign-ins (an admin's help to a locked-out user).
+    pub async fn lift(&self, user: i64) -> Result<(), ServerError> {
+        if let Some(user) = self.storage.user(user).await? {
+            if let Ok(mut limiter) = self.limiter.lock() {
+                limiter.lift(&user.login);
+            }
+        }
+        Ok(())
+    }
+
     pub async fn sign_out(&self, token: &str) -> Result<(), ServerError> {
         self.storage.delete_session(&secrets::hash(token)).await
     }

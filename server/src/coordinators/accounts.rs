@@ -161,6 +161,15 @@ pub async fn create_user(
     refused_on("/admin/users", &headers, created.await)
 }
 
+/// `POST /admin/users/{id}/lift`: lifts the account's sign-in waits.
+pub async fn lift_wait(
+    State(auth): State<Auth>,
+    Path(id): Path<i64>,
+) -> Result<Response, ServerError> {
+    auth.lift(id).await?;
+    Ok(see_other("/admin/users", None))
+}
+
 #[derive(serde::Deserialize)]
 pub struct ActiveForm {
     active: bool,

@@ -126,6 +126,7 @@ pub const RULES: &[Rule] = &[
     rule("/admin/users", Access::Roles(ADMIN), false),
     rule("/admin/users/new", Access::Roles(ADMIN), true),
     rule("/admin/users/{id}/active", Access::Roles(ADMIN), true),
+    rule("/admin/users/{id}/lift", Access::Roles(ADMIN), true),
     rule("/api/admin-users", Access::Roles(ADMIN), false),
 ];
 

@@ -104,6 +104,7 @@ pub fn router(config: &Config, storage: Storage, methodology: Arc<Methodology>) 
         .route("/account/password", post(accounts::change_password))
         .route("/admin/users/new", post(accounts::create_user))
         .route("/admin/users/{id}/active", post(accounts::set_active))
+        .route("/admin/users/{id}/lift", post(accounts::lift_wait))
         .route(
             "/export/campaigns/{id}/matrix.xlsx",
             get(workbook::matrix_xlsx),

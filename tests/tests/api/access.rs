@@ -131,6 +131,7 @@ const EXPECTED: &[(&str, &str, Who, &str)] = &[
         Who::Admin,
         "active=true",
     ),
+    ("POST", "/admin/users/{id}/lift", Who::Admin, ""),
     // Last: it ends the session.
     ("POST", "/session/end", Who::SignedIn, ""),
 ];

@@ -39,6 +39,7 @@ pub fn UsersPage() -> impl IntoView {
                                 <tbody>
                                     {users.into_iter().map(|u| {
                                         let action = format!("/admin/users/{}/active", u.id);
+                                        let lift = format!("/admin/users/{}/lift", u.id);
                                         let (label, next) = if u.active {
                                             (lang.tr("Отключить", "Deactivate"), "false")
                                         } else {
@@ -57,6 +58,10 @@ pub fn UsersPage() -> impl IntoView {
                                                         <Csrf viewer=viewer.clone() />
                                                         <input type="hidden" name="active" value=next />
                                                         <button type="submit" class="secondary">{label}</button>
+                                                    </form>
+                                                    <form method="post" action=lift class="inline">
+                                                        <Csrf viewer=viewer.clone() />
+                                                        <button type="submit" class="secondary">{lang.tr("Снять ожидание входа", "Lift the sign-in wait")}</button>
                                                     </form>
                                                 </td>
                                             </tr>
