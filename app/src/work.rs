@@ -89,6 +89,10 @@ pub struct NewCampaignPage {
 #[cfg(feature = "ssr")]
 #[async_trait::async_trait]
 pub trait WorkSource: Send + Sync {
+    /// The sign-in form's token for this browser (the one it holds in its login cookie, or a
+    /// new one) and, for a new one, the `Set-Cookie` value that keeps it.
+    async fn login_token(&self, held: Option<String>)
+        -> Result<(String, Option<String>), AppError>;
     async fn campaigns(&self, viewer: &Viewer) -> Result<Vec<CampaignItem>, AppError>;
     async fn users(&self, lang: Lang) -> Result<Vec<UserItem>, AppError>;
     /// The schools the viewer may put into a campaign, and the methodology version in use.
@@ -117,6 +121,23 @@ pub(crate) fn session() -> Session {
 }
 
 /// Who is signed in (public: the sign-in page asks it too).
+/// The cookie that carries the sign-in form's token (against login CSRF: another site cannot post
+/// its own credentials from a visitor's browser, since it cannot read this cookie).
+pub const LOGIN_COOKIE: &str = "orientir_login";
+
+#[server(prefix = "/api", endpoint = "login-token")]
+pub async fn get_login_token() -> Result<String, AppError> {
+    let cookies = crate::i18n::request_cookies();
+    let held = crate::i18n::cookie(&cookies, LOGIN_COOKIE);
+    let (token, set_cookie) = source()?.login_token(held).await?;
+    if let Some(value) = set_cookie.and_then(|c| http::HeaderValue::from_str(&c).ok()) {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.append_header(http::header::SET_COOKIE, value);
+        }
+    }
+    Ok(token)
+}
+
 #[server(prefix = "/api", endpoint = "whoami")]
 pub async fn get_session() -> Result<Session, AppError> {
     Ok(session())

@@ -145,15 +145,23 @@ impl TestApp {
         format!("{}{}", self.base, path)
     }
 
+    /// Opens the sign-in page with the client, as a browser does before it signs in: the client
+    /// then holds the login cookie, and the page's token is returned for the form.
+    pub async fn login_token(&self, client: &reqwest::Client) -> String {
+        csrf_of(&text(client, &self.url("/login")).await)
+    }
+
     /// Signs in with a demo account (see `server::cli::demo::DEMO_ACCOUNTS`); returns a client
     /// holding the session and the session's CSRF token.
     pub async fn sign_in(&self, login: &str) -> (reqwest::Client, String) {
         let client = client();
+        let token = self.login_token(&client).await;
         let r = client
             .post(self.url("/session"))
             .form(&[
                 ("login", login.to_owned()),
                 ("password", server::cli::demo::demo_password(login)),
+                ("_csrf", token),
             ])
             .send()
             .await

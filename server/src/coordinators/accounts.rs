@@ -19,6 +19,7 @@ use crate::error::ServerError;
 use crate::problem::{At, Kind, Refused};
 use crate::reply::{client_address, encode, local, see_other, see_other_with};
 use crate::storage::Storage;
+use app::work::LOGIN_COOKIE;
 use validator::Validate;
 
 /// The longest password checked: argon2's work grows with it, and no one types more.
@@ -33,6 +34,10 @@ pub struct SignInForm {
     #[serde(default)]
     #[validate(length(max = 2000))]
     next: String,
+    /// The sign-in form's token, which must match this browser's login cookie.
+    #[serde(default, rename = "_csrf")]
+    #[validate(length(max = 64))]
+    csrf: String,
 }
 
 /// `POST /session`: signs in.
@@ -47,6 +52,14 @@ pub async fn sign_in(
     let address = client_address(peer.ip(), &headers, &proxies.0);
     // Nowhere asked for, or somewhere not of this site: the work page.
     let next = local(&form.next).unwrap_or("/work").to_owned();
+    // Posted from this site's own form in this browser, or not at all (login CSRF).
+    let held = cookies::read(&headers, LOGIN_COOKIE);
+    if form.csrf.is_empty() || held.as_deref() != Some(form.csrf.as_str()) {
+        return Ok(see_other(
+            &format!("/login?error=expired&next={}", encode(&next)),
+            None,
+        ));
+    }
     Ok(
         match auth.sign_in(&form.login, &form.password, address).await? {
             SignIn::Welcome { set_cookie } => see_other(&next, Some(set_cookie)),

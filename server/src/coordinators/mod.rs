@@ -9,9 +9,10 @@ pub mod registry;
 
 use app::access::{Role, Viewer};
 use app::i18n::Lang;
-use app::work::{CampaignItem, Choice, SchoolChoice, UserItem, WorkSource};
+use app::work::{CampaignItem, Choice, SchoolChoice, UserItem, WorkSource, LOGIN_COOKIE};
 use app::AppError;
 
+use crate::cookies::CookiePolicy;
 use crate::error::ServerError;
 use crate::scope::Gate;
 use crate::storage::{CampaignRow, Named, Storage};
@@ -21,6 +22,7 @@ use crate::storage::{CampaignRow, Named, Storage};
 pub struct Coordinators {
     pub storage: Storage,
     pub gate: Gate,
+    pub cookies: CookiePolicy,
 }
 
 /// A campaign's heading with how many of its schools the viewer sees.
@@ -83,6 +85,20 @@ impl Coordinators {
 
 #[async_trait::async_trait]
 impl WorkSource for Coordinators {
+    async fn login_token(
+        &self,
+        held: Option<String>,
+    ) -> Result<(String, Option<String>), AppError> {
+        if let Some(token) =
+            held.filter(|t| t.len() == 32 && t.chars().all(|c| c.is_ascii_hexdigit()))
+        {
+            return Ok((token, None));
+        }
+        let token = crate::secrets::random_hex(16);
+        let cookie = self.cookies.set(LOGIN_COOKIE, &token, 12 * 3600, true);
+        Ok((token, Some(cookie)))
+    }
+
     async fn campaigns(&self, viewer: &Viewer) -> Result<Vec<CampaignItem>, AppError> {
         Ok(self
             .gate

@@ -65,6 +65,7 @@ pub const RULES: &[Rule] = &[
     rule("/api/respond-save", Access::Public, false),
     rule("/api/respond-rules", Access::Public, false),
     rule("/api/whoami", Access::Public, false),
+    rule("/api/login-token", Access::Public, false),
     rule("/login", Access::Public, false),
     rule("/session", Access::Public, false),
     // Any account.

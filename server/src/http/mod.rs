@@ -76,6 +76,7 @@ pub fn router(config: &Config, storage: Storage, methodology: Arc<Methodology>) 
     let work: SharedWorkSource = Arc::new(Coordinators {
         storage: storage.clone(),
         gate: gate.clone(),
+        cookies: config.cookies,
     });
     let public_url = config
         .public_url

@@ -45,6 +45,7 @@ const EXPECTED: &[(&str, &str, Who, &str)] = &[
     ("POST", "/api/respond-rules", Who::Anyone, "code={code}"),
     ("POST", "/api/respond-save", Who::Anyone, "json"),
     ("POST", "/api/whoami", Who::Anyone, ""),
+    ("POST", "/api/login-token", Who::Anyone, ""),
     ("GET", "/login", Who::Anyone, ""),
     (
         "POST",

@@ -7,12 +7,14 @@ use reqwest::header::{LOCATION, SET_COOKIE};
 use reqwest::{Client, StatusCode};
 
 async fn sign_in_as(app: &TestApp, client: &Client, login: &str, password: &str) -> String {
+    let token = app.login_token(client).await;
     let r = client
         .post(app.url("/session"))
         .form(&[
             ("login", login),
             ("password", password),
             ("next", "/admin/users"),
+            ("_csrf", &token),
         ])
         .send()
         .await
@@ -36,6 +38,7 @@ async fn a_wrong_password_and_an_unknown_login_get_the_same_answer(backend: Back
     let (_, page) = body(&c, &app.url(&wrong)).await;
     assert!(page.contains("Неверный логин или пароль."));
     // The right password signs in and returns to where the user was going.
+    let token = app.login_token(&c).await;
     let r = c
         .post(app.url("/session"))
         .form(&[
@@ -45,6 +48,7 @@ async fn a_wrong_password_and_an_unknown_login_get_the_same_answer(backend: Back
                 server::cli::demo::demo_password("north").as_str(),
             ),
             ("next", "/work"),
+            ("_csrf", &token),
         ])
         .send()
         .await
@@ -61,7 +65,9 @@ async fn a_wrong_password_and_an_unknown_login_get_the_same_answer(backend: Back
     // Never back to another site.
     let away = sign_in_as(&app, &client(), "north", "wrong").await;
     assert!(away.starts_with("/login"));
-    let r = client()
+    let away = client();
+    let token = app.login_token(&away).await;
+    let r = away
         .post(app.url("/session"))
         .form(&[
             ("login", "north"),
@@ -70,6 +76,7 @@ async fn a_wrong_password_and_an_unknown_login_get_the_same_answer(backend: Back
                 server::cli::demo::demo_password("north").as_str(),
             ),
             ("next", "//evil.example/"),
+            ("_csrf", &token),
         ])
         .send()
         .await

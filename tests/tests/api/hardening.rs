@@ -17,9 +17,15 @@ async fn no_redirect_leaves_the_site(backend: Backend) {
         "//evil.example",
         "https://evil.example/",
     ] {
+        let token = app.login_token(&c).await;
         let r = c
             .post(app.url("/session"))
-            .form(&[("login", "north"), ("password", &password), ("next", next)])
+            .form(&[
+                ("login", "north"),
+                ("password", &password),
+                ("next", next),
+                ("_csrf", &token),
+            ])
             .send()
             .await
             .expect("sign in");
@@ -316,10 +322,16 @@ async fn parallel_wrong_passwords_are_counted_before_they_are_checked(backend: B
     let mut attempts = tokio::task::JoinSet::new();
     for _ in 0..40 {
         let url = app.url("/session");
+        let client = harness::client();
+        let token = app.login_token(&client).await;
         attempts.spawn(async move {
-            let r = harness::client()
+            let r = client
                 .post(url)
-                .form(&[("login", "north"), ("password", "not the password")])
+                .form(&[
+                    ("login", "north"),
+                    ("password", "not the password"),
+                    ("_csrf", &token),
+                ])
                 .send()
                 .await
                 .expect("attempt");
@@ -346,9 +358,15 @@ async fn parallel_wrong_passwords_are_counted_before_they_are_checked(backend: B
     }
     // The attempts that were checked count: the hold comes after the rest of five.
     for n in checked..5 {
-        let r = harness::client()
+        let client = harness::client();
+        let token = app.login_token(&client).await;
+        let r = client
             .post(app.url("/session"))
-            .form(&[("login", "north"), ("password", "still not it")])
+            .form(&[
+                ("login", "north"),
+                ("password", "still not it"),
+                ("_csrf", &token),
+            ])
             .send()
             .await
             .expect("attempt");
@@ -358,11 +376,14 @@ async fn parallel_wrong_passwords_are_counted_before_they_are_checked(backend: B
             "attempt {n}: {location}"
         );
     }
-    let r = harness::client()
+    let client = harness::client();
+    let token = app.login_token(&client).await;
+    let r = client
         .post(app.url("/session"))
         .form(&[
             ("login", "north"),
             ("password", &server::cli::demo::demo_password("north")),
+            ("_csrf", &token),
         ])
         .send()
         .await
@@ -380,10 +401,12 @@ async fn held_after_twenty_from_one_client(app: &TestApp) -> bool {
     let attempt = |from: &'static str, login: String, password: String| {
         let url = app.url("/session");
         async move {
-            let r = harness::client()
+            let client = harness::client();
+            let token = app.login_token(&client).await;
+            let r = client
                 .post(url)
                 .header("x-forwarded-for", from)
-                .form(&[("login", login), ("password", password)])
+                .form(&[("login", login), ("password", password), ("_csrf", token)])
                 .send()
                 .await
                 .expect("attempt");
@@ -559,7 +582,32 @@ async fn an_address_guessing_codes_is_made_to_wait(backend: Backend) {
     app.finish().await;
 }
 
+async fn another_site_cannot_sign_a_browser_in(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo().await;
+    // A form on another site posts the attacker's credentials: no login cookie comes with it.
+    let r = harness::client()
+        .post(app.url("/session"))
+        .form(&[
+            ("login", "north"),
+            ("password", &server::cli::demo::demo_password("north")),
+            ("_csrf", "0123456789abcdef0123456789abcdef"),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert!(r.headers()[LOCATION]
+        .to_str()
+        .expect("location")
+        .starts_with("/login?error=expired"));
+    assert!(
+        r.headers().get(reqwest::header::SET_COOKIE).is_none(),
+        "no session"
+    );
+    app.finish().await;
+}
+
 harness::on_both_backends!(
+    another_site_cannot_sign_a_browser_in,
     an_address_guessing_codes_is_made_to_wait,
     published_values_have_two_decimals_and_small_counts_a_band,
     the_release_bundle_goes_out_precompressed,

@@ -5,11 +5,12 @@ use leptos::prelude::*;
 
 use super::query;
 use crate::pages::respond::LangSwitch;
-use crate::work::get_session;
+use crate::work::{get_login_token, get_session};
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let session = Resource::new(|| (), |_| get_session());
+    let token = Resource::new(|| (), |_| get_login_token());
     let error = query("error");
     let minutes = query("minutes").unwrap_or_default();
     // Only a path of this site may be returned to.
@@ -27,6 +28,7 @@ pub fn LoginPage() -> impl IntoView {
                         crate::i18n::Lang::En => format!("Too many failed attempts. Try again in {minutes} min."),
                     }),
                     Some("ended") => Some(lang.tr("Вы вышли из системы.", "You have signed out.").to_owned()),
+                    Some("expired") => Some(lang.tr("Форма входа устарела. Введите логин и пароль ещё раз.", "The sign-in form has expired. Enter your login and password again.").to_owned()),
                     _ => None,
                 };
                 view! {
@@ -35,6 +37,7 @@ pub fn LoginPage() -> impl IntoView {
                         <h1>{lang.tr("Вход для координаторов", "Coordinators' sign-in")}</h1>
                         {message.map(|m| view! { <div class="notice" role="alert"><p>{m}</p></div> })}
                         <form method="post" action="/session" class="login-form">
+                            <input type="hidden" name="_csrf" value=token.get().and_then(Result::ok).unwrap_or_default() />
                             <input type="hidden" name="next" value=next.clone() />
                             <label for="login">{lang.tr("Логин", "Login")}</label>
                             <input id="login" name="login" type="text" autocomplete="username" required />
