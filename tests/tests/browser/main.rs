@@ -757,3 +757,89 @@ async fn a_foreign_page_cannot_plant_a_draft_in_the_browser() {
     browser.close().await;
     app.finish().await;
 }
+
+/// The CSP violations the page has had so far (the Reporting API keeps them for the page).
+async fn csp_violations(browser: &Browser) -> Vec<String> {
+    let reports = browser
+        .client
+        .execute(
+            "const o = new ReportingObserver(() => {}, { types: ['csp-violation'], buffered: true });
+             o.observe();
+             const r = o.takeRecords();
+             o.disconnect();
+             return r.map(x => (x.body.effectiveDirective || '') + ' ' + (x.body.blockedURL || ''));",
+            vec![],
+        )
+        .await
+        .expect("reports");
+    reports
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Every kind of page, hydrated, under its Content-Security-Policy: nothing is blocked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_hydrates_under_its_content_security_policy_without_a_violation() {
+    let app = TestApp::spawn(Backend::Sqlite).await.with_demo().await;
+    let (campaign, school) = app.demo_school("demo-01").await;
+    let code = app.demo_code("demo-01", "student").await;
+    let browser = Browser::start(Js::On).await;
+    let respondent = [
+        ("/".to_owned(), "#page-mode[data-hydrated='true']"),
+        (format!("/s/{code}/p/1"), "form[data-live='true']"),
+    ];
+    for (path, hydrated) in &respondent {
+        browser.client.goto(&app.url(path)).await.expect("page");
+        browser.wait_for(Locator::Css(hydrated)).await;
+        assert_eq!(
+            csp_violations(&browser).await,
+            Vec::<String>::new(),
+            "{path}"
+        );
+    }
+    sign_in(&browser, &app, "north").await;
+    for path in [
+        "/work".to_owned(),
+        format!("/work/campaigns/{campaign}/monitor"),
+        format!("/work/campaigns/{campaign}/matrix"),
+        format!("/work/campaigns/{campaign}/schools/{school}"),
+        format!("/work/campaigns/{campaign}/schools/{school}/codes"),
+        "/work/change".to_owned(),
+        "/account".to_owned(),
+    ] {
+        browser.client.goto(&app.url(&path)).await.expect("page");
+        browser
+            .wait_for(Locator::Css("header.work-bar[data-hydrated='true']"))
+            .await;
+        assert_eq!(
+            csp_violations(&browser).await,
+            Vec::<String>::new(),
+            "{path}"
+        );
+    }
+    // The check itself sees a violation: an inline script without the nonce is blocked.
+    browser
+        .client
+        .execute(
+            "const s = document.createElement('script'); s.textContent = 'window.ran = 1'; document.body.appendChild(s);",
+            vec![],
+        )
+        .await
+        .expect("inject");
+    let mut seen = Vec::new();
+    for _ in 0..20 {
+        seen = csp_violations(&browser).await;
+        if !seen.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(seen.iter().any(|v| v.starts_with("script-src")), "{seen:?}");
+    browser.close().await;
+    app.finish().await;
+}

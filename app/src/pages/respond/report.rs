@@ -45,7 +45,7 @@ pub fn Report(report: ReportView, lang: Lang) -> impl IntoView {
                     </ol>
                 }.into_any()
             }}
-            <p class="no-print"><button type="button" onclick="window.print()">{lang.tr("Распечатать", "Print")}</button></p>
+            <p class="no-print"><button type="button" on:click=|_| { let _ = window().print(); }>{lang.tr("Распечатать", "Print")}</button></p>
         </div>
     }
 }

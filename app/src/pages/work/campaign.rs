@@ -466,7 +466,7 @@ pub fn CodeSheetPage() -> impl IntoView {
                 Lang::Ru => format!("Анкетирование с {} по {}. Коды групп — общие для всех участников группы; личные коды — каждому свой.", s.campaign.opens_on, s.campaign.closes_on),
                 Lang::En => format!("The survey runs from {} to {}. Group codes are shared by the whole group; personal codes are one per person.", s.campaign.opens_on, s.campaign.closes_on),
             }}</p>
-            <p class="no-print"><button type="button" onclick="window.print()">{lang.tr("Печать", "Print")}</button></p>
+            <p class="no-print"><button type="button" on:click=|_| { let _ = window().print(); }>{lang.tr("Печать", "Print")}</button></p>
             <h2>{lang.tr("Коды групп", "Group codes")}</h2>
             <div class="code-cards">
                 {shared.into_iter().map(|entry| view! { <CodeCard entry lang /> }).collect_view()}
