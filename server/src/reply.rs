@@ -27,6 +27,24 @@ pub fn see_other_with(path: &str, key: &str, value: &str) -> Response {
     see_other(&format!("{path}?{key}={}", encode(value)), None)
 }
 
+/// A refusal of a form's input sent back to the form's page as `?problem=` in the reader's
+/// language (at most `max` problems); any other outcome goes on as it is.
+pub fn refusal_back(
+    path: &str,
+    headers: &axum::http::HeaderMap,
+    max: usize,
+    result: Result<Response, crate::error::ServerError>,
+) -> Result<Response, crate::error::ServerError> {
+    match result {
+        Err(crate::error::ServerError::Refused(refused)) => Ok(see_other_with(
+            path,
+            "problem",
+            &refused.words(crate::cookies::lang(headers), max),
+        )),
+        other => other,
+    }
+}
+
 /// Text as it goes into a query string.
 pub fn encode(text: &str) -> String {
     form_urlencoded::byte_serialize(text.as_bytes()).collect()

@@ -110,8 +110,6 @@ impl FieldError {
     }
 }
 
-const DEFAULT_TEXT_LENGTH: usize = 200;
-
 /// Where answers find the choice lists their items name: the whole methodology on the server,
 /// the rules of one form in the browser.
 pub trait ChoiceLists {
@@ -183,7 +181,7 @@ pub fn cut_values(instrument: &Instrument, raw: &mut RawAnswers, cut: Cut) {
         let text = item.kind == ItemKind::Text;
         let bound = |v: &mut String| match (cut, text) {
             (Cut::Texts, true) => {
-                let max = item.max_length.unwrap_or(DEFAULT_TEXT_LENGTH);
+                let max = item.text_limit();
                 if v.chars().count() > max {
                     *v = v.chars().take(max).collect();
                 }
@@ -456,7 +454,7 @@ fn parse_value(
         }
         _ => {
             let v = one()?;
-            let max = item.max_length.unwrap_or(DEFAULT_TEXT_LENGTH);
+            let max = item.text_limit();
             if v.chars().count() > max {
                 return Err(FieldProblem::TooLong { max });
             }

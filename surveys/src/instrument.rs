@@ -239,7 +239,15 @@ pub struct Item {
     pub en: String,
 }
 
+/// The longest free-text answer of an item that sets no `max_length`.
+pub const DEFAULT_TEXT_LENGTH: usize = 200;
+
 impl Item {
+    /// The longest text this item takes: its `max_length`, else `DEFAULT_TEXT_LENGTH`.
+    pub fn text_limit(&self) -> usize {
+        self.max_length.unwrap_or(DEFAULT_TEXT_LENGTH)
+    }
+
     pub fn label(&self) -> Text {
         Text {
             ru: self.ru.clone(),

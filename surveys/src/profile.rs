@@ -46,6 +46,13 @@ pub struct GroupResult {
     pub sufficient: bool,
 }
 
+impl GroupResult {
+    /// Some answered, but fewer than the minimum: the count itself must not be published.
+    pub fn under_minimum(&self) -> bool {
+        self.responses > 0 && self.responses < self.min_respondents
+    }
+}
+
 /// Why an indicator shows «недостаточно данных».
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "reason")]

@@ -133,11 +133,18 @@ impl TestApp {
     }
 
     pub async fn demo_campaign(&self) -> i64 {
-        let campaign = self
-            .storage
-            .campaign_by_code(server::cli::demo::CAMPAIGN_CODE)
+        self.demo_campaign_of(server::cli::demo::CAMPAIGN_CODE)
             .await
-            .expect("query");
+    }
+
+    /// Last year's demo campaign, closed.
+    pub async fn previous_demo_campaign(&self) -> i64 {
+        self.demo_campaign_of(server::cli::demo::PREVIOUS_CAMPAIGN_CODE)
+            .await
+    }
+
+    async fn demo_campaign_of(&self, code: &str) -> i64 {
+        let campaign = self.storage.campaign_by_code(code).await.expect("query");
         campaign.expect("the demo campaign (call with_demo)").id
     }
 
@@ -151,18 +158,31 @@ impl TestApp {
         csrf_of(&text(client, &self.url("/login")).await)
     }
 
+    /// The sign-in form's post as the client's browser sends it: the page opened first, its token
+    /// sent with `fields`; the caller may add headers before sending.
+    pub async fn sign_in_request(
+        &self,
+        client: &reqwest::Client,
+        fields: &[(&str, &str)],
+    ) -> reqwest::RequestBuilder {
+        let token = self.login_token(client).await;
+        let mut form: Vec<(&str, &str)> = fields.to_vec();
+        form.push(("_csrf", &token));
+        let body: String = form_urlencoded(&form);
+        client
+            .post(self.url("/session"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+    }
+
     /// Signs in with a demo account (see `server::cli::demo::DEMO_ACCOUNTS`); returns a client
     /// holding the session and the session's CSRF token.
     pub async fn sign_in(&self, login: &str) -> (reqwest::Client, String) {
         let client = client();
-        let token = self.login_token(&client).await;
-        let r = client
-            .post(self.url("/session"))
-            .form(&[
-                ("login", login.to_owned()),
-                ("password", server::cli::demo::demo_password(login)),
-                ("_csrf", token),
-            ])
+        let password = server::cli::demo::demo_password(login);
+        let r = self
+            .sign_in_request(&client, &[("login", login), ("password", &password)])
+            .await
             .send()
             .await
             .expect("sign in");
@@ -190,6 +210,13 @@ impl TestApp {
         self.storage.close().await;
         self.db.drop_database().await;
     }
+}
+
+/// Fields as an `application/x-www-form-urlencoded` body.
+fn form_urlencoded(fields: &[(&str, &str)]) -> String {
+    url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(fields)
+        .finish()
 }
 
 /// A browser-like HTTP client: keeps cookies, does not follow redirects by itself.

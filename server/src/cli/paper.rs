@@ -261,7 +261,7 @@ pub fn write_profiles(
     match out.extension().and_then(|e| e.to_str()) {
         Some("json") => {
             let mut value = serde_json::to_value(profiles).map_err(|e| file_error(out, e))?;
-            hide_small_counts(&mut value);
+            hide_small_counts(profiles, &mut value);
             let json = serde_json::to_string_pretty(&value).map_err(|e| file_error(out, e))?;
             std::fs::write(out, json).map_err(|e| file_error(out, e))
         }
@@ -272,20 +272,14 @@ pub fn write_profiles(
 
 /// A group count under the group's minimum (but not none) is written as «< min», and its
 /// response rate (which would give the count away) not at all.
-fn hide_small_counts(profiles: &mut serde_json::Value) {
-    let groups = profiles
-        .as_array_mut()
-        .into_iter()
-        .flatten()
-        .filter_map(|p| p.get_mut("groups").and_then(|g| g.as_array_mut()))
-        .flatten();
-    for group in groups {
-        let responses = group.get("responses").and_then(|v| v.as_u64());
-        let min = group.get("min_respondents").and_then(|v| v.as_u64());
-        if let (Some(n), Some(min)) = (responses, min) {
-            if n > 0 && n < min {
-                group["responses"] = serde_json::Value::String(format!("< {min}"));
-                group["rate"] = serde_json::Value::Null;
+fn hide_small_counts(profiles: &[SchoolProfile], json: &mut serde_json::Value) {
+    let written = json.as_array_mut().into_iter().flatten();
+    for (profile, written) in profiles.iter().zip(written) {
+        let groups = written.get_mut("groups").and_then(|g| g.as_array_mut());
+        for (group, written) in profile.groups.iter().zip(groups.into_iter().flatten()) {
+            if group.under_minimum() {
+                written["responses"] = format!("< {}", group.min_respondents).into();
+                written["rate"] = serde_json::Value::Null;
             }
         }
     }

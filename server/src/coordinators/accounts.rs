@@ -17,7 +17,7 @@ use crate::config::TrustedProxies;
 use crate::cookies;
 use crate::error::ServerError;
 use crate::problem::{At, Kind, Refused};
-use crate::reply::{client_address, encode, local, see_other, see_other_with};
+use crate::reply::{client_address, encode, local, refusal_back, see_other};
 use crate::storage::Storage;
 use app::work::LOGIN_COOKIE;
 use validator::Validate;
@@ -100,22 +100,6 @@ pub struct PasswordForm {
     new: String,
 }
 
-/// A refusal shown on the form at `path`, in the reader's language; other errors go on.
-fn refused_on(
-    path: &str,
-    headers: &HeaderMap,
-    result: Result<Response, ServerError>,
-) -> Result<Response, ServerError> {
-    match result {
-        Err(ServerError::Refused(refused)) => Ok(see_other_with(
-            path,
-            "problem",
-            &refused.words(cookies::lang(headers), usize::MAX),
-        )),
-        other => other,
-    }
-}
-
 /// `POST /account/password`: changes the signed-in user's password.
 pub async fn change_password(
     State(auth): State<Auth>,
@@ -129,7 +113,7 @@ pub async fn change_password(
         .change_password(&viewer, &token, &form.current, &form.new)
         .await
         .map(|()| see_other("/account?changed=1", None));
-    refused_on("/account", &headers, changed)
+    refusal_back("/account", &headers, usize::MAX, changed)
 }
 
 /// `POST /admin/users/new`: creates an account. Fields: login, name, password, role, and the
@@ -171,7 +155,7 @@ pub async fn create_user(
         auth.create_user(&new, today()).await?;
         Ok(see_other("/admin/users", None))
     };
-    refused_on("/admin/users", &headers, created.await)
+    refusal_back("/admin/users", &headers, usize::MAX, created.await)
 }
 
 /// `POST /admin/users/{id}/lift`: lifts the account's sign-in waits.

@@ -12,10 +12,9 @@ use surveys::calendar::Day;
 use surveys::Group;
 
 use crate::access_code;
-use crate::cookies;
 use crate::error::ServerError;
 use crate::problem::{At, Kind, Problem, Refused};
-use crate::reply::{see_other, see_other_with};
+use crate::reply::{refusal_back, see_other};
 use crate::scope::Gate;
 use crate::storage::{AccessCode, ExpectedCounts, NewCampaign, SchoolPlan, Storage};
 
@@ -220,18 +219,10 @@ pub async fn create(
         let region = region_of(&gate, &viewer, &plan).await?;
         store(&storage, &plan, region, &gate.methodology().version).await
     };
-    match created.await {
-        Ok(campaign) => Ok(see_other(
-            &format!("/work/campaigns/{campaign}/monitor"),
-            None,
-        )),
-        Err(ServerError::Refused(refused)) => Ok(see_other_with(
-            "/work/campaigns/new",
-            "problem",
-            &refused.words(cookies::lang(&headers), usize::MAX),
-        )),
-        Err(e) => Err(e),
-    }
+    let created = created
+        .await
+        .map(|campaign| see_other(&format!("/work/campaigns/{campaign}/monitor"), None));
+    refusal_back("/work/campaigns/new", &headers, usize::MAX, created)
 }
 
 #[cfg(test)]

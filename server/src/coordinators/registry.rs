@@ -11,10 +11,9 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::{Extension, Form};
 
-use crate::cookies;
 use crate::error::ServerError;
 use crate::problem::{At, Kind, Problem, Refused};
-use crate::reply::{attachment, see_other_with, spreadsheet_safe, CSV, XLSX};
+use crate::reply::{attachment, refusal_back, see_other_with, spreadsheet_safe, CSV, XLSX};
 use crate::scope::{Gate, Writable};
 use crate::storage::{RegistryRow, Storage};
 use validator::Validate;
@@ -261,15 +260,8 @@ fn outcome(
     result: Result<usize, ServerError>,
     headers: &HeaderMap,
 ) -> Result<Response, ServerError> {
-    match result {
-        Ok(n) => Ok(see_other_with("/work/registry", "imported", &n.to_string())),
-        Err(ServerError::Refused(refused)) => Ok(see_other_with(
-            "/work/registry",
-            "problem",
-            &refused.words(cookies::lang(headers), MAX_PROBLEMS),
-        )),
-        Err(e) => Err(e),
-    }
+    let stored = result.map(|n| see_other_with("/work/registry", "imported", &n.to_string()));
+    refusal_back("/work/registry", headers, MAX_PROBLEMS, stored)
 }
 
 /// `POST /work/registry/import` (multipart, field `file`): imports the file or says why not.

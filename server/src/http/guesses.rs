@@ -89,9 +89,12 @@ async fn code_of(pattern: &str, request: Request) -> (Request, Option<String>) {
     let (parts, body) = request.into_parts();
     let bytes = to_bytes(body, 1 << 20).await.unwrap_or_default();
     let code = if json {
-        serde_json::from_slice::<serde_json::Value>(&bytes)
-            .ok()
-            .and_then(|v| v.get("code").and_then(|c| c.as_str()).map(str::to_owned))
+        // Only the code: the rest of the page's fields are passed over, not built into values.
+        #[derive(serde::Deserialize)]
+        struct Code {
+            code: String,
+        }
+        serde_json::from_slice::<Code>(&bytes).ok().map(|c| c.code)
     } else {
         form_urlencoded::parse(&bytes)
             .find(|(k, _)| k == "code")

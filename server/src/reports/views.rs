@@ -52,7 +52,7 @@ pub fn group_cells(results: &[GroupResult], lang: Lang) -> Vec<GroupCell> {
     results
         .iter()
         .map(|g| {
-            let under = g.responses > 0 && g.responses < g.min_respondents;
+            let under = g.under_minimum();
             GroupCell {
                 group: g.group.key().to_owned(),
                 label: groups::label(g.group, lang).to_owned(),

@@ -83,9 +83,9 @@ impl Respondents {
                     min: item.min,
                     max: item.max,
                     step: (item.kind == ItemKind::Integer).then(|| "1".into()),
-                    max_length: item
-                        .max_length
-                        .or((item.kind == ItemKind::Text).then_some(200)),
+                    max_length: (item.kind == ItemKind::Text)
+                        .then(|| item.text_limit())
+                        .or(item.max_length),
                     choices: choices.clone(),
                 };
                 if item.rows.is_empty() {

@@ -7,15 +7,16 @@ use reqwest::header::{LOCATION, SET_COOKIE};
 use reqwest::{Client, StatusCode};
 
 async fn sign_in_as(app: &TestApp, client: &Client, login: &str, password: &str) -> String {
-    let token = app.login_token(client).await;
-    let r = client
-        .post(app.url("/session"))
-        .form(&[
-            ("login", login),
-            ("password", password),
-            ("next", "/admin/users"),
-            ("_csrf", &token),
-        ])
+    let r = app
+        .sign_in_request(
+            client,
+            &[
+                ("login", login),
+                ("password", password),
+                ("next", "/admin/users"),
+            ],
+        )
+        .await
         .send()
         .await
         .expect("request");
@@ -38,18 +39,17 @@ async fn a_wrong_password_and_an_unknown_login_get_the_same_answer(backend: Back
     let (_, page) = body(&c, &app.url(&wrong)).await;
     assert!(page.contains("Неверный логин или пароль."));
     // The right password signs in and returns to where the user was going.
-    let token = app.login_token(&c).await;
-    let r = c
-        .post(app.url("/session"))
-        .form(&[
-            ("login", "north"),
-            (
-                "password",
-                server::cli::demo::demo_password("north").as_str(),
-            ),
-            ("next", "/work"),
-            ("_csrf", &token),
-        ])
+    let password = server::cli::demo::demo_password("north");
+    let r = app
+        .sign_in_request(
+            &c,
+            &[
+                ("login", "north"),
+                ("password", &password),
+                ("next", "/work"),
+            ],
+        )
+        .await
         .send()
         .await
         .expect("request");
@@ -65,19 +65,16 @@ async fn a_wrong_password_and_an_unknown_login_get_the_same_answer(backend: Back
     // Never back to another site.
     let away = sign_in_as(&app, &client(), "north", "wrong").await;
     assert!(away.starts_with("/login"));
-    let away = client();
-    let token = app.login_token(&away).await;
-    let r = away
-        .post(app.url("/session"))
-        .form(&[
-            ("login", "north"),
-            (
-                "password",
-                server::cli::demo::demo_password("north").as_str(),
-            ),
-            ("next", "//evil.example/"),
-            ("_csrf", &token),
-        ])
+    let r = app
+        .sign_in_request(
+            &client(),
+            &[
+                ("login", "north"),
+                ("password", &password),
+                ("next", "//evil.example/"),
+            ],
+        )
+        .await
         .send()
         .await
         .expect("request");

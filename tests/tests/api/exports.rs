@@ -143,13 +143,7 @@ async fn a_school_exports_only_itself(backend: Backend) {
     let app = TestApp::spawn(backend).await.with_demo().await;
     let open = app.demo_campaign().await;
     // Last year's campaign has closed: its results are the school's to read.
-    let campaign = app
-        .storage
-        .campaign_by_code(server::cli::demo::PREVIOUS_CAMPAIGN_CODE)
-        .await
-        .expect("query")
-        .expect("last year's campaign")
-        .id;
+    let campaign = app.previous_demo_campaign().await;
     let (school, _) = app.sign_in("school").await;
     // Of the open campaign, nothing: the school holds its group codes and could add answers.
     let r = school

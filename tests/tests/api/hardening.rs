@@ -17,15 +17,12 @@ async fn no_redirect_leaves_the_site(backend: Backend) {
         "//evil.example",
         "https://evil.example/",
     ] {
-        let token = app.login_token(&c).await;
-        let r = c
-            .post(app.url("/session"))
-            .form(&[
-                ("login", "north"),
-                ("password", &password),
-                ("next", next),
-                ("_csrf", &token),
-            ])
+        let r = app
+            .sign_in_request(
+                &c,
+                &[("login", "north"), ("password", &password), ("next", next)],
+            )
+            .await
             .send()
             .await
             .expect("sign in");
@@ -358,15 +355,12 @@ async fn parallel_wrong_passwords_are_counted_before_they_are_checked(backend: B
     }
     // The attempts that were checked count: the hold comes after the rest of five.
     for n in checked..5 {
-        let client = harness::client();
-        let token = app.login_token(&client).await;
-        let r = client
-            .post(app.url("/session"))
-            .form(&[
-                ("login", "north"),
-                ("password", "still not it"),
-                ("_csrf", &token),
-            ])
+        let r = app
+            .sign_in_request(
+                &harness::client(),
+                &[("login", "north"), ("password", "still not it")],
+            )
+            .await
             .send()
             .await
             .expect("attempt");
@@ -376,15 +370,13 @@ async fn parallel_wrong_passwords_are_counted_before_they_are_checked(backend: B
             "attempt {n}: {location}"
         );
     }
-    let client = harness::client();
-    let token = app.login_token(&client).await;
-    let r = client
-        .post(app.url("/session"))
-        .form(&[
-            ("login", "north"),
-            ("password", &server::cli::demo::demo_password("north")),
-            ("_csrf", &token),
-        ])
+    let password = server::cli::demo::demo_password("north");
+    let r = app
+        .sign_in_request(
+            &harness::client(),
+            &[("login", "north"), ("password", &password)],
+        )
+        .await
         .send()
         .await
         .expect("right password");
@@ -398,20 +390,18 @@ async fn parallel_wrong_passwords_are_counted_before_they_are_checked(backend: B
 /// Twenty failed sign-ins (on any logins) from one client address, then the right password of
 /// `north` from another: whether that one is held.
 async fn held_after_twenty_from_one_client(app: &TestApp) -> bool {
-    let attempt = |from: &'static str, login: String, password: String| {
-        let url = app.url("/session");
-        async move {
-            let client = harness::client();
-            let token = app.login_token(&client).await;
-            let r = client
-                .post(url)
-                .header("x-forwarded-for", from)
-                .form(&[("login", login), ("password", password), ("_csrf", token)])
-                .send()
-                .await
-                .expect("attempt");
-            r.headers()[LOCATION].to_str().expect("location").to_owned()
-        }
+    let attempt = |from: &'static str, login: String, password: String| async move {
+        let r = app
+            .sign_in_request(
+                &harness::client(),
+                &[("login", &login), ("password", &password)],
+            )
+            .await
+            .header("x-forwarded-for", from)
+            .send()
+            .await
+            .expect("attempt");
+        r.headers()[LOCATION].to_str().expect("location").to_owned()
     };
     for n in 0..20 {
         attempt("10.0.0.1", format!("user{n}"), "wrong".into()).await;

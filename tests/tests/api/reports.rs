@@ -154,13 +154,7 @@ async fn a_school_sees_only_itself(backend: Backend) {
     let (open, own) = app.demo_school("demo-01").await;
     let (_, other) = app.demo_school("demo-02").await;
     // Last year's campaign has closed: its results are the school's to read.
-    let campaign = app
-        .storage
-        .campaign_by_code(server::cli::demo::PREVIOUS_CAMPAIGN_CODE)
-        .await
-        .expect("query")
-        .expect("last year's campaign")
-        .id;
+    let campaign = app.previous_demo_campaign().await;
     let (school, _) = app.sign_in("school").await;
     // Of the open campaign only the response rates: the school holds its group codes, and
     // reading results, adding answers and reading again would tell it one respondent's.
