@@ -31,6 +31,9 @@ pub struct GroupCell {
     pub min_respondents: u32,
     /// Enough respondents and a high enough rate for the group's indicators.
     pub sufficient: bool,
+    /// Submissions through the group code beyond its surplus limit, held for a coordinator's
+    /// decision (monitor only).
+    pub held: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -47,6 +50,12 @@ pub struct Monitor {
     pub campaign: CampaignItem,
     pub municipalities: Vec<Choice>,
     pub rows: Vec<MonitorRow>,
+    /// The viewer may publish the campaign's results now (admin, regional; open campaign).
+    pub can_publish: bool,
+    /// The viewer may admit or discard held submissions (admin, regional, municipal).
+    pub can_decide: bool,
+    /// A group code's surplus limit as a percentage of the expected count.
+    pub surplus_percent: u32,
 }
 
 /// A factor's result at one school.
@@ -173,6 +182,8 @@ pub struct Change {
     pub versions: Option<String>,
     pub factors: Vec<(String, String)>,
     pub rows: Vec<ChangeRow>,
+    /// One of the two campaigns has no publication the viewer may read yet.
+    pub unpublished: bool,
     /// Per factor: schools improved, worsened.
     pub totals: Vec<(u32, u32)>,
 }

@@ -26,6 +26,19 @@ pub struct CampaignItem {
     pub closes_on: String,
     /// Schools of the campaign within the viewer's scope.
     pub schools: usize,
+    /// The publication its results are read from; `None` while nothing is published (or, for
+    /// a school's own account, while the campaign is open).
+    pub published: Option<Published>,
+}
+
+/// A publication of a campaign's results: a snapshot, not the live answers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Published {
+    pub number: i64,
+    /// The day, `YYYY-MM-DD`.
+    pub on: String,
+    /// Made at the campaign's close (the last one).
+    pub at_close: bool,
 }
 
 /// The coordinator's start page.

@@ -1,20 +1,27 @@
-//! Background upkeep while serving: drafts of closed campaigns and expired sessions are deleted
-//! at start and then every hour, so that no half-filled questionnaire outlives its campaign by
-//! more than that.
+//! Background upkeep while serving, at start and then every hour: campaigns that have closed get
+//! their publication at the close (a reader who comes first makes it too), drafts of closed
+//! campaigns and expired sessions are deleted, so that no half-filled questionnaire outlives its
+//! campaign by more than that.
 
 use std::time::Duration;
 
 use surveys::calendar::Day;
 
 use crate::clock;
+use crate::scope::Gate;
 use crate::storage::Storage;
 
 const EVERY: Duration = Duration::from_secs(3600);
 
 /// Starts the upkeep task; it ends with the process.
-pub fn spawn(storage: Storage, today: fn() -> Day) -> tokio::task::JoinHandle<()> {
+pub fn spawn(storage: Storage, gate: Gate, today: fn() -> Day) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
+            match gate.publish_closed().await {
+                Ok(0) => {}
+                Ok(published) => tracing::info!(published, "published closed campaigns"),
+                Err(e) => tracing::warn!(error = %e, "could not publish closed campaigns"),
+            }
             match storage.purge_closed_drafts(today()).await {
                 Ok(0) => {}
                 Ok(purged) => tracing::info!(purged, "deleted drafts of closed campaigns"),

@@ -92,6 +92,15 @@ pub enum Kind {
     RepeatedSchool,
     /// A region, municipality or school that is not in the registry.
     UnknownPlace,
+    /// A publication that would add fewer than the minimum of respondents to every group it
+    /// could change (the minimum of the smallest group).
+    NothingToPublish(u32),
+    /// An early publication of a campaign that is published at its close.
+    PublishedAtClose,
+    /// Results asked for before the campaign's first publication the viewer may read.
+    NotPublished,
+    /// A decision on a group's surplus where nothing is held.
+    NothingHeld,
     /// A problem worded by the survey engine (an answer of a paper questionnaire).
     Answer(String),
     /// A problem worded where it was found (the paper CLI, in English).
@@ -210,6 +219,26 @@ impl Kind {
         let t = |ru: &str, en: &str| lang.tr(ru, en).to_owned();
         match self {
             Kind::CampaignName => t("укажите название", "enter a name"),
+            Kind::NothingToPublish(min) => match lang {
+                Lang::Ru => format!(
+                    "Публиковать нечего: ни в одной группе со времени прошлой публикации не прибавилось хотя бы {min} ответов. Группа, где прибавилось меньше, остаётся как была опубликована, чтобы по разнице двух публикаций нельзя было узнать ответы нескольких человек."
+                ),
+                Lang::En => format!(
+                    "Nothing to publish: no group has gained at least {min} answers since the last publication. A group that gained fewer stays as it was published, so that the difference of two publications cannot reveal the answers of a few people."
+                ),
+            },
+            Kind::PublishedAtClose => t(
+                "Кампания закрыта: её результаты публикуются при закрытии.",
+                "The campaign is closed: its results are published at its close.",
+            ),
+            Kind::NotPublished => t(
+                "Результаты кампании ещё не опубликованы: они публикуются при закрытии кампании или раньше — региональным координатором.",
+                "The campaign's results are not published yet: they are published at its close or earlier by the regional coordinator.",
+            ),
+            Kind::NothingHeld => t(
+                "В этой группе нет ответов, ожидающих решения.",
+                "This group has no answers awaiting a decision.",
+            ),
             Kind::Empty => t("пусто", "empty"),
             Kind::ShortRow => t(
                 "нет значения (в строке меньше 6 столбцов)",

@@ -8,6 +8,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use tokio::sync::Mutex;
+
 use app::access::{Role, Scope, Viewer};
 use surveys::calendar::Day;
 use surveys::change::ProfileChange;
@@ -16,8 +18,10 @@ use surveys::profile::Scorer;
 use surveys::{Answers, Group, Methodology, Response, SchoolProfile};
 
 use crate::error::ServerError;
+use crate::problem::{At, Kind, Refused};
 use crate::storage::{
-    AccessCode, CampaignRow, GroupCount, PlacedSchool, SchoolInCampaign, Storage,
+    AccessCode, CampaignRow, GroupCount, PlacedSchool, PublicationRow, SchoolInCampaign, Storage,
+    Surplus,
 };
 
 /// A value as it is published: two decimals, on screens and in every file, so that a reader
@@ -41,6 +45,19 @@ pub struct Gate {
     storage: Storage,
     methodology: Arc<Methodology>,
     today: fn() -> Day,
+    /// One publication at a time in this process (the database refuses a second one at the
+    /// close made by another instance).
+    publishing: Arc<Mutex<()>>,
+}
+
+/// What a publication took in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Publishing {
+    pub number: i64,
+    /// (school, group) pairs whose new answers the publication took in.
+    pub published: usize,
+    /// Pairs with new answers, but fewer than the group's minimum: they stay as they were.
+    pub waiting: usize,
 }
 
 /// A campaign with the schools of it the viewer may see.
@@ -52,6 +69,8 @@ pub struct InScope {
 /// The profiles of a campaign's schools in scope (in the order of `InScope::schools`), with each
 /// school's teacher-deficit results.
 pub struct Scored {
+    /// The publication the scores are of.
+    pub publication: PublicationRow,
     pub profiles: Vec<SchoolProfile>,
     pub deficits: Vec<Vec<DeficitResult>>,
 }
@@ -82,7 +101,147 @@ impl Gate {
             storage,
             methodology,
             today,
+            publishing: Arc::new(Mutex::new(())),
         }
+    }
+
+    /// Whether the campaign still takes answers.
+    pub fn is_open(&self, campaign: &CampaignRow) -> bool {
+        (self.today)() <= campaign.closes_on
+    }
+
+    /// The publication the viewer reads the campaign's results from: the newest one, after the
+    /// close always the one made at the close (made now if it is not yet). `None` when nothing
+    /// is published, and for a school's own account while the campaign is open: it sees nothing
+    /// of an open campaign but its response rates, so that it cannot read results, add answers
+    /// of its own (it holds its group codes) and read again.
+    pub async fn publication(
+        &self,
+        viewer: &Viewer,
+        campaign: &CampaignRow,
+    ) -> Result<Option<PublicationRow>, ServerError> {
+        let open = self.is_open(campaign);
+        if open && viewer.role == Role::School {
+            return Ok(None);
+        }
+        let mut publications = self.storage.publications(campaign.id).await?;
+        if !open && !publications.iter().any(|p| p.at_close) {
+            self.publish(campaign, None).await?;
+            publications = self.storage.publications(campaign.id).await?;
+        }
+        Ok(publications.into_iter().next())
+    }
+
+    /// Publishes the campaign's new answers: by an account (`by`) while it is open, or at the
+    /// close (`None`, once). Each school's group takes in its unpublished answers only when they
+    /// are at least the group's minimum of respondents, so that no two publications differ by
+    /// a few people's answers; a smaller addition waits for more. An early publication that
+    /// would take in nothing is refused.
+    pub async fn publish(
+        &self,
+        campaign: &CampaignRow,
+        by: Option<i64>,
+    ) -> Result<Publishing, ServerError> {
+        let _one_at_a_time = self.publishing.lock().await;
+        let published = self.storage.publications(campaign.id).await?;
+        let refuse = |kind| ServerError::Refused(Refused::one(At::Whole, kind));
+        if by.is_some() && !self.is_open(campaign) {
+            return Err(refuse(Kind::PublishedAtClose));
+        }
+        if by.is_none() && published.iter().any(|p| p.at_close) {
+            let last = &published[0];
+            return Ok(Publishing {
+                number: last.number,
+                published: 0,
+                waiting: 0,
+            });
+        }
+        let m = &self.methodology;
+        let unpublished = self.storage.unpublished_counts(campaign.id).await?;
+        // At the close, a group with nothing published yet takes in even fewer answers than its
+        // minimum: nothing is computed from them, its count reads «< 5», and no later reading
+        // follows to compare with.
+        let before = match by {
+            None => self.storage.published_counts(campaign.id).await?,
+            Some(_) => Vec::new(),
+        };
+        let first_at_close = |c: &GroupCount| {
+            by.is_none()
+                && !before
+                    .iter()
+                    .any(|b| b.school_id == c.school_id && b.group == c.group)
+        };
+        let (ready, waiting): (Vec<GroupCount>, Vec<GroupCount>) =
+            unpublished.into_iter().partition(|c| {
+                c.responses >= i64::from(m.min_respondents(c.group)) || first_at_close(c)
+            });
+        if by.is_some() && ready.is_empty() {
+            return Err(refuse(Kind::NothingToPublish(m.rules.min_respondents)));
+        }
+        let groups: Vec<(i64, Group)> = ready.iter().map(|c| (c.school_id, c.group)).collect();
+        let stored = self
+            .storage
+            .publish(campaign.id, (self.today)(), by, &groups)
+            .await;
+        if let Err(e) = stored {
+            // Another instance may have made the publication at the close meanwhile.
+            let now = self.storage.publications(campaign.id).await?;
+            return match now.first() {
+                Some(p) if by.is_none() && p.at_close => Ok(Publishing {
+                    number: p.number,
+                    published: 0,
+                    waiting: 0,
+                }),
+                _ => Err(e),
+            };
+        }
+        Ok(Publishing {
+            number: published.first().map_or(1, |p| p.number + 1),
+            published: ready.len(),
+            waiting: waiting.len(),
+        })
+    }
+
+    /// Makes the publication at the close of every closed campaign that has none yet; returns
+    /// how many it made.
+    pub async fn publish_closed(&self) -> Result<usize, ServerError> {
+        let mut made = 0;
+        for campaign in self.storage.campaigns().await? {
+            if self.is_open(&campaign) {
+                continue;
+            }
+            let publications = self.storage.publications(campaign.id).await?;
+            if !publications.iter().any(|p| p.at_close) {
+                self.publish(&campaign, None).await?;
+                made += 1;
+            }
+        }
+        Ok(made)
+    }
+
+    /// A coordinator's decision on the submissions held beyond a group code's surplus limit
+    /// at a school of the campaign in scope.
+    pub async fn decide_surplus(
+        &self,
+        in_scope: &InScope,
+        school: i64,
+        group: Group,
+        decision: Surplus,
+    ) -> Result<u64, ServerError> {
+        if !in_scope.schools.iter().any(|s| s.school_id == school) {
+            return Ok(0);
+        }
+        let changed = self
+            .storage
+            .decide_surplus(in_scope.campaign.id, school, group, decision)
+            .await?;
+        if changed == 0 {
+            return Err(ServerError::Refused(Refused::one(
+                At::Whole,
+                Kind::NothingHeld,
+            )));
+        }
+        Ok(changed)
     }
 
     pub fn methodology(&self) -> &Methodology {
@@ -162,37 +321,39 @@ impl Gate {
             .await
     }
 
-    /// Responses per school and group, of the schools in scope only.
+    /// Responses per school and group as they arrive (for response rates), of the schools in
+    /// scope only.
     pub async fn counts(&self, in_scope: &InScope) -> Result<Vec<GroupCount>, ServerError> {
         let mut counts = self.storage.response_counts(in_scope.campaign.id).await?;
         counts.retain(|c| in_scope.schools.iter().any(|s| s.school_id == c.school_id));
         Ok(counts)
     }
 
-    /// Scores the schools in scope from their stored answers; `None` when the viewer may not see
-    /// results of this campaign yet: a school's own account sees nothing of an open campaign but
-    /// its response rates, so that it cannot read its results, add answers of its own (it holds
-    /// its group codes) and read again.
+    /// Scores the schools in scope from their published answers; `None` when the viewer has no
+    /// publication of the campaign to read (`Gate::publication`).
     pub async fn score(
         &self,
         viewer: &Viewer,
         in_scope: &InScope,
     ) -> Result<Option<Scored>, ServerError> {
-        let open = (self.today)() <= in_scope.campaign.closes_on;
-        if open && viewer.role == Role::School {
+        let Some(publication) = self.publication(viewer, &in_scope.campaign).await? else {
             return Ok(None);
-        }
-        self.score_all(in_scope).await.map(Some)
+        };
+        self.score_published(in_scope, publication).await.map(Some)
     }
 
-    async fn score_all(&self, in_scope: &InScope) -> Result<Scored, ServerError> {
+    async fn score_published(
+        &self,
+        in_scope: &InScope,
+        publication: PublicationRow,
+    ) -> Result<Scored, ServerError> {
         let m: &Methodology = &self.methodology;
         let start = in_scope.campaign.opens_on;
         let mut by_school: HashMap<i64, Vec<Response>> = HashMap::new();
         let mut deficits: HashMap<i64, Vec<DeficitResult>> = HashMap::new();
         for stored in self
             .storage
-            .campaign_responses(in_scope.campaign.id)
+            .published_responses(in_scope.campaign.id)
             .await?
         {
             let group = stored.group;
@@ -236,11 +397,16 @@ impl Gate {
             .iter()
             .map(|s| deficits.remove(&s.school_id).unwrap_or_default())
             .collect();
-        Ok(Scored { profiles, deficits })
+        Ok(Scored {
+            publication,
+            profiles,
+            deficits,
+        })
     }
 
-    /// The schools whose raw responses of `group` may leave: those in scope where the group has
-    /// at least the minimum number of respondents.
+    /// The schools whose published raw responses of `group` may leave: those in scope where the
+    /// group has at least the minimum number of published respondents; refused while the viewer
+    /// has no publication to read.
     pub async fn exportable(
         &self,
         viewer: &Viewer,
@@ -250,8 +416,15 @@ impl Gate {
         let Some(in_scope) = self.campaign(viewer, campaign, None).await? else {
             return Ok(None);
         };
-        let min = i64::from(self.methodology.rules.min_respondents(group));
-        let counts = self.counts(&in_scope).await?;
+        if self
+            .publication(viewer, &in_scope.campaign)
+            .await?
+            .is_none()
+        {
+            return Err(Refused::one(At::Whole, Kind::NotPublished).into());
+        }
+        let min = i64::from(self.methodology.min_respondents(group));
+        let counts = self.storage.published_counts(in_scope.campaign.id).await?;
         let allowed = in_scope
             .schools
             .iter()

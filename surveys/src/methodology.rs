@@ -255,6 +255,15 @@ impl Methodology {
         Ok(methodology)
     }
 
+    /// Fewest respondents of a group behind anything shown of it: the group's rule, and for the
+    /// teachers' diagnostic the diagnostic's minimum of teachers.
+    pub fn min_respondents(&self, group: Group) -> u32 {
+        match group {
+            Group::TeacherDeficits => crate::deficits::min_teachers(self),
+            _ => self.rules.min_respondents(group),
+        }
+    }
+
     pub fn instrument(&self, group: Group) -> Option<&Instrument> {
         self.instruments.iter().find(|i| i.group == group)
     }

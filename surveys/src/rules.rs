@@ -37,10 +37,18 @@ pub struct Rules {
     pub title: Text,
     /// The minimum number of respondents behind any aggregate of an anonymous group.
     pub min_respondents: u32,
+    /// A group code's submissions beyond this percentage of the expected respondents are held
+    /// for a coordinator's decision instead of entering profiles (default 120).
+    #[serde(default = "default_surplus_percent")]
+    pub surplus_percent: u32,
     #[serde(rename = "level")]
     pub levels: Vec<Level>,
     #[serde(rename = "group", default)]
     pub groups: std::collections::BTreeMap<Group, GroupRule>,
+}
+
+fn default_surplus_percent() -> u32 {
+    120
 }
 
 /// No anonymous aggregate may rest on fewer respondents than this, whatever a set says.
@@ -70,9 +78,30 @@ impl Rules {
         }
     }
 
+    /// How many submissions a group code may receive before further ones are held: the
+    /// expected count times `surplus_percent`, rounded down (integers, so exact).
+    pub fn surplus_limit(&self, expected: u32) -> u64 {
+        u64::from(expected) * u64::from(self.surplus_percent) / 100
+    }
+
     pub fn response_rate_floor(&self, group: Group) -> f64 {
         self.groups
             .get(&group)
             .map_or(0.0, |r| r.response_rate_floor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Methodology;
+
+    #[test]
+    fn the_surplus_limit_is_the_expected_count_times_the_percentage_rounded_down() {
+        let m = Methodology::default_set().expect("the shipped set loads");
+        assert_eq!(m.rules.surplus_percent, 120);
+        assert_eq!(m.rules.surplus_limit(25), 30);
+        assert_eq!(m.rules.surplus_limit(5), 6);
+        assert_eq!(m.rules.surplus_limit(3), 3);
+        assert_eq!(m.rules.surplus_limit(0), 0);
     }
 }

@@ -1,9 +1,12 @@
 //! The demo region: two municipalities, six schools, one open campaign with access codes and a
-//! few hundred generated responses, and last year's closed campaign (somewhat riskier answers) to
+//! few hundred generated responses (published early, as a regional coordinator may), and last
+//! year's closed campaign (somewhat riskier answers) to
 //! show change against. Schools differ in their underlying risk, so their profiles spread over
 //! the risk levels; one school has too few parents to show parent data. Everything is created
 //! through the functions production uses: the registry import, the campaign set-up, the
 //! respondent side's writes and the admin's account form.
+
+use std::sync::Arc;
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -16,6 +19,7 @@ use crate::clock;
 use crate::cookies::CookiePolicy;
 use crate::coordinators::campaigns::{self, Plan, PlannedSchool};
 use crate::error::ServerError;
+use crate::scope::Gate;
 use crate::storage::{DraftWrite, ExpectedCounts, RegistryRow, ResponseRow, Storage};
 use app::access::Role;
 
@@ -185,7 +189,24 @@ pub async fn ensure_demo(
         .find(|p| p.municipality_code == MUNICIPALITIES[0].0)
         .map(|p| p.municipality_id);
     ensure_demo_accounts(storage, region_id, north, &school_id).await?;
+    publish_current(storage, methodology).await?;
     summarize(storage, created).await
+}
+
+/// Publishes the open campaign's results early, as its regional coordinator would, so that the
+/// demo's reports have something to show (last year's was published at its close).
+async fn publish_current(storage: &Storage, methodology: &Methodology) -> Result<(), ServerError> {
+    let (Some(campaign), Some(region)) = (
+        storage.campaign_by_code(CAMPAIGN_CODE).await?,
+        storage.user_by_login("region").await?,
+    ) else {
+        return Ok(());
+    };
+    if !storage.publications(campaign.id).await?.is_empty() {
+        return Ok(());
+    }
+    let gate = Gate::new(storage.clone(), Arc::new(methodology.clone()), clock::today);
+    gate.publish(&campaign, Some(region.id)).await.map(|_| ())
 }
 
 /// The demo's accounts, one per role: login and password (`<login>-demo-2026`). Only for the
@@ -290,6 +311,7 @@ async fn create_campaign(
                     answers: answers.to_string(),
                     submitted_on: today.plus_days(spec.opens_in_days + rng.gen_range(0..14)),
                     submission_key: format!("{}-{}-{group}-{n}", spec.code, school.code),
+                    surplus_limit: None,
                 }));
             }
         }

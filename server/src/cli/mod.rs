@@ -139,8 +139,10 @@ pub async fn run(cli: Cli) -> Result<(), ServerError> {
             .unwrap_or_else(|| format!("http://{addr}"));
         print_demo(&summary, &base);
     }
-    crate::housekeeping::spawn(storage.clone(), today);
-    let app = http::router(&config, storage.clone(), std::sync::Arc::new(methodology));
+    let methodology = std::sync::Arc::new(methodology);
+    let gate = crate::scope::Gate::new(storage.clone(), methodology.clone(), today);
+    crate::housekeeping::spawn(storage.clone(), gate, today);
+    let app = http::router(&config, storage.clone(), methodology);
     // The one line scripts wait for: the real address, also when port 0 was asked for.
     println!("listening on http://{addr}");
     http::serve(listener, app).await?;

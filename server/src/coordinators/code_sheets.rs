@@ -74,7 +74,7 @@ pub async fn sheet(
         })
         .collect();
     Ok(Some(CodeSheet {
-        campaign: campaign_item(&in_scope.campaign, count),
+        campaign: campaign_item(&in_scope.campaign, count, None),
         school: s.name.clone(),
         municipality: s.municipality.clone(),
         entries,

@@ -5,17 +5,20 @@
 pub mod accounts;
 pub mod campaigns;
 pub mod code_sheets;
+pub mod publishing;
 pub mod registry;
 
 use app::access::{Role, Viewer};
 use app::i18n::Lang;
-use app::work::{CampaignItem, Choice, SchoolChoice, UserItem, WorkSource, LOGIN_COOKIE};
+use app::work::{
+    CampaignItem, Choice, Published, SchoolChoice, UserItem, WorkSource, LOGIN_COOKIE,
+};
 use app::AppError;
 
 use crate::cookies::CookiePolicy;
 use crate::error::ServerError;
 use crate::scope::Gate;
-use crate::storage::{CampaignRow, Named, Storage};
+use crate::storage::{CampaignRow, Named, PublicationRow, Storage};
 
 /// The coordinators' pages' data.
 #[derive(Clone)]
@@ -26,7 +29,11 @@ pub struct Coordinators {
 }
 
 /// A campaign's heading with how many of its schools the viewer sees.
-pub fn campaign_item(c: &CampaignRow, schools: usize) -> CampaignItem {
+pub fn campaign_item(
+    c: &CampaignRow,
+    schools: usize,
+    published: Option<&PublicationRow>,
+) -> CampaignItem {
     CampaignItem {
         id: c.id,
         name: c.name.clone(),
@@ -34,6 +41,11 @@ pub fn campaign_item(c: &CampaignRow, schools: usize) -> CampaignItem {
         opens_on: c.opens_on.to_string(),
         closes_on: c.closes_on.to_string(),
         schools,
+        published: published.map(|p| Published {
+            number: p.number,
+            on: p.published_on.to_string(),
+            at_close: p.at_close,
+        }),
     }
 }
 
@@ -106,7 +118,7 @@ impl WorkSource for Coordinators {
             .await?
             .iter()
             .filter(|(_, schools)| *schools > 0 || viewer.role == Role::Admin)
-            .map(|(c, schools)| campaign_item(c, *schools))
+            .map(|(c, schools)| campaign_item(c, *schools, None))
             .collect())
     }
 

@@ -19,6 +19,7 @@ use surveys::Methodology;
 
 use crate::cookies;
 use crate::error::ServerError;
+use crate::problem::{At, Kind, Refused};
 use crate::reply::{attachment, XLSX};
 use crate::scope::{published, respondents_band, Gate};
 
@@ -246,17 +247,18 @@ pub async fn matrix_xlsx(
         .campaign(&viewer, id, q.municipality)
         .await?
         .ok_or(ServerError::NotFound)?;
+    let unpublished = || Refused::one(At::Whole, Kind::NotPublished);
     let mut scored = gate
         .score(&viewer, &in_scope)
         .await?
-        .ok_or(ServerError::NotFound)?;
+        .ok_or_else(unpublished)?;
     let mut changes = match q.compare {
         Some(other) => match gate.campaign(&viewer, other, q.municipality).await? {
             Some(before) => {
                 let before = gate
                     .score(&viewer, &before)
                     .await?
-                    .ok_or(ServerError::NotFound)?;
+                    .ok_or_else(unpublished)?;
                 Some(
                     gate.compare(&before.profiles, &scored.profiles)
                         .into_iter()
@@ -278,12 +280,27 @@ pub async fn matrix_xlsx(
     for (p, s) in scored.profiles.iter_mut().zip(&in_scope.schools) {
         p.school = named(s);
     }
+    let lang = cookies::lang(&headers);
+    let title = format!(
+        "{} — {}",
+        in_scope.campaign.name,
+        match lang {
+            Lang::Ru => format!(
+                "публикация № {} от {}",
+                scored.publication.number, scored.publication.published_on
+            ),
+            Lang::En => format!(
+                "publication no. {} of {}",
+                scored.publication.number, scored.publication.published_on
+            ),
+        }
+    );
     let bytes = matrix_workbook(
         gate.methodology(),
-        &in_scope.campaign.name,
+        &title,
         &scored.profiles,
         changes.as_deref(),
-        cookies::lang(&headers),
+        lang,
     )
     .map_err(xlsx_error)?;
     Ok(attachment(

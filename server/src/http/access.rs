@@ -39,6 +39,8 @@ pub struct Rule {
 const ADMIN: &[Role] = &[Role::Admin];
 /// Setting up campaigns is the region's work.
 const CAMPAIGNERS: &[Role] = &[Role::Admin, Role::Regional];
+/// Deciding on a group code's surplus is the work of those who know the schools.
+const DECIDERS: &[Role] = &[Role::Admin, Role::Regional, Role::Municipal];
 /// Raw individual answers (without identifying fields) go only to the region's analysts.
 const RAW: &[Role] = &[Role::Admin, Role::Regional];
 
@@ -99,6 +101,16 @@ pub const RULES: &[Rule] = &[
     ),
     rule("/api/work-new-campaign", Access::Roles(CAMPAIGNERS), false),
     rule("/work/campaigns", Access::Roles(CAMPAIGNERS), true),
+    rule(
+        "/work/campaigns/{id}/publish",
+        Access::Roles(CAMPAIGNERS),
+        true,
+    ),
+    rule(
+        "/work/campaigns/{id}/schools/{school}/surplus",
+        Access::Roles(DECIDERS),
+        true,
+    ),
     rule(
         "/work/campaigns/{id}/schools/{school}/codes",
         Access::SignedIn,

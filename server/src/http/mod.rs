@@ -24,7 +24,7 @@ use crate::auth::Auth;
 use crate::clock;
 use crate::config::{Config, TrustedProxies};
 use crate::cookies::CookiePolicy;
-use crate::coordinators::{accounts, campaigns, registry, Coordinators};
+use crate::coordinators::{accounts, campaigns, publishing, registry, Coordinators};
 use crate::error::ServerError;
 use crate::exports::{raw, workbook};
 use crate::home::StorageOverview;
@@ -94,6 +94,11 @@ pub fn router(config: &Config, storage: Storage, methodology: Arc<Methodology>) 
         .route("/respond/{code}/{page}", post(respond::save_page))
         .route("/session", post(accounts::sign_in))
         .route("/work/campaigns", post(campaigns::create))
+        .route("/work/campaigns/{id}/publish", post(publishing::publish))
+        .route(
+            "/work/campaigns/{id}/schools/{school}/surplus",
+            post(publishing::decide_surplus),
+        )
         .route(
             "/work/registry/import",
             post(registry::import).layer(DefaultBodyLimit::max(REGISTRY_UPLOAD_LIMIT)),

@@ -56,6 +56,7 @@ pub async fn change(
         versions: None,
         factors,
         rows: Vec::new(),
+        unpublished: false,
         totals: vec![(0, 0); m.factors.len()],
     };
     let (Some(before), Some(after)) = (before, after) else {
@@ -89,6 +90,7 @@ pub async fn change(
         gate.score(viewer, &earlier).await?,
         gate.score(viewer, &later).await?,
     ) else {
+        report.unpublished = true;
         return Ok(Some(report));
     };
     for paired in gate.compare(&first.profiles, &second.profiles) {

@@ -24,11 +24,23 @@ pub async fn matrix(
     else {
         return Ok(None);
     };
-    let Some(scored) = gate.score(viewer, &in_scope).await? else {
-        return Ok(None);
-    };
+    let scored = gate.score(viewer, &in_scope).await?;
+    let campaign = campaign_item(
+        &in_scope.campaign,
+        count,
+        scored.as_ref().map(|s| &s.publication),
+    );
     let m = gate.methodology();
     let levels = levels(m, lang);
+    let Some(scored) = scored else {
+        return Ok(Some(Matrix {
+            campaign,
+            municipalities: choices,
+            levels,
+            factors: Vec::new(),
+            rows: Vec::new(),
+        }));
+    };
     let rows: Vec<MatrixRow> = in_scope
         .schools
         .iter()
@@ -74,7 +86,7 @@ pub async fn matrix(
         })
         .collect();
     Ok(Some(Matrix {
-        campaign: campaign_item(&in_scope.campaign, count),
+        campaign,
         municipalities: choices,
         levels,
         factors,

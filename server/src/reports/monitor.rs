@@ -1,7 +1,8 @@
 //! The response-rate monitor: per school and group, responses against the expected count, the
-//! rate and whether the group's minimum and floor are met; counts only, never answers.
+//! rate and whether the group's minimum and floor are met, submissions held beyond a group code's
+//! surplus limit, and the publication the results are read from; counts only, never answers.
 
-use app::access::Viewer;
+use app::access::{Role, Viewer};
 use app::i18n::Lang;
 use app::reports::{Monitor, MonitorRow};
 use surveys::profile::group_results;
@@ -32,8 +33,10 @@ pub async fn monitor(
         .iter()
         .map(|s| {
             let mut per_group = [0u32; 5];
+            let mut held = [0u32; 5];
             for c in counts.iter().filter(|c| c.school_id == s.school_id) {
                 per_group[c.group.index()] = u32::try_from(c.responses).unwrap_or(0);
+                held[c.group.index()] = u32::try_from(c.held).unwrap_or(0);
             }
             let expected = s.expected();
             let mut results = group_results(m, &expected, &per_group);
@@ -42,17 +45,26 @@ pub async fn monitor(
                 expected.get(Group::TeacherDeficits),
                 per_group[Group::TeacherDeficits.index()],
             ));
+            let mut groups = group_cells(&results, lang);
+            for (cell, result) in groups.iter_mut().zip(&results) {
+                cell.held = held[result.group.index()];
+            }
             MonitorRow {
                 school_id: s.school_id,
                 school: s.name.clone(),
                 municipality: s.municipality.clone(),
-                groups: group_cells(&results, lang),
+                groups,
             }
         })
         .collect();
+    let publication = gate.publication(viewer, &in_scope.campaign).await?;
     Ok(Some(Monitor {
-        campaign: campaign_item(&in_scope.campaign, count),
+        campaign: campaign_item(&in_scope.campaign, count, publication.as_ref()),
         municipalities: choices,
         rows,
+        can_publish: matches!(viewer.role, Role::Admin | Role::Regional)
+            && gate.is_open(&in_scope.campaign),
+        can_decide: matches!(viewer.role, Role::Admin | Role::Regional | Role::Municipal),
+        surplus_percent: m.rules.surplus_percent,
     }))
 }

@@ -22,17 +22,35 @@ pub async fn profile(
     let Some((in_scope, count)) = gate.school(viewer, campaign, school).await? else {
         return Ok(None);
     };
-    let Some(scored) = gate.score(viewer, &in_scope).await? else {
-        return Ok(None);
-    };
-    let (Some(s), Some(profile), Some(results)) = (
-        in_scope.schools.first(),
-        scored.profiles.first(),
-        scored.deficits.first(),
-    ) else {
+    let Some(s) = in_scope.schools.first() else {
         return Ok(None);
     };
     let m = gate.methodology();
+    let scored = gate.score(viewer, &in_scope).await?;
+    let campaign = campaign_item(
+        &in_scope.campaign,
+        count,
+        scored.as_ref().map(|s| &s.publication),
+    );
+    let Some(scored) = scored else {
+        return Ok(Some(Profile {
+            campaign,
+            school: s.name.clone(),
+            municipality: s.municipality.clone(),
+            methodology_version: in_scope.campaign.methodology_version.clone(),
+            levels: levels(m, lang),
+            groups: Vec::new(),
+            factors: Vec::new(),
+            deficits: DeficitView {
+                bands: Vec::new(),
+                areas: Vec::new(),
+                suppressed: None,
+            },
+        }));
+    };
+    let (Some(profile), Some(results)) = (scored.profiles.first(), scored.deficits.first()) else {
+        return Ok(None);
+    };
     let summary = surveys::deficits::school_summary(m, results);
     let bands: Vec<LevelView> = m
         .deficits
@@ -72,7 +90,7 @@ pub async fn profile(
         }),
     };
     Ok(Some(Profile {
-        campaign: campaign_item(&in_scope.campaign, count),
+        campaign,
         school: s.name.clone(),
         municipality: s.municipality.clone(),
         methodology_version: profile.methodology_version.clone(),

@@ -62,6 +62,7 @@ pub fn group_cells(results: &[GroupResult], lang: Lang) -> Vec<GroupCell> {
                 floor: g.rate_floor,
                 min_respondents: g.min_respondents,
                 sufficient: g.sufficient,
+                held: 0,
             }
         })
         .collect()

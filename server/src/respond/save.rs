@@ -165,6 +165,10 @@ impl Respondents {
                         answers: stored,
                         submitted_on: today,
                         submission_key: submission_key.clone(),
+                        surplus_limit: opened
+                            .group
+                            .is_anonymous()
+                            .then(|| m.rules.surplus_limit(opened.info.expected())),
                     };
                     // The answers live on in the response only; the draft keeps that it was sent.
                     draft.answers = "{}".into();

@@ -69,6 +69,18 @@ pub struct CampaignRow {
     pub closes_on: Day,
 }
 
+/// The respondents a campaign expects of a school, as the engine counts them: one principal, a
+/// diagnostic per teacher.
+fn expected(teachers: i64, students: i64, parents: i64) -> surveys::Expected {
+    let count = |n: i64| u32::try_from(n).unwrap_or(0);
+    surveys::Expected::default()
+        .with(Group::Principal, 1)
+        .with(Group::Teacher, count(teachers))
+        .with(Group::Student, count(students))
+        .with(Group::Parent, count(parents))
+        .with(Group::TeacherDeficits, count(teachers))
+}
+
 /// A school of a campaign with where it is and how many respondents are expected.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct SchoolInCampaign {
@@ -87,13 +99,11 @@ impl SchoolInCampaign {
     /// The respondents expected, as the engine counts them: one principal, a diagnostic per
     /// teacher.
     pub fn expected(&self) -> surveys::Expected {
-        let count = |n: i64| u32::try_from(n).unwrap_or(0);
-        surveys::Expected::default()
-            .with(Group::Principal, 1)
-            .with(Group::Teacher, count(self.expected_teachers))
-            .with(Group::Student, count(self.expected_students))
-            .with(Group::Parent, count(self.expected_parents))
-            .with(Group::TeacherDeficits, count(self.expected_teachers))
+        expected(
+            self.expected_teachers,
+            self.expected_students,
+            self.expected_parents,
+        )
     }
 
     /// Where the school is, for scope checks.
@@ -123,6 +133,22 @@ pub struct CodeInfo {
     pub opens_on: Day,
     #[sqlx(try_from = "String")]
     pub closes_on: Day,
+    pub expected_teachers: i64,
+    pub expected_students: i64,
+    pub expected_parents: i64,
+}
+
+impl CodeInfo {
+    /// How many respondents of the code's group the campaign expects of the school.
+    pub fn expected(&self) -> u32 {
+        expected(
+            self.expected_teachers,
+            self.expected_students,
+            self.expected_parents,
+        )
+        .get(self.group)
+        .unwrap_or(0)
+    }
 }
 
 impl Storage {
@@ -290,10 +316,14 @@ impl Storage {
         Ok(with_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT a.code, a.campaign_id, a.school_id, a.respondent_group, a.personal, a.revoked,
-                        s.name AS school_name, c.name AS campaign_name, c.methodology_version, c.opens_on, c.closes_on
+                        s.name AS school_name, c.name AS campaign_name, c.methodology_version, c.opens_on, c.closes_on,
+                        COALESCE(cs.expected_teachers, 0) AS expected_teachers,
+                        COALESCE(cs.expected_students, 0) AS expected_students,
+                        COALESCE(cs.expected_parents, 0) AS expected_parents
                  FROM access_codes a
                  JOIN schools s ON s.id = a.school_id
                  JOIN campaigns c ON c.id = a.campaign_id
+                 LEFT JOIN campaign_schools cs ON cs.campaign_id = a.campaign_id AND cs.school_id = a.school_id
                  WHERE a.code = $1",
             )
             .bind(code)

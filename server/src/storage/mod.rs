@@ -1,6 +1,6 @@
 //! Storage behind one interface with two backends: SQLite (embedded default) and PostgreSQL.
 //! One file per kind of data: `places` (the registry), `campaigns` (with their schools and
-//! access codes), `responses`, `drafts` (with the respondent side's writes, which `writer`
+//! access codes), `responses`, `publications` (with decisions on a group code's surplus), `drafts` (with the respondent side's writes, which `writer`
 //! batches), `accounts` (with sessions).
 //!
 //! The SQL is kept portable (`$n` placeholders, `RETURNING`, `ON CONFLICT`, integers and text) so
@@ -11,6 +11,7 @@ mod accounts;
 mod campaigns;
 mod drafts;
 mod places;
+mod publications;
 mod responses;
 mod writer;
 
@@ -31,6 +32,7 @@ pub use campaigns::{
 };
 pub use drafts::{DraftRow, DraftWrite};
 pub use places::{Conflict, Named, PlacedSchool, Registry, RegistryRow};
+pub use publications::{PublicationRow, Surplus};
 pub use responses::{GroupCount, ResponsePages, ResponseRow, StoredResponse};
 pub use writer::DraftWriter;
 

@@ -1,6 +1,7 @@
 //! Completed questionnaires, stored raw with the instrument and methodology versions: one insert
-//! (idempotent by the submission key) for every way a response arrives, counts per school and
-//! group, and reads by key, by campaign, and page by page for exports.
+//! (idempotent by the submission key, holding a group code's surplus) for every way a response
+//! arrives, counts per school and group, and reads by key, by campaign, and — of the published
+//! ones — for scoring and page by page for exports.
 
 use surveys::calendar::Day;
 use surveys::{Group, RawAnswers};
@@ -23,15 +24,21 @@ pub struct ResponseRow {
     pub submitted_on: Day,
     /// Chosen by the submitting form; a repeated submit with the same key is stored once.
     pub submission_key: String,
+    /// For a group code: how many of the school's group may be counted before a further
+    /// submission is held for a coordinator's decision (`Rules::surplus_limit`). `None` for a
+    /// personal code, which is sent once.
+    pub surplus_limit: Option<u64>,
 }
 
-/// How many responses a school has from a group.
+/// How many responses a school has from a group (held ones included), and how many of them
+/// are held as surplus.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct GroupCount {
     pub school_id: i64,
     #[sqlx(rename = "respondent_group", try_from = "String")]
     pub group: Group,
     pub responses: i64,
+    pub held: i64,
 }
 
 /// A stored response as the scoring and the exports read it.
@@ -58,14 +65,22 @@ impl StoredResponse {
 const RESPONSE_COLUMNS: &str =
     "SELECT id, school_id, respondent_group, answers, submitted_on FROM responses";
 
+/// The responses a campaign's publications took in (never held or discarded ones).
+const PUBLISHED: &str = "publication_id IS NOT NULL AND status = 'counted'";
+
 /// The insert of a response, idempotent by submission key; one text for both backends, run
-/// inside the caller's transaction.
+/// inside the caller's transaction. A submission beyond the group's surplus limit is stored
+/// `held`.
 macro_rules! insert_response_query {
     ($r:expr) => {
         sqlx::query(
             "INSERT INTO responses (campaign_id, school_id, respondent_group, instrument_key,
-                instrument_version, methodology_version, answers, submitted_on, submission_key)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                instrument_version, methodology_version, answers, submitted_on, submission_key, status)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,
+                CASE WHEN (SELECT COUNT(*) FROM responses
+                           WHERE campaign_id = $1 AND school_id = $2 AND respondent_group = $3
+                             AND status <> 'discarded') >= $10
+                     THEN 'held' ELSE 'counted' END)
              ON CONFLICT (submission_key) DO NOTHING",
         )
         .bind($r.campaign_id)
@@ -77,11 +92,15 @@ macro_rules! insert_response_query {
         .bind(&$r.answers)
         .bind($r.submitted_on.to_string())
         .bind(&$r.submission_key)
+        .bind(
+            $r.surplus_limit
+                .map_or(i64::MAX, |n| i64::try_from(n).unwrap_or(i64::MAX)),
+        )
     };
 }
 pub(crate) use insert_response_query;
 
-/// Responses of a campaign's group read a page at a time, in id order, so that any number of
+/// Published responses of a campaign's group read a page at a time, in id order, so that any number of
 /// them passes through constant memory.
 pub struct ResponsePages<'a> {
     storage: &'a Storage,
@@ -97,6 +116,7 @@ impl ResponsePages<'_> {
         let page: Vec<StoredResponse> = with_pool!(self.storage, pool => {
             sqlx::query_as(&format!(
                 "{RESPONSE_COLUMNS} WHERE campaign_id = $1 AND respondent_group = $2 AND id > $3
+                   AND {PUBLISHED}
                  ORDER BY id LIMIT $4"
             ))
             .bind(self.campaign_id)
@@ -123,14 +143,39 @@ impl Storage {
         Ok(stored.first().copied().unwrap_or(false))
     }
 
-    /// Responses of a campaign, counted per school and group.
+    /// Responses of a campaign as they arrive (discarded ones not), counted per school and group.
     pub async fn response_counts(&self, campaign_id: i64) -> Result<Vec<GroupCount>, ServerError> {
         Ok(with_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT school_id, respondent_group, COUNT(*) AS responses FROM responses
-                 WHERE campaign_id = $1
+                "SELECT school_id, respondent_group, COUNT(*) AS responses,
+                        SUM(CASE WHEN status = 'held' THEN 1 ELSE 0 END) AS held
+                 FROM responses WHERE campaign_id = $1 AND status <> 'discarded'
                  GROUP BY school_id, respondent_group ORDER BY school_id, respondent_group",
             )
+            .bind(campaign_id)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    /// The published responses of a campaign, counted per school and group.
+    pub async fn published_counts(&self, campaign_id: i64) -> Result<Vec<GroupCount>, ServerError> {
+        self.counts_where(campaign_id, PUBLISHED).await
+    }
+
+    /// A campaign's responses that pass `filter` (an SQL condition), counted per school and
+    /// group (none of them counted as held).
+    pub(super) async fn counts_where(
+        &self,
+        campaign_id: i64,
+        filter: &str,
+    ) -> Result<Vec<GroupCount>, ServerError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_as(&format!(
+                "SELECT school_id, respondent_group, COUNT(*) AS responses, CAST(0 AS BIGINT) AS held
+                 FROM responses WHERE campaign_id = $1 AND {filter}
+                 GROUP BY school_id, respondent_group ORDER BY school_id, respondent_group"
+            ))
             .bind(campaign_id)
             .fetch_all(pool)
             .await?
@@ -147,7 +192,22 @@ impl Storage {
         }))
     }
 
-    /// Every response of a campaign, in submission order.
+    /// The published responses of a campaign, in submission order: what profiles are scored from.
+    pub async fn published_responses(
+        &self,
+        campaign_id: i64,
+    ) -> Result<Vec<StoredResponse>, ServerError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_as(&format!(
+                "{RESPONSE_COLUMNS} WHERE campaign_id = $1 AND {PUBLISHED} ORDER BY id"
+            ))
+            .bind(campaign_id)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    /// Every response of a campaign as stored (held and discarded ones too), in submission order.
     pub async fn campaign_responses(
         &self,
         campaign_id: i64,

@@ -61,6 +61,16 @@ pub(super) fn check(
             ),
         );
     }
+    if m.rules.surplus_percent < 100 {
+        problems.add(
+            "methodology.toml",
+            Some("surplus_percent"),
+            format!(
+                "{} would hold answers the campaign expects; it must be at least 100",
+                m.rules.surplus_percent
+            ),
+        );
+    }
     for (group, rule) in &m.rules.groups {
         if group.is_anonymous() && rule.min_respondents.is_some_and(|n| n < PRIVACY_FLOOR) {
             problems.add(

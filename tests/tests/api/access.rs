@@ -13,8 +13,10 @@ enum Who {
     Anyone,
     SignedIn,
     Admin,
-    /// Admin and regional coordinators (raw exports, setting up campaigns).
+    /// Admin and regional coordinators (raw exports, setting up and publishing campaigns).
     Raw,
+    /// Admin, regional and municipal coordinators (decisions on a group code's surplus).
+    Deciders,
 }
 
 /// (method, route pattern, who may use it, form body).
@@ -80,6 +82,13 @@ const EXPECTED: &[(&str, &str, Who, &str)] = &[
     ("GET", "/work/registry/template.xlsx", Who::Raw, ""),
     ("POST", "/api/work-new-campaign", Who::Raw, ""),
     ("POST", "/work/campaigns", Who::Raw, "name="),
+    ("POST", "/work/campaigns/{id}/publish", Who::Raw, ""),
+    (
+        "POST",
+        "/work/campaigns/{id}/schools/{school}/surplus",
+        Who::Deciders,
+        "group=student&decision=admit",
+    ),
     (
         "GET",
         "/work/campaigns/{id}/schools/{school}/codes",
@@ -219,6 +228,7 @@ async fn walk(backend: Backend) {
                 Who::SignedIn => user.is_some(),
                 Who::Admin => user == Some("admin"),
                 Who::Raw => matches!(user, Some("admin" | "region")),
+                Who::Deciders => matches!(user, Some("admin" | "region" | "north")),
             };
             if allowed(status, location.as_deref()) != may {
                 wrong.push(format!(

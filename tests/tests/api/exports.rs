@@ -151,7 +151,8 @@ async fn a_school_exports_only_itself(backend: Backend) {
         .send()
         .await
         .expect("request");
-    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(r.text().await.expect("body").contains("не опубликованы"));
     let bytes = download(
         &school,
         app.url(&format!("/export/campaigns/{campaign}/matrix.xlsx")),

@@ -58,21 +58,34 @@ async fn a_raw_csv_export_never_holds_a_formula(backend: Backend) {
     );
     stored.answers = serde_json::to_string(&raw).expect("json");
     let m = surveys::Methodology::default_set().expect("methodology");
-    app.storage
-        .insert_response(&server::storage::ResponseRow {
-            campaign_id: campaign,
-            school_id: school,
-            group: Group::Parent,
-            instrument_key: "parent".into(),
-            instrument_version: 1,
-            methodology_version: m.version.clone(),
-            answers: stored.answers,
-            submitted_on: server::clock::today(),
-            submission_key: "formula-comment".into(),
-        })
+    // Five of them, so that the next publication takes them in.
+    for n in 0..5 {
+        app.storage
+            .insert_response(&server::storage::ResponseRow {
+                campaign_id: campaign,
+                school_id: school,
+                group: Group::Parent,
+                instrument_key: "parent".into(),
+                instrument_version: 1,
+                methodology_version: m.version.clone(),
+                answers: stored.answers.clone(),
+                submitted_on: server::clock::today(),
+                submission_key: format!("formula-comment-{n}"),
+                surplus_limit: None,
+            })
+            .await
+            .expect("stored");
+    }
+    let (region, csrf) = app.sign_in("region").await;
+    let published = region
+        .post(app.url(&format!("/work/campaigns/{campaign}/publish")))
+        .form(&[("_csrf", csrf.as_str())])
+        .send()
         .await
-        .expect("stored");
-    let (region, _) = app.sign_in("region").await;
+        .expect("publish");
+    assert!(published.headers()["location"]
+        .to_str()
+        .is_ok_and(|l| l.ends_with("?published=2")));
     let csv = harness::text(
         &region,
         &app.url(&format!(

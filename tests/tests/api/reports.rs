@@ -51,6 +51,7 @@ async fn the_monitor_shows_each_school_of_the_scope_with_its_response_rates(back
                 answers: "{}".into(),
                 submitted_on: server::clock::today(),
                 submission_key: format!("monitor-diagnostic-{n}"),
+                surplus_limit: None,
             })
             .await
             .expect("stored");
@@ -164,7 +165,7 @@ async fn a_school_sees_only_itself(backend: Backend) {
         &format!("/work/campaigns/{open}/schools/{own}"),
     )
     .await;
-    assert!(withheld.contains("Такой кампании или школы нет среди доступных вам."));
+    assert!(withheld.contains("Результаты ещё не опубликованы"));
     assert_eq!(count(&withheld, "<details data-factor="), 0);
     let matrix = page(&school, &app, &format!("/work/campaigns/{open}/matrix")).await;
     assert_eq!(count(&matrix, "<tr data-school="), 0);

@@ -8,11 +8,11 @@ use server::storage::NewCampaign;
 use surveys::{Group, Instrument, ItemKind, Methodology};
 
 /// A browser without JavaScript: keeps cookies, does not follow redirects by itself.
-fn browser() -> Client {
+pub(crate) fn browser() -> Client {
     harness::client()
 }
 
-async fn get(client: &Client, url: &str) -> (StatusCode, String) {
+pub(crate) async fn get(client: &Client, url: &str) -> (StatusCode, String) {
     let r = client.get(url).send().await.expect("request");
     (r.status(), r.text().await.expect("body"))
 }
@@ -70,7 +70,12 @@ fn draft_of(html: &str) -> String {
 }
 
 /// Fills every page of a questionnaire; returns the final redirect.
-async fn complete(app: &TestApp, client: &Client, code: &str, instrument: &Instrument) -> String {
+pub(crate) async fn complete(
+    app: &TestApp,
+    client: &Client,
+    code: &str,
+    instrument: &Instrument,
+) -> String {
     complete_with(app, client, code, instrument, &[]).await
 }
 

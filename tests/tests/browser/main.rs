@@ -606,6 +606,7 @@ async fn the_hydrated_monitor_refreshes_itself_when_answers_arrive() {
             answers,
             submitted_on: server::clock::today(),
             submission_key: "refresh-test".into(),
+            surplus_limit: None,
         })
         .await
         .expect("stored");

@@ -5,13 +5,14 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::WorkFrame;
+use super::{query, Csrf, WorkFrame};
+use crate::access::Viewer;
 use crate::i18n::Lang;
 use crate::reports::{
     get_code_sheet, get_matrix, get_monitor, get_profile, CodeEntry, CodeSheet, DeficitView,
     FactorView, GroupCell, LevelView, Matrix, Monitor, Profile, Report,
 };
-use crate::work::Choice;
+use crate::work::{CampaignItem, Choice};
 
 fn id_param(name: &'static str) -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
     let params = use_params_map();
@@ -48,7 +49,7 @@ fn percent(rate: Option<f64>) -> String {
 /// The page of a report: the frame, then the report or «not found».
 fn report_page<T, V>(
     resource: Resource<Result<Report<T>, crate::AppError>>,
-    render: fn(T, Lang) -> V,
+    render: fn(T, Lang, &Viewer) -> V,
 ) -> impl IntoView
 where
     T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
@@ -61,9 +62,9 @@ where
                     let lang = session.lang;
                     match session.viewer {
                         Some(viewer) => view! {
-                            <WorkFrame viewer lang>
+                            <WorkFrame viewer=viewer.clone() lang>
                                 {match report {
-                                    Some(report) => render(report, lang).into_any(),
+                                    Some(report) => render(report, lang, &viewer).into_any(),
                                     None => view! {
                                         <h1>{lang.tr("Не найдено", "Not found")}</h1>
                                         <p>{lang.tr("Такой кампании или школы нет среди доступных вам.", "There is no such campaign or school among those you may see.")}</p>
@@ -78,6 +79,20 @@ where
             })}
         </Suspense>
     }
+}
+
+/// Where a campaign's results come from: the publication, or why there is none yet.
+#[component]
+fn Publication(campaign: CampaignItem, lang: Lang) -> impl IntoView {
+    let text = match (&campaign.published, lang) {
+        (Some(p), Lang::Ru) if p.at_close => format!("Результаты опубликованы при закрытии кампании ({}, публикация № {}).", p.on, p.number),
+        (Some(p), Lang::En) if p.at_close => format!("Results published at the campaign's close ({}, publication no. {}).", p.on, p.number),
+        (Some(p), Lang::Ru) => format!("Показана публикация № {} от {}: ответы, пришедшие позже, войдут в следующую публикацию.", p.number, p.on),
+        (Some(p), Lang::En) => format!("Showing publication no. {} of {}: answers that came later go into the next publication.", p.number, p.on),
+        (None, Lang::Ru) => format!("Результаты ещё не опубликованы. Сводные результаты публикуются при закрытии кампании ({}) или раньше — региональным координатором; до публикации видны только данные об отклике.", campaign.closes_on),
+        (None, Lang::En) => format!("Results are not published yet. They are published at the campaign's close ({}) or earlier by the regional coordinator; until then only response rates are shown.", campaign.closes_on),
+    };
+    view! { <p class="notice publication" role="status" data-published=campaign.published.as_ref().map(|p| p.number)>{text}</p> }
 }
 
 /// Links between a campaign's pages.
@@ -126,7 +141,35 @@ fn group_cell(g: GroupCell, lang: Lang) -> impl IntoView {
                 g.responses.map_or_else(|| format!("< {}", g.min_respondents), |n| n.to_string())
             )}<br />
             {percent(g.rate)}" · "<span>{mark}</span>
+            {(g.held > 0).then(|| view! { <br /><span class="flag">{format!("⚑ +{}", g.held)}</span> })}
         </td>
+    }
+}
+
+/// Submissions held beyond a group code's surplus limit, and (for those who decide) the form
+/// to admit or discard them.
+fn held_note(
+    g: &GroupCell,
+    surplus_percent: u32,
+    decide: Option<(String, Viewer)>,
+    lang: Lang,
+) -> impl IntoView {
+    let held = g.held;
+    let group = g.group.clone();
+    let text = match lang {
+        Lang::Ru => format!("⚑ {held} сверх {surplus_percent} % ожидаемого: не учитываются до решения координатора"),
+        Lang::En => format!("⚑ {held} beyond {surplus_percent} % of the expected count: not counted until a coordinator decides"),
+    };
+    view! {
+        <strong>{text}</strong>
+        {decide.map(|(action, viewer)| view! {
+            <form method="post" action=action class="inline">
+                <Csrf viewer />
+                <input type="hidden" name="group" value=group.clone() />
+                <button type="submit" name="decision" value="admit" class="secondary">{lang.tr("Учесть", "Count them")}</button>
+                <button type="submit" name="decision" value="discard" class="secondary">{lang.tr("Отклонить", "Discard them")}</button>
+            </form>
+        })}
     }
 }
 
@@ -150,9 +193,36 @@ pub fn MonitorPage() -> impl IntoView {
             }
         });
     });
-    report_page(monitor, |m: Monitor, lang| {
+    report_page(monitor, |m: Monitor, lang, viewer| {
         let selected = selected_municipality();
         let id = m.campaign.id;
+        let viewer = viewer.clone();
+        let (can_decide, surplus_percent) = (m.can_decide, m.surplus_percent);
+        let published = query("published").map(|n| match lang {
+            Lang::Ru => format!("Опубликовано: публикация № {n}."),
+            Lang::En => format!("Published: publication no. {n}."),
+        });
+        let decided = query("decided").map(|d| match (d.split_once(':'), lang) {
+            (Some(("admit", n)), Lang::Ru) => {
+                format!("Учтено ответов: {n}. Они войдут в следующую публикацию.")
+            }
+            (Some(("admit", n)), Lang::En) => {
+                format!("Counted: {n} answers. They go into the next publication.")
+            }
+            (_, Lang::Ru) => "Ответы отклонены: они не учитываются и не выгружаются.".to_owned(),
+            (_, Lang::En) => "Answers discarded: they are neither counted nor exported.".to_owned(),
+        });
+        let problem = query("problem");
+        let held: Vec<(String, i64, GroupCell)> = m
+            .rows
+            .iter()
+            .flat_map(|r| {
+                r.groups
+                    .iter()
+                    .filter(|g| g.held > 0)
+                    .map(|g| (r.school.clone(), r.school_id, g.clone()))
+            })
+            .collect();
         let groups: Vec<String> = m
             .rows
             .first()
@@ -161,6 +231,35 @@ pub fn MonitorPage() -> impl IntoView {
         view! {
             <h1>{m.campaign.name.clone()}</h1>
             <CampaignNav campaign=id lang />
+            {published.map(|t| view! { <p class="notice" role="status">{t}</p> })}
+            {decided.map(|t| view! { <p class="notice" role="status">{t}</p> })}
+            {problem.map(|t| view! { <p class="error" role="alert">{t}</p> })}
+            <Publication campaign=m.campaign.clone() lang />
+            {m.can_publish.then(|| view! {
+                <form method="post" action=format!("/work/campaigns/{id}/publish") class="publish">
+                    <Csrf viewer=viewer.clone() />
+                    <p class="hint">{lang.tr(
+                        "Публикация — снимок результатов на сегодня. Группа школы входит в неё, только если с прошлой публикации в ней прибавилось не меньше минимального числа ответов: так по разнице двух публикаций нельзя узнать ответы отдельных людей.",
+                        "A publication is a snapshot of the results as of today. A school's group enters it only if it has gained at least the minimum number of answers since the last publication, so that the difference of two publications cannot reveal individual answers.",
+                    )}</p>
+                    <button type="submit">{lang.tr("Опубликовать результаты сейчас", "Publish the results now")}</button>
+                </form>
+            })}
+            {(!held.is_empty()).then(|| view! {
+                <section class="surplus">
+                    <h2>{lang.tr("Ответы сверх ожидаемого", "Answers beyond the expected count")}</h2>
+                    <p class="hint">{match lang {
+                        Lang::Ru => format!("Через код группы пришло больше {surplus_percent} % ожидаемого числа ответов. Лишние ответы не входят в профили, пока координатор не решит: учесть их (например, если ожидаемое число занижено) или отклонить (например, если код попал к посторонним)."),
+                        Lang::En => format!("A group code received more than {surplus_percent} % of the expected number of answers. The surplus stays out of profiles until a coordinator decides: count it (e.g. the expected number was too low) or discard it (e.g. the code reached outsiders)."),
+                    }}</p>
+                    <ul>
+                        {held.into_iter().map(|(school, school_id, g)| {
+                            let decide = can_decide.then(|| (format!("/work/campaigns/{id}/schools/{school_id}/surplus"), viewer.clone()));
+                            view! { <li class="held" data-school=school_id data-group=g.group.clone()>{format!("{school} — {}: ", g.label)}{held_note(&g, surplus_percent, decide, lang)}</li> }
+                        }).collect_view()}
+                    </ul>
+                </section>
+            })}
             <h2>{lang.tr("Отклик по школам и группам", "Response rates by school and group")}</h2>
             <p class="hint">{lang.tr(
                 "Ответов / ожидается, доля ответивших и достаточно ли их для показателей (минимум ответов и порог отклика группы).",
@@ -223,8 +322,16 @@ pub fn MatrixPage() -> impl IntoView {
         move || (campaign(), municipality()),
         |(c, m)| get_matrix(c, m),
     );
-    report_page(matrix, |m: Matrix, lang| {
+    report_page(matrix, |m: Matrix, lang, _| {
         let id = m.campaign.id;
+        if m.campaign.published.is_none() {
+            return view! {
+                <h1>{m.campaign.name.clone()}</h1>
+                <CampaignNav campaign=id lang />
+                <Publication campaign=m.campaign.clone() lang />
+            }
+            .into_any();
+        }
         let sort = use_query_map().read_untracked().get("sort");
         let mut rows = m.rows.clone();
         match sort.as_deref() {
@@ -253,6 +360,7 @@ pub fn MatrixPage() -> impl IntoView {
         view! {
             <h1>{m.campaign.name.clone()}</h1>
             <CampaignNav campaign=id lang />
+            <Publication campaign=m.campaign.clone() lang />
             <h2>{lang.tr("Матрица рисков: школы × факторы", "Risk matrix: schools × factors")}</h2>
             <ul class="legend">
                 {levels.iter().map(|l| view! { <li><span class="swatch" style=format!("background:{}", l.colour)></span>{l.name.clone()}</li> }).collect_view()}
@@ -301,6 +409,7 @@ pub fn MatrixPage() -> impl IntoView {
                 {m.factors.into_iter().map(|f| view! { <dt>{f.code}</dt><dd>{f.name}</dd> }).collect_view()}
             </dl>
         }
+        .into_any()
     })
 }
 
@@ -397,12 +506,22 @@ pub fn ProfilePage() -> impl IntoView {
     let campaign = id_param("id");
     let school = id_param("school");
     let profile = Resource::new(move || (campaign(), school()), |(c, s)| get_profile(c, s));
-    report_page(profile, |p: Profile, lang| {
+    report_page(profile, |p: Profile, lang, _| {
         let id = p.campaign.id;
+        if p.campaign.published.is_none() {
+            return view! {
+                <p class="school">{p.municipality.clone()}" · "{p.campaign.name.clone()}</p>
+                <h1>{p.school.clone()}</h1>
+                <CampaignNav campaign=id lang />
+                <Publication campaign=p.campaign.clone() lang />
+            }
+            .into_any();
+        }
         view! {
             <p class="school">{p.municipality.clone()}" · "{p.campaign.name.clone()}</p>
             <h1>{p.school.clone()}</h1>
             <CampaignNav campaign=id lang />
+            <Publication campaign=p.campaign.clone() lang />
             <p class="meta">{match lang {
                 Lang::Ru => format!("Методика {}. Уровень фактора — по среднему риску его показателей с достаточным числом ответов.", p.methodology_version),
                 Lang::En => format!("Methodology {}. A factor's level comes from the mean risk of its indicators with enough answers.", p.methodology_version),
@@ -453,7 +572,7 @@ pub fn CodeSheetPage() -> impl IntoView {
         move || (campaign(), school()),
         |(c, s)| get_code_sheet(c, s),
     );
-    report_page(sheet, |s: CodeSheet, lang| {
+    report_page(sheet, |s: CodeSheet, lang, _| {
         let (shared, personal): (Vec<CodeEntry>, Vec<CodeEntry>) =
             s.entries.into_iter().partition(|e| !e.personal);
         view! {

@@ -99,6 +99,10 @@ fn ChangeView(change: Change, lang: Lang) -> impl IntoView {
             <button type="submit" class="secondary">{lang.tr("Сравнить", "Compare")}</button>
         </form>
         {c.versions.map(|v| view! { <p class="notice" role="status">{v}</p> })}
+        {c.unpublished.then(|| view! { <p class="notice" role="status">{lang.tr(
+            "У одной из кампаний ещё нет публикации результатов: динамика появится, когда обе будут опубликованы.",
+            "One of the campaigns has no published results yet: the change appears once both are published.",
+        )}</p> })}
         {if c.rows.is_empty() {
             view! { <p>{lang.tr("Нет школ, участвовавших в обеих кампаниях.", "No school took part in both campaigns.")}</p> }.into_any()
         } else {
