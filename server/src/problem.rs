@@ -150,29 +150,78 @@ impl Problem {
     }
 }
 
-/// A DTO's `validator` errors as refusals, each naming its field.
+/// A DTO's `validator` errors as refusals, each naming its field (nested ones, such as a
+/// campaign's schools, included), in the order the form shows its fields. A validator's `code`
+/// names the `Kind`; a `field` parameter places an error checked on the whole form (or on a list)
+/// at the field it is about.
 impl From<validator::ValidationErrors> for Refused {
     fn from(errors: validator::ValidationErrors) -> Refused {
-        let mut problems: Vec<Problem> = errors
-            .field_errors()
-            .into_iter()
-            .flat_map(|(field, list)| {
-                list.iter().map(move |e| {
-                    let bound = |name: &str| e.params.get(name).and_then(|v| v.as_u64());
-                    let kind = match e.code.as_ref() {
-                        "length" => Kind::Length {
-                            min: bound("min"),
-                            max: bound("max"),
-                        },
-                        _ => Kind::Invalid,
-                    };
-                    Problem::new(At::Column(field.to_string()), kind)
-                })
-            })
-            .collect();
-        problems.sort_by(|a, b| format!("{:?}", a.at).cmp(&format!("{:?}", b.at)));
+        let mut problems = Vec::new();
+        collect(&errors, &mut problems);
+        let order = |p: &Problem| match &p.at {
+            At::Field(f) => FIELDS.iter().position(|(name, ..)| name == f).unwrap_or(0),
+            _ => FIELDS.len(),
+        };
+        problems.sort_by(|a, b| {
+            order(a)
+                .cmp(&order(b))
+                .then_with(|| format!("{:?}", a.at).cmp(&format!("{:?}", b.at)))
+        });
+        problems.dedup();
         Refused(problems)
     }
+}
+
+fn collect(errors: &validator::ValidationErrors, problems: &mut Vec<Problem>) {
+    use validator::ValidationErrorsKind;
+    for (field, kind) in errors.errors() {
+        match kind {
+            ValidationErrorsKind::Field(list) => {
+                problems.extend(list.iter().map(|e| problem_of(field, e)));
+            }
+            ValidationErrorsKind::Struct(inner) => collect(inner, problems),
+            ValidationErrorsKind::List(items) => {
+                for inner in items.values() {
+                    collect(inner, problems);
+                }
+            }
+        }
+    }
+}
+
+fn problem_of(field: &str, e: &validator::ValidationError) -> Problem {
+    let field = e
+        .params
+        .get("field")
+        .and_then(|v| v.as_str())
+        .unwrap_or(field);
+    let bound = |name: &str| e.params.get(name).and_then(|v| v.as_u64());
+    let kind = match e.code.as_ref() {
+        "length" => Kind::Length {
+            min: bound("min"),
+            max: bound("max"),
+        },
+        "campaign_name" => Kind::CampaignName,
+        "campaign_code" => Kind::CampaignCode,
+        "date" => Kind::Date,
+        "date_range" => Kind::DateRange,
+        "closes_before_opens" => Kind::ClosesBeforeOpens,
+        "grades" => Kind::Grades,
+        "count" => Kind::Count,
+        "no_school" => Kind::NoSchool,
+        "repeated_school" => Kind::RepeatedSchool,
+        "login" => Kind::Login,
+        // Whole sentences: they name what is missing themselves.
+        "name" => return Problem::new(At::Whole, Kind::Name),
+        "role" => return Problem::new(At::Whole, Kind::NoRole),
+        "role_scope" => return Problem::new(At::Whole, Kind::RoleScope),
+        _ => Kind::Invalid,
+    };
+    let at = FIELDS.iter().find(|(name, ..)| *name == field).map_or_else(
+        || At::Column(field.to_owned()),
+        |(name, ..)| At::Field(name),
+    );
+    Problem::new(at, kind)
 }
 
 impl Refused {
@@ -195,22 +244,34 @@ impl Refused {
     }
 }
 
+/// The coordinators' form fields a problem can be placed at, in the order their forms show
+/// them, with their labels (Russian, English).
+const FIELDS: &[(&str, &str, &str)] = &[
+    ("name", "Название", "Name"),
+    ("code", "Код кампании", "Campaign code"),
+    ("opens_on", "Начало", "Opens"),
+    ("closes_on", "Окончание", "Closes"),
+    ("grades", "Классы", "Grades"),
+    ("school", "Школы", "Schools"),
+    ("teachers", "Учителей (школа)", "Teachers (school)"),
+    ("students", "Обучающихся (школа)", "Students (school)"),
+    ("parents", "Родителей (школа)", "Parents (school)"),
+    ("login", "Логин", "Login"),
+    ("display_name", "Имя", "Name"),
+    ("password", "Пароль", "Password"),
+    ("role", "Роль", "Role"),
+    ("region", "Регион", "Region"),
+    ("municipality", "Муниципалитет", "Municipality"),
+    ("group", "Группа", "Group"),
+    ("decision", "Решение", "Decision"),
+];
+
 /// The label of a form field.
 fn field_label(field: &str, lang: Lang) -> &'static str {
-    let (ru, en) = match field {
-        "name" => ("Название", "Name"),
-        "code" => ("Код кампании", "Campaign code"),
-        "opens_on" => ("Начало", "Opens"),
-        "closes_on" => ("Окончание", "Closes"),
-        "grades" => ("Классы", "Grades"),
-        "school" => ("Школы", "Schools"),
-        "teachers" => ("Учителей (школа)", "Teachers (school)"),
-        "students" => ("Обучающихся (школа)", "Students (school)"),
-        "parents" => ("Родителей (школа)", "Parents (school)"),
-        "login" => ("Логин", "Login"),
-        _ => ("Поле", "Field"),
-    };
-    lang.tr(ru, en)
+    FIELDS
+        .iter()
+        .find(|(name, ..)| *name == field)
+        .map_or(lang.tr("Поле", "Field"), |(_, ru, en)| lang.tr(ru, en))
 }
 
 impl Kind {

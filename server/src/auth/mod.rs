@@ -20,6 +20,7 @@ use crate::problem::{At, Kind, Refused};
 use crate::secrets::{self, random_hex};
 use crate::storage::{RoleRow, SessionRow, Storage, UserRow};
 use limiter::Limiter;
+use validator::{Validate, ValidationError};
 
 /// The session cookie.
 pub const SESSION_COOKIE: &str = "orientir_session";
@@ -49,17 +50,65 @@ pub enum SignIn {
     Busy,
 }
 
-/// A new account as an admin enters it.
-#[derive(Debug, Clone)]
+/// A new account as an admin enters it, checked with `validator` before anything is stored: a
+/// login of letters, digits and `.-_@`, a name, a password no longer than anyone types, and the
+/// territory or schools its role needs.
+#[derive(Debug, Clone, Validate)]
+#[validate(schema(function = "scope_given", skip_on_field_errors = false))]
 pub struct NewUser {
+    #[validate(custom(function = "login"))]
     pub login: String,
+    #[validate(custom(function = "display_name"))]
     pub name: String,
+    #[validate(length(max = "password::MAX_LENGTH"))]
     pub password: String,
     pub role: Role,
     pub region: Option<i64>,
     pub municipality: Option<i64>,
     pub school: Option<i64>,
     pub curated: Vec<i64>,
+}
+
+fn login(login: &str) -> Result<(), ValidationError> {
+    let login = login.trim();
+    if login.chars().count() > 100 {
+        let mut e = ValidationError::new("length");
+        e.add_param("max".into(), &100);
+        return Err(e);
+    }
+    let fits = !login.is_empty()
+        && login
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | '@'));
+    fits.then_some(())
+        .ok_or_else(|| ValidationError::new("login"))
+}
+
+fn display_name(name: &str) -> Result<(), ValidationError> {
+    match name.trim().chars().count() {
+        0 => Err(ValidationError::new("name")),
+        1..=200 => Ok(()),
+        _ => {
+            let mut e = ValidationError::new("length");
+            e.add_param("max".into(), &200);
+            e.add_param("field".into(), &"display_name");
+            Err(e)
+        }
+    }
+}
+
+/// The role's territory or schools are given.
+fn scope_given(new: &NewUser) -> Result<(), ValidationError> {
+    let missing = match new.role {
+        Role::Admin => false,
+        Role::Regional => new.region.is_none(),
+        Role::Municipal => new.municipality.is_none(),
+        Role::School => new.school.is_none(),
+        Role::Curator => new.curated.is_empty(),
+    };
+    (!missing)
+        .then_some(())
+        .ok_or_else(|| ValidationError::new("role_scope"))
 }
 
 impl Auth {
@@ -208,29 +257,10 @@ impl Auth {
     /// refused.
     pub async fn create_user(&self, new: &NewUser, today: Day) -> Result<i64, ServerError> {
         let refuse = |at: At, kind: Kind| Err(Refused::one(at, kind).into());
+        new.validate().map_err(Refused::from)?;
         let login = new.login.trim();
-        if login.is_empty()
-            || !login
-                .chars()
-                .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | '@'))
-        {
-            return refuse(At::Field("login"), Kind::Login);
-        }
-        if new.name.trim().is_empty() {
-            return refuse(At::Whole, Kind::Name);
-        }
         if let Some(problem) = password::problem(&new.password) {
             return refuse(At::Whole, problem);
-        }
-        let scope_missing = match new.role {
-            Role::Admin => false,
-            Role::Regional => new.region.is_none(),
-            Role::Municipal => new.municipality.is_none(),
-            Role::School => new.school.is_none(),
-            Role::Curator => new.curated.is_empty(),
-        };
-        if scope_missing {
-            return refuse(At::Whole, Kind::RoleScope);
         }
         let registry = self.storage.registry().await?;
         let known = |list: &[crate::storage::Named], id: Option<i64>| {

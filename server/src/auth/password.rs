@@ -12,6 +12,8 @@ use crate::error::ServerError;
 
 /// The shortest password accepted.
 pub const MIN_LENGTH: usize = 10;
+/// The longest password checked: argon2's work grows with it, and no one types more.
+pub const MAX_LENGTH: u64 = 1024;
 
 pub async fn hash(password: String) -> Result<String, ServerError> {
     tokio::task::spawn_blocking(move || hash_now(&password))

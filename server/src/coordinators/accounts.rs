@@ -22,8 +22,7 @@ use crate::storage::Storage;
 use app::work::LOGIN_COOKIE;
 use validator::Validate;
 
-/// The longest password checked: argon2's work grows with it, and no one types more.
-const MAX_PASSWORD: u64 = 1024;
+use crate::auth::password::MAX_LENGTH as MAX_PASSWORD;
 
 #[derive(serde::Deserialize, Validate)]
 pub struct SignInForm {

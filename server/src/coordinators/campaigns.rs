@@ -10,10 +10,11 @@ use axum::response::Response;
 use axum::{Extension, Form};
 use surveys::calendar::Day;
 use surveys::Group;
+use validator::{Validate, ValidationError};
 
 use crate::access_code;
 use crate::error::ServerError;
-use crate::problem::{At, Kind, Problem, Refused};
+use crate::problem::{At, Kind, Refused};
 use crate::reply::{refusal_back, see_other};
 use crate::scope::Gate;
 use crate::storage::{AccessCode, ExpectedCounts, NewCampaign, SchoolPlan, Storage};
@@ -61,97 +62,180 @@ pub struct Plan {
     pub schools: Vec<PlannedSchool>,
 }
 
+/// The campaign form as it is posted: one value per field, and for each ticked school its
+/// expected teachers, students and parents (`teachers_{id}`, …). Checked with `validator`; every
+/// problem is reported at once, each at its field.
+#[derive(Debug, Validate)]
+#[validate(schema(function = "dates_in_order", skip_on_field_errors = false))]
+pub struct CampaignForm {
+    #[validate(custom(function = "campaign_name"))]
+    name: String,
+    #[validate(custom(function = "campaign_code"))]
+    code: String,
+    #[validate(custom(function = "campaign_day"))]
+    opens_on: String,
+    #[validate(custom(function = "campaign_day"))]
+    closes_on: String,
+    #[validate(length(min = 1, max = 20, code = "grades"))]
+    grades: String,
+    #[validate(custom(function = "schools_ticked_once"), nested)]
+    school: Vec<SchoolFields>,
+}
+
+/// A ticked school of the campaign form with the respondents it expects, as typed (`Serialize`
+/// lets `validator` quote a refused list).
+#[derive(Debug, Validate, serde::Serialize)]
+struct SchoolFields {
+    id: i64,
+    #[validate(custom(function = "count"))]
+    teachers: String,
+    #[validate(custom(function = "count"))]
+    students: String,
+    #[validate(custom(function = "count"))]
+    parents: String,
+}
+
+fn problem(code: &'static str) -> ValidationError {
+    ValidationError::new(code)
+}
+
+fn campaign_name(name: &str) -> Result<(), ValidationError> {
+    match name.chars().count() {
+        0 => Err(problem("campaign_name")),
+        1..=200 => Ok(()),
+        _ => {
+            let mut e = problem("length");
+            e.add_param("max".into(), &200);
+            Err(e)
+        }
+    }
+}
+
+fn campaign_code(code: &str) -> Result<(), ValidationError> {
+    let fits = (3..=40).contains(&code.len())
+        && code
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    fits.then_some(()).ok_or_else(|| problem("campaign_code"))
+}
+
+/// A day a campaign can have: `YYYY-MM-DD` in the years a school programme runs in (a typo like
+/// 0202 or 9999 is not one).
+fn campaign_day(text: &str) -> Result<(), ValidationError> {
+    let day = text.parse::<Day>().map_err(|_| problem("date"))?;
+    if (2000..=2100).contains(&day.ymd().0) {
+        Ok(())
+    } else {
+        Err(problem("date_range"))
+    }
+}
+
+fn count(text: &str) -> Result<(), ValidationError> {
+    match text.parse::<i64>() {
+        Ok(n) if (0..=10_000).contains(&n) => Ok(()),
+        _ => Err(problem("count")),
+    }
+}
+
+/// A problem of the whole form placed at one of its fields.
+fn at(field: &'static str, code: &'static str) -> ValidationError {
+    let mut e = problem(code);
+    e.add_param("field".into(), &field);
+    e
+}
+
+fn dates_in_order(form: &CampaignForm) -> Result<(), ValidationError> {
+    let day = |text: &str| {
+        campaign_day(text)
+            .ok()
+            .and_then(|()| text.parse::<Day>().ok())
+    };
+    match (day(&form.opens_on), day(&form.closes_on)) {
+        (Some(o), Some(c)) if o > c => Err(at("closes_on", "closes_before_opens")),
+        _ => Ok(()),
+    }
+}
+
+/// At least one school, none of them twice.
+fn schools_ticked_once(schools: &[SchoolFields]) -> Result<(), ValidationError> {
+    if schools.is_empty() {
+        return Err(problem("no_school"));
+    }
+    let mut ids: Vec<i64> = schools.iter().map(|s| s.id).collect();
+    ids.sort_unstable();
+    let before = ids.len();
+    ids.dedup();
+    (ids.len() == before)
+        .then_some(())
+        .ok_or_else(|| problem("repeated_school"))
+}
+
+impl CampaignForm {
+    /// The form from its posted fields (values trimmed; a school id that is not a number is no
+    /// school).
+    pub fn from_fields(fields: &[(String, String)]) -> CampaignForm {
+        let one = |name: &str| {
+            fields
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.trim().to_owned())
+                .unwrap_or_default()
+        };
+        let school = fields
+            .iter()
+            .filter(|(k, _)| k == "school")
+            .filter_map(|(_, id)| id.trim().parse::<i64>().ok())
+            .map(|id| SchoolFields {
+                id,
+                teachers: one(&format!("teachers_{id}")),
+                students: one(&format!("students_{id}")),
+                parents: one(&format!("parents_{id}")),
+            })
+            .collect();
+        CampaignForm {
+            name: one("name"),
+            code: one("code"),
+            opens_on: one("opens_on"),
+            closes_on: one("closes_on"),
+            grades: one("grades"),
+            school,
+        }
+    }
+
+    /// The plan of a valid form.
+    fn plan(self) -> Result<Plan, Refused> {
+        let day = |text: &str, field| {
+            text.parse::<Day>()
+                .map_err(|_| Refused::one(At::Field(field), Kind::Date))
+        };
+        let number = |text: &str| text.parse::<i64>().unwrap_or_default();
+        Ok(Plan {
+            opens_on: day(&self.opens_on, "opens_on")?,
+            closes_on: day(&self.closes_on, "closes_on")?,
+            schools: self
+                .school
+                .iter()
+                .map(|s| PlannedSchool {
+                    school_id: s.id,
+                    expected: ExpectedCounts {
+                        teachers: number(&s.teachers),
+                        students: number(&s.students),
+                        parents: number(&s.parents),
+                    },
+                })
+                .collect(),
+            name: self.name,
+            code: self.code,
+            grades: self.grades,
+        })
+    }
+}
+
 /// Reads the campaign form, refusing it with every problem at once.
 pub fn parse_plan(fields: &[(String, String)]) -> Result<Plan, Refused> {
-    let one = |name: &str| {
-        fields
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.trim().to_owned())
-            .unwrap_or_default()
-    };
-    let mut problems = Vec::new();
-    let mut problem = |field: &'static str, kind: Kind| {
-        problems.push(Problem::new(At::Field(field), kind));
-    };
-    let name = one("name");
-    if name.is_empty() {
-        problem("name", Kind::CampaignName);
-    }
-    let code = one("code");
-    if !(3..=40).contains(&code.len())
-        || !code
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-    {
-        problem("code", Kind::CampaignCode);
-    }
-    let day = |field: &str| one(field).parse::<Day>().ok();
-    let opens_on = day("opens_on");
-    let closes_on = day("closes_on");
-    if opens_on.is_none() {
-        problem("opens_on", Kind::Date);
-    }
-    if closes_on.is_none() {
-        problem("closes_on", Kind::Date);
-    }
-    // Years a school programme runs in; a typo like 0202 or 9999 is not one.
-    let mut in_range = |field: &'static str, day: Option<Day>| match day {
-        Some(d) if !(2000..=2100).contains(&d.ymd().0) => {
-            problem(field, Kind::DateRange);
-            None
-        }
-        other => other,
-    };
-    let opens_on = in_range("opens_on", opens_on);
-    let closes_on = in_range("closes_on", closes_on);
-    if let (Some(o), Some(c)) = (opens_on, closes_on) {
-        if o > c {
-            problem("closes_on", Kind::ClosesBeforeOpens);
-        }
-    }
-    let grades = one("grades");
-    if grades.is_empty() || grades.len() > 20 {
-        problem("grades", Kind::Grades);
-    }
-    let mut schools = Vec::new();
-    for (_, id) in fields.iter().filter(|(k, _)| k == "school") {
-        let Ok(id) = id.parse::<i64>() else { continue };
-        if schools.iter().any(|s: &PlannedSchool| s.school_id == id) {
-            problem("school", Kind::RepeatedSchool);
-            continue;
-        }
-        let mut count = |group: &'static str| match one(&format!("{group}_{id}")).parse::<i64>() {
-            Ok(n) if (0..=10_000).contains(&n) => n,
-            _ => {
-                problem(group, Kind::Count);
-                0
-            }
-        };
-        let expected = ExpectedCounts {
-            teachers: count("teachers"),
-            students: count("students"),
-            parents: count("parents"),
-        };
-        schools.push(PlannedSchool {
-            school_id: id,
-            expected,
-        });
-    }
-    if schools.is_empty() {
-        problem("school", Kind::NoSchool);
-    }
-    match (problems.is_empty(), opens_on, closes_on) {
-        (true, Some(opens_on), Some(closes_on)) => Ok(Plan {
-            name,
-            code,
-            grades,
-            opens_on,
-            closes_on,
-            schools,
-        }),
-        _ => Err(Refused(problems)),
-    }
+    let form = CampaignForm::from_fields(fields);
+    form.validate()?;
+    form.plan()
 }
 
 /// The region of a plan whose schools the viewer may all see and which are all of one region.

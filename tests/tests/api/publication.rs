@@ -363,7 +363,7 @@ async fn a_group_codes_surplus_is_held_until_a_coordinator_decides(backend: Back
     .await;
     assert!(back.contains("problem="), "{back}");
     let (_, page) = get(&region, &app.url(&back)).await;
-    assert!(page.contains("group"), "the field is named");
+    assert!(page.contains("Группа"), "the field is named");
 
     // Discarded: kept, never counted.
     let back = post(

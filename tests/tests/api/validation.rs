@@ -93,6 +93,56 @@ async fn an_account_for_a_territory_that_does_not_exist_is_refused(backend: Back
     app.finish().await;
 }
 
+async fn every_problem_of_an_account_or_a_campaign_form_is_named_at_once(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo().await;
+    let (admin, _) = app.sign_in("admin").await;
+    let csrf = csrf_of(&harness::text(&admin, &app.url("/admin/users")).await);
+    let location = posted(
+        &admin,
+        app.url("/admin/users/new"),
+        &[
+            field("_csrf", &csrf),
+            field("login", "two words"),
+            field("name", &"Я".repeat(201)),
+            field("password", "a long enough password"),
+            field("role", "regional"),
+        ],
+    )
+    .await;
+    let page = harness::text(&admin, &app.url(&location)).await;
+    for text in [
+        "Логин: буквы, цифры и . - _ @, без пробелов",
+        "Имя: не длиннее 200 символов",
+        "Для этой роли укажите её территорию или школы",
+    ] {
+        assert!(page.contains(text), "«{text}» in {location}");
+    }
+    let (region, _) = app.sign_in("region").await;
+    let csrf = csrf_of(&harness::text(&region, &app.url("/work/campaigns/new")).await);
+    let location = posted(
+        &region,
+        app.url("/work/campaigns"),
+        &[
+            field("_csrf", &csrf),
+            field("name", ""),
+            field("code", "vesna-2027"),
+            field("opens_on", "2027-04-01"),
+            field("closes_on", "2027-05-10"),
+            field("grades", ""),
+        ],
+    )
+    .await;
+    let page = harness::text(&region, &app.url(&location)).await;
+    for text in [
+        "Название: укажите название",
+        "Классы: например 5-11",
+        "Школы: отметьте хотя бы одну школу",
+    ] {
+        assert!(page.contains(text), "«{text}» in {location}");
+    }
+    app.finish().await;
+}
+
 async fn a_password_no_one_types_is_refused_before_it_is_hashed(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let r = harness::client()
@@ -103,10 +153,7 @@ async fn a_password_no_one_types_is_refused_before_it_is_hashed(backend: Backend
         .expect("request");
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     let text = r.text().await.expect("body");
-    assert!(
-        text.contains("password: не длиннее 1024 символов"),
-        "{text}"
-    );
+    assert!(text.contains("Пароль: не длиннее 1024 символов"), "{text}");
     let r = harness::client()
         .get(app.url(&format!("/lang/en?back=/{}", "a".repeat(5_000))))
         .send()
@@ -139,6 +186,7 @@ async fn a_server_function_with_bad_arguments_is_a_client_error(backend: Backend
 }
 
 harness::on_both_backends!(
+    every_problem_of_an_account_or_a_campaign_form_is_named_at_once,
     a_server_function_with_bad_arguments_is_a_client_error,
     a_campaign_with_odd_dates_or_a_school_twice_is_refused_field_by_field,
     an_account_for_a_territory_that_does_not_exist_is_refused,
