@@ -48,6 +48,14 @@ if [ "$profile" = release ]; then
     brotli -q 11 -f -o "$file.br" "$file"
   done
 fi
+# The same files under a folder named after their content (`pkg/<hash>/`), which the pages link
+# to and browsers may keep for a year: a new build is a new address. `bundle.txt` (outside
+# `pkg/`, not served) tells the server the folder's name.
+find "$pkg" -mindepth 1 -maxdepth 1 -type d -exec rm -rf {} +
+hash=$(cat "$pkg"/orientir.js "$pkg"/orientir.wasm "$pkg"/orientir.css | sha256sum | cut -c1-16)
+mkdir -p "$pkg/$hash"
+cp "$pkg"/orientir.* "$pkg/$hash/"
+echo "$hash" > "$site/bundle.txt"
 if $site_only; then
   echo "built: $site" >&2
   exit 0

@@ -11,7 +11,7 @@ pub mod respond;
 pub mod work;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     path, SsrMode, StaticSegment,
@@ -23,12 +23,16 @@ pub use error::AppError;
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     send_content_security_policy();
+    // The stylesheet lives with the scripts, in the bundle's folder (named after its content
+    // in a built site, so that browsers keep it until the next build).
+    let stylesheet = format!("/{}/orientir.css", options.site_pkg_dir);
     view! {
         <!DOCTYPE html>
         <html lang="ru">
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="stylesheet" id="orientir" href=stylesheet />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -69,7 +73,6 @@ pub fn App() -> impl IntoView {
     provide_context(pages::respond::live::Prefetched::default());
     provide_context(pages::respond::live::RulesCache::default());
     view! {
-        <Stylesheet id="orientir" href="/pkg/orientir.css" />
         <Title text="Ориентир" />
         <Router>
             <main>

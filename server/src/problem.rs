@@ -262,6 +262,7 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ("role", "Роль", "Role"),
     ("region", "Регион", "Region"),
     ("municipality", "Муниципалитет", "Municipality"),
+    ("active", "Учётная запись активна", "Account active"),
     ("group", "Группа", "Group"),
     ("decision", "Решение", "Decision"),
 ];

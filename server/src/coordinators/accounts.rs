@@ -166,9 +166,17 @@ pub async fn lift_wait(
     Ok(see_other("/admin/users", None))
 }
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, Validate)]
 pub struct ActiveForm {
-    active: bool,
+    #[validate(custom(function = "yes_or_no"))]
+    active: String,
+}
+
+fn yes_or_no(value: &str) -> Result<(), validator::ValidationError> {
+    match value {
+        "true" | "false" => Ok(()),
+        _ => Err(validator::ValidationError::new("active")),
+    }
 }
 
 /// `POST /admin/users/{id}/active`: deactivates (sessions end at once) or reactivates.
@@ -176,11 +184,17 @@ pub async fn set_active(
     State(storage): State<Storage>,
     Extension(viewer): Extension<Viewer>,
     Path(id): Path<i64>,
+    headers: HeaderMap,
     Form(form): Form<ActiveForm>,
 ) -> Result<Response, ServerError> {
-    // An admin cannot lock themselves out.
-    if id != viewer.user_id || form.active {
-        storage.set_user_active(id, form.active).await?;
-    }
-    Ok(see_other("/admin/users", None))
+    let done = async {
+        form.validate().map_err(Refused::from)?;
+        let active = form.active == "true";
+        // An admin cannot lock themselves out.
+        if id != viewer.user_id || active {
+            storage.set_user_active(id, active).await?;
+        }
+        Ok(see_other("/admin/users", None))
+    };
+    refusal_back("/admin/users", &headers, 1, done.await)
 }

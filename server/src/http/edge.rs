@@ -5,12 +5,17 @@
 //! own Content-Security-Policy with the nonce of their scripts (`app::shell`); the access check
 //! marks every dynamic response `no-store`.
 
+use std::path::Path;
 use std::time::Duration;
 
+use axum::body::Body;
 use axum::http::header::{
-    HeaderName, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+    HeaderName, CACHE_CONTROL, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS,
+    X_FRAME_OPTIONS,
 };
 use axum::http::{HeaderValue, Request, StatusCode};
+use axum::middleware::Next;
+use axum::response::Response;
 use axum::Router;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{
@@ -38,19 +43,51 @@ impl MakeRequestId for RandomId {
     }
 }
 
+/// The folder of the bundle the pages link to, under the site root: `pkg/<hash>` when the build
+/// named one after the files' content (`bundle.txt`, 16 hex digits), else `pkg`.
+pub fn bundle_folder(site_root: &Path) -> String {
+    std::fs::read_to_string(site_root.join("bundle.txt"))
+        .ok()
+        .map(|text| text.trim().to_owned())
+        .filter(|hash| is_content_hash(hash))
+        .map_or_else(|| "pkg".to_owned(), |hash| format!("pkg/{hash}"))
+}
+
+fn is_content_hash(segment: &str) -> bool {
+    segment.len() == 16 && segment.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 /// The browser bundle (`pkg/`): precompressed files (`.br`, `.gz`, made by the release build)
-/// are served as they are, so the wasm is not compressed again for every respondent; browsers
-/// revalidate them (a 304 when unchanged).
-pub fn bundle(dir: &std::path::Path) -> Router {
+/// are served as they are, so the wasm is not compressed again for every respondent. Files in a
+/// folder named after their content never change: browsers keep them for a year without asking;
+/// others they revalidate (a 304 when unchanged).
+pub fn bundle(dir: &Path) -> Router {
     let files = tower_http::services::ServeDir::new(dir)
         .precompressed_br()
         .precompressed_gzip();
     Router::new()
         .fallback_service(files)
-        .layer(SetResponseHeaderLayer::overriding(
-            axum::http::header::CACHE_CONTROL,
-            HeaderValue::from_static("no-cache"),
-        ))
+        .layer(axum::middleware::from_fn(cache_control))
+}
+
+async fn cache_control(request: Request<Body>, next: Next) -> Response {
+    let content_named = request
+        .uri()
+        .path()
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .is_some_and(is_content_hash);
+    let mut response = next.run(request).await;
+    let value = if content_named && response.status().is_success() {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    response
+        .headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static(value));
+    response
 }
 
 /// The router wrapped in the edge layers; `secure` when the site is served over HTTPS.

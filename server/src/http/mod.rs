@@ -59,7 +59,7 @@ pub fn router(config: &Config, storage: Storage, methodology: Arc<Methodology>) 
     let leptos_options = LeptosOptions::builder()
         .output_name("orientir")
         .site_root(config.site_root.to_string_lossy().into_owned())
-        .site_pkg_dir("pkg")
+        .site_pkg_dir(edge::bundle_folder(&config.site_root))
         .site_addr(config.addr)
         .build();
     let gate = Gate::new(storage.clone(), methodology.clone(), clock::today);

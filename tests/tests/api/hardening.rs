@@ -443,29 +443,58 @@ async fn behind_a_trusted_proxy_each_client_has_its_own_limit(backend: Backend) 
     app.finish().await;
 }
 
-async fn the_release_bundle_goes_out_precompressed(backend: Backend) {
+async fn the_release_bundle_goes_out_precompressed_under_names_of_its_content(backend: Backend) {
     let site = harness::repo_root().join("target/site-release");
     let app = TestApp::spawn_with_site(backend, site.clone()).await;
+    // Pages link to the bundle in a folder named after its content.
+    let home = harness::text(&harness::client(), &app.url("/")).await;
+    let at = home.find("/pkg/").expect("a link to the bundle") + 5;
+    let folder = home[at..].split('/').next().expect("folder").to_owned();
+    assert_eq!(folder.len(), 16, "a content hash: {folder}");
+    assert!(folder.bytes().all(|b| b.is_ascii_hexdigit()), "{folder}");
+    for file in ["orientir.wasm", "orientir.js", "orientir.css"] {
+        assert!(
+            home.contains(&format!("/pkg/{folder}/{file}")),
+            "{file} is linked in its folder"
+        );
+    }
     for (file, encoding) in [
         ("orientir.wasm", "br"),
         ("orientir.js", "gzip"),
         ("orientir.css", "br"),
     ] {
         let r = harness::client()
-            .get(app.url(&format!("/pkg/{file}")))
+            .get(app.url(&format!("/pkg/{folder}/{file}")))
             .header("accept-encoding", encoding)
             .send()
             .await
             .expect("bundle file");
         assert_eq!(r.status(), StatusCode::OK);
         assert_eq!(r.headers()["content-encoding"], encoding, "{file}");
-        assert_eq!(r.headers()["cache-control"], "no-cache", "{file}");
+        assert_eq!(
+            r.headers()["cache-control"],
+            "public, max-age=31536000, immutable",
+            "{file}"
+        );
         let suffix = if encoding == "br" { "br" } else { "gz" };
-        let stored = std::fs::metadata(site.join(format!("pkg/{file}.{suffix}")))
+        let stored = std::fs::metadata(site.join(format!("pkg/{folder}/{file}.{suffix}")))
             .expect("the precompressed file")
             .len();
         let sent = r.bytes().await.expect("body").len() as u64;
         assert_eq!(sent, stored, "{file} is served as compressed at build");
+    }
+    // Outside a content-named folder (and for a file that is not there) browsers ask again.
+    for (path, status) in [
+        ("/pkg/orientir.css".to_owned(), StatusCode::OK),
+        (format!("/pkg/{folder}/missing.js"), StatusCode::NOT_FOUND),
+    ] {
+        let r = harness::client()
+            .get(app.url(&path))
+            .send()
+            .await
+            .expect("file");
+        assert_eq!(r.status(), status, "{path}");
+        assert_eq!(r.headers()["cache-control"], "no-cache", "{path}");
     }
     app.finish().await;
 }
@@ -613,7 +642,7 @@ harness::on_both_backends!(
     another_site_cannot_sign_a_browser_in,
     an_address_guessing_codes_is_made_to_wait,
     published_values_have_two_decimals_and_small_counts_a_band,
-    the_release_bundle_goes_out_precompressed,
+    the_release_bundle_goes_out_precompressed_under_names_of_its_content,
     behind_a_trusted_proxy_each_client_has_its_own_limit,
     parallel_wrong_passwords_are_counted_before_they_are_checked,
     every_response_carries_the_edge_headers_and_compresses,

@@ -117,6 +117,15 @@ async fn every_problem_of_an_account_or_a_campaign_form_is_named_at_once(backend
     ] {
         assert!(page.contains(text), "«{text}» in {location}");
     }
+    // Switching an account on or off takes only «true» or «false».
+    let location = posted(
+        &admin,
+        app.url("/admin/users/1/active"),
+        &[field("_csrf", &csrf), field("active", "maybe")],
+    )
+    .await;
+    let page = harness::text(&admin, &app.url(&location)).await;
+    assert!(page.contains("Учётная запись активна:"), "{location}");
     let (region, _) = app.sign_in("region").await;
     let csrf = csrf_of(&harness::text(&region, &app.url("/work/campaigns/new")).await);
     let location = posted(
