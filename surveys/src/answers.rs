@@ -45,6 +45,12 @@ pub enum FieldProblem {
     NotAChoice(String),
     NotANumber(String),
     NotWhole,
+    /// A whole number written otherwise than in digits (`1e3`, `+400`, `400.0`).
+    DigitsOnly(String),
+    /// A list of choices with an empty place (`a;`, `;a`, `a;;b`).
+    EmptyChoice,
+    /// A choice given twice in one list (`a;a`).
+    RepeatedChoice(String),
     OutOfRange {
         min: f64,
         max: f64,
@@ -90,6 +96,18 @@ impl FieldError {
                 &format!("“{v}” is not a number"),
             ),
             FieldProblem::NotWhole => t("Введите целое число", "Enter a whole number"),
+            FieldProblem::DigitsOnly(v) => t(
+                &format!("«{v}»: целое число пишется только цифрами, например 400"),
+                &format!("“{v}”: write a whole number in digits only, e.g. 400"),
+            ),
+            FieldProblem::EmptyChoice => t(
+                "Пустой вариант в списке: варианты разделяются одной «;»",
+                "An empty option in the list: separate options with a single “;”",
+            ),
+            FieldProblem::RepeatedChoice(v) => t(
+                &format!("Вариант «{v}» указан дважды"),
+                &format!("Option “{v}” is given twice"),
+            ),
             FieldProblem::OutOfRange { min, max } => t(
                 &format!("Введите число от {min} до {max}"),
                 &format!("Enter a number from {min} to {max}"),
@@ -399,26 +417,32 @@ fn parse_value(
         ItemKind::Multiple => {
             let list = list.ok_or(FieldProblem::UnknownKey)?;
             let values: Vec<&str> = match value {
-                RawValue::One(s) => s
-                    .split(';')
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .collect(),
+                // One cell of a file: `a;b`, every place filled.
+                RawValue::One(s) => {
+                    let values: Vec<&str> = s.split(';').map(str::trim).collect();
+                    if values.iter().any(|v| v.is_empty()) {
+                        return Err(FieldProblem::EmptyChoice);
+                    }
+                    values
+                }
                 RawValue::Many(vs) => vs
                     .iter()
                     .map(|s| s.trim())
                     .filter(|s| !s.is_empty())
                     .collect(),
             };
-            let mut chosen = Vec::new();
+            let mut chosen: Vec<u16> = Vec::new();
             for v in values {
                 let i = list
                     .position(v)
-                    .ok_or_else(|| FieldProblem::NotAChoice(v.to_owned()))?;
-                chosen.push(i as u16);
+                    .ok_or_else(|| FieldProblem::NotAChoice(echo(v)))?
+                    as u16;
+                if chosen.contains(&i) {
+                    return Err(FieldProblem::RepeatedChoice(echo(v)));
+                }
+                chosen.push(i);
             }
             chosen.sort_unstable();
-            chosen.dedup();
             let exclusive = chosen
                 .iter()
                 .any(|i| list.choices[usize::from(*i)].exclusive);
@@ -432,20 +456,11 @@ fn parse_value(
             let v = one()?;
             list.position(v)
                 .map(|i| Answer::Choice(i as u16))
-                .ok_or_else(|| FieldProblem::NotAChoice(v.to_owned()))
+                .ok_or_else(|| FieldProblem::NotAChoice(echo(v)))
         }
         ItemKind::Integer | ItemKind::Decimal => {
             let v = one()?;
-            let n: f64 = v
-                .replace(',', ".")
-                .replace(' ', "")
-                .parse()
-                .ok()
-                .filter(|n: &f64| n.is_finite())
-                .ok_or_else(|| FieldProblem::NotANumber(v.to_owned()))?;
-            if item.kind == ItemKind::Integer && n.fract() != 0.0 {
-                return Err(FieldProblem::NotWhole);
-            }
+            let n = number(v, item.kind == ItemKind::Integer)?;
             let (min, max) = (item.min.unwrap_or(f64::MIN), item.max.unwrap_or(f64::MAX));
             if n < min || n > max {
                 return Err(FieldProblem::OutOfRange { min, max });
@@ -460,6 +475,54 @@ fn parse_value(
             }
             Ok(Answer::Text(v.to_owned()))
         }
+    }
+}
+
+/// At most this many characters of a refused value are quoted back.
+const ECHO: usize = 80;
+
+/// A refused value as it is quoted back: its first `ECHO` characters.
+fn echo(value: &str) -> String {
+    if value.chars().count() <= ECHO {
+        value.to_owned()
+    } else {
+        let mut cut: String = value.chars().take(ECHO).collect();
+        cut.push('…');
+        cut
+    }
+}
+
+/// A number as people write it: digits with an optional leading minus, spaces between digit
+/// groups (`1 000`), and for a decimal one `.` or `,` before the fraction (Russian spreadsheets
+/// write `3,5`). Nothing else: no exponent, no plus sign; a whole number has no fraction, not
+/// even `400.0`.
+fn number(text: &str, whole: bool) -> Result<f64, FieldProblem> {
+    let compact: String = text
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
+        .collect();
+    let unsigned = compact.strip_prefix('-').unwrap_or(&compact);
+    let (int, fraction) = match unsigned.split_once(['.', ',']) {
+        Some((int, fraction)) => (int, Some(fraction)),
+        None => (unsigned, None),
+    };
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let well_formed = digits(int)
+        && fraction.is_none_or(|f| digits(f) && !(int.is_empty() && f.is_empty()))
+        && !(int.is_empty() && fraction.is_none());
+    let parsed = well_formed
+        .then(|| compact.replace(',', ".").parse::<f64>().ok())
+        .flatten()
+        .filter(|n| n.is_finite());
+    match (parsed, whole) {
+        (Some(n), false) => Ok(n),
+        (Some(n), true) if fraction.is_none() => Ok(n),
+        (Some(n), true) if n.fract() != 0.0 => Err(FieldProblem::NotWhole),
+        // Something like a number, mangled (a spreadsheet's `1E3`): say how to write it.
+        (_, true) if text.bytes().any(|b| b.is_ascii_digit()) => {
+            Err(FieldProblem::DigitsOnly(echo(text)))
+        }
+        _ => Err(FieldProblem::NotANumber(echo(text))),
     }
 }
 

@@ -106,7 +106,10 @@ impl DeficitCatalogue {
     pub fn band(&self, percent: f64) -> &Band {
         self.bands
             .iter()
-            .find(|b| b.below.is_none_or(|limit| percent < limit))
+            .find(|b| {
+                b.below
+                    .is_none_or(|limit| !crate::cutoff::reaches(percent, limit))
+            })
             .unwrap_or_else(|| &self.bands[self.bands.len() - 1])
     }
 }

@@ -2,6 +2,7 @@
 
 use serde::Deserialize;
 
+use crate::cutoff;
 use crate::factor::FactorCode;
 use crate::formula::Formula;
 use crate::instrument::Group;
@@ -65,10 +66,21 @@ fn default_weight() -> f64 {
 
 impl Indicator {
     /// Risk in [0,1] of a value: 0 at `ok`, 1 at `critical`, linear between and clamped. With
-    /// `ok == critical` it is a pure threshold: risk 1 from `critical` upwards.
+    /// `ok == critical` it is a pure threshold: risk 1 from `critical` upwards. A value on `ok` or
+    /// `critical` (within `cutoff::TOLERANCE`) has risk exactly 0 or 1.
     pub fn risk(&self, value: f64) -> f64 {
         if self.ok == self.critical {
-            return if value >= self.critical { 1.0 } else { 0.0 };
+            return if cutoff::reaches(value, self.critical) {
+                1.0
+            } else {
+                0.0
+            };
+        }
+        if cutoff::on(value, self.critical) {
+            return 1.0;
+        }
+        if cutoff::on(value, self.ok) {
+            return 0.0;
         }
         ((value - self.ok) / (self.critical - self.ok)).clamp(0.0, 1.0)
     }
@@ -116,5 +128,16 @@ mod tests {
         let threshold = indicator(0.3, 0.3);
         assert_eq!(threshold.risk(0.29), 0.0);
         assert_eq!(threshold.risk(0.3), 1.0);
+        // A value on the threshold by another arithmetic is on it.
+        let reversed = indicator(0.33, 0.33);
+        assert_eq!(reversed.risk(1.0 - 0.67), 1.0);
+    }
+
+    #[test]
+    fn a_value_on_ok_or_critical_has_risk_exactly_zero_or_one() {
+        let rising = indicator(0.1, 0.33);
+        assert_eq!(rising.risk(1.0 - 0.67), 1.0);
+        let falling = indicator(0.33, 0.1);
+        assert_eq!(falling.risk(1.0 - 0.67), 0.0);
     }
 }

@@ -9,6 +9,7 @@ pub mod answers;
 pub mod calendar;
 pub mod catalogue;
 pub mod change;
+pub mod cutoff;
 pub mod deficits;
 pub mod factor;
 pub mod form;

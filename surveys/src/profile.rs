@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::answers::{Answer, Answers};
+use crate::cutoff;
 use crate::factor::FactorCode;
 use crate::indicator::Aggregation;
 use crate::instrument::{Group, Instrument};
@@ -134,7 +135,8 @@ pub fn group_results(m: &Methodology, expected: &Expected, counts: &[u32; 5]) ->
                 rate,
                 min_respondents,
                 rate_floor,
-                sufficient: responses >= min_respondents && rate.is_none_or(|r| r >= rate_floor),
+                sufficient: responses >= min_respondents
+                    && rate.is_none_or(|r| cutoff::reaches(r, rate_floor)),
             }
         })
         .collect()
@@ -288,7 +290,10 @@ impl<'m> Scorer<'m> {
                 acc.n += 1;
                 match m.indicators[global].aggregation {
                     Aggregation::Mean => acc.sum += sum / f64::from(n),
-                    _ => acc.at_risk += u32::from(max >= m.indicators[global].at_risk_from),
+                    _ => {
+                        let at_risk = cutoff::reaches(max, m.indicators[global].at_risk_from);
+                        acc.at_risk += u32::from(at_risk);
+                    }
                 }
             }
         }
@@ -322,7 +327,7 @@ impl<'m> Scorer<'m> {
                 };
                 let insufficient = match group {
                     _ if respondents < min => Some(Insufficiency::TooFewRespondents { min }),
-                    Some(g) if g.rate.is_some_and(|r| r < g.rate_floor) => {
+                    Some(g) if g.rate.is_some_and(|r| !cutoff::reaches(r, g.rate_floor)) => {
                         Some(Insufficiency::LowResponseRate {
                             rate: g.rate.unwrap_or_default(),
                             floor: g.rate_floor,
@@ -332,13 +337,12 @@ impl<'m> Scorer<'m> {
                     _ => None,
                 };
                 let shown = insufficient.is_none();
-                let value = value.map(tidy);
                 IndicatorResult {
                     key: ind.key.clone(),
                     factor: ind.factor.clone(),
                     group: ind.group,
                     value: value.filter(|_| shown),
-                    risk: value.filter(|_| shown).map(|v| tidy(ind.risk(v))),
+                    risk: value.filter(|_| shown).map(|v| ind.risk(v)),
                     respondents: (respondents >= min).then_some(respondents),
                     insufficient,
                 }
@@ -361,7 +365,7 @@ impl<'m> Scorer<'m> {
                         }
                     }
                 }
-                let score = (weight > 0.0).then(|| tidy(sum / weight));
+                let score = (weight > 0.0).then(|| sum / weight);
                 FactorResult {
                     code: f.code.clone(),
                     score,
@@ -379,12 +383,6 @@ impl<'m> Scorer<'m> {
             factors,
         }
     }
-}
-
-/// Rounds to nine decimals: sums taken in a different order differ in the last bits, and a
-/// value exactly on a cut-off (0.5) must get the same level whatever the order of respondents.
-fn tidy(x: f64) -> f64 {
-    (x * 1e9).round() / 1e9
 }
 
 /// A formula over one response: a number answer is its value, a choice answer its risk score,

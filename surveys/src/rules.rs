@@ -3,6 +3,7 @@
 
 use serde::Deserialize;
 
+use crate::cutoff;
 use crate::instrument::Group;
 use crate::text::Text;
 
@@ -59,7 +60,7 @@ impl Rules {
     pub fn level(&self, score: f64) -> &Level {
         self.levels
             .iter()
-            .find(|l| l.below.is_none_or(|b| score < b))
+            .find(|l| l.below.is_none_or(|b| !cutoff::reaches(score, b)))
             .unwrap_or_else(|| &self.levels[self.levels.len() - 1])
     }
 

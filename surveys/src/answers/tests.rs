@@ -255,3 +255,100 @@ fn a_draft_keeps_no_value_longer_than_its_field_allows() {
     };
     assert_eq!(kept.chars().count(), 500);
 }
+
+#[test]
+fn numbers_are_digits_with_one_decimal_separator_and_nothing_else() {
+    let m = Methodology::default_set().expect("valid");
+    let instrument = m.instrument(Group::Principal).expect("principal");
+    let parse = |key: &str, value: &str| {
+        let item = instrument.slot_item(instrument.slot(key).expect("item"));
+        parse_value(&m, item, &RawValue::One(value.to_owned()))
+    };
+    // `students` is whole; the comparison indicators use decimals elsewhere, checked below.
+    for (good, n) in [
+        ("400", 400.0),
+        (" 400 ", 400.0),
+        ("1 000", 1000.0),
+        ("1\u{a0}000", 1000.0),
+    ] {
+        assert_eq!(parse("students", good), Ok(Answer::Number(n)), "{good:?}");
+    }
+    for mangled in ["1e3", "1E3", "4e2", "400.0", "+400", "1e-0", "400,", "0x10"] {
+        assert_eq!(
+            parse("students", mangled),
+            Err(FieldProblem::DigitsOnly(mangled.to_owned())),
+            "{mangled}"
+        );
+    }
+    assert_eq!(parse("students", "3.5"), Err(FieldProblem::NotWhole));
+    assert_eq!(parse("students", "3,5"), Err(FieldProblem::NotWhole));
+    assert_eq!(
+        parse("students", "inf"),
+        Err(FieldProblem::NotANumber("inf".into()))
+    );
+    let decimal = Item {
+        kind: ItemKind::Decimal,
+        min: None,
+        max: None,
+        ..instrument
+            .slot_item(instrument.slot("students").expect("item"))
+            .clone()
+    };
+    let number = |v: &str| parse_value(&m, &decimal, &RawValue::One(v.to_owned()));
+    for (written, value) in [
+        ("3,5", 3.5),
+        ("3.5", 3.5),
+        ("-0,25", -0.25),
+        (",5", 0.5),
+        ("7", 7.0),
+    ] {
+        assert_eq!(number(written), Ok(Answer::Number(value)), "{written}");
+    }
+    for refused in ["1e3", "+3.5", "3.5.1", "3,5,1", "NaN", ".", "-", "3 ,5e1"] {
+        assert_eq!(
+            number(refused),
+            Err(FieldProblem::NotANumber(refused.to_owned())),
+            "{refused}"
+        );
+    }
+}
+
+#[test]
+fn a_list_of_choices_has_no_empty_place_and_no_choice_twice() {
+    let m = Methodology::default_set().expect("valid");
+    let instrument = m.instrument(Group::Parent).expect("parent");
+    let item = (0..instrument.slots.len())
+        .map(|n| instrument.slot_item(n))
+        .find(|i| i.kind == ItemKind::Multiple)
+        .expect("a multiple-choice item");
+    let list = m
+        .choice_list(item.choices.as_deref().expect("choices"))
+        .expect("list");
+    let a = list
+        .choices
+        .iter()
+        .find(|c| !c.exclusive)
+        .expect("an option")
+        .value
+        .clone();
+    let parse = |v: String| parse_value(&m, item, &RawValue::One(v));
+    assert_eq!(parse(format!("{a};")), Err(FieldProblem::EmptyChoice));
+    assert_eq!(parse(format!(";{a}")), Err(FieldProblem::EmptyChoice));
+    assert_eq!(
+        parse(format!("{a};{a}")),
+        Err(FieldProblem::RepeatedChoice(a.clone()))
+    );
+    assert!(parse(a).is_ok());
+}
+
+#[test]
+fn a_refused_value_is_quoted_back_cut_to_eighty_characters() {
+    let m = Methodology::default_set().expect("valid");
+    let instrument = m.instrument(Group::Principal).expect("principal");
+    let item = instrument.slot_item(instrument.slot("internet_classrooms").expect("item"));
+    let long = "ж".repeat(1_000_000);
+    let Err(FieldProblem::NotAChoice(echo)) = parse_value(&m, item, &RawValue::One(long)) else {
+        panic!("refused as not a choice");
+    };
+    assert_eq!(echo.chars().count(), 81, "80 characters and an ellipsis");
+}

@@ -92,7 +92,12 @@ items = [
 "#;
 
 fn mini() -> Methodology {
-    let mut files: Vec<SourceFile<'static>> = DEFAULT_SET
+    mini_with(INDICATORS)
+}
+
+/// The small set with other indicators.
+fn mini_with(indicators: &str) -> Methodology {
+    let mut files: Vec<SourceFile<'_>> = DEFAULT_SET
         .iter()
         .filter(|f| {
             [
@@ -112,7 +117,7 @@ fn mini() -> Methodology {
         },
         SourceFile {
             name: "indicators.toml",
-            text: INDICATORS,
+            text: indicators,
         },
         SourceFile {
             name: "measures.toml",
@@ -296,3 +301,33 @@ fn a_zero_denominator_is_missing_data_not_a_crash() {
 }
 
 mod properties;
+
+#[test]
+fn a_reversed_answer_exactly_on_at_risk_from_is_at_risk() {
+    // «rarely» scores 0.67; reversed, 1 − 0.67 is 0.32999999999999996 in binary floating point.
+    let m = mini_with(&INDICATORS.replace("at_risk_from = 0.6", "at_risk_from = 0.33"));
+    let students: Vec<Response> = (0..6)
+        .map(|_| response(&m, Group::Student, &[("safe", "4"), ("bullied", "rarely")]))
+        .collect();
+    let p = Scorer::new(&m).profile("s1", &Expected::default(), &students);
+    let bully = p.indicator("bully").expect("bully");
+    assert_eq!(
+        (bully.value, bully.risk),
+        (Some(1.0), Some(1.0)),
+        "{bully:?}"
+    );
+    assert_eq!(
+        p.factor("RF07").and_then(|f| f.level.as_deref()),
+        Some("high")
+    );
+}
+
+#[test]
+fn a_score_on_a_level_cut_off_gets_the_higher_level_whatever_the_arithmetic() {
+    let m = mini();
+    // 0.7 − 0.2 is 0.49999999999999994, 0.1 + 0.2 + 0.2 is 0.5000000000000001: both are 0.5.
+    for score in [0.7 - 0.2, 0.1 + 0.2 + 0.2, 0.5] {
+        assert_eq!(m.rules.level(score).key, "high", "{score}");
+    }
+    assert_eq!(m.rules.level(0.4999).key, "medium");
+}
