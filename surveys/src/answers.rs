@@ -482,7 +482,7 @@ fn parse_value(
 const ECHO: usize = 80;
 
 /// A refused value as it is quoted back: its first `ECHO` characters.
-fn echo(value: &str) -> String {
+pub fn echo(value: &str) -> String {
     if value.chars().count() <= ECHO {
         value.to_owned()
     } else {

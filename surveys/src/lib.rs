@@ -23,7 +23,8 @@ pub mod tables;
 pub mod text;
 
 pub use answers::{
-    cut_values, replace_page, Answer, Answers, ChoiceLists, Cut, FieldError, RawAnswers, RawValue,
+    cut_values, echo, replace_page, Answer, Answers, ChoiceLists, Cut, FieldError, RawAnswers,
+    RawValue,
 };
 pub use factor::{Factor, FactorCode};
 pub use form::FormRules;

@@ -111,6 +111,24 @@ pub async fn run(cli: Cli) -> Result<(), ServerError> {
             for problem in &report.problems {
                 eprintln!("{problem}");
             }
+            for (file, encoding, rows) in &report.read {
+                println!("read {file} ({encoding}): {rows} rows scored");
+            }
+            if report.read.is_empty() {
+                println!("no responses file in {}", responses.display());
+            }
+            if !report.unrecognised.is_empty() {
+                let known: Vec<String> = m
+                    .instruments
+                    .iter()
+                    .map(|i| format!("{}.csv", i.key))
+                    .collect();
+                println!(
+                    "not read (no instrument of that name): {}; files are named {}",
+                    report.unrecognised.join(", "),
+                    known.join(", ")
+                );
+            }
             paper::write_profiles(&m, &report.profiles, &out)?;
             println!(
                 "{} profiles written to {}; {} rows scored, {} problems in rejected rows",

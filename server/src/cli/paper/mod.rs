@@ -1,10 +1,13 @@
 //! Data collected on paper or in other tools: methodology folders checked and loaded from disk,
-//! CSV templates of an instrument, and profiles scored from CSV files of responses.
+//! CSV templates of an instrument, and profiles scored from CSV files of responses (each file
+//! read by `sheet`, the campaign's schools by `params`).
+
+mod params;
+mod sheet;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use serde::Deserialize;
 use surveys::profile::Scorer;
 use surveys::tables::{self, Table};
 use surveys::{
@@ -71,24 +74,6 @@ pub fn write_template(
     writer.flush().map_err(|e| file_error(out, e))
 }
 
-/// The campaign parameters of a paper campaign: its schools and expected respondents.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CampaignParams {
-    /// A methodology folder (relative to the parameters file); the built-in set when absent.
-    pub methodology_dir: Option<PathBuf>,
-    #[serde(rename = "school")]
-    pub schools: Vec<SchoolParams>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SchoolParams {
-    pub code: String,
-    #[serde(default)]
-    pub expected: BTreeMap<Group, u32>,
-}
-
 /// A rejected CSV row of a file: where and why (the problem's row is the file's line).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowProblem {
@@ -123,6 +108,10 @@ pub struct ScoreReport {
     pub profiles: Vec<SchoolProfile>,
     pub accepted: usize,
     pub problems: Vec<RowProblem>,
+    /// Files read: (name, encoding, rows scored).
+    pub read: Vec<(String, &'static str, usize)>,
+    /// Files of the folder that are no instrument's (`students.csv`, `notes.txt`).
+    pub unrecognised: Vec<String>,
 }
 
 /// Scores profiles from one CSV file per instrument (`<instrument>.csv`) in `responses`.
@@ -130,99 +119,105 @@ pub fn score(
     params_path: &Path,
     responses: &Path,
 ) -> Result<(Methodology, ScoreReport), ServerError> {
-    let text = std::fs::read_to_string(params_path).map_err(|e| file_error(params_path, e))?;
-    let params: CampaignParams =
-        toml::from_str(&text).map_err(|e| file_error(params_path, e.message()))?;
+    let params = params::load(params_path)?;
     let m = match &params.methodology_dir {
         Some(dir) => {
             load_methodology_dir(&params_path.parent().unwrap_or(Path::new(".")).join(dir))?
         }
         None => Methodology::default_set()?,
     };
+    if !responses.is_dir() {
+        return Err(file_error(responses, "no such folder of responses"));
+    }
+    let file_of = |key: &str| format!("{key}.csv");
+    let mut unrecognised: Vec<String> = std::fs::read_dir(responses)
+        .map_err(|e| file_error(responses, e))?
+        .filter_map(Result::ok)
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| !m.instruments.iter().any(|i| file_of(&i.key) == *name))
+        .collect();
+    unrecognised.sort();
     let mut by_school: BTreeMap<&str, Vec<Response>> = params
         .schools
         .iter()
-        .map(|s| (s.code.as_str(), Vec::new()))
+        .map(|s| (s.code.trim(), Vec::new()))
         .collect();
     let mut problems = Vec::new();
+    let mut read = Vec::new();
     let mut accepted = 0;
     for instrument in &m.instruments {
-        let path = responses.join(format!("{}.csv", instrument.key));
+        let file = file_of(&instrument.key);
+        let path = responses.join(&file);
         if !path.exists() {
             continue;
         }
-        let file = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(true)
-            .from_path(&path)
-            .map_err(|e| file_error(&path, e))?;
-        let header: Vec<String> = reader
-            .headers()
-            .map_err(|e| file_error(&path, e))?
-            .iter()
-            .map(str::to_owned)
+        let bytes = std::fs::read(&path).map_err(|e| file_error(&path, e))?;
+        let columns: Vec<&str> = std::iter::once("school")
+            .chain(instrument.slots.iter().map(|s| s.key.as_str()))
             .collect();
-        if !header.iter().any(|h| h == "school") {
-            problems.push(RowProblem::new(
-                &file,
-                1,
-                None,
-                Kind::Other("no `school` column".into()),
-            ));
-            continue;
-        }
-        for record in reader.records() {
-            let record = match record {
-                Ok(r) => r,
-                Err(e) => {
-                    let line = e.position().map_or(0, |p| p.line());
-                    problems.push(RowProblem::new(
-                        &file,
-                        line,
-                        None,
-                        Kind::Other(e.to_string()),
-                    ));
-                    continue;
-                }
-            };
-            let line = record.position().map_or(0, |p| p.line());
+        let (sheet, row_problems) = match sheet::read(&file, &bytes, &columns) {
+            Ok(read) => read,
+            Err(problem) => {
+                problems.push(problem);
+                read.push((file, "—", 0));
+                continue;
+            }
+        };
+        problems.extend(row_problems);
+        let mut scored = 0;
+        // A principal answers once per school: a second row is a mistake, not an update.
+        let mut first_line: BTreeMap<String, u64> = BTreeMap::new();
+        for row in &sheet.rows {
             let mut raw = RawAnswers::new();
-            let mut school = None;
-            for (name, value) in header.iter().zip(record.iter()) {
+            let mut school = String::new();
+            for (name, value) in sheet.header.iter().zip(&row.cells) {
                 if name == "school" {
-                    school = Some(value.trim().to_owned());
+                    value.trim().clone_into(&mut school);
                 } else if !value.trim().is_empty() {
                     raw.insert(name.clone(), RawValue::One(value.to_owned()));
                 }
             }
-            let Some(list) = school.as_deref().and_then(|s| by_school.get_mut(s)) else {
+            let Some(list) = by_school.get_mut(school.as_str()) else {
                 problems.push(RowProblem::new(
                     &file,
-                    line,
+                    row.line,
                     Some("school"),
                     Kind::Other(format!(
                         "school «{}» is not in the campaign parameters",
-                        school.unwrap_or_default()
+                        surveys::echo(&school)
                     )),
                 ));
                 continue;
             };
+            if instrument.group == Group::Principal {
+                if let Some(first) = first_line.get(&school) {
+                    problems.push(RowProblem::new(
+                        &file,
+                        row.line,
+                        Some("school"),
+                        Kind::Other(format!(
+                            "a second principal questionnaire for school «{school}» (the first is on line {first}); the row is not scored"
+                        )),
+                    ));
+                    continue;
+                }
+            }
             match Answers::parse(&m, instrument, &raw) {
                 Ok(answers) => {
                     list.push(Response {
                         group: instrument.group,
                         answers,
                     });
+                    first_line.entry(school).or_insert(row.line);
                     accepted += 1;
+                    scored += 1;
                 }
                 Err(errors) => problems.extend(errors.into_iter().map(|e| {
-                    RowProblem::new(&file, line, Some(&e.key), Kind::Answer(e.message("en")))
+                    RowProblem::new(&file, row.line, Some(&e.key), Kind::Answer(e.message("en")))
                 })),
             }
         }
+        read.push((file, sheet.encoding, scored));
     }
     let scorer = Scorer::new(&m);
     let profiles = params
@@ -234,11 +229,9 @@ pub fn score(
                 .iter()
                 .fold(Expected::default(), |e, (g, n)| e.with(*g, *n));
             scorer.profile(
-                &s.code,
+                s.code.trim(),
                 &expected,
-                by_school
-                    .get(s.code.as_str())
-                    .map_or(&[][..], Vec::as_slice),
+                by_school.get(s.code.trim()).map_or(&[][..], Vec::as_slice),
             )
         })
         .collect();
@@ -248,6 +241,8 @@ pub fn score(
             profiles,
             accepted,
             problems,
+            read,
+            unrecognised,
         },
     ))
 }

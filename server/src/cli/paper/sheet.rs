@@ -1,0 +1,221 @@
+//! One CSV file of paper responses as a person's spreadsheet saves it: UTF-8 (with or without a
+//! byte-order mark) or Windows-1251 (what Russian Excel writes as «CSV»), `,` or `;` between
+//! cells, a header that is the instrument's template (no column twice, none unknown, none
+//! missing), and rows exactly as long as the header.
+
+use surveys::echo;
+
+use super::RowProblem;
+use crate::problem::Kind;
+
+/// A file read: its header and rows, and the encoding it was read in.
+#[derive(Debug)]
+pub struct Sheet {
+    pub header: Vec<String>,
+    pub rows: Vec<Row>,
+    pub encoding: &'static str,
+}
+
+/// A row as long as the header, with the line it starts on.
+#[derive(Debug)]
+pub struct Row {
+    pub line: u64,
+    pub cells: Vec<String>,
+}
+
+/// Reads `bytes` of the file `file`, whose header must hold exactly `columns`. A file that
+/// cannot be read, or whose header is not the template's, is one problem and no rows; rows of
+/// another length are problems of their own, and the other rows are read.
+pub fn read(
+    file: &str,
+    bytes: &[u8],
+    columns: &[&str],
+) -> Result<(Sheet, Vec<RowProblem>), RowProblem> {
+    let problem =
+        |line: u64, reason: String| RowProblem::new(file, line, None, Kind::Other(reason));
+    let (text, encoding) = decode(bytes).map_err(|line| {
+        problem(
+            line,
+            "is not UTF-8 (nor Windows-1251); save the file as «CSV UTF-8»".into(),
+        )
+    })?;
+    let delimiter = delimiter(&text);
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(text.as_bytes());
+    let mut records = reader.records();
+    let header: Vec<String> = match records.next() {
+        Some(Ok(h)) => h.iter().map(|c| c.trim().to_owned()).collect(),
+        Some(Err(e)) => return Err(problem(1, echo(&e.to_string()))),
+        None => return Err(problem(1, "is empty: no header".into())),
+    };
+    check_header(&header, columns).map_err(|reason| problem(1, reason))?;
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    for record in records {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                problems.push(problem(line, echo(&e.to_string())));
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line());
+        if record.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        if record.len() != header.len() {
+            let unclosed = record.iter().any(|c| c.contains('\n'));
+            problems.push(problem(
+                line,
+                format!(
+                    "{} cells, but the header has {}{}; the row is not scored",
+                    record.len(),
+                    header.len(),
+                    if unclosed {
+                        " (a quote \" opened and never closed?)"
+                    } else {
+                        ""
+                    }
+                ),
+            ));
+            continue;
+        }
+        rows.push(Row {
+            line,
+            cells: record.iter().map(str::to_owned).collect(),
+        });
+    }
+    Ok((
+        Sheet {
+            header,
+            rows,
+            encoding,
+        },
+        problems,
+    ))
+}
+
+/// The text of the file and its encoding; `Err(line)` with the first line that is neither
+/// UTF-8 nor plausibly Windows-1251.
+fn decode(bytes: &[u8]) -> Result<(String, &'static str), u64> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok((text.to_owned(), "UTF-8")),
+        Err(_) if looks_like_windows_1251(bytes) => {
+            let (text, _, _) = encoding_rs::WINDOWS_1251.decode(bytes);
+            Ok((text.into_owned(), "Windows-1251"))
+        }
+        Err(e) => {
+            let newlines = bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n');
+            Err(newlines.count() as u64 + 1)
+        }
+    }
+}
+
+/// Whether the bytes above ASCII are, nearly all, what Russian text in Windows-1251 is made of:
+/// Cyrillic letters (0xC0–0xFF, Ё and ё) and its usual punctuation (« » № – — … and the
+/// no-break space). UTF-8 text fails this: half of its bytes above ASCII are below 0xC0.
+fn looks_like_windows_1251(bytes: &[u8]) -> bool {
+    let high: Vec<u8> = bytes.iter().copied().filter(|b| *b >= 0x80).collect();
+    let russian = high
+        .iter()
+        .filter(|b| {
+            **b >= 0xC0
+                || matches!(
+                    **b,
+                    0xA8 | 0xB8 | 0xAB | 0xBB | 0xB9 | 0x96 | 0x97 | 0x85 | 0xA0
+                )
+        })
+        .count();
+    !high.is_empty() && russian * 10 >= high.len() * 9
+}
+
+/// `;` when the header line has more of them than commas (Russian Excel), else `,`.
+fn delimiter(text: &str) -> u8 {
+    let first = text.lines().next().unwrap_or_default();
+    let count = |c: char| first.chars().filter(|x| *x == c).count();
+    if count(';') > count(',') {
+        b';'
+    } else {
+        b','
+    }
+}
+
+/// The header must be the template's columns: none twice, none unknown, none missing.
+fn check_header(header: &[String], columns: &[&str]) -> Result<(), String> {
+    let mut seen: Vec<&str> = Vec::new();
+    for name in header {
+        if seen.contains(&name.as_str()) {
+            return Err(format!(
+                "column `{}` appears twice in the header",
+                echo(name)
+            ));
+        }
+        seen.push(name);
+    }
+    let unknown: Vec<String> = header
+        .iter()
+        .filter(|h| !columns.contains(&h.as_str()))
+        .map(|h| format!("`{}`", echo(h)))
+        .collect();
+    let missing: Vec<String> = columns
+        .iter()
+        .filter(|c| !header.iter().any(|h| h == *c))
+        .map(|c| format!("`{c}`"))
+        .collect();
+    let mut reasons = Vec::new();
+    if !unknown.is_empty() {
+        reasons.push(format!("unknown column(s) {}", unknown.join(", ")));
+    }
+    if !missing.is_empty() {
+        reasons.push(format!("missing column(s) {}", missing.join(", ")));
+    }
+    if reasons.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "the header is not the instrument's template: {}; write a fresh one with `orientir template`; the file is not scored",
+            reasons.join("; ")
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn russian_excel_csv_is_read_as_windows_1251_with_semicolons() {
+        let (bytes, _, _) =
+            encoding_rs::WINDOWS_1251.encode("school;comment\nш1;Всё хорошо «да»\n");
+        let (sheet, problems) = read("parent.csv", &bytes, &["school", "comment"]).expect("read");
+        assert!(problems.is_empty());
+        assert_eq!(sheet.encoding, "Windows-1251");
+        assert_eq!(sheet.rows[0].cells, ["ш1", "Всё хорошо «да»"]);
+    }
+
+    #[test]
+    fn utf8_with_a_byte_order_mark_is_utf8() {
+        let text = "\u{feff}school,comment\nш1,да\n";
+        let (sheet, _) = read("parent.csv", text.as_bytes(), &["school", "comment"]).expect("read");
+        assert_eq!(
+            (sheet.encoding, sheet.header[0].as_str()),
+            ("UTF-8", "school")
+        );
+    }
+
+    #[test]
+    fn bytes_that_are_neither_name_their_line() {
+        let mut bytes = b"school,comment\ns1,ok\ns2,ok\n".to_vec();
+        bytes.extend_from_slice(b"s3,\xFF\xFE\x80\x81\n");
+        let problem = read("parent.csv", &bytes, &["school", "comment"]).expect_err("refused");
+        assert_eq!(
+            problem.to_string(),
+            "parent.csv: line 4: is not UTF-8 (nor Windows-1251); save the file as «CSV UTF-8»"
+        );
+    }
+}
