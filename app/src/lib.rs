@@ -92,6 +92,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/work/change") view=pages::work::ChangePage ssr=SsrMode::Async />
                     <Route path=path!("/work/campaigns/:id/monitor") view=pages::work::MonitorPage ssr=SsrMode::Async />
                     <Route path=path!("/work/campaigns/:id/matrix") view=pages::work::MatrixPage ssr=SsrMode::Async />
+                    <Route path=path!("/work/campaigns/:id/quality") view=pages::work::QualityPage ssr=SsrMode::Async />
                     <Route path=path!("/work/campaigns/:id/schools/:school/codes") view=pages::work::CodeSheetPage ssr=SsrMode::Async />
                     <Route path=path!("/work/campaigns/:id/schools/:school") view=pages::work::ProfilePage ssr=SsrMode::Async />
                 </Routes>

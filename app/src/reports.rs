@@ -65,6 +65,8 @@ pub struct FactorCell {
     pub score: Option<f64>,
     /// `None`: «недостаточно данных».
     pub level: Option<LevelView>,
+    /// The score's interval reaches another level («уровень неустойчив»).
+    pub unstable: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -105,6 +107,8 @@ pub struct IndicatorView {
     pub group: String,
     /// The value as shown (a share in %, a score, a number).
     pub value: Option<String>,
+    /// The value's confidence interval as shown («32–58 %»); none for an exact number.
+    pub interval: Option<String>,
     pub ok: String,
     pub critical: String,
     pub risk: Option<f64>,
@@ -120,6 +124,10 @@ pub struct FactorView {
     pub name: String,
     pub score: Option<f64>,
     pub level: Option<LevelView>,
+    /// The score's confidence interval (two decimals).
+    pub interval: Option<(f64, f64)>,
+    /// Set when the interval reaches another level: «уровень неустойчив» and which way.
+    pub unstable: Option<String>,
     /// «Why this level», in plain words.
     pub why: String,
     pub indicators: Vec<IndicatorView>,
@@ -157,6 +165,9 @@ pub struct ChangeCell {
     pub delta: Option<f64>,
     /// `improved`, `worsened`, `unchanged` or `unknown` (a side without enough data).
     pub transition: String,
+    /// Whether the difference is beyond the scores' uncertainty («значимо») or within it («в
+    /// пределах погрешности»); `None` without both scores.
+    pub significant: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -165,8 +176,12 @@ pub struct ChangeRow {
     pub school: String,
     pub municipality: String,
     pub cells: Vec<ChangeCell>,
+    /// Factors improved and worsened beyond the uncertainty.
     pub improved: u32,
     pub worsened: u32,
+    /// Factors whose level improved or worsened at all.
+    pub improved_all: u32,
+    pub worsened_all: u32,
 }
 
 /// Schools (of a municipality, or all in scope) between two campaigns.
@@ -184,8 +199,10 @@ pub struct Change {
     pub rows: Vec<ChangeRow>,
     /// One of the two campaigns has no publication the viewer may read yet.
     pub unpublished: bool,
-    /// Per factor: schools improved, worsened.
+    /// Per factor: schools improved, worsened beyond the uncertainty.
     pub totals: Vec<(u32, u32)>,
+    /// Per factor: schools whose level improved, worsened at all.
+    pub totals_all: Vec<(u32, u32)>,
 }
 
 /// One access code on a school's sheet.
@@ -209,6 +226,49 @@ pub struct CodeSheet {
     pub school: String,
     pub municipality: String,
     pub entries: Vec<CodeEntry>,
+}
+
+/// A multi-item scale of one factor in one group, with its consistency.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScaleRow {
+    pub group: String,
+    pub factor: String,
+    pub items: usize,
+    /// Respondents with every item answered, as published («5–9» under ten).
+    pub respondents: String,
+    pub alpha: Option<f64>,
+}
+
+/// One question of an instrument, with what its answers say about it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ItemRow {
+    pub group: String,
+    pub key: String,
+    pub question: String,
+    pub factor: Option<String>,
+    pub respondents: String,
+    /// Share of «затрудняюсь ответить».
+    pub dont_know: Option<f64>,
+    pub dont_know_flag: bool,
+    pub no_variance: bool,
+    pub item_rest: Option<f64>,
+}
+
+/// A deficit area of the teachers' diagnostic with the number of items measuring it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AreaRow {
+    pub area: String,
+    pub items: u32,
+    pub too_few: bool,
+}
+
+/// The quality of a campaign's instruments, from the published answers in scope.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QualityReport {
+    pub campaign: CampaignItem,
+    pub scales: Vec<ScaleRow>,
+    pub items: Vec<ItemRow>,
+    pub areas: Vec<AreaRow>,
 }
 
 /// A report page: the session, and the report or why there is none (a campaign or school
@@ -260,6 +320,12 @@ pub trait ReportSource: Send + Sync {
         municipality: Option<i64>,
         lang: crate::i18n::Lang,
     ) -> Result<Option<Change>, AppError>;
+    async fn quality(
+        &self,
+        viewer: &crate::access::Viewer,
+        campaign: i64,
+        lang: crate::i18n::Lang,
+    ) -> Result<Option<QualityReport>, AppError>;
 }
 
 #[cfg(feature = "ssr")]
@@ -340,6 +406,16 @@ pub async fn get_code_sheet(campaign: i64, school: i64) -> Result<Report<CodeShe
     let (source, session) = context()?;
     let report = match &session.viewer {
         Some(v) => source.code_sheet(v, campaign, school, session.lang).await?,
+        None => None,
+    };
+    Ok(Report { session, report })
+}
+
+#[server(prefix = "/api", endpoint = "work-quality")]
+pub async fn get_quality(campaign: i64) -> Result<Report<QualityReport>, AppError> {
+    let (source, session) = context()?;
+    let report = match &session.viewer {
+        Some(v) => source.quality(v, campaign, session.lang).await?,
         None => None,
     };
     Ok(Report { session, report })

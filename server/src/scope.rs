@@ -15,6 +15,7 @@ use surveys::calendar::Day;
 use surveys::change::ProfileChange;
 use surveys::deficits::DeficitResult;
 use surveys::profile::Scorer;
+use surveys::quality::InstrumentQuality;
 use surveys::{Answers, Group, Methodology, Response, SchoolProfile};
 
 use crate::error::ServerError;
@@ -94,6 +95,12 @@ pub enum Writable {
 /// Schools of a campaign whose raw responses of a group may leave the server, with their
 /// (registry code, municipality).
 pub type Exportable = HashMap<i64, (String, String)>;
+
+/// Parsed published answers per school, and teachers' diagnostic results per school.
+type Published = (
+    HashMap<i64, Vec<Response>>,
+    HashMap<i64, Vec<DeficitResult>>,
+);
 
 impl Gate {
     pub fn new(storage: Storage, methodology: Arc<Methodology>, today: fn() -> Day) -> Gate {
@@ -342,11 +349,61 @@ impl Gate {
         self.score_published(in_scope, publication).await.map(Some)
     }
 
+    /// The quality of the instruments from the published answers of the schools in scope;
+    /// `None` when the viewer has no publication to read.
+    pub async fn quality(
+        &self,
+        viewer: &Viewer,
+        in_scope: &InScope,
+    ) -> Result<Option<InstrumentQuality>, ServerError> {
+        if self
+            .publication(viewer, &in_scope.campaign)
+            .await?
+            .is_none()
+        {
+            return Ok(None);
+        }
+        let (by_school, _) = self.read_published(in_scope).await?;
+        Ok(Some(surveys::quality::instrument_quality(
+            &self.methodology,
+            by_school.values().flatten(),
+        )))
+    }
+
     async fn score_published(
         &self,
         in_scope: &InScope,
         publication: PublicationRow,
     ) -> Result<Scored, ServerError> {
+        let m: &Methodology = &self.methodology;
+        let (by_school, mut deficits) = self.read_published(in_scope).await?;
+        let scorer = Scorer::new(m);
+        let profiles = in_scope
+            .schools
+            .iter()
+            .map(|s| {
+                scorer.profile(
+                    &s.code,
+                    &s.expected(),
+                    by_school.get(&s.school_id).map_or(&[][..], Vec::as_slice),
+                )
+            })
+            .collect();
+        let deficits = in_scope
+            .schools
+            .iter()
+            .map(|s| deficits.remove(&s.school_id).unwrap_or_default())
+            .collect();
+        Ok(Scored {
+            publication,
+            profiles,
+            deficits,
+        })
+    }
+
+    /// The published answers of the schools in scope, parsed, per school; and each school's
+    /// teachers' diagnostic results.
+    async fn read_published(&self, in_scope: &InScope) -> Result<Published, ServerError> {
         let m: &Methodology = &self.methodology;
         let start = in_scope.campaign.opens_on;
         let mut by_school: HashMap<i64, Vec<Response>> = HashMap::new();
@@ -380,28 +437,7 @@ impl Gate {
                 .or_default()
                 .push(Response { group, answers });
         }
-        let scorer = Scorer::new(m);
-        let profiles = in_scope
-            .schools
-            .iter()
-            .map(|s| {
-                scorer.profile(
-                    &s.code,
-                    &s.expected(),
-                    by_school.get(&s.school_id).map_or(&[][..], Vec::as_slice),
-                )
-            })
-            .collect();
-        let deficits = in_scope
-            .schools
-            .iter()
-            .map(|s| deficits.remove(&s.school_id).unwrap_or_default())
-            .collect();
-        Ok(Scored {
-            publication,
-            profiles,
-            deficits,
-        })
+        Ok((by_school, deficits))
     }
 
     /// The schools whose published raw responses of `group` may leave: those in scope where the

@@ -1,5 +1,7 @@
 //! Change of a school's profile between two campaigns: ΔR and the level transition per factor,
-//! and how many factors improved or worsened. Only profiles of one methodology version compare.
+//! whether the difference is more than the two scores' uncertainty, and how many factors improved
+//! or worsened (all of them, and those beyond the uncertainty). Only profiles of one methodology
+//! version compare.
 
 use serde::{Deserialize, Serialize};
 
@@ -27,6 +29,10 @@ pub struct FactorChange {
     /// after − before; negative is less risk.
     pub delta: Option<f64>,
     pub transition: Transition,
+    /// Whether |Δ| is beyond the half-width of the difference's interval at the methodology's
+    /// confidence, √(h_before² + h_after²) from the two scores' intervals («значимо»); `None`
+    /// without both scores.
+    pub significant: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -36,6 +42,9 @@ pub struct ProfileChange {
     pub factors: Vec<FactorChange>,
     pub improved: u32,
     pub worsened: u32,
+    /// Of those, the ones whose difference is significant.
+    pub improved_significant: u32,
+    pub worsened_significant: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -84,9 +93,17 @@ pub fn compare(
             };
             let before_score = b.and_then(|x| x.score);
             let after_score = a.and_then(|x| x.score);
+            let delta = before_score.zip(after_score).map(|(x, y)| y - x);
+            let half = |x: Option<&crate::profile::FactorResult>| {
+                x.and_then(|x| x.interval)
+                    .map_or(0.0, |i| (i.high - i.low) / 2.0)
+            };
+            let margin = half(b).hypot(half(a));
+            let significant = delta.map(|d| d.abs() > margin + crate::cutoff::TOLERANCE);
             FactorChange {
                 code: f.code.clone(),
-                delta: before_score.zip(after_score).map(|(x, y)| y - x),
+                delta,
+                significant,
                 before_score,
                 after_score,
                 before_level,
@@ -95,12 +112,19 @@ pub fn compare(
             }
         })
         .collect();
-    let count = |t: Transition| factors.iter().filter(|f| f.transition == t).count() as u32;
+    let count = |t: Transition, only_significant: bool| {
+        factors
+            .iter()
+            .filter(|f| f.transition == t && (!only_significant || f.significant == Some(true)))
+            .count() as u32
+    };
     Ok(ProfileChange {
         school: after.school.clone(),
         methodology_version: m.version.clone(),
-        improved: count(Transition::Improved),
-        worsened: count(Transition::Worsened),
+        improved: count(Transition::Improved, false),
+        worsened: count(Transition::Worsened, false),
+        improved_significant: count(Transition::Improved, true),
+        worsened_significant: count(Transition::Worsened, true),
         factors,
     })
 }
@@ -125,6 +149,11 @@ mod tests {
                     code: f.code.clone(),
                     score: *s,
                     level: s.map(|s| m.rules.level(s).key.clone()),
+                    interval: s.map(|s| crate::stats::Interval {
+                        low: (s - 0.05).max(0.0),
+                        high: (s + 0.05).min(1.0),
+                    }),
+                    levels_within: Vec::new(),
                     indicators: Vec::new(),
                 })
                 .collect(),
@@ -156,6 +185,22 @@ mod tests {
         );
         assert!((c.factors[0].delta.expect("delta") + 0.2).abs() < 1e-9);
         assert_eq!((c.improved, c.worsened), (2, 1));
+    }
+
+    #[test]
+    fn a_change_within_the_uncertainty_is_not_counted_as_significant() {
+        let m = Methodology::default_set().expect("valid");
+        // Each score ± 0.05: a difference must exceed √(0.05² + 0.05²) ≈ 0.071.
+        let before = profile("orientir-2026", &[Some(0.6), Some(0.48)]);
+        let after = profile("orientir-2026", &[Some(0.4), Some(0.52)]);
+        let c = compare(&m, &before, &after).expect("comparable");
+        assert_eq!(c.factors[0].significant, Some(true));
+        // 0.48 → 0.52 turns «средний» into «высокий», but it is noise.
+        assert_eq!(c.factors[1].transition, Transition::Worsened);
+        assert_eq!(c.factors[1].significant, Some(false));
+        assert_eq!((c.improved, c.worsened), (1, 1));
+        assert_eq!((c.improved_significant, c.worsened_significant), (1, 0));
+        assert_eq!(c.factors[2].significant, None);
     }
 
     #[test]

@@ -355,6 +355,19 @@ impl Instrument {
         }
     }
 
+    /// The question of a slot in a language: the item's text, and a matrix row's after a dash.
+    pub fn slot_label(&self, slot: usize, lang: &str) -> String {
+        let item = self.slot_item(slot);
+        match self.slots[slot].row {
+            Some(row) => {
+                let row = &item.rows[row];
+                let text = if lang == "en" { &row.en } else { &row.ru };
+                format!("{} — {text}", item.label().get(lang))
+            }
+            None => item.label().get(lang).to_owned(),
+        }
+    }
+
     /// The item of a slot.
     pub fn slot_item(&self, slot: usize) -> &Item {
         let s = &self.slots[slot];

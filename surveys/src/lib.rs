@@ -18,7 +18,9 @@ pub mod indicator;
 pub mod instrument;
 pub mod methodology;
 pub mod profile;
+pub mod quality;
 pub mod rules;
+pub mod stats;
 pub mod tables;
 pub mod text;
 

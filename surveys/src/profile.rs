@@ -10,6 +10,7 @@ use crate::factor::FactorCode;
 use crate::indicator::Aggregation;
 use crate::instrument::{Group, Instrument};
 use crate::methodology::Methodology;
+use crate::stats::{mean_interval, normal_quantile, wilson, Interval};
 
 /// One response as scoring sees it.
 #[derive(Debug, Clone, PartialEq)]
@@ -73,6 +74,11 @@ pub struct IndicatorResult {
     pub group: Group,
     pub value: Option<f64>,
     pub risk: Option<f64>,
+    /// The value's confidence interval (`Rules::confidence`): Wilson's for a share, Student's t
+    /// for a mean, both corrected for the group's expected count; none for a principal's value.
+    pub interval: Option<Interval>,
+    /// The risk of the interval's ends.
+    pub risk_interval: Option<Interval>,
     /// Respondents behind the value; absent when under the minimum.
     pub respondents: Option<u32>,
     pub insufficient: Option<Insufficiency>,
@@ -90,8 +96,19 @@ pub struct FactorResult {
     /// Weighted mean risk of the sufficient indicators; `None` = «недостаточно данных».
     pub score: Option<f64>,
     pub level: Option<String>,
+    /// The score's confidence interval, propagated from its indicators' (taken as independent).
+    pub interval: Option<Interval>,
+    /// The levels the interval reaches, lowest first; more than one: «уровень неустойчив».
+    pub levels_within: Vec<String>,
     /// Keys of the indicators the score rests on.
     pub indicators: Vec<String>,
+}
+
+impl FactorResult {
+    /// Whether the score's interval reaches another level than the score's own.
+    pub fn unstable(&self) -> bool {
+        self.levels_within.len() > 1
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -169,6 +186,7 @@ pub struct Scorer<'m> {
 #[derive(Debug, Clone, Copy, Default)]
 struct Acc {
     sum: f64,
+    squares: f64,
     n: u32,
     at_risk: u32,
 }
@@ -289,7 +307,11 @@ impl<'m> Scorer<'m> {
                 let acc = &mut accs[global];
                 acc.n += 1;
                 match m.indicators[global].aggregation {
-                    Aggregation::Mean => acc.sum += sum / f64::from(n),
+                    Aggregation::Mean => {
+                        let mean = sum / f64::from(n);
+                        acc.sum += mean;
+                        acc.squares += mean * mean;
+                    }
                     _ => {
                         let at_risk = cutoff::reaches(max, m.indicators[global].at_risk_from);
                         acc.at_risk += u32::from(at_risk);
@@ -337,39 +359,83 @@ impl<'m> Scorer<'m> {
                     _ => None,
                 };
                 let shown = insufficient.is_none();
+                let population = expected.get(ind.group);
+                let confidence = m.rules.confidence;
+                let acc = accs[n];
+                let interval = match ind.aggregation {
+                    Aggregation::Mean => {
+                        mean_interval(acc.n, acc.sum, acc.squares, confidence, population)
+                    }
+                    Aggregation::Share => Some(wilson(acc.at_risk, acc.n, confidence, population)),
+                    Aggregation::Value => None,
+                }
+                .filter(|_| shown);
+                let risk_interval = interval.map(|i| {
+                    let (a, b) = (ind.risk(i.low), ind.risk(i.high));
+                    Interval {
+                        low: a.min(b),
+                        high: a.max(b),
+                    }
+                });
                 IndicatorResult {
                     key: ind.key.clone(),
                     factor: ind.factor.clone(),
                     group: ind.group,
                     value: value.filter(|_| shown),
                     risk: value.filter(|_| shown).map(|v| ind.risk(v)),
+                    interval,
+                    risk_interval,
                     respondents: (respondents >= min).then_some(respondents),
                     insufficient,
                 }
             })
             .collect();
 
+        let z = normal_quantile(0.5 + m.rules.confidence / 2.0);
         let factors = m
             .factors
             .iter()
             .map(|f| {
                 let mut weight = 0.0;
                 let mut sum = 0.0;
+                // Σ (wᵢ · seᵢ)², each indicator's standard error read off its risk interval.
+                let mut spread = 0.0;
                 let mut used = Vec::new();
                 for (ind, result) in m.indicators.iter().zip(&indicators) {
                     if ind.factor == f.code {
                         if let Some(risk) = result.risk {
                             weight += ind.weight;
                             sum += ind.weight * risk;
+                            if let Some(i) = result.risk_interval {
+                                let se = (i.high - i.low) / (2.0 * z);
+                                spread += (ind.weight * se).powi(2);
+                            }
                             used.push(ind.key.clone());
                         }
                     }
                 }
                 let score = (weight > 0.0).then(|| sum / weight);
+                let interval = score.map(|s| {
+                    let half = z * spread.sqrt() / weight;
+                    Interval {
+                        low: (s - half).max(0.0),
+                        high: (s + half).min(1.0),
+                    }
+                });
+                let levels_within = interval.map_or_else(Vec::new, |i| {
+                    let from = m.rules.level_index(&m.rules.level(i.low).key).unwrap_or(0);
+                    let to = m.rules.level_index(&m.rules.level(i.high).key).unwrap_or(0);
+                    m.rules.levels[from..=to.max(from)]
+                        .iter()
+                        .map(|l| l.key.clone())
+                        .collect()
+                });
                 FactorResult {
                     code: f.code.clone(),
                     score,
                     level: score.map(|s| m.rules.level(s).key.clone()),
+                    interval,
+                    levels_within,
                     indicators: used,
                 }
             })

@@ -42,6 +42,9 @@ pub struct Rules {
     /// for a coordinator's decision instead of entering profiles (default 120).
     #[serde(default = "default_surplus_percent")]
     pub surplus_percent: u32,
+    /// The confidence level of every interval (default 0.9).
+    #[serde(default = "default_confidence")]
+    pub confidence: f64,
     #[serde(rename = "level")]
     pub levels: Vec<Level>,
     #[serde(rename = "group", default)]
@@ -50,6 +53,10 @@ pub struct Rules {
 
 fn default_surplus_percent() -> u32 {
     120
+}
+
+fn default_confidence() -> f64 {
+    0.9
 }
 
 /// No anonymous aggregate may rest on fewer respondents than this, whatever a set says.

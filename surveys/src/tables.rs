@@ -7,6 +7,7 @@ use crate::change::ProfileChange;
 use crate::deficits::DeficitSummary;
 use crate::methodology::Methodology;
 use crate::profile::SchoolProfile;
+use crate::quality::InstrumentQuality;
 
 /// One cell. Numbers stay numbers; `Empty` is «недостаточно данных» or not applicable.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -104,6 +105,11 @@ pub fn indicators_long(m: &Methodology, profiles: &[SchoolProfile], lang: &str) 
         "critical",
         "risk",
         "respondents",
+        "value_low",
+        "value_high",
+        "factor_low",
+        "factor_high",
+        "level_unstable",
     ]
     .map(String::from)
     .to_vec();
@@ -130,6 +136,16 @@ pub fn indicators_long(m: &Methodology, profiles: &[SchoolProfile], lang: &str) 
                     Cell::opt(r.risk),
                     r.respondents
                         .map_or(Cell::Empty, |n| Cell::Number(f64::from(n))),
+                    Cell::opt(r.interval.map(|i| i.low)),
+                    Cell::opt(r.interval.map(|i| i.high)),
+                    Cell::opt(f.interval.map(|i| i.low)),
+                    Cell::opt(f.interval.map(|i| i.high)),
+                    match (f.score, f.unstable(), lang) {
+                        (None, ..) => Cell::Empty,
+                        (_, true, "en") => Cell::text("unstable"),
+                        (_, true, _) => Cell::text("неустойчив"),
+                        (_, false, _) => Cell::Empty,
+                    },
                 ]);
             }
         }
@@ -148,6 +164,7 @@ pub fn change(m: &Methodology, changes: &[ProfileChange], lang: &str) -> Table {
         "level_before",
         "level_after",
         "transition",
+        "significance",
     ]
     .map(String::from)
     .to_vec();
@@ -164,11 +181,109 @@ pub fn change(m: &Methodology, changes: &[ProfileChange], lang: &str) -> Table {
                     level_name(m, f.before_level.as_deref(), lang),
                     level_name(m, f.after_level.as_deref(), lang),
                     Cell::text(format!("{:?}", f.transition).to_lowercase()),
+                    match (f.significant, lang) {
+                        (None, _) => Cell::Empty,
+                        (Some(true), "en") => Cell::text("significant"),
+                        (Some(true), _) => Cell::text("значимо"),
+                        (Some(false), "en") => Cell::text("within the uncertainty"),
+                        (Some(false), _) => Cell::text("в пределах погрешности"),
+                    },
                 ]
             })
         })
         .collect();
     Table { columns, rows }
+}
+
+/// The quality of the instruments as three tables: the scales (α), the items («затрудняюсь
+/// ответить», variance, item–rest correlation) and the deficit areas (items per area).
+pub fn quality(m: &Methodology, q: &InstrumentQuality, lang: &str) -> [Table; 3] {
+    let yes = |flag: bool| {
+        if flag {
+            Cell::text(if lang == "en" { "yes" } else { "да" })
+        } else {
+            Cell::Empty
+        }
+    };
+    let factor_name = |code: &str| {
+        m.factors.iter().find(|f| f.code.0 == code).map_or_else(
+            || code.to_owned(),
+            |f| format!("{code} {}", f.name.get(lang)),
+        )
+    };
+    let scales = Table {
+        columns: ["group", "factor", "items", "respondents", "alpha"]
+            .map(String::from)
+            .to_vec(),
+        rows: q
+            .scales
+            .iter()
+            .map(|s| {
+                vec![
+                    Cell::text(s.group.key()),
+                    Cell::text(factor_name(&s.factor)),
+                    Cell::text(s.items.join(", ")),
+                    Cell::Number(f64::from(s.complete)),
+                    Cell::opt(s.alpha),
+                ]
+            })
+            .collect(),
+    };
+    let items = Table {
+        columns: [
+            "group",
+            "item",
+            "factor",
+            "respondents",
+            "dont_know_share",
+            "dont_know_over_30",
+            "no_variance",
+            "item_rest",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: q
+            .items
+            .iter()
+            .map(|i| {
+                vec![
+                    Cell::text(i.group.key()),
+                    Cell::text(&i.key),
+                    i.factor
+                        .as_deref()
+                        .map_or(Cell::Empty, |f| Cell::text(factor_name(f))),
+                    Cell::Number(f64::from(i.answered)),
+                    Cell::opt(i.dont_know),
+                    yes(i.dont_know_flag),
+                    yes(i.no_variance),
+                    Cell::opt(i.item_rest),
+                ]
+            })
+            .collect(),
+    };
+    let areas = Table {
+        columns: ["area", "items", "too_few_items"]
+            .map(String::from)
+            .to_vec(),
+        rows: q
+            .areas
+            .iter()
+            .map(|a| {
+                let name = m
+                    .deficits
+                    .areas
+                    .iter()
+                    .find(|x| x.key == a.area)
+                    .map_or(a.area.as_str(), |x| x.name.get(lang));
+                vec![
+                    Cell::text(name),
+                    Cell::Number(a.items as f64),
+                    yes(a.too_few),
+                ]
+            })
+            .collect(),
+    };
+    [scales, items, areas]
 }
 
 /// Areas × bands of a school's teachers; empty when suppressed.

@@ -226,18 +226,7 @@ fn codebook(
     for (r, slot) in instrument.slots.iter().enumerate() {
         let r = r as u32 + 1;
         let item = instrument.slot_item(r as usize - 1);
-        let label = match slot.row {
-            Some(row) => format!(
-                "{} — {}",
-                item.label().get(l),
-                if l == "en" {
-                    &item.rows[row].en
-                } else {
-                    &item.rows[row].ru
-                }
-            ),
-            None => item.label().get(l).to_owned(),
-        };
+        let label = instrument.slot_label(r as usize - 1, l);
         let choices = item
             .choices
             .as_deref()

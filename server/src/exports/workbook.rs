@@ -75,6 +75,7 @@ pub fn matrix_workbook(
     campaign_name: &str,
     profiles: &[surveys::SchoolProfile],
     changes: Option<&[surveys::change::ProfileChange]>,
+    quality: Option<&surveys::quality::InstrumentQuality>,
     lang: Lang,
 ) -> Result<Vec<u8>, XlsxError> {
     let l = lang.code();
@@ -126,6 +127,19 @@ pub fn matrix_workbook(
         write_table(sheet, &tables::change(m, changes, l), 0)?;
         sheet.set_freeze_panes(1, 0)?;
         sheet.set_column_width(0, 30)?;
+    }
+
+    // The quality of the instruments: scales, items, deficit areas, one table under another.
+    if let Some(quality) = quality {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(lang.tr("Качество инструментов", "Instrument quality"))?;
+        let mut row = 0;
+        for table in tables::quality(m, quality, l) {
+            write_table(sheet, &table, row)?;
+            row += table.rows.len() as u32 + 2;
+        }
+        sheet.set_column_width(1, 40)?;
+        sheet.set_column_width(2, 40)?;
     }
 
     // Level distribution per factor, with a native chart.
@@ -280,6 +294,7 @@ pub async fn matrix_xlsx(
     for (p, s) in scored.profiles.iter_mut().zip(&in_scope.schools) {
         p.school = named(s);
     }
+    let quality = gate.quality(&viewer, &in_scope).await?;
     let lang = cookies::lang(&headers);
     let title = format!(
         "{} — {}",
@@ -300,6 +315,7 @@ pub async fn matrix_xlsx(
         &title,
         &scored.profiles,
         changes.as_deref(),
+        quality.as_ref(),
         lang,
     )
     .map_err(xlsx_error)?;

@@ -134,6 +134,13 @@ pub const RULES: &[Rule] = &[
         false,
     ),
     rule("/api/work-matrix", Access::SignedIn, false),
+    // The instruments' quality is the region's methodologist's.
+    rule(
+        "/work/campaigns/{id}/quality",
+        Access::Roles(CAMPAIGNERS),
+        false,
+    ),
+    rule("/api/work-quality", Access::Roles(CAMPAIGNERS), false),
     rule("/api/work-profile", Access::SignedIn, false),
     // Admin only.
     rule("/admin/users", Access::Roles(ADMIN), false),

@@ -58,6 +58,7 @@ pub async fn change(
         rows: Vec::new(),
         unpublished: false,
         totals: vec![(0, 0); m.factors.len()],
+        totals_all: vec![(0, 0); m.factors.len()],
     };
     let (Some(before), Some(after)) = (before, after) else {
         return Ok(Some(report));
@@ -101,13 +102,16 @@ pub async fn change(
             .iter()
             .enumerate()
             .map(|(n, f)| {
+                let significant = u32::from(f.significant == Some(true));
                 let transition = match f.transition {
                     Transition::Improved => {
-                        report.totals[n].0 += 1;
+                        report.totals[n].0 += significant;
+                        report.totals_all[n].0 += 1;
                         "improved"
                     }
                     Transition::Worsened => {
-                        report.totals[n].1 += 1;
+                        report.totals[n].1 += significant;
+                        report.totals_all[n].1 += 1;
                         "worsened"
                     }
                     Transition::Unchanged => "unchanged",
@@ -119,6 +123,7 @@ pub async fn change(
                     after: level_of(m, f.after_level.as_ref(), lang),
                     delta: f.delta.map(published),
                     transition: transition.into(),
+                    significant: f.significant,
                 }
             })
             .collect();
@@ -127,8 +132,10 @@ pub async fn change(
             school: s.name.clone(),
             municipality: s.municipality.clone(),
             cells,
-            improved: change.improved,
-            worsened: change.worsened,
+            improved: change.improved_significant,
+            worsened: change.worsened_significant,
+            improved_all: change.improved,
+            worsened_all: change.worsened,
         });
     }
     Ok(Some(report))

@@ -57,6 +57,7 @@ pub async fn matrix(
                     code: f.code.0.clone(),
                     score: f.score.map(published),
                     level: level_of(m, f.level.as_ref(), lang),
+                    unstable: f.unstable(),
                 })
                 .collect(),
         })

@@ -1,16 +1,18 @@
 //! Coordinators' reports of a campaign, each in its own file: the response-rate monitor, the
-//! matrix of schools × factors, a school's profile, and the change between two campaigns. All of
+//! matrix of schools × factors, a school's profile, the change between two campaigns, and the
+//! quality of the instruments. All of
 //! them read schools and scores through the scope gate (`crate::scope`) and are worded by `views`.
 
 mod change;
 mod matrix;
 mod monitor;
 mod profile;
+mod quality;
 pub mod views;
 
 use app::access::Viewer;
 use app::i18n::Lang;
-use app::reports::{Change, CodeSheet, Matrix, Monitor, Profile, ReportSource};
+use app::reports::{Change, CodeSheet, Matrix, Monitor, Profile, QualityReport, ReportSource};
 use app::work::Choice;
 use app::AppError;
 
@@ -86,6 +88,15 @@ impl ReportSource for Reports {
         lang: Lang,
     ) -> Result<Option<Change>, AppError> {
         Ok(change::change(&self.gate, viewer, before, after, municipality, lang).await?)
+    }
+
+    async fn quality(
+        &self,
+        viewer: &Viewer,
+        campaign: i64,
+        lang: Lang,
+    ) -> Result<Option<QualityReport>, AppError> {
+        Ok(quality::quality(&self.gate, viewer, campaign, lang).await?)
     }
 
     async fn code_sheet(

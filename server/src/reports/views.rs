@@ -118,6 +118,12 @@ pub fn indicator_view(
         name: def.map_or_else(|| i.key.clone(), |d| d.name.get(l).to_owned()),
         group: groups::label(i.group, lang).to_owned(),
         value: i.value.map(show),
+        interval: i.interval.map(|r| {
+            let (low, high) = (show(r.low), show(r.high));
+            // «32 %–58 %» reads as «32–58 %».
+            let low = low.strip_suffix(" %").unwrap_or(&low);
+            format!("{low}–{high}")
+        }),
         ok: def.map_or_else(String::new, |d| show(d.ok)),
         critical: def.map_or_else(String::new, |d| show(d.critical)),
         risk: i.risk.map(published),
@@ -140,6 +146,33 @@ pub fn factor_view(
         .filter(|i| i.factor == f.code)
         .map(|i| indicator_view(m, i, lang))
         .collect();
+    let confidence = (m.rules.confidence * 100.0).round();
+    let interval = f.interval.map(|i| (published(i.low), published(i.high)));
+    let name_of = |key: &String| {
+        m.rules
+            .levels
+            .iter()
+            .find(|l| &l.key == key)
+            .map_or_else(|| key.clone(), |l| l.name.get(lang.code()).to_owned())
+    };
+    let unstable = (f.unstable()).then(|| {
+        let others: Vec<String> = f
+            .levels_within
+            .iter()
+            .filter(|k| Some(*k) != f.level.as_ref())
+            .map(|k| format!("«{}»", name_of(k)))
+            .collect();
+        match lang {
+            Lang::Ru => format!(
+                "Уровень неустойчив: с учётом погрешности ({confidence:.0} % интервал) он может быть и {}.",
+                others.join(" или ")
+            ),
+            Lang::En => format!(
+                "The level is unstable: within the uncertainty ({confidence:.0} % interval) it may also be {}.",
+                others.join(" or ")
+            ),
+        }
+    });
     let why = match (&level, f.score) {
         (Some(level), Some(score)) => {
             let mut risky: Vec<&IndicatorView> =
@@ -160,16 +193,20 @@ pub fn factor_view(
                 .iter()
                 .find(|l| l.key == level.key)
                 .and_then(|l| l.below);
+            let range = interval.map_or_else(String::new, |(low, high)| match lang {
+                Lang::Ru => format!(" ({confidence:.0} % интервал {low:.2}–{high:.2})"),
+                Lang::En => format!(" ({confidence:.0} % interval {low:.2}–{high:.2})"),
+            });
             match lang {
                     Lang::Ru => format!(
-                        "Средний риск {} показателей — {score:.2}{}, поэтому уровень «{}». Больше всего риска дают: {}.",
+                        "Средний риск {} показателей — {score:.2}{range}{}, поэтому уровень «{}». Больше всего риска дают: {}.",
                         f.indicators.len(),
                         cut.map_or_else(String::new, |c| format!(" (меньше {c:.2})")),
                         level.name,
                         top.join(", ")
                     ),
                     Lang::En => format!(
-                        "The mean risk of {} indicators is {score:.2}{}, hence «{}». Most of the risk comes from: {}.",
+                        "The mean risk of {} indicators is {score:.2}{range}{}, hence «{}». Most of the risk comes from: {}.",
                         f.indicators.len(),
                         cut.map_or_else(String::new, |c| format!(" (under {c:.2})")),
                         level.name,
@@ -193,6 +230,8 @@ pub fn factor_view(
             .map_or_else(|| f.code.0.clone(), |x| x.name.get(lang.code()).to_owned()),
         score: f.score.map(published),
         level,
+        interval,
+        unstable,
         why,
         indicators,
     }

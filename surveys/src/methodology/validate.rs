@@ -61,6 +61,16 @@ pub(super) fn check(
             ),
         );
     }
+    if !(0.5..1.0).contains(&m.rules.confidence) {
+        problems.add(
+            "methodology.toml",
+            Some("confidence"),
+            format!(
+                "{} is not a confidence level: give one from 0.5 to below 1, e.g. 0.9",
+                m.rules.confidence
+            ),
+        );
+    }
     if m.rules.surplus_percent < 100 {
         problems.add(
             "methodology.toml",

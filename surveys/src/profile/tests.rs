@@ -243,8 +243,8 @@ fn fewer_students_than_the_minimum_show_nothing_of_theirs() {
     for key in ["safe", "bully"] {
         let r = p.indicator(key).expect("indicator");
         assert_eq!(
-            (r.value, r.risk, r.respondents),
-            (None, None, None),
+            (r.value, r.risk, r.respondents, r.interval),
+            (None, None, None, None),
             "{key} leaked"
         );
         assert_eq!(
@@ -330,4 +330,64 @@ fn a_score_on_a_level_cut_off_gets_the_higher_level_whatever_the_arithmetic() {
         assert_eq!(m.rules.level(score).key, "high", "{score}");
     }
     assert_eq!(m.rules.level(0.4999).key, "medium");
+}
+
+#[test]
+fn every_share_and_mean_carries_its_interval_and_the_factor_its_propagated_one() {
+    let m = mini();
+    let mut responses = six_students(&m);
+    responses.push(principal(
+        &m,
+        "12",
+        &[("extra_lessons", "yes"), ("tutor", "no")],
+    ));
+    let with = |expected: Option<u32>| {
+        let e = expected.map_or(Expected::default(), |n| {
+            Expected::default().with(Group::Student, n)
+        });
+        Scorer::new(&m).profile("s1", &e, &responses)
+    };
+    let p = with(None);
+    // bully = 2/6: Wilson's 90 % interval (Newcombe's method 3 at z = 1.645).
+    let bully = p.indicator("bully").expect("bully");
+    let i = bully.interval.expect("interval");
+    let expected = crate::stats::wilson(2, 6, 0.9, None);
+    assert_eq!(i, expected);
+    assert!(i.low < 1.0 / 3.0 && 1.0 / 3.0 < i.high);
+    // Its risk interval maps the ends through ok/critical: (x − 0.1)/0.4, clamped.
+    let r = bully.risk_interval.expect("risk interval");
+    assert!(close(Some(r.low), ((i.low - 0.1) / 0.4).clamp(0.0, 1.0)));
+    assert!(close(Some(r.high), ((i.high - 0.1) / 0.4).clamp(0.0, 1.0)));
+    // safe = mean of 0, .33, .67, 1, 0: Student's t with 4 degrees of freedom.
+    let safe = p.indicator("safe").expect("safe");
+    let s = safe.interval.expect("interval");
+    assert!(close(Some((s.low + s.high) / 2.0), 0.4));
+    // The principal's numbers are exact: no interval.
+    assert_eq!(p.indicator("comp").expect("comp").interval, None);
+    // The factor's interval holds its score, and the levels it reaches include its own.
+    for code in ["RF01", "RF07"] {
+        let f = p.factor(code).expect("factor");
+        let (score, i) = (f.score.expect("score"), f.interval.expect("interval"));
+        assert!(i.low <= score && score <= i.high, "{f:?}");
+        assert!(
+            f.levels_within.contains(f.level.as_ref().expect("level")),
+            "{f:?}"
+        );
+    }
+    // RF01 = 0.35 rests on five students and a number: its interval reaches «низкий».
+    let rf01 = p.factor("RF01").expect("RF01");
+    assert!(rf01.unstable(), "{rf01:?}");
+    assert_eq!(rf01.levels_within.first().map(String::as_str), Some("low"));
+    // Six of ten students (a known population) narrow every interval; six of six is a census.
+    let narrower = with(Some(10));
+    let width = |p: &SchoolProfile| {
+        let i = p
+            .indicator("bully")
+            .and_then(|b| b.interval)
+            .expect("interval");
+        i.high - i.low
+    };
+    assert!(width(&narrower) < width(&p));
+    let census = with(Some(6));
+    assert!(width(&census) < 1e-12);
 }

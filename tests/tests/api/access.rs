@@ -121,6 +121,8 @@ const EXPECTED: &[(&str, &str, Who, &str)] = &[
         "",
     ),
     ("POST", "/api/work-matrix", Who::SignedIn, "campaign={id}"),
+    ("GET", "/work/campaigns/{id}/quality", Who::Raw, ""),
+    ("POST", "/api/work-quality", Who::Raw, "campaign={id}"),
     (
         "POST",
         "/api/work-profile",

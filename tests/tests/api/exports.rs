@@ -51,6 +51,7 @@ async fn the_matrix_workbook_reads_back_with_numbers_colours_and_a_chart(backend
             "Матрица",
             "Показатели",
             "Изменения",
+            "Качество инструментов",
             "Распределение",
             "Методика"
         ]
@@ -126,9 +127,41 @@ async fn the_matrix_workbook_reads_back_with_numbers_colours_and_a_chart(backend
         matches!(long.get((1, 8)), Some(Data::Float(_))),
         "ok threshold"
     );
-    // The change sheet compares the campaign with itself: nothing moved.
+    // Every value with its interval, every factor with its own.
+    let header: Vec<String> = (0..long.width())
+        .map(|c| long.get((0, c)).map(|d| d.to_string()).unwrap_or_default())
+        .collect();
+    for column in [
+        "value_low",
+        "value_high",
+        "factor_low",
+        "factor_high",
+        "level_unstable",
+    ] {
+        assert!(header.iter().any(|h| h == column), "{column} in {header:?}");
+    }
+    let at = |name: &str| header.iter().position(|h| h == name).expect("column");
+    let with_interval = (1..long.height())
+        .filter(|r| {
+            let cell = |c| long.get((*r, c)).and_then(|d| d.get_float());
+            match (
+                cell(at("value_low")),
+                cell(at("value")),
+                cell(at("value_high")),
+            ) {
+                (Some(low), Some(v), Some(high)) => low <= v && v <= high,
+                _ => false,
+            }
+        })
+        .count();
+    assert!(with_interval > 10, "shares and means carry intervals");
+    // The change sheet compares the campaign with itself: nothing moved, nothing significant.
     let change = book.worksheet_range("Изменения").expect("change");
     assert_eq!(change.get((1, 4)).and_then(|d| d.get_float()), Some(0.0));
+    assert_eq!(
+        change.get((0, 8)).map(|d| d.to_string()).as_deref(),
+        Some("significance")
+    );
     let method = book.worksheet_range("Методика").expect("method");
     let text: Vec<String> = method
         .rows()

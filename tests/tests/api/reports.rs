@@ -253,19 +253,29 @@ async fn the_change_page_compares_last_year_with_this_year(backend: Backend) {
         "the north's schools in both campaigns"
     );
     assert_eq!(count(&html, "data-transition="), 30);
-    let better: u32 = html
-        .split("improved-count\">")
-        .skip(1)
-        .filter_map(|c| c.split('<').next()?.parse::<u32>().ok())
-        .sum();
-    let worse: u32 = html
-        .split("worsened-count\">")
-        .skip(1)
-        .filter_map(|c| c.split('<').next()?.parse::<u32>().ok())
-        .sum();
+    // Per school: «significant (all changes of level)».
+    let counted = |class: &str| -> (u32, u32) {
+        html.split(&format!("{class}\""))
+            .skip(1)
+            .filter_map(|c| {
+                let text = c.split_once('>')?.1.split('<').next()?;
+                let (significant, all) = text.split_once(" (")?;
+                Some((
+                    significant.parse::<u32>().ok()?,
+                    all.trim_end_matches(')').parse::<u32>().ok()?,
+                ))
+            })
+            .fold((0, 0), |(a, b), (x, y)| (a + x, b + y))
+    };
+    let (better, better_all) = counted("improved-count");
+    let (worse, worse_all) = counted("worsened-count");
     // Last year's answers were riskier: more factors improved than worsened.
-    assert!(better > worse, "better {better}, worse {worse}");
-    assert!(better >= 3);
+    assert!(
+        better_all > worse_all,
+        "better {better_all}, worse {worse_all}"
+    );
+    assert!(better_all >= 3);
+    assert!(better <= better_all && worse <= worse_all);
     // Per factor totals add up to the per-school counts.
     let totals: u32 = html
         .split("totals\">")
@@ -310,6 +320,121 @@ async fn a_school_prints_its_access_codes_with_links_and_qr_codes(backend: Backe
     app.finish().await;
 }
 
+async fn every_share_mean_and_factor_carries_its_uncertainty(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo().await;
+    let (campaign, school) = app.demo_school("demo-01").await;
+    let (region, _) = app.sign_in("region").await;
+    let profile: serde_json::Value = region
+        .post(app.url("/api/work-profile"))
+        .form(&[("campaign", campaign), ("school", school)])
+        .send()
+        .await
+        .expect("profile")
+        .json()
+        .await
+        .expect("json");
+    let factors = profile["report"]["factors"].as_array().expect("factors");
+    let mut intervals = 0;
+    for f in factors {
+        if let Some(score) = f["score"].as_f64() {
+            let i = f["interval"]
+                .as_array()
+                .expect("every scored factor has an interval");
+            let (low, high) = (i[0].as_f64().expect("low"), i[1].as_f64().expect("high"));
+            assert!(low <= score && score <= high, "{f}");
+            assert!(
+                f["why"]
+                    .as_str()
+                    .is_some_and(|w| w.contains("90 % интервал")),
+                "{f}"
+            );
+        }
+        for i in f["indicators"].as_array().expect("indicators") {
+            if i["interval"].is_string() {
+                intervals += 1;
+            }
+        }
+    }
+    assert!(
+        intervals > 10,
+        "the students', parents' and teachers' figures have intervals"
+    );
+    let html = page(
+        &region,
+        &app,
+        &format!("/work/campaigns/{campaign}/schools/{school}"),
+    )
+    .await;
+    assert!(html.contains("<th scope=\"col\" class=\"num\">Интервал</th>"));
+    // The change page tells a significant change from one within the uncertainty.
+    let change = page(&region, &app, "/work/change").await;
+    assert!(change.contains("data-significant="), "{change}");
+    assert!(change.contains("в пределах погрешности") || change.contains(">значимо<"));
+    assert!(change.contains("«Лучше» и «Хуже» считают только значимые изменения"));
+    app.finish().await;
+}
+
+async fn the_region_sees_how_well_its_instruments_work(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo().await;
+    let campaign = app.demo_campaign().await;
+    let (region, _) = app.sign_in("region").await;
+    let html = page(
+        &region,
+        &app,
+        &format!("/work/campaigns/{campaign}/quality"),
+    )
+    .await;
+    assert!(html.contains("Шкалы факторов"), "{html}");
+    let alphas: Vec<f64> = html
+        .split("class=\"num alpha\">")
+        .skip(1)
+        .filter_map(|c| c.split('<').next()?.parse().ok())
+        .collect();
+    assert!(!alphas.is_empty(), "scales of the demo's answers have α");
+    assert!(alphas.iter().all(|a| *a <= 1.0));
+    assert!(html.contains("data-item=\"safe\"") || html.contains("data-item="));
+    assert!(html.contains("Области диагностики учителей"));
+    let quality: serde_json::Value = region
+        .post(app.url("/api/work-quality"))
+        .form(&[("campaign", campaign)])
+        .send()
+        .await
+        .expect("quality")
+        .json()
+        .await
+        .expect("json");
+    let items = quality["report"]["items"].as_array().expect("items");
+    assert!(items.iter().any(|i| i["item_rest"].is_number()));
+    // Not a school's page.
+    let (school, _) = app.sign_in("school").await;
+    let r = school
+        .get(app.url(&format!("/work/campaigns/{campaign}/quality")))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // The workbook carries it as a sheet.
+    let bytes = region
+        .get(app.url(&format!("/export/campaigns/{campaign}/matrix.xlsx")))
+        .send()
+        .await
+        .expect("workbook")
+        .bytes()
+        .await
+        .expect("bytes");
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).expect("xlsx");
+    use calamine::Reader;
+    let sheet = book
+        .worksheet_range("Качество инструментов")
+        .expect("the quality sheet");
+    assert_eq!(
+        sheet.get((0, 4)).map(|d| d.to_string()).as_deref(),
+        Some("alpha")
+    );
+    app.finish().await;
+}
+
 harness::on_both_backends!(
     a_school_prints_its_access_codes_with_links_and_qr_codes,
     the_change_page_compares_last_year_with_this_year,
@@ -317,4 +442,6 @@ harness::on_both_backends!(
     a_profile_explains_each_level_and_hides_what_too_few_answered,
     a_school_sees_only_itself,
     the_matrix_sorts_by_a_factor_and_counts_levels_per_factor,
+    every_share_mean_and_factor_carries_its_uncertainty,
+    the_region_sees_how_well_its_instruments_work,
 );

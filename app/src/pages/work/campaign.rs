@@ -14,7 +14,7 @@ use crate::reports::{
 };
 use crate::work::{CampaignItem, Choice};
 
-fn id_param(name: &'static str) -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
+pub(super) fn id_param(name: &'static str) -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
     let params = use_params_map();
     move || {
         params
@@ -47,7 +47,7 @@ fn percent(rate: Option<f64>) -> String {
 }
 
 /// The page of a report: the frame, then the report or «not found».
-fn report_page<T, V>(
+pub(super) fn report_page<T, V>(
     resource: Resource<Result<Report<T>, crate::AppError>>,
     render: fn(T, Lang, &Viewer) -> V,
 ) -> impl IntoView
@@ -83,7 +83,7 @@ where
 
 /// Where a campaign's results come from: the publication, or why there is none yet.
 #[component]
-fn Publication(campaign: CampaignItem, lang: Lang) -> impl IntoView {
+pub(super) fn Publication(campaign: CampaignItem, lang: Lang) -> impl IntoView {
     let text = match (&campaign.published, lang) {
         (Some(p), Lang::Ru) if p.at_close => format!("Результаты опубликованы при закрытии кампании ({}, публикация № {}).", p.on, p.number),
         (Some(p), Lang::En) if p.at_close => format!("Results published at the campaign's close ({}, publication no. {}).", p.on, p.number),
@@ -97,7 +97,7 @@ fn Publication(campaign: CampaignItem, lang: Lang) -> impl IntoView {
 
 /// Links between a campaign's pages.
 #[component]
-fn CampaignNav(campaign: i64, lang: Lang) -> impl IntoView {
+pub(super) fn CampaignNav(campaign: i64, lang: Lang) -> impl IntoView {
     view! {
         <nav class="tabs" aria-label=lang.tr("Отчёты кампании", "Campaign reports")>
             <a href=format!("/work/campaigns/{campaign}/monitor")>{lang.tr("Отклик", "Response rates")}</a>
@@ -322,7 +322,11 @@ pub fn MatrixPage() -> impl IntoView {
         move || (campaign(), municipality()),
         |(c, m)| get_matrix(c, m),
     );
-    report_page(matrix, |m: Matrix, lang, _| {
+    report_page(matrix, |m: Matrix, lang, viewer| {
+        let methodologist = matches!(
+            viewer.role,
+            crate::access::Role::Admin | crate::access::Role::Regional
+        );
         let id = m.campaign.id;
         if m.campaign.published.is_none() {
             return view! {
@@ -365,9 +369,13 @@ pub fn MatrixPage() -> impl IntoView {
             <ul class="legend">
                 {levels.iter().map(|l| view! { <li><span class="swatch" style=format!("background:{}", l.colour)></span>{l.name.clone()}</li> }).collect_view()}
                 <li><span class="swatch" style="background:#e6e8eb"></span>{lang.tr("недостаточно данных", "not enough data")}</li>
+                <li>{lang.tr("* уровень неустойчив: с учётом погрешности балл может попасть на соседний уровень", "* unstable level: within the uncertainty the score may fall on a neighbouring level")}</li>
             </ul>
             <MunicipalityFilter choices=m.municipalities.clone() selected=selected_municipality() lang />
-            <p><a href=format!("/export/campaigns/{id}/matrix.xlsx")>{lang.tr("Скачать в Excel", "Download as Excel")}</a></p>
+            <p>
+                <a href=format!("/export/campaigns/{id}/matrix.xlsx")>{lang.tr("Скачать в Excel", "Download as Excel")}</a>
+                {methodologist.then(|| view! { " · "<a href=format!("/work/campaigns/{id}/quality")>{lang.tr("Качество инструментов", "Instrument quality")}</a> })}
+            </p>
             <div class="wide">
                 <table class="matrix-table">
                     <thead><tr>
@@ -384,7 +392,8 @@ pub fn MatrixPage() -> impl IntoView {
                                 <td class="num high">{r.high}</td>
                                 {r.cells.into_iter().map(|c| {
                                     let label = c.level.as_ref().map_or_else(|| lang.tr("нет данных", "no data").to_owned(), |l| l.name.clone());
-                                    let score = c.score.map_or_else(|| "—".to_owned(), |s| format!("{s:.2}"));
+                                    let mark = if c.unstable { "*" } else { "" };
+                                    let score = c.score.map_or_else(|| "—".to_owned(), |s| format!("{s:.2}{mark}"));
                                     view! { <td class="cell" style=level_style(&c.level) data-factor=c.code title=label.clone()>{score}<span class="sr-only">{format!(" {label}")}</span></td> }
                                 }).collect_view()}
                             </tr>
@@ -467,18 +476,25 @@ fn FactorDetails(factor: FactorView, lang: Lang) -> impl IntoView {
         |l| l.name.clone(),
     );
     let score = f.score.map_or_else(String::new, |s| format!(" · {s:.2}"));
+    let interval = f
+        .interval
+        .map_or_else(String::new, |(low, high)| format!(" ({low:.2}–{high:.2})"));
+    let unstable = f.unstable.clone();
     view! {
         <details class="factor" data-factor=f.code.clone()>
             <summary>
                 <span class="swatch" style=level_style(&f.level)></span>
-                <strong>{f.code.clone()}</strong>" "{f.name.clone()}" — "<span class="level">{level}</span>{score}
+                <strong>{f.code.clone()}</strong>" "{f.name.clone()}" — "<span class="level">{level}</span>{score}<small class="muted">{interval}</small>
+                {unstable.is_some().then(|| view! { " "<span class="unstable">{lang.tr("⚠ уровень неустойчив", "⚠ unstable level")}</span> })}
             </summary>
             <p class="why">{f.why.clone()}</p>
+            {unstable.map(|u| view! { <p class="unstable-note">{u}</p> })}
             <div class="wide"><table>
                 <thead><tr>
                     <th scope="col">{lang.tr("Показатель", "Indicator")}</th>
                     <th scope="col">{lang.tr("Группа", "Group")}</th>
                     <th scope="col" class="num">{lang.tr("Значение", "Value")}</th>
+                    <th scope="col" class="num">{lang.tr("Интервал", "Interval")}</th>
                     <th scope="col" class="num">{lang.tr("Норма → критично", "OK → critical")}</th>
                     <th scope="col" class="num">{lang.tr("Риск", "Risk")}</th>
                     <th scope="col" class="num">{lang.tr("Ответов", "Respondents")}</th>
@@ -489,6 +505,7 @@ fn FactorDetails(factor: FactorView, lang: Lang) -> impl IntoView {
                             <td>{i.name}{i.insufficient.map(|w| view! { <br /><small class="muted">{w}</small> })}</td>
                             <td>{i.group}</td>
                             <td class="num">{i.value.unwrap_or_else(|| "—".into())}</td>
+                            <td class="num">{i.interval.unwrap_or_else(|| "—".into())}</td>
                             <td class="num">{format!("{} → {}", i.ok, i.critical)}</td>
                             <td class="num">{i.risk.map_or_else(|| "—".into(), |r| format!("{r:.2}"))}</td>
                             <td class="num">{i.respondents.unwrap_or_else(|| "—".into())}</td>

@@ -45,10 +45,19 @@ fn cell(c: ChangeCell, lang: Lang) -> impl IntoView {
         _ => ("?", "unknown"),
     };
     let delta = c.delta.map_or_else(String::new, |d| format!(" ({d:+.2})"));
+    let significance = c.significant.map(|s| {
+        if s {
+            lang.tr("значимо", "significant")
+        } else {
+            lang.tr("в пределах погрешности", "within the uncertainty")
+        }
+    });
+    let significant = c.significant.map(|s| s.to_string());
     view! {
-        <td class=format!("change {class}") data-factor=c.code data-transition=c.transition.clone()>
+        <td class=format!("change {class}") data-factor=c.code data-transition=c.transition.clone() data-significant=significant>
             {format!("{} → {}", name(&c.before), name(&c.after))}<br />
             <span aria-hidden="true">{mark}</span>{delta}
+            {significance.map(|s| view! { <br /><small class="muted">{s}</small> })}
         </td>
     }
 }
@@ -119,8 +128,8 @@ fn ChangeView(change: Change, lang: Lang) -> impl IntoView {
                             {c.rows.into_iter().map(|r| view! {
                                 <tr data-school=r.school_id>
                                     <th scope="row">{r.school}<br /><small>{r.municipality}</small></th>
-                                    <td class="num improved-count">{r.improved}</td>
-                                    <td class="num worsened-count">{r.worsened}</td>
+                                    <td class="num improved-count" title=lang.tr("значимо (всего по уровню)", "significant (all by level)")>{format!("{} ({})", r.improved, r.improved_all)}</td>
+                                    <td class="num worsened-count" title=lang.tr("значимо (всего по уровню)", "significant (all by level)")>{format!("{} ({})", r.worsened, r.worsened_all)}</td>
                                     {r.cells.into_iter().map(|x| cell(x, lang)).collect_view()}
                                 </tr>
                             }).collect_view()}
@@ -128,14 +137,14 @@ fn ChangeView(change: Change, lang: Lang) -> impl IntoView {
                         <tfoot>
                             <tr>
                                 <th scope="row" colspan="3">{lang.tr("Школ: лучше / хуже", "Schools: better / worse")}</th>
-                                {c.totals.into_iter().map(|(better, worse)| view! { <td class="num totals">{format!("{better} / {worse}")}</td> }).collect_view()}
+                                {c.totals.into_iter().zip(c.totals_all).map(|((better, worse), (all_better, all_worse))| view! { <td class="num totals">{format!("{better} / {worse}")}<br /><small class="muted">{format!("({all_better} / {all_worse})")}</small></td> }).collect_view()}
                             </tr>
                         </tfoot>
                     </table>
                 </div>
                 <p class="hint">{lang.tr(
-                    "↓ — риск снизился (например, «высокий → средний»), ↑ — вырос, = — уровень тот же, ? — в одной из кампаний недостаточно данных.",
-                    "↓ — less risk (e.g. «high → medium»), ↑ — more, = — the same level, ? — one of the campaigns lacks data.",
+                    "↓ — риск снизился (например, «высокий → средний»), ↑ — вырос, = — уровень тот же, ? — в одной из кампаний недостаточно данных. «Значимо» — разница баллов больше их погрешности; «в пределах погрешности» — смена уровня может быть случайной. «Лучше» и «Хуже» считают только значимые изменения, в скобках — все смены уровня.",
+                    "↓ — less risk (e.g. «high → medium»), ↑ — more, = — the same level, ? — one of the campaigns lacks data. «Significant»: the difference of the scores is beyond their uncertainty; «within the uncertainty»: the change of level may be chance. «Better» and «Worse» count significant changes only, all changes of level in brackets.",
                 )}</p>
             }.into_any()
         }}

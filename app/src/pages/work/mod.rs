@@ -7,6 +7,7 @@ mod campaign;
 mod change;
 mod login;
 mod new_campaign;
+mod quality;
 mod registry;
 mod users;
 
@@ -23,6 +24,7 @@ pub use campaign::{CodeSheetPage, MatrixPage, MonitorPage, ProfilePage};
 pub use change::ChangePage;
 pub use login::LoginPage;
 pub use new_campaign::NewCampaignPage;
+pub use quality::QualityPage;
 pub use registry::RegistryPage;
 pub use users::UsersPage;
 

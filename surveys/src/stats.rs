@@ -1,0 +1,310 @@
+//! The uncertainty of a figure computed from a sample of respondents: confidence intervals for a
+//! share (Wilson's score interval) and for a mean (Student's t), both with the finite-population
+//! correction when the number of possible respondents is known (63 answers of 90 students is
+//! nearly a census), and the quantiles they need. Pure functions; `surveys/FORMAT.md` states how
+//! the profile uses them.
+
+/// An interval `[low, high]`.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Interval {
+    pub low: f64,
+    pub high: f64,
+}
+
+impl Interval {
+    pub fn point(x: f64) -> Interval {
+        Interval { low: x, high: x }
+    }
+
+    /// Whether `x` lies strictly inside (a cut-off the interval straddles).
+    pub fn straddles(&self, x: f64) -> bool {
+        self.low < x - crate::cutoff::TOLERANCE && self.high >= x - crate::cutoff::TOLERANCE
+    }
+}
+
+/// The standard normal quantile Φ⁻¹(p) for p in (0, 1) (Acklam's rational approximation,
+/// relative error below 1.2e-9).
+pub fn normal_quantile(p: f64) -> f64 {
+    const A: [f64; 6] = [
+        -3.969_683_028_665_376e1,
+        2.209_460_984_245_205e2,
+        -2.759_285_104_469_687e2,
+        1.383_577_518_672_69e2,
+        -3.066_479_806_614_716e1,
+        2.506_628_277_459_239,
+    ];
+    const B: [f64; 5] = [
+        -5.447_609_879_822_406e1,
+        1.615_858_368_580_409e2,
+        -1.556_989_798_598_866e2,
+        6.680_131_188_771_972e1,
+        -1.328_068_155_288_572e1,
+    ];
+    const C: [f64; 6] = [
+        -7.784_894_002_430_293e-3,
+        -3.223_964_580_411_365e-1,
+        -2.400_758_277_161_838,
+        -2.549_732_539_343_734,
+        4.374_664_141_464_968,
+        2.938_163_982_698_783,
+    ];
+    const D: [f64; 4] = [
+        7.784_695_709_041_462e-3,
+        3.224_671_290_700_398e-1,
+        2.445_134_137_142_996,
+        3.754_408_661_907_416,
+    ];
+    const LOW: f64 = 0.024_25;
+    let tail = |q: f64| {
+        (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])
+            / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
+    };
+    if p < LOW {
+        tail((-2.0 * p.ln()).sqrt())
+    } else if p > 1.0 - LOW {
+        -tail((-2.0 * (1.0 - p).ln()).sqrt())
+    } else {
+        let q = p - 0.5;
+        let r = q * q;
+        (((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * q
+            / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1.0)
+    }
+}
+
+/// ln Γ(x) for x > 0 (Lanczos, as in Numerical Recipes' `gammln`).
+fn ln_gamma(x: f64) -> f64 {
+    const COF: [f64; 6] = [
+        76.180_091_729_471_46,
+        -86.505_320_329_416_77,
+        24.014_098_240_830_91,
+        -1.231_739_572_450_155,
+        0.120_865_097_386_617_9e-2,
+        -0.539_523_938_495_3e-5,
+    ];
+    let mut y = x;
+    let tmp = x + 5.5;
+    let tmp = tmp - (x + 0.5) * tmp.ln();
+    let mut series = 1.000_000_000_190_015;
+    for c in COF {
+        y += 1.0;
+        series += c / y;
+    }
+    -tmp + (2.506_628_274_631_000_5 * series / x).ln()
+}
+
+/// The regularized incomplete beta function I_x(a, b) (continued fraction, Numerical Recipes'
+/// `betai`/`betacf`).
+fn incomplete_beta(a: f64, b: f64, x: f64) -> f64 {
+    if x <= 0.0 {
+        return 0.0;
+    }
+    if x >= 1.0 {
+        return 1.0;
+    }
+    let front =
+        (ln_gamma(a + b) - ln_gamma(a) - ln_gamma(b) + a * x.ln() + b * (1.0 - x).ln()).exp();
+    let fraction = |a: f64, b: f64, x: f64| {
+        const TINY: f64 = 1e-300;
+        let (qab, qap, qam) = (a + b, a + 1.0, a - 1.0);
+        let mut c = 1.0;
+        let mut d = 1.0 - qab * x / qap;
+        if d.abs() < TINY {
+            d = TINY;
+        }
+        d = 1.0 / d;
+        let mut h = d;
+        for m in 1..300 {
+            let m = f64::from(m);
+            let m2 = 2.0 * m;
+            let aa = m * (b - m) * x / ((qam + m2) * (a + m2));
+            d = 1.0 + aa * d;
+            d = if d.abs() < TINY { TINY } else { d };
+            c = 1.0 + aa / c;
+            c = if c.abs() < TINY { TINY } else { c };
+            d = 1.0 / d;
+            h *= d * c;
+            let aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
+            d = 1.0 + aa * d;
+            d = if d.abs() < TINY { TINY } else { d };
+            c = 1.0 + aa / c;
+            c = if c.abs() < TINY { TINY } else { c };
+            d = 1.0 / d;
+            let del = d * c;
+            h *= del;
+            if (del - 1.0).abs() < 1e-15 {
+                break;
+            }
+        }
+        h
+    };
+    if x < (a + 1.0) / (a + b + 2.0) {
+        front * fraction(a, b, x) / a
+    } else {
+        1.0 - front * fraction(b, a, 1.0 - x) / b
+    }
+}
+
+/// P(T ≤ t) for Student's t with `df` degrees of freedom.
+fn t_cdf(t: f64, df: f64) -> f64 {
+    let tail = 0.5 * incomplete_beta(df / 2.0, 0.5, df / (df + t * t));
+    if t >= 0.0 {
+        1.0 - tail
+    } else {
+        tail
+    }
+}
+
+/// Student's t quantile for probability p in (0.5, 1) and `df` ≥ 1 (the t CDF inverted by
+/// bisection, to 1e-12).
+pub fn t_quantile(p: f64, df: u32) -> f64 {
+    let df = f64::from(df.max(1));
+    let (mut low, mut high) = (0.0, 1.0);
+    while t_cdf(high, df) < p {
+        high *= 2.0;
+    }
+    while high - low > 1e-12 {
+        let mid = 0.5 * (low + high);
+        if t_cdf(mid, df) < p {
+            low = mid;
+        } else {
+            high = mid;
+        }
+    }
+    0.5 * (low + high)
+}
+
+/// The finite-population correction of a variance: (N − n) / (N − 1) when `population` N is
+/// known and larger than the sample, 0 for a census (n ≥ N), 1 when N is unknown.
+pub fn finite_population(n: u32, population: Option<u32>) -> f64 {
+    match population {
+        Some(big) if big > n && big > 1 => f64::from(big - n) / f64::from(big - 1),
+        Some(_) => 0.0,
+        None => 1.0,
+    }
+}
+
+/// Wilson's score interval for `k` of `n` at `confidence` (e.g. 0.9), the variance corrected for
+/// a finite population of `population`.
+pub fn wilson(k: u32, n: u32, confidence: f64, population: Option<u32>) -> Interval {
+    if n == 0 {
+        return Interval {
+            low: 0.0,
+            high: 1.0,
+        };
+    }
+    let p = f64::from(k) / f64::from(n);
+    let n = f64::from(n);
+    let z = normal_quantile(0.5 + confidence / 2.0);
+    let z2 = z * z * finite_population(n as u32, population);
+    let centre = (p + z2 / (2.0 * n)) / (1.0 + z2 / n);
+    let half = (z2 * (p * (1.0 - p) / n + z2 / (4.0 * n * n))).sqrt() / (1.0 + z2 / n);
+    Interval {
+        low: (centre - half).max(0.0),
+        high: (centre + half).min(1.0),
+    }
+}
+
+/// Student's t interval for a mean of `n` values with sum `sum` and sum of squares `squares`,
+/// at `confidence`, the variance corrected for a finite population; `None` under two values.
+pub fn mean_interval(
+    n: u32,
+    sum: f64,
+    squares: f64,
+    confidence: f64,
+    population: Option<u32>,
+) -> Option<Interval> {
+    if n < 2 {
+        return None;
+    }
+    let count = f64::from(n);
+    let mean = sum / count;
+    let variance = ((squares - sum * mean) / (count - 1.0)).max(0.0);
+    let se = (variance / count * finite_population(n, population)).sqrt();
+    let t = t_quantile(0.5 + confidence / 2.0, n - 1);
+    Some(Interval {
+        low: mean - t * se,
+        high: mean + t * se,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(a: f64, b: f64, within: f64) -> bool {
+        (a - b).abs() <= within
+    }
+
+    /// Standard normal and Student's t critical values as tabulated in the NIST/SEMATECH
+    /// e-Handbook of Statistical Methods, §1.3.6.7.1 and §1.3.6.7.2.
+    #[test]
+    fn quantiles_match_the_nist_tables() {
+        assert!(close(normal_quantile(0.95), 1.645, 5e-4));
+        assert!(close(normal_quantile(0.975), 1.960, 5e-4));
+        assert!(close(normal_quantile(0.995), 2.576, 5e-4));
+        assert!(close(normal_quantile(0.05), -1.645, 5e-4));
+        for (p, df, t) in [
+            (0.95, 1, 6.314),
+            (0.95, 4, 2.132),
+            (0.95, 10, 1.812),
+            (0.975, 5, 2.571),
+            (0.975, 30, 2.042),
+            (0.995, 20, 2.845),
+            (0.95, 100, 1.660),
+        ] {
+            let got = t_quantile(p, df);
+            assert!(
+                close(got, t, 5e-4),
+                "t({p}, {df}) = {got}, the table says {t}"
+            );
+        }
+    }
+
+    /// Newcombe R. G. (1998), «Two-sided confidence intervals for the single proportion:
+    /// comparison of seven methods», Statistics in Medicine 17, 857–872, Table I, method 3 (the
+    /// score method without continuity correction), 95 %.
+    #[test]
+    fn wilson_intervals_match_newcombes_worked_examples() {
+        for (k, n, low, high) in [
+            (81, 263, 0.2553, 0.3662),
+            (15, 148, 0.0624, 0.1605),
+            (0, 20, 0.0, 0.1611),
+            (1, 29, 0.0061, 0.1718),
+        ] {
+            let i = wilson(k, n, 0.95, None);
+            assert!(
+                close(i.low, low, 6e-5) && close(i.high, high, 6e-5),
+                "{k}/{n}: {i:?}"
+            );
+        }
+    }
+
+    /// The finite-population correction (Cochran W. G. (1977), Sampling Techniques, 3rd ed.,
+    /// §2.4): the variance of a mean of n of N shrinks by (N − n)/(N − 1); a census has none.
+    #[test]
+    fn a_census_has_no_sampling_error_and_a_near_census_little() {
+        assert_eq!(finite_population(90, Some(90)), 0.0);
+        assert!(close(finite_population(63, Some(90)), 27.0 / 89.0, 1e-12));
+        assert_eq!(finite_population(63, None), 1.0);
+        let census = wilson(30, 60, 0.9, Some(60));
+        assert!(close(census.low, 0.5, 1e-12) && close(census.high, 0.5, 1e-12));
+        let sample = wilson(30, 60, 0.9, None);
+        let near = wilson(30, 60, 0.9, Some(70));
+        assert!(near.high - near.low < sample.high - sample.low);
+    }
+
+    /// A hand-worked mean: 2, 4, 4, 4, 5, 5, 7, 9 has mean 5 and sample variance 32/7; with
+    /// t(0.95, 7) = 1.895 the 90 % interval is 5 ± 1.895·√(32/7/8) = 5 ± 1.4324.
+    #[test]
+    fn a_mean_interval_is_students_t() {
+        let values = [2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0];
+        let sum: f64 = values.iter().sum();
+        let squares: f64 = values.iter().map(|v| v * v).sum();
+        let i = mean_interval(8, sum, squares, 0.9, None).expect("interval");
+        assert!(
+            close(i.low, 5.0 - 1.4324, 2e-3) && close(i.high, 5.0 + 1.4324, 2e-3),
+            "{i:?}"
+        );
+        assert_eq!(mean_interval(1, 5.0, 25.0, 0.9, None), None);
+    }
+}
