@@ -255,6 +255,15 @@ impl Methodology {
         Ok(methodology)
     }
 
+    /// The name of a deficit area in a language (its key when the catalogue lacks it).
+    pub fn area_name<'a>(&'a self, key: &'a str, lang: &str) -> &'a str {
+        self.deficits
+            .areas
+            .iter()
+            .find(|a| a.key == key)
+            .map_or(key, |a| a.name.get(lang))
+    }
+
     /// Fewest respondents of a group behind anything shown of it: the group's rule, and for the
     /// teachers' diagnostic the diagnostic's minimum of teachers.
     pub fn min_respondents(&self, group: Group) -> u32 {

@@ -269,14 +269,8 @@ pub fn quality(m: &Methodology, q: &InstrumentQuality, lang: &str) -> [Table; 3]
             .areas
             .iter()
             .map(|a| {
-                let name = m
-                    .deficits
-                    .areas
-                    .iter()
-                    .find(|x| x.key == a.area)
-                    .map_or(a.area.as_str(), |x| x.name.get(lang));
                 vec![
-                    Cell::text(name),
+                    Cell::text(m.area_name(&a.area, lang)),
                     Cell::Number(a.items as f64),
                     yes(a.too_few),
                 ]
@@ -294,13 +288,7 @@ pub fn deficit_summary(m: &Methodology, summary: &DeficitSummary, lang: &str) ->
         .areas
         .iter()
         .map(|a| {
-            let name = m
-                .deficits
-                .areas
-                .iter()
-                .find(|x| x.key == a.area)
-                .map_or(a.area.as_str(), |x| x.name.get(lang));
-            let mut row = vec![Cell::text(name)];
+            let mut row = vec![Cell::text(m.area_name(&a.area, lang))];
             row.extend(a.bands.iter().map(|(_, n)| Cell::Number(f64::from(*n))));
             row
         })

@@ -69,11 +69,7 @@ pub async fn profile(
             .iter()
             .map(|a| {
                 (
-                    m.deficits
-                        .areas
-                        .iter()
-                        .find(|x| x.key == a.area)
-                        .map_or_else(|| a.area.clone(), |x| x.name.get(lang.code()).to_owned()),
+                    m.area_name(&a.area, lang.code()).to_owned(),
                     a.bands.iter().map(|(_, n)| *n).collect(),
                 )
             })

@@ -80,12 +80,7 @@ pub async fn quality(
         .areas
         .iter()
         .map(|a| AreaRow {
-            area: m
-                .deficits
-                .areas
-                .iter()
-                .find(|x| x.key == a.area)
-                .map_or_else(|| a.area.clone(), |x| x.name.get(l).to_owned()),
+            area: m.area_name(&a.area, l).to_owned(),
             items: a.items as u32,
             too_few: a.too_few,
         })
