@@ -18,6 +18,7 @@ pub mod indicator;
 pub mod instrument;
 pub mod methodology;
 pub mod profile;
+pub mod programme;
 pub mod quality;
 pub mod rules;
 pub mod stats;

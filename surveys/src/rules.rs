@@ -45,6 +45,9 @@ pub struct Rules {
     /// The confidence level of every interval (default 0.9).
     #[serde(default = "default_confidence")]
     pub confidence: f64,
+    /// How many actual risks a school may choose for its anti-risk programme (default 3).
+    #[serde(default = "default_max_chosen_risks")]
+    pub max_chosen_risks: u32,
     #[serde(rename = "level")]
     pub levels: Vec<Level>,
     #[serde(rename = "group", default)]
@@ -57,6 +60,10 @@ fn default_surplus_percent() -> u32 {
 
 fn default_confidence() -> f64 {
     0.9
+}
+
+fn default_max_chosen_risks() -> u32 {
+    3
 }
 
 /// No anonymous aggregate may rest on fewer respondents than this, whatever a set says.

@@ -71,6 +71,13 @@ pub(super) fn check(
             ),
         );
     }
+    if m.rules.max_chosen_risks == 0 {
+        problems.add(
+            "methodology.toml",
+            Some("max_chosen_risks"),
+            "a school must be able to choose at least one risk",
+        );
+    }
     if m.rules.surplus_percent < 100 {
         problems.add(
             "methodology.toml",
