@@ -153,6 +153,39 @@ pub struct Profile {
     pub groups: Vec<GroupCell>,
     pub factors: Vec<FactorView>,
     pub deficits: DeficitView,
+    pub risks: RiskPanel,
+}
+
+/// A risk the school chose for its anti-risk programme.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChosenRiskView {
+    pub factor: String,
+    pub name: String,
+    pub level: Option<LevelView>,
+    pub reasoning: String,
+}
+
+/// A factor the profile suggests as an actual risk, with its weakest indicators' names.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SuggestionView {
+    pub factor: String,
+    pub name: String,
+    pub level: Option<LevelView>,
+    pub weakest: Vec<String>,
+}
+
+/// The school's chosen risks on its profile, and what may be chosen.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RiskPanel {
+    pub chosen: Vec<ChosenRiskView>,
+    /// Factors with a score, suggested ones (above the lowest level) first.
+    pub suggestions: Vec<SuggestionView>,
+    /// The viewer may choose and drop risks (the school itself, its curator, an admin) now.
+    pub can_choose: bool,
+    /// The most risks a school may choose.
+    pub max: u32,
+    /// The programme's status (`draft`, `submitted`, `returned`, `agreed`), once it exists.
+    pub status: Option<String>,
 }
 
 /// One factor of one school between two campaigns.

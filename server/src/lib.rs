@@ -3,8 +3,9 @@
 //! - the edge: `cli` (the command line, the demo, paper data) above `http` (the router, the
 //!   access table and its check, serving);
 //! - features, one folder each: `respond` (respondents' pages), `reports` (monitor, matrix,
-//!   profile, change), `coordinators` (accounts, campaigns, registry, code sheets), `exports`
-//!   (workbooks and raw responses), `home`, `housekeeping`;
+//!   profile, change), `coordinators` (accounts, campaigns, registry, code sheets), `programmes`
+//!   (anti-risk programmes: chosen risks), `exports` (workbooks and raw responses), `home`,
+//!   `housekeeping`;
 //! - gates: `scope` (which schools a viewer sees, scored) and `auth` (who the viewer is);
 //! - the base: `storage` (SQLite or PostgreSQL), `problem` (refusals of input), `error`, `reply`
 //!   (how a handler answers), `cookies`, `groups` (texts per respondent group), `secrets`
@@ -20,6 +21,7 @@ pub mod coordinators;
 pub mod exports;
 pub mod home;
 pub mod housekeeping;
+pub mod programmes;
 pub mod reports;
 pub mod respond;
 

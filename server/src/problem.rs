@@ -99,6 +99,12 @@ pub enum Kind {
     PublishedAtClose,
     /// Results asked for before the campaign's first publication the viewer may read.
     NotPublished,
+    /// A programme that already has the most risks a school may choose (or this one).
+    TooManyRisks(u32),
+    /// A factor without a score in the profile (or none of the methodology's).
+    FactorWithoutData,
+    /// A programme submitted or agreed: it changes only when returned.
+    ProgrammeLocked,
     /// A decision on a group's surplus where nothing is held.
     NothingHeld,
     /// A problem worded by the survey engine (an answer of a paper questionnaire).
@@ -215,6 +221,7 @@ fn problem_of(field: &str, e: &validator::ValidationError) -> Problem {
         "name" => return Problem::new(At::Whole, Kind::Name),
         "role" => return Problem::new(At::Whole, Kind::NoRole),
         "role_scope" => return Problem::new(At::Whole, Kind::RoleScope),
+        "reasoning" => Kind::Empty,
         _ => Kind::Invalid,
     };
     let at = FIELDS.iter().find(|(name, ..)| *name == field).map_or_else(
@@ -263,6 +270,8 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ("region", "Регион", "Region"),
     ("municipality", "Муниципалитет", "Municipality"),
     ("active", "Учётная запись активна", "Account active"),
+    ("factor", "Фактор", "Factor"),
+    ("reasoning", "Обоснование", "Reasoning"),
     ("group", "Группа", "Group"),
     ("decision", "Решение", "Decision"),
 ];
@@ -296,6 +305,18 @@ impl Kind {
             Kind::NotPublished => t(
                 "Результаты кампании ещё не опубликованы: они публикуются при закрытии кампании или раньше — региональным координатором.",
                 "The campaign's results are not published yet: they are published at its close or earlier by the regional coordinator.",
+            ),
+            Kind::TooManyRisks(max) => match lang {
+                Lang::Ru => format!("этот риск уже выбран, или выбрано уже {max} — больше нельзя: уберите один, чтобы выбрать другой"),
+                Lang::En => format!("this risk is chosen already, or {max} are — no more: drop one to choose another"),
+            },
+            Kind::FactorWithoutData => t(
+                "у этого фактора в профиле нет данных",
+                "this factor has no data in the profile",
+            ),
+            Kind::ProgrammeLocked => t(
+                "Программа отправлена на согласование или согласована: менять её можно, когда её вернут.",
+                "The programme is submitted or agreed: it can change once it is returned.",
             ),
             Kind::NothingHeld => t(
                 "В этой группе нет ответов, ожидающих решения.",

@@ -41,6 +41,8 @@ const ADMIN: &[Role] = &[Role::Admin];
 const CAMPAIGNERS: &[Role] = &[Role::Admin, Role::Regional];
 /// Deciding on a group code's surplus is the work of those who know the schools.
 const DECIDERS: &[Role] = &[Role::Admin, Role::Regional, Role::Municipal];
+/// A school's anti-risk programme is written by the school, its curator and an admin.
+const PROGRAMME_WRITERS: &[Role] = &[Role::Admin, Role::Curator, Role::School];
 /// Raw individual answers (without identifying fields) go only to the region's analysts.
 const RAW: &[Role] = &[Role::Admin, Role::Regional];
 
@@ -109,6 +111,16 @@ pub const RULES: &[Rule] = &[
     rule(
         "/work/campaigns/{id}/schools/{school}/surplus",
         Access::Roles(DECIDERS),
+        true,
+    ),
+    rule(
+        "/work/campaigns/{id}/schools/{school}/risks",
+        Access::Roles(PROGRAMME_WRITERS),
+        true,
+    ),
+    rule(
+        "/work/campaigns/{id}/schools/{school}/risks/drop",
+        Access::Roles(PROGRAMME_WRITERS),
         true,
     ),
     rule(

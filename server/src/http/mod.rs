@@ -28,6 +28,7 @@ use crate::coordinators::{accounts, campaigns, publishing, registry, Coordinator
 use crate::error::ServerError;
 use crate::exports::{raw, workbook};
 use crate::home::StorageOverview;
+use crate::programmes::risks;
 use crate::reports::Reports;
 use crate::respond::{self, Respondents};
 use crate::scope::Gate;
@@ -82,7 +83,11 @@ pub fn router(config: &Config, storage: Storage, methodology: Arc<Methodology>) 
         .public_url
         .clone()
         .unwrap_or_else(|| format!("http://{}", config.addr));
-    let reports: SharedReportSource = Arc::new(Reports { gate, public_url });
+    let reports: SharedReportSource = Arc::new(Reports {
+        gate,
+        storage: storage.clone(),
+        public_url,
+    });
     let overview: SharedOverviewSource = Arc::new(StorageOverview(storage));
     let respondent_source: SharedRespondentSource = Arc::new(respondents);
     let routes = generate_route_list(App);
@@ -98,6 +103,14 @@ pub fn router(config: &Config, storage: Storage, methodology: Arc<Methodology>) 
         .route(
             "/work/campaigns/{id}/schools/{school}/surplus",
             post(publishing::decide_surplus),
+        )
+        .route(
+            "/work/campaigns/{id}/schools/{school}/risks",
+            post(risks::choose),
+        )
+        .route(
+            "/work/campaigns/{id}/schools/{school}/risks/drop",
+            post(risks::drop),
         )
         .route(
             "/work/registry/import",

@@ -8,6 +8,7 @@ mod matrix;
 mod monitor;
 mod profile;
 mod quality;
+mod risks;
 pub mod views;
 
 use app::access::Viewer;
@@ -24,6 +25,8 @@ use crate::scope::{Gate, InScope};
 #[derive(Clone)]
 pub struct Reports {
     pub gate: Gate,
+    /// For what the reports show of other features (a school's chosen risks).
+    pub storage: crate::storage::Storage,
     /// Where respondents reach the site (for code sheets' links), never taken from a request.
     pub public_url: String,
 }
@@ -76,7 +79,7 @@ impl ReportSource for Reports {
         school: i64,
         lang: Lang,
     ) -> Result<Option<Profile>, AppError> {
-        Ok(profile::profile(&self.gate, viewer, campaign, school, lang).await?)
+        Ok(profile::profile(self, viewer, campaign, school, lang).await?)
     }
 
     async fn change(

@@ -1,24 +1,25 @@
 //! A school's profile: the ten factors with level, score and «why this level», each factor's
-//! indicators, the groups' response counts, and the teachers' deficit summary (withheld under the
-//! diagnostic's minimum number of teachers).
+//! indicators, the groups' response counts, the teachers' deficit summary (withheld under the
+//! diagnostic's minimum number of teachers), and the risks the school chose from it.
 
 use app::access::Viewer;
 use app::i18n::Lang;
-use app::reports::{DeficitView, LevelView, Profile};
+use app::reports::{DeficitView, LevelView, Profile, RiskPanel};
 
 use super::views::{factor_view, group_cells, levels};
+use super::Reports;
 use crate::coordinators::campaign_item;
 use crate::error::ServerError;
-use crate::scope::Gate;
 
 /// The profile of one school of a campaign, if the viewer may see it.
 pub async fn profile(
-    gate: &Gate,
+    reports: &Reports,
     viewer: &Viewer,
     campaign: i64,
     school: i64,
     lang: Lang,
 ) -> Result<Option<Profile>, ServerError> {
+    let gate = &reports.gate;
     let Some((in_scope, count)) = gate.school(viewer, campaign, school).await? else {
         return Ok(None);
     };
@@ -46,11 +47,22 @@ pub async fn profile(
                 areas: Vec::new(),
                 suppressed: None,
             },
+            risks: RiskPanel::default(),
         }));
     };
     let (Some(profile), Some(results)) = (scored.profiles.first(), scored.deficits.first()) else {
         return Ok(None);
     };
+    let risks = super::risks::panel(
+        gate,
+        &reports.storage,
+        viewer,
+        &in_scope,
+        school,
+        profile,
+        lang,
+    )
+    .await?;
     let summary = surveys::deficits::school_summary(m, results);
     let bands: Vec<LevelView> = m
         .deficits
@@ -98,5 +110,6 @@ pub async fn profile(
             .map(|f| factor_view(m, profile, f, lang))
             .collect(),
         deficits,
+        risks,
     }))
 }

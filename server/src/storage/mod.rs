@@ -11,6 +11,7 @@ mod accounts;
 mod campaigns;
 mod drafts;
 mod places;
+mod programmes;
 mod publications;
 mod responses;
 mod writer;
@@ -32,6 +33,7 @@ pub use campaigns::{
 };
 pub use drafts::{DraftRow, DraftWrite};
 pub use places::{Conflict, Named, PlacedSchool, Registry, RegistryRow};
+pub use programmes::{ChosenRiskRow, NewEvent, ProgrammeEvent, ProgrammeRow, RiskChoice};
 pub use publications::{PublicationRow, Surplus};
 pub use responses::{GroupCount, ResponsePages, ResponseRow, StoredResponse};
 pub use writer::DraftWriter;

@@ -17,6 +17,8 @@ enum Who {
     Raw,
     /// Admin, regional and municipal coordinators (decisions on a group code's surplus).
     Deciders,
+    /// Admin, curators and schools (a school's anti-risk programme).
+    ProgrammeWriters,
 }
 
 /// (method, route pattern, who may use it, form body).
@@ -88,6 +90,18 @@ const EXPECTED: &[(&str, &str, Who, &str)] = &[
         "/work/campaigns/{id}/schools/{school}/surplus",
         Who::Deciders,
         "group=student&decision=admit",
+    ),
+    (
+        "POST",
+        "/work/campaigns/{id}/schools/{school}/risks",
+        Who::ProgrammeWriters,
+        "factor=RF01&reasoning=x",
+    ),
+    (
+        "POST",
+        "/work/campaigns/{id}/schools/{school}/risks/drop",
+        Who::ProgrammeWriters,
+        "factor=RF01",
     ),
     (
         "GET",
@@ -231,6 +245,7 @@ async fn walk(backend: Backend) {
                 Who::Admin => user == Some("admin"),
                 Who::Raw => matches!(user, Some("admin" | "region")),
                 Who::Deciders => matches!(user, Some("admin" | "region" | "north")),
+                Who::ProgrammeWriters => matches!(user, Some("admin" | "curator" | "school")),
             };
             if allowed(status, location.as_deref()) != may {
                 wrong.push(format!(

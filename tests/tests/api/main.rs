@@ -7,6 +7,7 @@ mod campaigns;
 mod exports;
 mod hardening;
 mod http;
+mod programmes;
 mod publication;
 mod registry;
 mod reports;

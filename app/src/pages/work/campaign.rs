@@ -10,7 +10,7 @@ use crate::access::Viewer;
 use crate::i18n::Lang;
 use crate::reports::{
     get_code_sheet, get_matrix, get_monitor, get_profile, CodeEntry, CodeSheet, DeficitView,
-    FactorView, GroupCell, LevelView, Matrix, Monitor, Profile, Report,
+    FactorView, GroupCell, LevelView, Matrix, Monitor, Profile, Report, RiskPanel, SuggestionView,
 };
 use crate::work::{CampaignItem, Choice};
 
@@ -523,8 +523,9 @@ pub fn ProfilePage() -> impl IntoView {
     let campaign = id_param("id");
     let school = id_param("school");
     let profile = Resource::new(move || (campaign(), school()), |(c, s)| get_profile(c, s));
-    report_page(profile, |p: Profile, lang, _| {
+    report_page(profile, |p: Profile, lang, viewer| {
         let id = p.campaign.id;
+        let viewer = viewer.clone();
         if p.campaign.published.is_none() {
             return view! {
                 <p class="school">{p.municipality.clone()}" · "{p.campaign.name.clone()}</p>
@@ -556,9 +557,106 @@ pub fn ProfilePage() -> impl IntoView {
             {p.factors.into_iter().map(|factor| view! { <FactorDetails factor lang /> }).collect_view()}
             <h2>{lang.tr("Профессиональные дефициты учителей", "Teachers' professional deficits")}</h2>
             <Deficits deficits=p.deficits lang />
+            <Risks panel=p.risks viewer action=format!("/work/campaigns/{id}/schools/{}/risks", query_school()) lang />
         }
         .into_any()
     })
+}
+
+/// The school id of the current address (`/work/campaigns/{id}/schools/{school}`).
+fn query_school() -> i64 {
+    use_params_map()
+        .read_untracked()
+        .get("school")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+/// The risks the school chose from this profile for its anti-risk programme, and (for the
+/// school, its curator, an admin) the forms to choose and drop them.
+#[component]
+fn Risks(panel: RiskPanel, viewer: Viewer, action: String, lang: Lang) -> impl IntoView {
+    let status = panel.status.as_deref().map(|s| match (s, lang) {
+        ("submitted", Lang::Ru) => "отправлена на согласование",
+        ("submitted", Lang::En) => "submitted for agreement",
+        ("returned", Lang::Ru) => "возвращена на доработку",
+        ("returned", Lang::En) => "returned for changes",
+        ("agreed", Lang::Ru) => "согласована",
+        ("agreed", Lang::En) => "agreed",
+        (_, Lang::Ru) => "черновик",
+        (_, Lang::En) => "draft",
+    });
+    let room = panel.can_choose && panel.chosen.len() < panel.max as usize;
+    let problem = query("problem");
+    let drop = format!("{action}/drop");
+    let suggested: Vec<SuggestionView> = panel
+        .suggestions
+        .iter()
+        .filter(|s| !s.weakest.is_empty() && !panel.chosen.iter().any(|c| c.factor == s.factor))
+        .cloned()
+        .collect();
+    view! {
+        <section id="risks" class="risks">
+            <h2>{lang.tr("Выбранные риски", "Chosen risks")}</h2>
+            <p class="hint">{match lang {
+                Lang::Ru => format!("Риски, над которыми школа будет работать по антирисковой программе: не больше {}, каждый с обоснованием.", panel.max),
+                Lang::En => format!("The risks the school will work on in its anti-risk programme: at most {}, each with its reasoning.", panel.max),
+            }}{status.map(|s| view! { " "<strong class="programme-status">{match lang { Lang::Ru => format!("Программа: {s}."), Lang::En => format!("Programme: {s}.") }}</strong> })}</p>
+            {problem.map(|t| view! { <p class="error" role="alert">{t}</p> })}
+            {if panel.chosen.is_empty() {
+                view! { <p>{lang.tr("Риски ещё не выбраны.", "No risk is chosen yet.")}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="chosen">
+                        {panel.chosen.into_iter().map(|r| {
+                            let factor = r.factor.clone();
+                            view! {
+                                <li data-risk=factor.clone()>
+                                    <span class="swatch" style=level_style(&r.level)></span>
+                                    <strong>{r.factor.clone()}</strong>" "{r.name}
+                                    {r.level.map(|l| view! { " — "{l.name} })}
+                                    <br /><span class="reasoning">{r.reasoning}</span>
+                                    {panel.can_choose.then(|| view! {
+                                        <form method="post" action=drop.clone() class="inline">
+                                            <Csrf viewer=viewer.clone() />
+                                            <input type="hidden" name="factor" value=factor.clone() />
+                                            <button type="submit" class="secondary">{lang.tr("Убрать", "Drop")}</button>
+                                        </form>
+                                    })}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            {(!suggested.is_empty()).then(|| view! {
+                <h3>{lang.tr("Профиль предлагает", "The profile suggests")}</h3>
+                <ul class="suggested">
+                    {suggested.into_iter().map(|s| view! {
+                        <li data-suggested=s.factor.clone()>
+                            <strong>{s.factor.clone()}</strong>" "{s.name}{s.level.map(|l| view! { " — "{l.name} })}
+                            <br /><small class="muted">{lang.tr("Слабые показатели: ", "Weakest indicators: ")}{s.weakest.join("; ")}</small>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            })}
+            {room.then(|| view! {
+                <form method="post" action=action.clone() class="choose-risk">
+                    <Csrf viewer=viewer.clone() />
+                    <label for="factor">{lang.tr("Фактор риска", "Risk factor")}</label>
+                    <select id="factor" name="factor" required>
+                        {panel.suggestions.into_iter().map(|s| {
+                            let label = format!("{} {}{}", s.factor, s.name, s.level.map(|l| format!(" — {}", l.name)).unwrap_or_default());
+                            view! { <option value=s.factor>{label}</option> }
+                        }).collect_view()}
+                    </select>
+                    <label for="reasoning">{lang.tr("Почему это ваш риск", "Why this is your risk")}</label>
+                    <textarea id="reasoning" name="reasoning" rows="3" maxlength="1000" required></textarea>
+                    <button type="submit">{lang.tr("Выбрать риск", "Choose the risk")}</button>
+                </form>
+            })}
+        </section>
+    }
 }
 
 /// One code with its link, QR code and whom it is for; cut along the border when printed.

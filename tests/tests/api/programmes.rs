@@ -1,0 +1,273 @@
+//! Anti-risk programmes over HTTP: a school, its curator or an admin chooses the school's actual
+//! risks from its published profile, each with a reasoning, at most the methodology's number;
+//! every change is in the programme's history; nobody else writes, and nothing of an unpublished
+//! profile can be chosen.
+
+use harness::{Backend, TestApp};
+use reqwest::header::LOCATION;
+use reqwest::{Client, StatusCode};
+
+async fn profile(client: &Client, app: &TestApp, campaign: i64, school: i64) -> serde_json::Value {
+    client
+        .post(app.url("/api/work-profile"))
+        .form(&[("campaign", campaign), ("school", school)])
+        .send()
+        .await
+        .expect("profile")
+        .json()
+        .await
+        .expect("json")
+}
+
+/// Posts a form of the profile page; returns the status and where it leads.
+async fn post(
+    client: &Client,
+    app: &TestApp,
+    path: &str,
+    form: &[(&str, &str)],
+) -> (StatusCode, String) {
+    let r = client
+        .post(app.url(path))
+        .form(form)
+        .send()
+        .await
+        .expect("post");
+    let location = r
+        .headers()
+        .get(LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    (r.status(), location)
+}
+
+async fn text(client: &Client, app: &TestApp, path: &str) -> String {
+    harness::text(client, &app.url(path)).await
+}
+
+async fn a_school_chooses_its_risks_from_its_published_profile(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo().await;
+    let (open, own) = app.demo_school("demo-01").await;
+    // Last year's campaign has closed: its profile is published, the school's to read.
+    let closed = app.previous_demo_campaign().await;
+    let (school, csrf) = app.sign_in("school").await;
+    let before = profile(&school, &app, closed, own).await;
+    let panel = &before["report"]["risks"];
+    assert_eq!(panel["can_choose"], true, "{panel}");
+    assert_eq!(panel["max"], 3);
+    let factors: Vec<String> = panel["suggestions"]
+        .as_array()
+        .expect("suggestions")
+        .iter()
+        .map(|s| s["factor"].as_str().expect("code").to_owned())
+        .collect();
+    assert!(factors.len() >= 4, "{factors:?}");
+    let page = format!("/work/campaigns/{closed}/schools/{own}");
+    let risks = format!("{page}/risks");
+    let html = text(&school, &app, &page).await;
+    assert!(html.contains("Выбранные риски") && html.contains("class=\"choose-risk\""));
+
+    // A choice without its reasoning is refused by name.
+    let (status, back) = post(
+        &school,
+        &app,
+        &risks,
+        &[
+            ("_csrf", &csrf),
+            ("factor", &factors[0]),
+            ("reasoning", " "),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(
+        text(&school, &app, &back)
+            .await
+            .contains("Обоснование: пусто"),
+        "{back}"
+    );
+    // Three with reasoning; the fourth is one too many.
+    for factor in &factors[..3] {
+        let (_, back) = post(
+            &school,
+            &app,
+            &risks,
+            &[
+                ("_csrf", &csrf),
+                ("factor", factor),
+                ("reasoning", "Видим это на уроках"),
+            ],
+        )
+        .await;
+        assert!(back.ends_with("#risks"), "{back}");
+    }
+    let (_, back) = post(
+        &school,
+        &app,
+        &risks,
+        &[
+            ("_csrf", &csrf),
+            ("factor", &factors[3]),
+            ("reasoning", "и это"),
+        ],
+    )
+    .await;
+    assert!(
+        text(&school, &app, &back).await.contains("выбрано уже 3"),
+        "{back}"
+    );
+    let (_, back) = post(
+        &school,
+        &app,
+        &risks,
+        &[
+            ("_csrf", &csrf),
+            ("factor", "RF99"),
+            ("reasoning", "нет такого"),
+        ],
+    )
+    .await;
+    assert!(text(&school, &app, &back)
+        .await
+        .contains("Фактор: у этого фактора в профиле нет данных"));
+    let chosen = profile(&school, &app, closed, own).await["report"]["risks"]["chosen"].clone();
+    let codes: Vec<&str> = chosen
+        .as_array()
+        .expect("chosen")
+        .iter()
+        .map(|c| c["factor"].as_str().expect("code"))
+        .collect();
+    assert_eq!(
+        codes,
+        factors[..3].iter().map(String::as_str).collect::<Vec<_>>()
+    );
+    assert_eq!(chosen[0]["reasoning"], "Видим это на уроках");
+    // Dropped, it can be chosen anew; everything is in the programme's history.
+    let (_, back) = post(
+        &school,
+        &app,
+        &format!("{risks}/drop"),
+        &[("_csrf", &csrf), ("factor", &factors[0])],
+    )
+    .await;
+    assert!(back.ends_with("#risks"));
+    let programme = app
+        .storage
+        .programme(closed, own)
+        .await
+        .expect("query")
+        .expect("a programme");
+    assert_eq!(programme.status, "draft");
+    let history = app
+        .storage
+        .programme_events(programme.id)
+        .await
+        .expect("events");
+    let actions: Vec<&str> = history.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        ["risk_chosen", "risk_chosen", "risk_chosen", "risk_dropped"]
+    );
+    assert!(history.iter().all(|e| e.user_name.contains("демо")));
+    assert_eq!(history[0].subject, format!("risk:{}", factors[0]));
+    // Of the open campaign the school sees nothing, so it chooses nothing.
+    let (_, back) = post(
+        &school,
+        &app,
+        &format!("/work/campaigns/{open}/schools/{own}/risks"),
+        &[
+            ("_csrf", &csrf),
+            ("factor", &factors[0]),
+            ("reasoning", "рано"),
+        ],
+    )
+    .await;
+    assert!(text(&school, &app, &back)
+        .await
+        .contains("ещё не опубликованы"));
+    app.finish().await;
+}
+
+async fn only_the_school_its_curator_and_an_admin_choose_for_their_own_schools(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo().await;
+    let (campaign, own) = app.demo_school("demo-01").await;
+    let (_, other) = app.demo_school("demo-02").await;
+    let factor = |panel: &serde_json::Value| {
+        panel["report"]["risks"]["suggestions"][0]["factor"]
+            .as_str()
+            .expect("a factor")
+            .to_owned()
+    };
+    // The curator of demo-01 and demo-04, with the school, on the early publication.
+    let (curator, csrf) = app.sign_in("curator").await;
+    let code = factor(&profile(&curator, &app, campaign, own).await);
+    let form = [
+        ("_csrf", csrf.as_str()),
+        ("factor", code.as_str()),
+        ("reasoning", "Обсудили со школой"),
+    ];
+    let (status, back) = post(
+        &curator,
+        &app,
+        &format!("/work/campaigns/{campaign}/schools/{own}/risks"),
+        &form,
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(back.ends_with("#risks"), "{back}");
+    // Not for a school it does not curate.
+    let (status, _) = post(
+        &curator,
+        &app,
+        &format!("/work/campaigns/{campaign}/schools/{other}/risks"),
+        &form,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // Coordinators read the chosen risks and cannot change them.
+    for login in ["north", "region"] {
+        let (client, csrf) = app.sign_in(login).await;
+        let panel = profile(&client, &app, campaign, own).await;
+        assert_eq!(
+            panel["report"]["risks"]["chosen"][0]["factor"],
+            code.as_str()
+        );
+        assert_eq!(panel["report"]["risks"]["can_choose"], false);
+        let html = text(
+            &client,
+            &app,
+            &format!("/work/campaigns/{campaign}/schools/{own}"),
+        )
+        .await;
+        assert!(html.contains("Обсудили со школой") && !html.contains("class=\"choose-risk\""));
+        let (status, _) = post(
+            &client,
+            &app,
+            &format!("/work/campaigns/{campaign}/schools/{own}/risks/drop"),
+            &[("_csrf", csrf.as_str()), ("factor", code.as_str())],
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{login}");
+    }
+    // A school writes only its own programme.
+    let (school, csrf) = app.sign_in("school").await;
+    let closed = app.previous_demo_campaign().await;
+    let (status, _) = post(
+        &school,
+        &app,
+        &format!("/work/campaigns/{closed}/schools/{other}/risks"),
+        &[
+            ("_csrf", csrf.as_str()),
+            ("factor", code.as_str()),
+            ("reasoning", "чужая"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    app.finish().await;
+}
+
+harness::on_both_backends!(
+    a_school_chooses_its_risks_from_its_published_profile,
+    only_the_school_its_curator_and_an_admin_choose_for_their_own_schools,
+);
