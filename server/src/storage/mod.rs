@@ -33,7 +33,10 @@ pub use campaigns::{
 };
 pub use drafts::{DraftRow, DraftWrite};
 pub use places::{Conflict, Named, PlacedSchool, Registry, RegistryRow};
-pub use programmes::{ChosenRiskRow, NewEvent, ProgrammeEvent, ProgrammeRow, RiskChoice};
+pub use programmes::{
+    ChosenRiskRow, MeasureFields, MeasureRow, NewEvent, ProgrammeEvent, ProgrammeRow, RiskChoice,
+    TargetRow,
+};
 pub use publications::{PublicationRow, Surplus};
 pub use responses::{GroupCount, ResponsePages, ResponseRow, StoredResponse};
 pub use writer::DraftWriter;

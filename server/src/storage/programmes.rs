@@ -1,5 +1,6 @@
 //! Anti-risk programmes: a school's programme for a published campaign, the risks it chose with
-//! their reasoning, and the history of every change.
+//! their reasoning, goal and tasks, the measures and targets of each risk, and the history of
+//! every change.
 
 use surveys::calendar::Day;
 
@@ -184,6 +185,16 @@ impl Storage {
     ) -> Result<bool, ServerError> {
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
+            for table in ["programme_measures", "programme_targets"] {
+                sqlx::query(&format!(
+                    "DELETE FROM {table} WHERE risk_id IN
+                        (SELECT id FROM chosen_risks WHERE programme_id = $1 AND factor = $2)"
+                ))
+                .bind(programme_id)
+                .bind(factor)
+                .execute(&mut *tx)
+                .await?;
+            }
             let removed = sqlx::query("DELETE FROM chosen_risks WHERE programme_id = $1 AND factor = $2")
                 .bind(programme_id)
                 .bind(factor)
@@ -209,6 +220,317 @@ impl Storage {
                 "SELECT e.user_id, u.display_name AS user_name, e.at, e.action, e.subject, e.comment
                  FROM programme_events e JOIN users u ON u.id = e.user_id
                  WHERE e.programme_id = $1 ORDER BY e.id",
+            )
+            .bind(programme_id)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+}
+
+/// A measure of a chosen risk as it is written: what, who is responsible (a role and a name:
+/// coordinator-side data), when, what it should bring, how it stands, and its evidence.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MeasureFields {
+    pub action: String,
+    pub responsible_role: String,
+    pub responsible_name: String,
+    pub starts_on: Option<Day>,
+    pub due_on: Option<Day>,
+    pub expected_result: String,
+    /// `planned`, `in_progress`, `done` or `not_done`.
+    pub status: String,
+    /// Why a measure was not done.
+    pub status_reason: String,
+    pub evidence: String,
+    /// The catalogue measure it started from (its position in `measures.toml`).
+    pub catalogue: Option<i64>,
+}
+
+/// A stored measure, with the factor of its risk.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct MeasureRow {
+    pub id: i64,
+    pub factor: String,
+    pub action: String,
+    pub responsible_role: String,
+    pub responsible_name: String,
+    /// `YYYY-MM-DD`.
+    pub starts_on: Option<String>,
+    pub due_on: Option<String>,
+    pub expected_result: String,
+    pub status: String,
+    pub status_reason: String,
+    pub evidence: String,
+    pub catalogue: Option<i64>,
+}
+
+impl MeasureRow {
+    /// The deadline, when it is one.
+    pub fn due(&self) -> Option<Day> {
+        self.due_on.as_deref().and_then(|d| d.parse().ok())
+    }
+}
+
+/// A target of a chosen risk: an indicator of its factor, its value in the published profile
+/// and the value aimed at in the next campaign.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct TargetRow {
+    pub id: i64,
+    pub factor: String,
+    pub indicator: String,
+    pub baseline: Option<f64>,
+    pub target: f64,
+}
+
+const MEASURE_COLUMNS: &str =
+    "SELECT m.id, r.factor, m.action, m.responsible_role, m.responsible_name,
+        m.starts_on, m.due_on, m.expected_result, m.status, m.status_reason, m.evidence, m.catalogue
+     FROM programme_measures m JOIN chosen_risks r ON r.id = m.risk_id";
+
+/// The id of a programme's chosen risk of `factor`, in the caller's transaction.
+macro_rules! risk_id_query {
+    ($programme:expr, $factor:expr) => {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT id FROM chosen_risks WHERE programme_id = $1 AND factor = $2",
+        )
+        .bind($programme)
+        .bind($factor)
+    };
+}
+
+impl Storage {
+    /// Writes the goal and tasks of a programme's chosen risk; whether the risk is there.
+    pub async fn set_risk_plan(
+        &self,
+        programme_id: i64,
+        factor: &str,
+        goal: &str,
+        tasks: &str,
+        event: NewEvent<'_>,
+    ) -> Result<bool, ServerError> {
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let changed = sqlx::query(
+                "UPDATE chosen_risks SET goal = $1, tasks = $2 WHERE programme_id = $3 AND factor = $4",
+            )
+            .bind(goal)
+            .bind(tasks)
+            .bind(programme_id)
+            .bind(factor)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                == 1;
+            if changed {
+                insert_event_query!(programme_id, event).execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+            Ok(changed)
+        })
+    }
+
+    /// The goal and tasks of each of a programme's chosen risks, by factor.
+    pub async fn risk_plans(
+        &self,
+        programme_id: i64,
+    ) -> Result<Vec<(String, String, String)>, ServerError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT factor, goal, tasks FROM chosen_risks WHERE programme_id = $1 ORDER BY id",
+            )
+            .bind(programme_id)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    /// Adds a measure to a programme's chosen risk of `factor`; its id, or `None` when the
+    /// programme has no such risk.
+    pub async fn add_measure(
+        &self,
+        programme_id: i64,
+        factor: &str,
+        m: &MeasureFields,
+        event: NewEvent<'_>,
+    ) -> Result<Option<i64>, ServerError> {
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let Some(risk) = risk_id_query!(programme_id, factor).fetch_optional(&mut *tx).await? else {
+                return Ok(None);
+            };
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO programme_measures (risk_id, action, responsible_role, responsible_name,
+                    starts_on, due_on, expected_result, status, status_reason, evidence, catalogue)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+            )
+            .bind(risk)
+            .bind(&m.action)
+            .bind(&m.responsible_role)
+            .bind(&m.responsible_name)
+            .bind(m.starts_on.map(|d| d.to_string()))
+            .bind(m.due_on.map(|d| d.to_string()))
+            .bind(&m.expected_result)
+            .bind(&m.status)
+            .bind(&m.status_reason)
+            .bind(&m.evidence)
+            .bind(m.catalogue)
+            .fetch_one(&mut *tx)
+            .await?;
+            insert_event_query!(programme_id, event).execute(&mut *tx).await?;
+            tx.commit().await?;
+            Ok(Some(id))
+        })
+    }
+
+    /// Rewrites a measure of a programme; whether the programme has it.
+    pub async fn update_measure(
+        &self,
+        programme_id: i64,
+        measure_id: i64,
+        m: &MeasureFields,
+        event: NewEvent<'_>,
+    ) -> Result<bool, ServerError> {
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let changed = sqlx::query(
+                "UPDATE programme_measures SET action = $1, responsible_role = $2, responsible_name = $3,
+                    starts_on = $4, due_on = $5, expected_result = $6, status = $7, status_reason = $8,
+                    evidence = $9
+                 WHERE id = $10 AND risk_id IN (SELECT id FROM chosen_risks WHERE programme_id = $11)",
+            )
+            .bind(&m.action)
+            .bind(&m.responsible_role)
+            .bind(&m.responsible_name)
+            .bind(m.starts_on.map(|d| d.to_string()))
+            .bind(m.due_on.map(|d| d.to_string()))
+            .bind(&m.expected_result)
+            .bind(&m.status)
+            .bind(&m.status_reason)
+            .bind(&m.evidence)
+            .bind(measure_id)
+            .bind(programme_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                == 1;
+            if changed {
+                insert_event_query!(programme_id, event).execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+            Ok(changed)
+        })
+    }
+
+    /// Removes a measure of a programme; whether the programme had it.
+    pub async fn remove_measure(
+        &self,
+        programme_id: i64,
+        measure_id: i64,
+        event: NewEvent<'_>,
+    ) -> Result<bool, ServerError> {
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let removed = sqlx::query(
+                "DELETE FROM programme_measures
+                 WHERE id = $1 AND risk_id IN (SELECT id FROM chosen_risks WHERE programme_id = $2)",
+            )
+            .bind(measure_id)
+            .bind(programme_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                == 1;
+            if removed {
+                insert_event_query!(programme_id, event).execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+            Ok(removed)
+        })
+    }
+
+    /// The measures of a programme, by risk and in the order they were added.
+    pub async fn programme_measures(
+        &self,
+        programme_id: i64,
+    ) -> Result<Vec<MeasureRow>, ServerError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_as(&format!("{MEASURE_COLUMNS} WHERE r.programme_id = $1 ORDER BY r.id, m.id"))
+                .bind(programme_id)
+                .fetch_all(pool)
+                .await?
+        }))
+    }
+
+    /// Sets (or replaces) the target of an indicator for a programme's chosen risk of `factor`;
+    /// whether the programme has that risk.
+    pub async fn set_target(
+        &self,
+        programme_id: i64,
+        factor: &str,
+        indicator: &str,
+        baseline: Option<f64>,
+        target: f64,
+        event: NewEvent<'_>,
+    ) -> Result<bool, ServerError> {
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let Some(risk) = risk_id_query!(programme_id, factor).fetch_optional(&mut *tx).await? else {
+                return Ok(false);
+            };
+            sqlx::query(
+                "INSERT INTO programme_targets (risk_id, indicator, baseline, target) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (risk_id, indicator) DO UPDATE SET baseline = excluded.baseline, target = excluded.target",
+            )
+            .bind(risk)
+            .bind(indicator)
+            .bind(baseline)
+            .bind(target)
+            .execute(&mut *tx)
+            .await?;
+            insert_event_query!(programme_id, event).execute(&mut *tx).await?;
+            tx.commit().await?;
+            Ok(true)
+        })
+    }
+
+    /// Removes a target of a programme; whether the programme had it.
+    pub async fn remove_target(
+        &self,
+        programme_id: i64,
+        target_id: i64,
+        event: NewEvent<'_>,
+    ) -> Result<bool, ServerError> {
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let removed = sqlx::query(
+                "DELETE FROM programme_targets
+                 WHERE id = $1 AND risk_id IN (SELECT id FROM chosen_risks WHERE programme_id = $2)",
+            )
+            .bind(target_id)
+            .bind(programme_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                == 1;
+            if removed {
+                insert_event_query!(programme_id, event).execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+            Ok(removed)
+        })
+    }
+
+    /// The targets of a programme, by risk.
+    pub async fn programme_targets(
+        &self,
+        programme_id: i64,
+    ) -> Result<Vec<TargetRow>, ServerError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT t.id, r.factor, t.indicator, t.baseline, t.target
+                 FROM programme_targets t JOIN chosen_risks r ON r.id = t.risk_id
+                 WHERE r.programme_id = $1 ORDER BY r.id, t.id",
             )
             .bind(programme_id)
             .fetch_all(pool)

@@ -267,7 +267,259 @@ async fn only_the_school_its_curator_and_an_admin_choose_for_their_own_schools(b
     app.finish().await;
 }
 
+async fn a_programme_keeps_its_measures_and_targets_per_chosen_risk(backend: Backend) {
+    use server::storage::{MeasureFields, NewEvent, RiskChoice};
+    let app = TestApp::spawn(backend).await.with_demo().await;
+    let (campaign, school) = app.demo_school("demo-01").await;
+    let (_, other_school) = app.demo_school("demo-02").await;
+    let user = app
+        .storage
+        .user_by_login("curator")
+        .await
+        .expect("query")
+        .expect("the demo curator")
+        .id;
+    let event = |action: &'static str| NewEvent {
+        user_id: user,
+        at: 1_800_000_000,
+        action,
+        subject: "",
+        comment: "",
+    };
+    let today = server::clock::today();
+    for (school, factor) in [(school, "RF01"), (school, "RF02"), (other_school, "RF01")] {
+        let added = app
+            .storage
+            .choose_risk(
+                RiskChoice {
+                    campaign_id: campaign,
+                    school_id: school,
+                    factor,
+                    reasoning: "видим",
+                    max: 3,
+                    today,
+                },
+                event("risk_chosen"),
+            )
+            .await
+            .expect("chosen");
+        assert!(added);
+    }
+    let programme = app
+        .storage
+        .programme(campaign, school)
+        .await
+        .expect("query")
+        .expect("programme")
+        .id;
+    let other = app
+        .storage
+        .programme(campaign, other_school)
+        .await
+        .expect("query")
+        .expect("programme")
+        .id;
+    assert!(app
+        .storage
+        .set_risk_plan(
+            programme,
+            "RF01",
+            "Оснастить кабинеты",
+            "1. Заявка\n2. Поставка",
+            event("plan")
+        )
+        .await
+        .expect("plan"));
+    assert!(!app
+        .storage
+        .set_risk_plan(programme, "RF05", "—", "—", event("plan"))
+        .await
+        .expect("plan"));
+    let measure = MeasureFields {
+        action: "Подать заявку учредителю".into(),
+        responsible_role: "Директор".into(),
+        responsible_name: "И. И. Иванова".into(),
+        starts_on: Some("2027-01-10".parse().expect("day")),
+        due_on: Some("2027-03-01".parse().expect("day")),
+        expected_result: "Заявка подана".into(),
+        status: "planned".into(),
+        catalogue: Some(0),
+        ..MeasureFields::default()
+    };
+    let first = app
+        .storage
+        .add_measure(programme, "RF01", &measure, event("measure_added"))
+        .await
+        .expect("added")
+        .expect("a risk of the programme");
+    let second = app
+        .storage
+        .add_measure(
+            programme,
+            "RF01",
+            &MeasureFields {
+                catalogue: None,
+                ..measure.clone()
+            },
+            event("measure_added"),
+        )
+        .await
+        .expect("added")
+        .expect("a risk of the programme");
+    assert_eq!(
+        app.storage
+            .add_measure(programme, "RF09", &measure, event("measure_added"))
+            .await
+            .expect("query"),
+        None,
+        "no measure for a risk the programme did not choose"
+    );
+    let done = MeasureFields {
+        status: "done".into(),
+        evidence: "Письмо № 12".into(),
+        ..measure.clone()
+    };
+    assert!(app
+        .storage
+        .update_measure(programme, first, &done, event("measure_changed"))
+        .await
+        .expect("updated"));
+    // Another programme's measure is not this one's to change or remove.
+    assert!(!app
+        .storage
+        .update_measure(other, first, &done, event("measure_changed"))
+        .await
+        .expect("query"));
+    assert!(!app
+        .storage
+        .remove_measure(other, second, event("measure_removed"))
+        .await
+        .expect("query"));
+    assert!(app
+        .storage
+        .remove_measure(programme, second, event("measure_removed"))
+        .await
+        .expect("removed"));
+    let measures = app
+        .storage
+        .programme_measures(programme)
+        .await
+        .expect("measures");
+    assert_eq!(measures.len(), 1);
+    assert_eq!(
+        (measures[0].factor.as_str(), measures[0].status.as_str()),
+        ("RF01", "done")
+    );
+    assert_eq!(measures[0].evidence, "Письмо № 12");
+    assert_eq!(
+        measures[0].due().map(|d| d.to_string()).as_deref(),
+        Some("2027-03-01")
+    );
+    assert_eq!(measures[0].catalogue, Some(0));
+    // Targets: set, replaced, removed.
+    assert!(app
+        .storage
+        .set_target(
+            programme,
+            "RF01",
+            "rf01_computers_per_student",
+            Some(0.05),
+            0.1,
+            event("target_set")
+        )
+        .await
+        .expect("set"));
+    assert!(app
+        .storage
+        .set_target(
+            programme,
+            "RF01",
+            "rf01_computers_per_student",
+            Some(0.05),
+            0.12,
+            event("target_set")
+        )
+        .await
+        .expect("set"));
+    assert!(app
+        .storage
+        .set_target(
+            programme,
+            "RF02",
+            "rf02_vacancies",
+            None,
+            0.0,
+            event("target_set")
+        )
+        .await
+        .expect("set"));
+    assert!(!app
+        .storage
+        .set_target(programme, "RF09", "x", None, 0.0, event("target_set"))
+        .await
+        .expect("query"));
+    let targets = app
+        .storage
+        .programme_targets(programme)
+        .await
+        .expect("targets");
+    assert_eq!(targets.len(), 2);
+    assert_eq!((targets[0].baseline, targets[0].target), (Some(0.05), 0.12));
+    assert!(app
+        .storage
+        .remove_target(programme, targets[1].id, event("target_removed"))
+        .await
+        .expect("removed"));
+    // Dropping a risk drops its measures and targets.
+    assert!(app
+        .storage
+        .drop_risk(programme, "RF01", event("risk_dropped"))
+        .await
+        .expect("dropped"));
+    assert!(app
+        .storage
+        .programme_measures(programme)
+        .await
+        .expect("measures")
+        .is_empty());
+    assert!(app
+        .storage
+        .programme_targets(programme)
+        .await
+        .expect("targets")
+        .is_empty());
+    let plans = app.storage.risk_plans(programme).await.expect("plans");
+    assert_eq!(plans.len(), 1, "RF02 is left");
+    let actions: Vec<String> = app
+        .storage
+        .programme_events(programme)
+        .await
+        .expect("events")
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "risk_chosen",
+            "risk_chosen",
+            "plan",
+            "measure_added",
+            "measure_added",
+            "measure_changed",
+            "measure_removed",
+            "target_set",
+            "target_set",
+            "target_set",
+            "target_removed",
+            "risk_dropped"
+        ]
+    );
+    app.finish().await;
+}
+
 harness::on_both_backends!(
     a_school_chooses_its_risks_from_its_published_profile,
     only_the_school_its_curator_and_an_admin_choose_for_their_own_schools,
+    a_programme_keeps_its_measures_and_targets_per_chosen_risk,
 );
