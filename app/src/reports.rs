@@ -261,6 +261,97 @@ pub struct CodeSheet {
     pub entries: Vec<CodeEntry>,
 }
 
+/// A measure of a chosen risk as the programme page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MeasureView {
+    pub id: i64,
+    pub action: String,
+    /// «role — name».
+    pub responsible: String,
+    pub starts_on: Option<String>,
+    pub due_on: Option<String>,
+    pub expected_result: String,
+    /// The status in words.
+    pub status: String,
+    pub status_reason: String,
+    pub evidence: String,
+    /// Past its deadline and not done: «просрочено» (computed, never typed).
+    pub overdue: bool,
+    pub from_catalogue: bool,
+}
+
+/// A target of a chosen risk.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TargetView {
+    pub id: i64,
+    pub indicator: String,
+    pub name: String,
+    /// The value in the published profile, as shown.
+    pub baseline: Option<String>,
+    pub target: String,
+}
+
+/// A measure of the methodology's catalogue for a factor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CatalogueMeasure {
+    pub index: i64,
+    pub action: String,
+    pub responsible: String,
+    pub expected_result: String,
+}
+
+/// An indicator of a chosen factor that can get a target, with its baseline and default target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndicatorChoice {
+    pub key: String,
+    pub name: String,
+    pub baseline: Option<String>,
+    /// The value at the cut-off of the level below the factor's (as written in the form).
+    pub default_target: Option<String>,
+}
+
+/// A chosen risk with its part of the programme.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RiskPlanView {
+    pub factor: String,
+    pub name: String,
+    pub level: Option<LevelView>,
+    pub reasoning: String,
+    pub goal: String,
+    pub tasks: String,
+    pub measures: Vec<MeasureView>,
+    pub targets: Vec<TargetView>,
+    pub catalogue: Vec<CatalogueMeasure>,
+    pub indicators: Vec<IndicatorChoice>,
+}
+
+/// One change in a programme's history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub who: String,
+    /// `YYYY-MM-DD HH:MM` (UTC).
+    pub when: String,
+    pub what: String,
+    pub comment: String,
+}
+
+/// A school's anti-risk programme for a campaign.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProgrammeView {
+    pub campaign: CampaignItem,
+    pub school_id: i64,
+    pub school: String,
+    pub municipality: String,
+    pub status: Option<String>,
+    /// The viewer may change it now (the school, its curator, an admin; draft or returned).
+    pub can_edit: bool,
+    pub risks: Vec<RiskPlanView>,
+    /// Warnings, not refusals: a measure without a deadline or a responsible, a risk without a
+    /// target.
+    pub warnings: Vec<String>,
+    pub history: Vec<HistoryEntry>,
+}
+
 /// A multi-item scale of one factor in one group, with its consistency.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScaleRow {
@@ -359,6 +450,13 @@ pub trait ReportSource: Send + Sync {
         campaign: i64,
         lang: crate::i18n::Lang,
     ) -> Result<Option<QualityReport>, AppError>;
+    async fn programme(
+        &self,
+        viewer: &crate::access::Viewer,
+        campaign: i64,
+        school: i64,
+        lang: crate::i18n::Lang,
+    ) -> Result<Option<ProgrammeView>, AppError>;
 }
 
 #[cfg(feature = "ssr")]
@@ -449,6 +547,16 @@ pub async fn get_quality(campaign: i64) -> Result<Report<QualityReport>, AppErro
     let (source, session) = context()?;
     let report = match &session.viewer {
         Some(v) => source.quality(v, campaign, session.lang).await?,
+        None => None,
+    };
+    Ok(Report { session, report })
+}
+
+#[server(prefix = "/api", endpoint = "work-programme")]
+pub async fn get_programme(campaign: i64, school: i64) -> Result<Report<ProgrammeView>, AppError> {
+    let (source, session) = context()?;
+    let report = match &session.viewer {
+        Some(v) => source.programme(v, campaign, school, session.lang).await?,
         None => None,
     };
     Ok(Report { session, report })

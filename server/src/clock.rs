@@ -10,6 +10,17 @@ pub fn now() -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
+/// A moment (unix seconds) as `YYYY-MM-DD HH:MM`, UTC.
+pub fn moment(at: i64) -> String {
+    let minutes = at.rem_euclid(86_400) / 60;
+    format!(
+        "{} {:02}:{:02}",
+        Day::from_unix_seconds(at),
+        minutes / 60,
+        minutes % 60
+    )
+}
+
 /// Today in UTC.
 pub fn today() -> Day {
     Day::from_unix_seconds(now())

@@ -86,6 +86,8 @@ pub enum Kind {
     },
     /// A value the field does not take.
     Invalid,
+    /// Not a number (digits, one `.` or `,`).
+    Number,
     /// A date outside the years a campaign can have.
     DateRange,
     /// A school ticked twice.
@@ -217,6 +219,7 @@ fn problem_of(field: &str, e: &validator::ValidationError) -> Problem {
         "no_school" => Kind::NoSchool,
         "repeated_school" => Kind::RepeatedSchool,
         "login" => Kind::Login,
+        "number" => Kind::Number,
         // Whole sentences: they name what is missing themselves.
         "name" => return Problem::new(At::Whole, Kind::Name),
         "role" => return Problem::new(At::Whole, Kind::NoRole),
@@ -272,6 +275,27 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ("active", "Учётная запись активна", "Account active"),
     ("factor", "Фактор", "Factor"),
     ("reasoning", "Обоснование", "Reasoning"),
+    ("goal", "Цель", "Goal"),
+    ("tasks", "Задачи", "Tasks"),
+    ("action", "Мероприятие", "Measure"),
+    (
+        "responsible_role",
+        "Ответственный (должность)",
+        "Responsible (role)",
+    ),
+    (
+        "responsible_name",
+        "Ответственный (ФИО)",
+        "Responsible (name)",
+    ),
+    ("starts_on", "Начало", "Start"),
+    ("due_on", "Срок", "Deadline"),
+    ("expected_result", "Ожидаемый результат", "Expected result"),
+    ("status", "Состояние", "Status"),
+    ("status_reason", "Причина", "Reason"),
+    ("evidence", "Подтверждение", "Evidence"),
+    ("indicator", "Показатель", "Indicator"),
+    ("target", "Целевое значение", "Target"),
     ("group", "Группа", "Group"),
     ("decision", "Решение", "Decision"),
 ];
@@ -428,6 +452,7 @@ impl Kind {
                 (_, None, None) => t("недопустимая длина", "not an accepted length"),
             },
             Kind::Invalid => t("недопустимое значение", "not an accepted value"),
+            Kind::Number => t("число: цифры, дробная часть через , или .", "a number: digits, a fraction after , or ."),
             Kind::DateRange => t(
                 "год кампании — от 2000 до 2100",
                 "a campaign's year is from 2000 to 2100",

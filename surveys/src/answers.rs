@@ -492,6 +492,11 @@ pub fn echo(value: &str) -> String {
     }
 }
 
+/// A decimal as people write it (`3,5`, `-0.25`, `1 000`), or `None` (the rules of `number`).
+pub fn decimal(text: &str) -> Option<f64> {
+    number(text.trim(), false).ok()
+}
+
 /// A number as people write it: digits with an optional leading minus, spaces between digit
 /// groups (`1 000`), and for a decimal one `.` or `,` before the fraction (Russian spreadsheets
 /// write `3,5`). Nothing else: no exponent, no plus sign; a whole number has no fraction, not

@@ -65,6 +65,23 @@ fn default_weight() -> f64 {
 }
 
 impl Indicator {
+    /// A value in the units people read and type it in: a share in percent, a score or a number
+    /// as it is.
+    pub fn to_typed(&self, value: f64) -> f64 {
+        match self.display {
+            Display::Share => value * 100.0,
+            _ => value,
+        }
+    }
+
+    /// A value typed in the indicator's units, back in its own.
+    pub fn from_typed(&self, typed: f64) -> f64 {
+        match self.display {
+            Display::Share => typed / 100.0,
+            _ => typed,
+        }
+    }
+
     /// Risk in [0,1] of a value: 0 at `ok`, 1 at `critical`, linear between and clamped. With
     /// `ok == critical` it is a pure threshold: risk 1 from `critical` upwards. A value on `ok` or
     /// `critical` (within `cutoff::TOLERANCE`) has risk exactly 0 or 1.

@@ -124,6 +124,42 @@ pub const RULES: &[Rule] = &[
         true,
     ),
     rule(
+        "/work/campaigns/{id}/schools/{school}/programme",
+        Access::SignedIn,
+        false,
+    ),
+    rule("/api/work-programme", Access::SignedIn, false),
+    rule(
+        "/work/campaigns/{id}/schools/{school}/programme/plan",
+        Access::Roles(PROGRAMME_WRITERS),
+        true,
+    ),
+    rule(
+        "/work/campaigns/{id}/schools/{school}/programme/measures",
+        Access::Roles(PROGRAMME_WRITERS),
+        true,
+    ),
+    rule(
+        "/work/campaigns/{id}/schools/{school}/programme/measures/{measure}",
+        Access::Roles(PROGRAMME_WRITERS),
+        true,
+    ),
+    rule(
+        "/work/campaigns/{id}/schools/{school}/programme/measures/{measure}/remove",
+        Access::Roles(PROGRAMME_WRITERS),
+        true,
+    ),
+    rule(
+        "/work/campaigns/{id}/schools/{school}/programme/targets",
+        Access::Roles(PROGRAMME_WRITERS),
+        true,
+    ),
+    rule(
+        "/work/campaigns/{id}/schools/{school}/programme/targets/{target}/remove",
+        Access::Roles(PROGRAMME_WRITERS),
+        true,
+    ),
+    rule(
         "/work/campaigns/{id}/schools/{school}/codes",
         Access::SignedIn,
         false,

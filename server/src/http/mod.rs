@@ -28,7 +28,7 @@ use crate::coordinators::{accounts, campaigns, publishing, registry, Coordinator
 use crate::error::ServerError;
 use crate::exports::{raw, workbook};
 use crate::home::StorageOverview;
-use crate::programmes::risks;
+use crate::programmes::{plan, risks};
 use crate::reports::Reports;
 use crate::respond::{self, Respondents};
 use crate::scope::Gate;
@@ -111,6 +111,30 @@ pub fn router(config: &Config, storage: Storage, methodology: Arc<Methodology>) 
         .route(
             "/work/campaigns/{id}/schools/{school}/risks/drop",
             post(risks::drop),
+        )
+        .route(
+            "/work/campaigns/{id}/schools/{school}/programme/plan",
+            post(plan::set_plan),
+        )
+        .route(
+            "/work/campaigns/{id}/schools/{school}/programme/measures",
+            post(plan::add_measure),
+        )
+        .route(
+            "/work/campaigns/{id}/schools/{school}/programme/measures/{measure}",
+            post(plan::update_measure),
+        )
+        .route(
+            "/work/campaigns/{id}/schools/{school}/programme/measures/{measure}/remove",
+            post(plan::remove_measure),
+        )
+        .route(
+            "/work/campaigns/{id}/schools/{school}/programme/targets",
+            post(plan::set_target),
+        )
+        .route(
+            "/work/campaigns/{id}/schools/{school}/programme/targets/{target}/remove",
+            post(plan::remove_target),
         )
         .route(
             "/work/registry/import",

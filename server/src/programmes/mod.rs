@@ -2,14 +2,51 @@
 //! chooses from its published profile (`risks.rs`). Who may write a school's programme: the
 //! school itself, its curator, an admin; municipal and regional coordinators read their scope.
 
+pub mod plan;
 pub mod risks;
 
 use app::access::{Role, Viewer};
+use surveys::SchoolProfile;
 
-use crate::scope::InScope;
+use crate::error::ServerError;
+use crate::problem::{At, Kind, Refused};
+use crate::scope::{Gate, InScope};
+use crate::storage::Storage;
 
 /// Whether the viewer may write the programme of `school` of a campaign in its scope.
 pub fn writes(viewer: &Viewer, in_scope: &InScope, school: i64) -> bool {
     matches!(viewer.role, Role::Admin | Role::School | Role::Curator)
         && in_scope.schools.iter().any(|s| s.school_id == school)
+}
+
+/// The campaign in scope and the school's published profile, if the viewer may write the
+/// school's programme now.
+pub(crate) async fn writable(
+    gate: &Gate,
+    storage: &Storage,
+    viewer: &Viewer,
+    campaign: i64,
+    school: i64,
+) -> Result<(InScope, SchoolProfile), ServerError> {
+    let Some((in_scope, _)) = gate.school(viewer, campaign, school).await? else {
+        return Err(ServerError::NotFound);
+    };
+    if !writes(viewer, &in_scope, school) {
+        return Err(ServerError::NotFound);
+    }
+    let scored = gate
+        .score(viewer, &in_scope)
+        .await?
+        .ok_or_else(|| Refused::one(At::Whole, Kind::NotPublished))?;
+    let profile = scored
+        .profiles
+        .into_iter()
+        .next()
+        .ok_or(ServerError::NotFound)?;
+    if let Some(p) = storage.programme(campaign, school).await? {
+        if !matches!(p.status.as_str(), "draft" | "returned") {
+            return Err(Refused::one(At::Whole, Kind::ProgrammeLocked).into());
+        }
+    }
+    Ok((in_scope, profile))
 }

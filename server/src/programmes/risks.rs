@@ -7,15 +7,14 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::{Extension, Form};
-use surveys::SchoolProfile;
 use validator::Validate;
 
-use super::writes;
+use super::writable;
 use crate::clock;
 use crate::error::ServerError;
 use crate::problem::{At, Kind, Refused};
 use crate::reply::{refusal_back, see_other};
-use crate::scope::{Gate, InScope};
+use crate::scope::Gate;
 use crate::storage::{NewEvent, RiskChoice, Storage};
 
 /// A risk chosen on the profile.
@@ -48,38 +47,6 @@ pub struct DropForm {
 
 fn profile_page(campaign: i64, school: i64) -> String {
     format!("/work/campaigns/{campaign}/schools/{school}")
-}
-
-/// The campaign in scope and the school's published profile, if the viewer may write the
-/// school's programme now.
-async fn writable(
-    gate: &Gate,
-    storage: &Storage,
-    viewer: &Viewer,
-    campaign: i64,
-    school: i64,
-) -> Result<(InScope, SchoolProfile), ServerError> {
-    let Some((in_scope, _)) = gate.school(viewer, campaign, school).await? else {
-        return Err(ServerError::NotFound);
-    };
-    if !writes(viewer, &in_scope, school) {
-        return Err(ServerError::NotFound);
-    }
-    let scored = gate
-        .score(viewer, &in_scope)
-        .await?
-        .ok_or_else(|| Refused::one(At::Whole, Kind::NotPublished))?;
-    let profile = scored
-        .profiles
-        .into_iter()
-        .next()
-        .ok_or(ServerError::NotFound)?;
-    if let Some(p) = storage.programme(campaign, school).await? {
-        if !matches!(p.status.as_str(), "draft" | "returned") {
-            return Err(Refused::one(At::Whole, Kind::ProgrammeLocked).into());
-        }
-    }
-    Ok((in_scope, profile))
 }
 
 /// `POST /work/campaigns/{id}/schools/{school}/risks`: chooses an actual risk.

@@ -7,13 +7,16 @@ mod change;
 mod matrix;
 mod monitor;
 mod profile;
+mod programme;
 mod quality;
 mod risks;
 pub mod views;
 
 use app::access::Viewer;
 use app::i18n::Lang;
-use app::reports::{Change, CodeSheet, Matrix, Monitor, Profile, QualityReport, ReportSource};
+use app::reports::{
+    Change, CodeSheet, Matrix, Monitor, Profile, ProgrammeView, QualityReport, ReportSource,
+};
 use app::work::Choice;
 use app::AppError;
 
@@ -100,6 +103,16 @@ impl ReportSource for Reports {
         lang: Lang,
     ) -> Result<Option<QualityReport>, AppError> {
         Ok(quality::quality(&self.gate, viewer, campaign, lang).await?)
+    }
+
+    async fn programme(
+        &self,
+        viewer: &Viewer,
+        campaign: i64,
+        school: i64,
+        lang: Lang,
+    ) -> Result<Option<ProgrammeView>, AppError> {
+        Ok(programme::programme(self, viewer, campaign, school, lang).await?)
     }
 
     async fn code_sheet(

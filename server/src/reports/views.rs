@@ -68,17 +68,9 @@ pub fn group_cells(results: &[GroupResult], lang: Lang) -> Vec<GroupCell> {
         .collect()
 }
 
-/// An indicator as the profile shows it: value, thresholds and risk in the indicator's own
-/// display, or why there is not enough data.
-pub fn indicator_view(
-    m: &Methodology,
-    i: &surveys::profile::IndicatorResult,
-    lang: Lang,
-) -> IndicatorView {
-    let l = lang.code();
-    let def = m.indicator(&i.key);
-    let display = def.map_or(Display::Score, |d| d.display);
-    let show = |v: f64| match display {
+/// A value of an indicator as pages show it: a share in %, a score or a number.
+pub fn show_value(m: &Methodology, indicator: &str, v: f64) -> String {
+    match m.indicator(indicator).map_or(Display::Score, |d| d.display) {
         Display::Share => format!("{:.0} %", v * 100.0),
         Display::Score => format!("{v:.2}"),
         Display::Number => {
@@ -88,7 +80,27 @@ pub fn indicator_view(
                 format!("{v:.2}")
             }
         }
-    };
+    }
+}
+
+/// An indicator's value in the units its form field takes: a share in percent, a score or a
+/// number as they are (up to four decimals).
+pub fn form_value(m: &Methodology, indicator: &str, v: f64) -> String {
+    let typed = m.indicator(indicator).map_or(v, |d| d.to_typed(v));
+    let text = format!("{typed:.4}");
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
+/// An indicator as the profile shows it: value, thresholds and risk in the indicator's own
+/// display, or why there is not enough data.
+pub fn indicator_view(
+    m: &Methodology,
+    i: &surveys::profile::IndicatorResult,
+    lang: Lang,
+) -> IndicatorView {
+    let l = lang.code();
+    let def = m.indicator(&i.key);
+    let show = |v: f64| show_value(m, &i.key, v);
     let insufficient = i.insufficient.map(|why| match why {
         Insufficiency::TooFewRespondents { min } => match lang {
             Lang::Ru => format!("недостаточно данных: ответили меньше {min} человек"),

@@ -105,6 +105,54 @@ const EXPECTED: &[(&str, &str, Who, &str)] = &[
     ),
     (
         "GET",
+        "/work/campaigns/{id}/schools/{school}/programme",
+        Who::SignedIn,
+        "",
+    ),
+    (
+        "POST",
+        "/api/work-programme",
+        Who::SignedIn,
+        "campaign={id}&school={school}",
+    ),
+    (
+        "POST",
+        "/work/campaigns/{id}/schools/{school}/programme/plan",
+        Who::ProgrammeWriters,
+        "factor=RF01&goal=&tasks=",
+    ),
+    (
+        "POST",
+        "/work/campaigns/{id}/schools/{school}/programme/measures",
+        Who::ProgrammeWriters,
+        "factor=RF01&action=x",
+    ),
+    (
+        "POST",
+        "/work/campaigns/{id}/schools/{school}/programme/measures/{measure}",
+        Who::ProgrammeWriters,
+        "factor=RF01&action=x",
+    ),
+    (
+        "POST",
+        "/work/campaigns/{id}/schools/{school}/programme/measures/{measure}/remove",
+        Who::ProgrammeWriters,
+        "",
+    ),
+    (
+        "POST",
+        "/work/campaigns/{id}/schools/{school}/programme/targets",
+        Who::ProgrammeWriters,
+        "factor=RF01&indicator=x&target=1",
+    ),
+    (
+        "POST",
+        "/work/campaigns/{id}/schools/{school}/programme/targets/{target}/remove",
+        Who::ProgrammeWriters,
+        "",
+    ),
+    (
+        "GET",
         "/work/campaigns/{id}/schools/{school}/codes",
         Who::SignedIn,
         "",
@@ -209,7 +257,9 @@ async fn walk(backend: Backend) {
                 .replace("{code}", &code)
                 .replace("{page}", "1")
                 .replace("{id}", "1")
-                .replace("{school}", "1");
+                .replace("{school}", "1")
+                .replace("{measure}", "1")
+                .replace("{target}", "1");
             let mut request = client.request(
                 Method::from_bytes(method.as_bytes()).expect("method"),
                 app.url(&path),

@@ -518,8 +518,237 @@ async fn a_programme_keeps_its_measures_and_targets_per_chosen_risk(backend: Bac
     app.finish().await;
 }
 
+async fn a_programme_is_written_per_chosen_risk_with_warnings_for_what_is_missing(
+    backend: Backend,
+) {
+    let app = TestApp::spawn(backend).await.with_demo().await;
+    // demo-04 is riskier than demo-01: its profile suggests factors above «низкий».
+    let (campaign, own) = app.demo_school("demo-04").await;
+    let (curator, csrf) = app.sign_in("curator").await;
+    let code = profile(&curator, &app, campaign, own).await["report"]["risks"]["suggestions"]
+        .as_array()
+        .expect("suggestions")
+        .iter()
+        .find(|s| s["weakest"].as_array().is_some_and(|w| !w.is_empty()))
+        .and_then(|s| s["factor"].as_str())
+        .expect("a suggested factor")
+        .to_owned();
+    let school_page = format!("/work/campaigns/{campaign}/schools/{own}");
+    post(
+        &curator,
+        &app,
+        &format!("{school_page}/risks"),
+        &[
+            ("_csrf", &csrf),
+            ("factor", &code),
+            ("reasoning", "Обсудили"),
+        ],
+    )
+    .await;
+    let base = format!("{school_page}/programme");
+    let read = |client: &Client| {
+        let client = client.clone();
+        let app_url = app.url("/api/work-programme");
+        async move {
+            client
+                .post(app_url)
+                .form(&[("campaign", campaign), ("school", own)])
+                .send()
+                .await
+                .expect("programme")
+                .json::<serde_json::Value>()
+                .await
+                .expect("json")
+        }
+    };
+    let first = read(&curator).await;
+    let risk = &first["report"]["risks"][0];
+    assert_eq!(risk["factor"], code.as_str());
+    assert_eq!(first["report"]["can_edit"], true);
+    let html = text(&curator, &app, &base).await;
+    assert!(
+        html.contains("не задан ни один целевой показатель"),
+        "{html}"
+    );
+    // Goal and tasks; a catalogue measure (no deadline: a warning); an overdue one of our own.
+    post(
+        &curator,
+        &app,
+        &format!("{base}/plan"),
+        &[
+            ("_csrf", &csrf),
+            ("factor", &code),
+            ("goal", "Снизить риск"),
+            ("tasks", "1. Понять причины"),
+        ],
+    )
+    .await;
+    let catalogue = &risk["catalogue"][0];
+    let (status, back) = post(
+        &curator,
+        &app,
+        &format!("{base}/measures"),
+        &[
+            ("_csrf", &csrf),
+            ("factor", &code),
+            ("action", catalogue["action"].as_str().expect("action")),
+            (
+                "responsible_role",
+                catalogue["responsible"].as_str().expect("role"),
+            ),
+            ("catalogue", &catalogue["index"].to_string()),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(back.contains("#risk-"), "{back}");
+    post(
+        &curator,
+        &app,
+        &format!("{base}/measures"),
+        &[
+            ("_csrf", &csrf),
+            ("factor", &code),
+            ("action", "Встреча с родителями"),
+            ("responsible_role", "Классный руководитель"),
+            ("starts_on", "2026-01-10"),
+            ("due_on", "2026-02-01"),
+        ],
+    )
+    .await;
+    // Bad input is named, nothing stored.
+    let (_, back) = post(
+        &curator,
+        &app,
+        &format!("{base}/measures"),
+        &[
+            ("_csrf", &csrf),
+            ("factor", &code),
+            ("action", "x"),
+            ("due_on", "2026-13-01"),
+        ],
+    )
+    .await;
+    assert!(
+        text(&curator, &app, &back)
+            .await
+            .contains("Срок: дата в формате ГГГГ-ММ-ДД"),
+        "{back}"
+    );
+    // A target at the suggested value; a target that is not a number is refused.
+    let indicator = risk["indicators"]
+        .as_array()
+        .expect("indicators")
+        .iter()
+        .find(|i| i["default_target"].is_string())
+        .expect("an indicator with a suggested target")
+        .clone();
+    let key = indicator["key"].as_str().expect("key");
+    let (_, back) = post(
+        &curator,
+        &app,
+        &format!("{base}/targets"),
+        &[
+            ("_csrf", &csrf),
+            ("factor", &code),
+            ("indicator", key),
+            ("target", "1e3"),
+        ],
+    )
+    .await;
+    assert!(
+        text(&curator, &app, &back)
+            .await
+            .contains("Целевое значение: число"),
+        "{back}"
+    );
+    post(
+        &curator,
+        &app,
+        &format!("{base}/targets"),
+        &[
+            ("_csrf", &csrf),
+            ("factor", &code),
+            ("indicator", key),
+            (
+                "target",
+                indicator["default_target"].as_str().expect("default"),
+            ),
+        ],
+    )
+    .await;
+    let now = read(&curator).await;
+    let risk = &now["report"]["risks"][0];
+    assert_eq!(risk["goal"], "Снизить риск");
+    let measures = risk["measures"].as_array().expect("measures");
+    assert_eq!(measures.len(), 2);
+    assert_eq!(measures[0]["from_catalogue"], true);
+    assert_eq!(
+        measures[1]["overdue"], true,
+        "past its deadline and not done"
+    );
+    assert_eq!(risk["targets"][0]["indicator"], key);
+    assert!(
+        risk["targets"][0]["baseline"].is_string(),
+        "the baseline from the profile"
+    );
+    let warnings: Vec<&str> = now["report"]["warnings"]
+        .as_array()
+        .expect("warnings")
+        .iter()
+        .filter_map(|w| w.as_str())
+        .collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains("нет срока или ответственного"));
+    let html = text(&curator, &app, &base).await;
+    assert!(html.contains("просрочено") && html.contains("из каталога"));
+    // Removed, the measure is gone; every change is in the history.
+    let measure = measures[1]["id"].as_i64().expect("id");
+    post(
+        &curator,
+        &app,
+        &format!("{base}/measures/{measure}/remove"),
+        &[("_csrf", &csrf)],
+    )
+    .await;
+    let last = read(&curator).await;
+    assert_eq!(
+        last["report"]["risks"][0]["measures"]
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
+    let history: Vec<&str> = last["report"]["history"]
+        .as_array()
+        .expect("history")
+        .iter()
+        .filter_map(|h| h["what"].as_str())
+        .collect();
+    assert!(history.len() >= 6, "{history:?}");
+    assert!(history.iter().any(|h| h.starts_with("удалено мероприятие")));
+    // The region reads it and writes nothing.
+    let (region, region_csrf) = app.sign_in("region").await;
+    let html = text(&region, &app, &base).await;
+    assert!(html.contains("Снизить риск") && !html.contains("class=\"new-measure\""));
+    let (status, _) = post(
+        &region,
+        &app,
+        &format!("{base}/plan"),
+        &[
+            ("_csrf", &region_csrf),
+            ("factor", &code),
+            ("goal", "чужое"),
+            ("tasks", ""),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    app.finish().await;
+}
+
 harness::on_both_backends!(
     a_school_chooses_its_risks_from_its_published_profile,
     only_the_school_its_curator_and_an_admin_choose_for_their_own_schools,
     a_programme_keeps_its_measures_and_targets_per_chosen_risk,
+    a_programme_is_written_per_chosen_risk_with_warnings_for_what_is_missing,
 );

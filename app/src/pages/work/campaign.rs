@@ -589,6 +589,8 @@ fn Risks(panel: RiskPanel, viewer: Viewer, action: String, lang: Lang) -> impl I
     let room = panel.can_choose && panel.chosen.len() < panel.max as usize;
     let problem = query("problem");
     let drop = format!("{action}/drop");
+    let programme = action.replace("/risks", "/programme");
+    let has_programme = !panel.chosen.is_empty();
     let suggested: Vec<SuggestionView> = panel
         .suggestions
         .iter()
@@ -639,6 +641,9 @@ fn Risks(panel: RiskPanel, viewer: Viewer, action: String, lang: Lang) -> impl I
                         </li>
                     }).collect_view()}
                 </ul>
+            })}
+            {has_programme.then(|| view! {
+                <p><a class="button" href=programme.clone()>{lang.tr("Программа по выбранным рискам →", "The programme for the chosen risks →")}</a></p>
             })}
             {room.then(|| view! {
                 <form method="post" action=action.clone() class="choose-risk">

@@ -1,0 +1,212 @@
+//! A school's anti-risk programme: per chosen risk its goal and tasks, measures (from the
+//! catalogue or written anew) and targets, with warnings for what is missing and the history of
+//! every change. Plain forms, complete without JavaScript.
+
+use leptos::prelude::*;
+
+use super::campaign::{id_param, report_page, CampaignNav, Publication};
+use super::{query, Csrf};
+use crate::access::Viewer;
+use crate::i18n::Lang;
+use crate::reports::{get_programme, ProgrammeView, RiskPlanView};
+
+fn status_words(status: &str, lang: Lang) -> &'static str {
+    match status {
+        "submitted" => lang.tr("отправлена на согласование", "submitted for agreement"),
+        "returned" => lang.tr("возвращена на доработку", "returned for changes"),
+        "agreed" => lang.tr("согласована", "agreed"),
+        _ => lang.tr("черновик", "draft"),
+    }
+}
+
+/// One chosen risk's part of the programme.
+fn risk_section(r: RiskPlanView, base: &str, edit: Option<&Viewer>, lang: Lang) -> impl IntoView {
+    let factor = r.factor.clone();
+    let csrf = |v: &Viewer| view! { <Csrf viewer=v.clone() /> };
+    let plan = match edit {
+        Some(v) => view! {
+            <form method="post" action=format!("{base}/plan") class="plan">
+                {csrf(v)}
+                <input type="hidden" name="factor" value=factor.clone() />
+                <label for=format!("goal-{factor}")>{lang.tr("Цель", "Goal")}</label>
+                <textarea id=format!("goal-{factor}") name="goal" rows="2" maxlength="2000">{r.goal.clone()}</textarea>
+                <label for=format!("tasks-{factor}")>{lang.tr("Задачи", "Tasks")}</label>
+                <textarea id=format!("tasks-{factor}") name="tasks" rows="3" maxlength="4000">{r.tasks.clone()}</textarea>
+                <button type="submit" class="secondary">{lang.tr("Сохранить цель и задачи", "Save the goal and tasks")}</button>
+            </form>
+        }
+        .into_any(),
+        None => view! {
+            <p><strong>{lang.tr("Цель: ", "Goal: ")}</strong>{r.goal.clone()}</p>
+            <p><strong>{lang.tr("Задачи: ", "Tasks: ")}</strong>{r.tasks.clone()}</p>
+        }
+        .into_any(),
+    };
+    view! {
+        <section class="risk-plan" id=format!("risk-{factor}") data-risk=factor.clone()>
+            <h2>{format!("{} {}", r.factor, r.name)}{r.level.map(|l| format!(" — {}", l.name))}</h2>
+            <p class="reasoning">{r.reasoning}</p>
+            {plan}
+            <h3>{lang.tr("Мероприятия", "Measures")}</h3>
+            <div class="wide"><table class="measures">
+                <thead><tr>
+                    <th scope="col">{lang.tr("Мероприятие", "Measure")}</th>
+                    <th scope="col">{lang.tr("Ответственный", "Responsible")}</th>
+                    <th scope="col">{lang.tr("Сроки", "Dates")}</th>
+                    <th scope="col">{lang.tr("Ожидаемый результат", "Expected result")}</th>
+                    <th scope="col">{lang.tr("Состояние", "Status")}</th>
+                    {edit.map(|_| view! { <th scope="col"></th> })}
+                </tr></thead>
+                <tbody>
+                    {r.measures.into_iter().map(|x| {
+                        let dates = format!("{} — {}", x.starts_on.clone().unwrap_or_default(), x.due_on.clone().unwrap_or_else(|| "?".into()));
+                        view! {
+                            <tr data-measure=x.id class:overdue=x.overdue>
+                                <td>{x.action}{x.from_catalogue.then(|| view! { <br /><small class="muted">{lang.tr("из каталога", "from the catalogue")}</small> })}</td>
+                                <td>{x.responsible}</td>
+                                <td>{dates}{x.overdue.then(|| view! { <br /><strong class="overdue-mark">{lang.tr("просрочено", "overdue")}</strong> })}</td>
+                                <td>{x.expected_result}</td>
+                                <td>{x.status}{(!x.evidence.is_empty()).then(|| view! { <br /><small>{x.evidence.clone()}</small> })}</td>
+                                {edit.map(|v| view! {
+                                    <td><form method="post" action=format!("{base}/measures/{}/remove", x.id) class="inline">
+                                        {csrf(v)}
+                                        <button type="submit" class="secondary">{lang.tr("Удалить", "Remove")}</button>
+                                    </form></td>
+                                })}
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table></div>
+            {edit.map(|v| view! {
+                <details class="catalogue">
+                    <summary>{lang.tr("Взять мероприятие из каталога", "Take a measure from the catalogue")}</summary>
+                    <ul>
+                        {r.catalogue.clone().into_iter().map(|c| view! {
+                            <li>
+                                <form method="post" action=format!("{base}/measures") class="inline">
+                                    {csrf(v)}
+                                    <input type="hidden" name="factor" value=factor.clone() />
+                                    <input type="hidden" name="action" value=c.action.clone() />
+                                    <input type="hidden" name="responsible_role" value=c.responsible.clone() />
+                                    <input type="hidden" name="expected_result" value=c.expected_result.clone() />
+                                    <input type="hidden" name="catalogue" value=c.index />
+                                    {c.action.clone()}" "
+                                    <button type="submit" class="secondary">{lang.tr("Добавить", "Add")}</button>
+                                </form>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                </details>
+                <form method="post" action=format!("{base}/measures") class="new-measure">
+                    {csrf(v)}
+                    <input type="hidden" name="factor" value=factor.clone() />
+                    <label>{lang.tr("Новое мероприятие", "New measure")}<input name="action" required maxlength="1000" /></label>
+                    <label>{lang.tr("Ответственный (должность)", "Responsible (role)")}<input name="responsible_role" maxlength="200" /></label>
+                    <label>{lang.tr("Ответственный (ФИО)", "Responsible (name)")}<input name="responsible_name" maxlength="200" /></label>
+                    <label>{lang.tr("Начало", "Start")}<input name="starts_on" type="date" /></label>
+                    <label>{lang.tr("Срок", "Deadline")}<input name="due_on" type="date" /></label>
+                    <label>{lang.tr("Ожидаемый результат", "Expected result")}<input name="expected_result" maxlength="1000" /></label>
+                    <button type="submit">{lang.tr("Добавить мероприятие", "Add the measure")}</button>
+                </form>
+            })}
+            <h3>{lang.tr("Целевые показатели", "Targets")}</h3>
+            <div class="wide"><table class="targets">
+                <thead><tr>
+                    <th scope="col">{lang.tr("Показатель", "Indicator")}</th>
+                    <th scope="col" class="num">{lang.tr("Было", "Baseline")}</th>
+                    <th scope="col" class="num">{lang.tr("Цель", "Target")}</th>
+                    {edit.map(|_| view! { <th scope="col"></th> })}
+                </tr></thead>
+                <tbody>
+                    {r.targets.into_iter().map(|t| view! {
+                        <tr data-target=t.indicator.clone()>
+                            <td>{t.name}</td>
+                            <td class="num">{t.baseline.unwrap_or_else(|| "—".into())}</td>
+                            <td class="num">{t.target}</td>
+                            {edit.map(|v| view! {
+                                <td><form method="post" action=format!("{base}/targets/{}/remove", t.id) class="inline">
+                                    {csrf(v)}
+                                    <button type="submit" class="secondary">{lang.tr("Удалить", "Remove")}</button>
+                                </form></td>
+                            })}
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table></div>
+            {edit.map(|v| view! {
+                <details class="set-targets">
+                    <summary>{lang.tr("Задать целевой показатель", "Set a target")}</summary>
+                    <p class="hint">{lang.tr("Предложено значение, при котором риск показателя опустится до границы уровня ниже. Доли — в процентах.", "The suggested value brings the indicator's risk down to the cut-off of the level below. Shares in percent.")}</p>
+                    <ul>
+                        {r.indicators.clone().into_iter().map(|i| view! {
+                            <li>
+                                <form method="post" action=format!("{base}/targets") class="inline">
+                                    {csrf(v)}
+                                    <input type="hidden" name="factor" value=factor.clone() />
+                                    <input type="hidden" name="indicator" value=i.key.clone() />
+                                    {i.name.clone()}" ("{lang.tr("было ", "was ")}{i.baseline.clone().unwrap_or_else(|| "—".into())}") "
+                                    <input name="target" inputmode="decimal" required value=i.default_target.clone().unwrap_or_default() aria-label=lang.tr("Целевое значение", "Target") />
+                                    <button type="submit" class="secondary">{lang.tr("Задать", "Set")}</button>
+                                </form>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                </details>
+            })}
+        </section>
+    }
+}
+
+#[component]
+pub fn ProgrammePage() -> impl IntoView {
+    let campaign = id_param("id");
+    let school = id_param("school");
+    let programme = Resource::new(move || (campaign(), school()), |(c, s)| get_programme(c, s));
+    report_page(programme, |p: ProgrammeView, lang, viewer| {
+        let id = p.campaign.id;
+        let base = format!("/work/campaigns/{id}/schools/{}/programme", p.school_id);
+        let viewer = viewer.clone();
+        let edit = p.can_edit.then_some(&viewer);
+        let problem = query("problem");
+        view! {
+            <p class="school">{p.municipality.clone()}" · "{p.campaign.name.clone()}</p>
+            <h1>{match lang {
+                Lang::Ru => format!("Антирисковая программа: {}", p.school),
+                Lang::En => format!("Anti-risk programme: {}", p.school),
+            }}</h1>
+            <CampaignNav campaign=id lang />
+            <p><a href=format!("/work/campaigns/{id}/schools/{}#risks", p.school_id)>{lang.tr("← Профиль школы и выбор рисков", "← The school's profile and its chosen risks")}</a></p>
+            <Publication campaign=p.campaign.clone() lang />
+            {p.status.as_deref().map(|s| view! { <p class="programme-status">{lang.tr("Состояние: ", "Status: ")}<strong>{status_words(s, lang)}</strong></p> })}
+            {problem.map(|t| view! { <p class="error" role="alert">{t}</p> })}
+            {(!p.warnings.is_empty()).then(|| view! {
+                <ul class="warnings" role="status">
+                    {p.warnings.into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}
+                </ul>
+            })}
+            {if p.risks.is_empty() {
+                view! { <p>{lang.tr("Риски ещё не выбраны: выберите их в профиле школы.", "No risk is chosen yet: choose them on the school's profile.")}</p> }.into_any()
+            } else {
+                p.risks.into_iter().map(|r| risk_section(r, &base, edit, lang)).collect_view().into_any()
+            }}
+            {(!p.history.is_empty()).then(|| view! {
+                <h2>{lang.tr("История изменений", "History of changes")}</h2>
+                <div class="wide"><table class="history">
+                    <thead><tr>
+                        <th scope="col">{lang.tr("Когда (UTC)", "When (UTC)")}</th>
+                        <th scope="col">{lang.tr("Кто", "Who")}</th>
+                        <th scope="col">{lang.tr("Что", "What")}</th>
+                        <th scope="col">{lang.tr("Комментарий", "Comment")}</th>
+                    </tr></thead>
+                    <tbody>
+                        {p.history.into_iter().map(|h| view! {
+                            <tr><td>{h.when}</td><td>{h.who}</td><td>{h.what}</td><td>{h.comment}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table></div>
+            })}
+        }
+        .into_any()
+    })
+}

@@ -1,0 +1,232 @@
+//! A school's anti-risk programme as its page shows it: per chosen risk the reasoning, goal and
+//! tasks, the measures (with «просрочено» computed from the deadline), the targets with their
+//! baselines from the published profile, the catalogue measures and indicators to pick from; the
+//! warnings (a measure without a deadline or a responsible, a risk without a target) and the
+//! history of every change.
+
+use app::access::Viewer;
+use app::i18n::Lang;
+use app::reports::{
+    CatalogueMeasure, HistoryEntry, IndicatorChoice, MeasureView, ProgrammeView, RiskPlanView,
+    TargetView,
+};
+
+use super::views::{form_value, level_of, show_value};
+use super::Reports;
+use crate::clock;
+use crate::coordinators::campaign_item;
+use crate::error::ServerError;
+use crate::programmes::writes;
+
+/// The words of a measure's status.
+fn status_words(status: &str, lang: Lang) -> &'static str {
+    match status {
+        "in_progress" => lang.tr("выполняется", "in progress"),
+        "done" => lang.tr("выполнено", "done"),
+        "not_done" => lang.tr("не выполнено", "not done"),
+        _ => lang.tr("запланировано", "planned"),
+    }
+}
+
+/// The words of a history entry's action.
+fn action_words(action: &str, lang: Lang) -> &'static str {
+    match action {
+        "risk_chosen" => lang.tr("выбран риск", "risk chosen"),
+        "risk_dropped" => lang.tr("риск убран", "risk dropped"),
+        "plan" => lang.tr("цель и задачи", "goal and tasks"),
+        "measure_added" => lang.tr("добавлено мероприятие", "measure added"),
+        "measure_changed" => lang.tr("изменено мероприятие", "measure changed"),
+        "measure_removed" => lang.tr("удалено мероприятие", "measure removed"),
+        "target_set" => lang.tr("задан целевой показатель", "target set"),
+        "target_removed" => lang.tr("удалён целевой показатель", "target removed"),
+        _ => lang.tr("изменение", "change"),
+    }
+}
+
+/// The programme of a school of a campaign, if the viewer may see the school.
+pub async fn programme(
+    reports: &Reports,
+    viewer: &Viewer,
+    campaign: i64,
+    school: i64,
+    lang: Lang,
+) -> Result<Option<ProgrammeView>, ServerError> {
+    let gate = &reports.gate;
+    let storage = &reports.storage;
+    let Some((in_scope, count)) = gate.school(viewer, campaign, school).await? else {
+        return Ok(None);
+    };
+    let Some(s) = in_scope.schools.first() else {
+        return Ok(None);
+    };
+    let m = gate.methodology();
+    let l = lang.code();
+    let scored = gate.score(viewer, &in_scope).await?;
+    let mut view = ProgrammeView {
+        campaign: campaign_item(
+            &in_scope.campaign,
+            count,
+            scored.as_ref().map(|s| &s.publication),
+        ),
+        school_id: school,
+        school: s.name.clone(),
+        municipality: s.municipality.clone(),
+        status: None,
+        can_edit: false,
+        risks: Vec::new(),
+        warnings: Vec::new(),
+        history: Vec::new(),
+    };
+    let (Some(scored), Some(programme)) = (scored, storage.programme(campaign, school).await?)
+    else {
+        return Ok(Some(view));
+    };
+    let Some(profile) = scored.profiles.first() else {
+        return Ok(Some(view));
+    };
+    view.can_edit = matches!(programme.status.as_str(), "draft" | "returned")
+        && writes(viewer, &in_scope, school);
+    let plans = storage.risk_plans(programme.id).await?;
+    let chosen = storage.chosen_risks(programme.id).await?;
+    let measures = storage.programme_measures(programme.id).await?;
+    let targets = storage.programme_targets(programme.id).await?;
+    let today = clock::today();
+    let factor_name = |code: &str| {
+        m.factors
+            .iter()
+            .find(|f| f.code.0 == code)
+            .map_or_else(|| code.to_owned(), |f| f.name.get(l).to_owned())
+    };
+    let indicator_name = |key: &str| {
+        m.indicator(key)
+            .map_or_else(|| key.to_owned(), |i| i.name.get(l).to_owned())
+    };
+    for risk in &chosen {
+        let (goal, tasks) = plans
+            .iter()
+            .find(|(f, ..)| *f == risk.factor)
+            .map(|(_, g, t)| (g.clone(), t.clone()))
+            .unwrap_or_default();
+        let level = profile.factor(&risk.factor).and_then(|f| f.level.clone());
+        let measure_views: Vec<MeasureView> = measures
+            .iter()
+            .filter(|x| x.factor == risk.factor)
+            .map(|x| {
+                let responsible = [x.responsible_role.as_str(), x.responsible_name.as_str()]
+                    .into_iter()
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" — ");
+                MeasureView {
+                    id: x.id,
+                    action: x.action.clone(),
+                    responsible,
+                    starts_on: x.starts_on.clone(),
+                    due_on: x.due_on.clone(),
+                    expected_result: x.expected_result.clone(),
+                    status: status_words(&x.status, lang).to_owned(),
+                    status_reason: x.status_reason.clone(),
+                    evidence: x.evidence.clone(),
+                    overdue: x.due().is_some_and(|d| d < today)
+                        && !matches!(x.status.as_str(), "done" | "not_done"),
+                    from_catalogue: x.catalogue.is_some(),
+                }
+            })
+            .collect();
+        for x in measures.iter().filter(|x| x.factor == risk.factor) {
+            if x.due_on.is_none()
+                || (x.responsible_role.is_empty() && x.responsible_name.is_empty())
+            {
+                view.warnings.push(match lang {
+                    Lang::Ru => format!(
+                        "{}: у мероприятия «{}» нет срока или ответственного.",
+                        risk.factor, x.action
+                    ),
+                    Lang::En => format!(
+                        "{}: the measure «{}» has no deadline or no one responsible.",
+                        risk.factor, x.action
+                    ),
+                });
+            }
+        }
+        let target_views: Vec<TargetView> = targets
+            .iter()
+            .filter(|t| t.factor == risk.factor)
+            .map(|t| TargetView {
+                id: t.id,
+                name: indicator_name(&t.indicator),
+                baseline: t.baseline.map(|b| show_value(m, &t.indicator, b)),
+                target: show_value(m, &t.indicator, t.target),
+                indicator: t.indicator.clone(),
+            })
+            .collect();
+        if target_views.is_empty() {
+            view.warnings.push(match lang {
+                Lang::Ru => format!("{}: не задан ни один целевой показатель.", risk.factor),
+                Lang::En => format!("{}: no target is set.", risk.factor),
+            });
+        }
+        let catalogue = m
+            .measures
+            .measures
+            .iter()
+            .enumerate()
+            .filter(|(_, x)| x.factor.0 == risk.factor)
+            .map(|(n, x)| CatalogueMeasure {
+                index: n as i64,
+                action: x.action.get(l).to_owned(),
+                responsible: x.responsible.get(l).to_owned(),
+                expected_result: x.expected_result.get(l).to_owned(),
+            })
+            .collect();
+        let indicators = m
+            .indicators
+            .iter()
+            .filter(|i| i.factor.0 == risk.factor)
+            .map(|i| {
+                let baseline = profile.indicator(&i.key).and_then(|r| r.value);
+                IndicatorChoice {
+                    key: i.key.clone(),
+                    name: i.name.get(l).to_owned(),
+                    baseline: baseline.map(|b| show_value(m, &i.key, b)),
+                    default_target: level
+                        .as_deref()
+                        .and_then(|level| surveys::programme::default_target(m, i, level))
+                        .map(|t| form_value(m, &i.key, t)),
+                }
+            })
+            .collect();
+        view.risks.push(RiskPlanView {
+            factor: risk.factor.clone(),
+            name: factor_name(&risk.factor),
+            level: level_of(m, level.as_ref(), lang),
+            reasoning: risk.reasoning.clone(),
+            goal,
+            tasks,
+            measures: measure_views,
+            targets: target_views,
+            catalogue,
+            indicators,
+        });
+    }
+    view.history = storage
+        .programme_events(programme.id)
+        .await?
+        .into_iter()
+        .map(|e| HistoryEntry {
+            who: e.user_name,
+            when: clock::moment(e.at),
+            what: format!(
+                "{}{}",
+                action_words(&e.action, lang),
+                e.subject
+                    .split_once(':')
+                    .map(|(_, s)| format!(" ({s})"))
+                    .unwrap_or_default()
+            ),
+            comment: e.comment,
+        })
+        .collect();
+    view.status = Some(programme.status);
+    Ok(Some(view))
+}
