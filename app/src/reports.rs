@@ -278,6 +278,8 @@ pub struct MeasureView {
     /// Past its deadline and not done: «просрочено» (computed, never typed).
     pub overdue: bool,
     pub from_catalogue: bool,
+    /// Comments of those who agree, on this measure («who: text»).
+    pub comments: Vec<String>,
 }
 
 /// A target of a chosen risk.
@@ -289,6 +291,8 @@ pub struct TargetView {
     /// The value in the published profile, as shown.
     pub baseline: Option<String>,
     pub target: String,
+    /// Comments of those who agree, on this target.
+    pub comments: Vec<String>,
 }
 
 /// A measure of the methodology's catalogue for a factor.
@@ -350,6 +354,11 @@ pub struct ProgrammeView {
     /// target.
     pub warnings: Vec<String>,
     pub history: Vec<HistoryEntry>,
+    /// The steps of the agreement the viewer may take now: `submit`, `comment`, `return`,
+    /// `agree`, `reopen`.
+    pub steps: Vec<String>,
+    /// Comments on the programme as a whole (the last return's first).
+    pub comments: Vec<String>,
 }
 
 /// A multi-item scale of one factor in one group, with its consistency.

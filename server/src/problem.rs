@@ -107,6 +107,10 @@ pub enum Kind {
     FactorWithoutData,
     /// A programme submitted or agreed: it changes only when returned.
     ProgrammeLocked,
+    /// A step of the agreement the viewer may not take now.
+    NotYourStep,
+    /// A programme without a chosen risk submitted.
+    NothingToSubmit,
     /// A decision on a group's surplus where nothing is held.
     NothingHeld,
     /// A problem worded by the survey engine (an answer of a paper questionnaire).
@@ -296,6 +300,8 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ("evidence", "Подтверждение", "Evidence"),
     ("indicator", "Показатель", "Indicator"),
     ("target", "Целевое значение", "Target"),
+    ("comment", "Комментарий", "Comment"),
+    ("subject", "К чему", "About"),
     ("group", "Группа", "Group"),
     ("decision", "Решение", "Decision"),
 ];
@@ -337,6 +343,14 @@ impl Kind {
             Kind::FactorWithoutData => t(
                 "у этого фактора в профиле нет данных",
                 "this factor has no data in the profile",
+            ),
+            Kind::NotYourStep => t(
+                "Этот шаг согласования сейчас не ваш: программу отправляет школа или куратор, согласует тот, кого назначил регион, изменить согласованную можно, открыв её заново.",
+                "This step of the agreement is not yours now: the school or its curator submits, whoever the region names agrees, and an agreed programme changes once reopened.",
+            ),
+            Kind::NothingToSubmit => t(
+                "Сначала выберите хотя бы один риск.",
+                "Choose at least one risk first.",
             ),
             Kind::ProgrammeLocked => t(
                 "Программа отправлена на согласование или согласована: менять её можно, когда её вернут.",

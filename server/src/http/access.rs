@@ -43,6 +43,8 @@ const CAMPAIGNERS: &[Role] = &[Role::Admin, Role::Regional];
 const DECIDERS: &[Role] = &[Role::Admin, Role::Regional, Role::Municipal];
 /// A school's anti-risk programme is written by the school, its curator and an admin.
 const PROGRAMME_WRITERS: &[Role] = &[Role::Admin, Role::Curator, Role::School];
+/// Agreeing a programme: its curator or municipal coordinator, as the region sets, or an admin.
+const AGREERS: &[Role] = &[Role::Admin, Role::Curator, Role::Municipal];
 /// Raw individual answers (without identifying fields) go only to the region's analysts.
 const RAW: &[Role] = &[Role::Admin, Role::Regional];
 
@@ -157,6 +159,31 @@ pub const RULES: &[Rule] = &[
     rule(
         "/work/campaigns/{id}/schools/{school}/programme/targets/{target}/remove",
         Access::Roles(PROGRAMME_WRITERS),
+        true,
+    ),
+    rule(
+        "/work/campaigns/{id}/schools/{school}/programme/submit",
+        Access::Roles(PROGRAMME_WRITERS),
+        true,
+    ),
+    rule(
+        "/work/campaigns/{id}/schools/{school}/programme/reopen",
+        Access::Roles(PROGRAMME_WRITERS),
+        true,
+    ),
+    rule(
+        "/work/campaigns/{id}/schools/{school}/programme/comment",
+        Access::Roles(AGREERS),
+        true,
+    ),
+    rule(
+        "/work/campaigns/{id}/schools/{school}/programme/return",
+        Access::Roles(AGREERS),
+        true,
+    ),
+    rule(
+        "/work/campaigns/{id}/schools/{school}/programme/agree",
+        Access::Roles(AGREERS),
         true,
     ),
     rule(

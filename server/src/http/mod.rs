@@ -28,7 +28,7 @@ use crate::coordinators::{accounts, campaigns, publishing, registry, Coordinator
 use crate::error::ServerError;
 use crate::exports::{raw, workbook};
 use crate::home::StorageOverview;
-use crate::programmes::{plan, risks};
+use crate::programmes::{plan, risks, workflow};
 use crate::reports::Reports;
 use crate::respond::{self, Respondents};
 use crate::scope::Gate;
@@ -131,6 +131,26 @@ pub fn router(config: &Config, storage: Storage, methodology: Arc<Methodology>) 
         .route(
             "/work/campaigns/{id}/schools/{school}/programme/targets",
             post(plan::set_target),
+        )
+        .route(
+            "/work/campaigns/{id}/schools/{school}/programme/submit",
+            post(workflow::submit),
+        )
+        .route(
+            "/work/campaigns/{id}/schools/{school}/programme/comment",
+            post(workflow::comment),
+        )
+        .route(
+            "/work/campaigns/{id}/schools/{school}/programme/return",
+            post(workflow::return_it),
+        )
+        .route(
+            "/work/campaigns/{id}/schools/{school}/programme/agree",
+            post(workflow::agree),
+        )
+        .route(
+            "/work/campaigns/{id}/schools/{school}/programme/reopen",
+            post(workflow::reopen),
         )
         .route(
             "/work/campaigns/{id}/schools/{school}/programme/targets/{target}/remove",

@@ -4,6 +4,7 @@
 
 pub mod plan;
 pub mod risks;
+pub mod workflow;
 
 use app::access::{Role, Viewer};
 use surveys::SchoolProfile;

@@ -39,6 +39,12 @@ fn action_words(action: &str, lang: Lang) -> &'static str {
         "measure_removed" => lang.tr("удалено мероприятие", "measure removed"),
         "target_set" => lang.tr("задан целевой показатель", "target set"),
         "target_removed" => lang.tr("удалён целевой показатель", "target removed"),
+        "submitted" => lang.tr("отправлена на согласование", "submitted"),
+        "comment" => lang.tr("комментарий", "comment"),
+        "returned" => lang.tr("возвращена на доработку", "returned"),
+        "agreed_by_curator" => lang.tr("согласована куратором", "agreed by the curator"),
+        "agreed" => lang.tr("согласована", "agreed"),
+        "reopened" => lang.tr("открыта для изменений", "reopened"),
         _ => lang.tr("изменение", "change"),
     }
 }
@@ -76,6 +82,8 @@ pub async fn programme(
         risks: Vec::new(),
         warnings: Vec::new(),
         history: Vec::new(),
+        steps: Vec::new(),
+        comments: Vec::new(),
     };
     let (Some(scored), Some(programme)) = (scored, storage.programme(campaign, school).await?)
     else {
@@ -91,6 +99,23 @@ pub async fn programme(
     let measures = storage.programme_measures(programme.id).await?;
     let targets = storage.programme_targets(programme.id).await?;
     let today = clock::today();
+    let events = storage.programme_events(programme.id).await?;
+    // Comments of those who agree (and the comment of a return), by what they are about.
+    let comments_on = |subject: &str| -> Vec<String> {
+        events
+            .iter()
+            .filter(|e| matches!(e.action.as_str(), "comment" | "returned") && e.subject == subject)
+            .map(|e| format!("{}: {}", e.user_name, e.comment))
+            .collect()
+    };
+    let region = s.region_id;
+    let agreement = storage.region_agreement(region).await?;
+    view.steps =
+        crate::programmes::workflow::steps(viewer, &in_scope, school, &agreement, &programme)
+            .into_iter()
+            .map(|step| format!("{step:?}").to_lowercase())
+            .collect();
+    view.comments = comments_on("");
     let factor_name = |code: &str| {
         m.factors
             .iter()
@@ -130,6 +155,7 @@ pub async fn programme(
                     overdue: x.due().is_some_and(|d| d < today)
                         && !matches!(x.status.as_str(), "done" | "not_done"),
                     from_catalogue: x.catalogue.is_some(),
+                    comments: comments_on(&format!("measure:{}", x.id)),
                 }
             })
             .collect();
@@ -157,6 +183,7 @@ pub async fn programme(
                 name: indicator_name(&t.indicator),
                 baseline: t.baseline.map(|b| show_value(m, &t.indicator, b)),
                 target: show_value(m, &t.indicator, t.target),
+                comments: comments_on(&format!("target:{}", t.id)),
                 indicator: t.indicator.clone(),
             })
             .collect();
@@ -209,9 +236,7 @@ pub async fn programme(
             indicators,
         });
     }
-    view.history = storage
-        .programme_events(programme.id)
-        .await?
+    view.history = events
         .into_iter()
         .map(|e| HistoryEntry {
             who: e.user_name,

@@ -17,6 +17,8 @@ pub struct ProgrammeRow {
     pub status: String,
     #[sqlx(try_from = "String")]
     pub created_on: Day,
+    /// With agreement by both, the curator has agreed and the municipality has not yet.
+    pub curator_agreed: bool,
 }
 
 /// A risk a school chose.
@@ -77,7 +79,7 @@ macro_rules! insert_event_query {
 }
 
 const PROGRAMME_COLUMNS: &str =
-    "SELECT id, campaign_id, school_id, status, created_on FROM programmes";
+    "SELECT id, campaign_id, school_id, status, created_on, curator_agreed FROM programmes";
 
 impl Storage {
     /// The school's programme for the campaign, if it has one.
@@ -536,5 +538,82 @@ impl Storage {
             .fetch_all(pool)
             .await?
         }))
+    }
+}
+
+impl Storage {
+    /// Moves a programme from one of the statuses `from` to `to` (setting whether its curator
+    /// has agreed) and records the event, in one transaction; whether it was in one of `from`.
+    pub async fn move_programme(
+        &self,
+        programme_id: i64,
+        from: &[&str],
+        to: &str,
+        curator_agreed: bool,
+        event: NewEvent<'_>,
+    ) -> Result<bool, ServerError> {
+        // The statuses are the program's own words, never a user's.
+        let list = from
+            .iter()
+            .map(|s| format!("'{s}'"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let moved = sqlx::query(&format!(
+                "UPDATE programmes SET status = $1, curator_agreed = $2 WHERE id = $3 AND status IN ({list})"
+            ))
+            .bind(to)
+            .bind(curator_agreed)
+            .bind(programme_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                == 1;
+            if moved {
+                insert_event_query!(programme_id, event).execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+            Ok(moved)
+        })
+    }
+
+    /// Records an event only (a comment on a submitted programme).
+    pub async fn programme_comment(
+        &self,
+        programme_id: i64,
+        event: NewEvent<'_>,
+    ) -> Result<(), ServerError> {
+        with_pool!(self, pool => {
+            insert_event_query!(programme_id, event).execute(pool).await?;
+        });
+        Ok(())
+    }
+
+    /// Who agrees the programmes of a region: `curator`, `municipal` or `both`.
+    pub async fn region_agreement(&self, region_id: i64) -> Result<String, ServerError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_scalar("SELECT agreement FROM regions WHERE id = $1")
+                .bind(region_id)
+                .fetch_optional(pool)
+                .await?
+                .unwrap_or_else(|| "curator".to_owned())
+        }))
+    }
+
+    /// Sets who agrees the programmes of a region.
+    pub async fn set_region_agreement(
+        &self,
+        region_id: i64,
+        agreement: &str,
+    ) -> Result<(), ServerError> {
+        with_pool!(self, pool => {
+            sqlx::query("UPDATE regions SET agreement = $1 WHERE id = $2")
+                .bind(agreement)
+                .bind(region_id)
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
     }
 }

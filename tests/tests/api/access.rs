@@ -19,6 +19,8 @@ enum Who {
     Deciders,
     /// Admin, curators and schools (a school's anti-risk programme).
     ProgrammeWriters,
+    /// Admin, curators and municipal coordinators (agreeing a programme).
+    Agreers,
 }
 
 /// (method, route pattern, who may use it, form body).
@@ -149,6 +151,36 @@ const EXPECTED: &[(&str, &str, Who, &str)] = &[
         "POST",
         "/work/campaigns/{id}/schools/{school}/programme/targets/{target}/remove",
         Who::ProgrammeWriters,
+        "",
+    ),
+    (
+        "POST",
+        "/work/campaigns/{id}/schools/{school}/programme/submit",
+        Who::ProgrammeWriters,
+        "",
+    ),
+    (
+        "POST",
+        "/work/campaigns/{id}/schools/{school}/programme/reopen",
+        Who::ProgrammeWriters,
+        "",
+    ),
+    (
+        "POST",
+        "/work/campaigns/{id}/schools/{school}/programme/comment",
+        Who::Agreers,
+        "comment=x",
+    ),
+    (
+        "POST",
+        "/work/campaigns/{id}/schools/{school}/programme/return",
+        Who::Agreers,
+        "comment=x",
+    ),
+    (
+        "POST",
+        "/work/campaigns/{id}/schools/{school}/programme/agree",
+        Who::Agreers,
         "",
     ),
     (
@@ -296,6 +328,7 @@ async fn walk(backend: Backend) {
                 Who::Raw => matches!(user, Some("admin" | "region")),
                 Who::Deciders => matches!(user, Some("admin" | "region" | "north")),
                 Who::ProgrammeWriters => matches!(user, Some("admin" | "curator" | "school")),
+                Who::Agreers => matches!(user, Some("admin" | "curator" | "north")),
             };
             if allowed(status, location.as_deref()) != may {
                 wrong.push(format!(

@@ -746,9 +746,266 @@ async fn a_programme_is_written_per_chosen_risk_with_warnings_for_what_is_missin
     app.finish().await;
 }
 
+async fn a_programme_is_submitted_returned_with_comments_mended_and_agreed(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo().await;
+    let (campaign, own) = app.demo_school("demo-01").await;
+    let closed = app.previous_demo_campaign().await;
+    let _ = campaign;
+    let (school, csrf) = app.sign_in("school").await;
+    let base = format!("/work/campaigns/{closed}/schools/{own}/programme");
+    let code = profile(&school, &app, closed, own).await["report"]["risks"]["suggestions"][0]
+        ["factor"]
+        .as_str()
+        .expect("a factor")
+        .to_owned();
+    let read = |client: &Client| {
+        let client = client.clone();
+        let url = app.url("/api/work-programme");
+        async move {
+            client
+                .post(url)
+                .form(&[("campaign", closed), ("school", own)])
+                .send()
+                .await
+                .expect("programme")
+                .json::<serde_json::Value>()
+                .await
+                .expect("json")
+        }
+    };
+    let message = |client: &Client, back: String| {
+        let client = client.clone();
+        let url = app.url(&back);
+        async move { harness::text(&client, &url).await }
+    };
+    // Nothing to submit before a risk is chosen.
+    let (status, _) = post(
+        &school,
+        &app,
+        &format!("{base}/submit"),
+        &[("_csrf", &csrf)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "no programme yet");
+    post(
+        &school,
+        &app,
+        &format!("/work/campaigns/{closed}/schools/{own}/risks"),
+        &[("_csrf", &csrf), ("factor", &code), ("reasoning", "Видим")],
+    )
+    .await;
+    post(
+        &school,
+        &app,
+        &format!("{base}/measures"),
+        &[
+            ("_csrf", &csrf),
+            ("factor", &code),
+            ("action", "Семинар"),
+            ("responsible_role", "Завуч"),
+            ("due_on", "2027-03-01"),
+        ],
+    )
+    .await;
+    let programme = read(&school).await;
+    assert_eq!(programme["report"]["steps"], serde_json::json!(["submit"]));
+    let measure = programme["report"]["risks"][0]["measures"][0]["id"]
+        .as_i64()
+        .expect("measure");
+    // The school submits; now it cannot change it, nor agree it.
+    post(
+        &school,
+        &app,
+        &format!("{base}/submit"),
+        &[("_csrf", &csrf)],
+    )
+    .await;
+    assert_eq!(read(&school).await["report"]["status"], "submitted");
+    let (_, back) = post(
+        &school,
+        &app,
+        &format!("{base}/plan"),
+        &[
+            ("_csrf", &csrf),
+            ("factor", &code),
+            ("goal", "x"),
+            ("tasks", ""),
+        ],
+    )
+    .await;
+    assert!(message(&school, back)
+        .await
+        .contains("менять её можно, когда её вернут"));
+    let (status, _) = post(&school, &app, &format!("{base}/agree"), &[("_csrf", &csrf)]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "a school agrees nothing");
+    // The region lets its curators agree (the default): the municipality may not.
+    let (north, north_csrf) = app.sign_in("north").await;
+    let (_, back) = post(
+        &north,
+        &app,
+        &format!("{base}/agree"),
+        &[("_csrf", &north_csrf)],
+    )
+    .await;
+    assert!(message(&north, back)
+        .await
+        .contains("Этот шаг согласования сейчас не ваш"));
+    // The curator comments on the measure and returns it; a return needs its comment.
+    let (curator, curator_csrf) = app.sign_in("curator").await;
+    assert_eq!(
+        read(&curator).await["report"]["steps"],
+        serde_json::json!(["comment", "return", "agree"])
+    );
+    let subject = format!("measure:{measure}");
+    post(
+        &curator,
+        &app,
+        &format!("{base}/comment"),
+        &[
+            ("_csrf", &curator_csrf),
+            ("subject", &subject),
+            ("comment", "Уточните результат"),
+        ],
+    )
+    .await;
+    let (_, back) = post(
+        &curator,
+        &app,
+        &format!("{base}/return"),
+        &[("_csrf", &curator_csrf), ("comment", " ")],
+    )
+    .await;
+    assert!(message(&curator, back).await.contains("Комментарий: пусто"));
+    post(
+        &curator,
+        &app,
+        &format!("{base}/return"),
+        &[
+            ("_csrf", &curator_csrf),
+            ("comment", "Доработайте мероприятие"),
+        ],
+    )
+    .await;
+    let returned = read(&school).await;
+    assert_eq!(returned["report"]["status"], "returned");
+    let comments = &returned["report"]["risks"][0]["measures"][0]["comments"];
+    assert!(
+        comments[0]
+            .as_str()
+            .is_some_and(|c| c.contains("Уточните результат")),
+        "{comments}"
+    );
+    assert!(returned["report"]["comments"][0]
+        .as_str()
+        .is_some_and(|c| c.contains("Доработайте")));
+    let html = text(&school, &app, &base).await;
+    assert!(html.contains("Уточните результат") && html.contains("Доработайте мероприятие"));
+    // The school mends it and submits again; the curator agrees.
+    post(
+        &school,
+        &app,
+        &format!("{base}/measures/{measure}"),
+        &[
+            ("_csrf", &csrf),
+            ("factor", &code),
+            ("action", "Семинар"),
+            ("responsible_role", "Завуч"),
+            ("due_on", "2027-03-01"),
+            ("expected_result", "Все учителя прошли семинар"),
+        ],
+    )
+    .await;
+    post(
+        &school,
+        &app,
+        &format!("{base}/submit"),
+        &[("_csrf", &csrf)],
+    )
+    .await;
+    post(
+        &curator,
+        &app,
+        &format!("{base}/agree"),
+        &[("_csrf", &curator_csrf)],
+    )
+    .await;
+    let agreed = read(&school).await;
+    assert_eq!(agreed["report"]["status"], "agreed");
+    assert_eq!(agreed["report"]["steps"], serde_json::json!(["reopen"]));
+    // Changes after agreement need a new submission: reopened, it is a draft again.
+    post(
+        &school,
+        &app,
+        &format!("{base}/reopen"),
+        &[("_csrf", &csrf)],
+    )
+    .await;
+    assert_eq!(read(&school).await["report"]["status"], "draft");
+    post(
+        &school,
+        &app,
+        &format!("{base}/submit"),
+        &[("_csrf", &csrf)],
+    )
+    .await;
+    // With both agreeing, the curator agrees first and the municipality last.
+    let region = app.storage.schools_with_place().await.expect("registry")[0].region_id;
+    app.storage
+        .set_region_agreement(region, "both")
+        .await
+        .expect("set");
+    let (_, back) = post(
+        &north,
+        &app,
+        &format!("{base}/agree"),
+        &[("_csrf", &north_csrf)],
+    )
+    .await;
+    assert!(
+        message(&north, back).await.contains("не ваш"),
+        "the curator first"
+    );
+    post(
+        &curator,
+        &app,
+        &format!("{base}/agree"),
+        &[("_csrf", &curator_csrf)],
+    )
+    .await;
+    assert_eq!(read(&school).await["report"]["status"], "submitted");
+    post(
+        &north,
+        &app,
+        &format!("{base}/agree"),
+        &[("_csrf", &north_csrf)],
+    )
+    .await;
+    assert_eq!(read(&school).await["report"]["status"], "agreed");
+    let history: Vec<String> = read(&school).await["report"]["history"]
+        .as_array()
+        .expect("history")
+        .iter()
+        .filter_map(|h| h["what"].as_str().map(str::to_owned))
+        .collect();
+    for step in [
+        "отправлена на согласование",
+        "комментарий",
+        "возвращена на доработку",
+        "согласована куратором",
+        "открыта для изменений",
+    ] {
+        assert!(
+            history.iter().any(|h| h.starts_with(step)),
+            "{step} in {history:?}"
+        );
+    }
+    app.finish().await;
+}
+
 harness::on_both_backends!(
     a_school_chooses_its_risks_from_its_published_profile,
     only_the_school_its_curator_and_an_admin_choose_for_their_own_schools,
     a_programme_keeps_its_measures_and_targets_per_chosen_risk,
     a_programme_is_written_per_chosen_risk_with_warnings_for_what_is_missing,
+    a_programme_is_submitted_returned_with_comments_mended_and_agreed,
 );

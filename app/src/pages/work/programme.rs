@@ -19,6 +19,69 @@ fn status_words(status: &str, lang: Lang) -> &'static str {
     }
 }
 
+/// The steps of the agreement the viewer may take now, as plain forms.
+fn agreement_steps(p: &ProgrammeView, base: &str, viewer: &Viewer, lang: Lang) -> impl IntoView {
+    let button = |step: &str, label: &'static str| {
+        view! {
+            <form method="post" action=format!("{base}/{step}") class="inline step">
+                <Csrf viewer=viewer.clone() />
+                <button type="submit">{label}</button>
+            </form>
+        }
+    };
+    let subjects: Vec<(String, String)> = std::iter::once((
+        String::new(),
+        lang.tr("вся программа", "the whole programme").to_owned(),
+    ))
+    .chain(p.risks.iter().flat_map(|r| {
+        r.measures
+            .iter()
+            .map(|x| {
+                (
+                    format!("measure:{}", x.id),
+                    format!("{}: {}", r.factor, x.action),
+                )
+            })
+            .chain(r.targets.iter().map(|t| {
+                (
+                    format!("target:{}", t.id),
+                    format!("{}: {}", r.factor, t.name),
+                )
+            }))
+            .collect::<Vec<_>>()
+    }))
+    .collect();
+    p.steps
+        .iter()
+        .map(|step| match step.as_str() {
+            "submit" => button("submit", lang.tr("Отправить на согласование", "Submit for agreement")).into_any(),
+            "agree" => button("agree", lang.tr("Согласовать", "Agree")).into_any(),
+            "reopen" => button("reopen", lang.tr("Открыть для изменений", "Reopen for changes")).into_any(),
+            "return" => view! {
+                <form method="post" action=format!("{base}/return") class="return">
+                    <Csrf viewer=viewer.clone() />
+                    <label for="return-comment">{lang.tr("Что доработать", "What to change")}</label>
+                    <textarea id="return-comment" name="comment" rows="2" required maxlength="2000"></textarea>
+                    <button type="submit" class="secondary">{lang.tr("Вернуть на доработку", "Return for changes")}</button>
+                </form>
+            }
+            .into_any(),
+            _ => view! {
+                <form method="post" action=format!("{base}/comment") class="comment-form">
+                    <Csrf viewer=viewer.clone() />
+                    <label for="comment-subject">{lang.tr("Комментарий к", "A comment on")}</label>
+                    <select id="comment-subject" name="subject">
+                        {subjects.clone().into_iter().map(|(value, label)| view! { <option value=value>{label}</option> }).collect_view()}
+                    </select>
+                    <textarea name="comment" rows="2" required maxlength="2000" aria-label=lang.tr("Комментарий", "Comment")></textarea>
+                    <button type="submit" class="secondary">{lang.tr("Прокомментировать", "Comment")}</button>
+                </form>
+            }
+            .into_any(),
+        })
+        .collect_view()
+}
+
 /// One chosen risk's part of the programme.
 fn risk_section(r: RiskPlanView, base: &str, edit: Option<&Viewer>, lang: Lang) -> impl IntoView {
     let factor = r.factor.clone();
@@ -62,7 +125,8 @@ fn risk_section(r: RiskPlanView, base: &str, edit: Option<&Viewer>, lang: Lang) 
                         let dates = format!("{} — {}", x.starts_on.clone().unwrap_or_default(), x.due_on.clone().unwrap_or_else(|| "?".into()));
                         view! {
                             <tr data-measure=x.id class:overdue=x.overdue>
-                                <td>{x.action}{x.from_catalogue.then(|| view! { <br /><small class="muted">{lang.tr("из каталога", "from the catalogue")}</small> })}</td>
+                                <td>{x.action}{x.from_catalogue.then(|| view! { <br /><small class="muted">{lang.tr("из каталога", "from the catalogue")}</small> })}
+                                    {x.comments.into_iter().map(|c| view! { <p class="comment">{c}</p> }).collect_view()}</td>
                                 <td>{x.responsible}</td>
                                 <td>{dates}{x.overdue.then(|| view! { <br /><strong class="overdue-mark">{lang.tr("просрочено", "overdue")}</strong> })}</td>
                                 <td>{x.expected_result}</td>
@@ -121,7 +185,7 @@ fn risk_section(r: RiskPlanView, base: &str, edit: Option<&Viewer>, lang: Lang) 
                 <tbody>
                     {r.targets.into_iter().map(|t| view! {
                         <tr data-target=t.indicator.clone()>
-                            <td>{t.name}</td>
+                            <td>{t.name}{t.comments.into_iter().map(|c| view! { <p class="comment">{c}</p> }).collect_view()}</td>
                             <td class="num">{t.baseline.unwrap_or_else(|| "—".into())}</td>
                             <td class="num">{t.target}</td>
                             {edit.map(|v| view! {
@@ -180,6 +244,12 @@ pub fn ProgrammePage() -> impl IntoView {
             <Publication campaign=p.campaign.clone() lang />
             {p.status.as_deref().map(|s| view! { <p class="programme-status">{lang.tr("Состояние: ", "Status: ")}<strong>{status_words(s, lang)}</strong></p> })}
             {problem.map(|t| view! { <p class="error" role="alert">{t}</p> })}
+            {(!p.comments.is_empty()).then(|| view! {
+                <div class="comments" role="status">
+                    {p.comments.clone().into_iter().map(|c| view! { <p class="comment">{c}</p> }).collect_view()}
+                </div>
+            })}
+            {agreement_steps(&p, &base, &viewer, lang)}
             {(!p.warnings.is_empty()).then(|| view! {
                 <ul class="warnings" role="status">
                     {p.warnings.into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}
