@@ -22,6 +22,7 @@ use crate::error::ServerError;
 use crate::problem::{At, Kind, Refused};
 use crate::reply::{attachment, XLSX};
 use crate::scope::{published, respondents_band, Gate};
+use crate::storage::Storage;
 
 #[derive(serde::Deserialize)]
 pub struct MatrixQuery {
@@ -76,6 +77,7 @@ pub fn matrix_workbook(
     profiles: &[surveys::SchoolProfile],
     changes: Option<&[surveys::change::ProfileChange]>,
     quality: Option<&surveys::quality::InstrumentQuality>,
+    programmes: &Table,
     lang: Lang,
 ) -> Result<Vec<u8>, XlsxError> {
     let l = lang.code();
@@ -141,6 +143,13 @@ pub fn matrix_workbook(
         sheet.set_column_width(1, 40)?;
         sheet.set_column_width(2, 40)?;
     }
+
+    // The schools' anti-risk programmes.
+    let sheet = workbook.add_worksheet();
+    sheet.set_name(lang.tr("Программы", "Programmes"))?;
+    write_table(sheet, programmes, 0)?;
+    sheet.set_freeze_panes(1, 0)?;
+    sheet.set_column_width(0, 36)?;
 
     // Level distribution per factor, with a native chart.
     let name = lang.tr("Распределение", "Distribution").to_owned();
@@ -249,9 +258,69 @@ pub fn matrix_workbook(
     workbook.save_to_buffer()
 }
 
+/// The programmes of the schools in scope: school, chosen risks, status, measures (overdue ones
+/// apart) and targets.
+async fn programmes_table(
+    storage: &Storage,
+    in_scope: &crate::scope::InScope,
+    lang: Lang,
+) -> Result<Table, ServerError> {
+    let today = crate::clock::today();
+    let mut rows = Vec::new();
+    for p in storage.campaign_programmes(in_scope.campaign.id).await? {
+        let Some(school) = in_scope.schools.iter().find(|s| s.school_id == p.school_id) else {
+            continue;
+        };
+        let risks = storage.chosen_risks(p.id).await?;
+        let measures = storage.programme_measures(p.id).await?;
+        let targets = storage.programme_targets(p.id).await?;
+        let overdue = measures
+            .iter()
+            .filter(|m| {
+                m.due().is_some_and(|d| d < today)
+                    && !matches!(m.status.as_str(), "done" | "not_done")
+            })
+            .count();
+        let status = match p.status.as_str() {
+            "submitted" => lang.tr("на согласовании", "submitted"),
+            "returned" => lang.tr("возвращена", "returned"),
+            "agreed" => lang.tr("согласована", "agreed"),
+            _ => lang.tr("черновик", "draft"),
+        };
+        rows.push(vec![
+            Cell::Text(format!("{} ({})", school.name, school.municipality)),
+            Cell::Text(
+                risks
+                    .iter()
+                    .map(|r| r.factor.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+            Cell::Text(status.to_owned()),
+            Cell::Number(measures.len() as f64),
+            Cell::Number(overdue as f64),
+            Cell::Number(targets.len() as f64),
+        ]);
+    }
+    Ok(Table {
+        columns: [
+            "school",
+            "chosen_risks",
+            "status",
+            "measures",
+            "overdue_measures",
+            "targets",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows,
+    })
+}
+
 /// `GET /export/campaigns/{id}/matrix.xlsx[?municipality=…&compare=…]`.
 pub async fn matrix_xlsx(
     State(gate): State<Gate>,
+    State(storage): State<Storage>,
     Extension(viewer): Extension<Viewer>,
     Path(id): Path<i64>,
     Query(q): Query<MatrixQuery>,
@@ -295,6 +364,7 @@ pub async fn matrix_xlsx(
         p.school = named(s);
     }
     let quality = gate.quality(&viewer, &in_scope).await?;
+    let programmes = programmes_table(&storage, &in_scope, cookies::lang(&headers)).await?;
     let lang = cookies::lang(&headers);
     let title = format!(
         "{} — {}",
@@ -316,6 +386,7 @@ pub async fn matrix_xlsx(
         &scored.profiles,
         changes.as_deref(),
         quality.as_ref(),
+        &programmes,
         lang,
     )
     .map_err(xlsx_error)?;

@@ -52,6 +52,7 @@ async fn the_matrix_workbook_reads_back_with_numbers_colours_and_a_chart(backend
             "Показатели",
             "Изменения",
             "Качество инструментов",
+            "Программы",
             "Распределение",
             "Методика"
         ]

@@ -743,6 +743,30 @@ async fn a_programme_is_written_per_chosen_risk_with_warnings_for_what_is_missin
     )
     .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+    // The matrix workbook lists the programme on its own sheet.
+    let bytes = region
+        .get(app.url(&format!("/export/campaigns/{campaign}/matrix.xlsx")))
+        .send()
+        .await
+        .expect("workbook")
+        .bytes()
+        .await
+        .expect("bytes");
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).expect("xlsx");
+    use calamine::Reader;
+    let sheet = book
+        .worksheet_range("Программы")
+        .expect("the programmes sheet");
+    assert_eq!(sheet.height(), 2, "one programme");
+    let cell = |c: usize| sheet.get((1, c)).map(|d| d.to_string()).unwrap_or_default();
+    assert!(cell(0).contains("СОШ № 2"), "{}", cell(0));
+    assert_eq!(cell(1), code);
+    assert_eq!(cell(2), "черновик");
+    assert_eq!(
+        (cell(3), cell(4), cell(5)),
+        ("1".to_owned(), "0".to_owned(), "1".to_owned())
+    );
     app.finish().await;
 }
 
