@@ -46,6 +46,38 @@ pub struct Published {
 pub struct WorkHome {
     pub session: Session,
     pub campaigns: Vec<CampaignItem>,
+    pub attention: Attention,
+}
+
+/// A school's programme that needs someone's attention, with where to open it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProgrammeLink {
+    pub campaign_id: i64,
+    pub school_id: i64,
+    pub school: String,
+    pub campaign: String,
+    /// E.g. how many measures are overdue.
+    pub note: String,
+}
+
+/// What needs the viewer's attention in the anti-risk programmes, and for municipal and regional
+/// coordinators the overview the region's roadmap starts from.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Attention {
+    /// Submitted, waiting for the viewer's agreement.
+    pub awaiting: Vec<ProgrammeLink>,
+    /// Returned for changes, the viewer's to mend.
+    pub returned: Vec<ProgrammeLink>,
+    /// With measures past their deadline and not done.
+    pub overdue: Vec<ProgrammeLink>,
+    /// Shown to municipal and regional coordinators and admins.
+    pub overview: bool,
+    /// (status in words, programmes).
+    pub statuses: Vec<(String, u32)>,
+    /// (factor code, name, schools that chose it), most chosen first.
+    pub chosen: Vec<(String, String, u32)>,
+    /// Schools of published campaigns without a programme («school — campaign»).
+    pub without: Vec<String>,
 }
 
 /// One option of a registry list (a region, municipality or school).
@@ -106,6 +138,7 @@ pub trait WorkSource: Send + Sync {
     /// new one) and, for a new one, the `Set-Cookie` value that keeps it.
     async fn login_token(&self, held: Option<String>)
         -> Result<(String, Option<String>), AppError>;
+    async fn attention(&self, viewer: &Viewer, lang: Lang) -> Result<Attention, AppError>;
     async fn campaigns(&self, viewer: &Viewer) -> Result<Vec<CampaignItem>, AppError>;
     async fn users(&self, lang: Lang) -> Result<Vec<UserItem>, AppError>;
     /// The schools the viewer may put into a campaign, and the methodology version in use.
@@ -159,11 +192,21 @@ pub async fn get_session() -> Result<Session, AppError> {
 #[server(prefix = "/api", endpoint = "work-home")]
 pub async fn get_work_home() -> Result<WorkHome, AppError> {
     let session = session();
-    let campaigns = match &session.viewer {
-        Some(viewer) => source()?.campaigns(viewer).await?,
-        None => Vec::new(),
+    let (campaigns, attention) = match &session.viewer {
+        Some(viewer) => {
+            let source = source()?;
+            (
+                source.campaigns(viewer).await?,
+                source.attention(viewer, session.lang).await?,
+            )
+        }
+        None => (Vec::new(), Attention::default()),
     };
-    Ok(WorkHome { session, campaigns })
+    Ok(WorkHome {
+        session,
+        campaigns,
+        attention,
+    })
 }
 
 #[server(prefix = "/api", endpoint = "admin-users")]

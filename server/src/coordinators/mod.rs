@@ -3,6 +3,7 @@
 //! data of the coordinators' pages, read through the scope gate.
 
 pub mod accounts;
+pub mod attention;
 pub mod campaigns;
 pub mod code_sheets;
 pub mod publishing;
@@ -11,7 +12,7 @@ pub mod registry;
 use app::access::{Role, Viewer};
 use app::i18n::Lang;
 use app::work::{
-    CampaignItem, Choice, Published, SchoolChoice, UserItem, WorkSource, LOGIN_COOKIE,
+    Attention, CampaignItem, Choice, Published, SchoolChoice, UserItem, WorkSource, LOGIN_COOKIE,
 };
 use app::AppError;
 
@@ -109,6 +110,10 @@ impl WorkSource for Coordinators {
         let token = crate::secrets::random_hex(16);
         let cookie = self.cookies.set(LOGIN_COOKIE, &token, 12 * 3600, true);
         Ok((token, Some(cookie)))
+    }
+
+    async fn attention(&self, viewer: &Viewer, lang: Lang) -> Result<Attention, AppError> {
+        Ok(attention::attention(&self.gate, &self.storage, viewer, lang).await?)
     }
 
     async fn campaigns(&self, viewer: &Viewer) -> Result<Vec<CampaignItem>, AppError> {

@@ -1026,10 +1026,86 @@ async fn a_programme_is_submitted_returned_with_comments_mended_and_agreed(backe
     app.finish().await;
 }
 
+async fn the_start_page_says_what_needs_attention(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo().await;
+    let (_, own) = app.demo_school("demo-01").await;
+    let closed = app.previous_demo_campaign().await;
+    let (school, csrf) = app.sign_in("school").await;
+    let code = profile(&school, &app, closed, own).await["report"]["risks"]["suggestions"][0]
+        ["factor"]
+        .as_str()
+        .expect("a factor")
+        .to_owned();
+    let base = format!("/work/campaigns/{closed}/schools/{own}");
+    post(
+        &school,
+        &app,
+        &format!("{base}/risks"),
+        &[("_csrf", &csrf), ("factor", &code), ("reasoning", "Видим")],
+    )
+    .await;
+    post(
+        &school,
+        &app,
+        &format!("{base}/programme/measures"),
+        &[
+            ("_csrf", &csrf),
+            ("factor", &code),
+            ("action", "Семинар"),
+            ("responsible_role", "Завуч"),
+            ("due_on", "2026-01-15"),
+        ],
+    )
+    .await;
+    post(
+        &school,
+        &app,
+        &format!("{base}/programme/submit"),
+        &[("_csrf", &csrf)],
+    )
+    .await;
+    let link = format!("{base}/programme");
+    let (curator, curator_csrf) = app.sign_in("curator").await;
+    let home = text(&curator, &app, "/work").await;
+    assert!(
+        home.contains("Ждут вашего согласования") && home.contains(&link),
+        "{home}"
+    );
+    let (region, _) = app.sign_in("region").await;
+    let home = text(&region, &app, "/work").await;
+    assert!(home.contains("Антирисковые программы школ"), "{home}");
+    assert!(home.contains("на согласовании: 1"));
+    assert!(home.contains(&format!("<tr data-factor=\"{code}\">")));
+    assert!(home.contains("Школы без программы"));
+    assert!(
+        !home.contains("Ждут вашего согласования"),
+        "the region does not agree"
+    );
+    post(
+        &curator,
+        &app,
+        &format!("{base}/programme/return"),
+        &[("_csrf", &curator_csrf), ("comment", "Уточните сроки")],
+    )
+    .await;
+    let home = text(&school, &app, "/work").await;
+    assert!(
+        home.contains("Возвращены на доработку") && home.contains("Есть просроченные мероприятия"),
+        "{home}"
+    );
+    assert!(home.contains("просрочено мероприятий: 1"));
+    assert!(
+        !home.contains("Антирисковые программы школ"),
+        "no overview for a school"
+    );
+    app.finish().await;
+}
+
 harness::on_both_backends!(
     a_school_chooses_its_risks_from_its_published_profile,
     only_the_school_its_curator_and_an_admin_choose_for_their_own_schools,
     a_programme_keeps_its_measures_and_targets_per_chosen_risk,
     a_programme_is_written_per_chosen_risk_with_warnings_for_what_is_missing,
     a_programme_is_submitted_returned_with_comments_mended_and_agreed,
+    the_start_page_says_what_needs_attention,
 );

@@ -18,7 +18,7 @@ use leptos_router::hooks::use_query_map;
 use crate::access::{Role, Viewer};
 use crate::i18n::Lang;
 use crate::pages::respond::LangSwitch;
-use crate::work::{get_work_home, WorkHome};
+use crate::work::{get_work_home, Attention, ProgrammeLink, WorkHome};
 
 pub use account::AccountPage;
 pub use campaign::{CodeSheetPage, MatrixPage, MonitorPage, ProfilePage};
@@ -69,18 +69,78 @@ pub fn WorkFrame(viewer: Viewer, lang: Lang, children: Children) -> impl IntoVie
     }
 }
 
+fn programme_links(
+    title: &'static str,
+    class: &'static str,
+    links: Vec<ProgrammeLink>,
+) -> impl IntoView {
+    (!links.is_empty()).then(|| {
+        view! {
+            <h3>{title}</h3>
+            <ul class=class>
+                {links.into_iter().map(|l| view! {
+                    <li><a href=format!("/work/campaigns/{}/schools/{}/programme", l.campaign_id, l.school_id)>{l.school}</a>
+                        " · "{l.campaign}{(!l.note.is_empty()).then(|| format!(" · {}", l.note))}</li>
+                }).collect_view()}
+            </ul>
+        }
+    })
+}
+
+/// What needs the viewer's attention in the anti-risk programmes, and the overview of them.
+#[component]
+fn AttentionPanel(attention: Attention, lang: Lang) -> impl IntoView {
+    let a = attention;
+    let any = !(a.awaiting.is_empty() && a.returned.is_empty() && a.overdue.is_empty());
+    view! {
+        {any.then(|| view! { <h2>{lang.tr("Требует внимания", "Needs your attention")}</h2> })}
+        {programme_links(lang.tr("Ждут вашего согласования", "Waiting for your agreement"), "awaiting", a.awaiting)}
+        {programme_links(lang.tr("Возвращены на доработку", "Returned for changes"), "returned", a.returned)}
+        {programme_links(lang.tr("Есть просроченные мероприятия", "With overdue measures"), "overdue", a.overdue)}
+        {a.overview.then(|| view! {
+            <section class="programmes-overview">
+                <h2>{lang.tr("Антирисковые программы школ", "Schools' anti-risk programmes")}</h2>
+                <p>{a.statuses.into_iter().map(|(s, n)| format!("{s}: {n}")).collect::<Vec<_>>().join(" · ")}</p>
+                {(!a.chosen.is_empty()).then(|| view! {
+                    <table class="chosen-factors">
+                        <thead><tr>
+                            <th scope="col">{lang.tr("Фактор", "Factor")}</th>
+                            <th scope="col" class="num">{lang.tr("Школ выбрали", "Schools chose it")}</th>
+                        </tr></thead>
+                        <tbody>
+                            {a.chosen.into_iter().map(|(code, name, n)| view! {
+                                <tr data-factor=code.clone()><td>{format!("{code} {name}")}</td><td class="num">{n}</td></tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                })}
+                {(!a.without.is_empty()).then(|| view! {
+                    <details>
+                        <summary>{match lang {
+                            Lang::Ru => format!("Школы без программы: {}", a.without.len()),
+                            Lang::En => format!("Schools without a programme: {}", a.without.len()),
+                        }}</summary>
+                        <ul class="without">{a.without.into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}</ul>
+                    </details>
+                })}
+            </section>
+        })}
+    }
+}
+
 #[component]
 pub fn WorkPage() -> impl IntoView {
     let home = Resource::new(|| (), |_| get_work_home());
     view! {
         <Suspense fallback=|| view! { <p>"…"</p> }>
             {move || home.get().map(|r| match r {
-                Ok(WorkHome { session, campaigns }) => match session.viewer {
+                Ok(WorkHome { session, campaigns, attention }) => match session.viewer {
                     Some(viewer) => {
                         let lang = session.lang;
                         let viewer_role = viewer.role;
                         view! {
                             <WorkFrame viewer lang>
+                                <AttentionPanel attention lang />
                                 <h1>{lang.tr("Кампании анкетирования", "Survey campaigns")}</h1>
                                 {matches!(viewer_role, Role::Admin | Role::Regional).then(|| view! {
                                     <p>

@@ -1,0 +1,117 @@
+//! What needs a coordinator's attention on the start page: programmes waiting for the viewer's
+//! agreement, returned ones to mend, ones with overdue measures; and for municipal and regional
+//! coordinators the overview a regional roadmap starts from — how many schools chose each
+//! factor, programmes by status, schools of published campaigns without a programme.
+
+use std::collections::BTreeMap;
+
+use app::access::{Role, Viewer};
+use app::i18n::Lang;
+use app::work::{Attention, ProgrammeLink};
+
+use crate::clock;
+use crate::error::ServerError;
+use crate::programmes::workflow::{steps, Step};
+use crate::programmes::writes;
+use crate::scope::Gate;
+use crate::storage::Storage;
+
+fn status_words(status: &str, lang: Lang) -> &'static str {
+    match status {
+        "submitted" => lang.tr("на согласовании", "submitted"),
+        "returned" => lang.tr("возвращены", "returned"),
+        "agreed" => lang.tr("согласованы", "agreed"),
+        _ => lang.tr("черновики", "drafts"),
+    }
+}
+
+/// The attention lists and overview of the viewer's scope.
+pub async fn attention(
+    gate: &Gate,
+    storage: &Storage,
+    viewer: &Viewer,
+    lang: Lang,
+) -> Result<Attention, ServerError> {
+    let today = clock::today();
+    let mut a = Attention {
+        overview: matches!(viewer.role, Role::Admin | Role::Regional | Role::Municipal),
+        ..Attention::default()
+    };
+    let mut statuses: BTreeMap<&'static str, u32> = BTreeMap::new();
+    let mut chosen: BTreeMap<String, u32> = BTreeMap::new();
+    for (campaign, schools) in gate.campaigns(viewer).await? {
+        if schools == 0 {
+            continue;
+        }
+        let Some(in_scope) = gate.campaign(viewer, campaign.id, None).await? else {
+            continue;
+        };
+        let programmes = storage.campaign_programmes(campaign.id).await?;
+        for p in &programmes {
+            let Some(s) = in_scope.schools.iter().find(|s| s.school_id == p.school_id) else {
+                continue;
+            };
+            let link = |note: String| ProgrammeLink {
+                campaign_id: campaign.id,
+                school_id: s.school_id,
+                school: s.name.clone(),
+                campaign: campaign.name.clone(),
+                note,
+            };
+            let agreement = storage.region_agreement(s.region_id).await?;
+            if steps(viewer, &in_scope, s.school_id, &agreement, p).contains(&Step::Agree) {
+                a.awaiting.push(link(String::new()));
+            }
+            if p.status == "returned" && writes(viewer, &in_scope, s.school_id) {
+                a.returned.push(link(String::new()));
+            }
+            let overdue = storage
+                .programme_measures(p.id)
+                .await?
+                .iter()
+                .filter(|m| {
+                    m.due().is_some_and(|d| d < today)
+                        && !matches!(m.status.as_str(), "done" | "not_done")
+                })
+                .count();
+            if overdue > 0 {
+                a.overdue.push(link(match lang {
+                    Lang::Ru => format!("просрочено мероприятий: {overdue}"),
+                    Lang::En => format!("overdue measures: {overdue}"),
+                }));
+            }
+            *statuses.entry(status_words(&p.status, lang)).or_default() += 1;
+            for r in storage.chosen_risks(p.id).await? {
+                *chosen.entry(r.factor).or_default() += 1;
+            }
+        }
+        if a.overview && gate.publication(viewer, &campaign).await?.is_some() {
+            for s in &in_scope.schools {
+                if !programmes.iter().any(|p| p.school_id == s.school_id) {
+                    a.without.push(format!("{} — {}", s.name, campaign.name));
+                }
+            }
+        }
+    }
+    if a.overview {
+        let m = gate.methodology();
+        a.statuses = statuses
+            .into_iter()
+            .map(|(s, n)| (s.to_owned(), n))
+            .collect();
+        let mut list: Vec<(String, String, u32)> = chosen
+            .into_iter()
+            .map(|(code, n)| {
+                let name = m
+                    .factors
+                    .iter()
+                    .find(|f| f.code.0 == code)
+                    .map_or_else(|| code.clone(), |f| f.name.get(lang.code()).to_owned());
+                (code, name, n)
+            })
+            .collect();
+        list.sort_by(|x, y| y.2.cmp(&x.2).then(x.0.cmp(&y.0)));
+        a.chosen = list;
+    }
+    Ok(a)
+}
