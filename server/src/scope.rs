@@ -186,24 +186,27 @@ impl Gate {
             return Err(refuse(Kind::NothingToPublish(m.rules.min_respondents)));
         }
         let groups: Vec<(i64, Group)> = ready.iter().map(|c| (c.school_id, c.group)).collect();
-        let stored = self
+        let number = match self
             .storage
             .publish(campaign.id, (self.today)(), by, &groups)
-            .await;
-        if let Err(e) = stored {
-            // Another instance may have made the publication at the close meanwhile.
-            let now = self.storage.publications(campaign.id).await?;
-            return match now.first() {
-                Some(p) if by.is_none() && p.at_close => Ok(Publishing {
-                    number: p.number,
-                    published: 0,
-                    waiting: 0,
-                }),
-                _ => Err(e),
-            };
-        }
+            .await
+        {
+            Ok(number) => number,
+            Err(e) => {
+                // Another instance may have made the publication at the close meanwhile.
+                let now = self.storage.publications(campaign.id).await?;
+                return match now.first() {
+                    Some(p) if by.is_none() && p.at_close => Ok(Publishing {
+                        number: p.number,
+                        published: 0,
+                        waiting: 0,
+                    }),
+                    _ => Err(e),
+                };
+            }
+        };
         Ok(Publishing {
-            number: published.first().map_or(1, |p| p.number + 1),
+            number,
             published: ready.len(),
             waiting: waiting.len(),
         })
@@ -346,7 +349,26 @@ impl Gate {
         let Some(publication) = self.publication(viewer, &in_scope.campaign).await? else {
             return Ok(None);
         };
-        self.score_published(in_scope, publication).await.map(Some)
+        let read = self.read_published(in_scope).await?;
+        Ok(Some(self.score_published(in_scope, publication, read)))
+    }
+
+    /// `score` and `quality` from one reading of the published answers (the matrix workbook).
+    pub async fn score_with_quality(
+        &self,
+        viewer: &Viewer,
+        in_scope: &InScope,
+    ) -> Result<Option<(Scored, InstrumentQuality)>, ServerError> {
+        let Some(publication) = self.publication(viewer, &in_scope.campaign).await? else {
+            return Ok(None);
+        };
+        let read = self.read_published(in_scope).await?;
+        let quality =
+            surveys::quality::instrument_quality(&self.methodology, read.0.values().flatten());
+        Ok(Some((
+            self.score_published(in_scope, publication, read),
+            quality,
+        )))
     }
 
     /// The quality of the instruments from the published answers of the schools in scope;
@@ -370,13 +392,13 @@ impl Gate {
         )))
     }
 
-    async fn score_published(
+    fn score_published(
         &self,
         in_scope: &InScope,
         publication: PublicationRow,
-    ) -> Result<Scored, ServerError> {
+        (by_school, mut deficits): Published,
+    ) -> Scored {
         let m: &Methodology = &self.methodology;
-        let (by_school, mut deficits) = self.read_published(in_scope).await?;
         let scorer = Scorer::new(m);
         let profiles = in_scope
             .schools
@@ -394,11 +416,11 @@ impl Gate {
             .iter()
             .map(|s| deficits.remove(&s.school_id).unwrap_or_default())
             .collect();
-        Ok(Scored {
+        Scored {
             publication,
             profiles,
             deficits,
-        })
+        }
     }
 
     /// The published answers of the schools in scope, parsed, per school; and each school's

@@ -255,6 +255,19 @@ impl Methodology {
         Ok(methodology)
     }
 
+    /// The name of a factor in a language (its code when the set lacks it).
+    pub fn factor_name<'a>(&'a self, code: &'a str, lang: &str) -> &'a str {
+        self.factors
+            .iter()
+            .find(|f| f.code.0 == code)
+            .map_or(code, |f| f.name.get(lang))
+    }
+
+    /// The name of an indicator in a language (its key when the set lacks it).
+    pub fn indicator_name<'a>(&'a self, key: &'a str, lang: &str) -> &'a str {
+        self.indicator(key).map_or(key, |i| i.name.get(lang))
+    }
+
     /// The name of a deficit area in a language (its key when the catalogue lacks it).
     pub fn area_name<'a>(&'a self, key: &'a str, lang: &str) -> &'a str {
         self.deficits

@@ -205,12 +205,7 @@ pub fn quality(m: &Methodology, q: &InstrumentQuality, lang: &str) -> [Table; 3]
             Cell::Empty
         }
     };
-    let factor_name = |code: &str| {
-        m.factors.iter().find(|f| f.code.0 == code).map_or_else(
-            || code.to_owned(),
-            |f| format!("{code} {}", f.name.get(lang)),
-        )
-    };
+    let factor_name = |code: &str| format!("{code} {}", m.factor_name(code, lang));
     let scales = Table {
         columns: ["group", "factor", "items", "respondents", "alpha"]
             .map(String::from)

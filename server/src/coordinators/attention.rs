@@ -69,10 +69,7 @@ pub async fn attention(
                 .programme_measures(p.id)
                 .await?
                 .iter()
-                .filter(|m| {
-                    m.due().is_some_and(|d| d < today)
-                        && !matches!(m.status.as_str(), "done" | "not_done")
-                })
+                .filter(|m| m.overdue(today))
                 .count();
             if overdue > 0 {
                 a.overdue.push(link(match lang {
@@ -102,11 +99,7 @@ pub async fn attention(
         let mut list: Vec<(String, String, u32)> = chosen
             .into_iter()
             .map(|(code, n)| {
-                let name = m
-                    .factors
-                    .iter()
-                    .find(|f| f.code.0 == code)
-                    .map_or_else(|| code.clone(), |f| f.name.get(lang.code()).to_owned());
+                let name = m.factor_name(&code, lang.code()).to_owned();
                 (code, name, n)
             })
             .collect();

@@ -76,7 +76,7 @@ pub fn matrix_workbook(
     campaign_name: &str,
     profiles: &[surveys::SchoolProfile],
     changes: Option<&[surveys::change::ProfileChange]>,
-    quality: Option<&surveys::quality::InstrumentQuality>,
+    quality: &surveys::quality::InstrumentQuality,
     programmes: &Table,
     lang: Lang,
 ) -> Result<Vec<u8>, XlsxError> {
@@ -132,17 +132,15 @@ pub fn matrix_workbook(
     }
 
     // The quality of the instruments: scales, items, deficit areas, one table under another.
-    if let Some(quality) = quality {
-        let sheet = workbook.add_worksheet();
-        sheet.set_name(lang.tr("Качество инструментов", "Instrument quality"))?;
-        let mut row = 0;
-        for table in tables::quality(m, quality, l) {
-            write_table(sheet, &table, row)?;
-            row += table.rows.len() as u32 + 2;
-        }
-        sheet.set_column_width(1, 40)?;
-        sheet.set_column_width(2, 40)?;
+    let sheet = workbook.add_worksheet();
+    sheet.set_name(lang.tr("Качество инструментов", "Instrument quality"))?;
+    let mut row = 0;
+    for table in tables::quality(m, quality, l) {
+        write_table(sheet, &table, row)?;
+        row += table.rows.len() as u32 + 2;
     }
+    sheet.set_column_width(1, 40)?;
+    sheet.set_column_width(2, 40)?;
 
     // The schools' anti-risk programmes.
     let sheet = workbook.add_worksheet();
@@ -274,13 +272,7 @@ async fn programmes_table(
         let risks = storage.chosen_risks(p.id).await?;
         let measures = storage.programme_measures(p.id).await?;
         let targets = storage.programme_targets(p.id).await?;
-        let overdue = measures
-            .iter()
-            .filter(|m| {
-                m.due().is_some_and(|d| d < today)
-                    && !matches!(m.status.as_str(), "done" | "not_done")
-            })
-            .count();
+        let overdue = measures.iter().filter(|m| m.overdue(today)).count();
         let status = match p.status.as_str() {
             "submitted" => lang.tr("на согласовании", "submitted"),
             "returned" => lang.tr("возвращена", "returned"),
@@ -331,8 +323,8 @@ pub async fn matrix_xlsx(
         .await?
         .ok_or(ServerError::NotFound)?;
     let unpublished = || Refused::one(At::Whole, Kind::NotPublished);
-    let mut scored = gate
-        .score(&viewer, &in_scope)
+    let (mut scored, quality) = gate
+        .score_with_quality(&viewer, &in_scope)
         .await?
         .ok_or_else(unpublished)?;
     let mut changes = match q.compare {
@@ -363,7 +355,6 @@ pub async fn matrix_xlsx(
     for (p, s) in scored.profiles.iter_mut().zip(&in_scope.schools) {
         p.school = named(s);
     }
-    let quality = gate.quality(&viewer, &in_scope).await?;
     let programmes = programmes_table(&storage, &in_scope, cookies::lang(&headers)).await?;
     let lang = cookies::lang(&headers);
     let title = format!(
@@ -385,7 +376,7 @@ pub async fn matrix_xlsx(
         &title,
         &scored.profiles,
         changes.as_deref(),
-        quality.as_ref(),
+        &quality,
         &programmes,
         lang,
     )

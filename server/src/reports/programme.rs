@@ -116,16 +116,8 @@ pub async fn programme(
             .map(|step| format!("{step:?}").to_lowercase())
             .collect();
     view.comments = comments_on("");
-    let factor_name = |code: &str| {
-        m.factors
-            .iter()
-            .find(|f| f.code.0 == code)
-            .map_or_else(|| code.to_owned(), |f| f.name.get(l).to_owned())
-    };
-    let indicator_name = |key: &str| {
-        m.indicator(key)
-            .map_or_else(|| key.to_owned(), |i| i.name.get(l).to_owned())
-    };
+    let factor_name = |code: &str| m.factor_name(code, l).to_owned();
+    let indicator_name = |key: &str| m.indicator_name(key, l).to_owned();
     for risk in &chosen {
         let (goal, tasks) = plans
             .iter()
@@ -152,8 +144,7 @@ pub async fn programme(
                     status: status_words(&x.status, lang).to_owned(),
                     status_reason: x.status_reason.clone(),
                     evidence: x.evidence.clone(),
-                    overdue: x.due().is_some_and(|d| d < today)
-                        && !matches!(x.status.as_str(), "done" | "not_done"),
+                    overdue: x.overdue(today),
                     from_catalogue: x.catalogue.is_some(),
                     comments: comments_on(&format!("measure:{}", x.id)),
                 }

@@ -38,12 +38,7 @@ pub async fn quality(
     let Some(q) = gate.quality(viewer, &in_scope).await? else {
         return Ok(Some(report));
     };
-    let factor = |code: &str| {
-        m.factors
-            .iter()
-            .find(|f| f.code.0 == code)
-            .map_or_else(|| code.to_owned(), |f| format!("{code} {}", f.name.get(l)))
-    };
+    let factor = |code: &str| format!("{code} {}", m.factor_name(code, l));
     report.scales = q
         .scales
         .iter()

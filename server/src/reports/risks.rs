@@ -24,22 +24,14 @@ pub async fn panel(
     lang: Lang,
 ) -> Result<RiskPanel, ServerError> {
     let m = gate.methodology();
-    let name = |code: &str| {
-        m.factors
-            .iter()
-            .find(|f| f.code.0 == code)
-            .map_or_else(|| code.to_owned(), |f| f.name.get(lang.code()).to_owned())
-    };
+    let name = |code: &str| m.factor_name(code, lang.code()).to_owned();
     let level = |code: &str| level_of(m, profile.factor(code).and_then(|f| f.level.as_ref()), lang);
     let programme = storage.programme(in_scope.campaign.id, school).await?;
     let chosen = match &programme {
         Some(p) => storage.chosen_risks(p.id).await?,
         None => Vec::new(),
     };
-    let indicator_name = |key: &str| {
-        m.indicator(key)
-            .map_or_else(|| key.to_owned(), |i| i.name.get(lang.code()).to_owned())
-    };
+    let indicator_name = |key: &str| m.indicator_name(key, lang.code()).to_owned();
     let mut suggestions: Vec<SuggestionView> = surveys::programme::suggestions(m, profile)
         .into_iter()
         .map(|s| SuggestionView {

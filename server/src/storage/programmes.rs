@@ -272,6 +272,12 @@ impl MeasureRow {
     pub fn due(&self) -> Option<Day> {
         self.due_on.as_deref().and_then(|d| d.parse().ok())
     }
+
+    /// Past its deadline and neither done nor given up: «просрочено», computed, never typed.
+    pub fn overdue(&self, today: Day) -> bool {
+        self.due().is_some_and(|d| d < today)
+            && !matches!(self.status.as_str(), "done" | "not_done")
+    }
 }
 
 /// A target of a chosen risk: an indicator of its factor, its value in the published profile
@@ -431,13 +437,26 @@ impl Storage {
         measure_id: i64,
         event: NewEvent<'_>,
     ) -> Result<bool, ServerError> {
+        self.remove_part("programme_measures", programme_id, measure_id, event)
+            .await
+    }
+
+    /// Removes a row of `table` (measures or targets) that belongs to one of the programme's
+    /// chosen risks and records the event; whether the programme had it.
+    async fn remove_part(
+        &self,
+        table: &'static str,
+        programme_id: i64,
+        id: i64,
+        event: NewEvent<'_>,
+    ) -> Result<bool, ServerError> {
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            let removed = sqlx::query(
-                "DELETE FROM programme_measures
-                 WHERE id = $1 AND risk_id IN (SELECT id FROM chosen_risks WHERE programme_id = $2)",
-            )
-            .bind(measure_id)
+            let removed = sqlx::query(&format!(
+                "DELETE FROM {table}
+                 WHERE id = $1 AND risk_id IN (SELECT id FROM chosen_risks WHERE programme_id = $2)"
+            ))
+            .bind(id)
             .bind(programme_id)
             .execute(&mut *tx)
             .await?
@@ -503,24 +522,8 @@ impl Storage {
         target_id: i64,
         event: NewEvent<'_>,
     ) -> Result<bool, ServerError> {
-        with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
-            let removed = sqlx::query(
-                "DELETE FROM programme_targets
-                 WHERE id = $1 AND risk_id IN (SELECT id FROM chosen_risks WHERE programme_id = $2)",
-            )
-            .bind(target_id)
-            .bind(programme_id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected()
-                == 1;
-            if removed {
-                insert_event_query!(programme_id, event).execute(&mut *tx).await?;
-            }
-            tx.commit().await?;
-            Ok(removed)
-        })
+        self.remove_part("programme_targets", programme_id, target_id, event)
+            .await
     }
 
     /// The targets of a programme, by risk.

@@ -55,7 +55,7 @@ impl Storage {
     }
 
     /// Makes the campaign's next publication, taking in the unpublished counted responses of
-    /// the given (school, group) pairs, in one transaction. Returns the publication's id.
+    /// the given (school, group) pairs, in one transaction. Returns the publication's number.
     pub async fn publish(
         &self,
         campaign_id: i64,
@@ -65,11 +65,11 @@ impl Storage {
     ) -> Result<i64, ServerError> {
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            let id: i64 = sqlx::query_scalar(
+            let (id, number): (i64, i64) = sqlx::query_as(
                 "INSERT INTO publications (campaign_id, number, published_on, published_by, at_close)
                  VALUES ($1, (SELECT COALESCE(MAX(number), 0) + 1 FROM publications WHERE campaign_id = $1),
                          $2, $3, $4)
-                 RETURNING id",
+                 RETURNING id, number",
             )
             .bind(campaign_id)
             .bind(today.to_string())
@@ -91,7 +91,7 @@ impl Storage {
                 .await?;
             }
             tx.commit().await?;
-            Ok(id)
+            Ok(number)
         })
     }
 

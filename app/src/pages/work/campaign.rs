@@ -576,16 +576,10 @@ fn query_school() -> i64 {
 /// school, its curator, an admin) the forms to choose and drop them.
 #[component]
 fn Risks(panel: RiskPanel, viewer: Viewer, action: String, lang: Lang) -> impl IntoView {
-    let status = panel.status.as_deref().map(|s| match (s, lang) {
-        ("submitted", Lang::Ru) => "отправлена на согласование",
-        ("submitted", Lang::En) => "submitted for agreement",
-        ("returned", Lang::Ru) => "возвращена на доработку",
-        ("returned", Lang::En) => "returned for changes",
-        ("agreed", Lang::Ru) => "согласована",
-        ("agreed", Lang::En) => "agreed",
-        (_, Lang::Ru) => "черновик",
-        (_, Lang::En) => "draft",
-    });
+    let status = panel
+        .status
+        .as_deref()
+        .map(|s| super::programme::status_words(s, lang));
     let room = panel.can_choose && panel.chosen.len() < panel.max as usize;
     let problem = query("problem");
     let drop = format!("{action}/drop");

@@ -10,7 +10,8 @@ use crate::access::Viewer;
 use crate::i18n::Lang;
 use crate::reports::{get_programme, ProgrammeView, RiskPlanView};
 
-fn status_words(status: &str, lang: Lang) -> &'static str {
+/// A programme's status in words.
+pub(super) fn status_words(status: &str, lang: Lang) -> &'static str {
     match status {
         "submitted" => lang.tr("отправлена на согласование", "submitted for agreement"),
         "returned" => lang.tr("возвращена на доработку", "returned for changes"),
