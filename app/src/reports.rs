@@ -56,6 +56,19 @@ pub struct Monitor {
     pub can_decide: bool,
     /// A group code's surplus limit as a percentage of the expected count.
     pub surplus_percent: u32,
+    /// The stage dates of the campaign's anti-risk programmes.
+    pub stages: Vec<StageItem>,
+    /// The viewer may set the stage dates (admin, regional).
+    pub can_set_stages: bool,
+}
+
+/// A stage date of a campaign's anti-risk programmes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StageItem {
+    pub id: i64,
+    pub title: String,
+    /// `YYYY-MM-DD`.
+    pub due_on: String,
 }
 
 /// A factor's result at one school.
@@ -280,6 +293,41 @@ pub struct MeasureView {
     pub from_catalogue: bool,
     /// Comments of those who agree, on this measure («who: text»).
     pub comments: Vec<String>,
+    /// The status's key: `planned`, `in_progress`, `done`, `not_done`.
+    pub status_key: String,
+    /// Documents attached as evidence.
+    pub files: Vec<FileView>,
+}
+
+/// A document attached to a measure.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FileView {
+    pub id: i64,
+    pub name: String,
+    /// The size in words (`1,2 МБ`).
+    pub size: String,
+}
+
+/// A stage of a campaign's programmes as a school's programme page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StageView {
+    pub stage: StageItem,
+    /// `filed`, `overdue` (the date passed without a report), `due` (within 14 days), `later`.
+    pub state: String,
+    pub report: Option<StageReportView>,
+    /// Comments of those who agree, on this stage's report.
+    pub comments: Vec<String>,
+}
+
+/// A filed stage report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StageReportView {
+    pub analysis: String,
+    pub who: String,
+    /// `YYYY-MM-DD HH:MM` (UTC).
+    pub when: String,
+    /// The measures as the report found them: (measure, status in words, reason, evidence).
+    pub marks: Vec<(String, String, String, String)>,
 }
 
 /// A target of a chosen risk.
@@ -359,6 +407,14 @@ pub struct ProgrammeView {
     pub steps: Vec<String>,
     /// Comments on the programme as a whole (the last return's first).
     pub comments: Vec<String>,
+    /// The campaign's stages with this programme's reports.
+    pub stages: Vec<StageView>,
+    /// The viewer may file stage reports now (a writer; the programme agreed).
+    pub can_report: bool,
+    /// The viewer may comment on stage reports (admin, curator, municipal coordinator).
+    pub can_comment_stages: bool,
+    /// The viewer may attach documents to measures (a writer).
+    pub can_attach: bool,
 }
 
 /// A multi-item scale of one factor in one group, with its consistency.

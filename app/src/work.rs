@@ -70,6 +70,8 @@ pub struct Attention {
     pub returned: Vec<ProgrammeLink>,
     /// With measures past their deadline and not done.
     pub overdue: Vec<ProgrammeLink>,
+    /// Agreed programmes whose next stage report is due within two weeks or overdue.
+    pub stages_due: Vec<ProgrammeLink>,
     /// Shown to municipal and regional coordinators and admins.
     pub overview: bool,
     /// (status in words, programmes).

@@ -113,6 +113,14 @@ pub enum Kind {
     NothingToSubmit,
     /// A decision on a group's surplus where nothing is held.
     NothingHeld,
+    /// A stage report of a programme that is not agreed.
+    NotAgreed,
+    /// A stage on a date the campaign has a stage on, or one with reports removed.
+    StageTaken,
+    /// A document of a type not accepted as evidence.
+    FileType,
+    /// A document larger than this many megabytes.
+    FileTooLarge(u64),
     /// A problem worded by the survey engine (an answer of a paper questionnaire).
     Answer(String),
     /// A problem worded where it was found (the paper CLI, in English).
@@ -304,6 +312,10 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ("subject", "К чему", "About"),
     ("group", "Группа", "Group"),
     ("decision", "Решение", "Decision"),
+    ("title", "Название этапа", "Stage title"),
+    ("analysis", "Анализ", "Analysis"),
+    ("file", "Файл", "File"),
+    ("stage", "Этап", "Stage"),
 ];
 
 /// The label of a form field.
@@ -356,6 +368,22 @@ impl Kind {
                 "Программа отправлена на согласование или согласована: менять её можно, когда её вернут.",
                 "The programme is submitted or agreed: it can change once it is returned.",
             ),
+            Kind::NotAgreed => t(
+                "Отчёт по этапу подают по согласованной программе.",
+                "A stage report is filed for an agreed programme.",
+            ),
+            Kind::StageTaken => t(
+                "На эту дату этап уже есть, или по этапу уже поданы отчёты.",
+                "There is a stage on that date already, or reports were filed for the stage.",
+            ),
+            Kind::FileType => t(
+                "принимаются PDF, DOCX, XLSX, ODT, ODS, JPEG и PNG",
+                "PDF, DOCX, XLSX, ODT, ODS, JPEG and PNG are accepted",
+            ),
+            Kind::FileTooLarge(mb) => match lang {
+                Lang::Ru => format!("файл больше {mb} МБ"),
+                Lang::En => format!("the file is larger than {mb} MB"),
+            },
             Kind::NothingHeld => t(
                 "В этой группе нет ответов, ожидающих решения.",
                 "This group has no answers awaiting a decision.",

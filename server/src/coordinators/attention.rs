@@ -1,5 +1,5 @@
 //! What needs a coordinator's attention on the start page: programmes waiting for the viewer's
-//! agreement, returned ones to mend, ones with overdue measures; and for municipal and regional
+//! agreement, returned ones to mend, ones with overdue measures, stage reports due or overdue; and for municipal and regional
 //! coordinators the overview a regional roadmap starts from — how many schools chose each
 //! factor, programmes by status, schools of published campaigns without a programme.
 
@@ -47,6 +47,8 @@ pub async fn attention(
             continue;
         };
         let programmes = storage.campaign_programmes(campaign.id).await?;
+        let stages = storage.stages(campaign.id).await?;
+        let filed = storage.campaign_stage_reports(campaign.id).await?;
         for p in &programmes {
             let Some(s) = in_scope.schools.iter().find(|s| s.school_id == p.school_id) else {
                 continue;
@@ -76,6 +78,24 @@ pub async fn attention(
                     Lang::Ru => format!("просрочено мероприятий: {overdue}"),
                     Lang::En => format!("overdue measures: {overdue}"),
                 }));
+            }
+            // The first stage without this programme's report, when it is due or overdue.
+            let next = stages
+                .iter()
+                .find(|st| !filed.contains(&(p.id, st.id)))
+                .filter(|_| p.status == "agreed");
+            if let Some(st) = next {
+                let note = |ru: &str, en: &str| match lang {
+                    Lang::Ru => format!("{ru}: {} ({})", st.title, st.due_on),
+                    Lang::En => format!("{en}: {} ({})", st.title, st.due_on),
+                };
+                match st.state(false, today) {
+                    "overdue" => a
+                        .stages_due
+                        .push(link(note("отчёт просрочен", "report overdue"))),
+                    "due" => a.stages_due.push(link(note("скоро отчёт", "report due"))),
+                    _ => {}
+                }
             }
             *statuses.entry(status_words(&p.status, lang)).or_default() += 1;
             for r in storage.chosen_risks(p.id).await? {

@@ -187,6 +187,41 @@ pub const RULES: &[Rule] = &[
         true,
     ),
     rule(
+        "/work/campaigns/{id}/schools/{school}/programme/stages/{stage}",
+        Access::Roles(PROGRAMME_WRITERS),
+        true,
+    ),
+    rule(
+        "/work/campaigns/{id}/schools/{school}/programme/stages/{stage}/comment",
+        Access::Roles(AGREERS),
+        true,
+    ),
+    rule(
+        "/work/campaigns/{id}/schools/{school}/programme/measures/{measure}/files",
+        Access::Roles(PROGRAMME_WRITERS),
+        true,
+    ),
+    rule(
+        "/work/campaigns/{id}/schools/{school}/programme/files/{file}",
+        Access::SignedIn,
+        false,
+    ),
+    rule(
+        "/work/campaigns/{id}/schools/{school}/programme/files/{file}/remove",
+        Access::Roles(PROGRAMME_WRITERS),
+        true,
+    ),
+    rule(
+        "/work/campaigns/{id}/stages",
+        Access::Roles(CAMPAIGNERS),
+        true,
+    ),
+    rule(
+        "/work/campaigns/{id}/stages/{stage}/remove",
+        Access::Roles(CAMPAIGNERS),
+        true,
+    ),
+    rule(
         "/work/campaigns/{id}/schools/{school}/codes",
         Access::SignedIn,
         false,

@@ -28,7 +28,7 @@ use crate::coordinators::{accounts, campaigns, publishing, registry, Coordinator
 use crate::error::ServerError;
 use crate::exports::{raw, workbook};
 use crate::home::StorageOverview;
-use crate::programmes::{plan, risks, workflow};
+use crate::programmes::{evidence, plan, risks, stages, workflow};
 use crate::reports::Reports;
 use crate::respond::{self, Respondents};
 use crate::scope::Gate;
@@ -155,6 +155,31 @@ pub fn router(config: &Config, storage: Storage, methodology: Arc<Methodology>) 
         .route(
             "/work/campaigns/{id}/schools/{school}/programme/targets/{target}/remove",
             post(plan::remove_target),
+        )
+        .route(
+            "/work/campaigns/{id}/schools/{school}/programme/stages/{stage}",
+            post(stages::file_report),
+        )
+        .route(
+            "/work/campaigns/{id}/schools/{school}/programme/stages/{stage}/comment",
+            post(stages::comment),
+        )
+        .route(
+            "/work/campaigns/{id}/schools/{school}/programme/measures/{measure}/files",
+            post(evidence::upload).layer(DefaultBodyLimit::max(evidence::MAX_FILE + (64 << 10))),
+        )
+        .route(
+            "/work/campaigns/{id}/schools/{school}/programme/files/{file}",
+            get(evidence::download),
+        )
+        .route(
+            "/work/campaigns/{id}/schools/{school}/programme/files/{file}/remove",
+            post(evidence::remove),
+        )
+        .route("/work/campaigns/{id}/stages", post(stages::add_stage))
+        .route(
+            "/work/campaigns/{id}/stages/{stage}/remove",
+            post(stages::remove_stage),
         )
         .route(
             "/work/registry/import",

@@ -1,9 +1,14 @@
 //! Anti-risk programmes (АРП), the yearly cycle after the risk profile: the actual risks a school
-//! chooses from its published profile (`risks.rs`). Who may write a school's programme: the
+//! chooses from its published profile (`risks.rs`), each risk's plan (`plan.rs`), the agreement
+//! (`workflow.rs`), stage reports (`stages.rs`), results against a later campaign (`results.rs`) and the documents attached as evidence
+//! (`evidence.rs`). Who may write a school's programme: the
 //! school itself, its curator, an admin; municipal and regional coordinators read their scope.
 
+pub mod evidence;
 pub mod plan;
+pub mod results;
 pub mod risks;
+pub mod stages;
 pub mod workflow;
 
 use app::access::{Role, Viewer};

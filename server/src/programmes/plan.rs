@@ -92,7 +92,7 @@ pub async fn set_plan(
     refusal_back(&back, &headers, 3, done.await)
 }
 
-fn day_or_empty(text: &str) -> Result<(), ValidationError> {
+pub(super) fn day_or_empty(text: &str) -> Result<(), ValidationError> {
     let text = text.trim();
     if text.is_empty() {
         return Ok(());
@@ -104,7 +104,7 @@ fn day_or_empty(text: &str) -> Result<(), ValidationError> {
     }
 }
 
-fn status(text: &str) -> Result<(), ValidationError> {
+pub(super) fn status(text: &str) -> Result<(), ValidationError> {
     match text {
         "" | "planned" | "in_progress" | "done" | "not_done" => Ok(()),
         _ => Err(ValidationError::new("status")),

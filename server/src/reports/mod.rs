@@ -62,7 +62,15 @@ impl ReportSource for Reports {
         municipality: Option<i64>,
         lang: Lang,
     ) -> Result<Option<Monitor>, AppError> {
-        Ok(monitor::monitor(&self.gate, viewer, campaign, municipality, lang).await?)
+        Ok(monitor::monitor(
+            &self.gate,
+            &self.storage,
+            viewer,
+            campaign,
+            municipality,
+            lang,
+        )
+        .await?)
     }
 
     async fn matrix(

@@ -8,14 +8,16 @@ use app::reports::{Monitor, MonitorRow};
 use surveys::profile::group_results;
 use surveys::Group;
 
-use super::views::group_cells;
+use super::views::{group_cells, stage_items};
 use crate::coordinators::campaign_item;
 use crate::error::ServerError;
 use crate::scope::Gate;
+use crate::storage::Storage;
 
 /// The monitor of a campaign's schools in scope, narrowed to a municipality when one is given.
 pub async fn monitor(
     gate: &Gate,
+    storage: &Storage,
     viewer: &Viewer,
     campaign: i64,
     municipality: Option<i64>,
@@ -66,5 +68,7 @@ pub async fn monitor(
             && gate.is_open(&in_scope.campaign),
         can_decide: matches!(viewer.role, Role::Admin | Role::Regional | Role::Municipal),
         surplus_percent: m.rules.surplus_percent,
+        stages: stage_items(&storage.stages(campaign).await?),
+        can_set_stages: matches!(viewer.role, Role::Admin | Role::Regional),
     }))
 }

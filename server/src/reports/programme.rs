@@ -4,14 +4,15 @@
 //! warnings (a measure without a deadline or a responsible, a risk without a target) and the
 //! history of every change.
 
+use app::access::Role;
 use app::access::Viewer;
 use app::i18n::Lang;
 use app::reports::{
-    CatalogueMeasure, HistoryEntry, IndicatorChoice, MeasureView, ProgrammeView, RiskPlanView,
-    TargetView,
+    CatalogueMeasure, FileView, HistoryEntry, IndicatorChoice, MeasureView, ProgrammeView,
+    RiskPlanView, StageReportView, StageView, TargetView,
 };
 
-use super::views::{form_value, level_of, show_value};
+use super::views::{form_value, level_of, show_value, stage_items};
 use super::Reports;
 use crate::clock;
 use crate::coordinators::campaign_item;
@@ -45,7 +46,24 @@ fn action_words(action: &str, lang: Lang) -> &'static str {
         "agreed_by_curator" => lang.tr("согласована куратором", "agreed by the curator"),
         "agreed" => lang.tr("согласована", "agreed"),
         "reopened" => lang.tr("открыта для изменений", "reopened"),
+        "stage_report" => lang.tr("отчёт по этапу", "stage report"),
+        "file_added" => lang.tr("приложен документ", "document attached"),
+        "file_removed" => lang.tr("удалён документ", "document removed"),
         _ => lang.tr("изменение", "change"),
+    }
+}
+
+/// A file's size in words.
+fn size_words(bytes: i64, lang: Lang) -> String {
+    let (value, unit) = if bytes >= 1 << 20 {
+        (bytes as f64 / f64::from(1 << 20), lang.tr("МБ", "MB"))
+    } else {
+        ((bytes as f64 / 1024.0).max(0.1), lang.tr("КБ", "KB"))
+    };
+    let text = format!("{value:.1}");
+    match lang {
+        Lang::Ru => format!("{} {unit}", text.replace('.', ",")),
+        Lang::En => format!("{text} {unit}"),
     }
 }
 
@@ -84,6 +102,10 @@ pub async fn programme(
         history: Vec::new(),
         steps: Vec::new(),
         comments: Vec::new(),
+        stages: Vec::new(),
+        can_report: false,
+        can_comment_stages: false,
+        can_attach: false,
     };
     let (Some(scored), Some(programme)) = (scored, storage.programme(campaign, school).await?)
     else {
@@ -92,8 +114,12 @@ pub async fn programme(
     let Some(profile) = scored.profiles.first() else {
         return Ok(Some(view));
     };
-    view.can_edit = matches!(programme.status.as_str(), "draft" | "returned")
-        && writes(viewer, &in_scope, school);
+    let writer = writes(viewer, &in_scope, school);
+    view.can_edit = matches!(programme.status.as_str(), "draft" | "returned") && writer;
+    view.can_report = programme.status == "agreed" && writer;
+    view.can_attach = writer;
+    view.can_comment_stages = matches!(viewer.role, Role::Admin | Role::Curator | Role::Municipal);
+    let files = storage.programme_files(programme.id).await?;
     let plans = storage.risk_plans(programme.id).await?;
     let chosen = storage.chosen_risks(programme.id).await?;
     let measures = storage.programme_measures(programme.id).await?;
@@ -147,6 +173,16 @@ pub async fn programme(
                     overdue: x.overdue(today),
                     from_catalogue: x.catalogue.is_some(),
                     comments: comments_on(&format!("measure:{}", x.id)),
+                    status_key: x.status.clone(),
+                    files: files
+                        .iter()
+                        .filter(|f| f.measure_id == x.id)
+                        .map(|f| FileView {
+                            id: f.id,
+                            name: f.name.clone(),
+                            size: size_words(f.size, lang),
+                        })
+                        .collect(),
                 }
             })
             .collect();
@@ -225,6 +261,33 @@ pub async fn programme(
             targets: target_views,
             catalogue,
             indicators,
+        });
+    }
+    let stages = storage.stages(campaign).await?;
+    let reports = storage.stage_reports(programme.id).await?;
+    for (stage, item) in stages.iter().zip(stage_items(&stages)) {
+        let report = match reports.iter().find(|r| r.stage_id == stage.id) {
+            Some(r) => Some(StageReportView {
+                analysis: r.analysis.clone(),
+                who: r.user_name.clone(),
+                when: clock::moment(r.filed_at),
+                marks: storage
+                    .stage_report_marks(r.id)
+                    .await?
+                    .into_iter()
+                    .map(|m| {
+                        let status = status_words(&m.status, lang).to_owned();
+                        (m.action, status, m.status_reason, m.evidence)
+                    })
+                    .collect(),
+            }),
+            None => None,
+        };
+        view.stages.push(StageView {
+            state: stage.state(report.is_some(), today).to_owned(),
+            report,
+            comments: comments_on(&format!("stage:{}", stage.id)),
+            stage: item,
         });
     }
     view.history = events

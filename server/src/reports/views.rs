@@ -248,3 +248,15 @@ pub fn factor_view(
         indicators,
     }
 }
+
+/// The stage dates of a campaign as pages show them.
+pub fn stage_items(stages: &[crate::storage::StageRow]) -> Vec<app::reports::StageItem> {
+    stages
+        .iter()
+        .map(|s| app::reports::StageItem {
+            id: s.id,
+            title: s.title.clone(),
+            due_on: s.due_on.to_string(),
+        })
+        .collect()
+}

@@ -1,6 +1,6 @@
 //! Storage behind one interface with two backends: SQLite (embedded default) and PostgreSQL.
 //! One file per kind of data: `places` (the registry), `campaigns` (with their schools and
-//! access codes), `responses`, `publications` (with decisions on a group code's surplus), `drafts` (with the respondent side's writes, which `writer`
+//! access codes), `responses`, `publications` (with decisions on a group code's surplus), `programmes` (anti-risk programmes), `stages` (their stage dates, stage reports and evidence files), `drafts` (with the respondent side's writes, which `writer`
 //! batches), `accounts` (with sessions).
 //!
 //! The SQL is kept portable (`$n` placeholders, `RETURNING`, `ON CONFLICT`, integers and text) so
@@ -14,6 +14,7 @@ mod places;
 mod programmes;
 mod publications;
 mod responses;
+mod stages;
 mod writer;
 
 use std::str::FromStr;
@@ -39,6 +40,7 @@ pub use programmes::{
 };
 pub use publications::{PublicationRow, Surplus};
 pub use responses::{GroupCount, ResponsePages, ResponseRow, StoredResponse};
+pub use stages::{FileRow, MeasureMark, NewFile, StageReportRow, StageRow};
 pub use writer::DraftWriter;
 
 /// Runs `$body` with `$pool` bound to the configured pool, whatever its backend.

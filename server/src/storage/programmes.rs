@@ -77,6 +77,7 @@ macro_rules! insert_event_query {
         .bind($e.comment)
     };
 }
+pub(super) use insert_event_query;
 
 const PROGRAMME_COLUMNS: &str =
     "SELECT id, campaign_id, school_id, status, created_on, curator_agreed FROM programmes";
@@ -187,6 +188,15 @@ impl Storage {
     ) -> Result<bool, ServerError> {
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
+            sqlx::query(
+                "DELETE FROM programme_files WHERE measure_id IN
+                    (SELECT m.id FROM programme_measures m JOIN chosen_risks r ON r.id = m.risk_id
+                     WHERE r.programme_id = $1 AND r.factor = $2)",
+            )
+            .bind(programme_id)
+            .bind(factor)
+            .execute(&mut *tx)
+            .await?;
             for table in ["programme_measures", "programme_targets"] {
                 sqlx::query(&format!(
                     "DELETE FROM {table} WHERE risk_id IN
@@ -452,6 +462,15 @@ impl Storage {
     ) -> Result<bool, ServerError> {
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
+            if table == "programme_measures" {
+                sqlx::query(
+                    "DELETE FROM programme_files WHERE measure_id = $1 AND programme_id = $2",
+                )
+                .bind(id)
+                .bind(programme_id)
+                .execute(&mut *tx)
+                .await?;
+            }
             let removed = sqlx::query(&format!(
                 "DELETE FROM {table}
                  WHERE id = $1 AND risk_id IN (SELECT id FROM chosen_risks WHERE programme_id = $2)"

@@ -184,6 +184,48 @@ const EXPECTED: &[(&str, &str, Who, &str)] = &[
         "",
     ),
     (
+        "POST",
+        "/work/campaigns/{id}/schools/{school}/programme/stages/{stage}",
+        Who::ProgrammeWriters,
+        "analysis=x",
+    ),
+    (
+        "POST",
+        "/work/campaigns/{id}/schools/{school}/programme/stages/{stage}/comment",
+        Who::Agreers,
+        "comment=x",
+    ),
+    (
+        "POST",
+        "/work/campaigns/{id}/schools/{school}/programme/measures/{measure}/files",
+        Who::ProgrammeWriters,
+        "",
+    ),
+    (
+        "GET",
+        "/work/campaigns/{id}/schools/{school}/programme/files/{file}",
+        Who::SignedIn,
+        "",
+    ),
+    (
+        "POST",
+        "/work/campaigns/{id}/schools/{school}/programme/files/{file}/remove",
+        Who::ProgrammeWriters,
+        "",
+    ),
+    (
+        "POST",
+        "/work/campaigns/{id}/stages",
+        Who::Raw,
+        "title=x&due_on=2027-01-01",
+    ),
+    (
+        "POST",
+        "/work/campaigns/{id}/stages/{stage}/remove",
+        Who::Raw,
+        "",
+    ),
+    (
         "GET",
         "/work/campaigns/{id}/schools/{school}/codes",
         Who::SignedIn,
@@ -291,7 +333,9 @@ async fn walk(backend: Backend) {
                 .replace("{id}", "1")
                 .replace("{school}", "1")
                 .replace("{measure}", "1")
-                .replace("{target}", "1");
+                .replace("{target}", "1")
+                .replace("{stage}", "1")
+                .replace("{file}", "1");
             let mut request = client.request(
                 Method::from_bytes(method.as_bytes()).expect("method"),
                 app.url(&path),

@@ -12,5 +12,6 @@ mod publication;
 mod registry;
 mod reports;
 mod respond;
+mod stages;
 mod storage;
 mod validation;

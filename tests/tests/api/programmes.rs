@@ -7,7 +7,12 @@ use harness::{Backend, TestApp};
 use reqwest::header::LOCATION;
 use reqwest::{Client, StatusCode};
 
-async fn profile(client: &Client, app: &TestApp, campaign: i64, school: i64) -> serde_json::Value {
+pub(super) async fn profile(
+    client: &Client,
+    app: &TestApp,
+    campaign: i64,
+    school: i64,
+) -> serde_json::Value {
     client
         .post(app.url("/api/work-profile"))
         .form(&[("campaign", campaign), ("school", school)])
@@ -20,7 +25,7 @@ async fn profile(client: &Client, app: &TestApp, campaign: i64, school: i64) -> 
 }
 
 /// Posts a form of the profile page; returns the status and where it leads.
-async fn post(
+pub(super) async fn post(
     client: &Client,
     app: &TestApp,
     path: &str,
@@ -41,7 +46,7 @@ async fn post(
     (r.status(), location)
 }
 
-async fn text(client: &Client, app: &TestApp, path: &str) -> String {
+pub(super) async fn text(client: &Client, app: &TestApp, path: &str) -> String {
     harness::text(client, &app.url(path)).await
 }
 

@@ -10,7 +10,8 @@ use crate::access::Viewer;
 use crate::i18n::Lang;
 use crate::reports::{
     get_code_sheet, get_matrix, get_monitor, get_profile, CodeEntry, CodeSheet, DeficitView,
-    FactorView, GroupCell, LevelView, Matrix, Monitor, Profile, Report, RiskPanel, SuggestionView,
+    FactorView, GroupCell, LevelView, Matrix, Monitor, Profile, Report, RiskPanel, StageItem,
+    SuggestionView,
 };
 use crate::work::{CampaignItem, Choice};
 
@@ -260,6 +261,7 @@ pub fn MonitorPage() -> impl IntoView {
                     </ul>
                 </section>
             })}
+            {stages_section(&m.stages, m.can_set_stages.then_some(&viewer), id, lang)}
             <h2>{lang.tr("Отклик по школам и группам", "Response rates by school and group")}</h2>
             <p class="hint">{lang.tr(
                 "Ответов / ожидается, доля ответивших и достаточно ли их для показателей (минимум ответов и порог отклика группы).",
@@ -285,6 +287,47 @@ pub fn MonitorPage() -> impl IntoView {
                 </table>
             </div>
         }
+    })
+}
+
+/// The stage dates of the campaign's anti-risk programmes, and (for those who set them) the
+/// forms to add and remove them.
+fn stages_section(
+    stages: &[StageItem],
+    edit: Option<&Viewer>,
+    id: i64,
+    lang: Lang,
+) -> impl IntoView {
+    if stages.is_empty() && edit.is_none() {
+        return None;
+    }
+    let list = stages.iter().map(|s| view! {
+        <li data-stage=s.id>{format!("{} — {}", s.due_on, s.title)}
+            {edit.map(|v| view! {
+                <form method="post" action=format!("/work/campaigns/{id}/stages/{}/remove", s.id) class="inline">
+                    <Csrf viewer=v.clone() />
+                    <button type="submit" class="secondary">{lang.tr("Удалить", "Remove")}</button>
+                </form>
+            })}
+        </li>
+    }).collect_view();
+    Some(view! {
+        <section class="stages" id="stages">
+            <h2>{lang.tr("Этапы отчётности по антирисковым программам", "Report stages of the anti-risk programmes")}</h2>
+            <p class="hint">{lang.tr(
+                "К каждой дате школы с согласованной программой отмечают выполнение мероприятий и пишут краткий анализ.",
+                "By each date, schools with an agreed programme mark their measures and write a short analysis.",
+            )}</p>
+            <ul>{list}</ul>
+            {edit.map(|v| view! {
+                <form method="post" action=format!("/work/campaigns/{id}/stages") class="new-stage">
+                    <Csrf viewer=v.clone() />
+                    <label>{lang.tr("Название этапа", "Stage title")}<input name="title" required maxlength="200" /></label>
+                    <label>{lang.tr("Дата", "Date")}<input name="due_on" type="date" required /></label>
+                    <button type="submit">{lang.tr("Добавить этап", "Add the stage")}</button>
+                </form>
+            })}
+        </section>
     })
 }
 

@@ -91,12 +91,16 @@ fn programme_links(
 #[component]
 fn AttentionPanel(attention: Attention, lang: Lang) -> impl IntoView {
     let a = attention;
-    let any = !(a.awaiting.is_empty() && a.returned.is_empty() && a.overdue.is_empty());
+    let any = !(a.awaiting.is_empty()
+        && a.returned.is_empty()
+        && a.overdue.is_empty()
+        && a.stages_due.is_empty());
     view! {
         {any.then(|| view! { <h2>{lang.tr("Требует внимания", "Needs your attention")}</h2> })}
         {programme_links(lang.tr("Ждут вашего согласования", "Waiting for your agreement"), "awaiting", a.awaiting)}
         {programme_links(lang.tr("Возвращены на доработку", "Returned for changes"), "returned", a.returned)}
         {programme_links(lang.tr("Есть просроченные мероприятия", "With overdue measures"), "overdue", a.overdue)}
+        {programme_links(lang.tr("Отчёты по этапам: скоро срок или просрочены", "Stage reports due or overdue"), "stages-due", a.stages_due)}
         {a.overview.then(|| view! {
             <section class="programmes-overview">
                 <h2>{lang.tr("Антирисковые программы школ", "Schools' anti-risk programmes")}</h2>

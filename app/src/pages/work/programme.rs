@@ -8,7 +8,7 @@ use super::campaign::{id_param, report_page, CampaignNav, Publication};
 use super::{query, Csrf};
 use crate::access::Viewer;
 use crate::i18n::Lang;
-use crate::reports::{get_programme, ProgrammeView, RiskPlanView};
+use crate::reports::{get_programme, FileView, ProgrammeView, RiskPlanView};
 
 /// A programme's status in words.
 pub(super) fn status_words(status: &str, lang: Lang) -> &'static str {
@@ -84,7 +84,13 @@ fn agreement_steps(p: &ProgrammeView, base: &str, viewer: &Viewer, lang: Lang) -
 }
 
 /// One chosen risk's part of the programme.
-fn risk_section(r: RiskPlanView, base: &str, edit: Option<&Viewer>, lang: Lang) -> impl IntoView {
+fn risk_section(
+    r: RiskPlanView,
+    base: &str,
+    edit: Option<&Viewer>,
+    attach: Option<&Viewer>,
+    lang: Lang,
+) -> AnyView {
     let factor = r.factor.clone();
     let csrf = |v: &Viewer| view! { <Csrf viewer=v.clone() /> };
     let plan = match edit {
@@ -125,13 +131,14 @@ fn risk_section(r: RiskPlanView, base: &str, edit: Option<&Viewer>, lang: Lang) 
                     {r.measures.into_iter().map(|x| {
                         let dates = format!("{} — {}", x.starts_on.clone().unwrap_or_default(), x.due_on.clone().unwrap_or_else(|| "?".into()));
                         view! {
-                            <tr data-measure=x.id class:overdue=x.overdue>
+                            <tr data-measure=x.id id=format!("measure-{}", x.id) class:overdue=x.overdue>
                                 <td>{x.action}{x.from_catalogue.then(|| view! { <br /><small class="muted">{lang.tr("из каталога", "from the catalogue")}</small> })}
                                     {x.comments.into_iter().map(|c| view! { <p class="comment">{c}</p> }).collect_view()}</td>
                                 <td>{x.responsible}</td>
                                 <td>{dates}{x.overdue.then(|| view! { <br /><strong class="overdue-mark">{lang.tr("просрочено", "overdue")}</strong> })}</td>
                                 <td>{x.expected_result}</td>
-                                <td>{x.status}{(!x.evidence.is_empty()).then(|| view! { <br /><small>{x.evidence.clone()}</small> })}</td>
+                                <td>{x.status}{(!x.evidence.is_empty()).then(|| view! { <br /><small>{x.evidence.clone()}</small> })}
+                                    {measure_files(&x.files, x.id, base, attach, lang)}</td>
                                 {edit.map(|v| view! {
                                     <td><form method="post" action=format!("{base}/measures/{}/remove", x.id) class="inline">
                                         {csrf(v)}
@@ -140,6 +147,7 @@ fn risk_section(r: RiskPlanView, base: &str, edit: Option<&Viewer>, lang: Lang) 
                                 })}
                             </tr>
                         }
+                        .into_any()
                     }).collect_view()}
                 </tbody>
             </table></div>
@@ -221,6 +229,160 @@ fn risk_section(r: RiskPlanView, base: &str, edit: Option<&Viewer>, lang: Lang) 
             })}
         </section>
     }
+    .into_any()
+}
+
+/// The documents attached to a measure, and (for writers) the form to attach one.
+fn measure_files(
+    files: &[FileView],
+    measure: i64,
+    base: &str,
+    attach: Option<&Viewer>,
+    lang: Lang,
+) -> AnyView {
+    let list = (!files.is_empty()).then(|| {
+        view! {
+            <ul class="files">
+                {files.iter().map(|f| view! {
+                    <li><a href=format!("{base}/files/{}", f.id) download="">{f.name.clone()}</a>" ("{f.size.clone()}")"
+                        {attach.map(|v| view! {
+                            <form method="post" action=format!("{base}/files/{}/remove", f.id) class="inline">
+                                <Csrf viewer=v.clone() />
+                                <button type="submit" class="secondary" aria-label=format!("{} {}", lang.tr("Удалить", "Remove"), f.name)>"×"</button>
+                            </form>
+                        })}
+                    </li>
+                }).collect_view()}
+            </ul>
+        }
+    });
+    let form = attach.map(|v| {
+        view! {
+            <form method="post" enctype="multipart/form-data" class="attach"
+                action=format!("{base}/measures/{measure}/files?_csrf={}", v.csrf)>
+                <label>{lang.tr("Документ (PDF, DOCX, XLSX, ODT, ODS, JPEG, PNG; до 10 МБ)", "A document (PDF, DOCX, XLSX, ODT, ODS, JPEG, PNG; up to 10 MB)")}
+                    <input type="file" name="file" required accept=".pdf,.docx,.xlsx,.odt,.ods,.jpg,.jpeg,.png" /></label>
+                <button type="submit" class="secondary">{lang.tr("Приложить", "Attach")}</button>
+            </form>
+        }
+    });
+    view! { {list}{form} }.into_any()
+}
+
+/// A stage's state in words.
+fn stage_state_words(state: &str, lang: Lang) -> &'static str {
+    match state {
+        "filed" => lang.tr("отчёт подан", "report filed"),
+        "overdue" => lang.tr("отчёт просрочен", "report overdue"),
+        "due" => lang.tr("скоро срок отчёта", "report due soon"),
+        _ => lang.tr("впереди", "ahead"),
+    }
+}
+
+const MEASURE_STATUSES: &[(&str, &str, &str)] = &[
+    ("planned", "запланировано", "planned"),
+    ("in_progress", "выполняется", "in progress"),
+    ("done", "выполнено", "done"),
+    ("not_done", "не выполнено", "not done"),
+];
+
+/// The programme's stages: each stage's report or its state, the comments on it, the form to
+/// file the next report (writers of an agreed programme) and to comment (those who agree).
+fn stages_section(p: &ProgrammeView, base: &str, viewer: &Viewer, lang: Lang) -> AnyView {
+    if p.stages.is_empty()
+        || p.status.as_deref() != Some("agreed") && p.stages.iter().all(|s| s.report.is_none())
+    {
+        return ().into_any();
+    }
+    // The report form goes with the first stage without a report.
+    let next = p
+        .stages
+        .iter()
+        .find(|s| s.report.is_none())
+        .map(|s| s.stage.id);
+    let measures: Vec<_> = p
+        .risks
+        .iter()
+        .flat_map(|r| {
+            r.measures
+                .iter()
+                .map(move |m| (r.factor.clone(), m.clone()))
+        })
+        .collect();
+    let stages = p.stages.clone().into_iter().map(|s| {
+        let sid = s.stage.id;
+        let report = s.report.map(|r| view! {
+            <div class="stage-report">
+                <p><strong>{lang.tr("Анализ: ", "Analysis: ")}</strong>{r.analysis}</p>
+                <p class="muted">{format!("{} · {} UTC", r.who, r.when)}</p>
+                <div class="wide"><table class="marks">
+                    <thead><tr>
+                        <th scope="col">{lang.tr("Мероприятие", "Measure")}</th>
+                        <th scope="col">{lang.tr("Состояние", "Status")}</th>
+                        <th scope="col">{lang.tr("Подтверждение", "Evidence")}</th>
+                    </tr></thead>
+                    <tbody>
+                        {r.marks.into_iter().map(|(action, status, reason, evidence)| view! {
+                            <tr><td>{action}</td><td>{status}{(!reason.is_empty()).then(|| format!(" ({reason})"))}</td><td>{evidence}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table></div>
+            </div>
+        }.into_any());
+        let filing = (p.can_report && next == Some(sid)).then(|| view! {
+            <form method="post" action=format!("{base}/stages/{sid}") class="stage-form">
+                <Csrf viewer=viewer.clone() />
+                {measures.iter().map(|(factor, m)| {
+                    let id = m.id;
+                    let key = m.status_key.clone();
+                    view! {
+                        <fieldset class="mark" data-measure=id>
+                            <legend>{format!("{factor}: {}", m.action)}</legend>
+                            <label>{lang.tr("Состояние", "Status")}
+                                <select name=format!("status-{id}")>
+                                    {MEASURE_STATUSES.iter().map(|(k, ru, en)| view! {
+                                        <option value=*k selected=key == *k>{lang.tr(ru, en)}</option>
+                                    }).collect_view()}
+                                </select>
+                            </label>
+                            <label>{lang.tr("Причина, если не выполнено", "Reason, if not done")}
+                                <input name=format!("reason-{id}") maxlength="1000" value=m.status_reason.clone() /></label>
+                            <label>{lang.tr("Подтверждение (что сделано, где документ)", "Evidence (what was done, where the document is)")}
+                                <input name=format!("evidence-{id}") maxlength="4000" value=m.evidence.clone() /></label>
+                        </fieldset>
+                    }
+                }).collect_view()}
+                <label for=format!("analysis-{sid}")>{lang.tr("Краткий анализ: что получилось, что нет и почему", "A short analysis: what worked, what did not, and why")}</label>
+                <textarea id=format!("analysis-{sid}") name="analysis" rows="4" required maxlength="4000"></textarea>
+                <button type="submit">{lang.tr("Подать отчёт по этапу", "File the stage report")}</button>
+            </form>
+        }.into_any());
+        let comment = (p.can_comment_stages && report.is_some()).then(|| view! {
+            <form method="post" action=format!("{base}/stages/{sid}/comment") class="comment-form">
+                <Csrf viewer=viewer.clone() />
+                <label for=format!("stage-comment-{sid}")>{lang.tr("Комментарий куратора к отчёту", "The curator's comment on the report")}</label>
+                <textarea id=format!("stage-comment-{sid}") name="comment" rows="2" required maxlength="2000"></textarea>
+                <button type="submit" class="secondary">{lang.tr("Прокомментировать", "Comment")}</button>
+            </form>
+        });
+        view! {
+            <section class="stage" id=format!("stage-{sid}") data-stage=sid data-state=s.state.clone()>
+                <h3>{format!("{} — {}", s.stage.due_on, s.stage.title)}" "<small class=format!("stage-state {}", s.state)>{stage_state_words(&s.state, lang)}</small></h3>
+                {report}
+                {s.comments.into_iter().map(|c| view! { <p class="comment">{c}</p> }).collect_view()}
+                {comment}
+                {filing}
+            </section>
+        }
+        .into_any()
+    }).collect_view();
+    view! {
+        <section class="stages" id="stages">
+            <h2>{lang.tr("Этапы и отчёты", "Stages and reports")}</h2>
+            {stages}
+        </section>
+    }
+    .into_any()
 }
 
 #[component]
@@ -233,6 +395,10 @@ pub fn ProgrammePage() -> impl IntoView {
         let base = format!("/work/campaigns/{id}/schools/{}/programme", p.school_id);
         let viewer = viewer.clone();
         let edit = p.can_edit.then_some(&viewer);
+        let attach = p.can_attach.then_some(&viewer);
+        let stages = stages_section(&p, &base, &viewer, lang);
+        let filed = query("filed")
+            .map(|_| lang.tr("Отчёт по этапу сохранён.", "The stage report is filed."));
         let problem = query("problem");
         view! {
             <p class="school">{p.municipality.clone()}" · "{p.campaign.name.clone()}</p>
@@ -245,6 +411,7 @@ pub fn ProgrammePage() -> impl IntoView {
             <Publication campaign=p.campaign.clone() lang />
             {p.status.as_deref().map(|s| view! { <p class="programme-status">{lang.tr("Состояние: ", "Status: ")}<strong>{status_words(s, lang)}</strong></p> })}
             {problem.map(|t| view! { <p class="error" role="alert">{t}</p> })}
+            {filed.map(|t| view! { <p class="notice" role="status">{t}</p> })}
             {(!p.comments.is_empty()).then(|| view! {
                 <div class="comments" role="status">
                     {p.comments.clone().into_iter().map(|c| view! { <p class="comment">{c}</p> }).collect_view()}
@@ -259,8 +426,9 @@ pub fn ProgrammePage() -> impl IntoView {
             {if p.risks.is_empty() {
                 view! { <p>{lang.tr("Риски ещё не выбраны: выберите их в профиле школы.", "No risk is chosen yet: choose them on the school's profile.")}</p> }.into_any()
             } else {
-                p.risks.into_iter().map(|r| risk_section(r, &base, edit, lang)).collect_view().into_any()
+                p.risks.into_iter().map(|r| risk_section(r, &base, edit, attach, lang)).collect_view().into_any()
             }}
+            {stages}
             {(!p.history.is_empty()).then(|| view! {
                 <h2>{lang.tr("История изменений", "History of changes")}</h2>
                 <div class="wide"><table class="history">

@@ -1,0 +1,426 @@
+//! Stage reports of anti-risk programmes over HTTP: the region sets a campaign's stage dates;
+//! the school files a report on its agreed programme — every measure marked, a short analysis —
+//! and attaches documents as evidence (only whitelisted types, at most 10 MB); the curator
+//! comments; the start page says which reports are due; nobody else writes.
+
+use harness::{Backend, TestApp};
+use reqwest::header::{CONTENT_DISPOSITION, CONTENT_TYPE, LOCATION};
+use reqwest::multipart::{Form, Part};
+use reqwest::{Client, StatusCode};
+use surveys::calendar::Day;
+
+use super::programmes::{post, profile, text};
+
+fn today() -> Day {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs();
+    Day::from_unix_seconds(now as i64)
+}
+
+/// Attaches a document to a measure; the status and the page it leads to.
+async fn attach(
+    client: &Client,
+    app: &TestApp,
+    path: &str,
+    csrf: &str,
+    name: &str,
+    bytes: Vec<u8>,
+) -> (StatusCode, String) {
+    let form = Form::new().part("file", Part::bytes(bytes).file_name(name.to_owned()));
+    let r = client
+        .post(app.url(&format!("{path}?_csrf={csrf}")))
+        .multipart(form)
+        .send()
+        .await
+        .expect("upload");
+    let location = r
+        .headers()
+        .get(LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    (r.status(), location)
+}
+
+async fn read(client: &Client, app: &TestApp, campaign: i64, school: i64) -> serde_json::Value {
+    client
+        .post(app.url("/api/work-programme"))
+        .form(&[("campaign", campaign), ("school", school)])
+        .send()
+        .await
+        .expect("programme")
+        .json::<serde_json::Value>()
+        .await
+        .expect("json")["report"]
+        .clone()
+}
+
+async fn a_school_files_stage_reports_with_evidence_and_its_curator_comments(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo().await;
+    let closed = app.previous_demo_campaign().await;
+    let (_, own) = app.demo_school("demo-01").await;
+    let base = format!("/work/campaigns/{closed}/schools/{own}/programme");
+    let today = today();
+    let soon = today.plus_days(7).to_string();
+    let later = today.plus_days(60).to_string();
+
+    // The region sets the campaign's stage dates; a second stage on one date and a bad date are
+    // refused by name; a school sets none.
+    let (region, region_csrf) = app.sign_in("region").await;
+    let stages = format!("/work/campaigns/{closed}/stages");
+    for (title, date) in [("Этап 1", soon.as_str()), ("Этап 2", later.as_str())] {
+        let (status, back) = post(
+            &region,
+            &app,
+            &stages,
+            &[("_csrf", &region_csrf), ("title", title), ("due_on", date)],
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert!(back.ends_with("/monitor#stages"), "{back}");
+    }
+    let (_, back) = post(
+        &region,
+        &app,
+        &stages,
+        &[("_csrf", &region_csrf), ("title", "Ещё"), ("due_on", &soon)],
+    )
+    .await;
+    assert!(text(&region, &app, &back)
+        .await
+        .contains("На эту дату этап уже есть"));
+    let (_, back) = post(
+        &region,
+        &app,
+        &stages,
+        &[
+            ("_csrf", &region_csrf),
+            ("title", "Ещё"),
+            ("due_on", "31.12.2026"),
+        ],
+    )
+    .await;
+    assert!(text(&region, &app, &back).await.contains("Срок:"), "{back}");
+    let monitor = text(&region, &app, &format!("/work/campaigns/{closed}/monitor")).await;
+    assert!(
+        monitor.contains(&format!("{soon} — Этап 1")) && monitor.contains("class=\"new-stage\"")
+    );
+    let (school, csrf) = app.sign_in("school").await;
+    let (status, _) = post(
+        &school,
+        &app,
+        &stages,
+        &[("_csrf", &csrf), ("title", "x"), ("due_on", &soon)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // The school writes a programme with two measures, one past its deadline.
+    let factor = profile(&school, &app, closed, own).await["report"]["risks"]["suggestions"][0]
+        ["factor"]
+        .as_str()
+        .expect("a factor")
+        .to_owned();
+    post(
+        &school,
+        &app,
+        &format!("/work/campaigns/{closed}/schools/{own}/risks"),
+        &[
+            ("_csrf", &csrf),
+            ("factor", &factor),
+            ("reasoning", "Видим"),
+        ],
+    )
+    .await;
+    let past = today.plus_days(-10).to_string();
+    for (action, due) in [("Семинар", past.as_str()), ("Клуб", later.as_str())] {
+        post(
+            &school,
+            &app,
+            &format!("{base}/measures"),
+            &[
+                ("_csrf", &csrf),
+                ("factor", &factor),
+                ("action", action),
+                ("responsible_role", "Завуч"),
+                ("due_on", due),
+            ],
+        )
+        .await;
+    }
+    let programme = read(&school, &app, closed, own).await;
+    let measures: Vec<i64> = programme["risks"][0]["measures"]
+        .as_array()
+        .expect("measures")
+        .iter()
+        .map(|m| m["id"].as_i64().expect("id"))
+        .collect();
+    assert_eq!(measures.len(), 2);
+    let stage = programme["stages"][0]["stage"]["id"]
+        .as_i64()
+        .expect("stage");
+    assert_eq!(programme["stages"][0]["state"], "due");
+    assert_eq!(programme["stages"][1]["state"], "later");
+    assert_eq!(programme["can_report"], false, "not agreed yet");
+    let report = format!("{base}/stages/{stage}");
+    let (m1, m2) = (
+        format!("status-{}", measures[0]),
+        format!("status-{}", measures[1]),
+    );
+    let (_, back) = post(
+        &school,
+        &app,
+        &report,
+        &[("_csrf", &csrf), ("analysis", "Рано"), (&m1, "done")],
+    )
+    .await;
+    assert!(text(&school, &app, &back)
+        .await
+        .contains("по согласованной программе"));
+
+    // Submitted and agreed, it takes stage reports; the curator's start page says one is due.
+    post(
+        &school,
+        &app,
+        &format!("{base}/submit"),
+        &[("_csrf", &csrf)],
+    )
+    .await;
+    let (curator, curator_csrf) = app.sign_in("curator").await;
+    post(
+        &curator,
+        &app,
+        &format!("{base}/agree"),
+        &[("_csrf", &curator_csrf)],
+    )
+    .await;
+    let home = text(&curator, &app, "/work").await;
+    assert!(
+        home.contains("Отчёты по этапам")
+            && home.contains(&format!("скоро отчёт: Этап 1 ({soon})")),
+        "{home}"
+    );
+
+    // A measure not done needs its reason; the analysis is required; both named.
+    let reason1 = format!("reason-{}", measures[0]);
+    let evidence1 = format!("evidence-{}", measures[0]);
+    let reason2 = format!("reason-{}", measures[1]);
+    let (_, back) = post(
+        &school,
+        &app,
+        &report,
+        &[
+            ("_csrf", &csrf),
+            ("analysis", " "),
+            (&m1, "not_done"),
+            (&reason1, ""),
+        ],
+    )
+    .await;
+    let page = text(&school, &app, &back).await;
+    assert!(
+        page.contains("Анализ:") && page.contains("Причина: пусто"),
+        "{back}"
+    );
+    let (_, back) = post(
+        &school,
+        &app,
+        &report,
+        &[("_csrf", &csrf), ("analysis", "x"), (&m1, "finished")],
+    )
+    .await;
+    assert!(
+        text(&school, &app, &back).await.contains("Состояние:"),
+        "{back}"
+    );
+    assert_eq!(
+        read(&school, &app, closed, own).await["stages"][0]["report"],
+        serde_json::Value::Null
+    );
+
+    // Filed: the measures carry their marks, the report keeps a copy, the history has it.
+    let (status, back) = post(
+        &school,
+        &app,
+        &report,
+        &[
+            ("_csrf", &csrf),
+            ("analysis", "Семинар проведён, клуб переносится"),
+            (&m1, "done"),
+            (&evidence1, "Приказ № 12"),
+            (&m2, "not_done"),
+            (&reason2, "Нет помещения"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(back.contains("filed="), "{back}");
+    let programme = read(&school, &app, closed, own).await;
+    let first = &programme["stages"][0];
+    assert_eq!(first["state"], "filed");
+    assert_eq!(
+        first["report"]["analysis"],
+        "Семинар проведён, клуб переносится"
+    );
+    assert_eq!(
+        first["report"]["marks"][0],
+        serde_json::json!(["Семинар", "выполнено", "", "Приказ № 12"])
+    );
+    assert_eq!(first["report"]["marks"][1][2], "Нет помещения");
+    let measure = &programme["risks"][0]["measures"][0];
+    assert_eq!(measure["status"], "выполнено");
+    assert_eq!(measure["overdue"], false, "done is not overdue");
+    assert!(programme["history"]
+        .as_array()
+        .expect("history")
+        .iter()
+        .any(|h| h["what"]
+            .as_str()
+            .is_some_and(|w| w.starts_with("отчёт по этапу"))));
+    let page = text(&school, &app, &base).await;
+    assert!(
+        page.contains("Подать отчёт по этапу"),
+        "the next stage's form"
+    );
+    assert!(page.contains("отчёт подан"));
+
+    // The curator comments on the report; the school may not; nobody comments on a stage
+    // without a report.
+    let comment = format!("{report}/comment");
+    let (status, _) = post(
+        &curator,
+        &app,
+        &comment,
+        &[("_csrf", &curator_csrf), ("comment", "Хороший анализ")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _) = post(
+        &school,
+        &app,
+        &comment,
+        &[("_csrf", &csrf), ("comment", "x")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let second = programme["stages"][1]["stage"]["id"]
+        .as_i64()
+        .expect("stage 2");
+    let (status, _) = post(
+        &curator,
+        &app,
+        &format!("{base}/stages/{second}/comment"),
+        &[("_csrf", &curator_csrf), ("comment", "x")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let programme = read(&school, &app, closed, own).await;
+    assert_eq!(
+        programme["stages"][0]["comments"][0],
+        "Куратор (демо): Хороший анализ"
+    );
+    // A stage with a report is not removed.
+    let (_, back) = post(
+        &region,
+        &app,
+        &format!("{stages}/{stage}/remove"),
+        &[("_csrf", &region_csrf)],
+    )
+    .await;
+    assert!(text(&region, &app, &back)
+        .await
+        .contains("по этапу уже поданы отчёты"));
+
+    // Evidence: a PDF is attached and downloaded by whoever sees the school; anything else, or
+    // anything larger than 10 MB, is refused by name.
+    let files = format!("{base}/measures/{}/files", measures[0]);
+    let pdf = b"%PDF-1.4\n% evidence\n".to_vec();
+    let (status, back) = attach(&school, &app, &files, &csrf, "Приказ 12.pdf", pdf.clone()).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(
+        back.ends_with(&format!("#measure-{}", measures[0])),
+        "{back}"
+    );
+    let file =
+        read(&school, &app, closed, own).await["risks"][0]["measures"][0]["files"][0].clone();
+    assert_eq!(file["name"], "Приказ 12.pdf");
+    let (north, _) = app.sign_in("north").await;
+    let download = north
+        .get(app.url(&format!("{base}/files/{}", file["id"])))
+        .send()
+        .await
+        .expect("download");
+    assert_eq!(download.status(), StatusCode::OK);
+    assert_eq!(download.headers()[CONTENT_TYPE], "application/pdf");
+    let disposition = download.headers()[CONTENT_DISPOSITION]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    assert!(disposition.starts_with("attachment;"), "{disposition}");
+    assert_eq!(download.bytes().await.expect("bytes").to_vec(), pdf);
+    let (_, back) = attach(
+        &school,
+        &app,
+        &files,
+        &csrf,
+        "page.pdf",
+        b"<html><script>".to_vec(),
+    )
+    .await;
+    assert!(
+        text(&school, &app, &back)
+            .await
+            .contains("Файл: принимаются PDF"),
+        "{back}"
+    );
+    let mut big = b"%PDF-1.4\n".to_vec();
+    big.resize((10 << 20) + 1, b' ');
+    let (_, back) = attach(&school, &app, &files, &csrf, "big.pdf", big).await;
+    assert!(
+        text(&school, &app, &back)
+            .await
+            .contains("Файл: файл больше 10 МБ"),
+        "{back}"
+    );
+    assert_eq!(
+        read(&school, &app, closed, own).await["risks"][0]["measures"][0]["files"]
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
+    // The school's account attaches nothing to another school's measures.
+    let other = app.demo_school("demo-02").await.1;
+    let (status, _) = attach(
+        &school,
+        &app,
+        &format!(
+            "/work/campaigns/{closed}/schools/{other}/programme/measures/{}/files",
+            measures[0]
+        ),
+        &csrf,
+        "x.pdf",
+        b"%PDF-".to_vec(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "not its school");
+    // The school removes the document.
+    let (status, _) = post(
+        &school,
+        &app,
+        &format!("{base}/files/{}/remove", file["id"]),
+        &[("_csrf", &csrf)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let gone = north
+        .get(app.url(&format!("{base}/files/{}", file["id"])))
+        .send()
+        .await
+        .expect("download");
+    assert_eq!(gone.status(), StatusCode::NOT_FOUND);
+    app.finish().await;
+}
+
+harness::on_both_backends!(a_school_files_stage_reports_with_evidence_and_its_curator_comments,);
