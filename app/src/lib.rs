@@ -90,6 +90,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/work/campaigns/new") view=pages::work::NewCampaignPage ssr=SsrMode::Async />
                     <Route path=path!("/work/registry") view=pages::work::RegistryPage ssr=SsrMode::Async />
                     <Route path=path!("/work/change") view=pages::work::ChangePage ssr=SsrMode::Async />
+                    <Route path=path!("/work/effectiveness") view=pages::work::EffectivenessPage ssr=SsrMode::Async />
                     <Route path=path!("/work/campaigns/:id/monitor") view=pages::work::MonitorPage ssr=SsrMode::Async />
                     <Route path=path!("/work/campaigns/:id/matrix") view=pages::work::MatrixPage ssr=SsrMode::Async />
                     <Route path=path!("/work/campaigns/:id/quality") view=pages::work::QualityPage ssr=SsrMode::Async />

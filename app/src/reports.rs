@@ -415,6 +415,68 @@ pub struct ProgrammeView {
     pub can_comment_stages: bool,
     /// The viewer may attach documents to measures (a writer).
     pub can_attach: bool,
+    /// The results against the next published campaign, once there is one.
+    pub results: Option<ResultsView>,
+}
+
+/// A programme's results against a later published campaign of its school.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResultsView {
+    /// The later campaign's name.
+    pub campaign: String,
+    pub targets: Vec<TargetResultView>,
+    pub factors: Vec<FactorChangeView>,
+    /// Every judged target achieved (`Some(true)`), one not (`Some(false)`), none judged.
+    pub met: Option<bool>,
+}
+
+/// A target: baseline → target → actual, and the verdict of `surveys`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TargetResultView {
+    pub factor: String,
+    pub indicator: String,
+    pub name: String,
+    pub baseline: Option<String>,
+    pub target: String,
+    pub actual: Option<String>,
+    /// `achieved`, `not_achieved` or `insufficient_data`.
+    pub achievement: String,
+    /// The verdict in words.
+    pub verdict: String,
+    /// The later value's interval straddles the target: the verdict may be chance.
+    pub uncertain: bool,
+}
+
+/// A chosen factor's level in the programme's campaign and in the later one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FactorChangeView {
+    pub code: String,
+    pub name: String,
+    pub before: Option<LevelView>,
+    pub after: Option<LevelView>,
+}
+
+/// «Эффективность мер»: how often each catalogue measure appears in agreed programmes whose
+/// targets were met versus not, over the viewer's scope; rows under the minimum are not shown.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Effectiveness {
+    /// The fewest programmes a row (or the total) is shown for.
+    pub min: u32,
+    /// Programmes with a judged result, when at least `min`.
+    pub judged: Option<u32>,
+    pub rows: Vec<EffectRow>,
+    /// Catalogue measures left out for appearing in fewer than `min` judged programmes.
+    pub hidden: u32,
+}
+
+/// One catalogue measure in «эффективность мер».
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EffectRow {
+    pub factor: String,
+    pub action: String,
+    /// Programmes with it whose targets were met.
+    pub met: u32,
+    pub not_met: u32,
 }
 
 /// A multi-item scale of one factor in one group, with its consistency.
@@ -515,6 +577,11 @@ pub trait ReportSource: Send + Sync {
         campaign: i64,
         lang: crate::i18n::Lang,
     ) -> Result<Option<QualityReport>, AppError>;
+    async fn effectiveness(
+        &self,
+        viewer: &crate::access::Viewer,
+        lang: crate::i18n::Lang,
+    ) -> Result<Option<Effectiveness>, AppError>;
     async fn programme(
         &self,
         viewer: &crate::access::Viewer,
@@ -612,6 +679,16 @@ pub async fn get_quality(campaign: i64) -> Result<Report<QualityReport>, AppErro
     let (source, session) = context()?;
     let report = match &session.viewer {
         Some(v) => source.quality(v, campaign, session.lang).await?,
+        None => None,
+    };
+    Ok(Report { session, report })
+}
+
+#[server(prefix = "/api", endpoint = "work-effectiveness")]
+pub async fn get_effectiveness() -> Result<Report<Effectiveness>, AppError> {
+    let (source, session) = context()?;
+    let report = match &session.viewer {
+        Some(v) => source.effectiveness(v, session.lang).await?,
         None => None,
     };
     Ok(Report { session, report })

@@ -14,15 +14,17 @@ use rust_xlsxwriter::{
     Chart, ChartType, Color, ConditionalFormatFormula, Format, FormatBorder, Workbook, Worksheet,
     XlsxError,
 };
+use surveys::programme::Achievement;
 use surveys::tables::{self, Cell, Table};
 use surveys::Methodology;
 
 use crate::cookies;
 use crate::error::ServerError;
 use crate::problem::{At, Kind, Refused};
+use crate::programmes::results::{self, Later};
 use crate::reply::{attachment, XLSX};
 use crate::scope::{published, respondents_band, Gate};
-use crate::storage::Storage;
+use crate::storage::{Storage, TargetRow};
 
 #[derive(serde::Deserialize)]
 pub struct MatrixQuery {
@@ -259,11 +261,14 @@ pub fn matrix_workbook(
 /// The programmes of the schools in scope: school, chosen risks, status, measures (overdue ones
 /// apart) and targets.
 async fn programmes_table(
+    gate: &Gate,
     storage: &Storage,
+    viewer: &Viewer,
     in_scope: &crate::scope::InScope,
     lang: Lang,
 ) -> Result<Table, ServerError> {
     let today = crate::clock::today();
+    let later = results::later(gate, viewer, &in_scope.campaign).await?;
     let mut rows = Vec::new();
     for p in storage.campaign_programmes(in_scope.campaign.id).await? {
         let Some(school) = in_scope.schools.iter().find(|s| s.school_id == p.school_id) else {
@@ -292,6 +297,7 @@ async fn programmes_table(
             Cell::Number(measures.len() as f64),
             Cell::Number(overdue as f64),
             Cell::Number(targets.len() as f64),
+            targets_met(gate.methodology(), later.as_ref(), &school.code, &targets),
         ]);
     }
     Ok(Table {
@@ -302,11 +308,30 @@ async fn programmes_table(
             "measures",
             "overdue_measures",
             "targets",
+            "targets_met",
         ]
         .map(String::from)
         .to_vec(),
         rows,
     })
+}
+
+/// «achieved / judged» of a programme's targets against the later published campaign; empty
+/// until there is one.
+fn targets_met(m: &Methodology, later: Option<&Later>, code: &str, targets: &[TargetRow]) -> Cell {
+    let Some(later) = later else {
+        return Cell::Text(String::new());
+    };
+    let judged = results::verdicts(m, targets, later.profile(code));
+    let achieved = judged
+        .iter()
+        .filter(|v| v.achievement == Achievement::Achieved)
+        .count();
+    let with_data = judged
+        .iter()
+        .filter(|v| v.achievement != Achievement::InsufficientData)
+        .count();
+    Cell::Text(format!("{achieved} / {with_data}"))
 }
 
 /// `GET /export/campaigns/{id}/matrix.xlsx[?municipality=…&compare=…]`.
@@ -355,7 +380,8 @@ pub async fn matrix_xlsx(
     for (p, s) in scored.profiles.iter_mut().zip(&in_scope.schools) {
         p.school = named(s);
     }
-    let programmes = programmes_table(&storage, &in_scope, cookies::lang(&headers)).await?;
+    let programmes =
+        programmes_table(&gate, &storage, &viewer, &in_scope, cookies::lang(&headers)).await?;
     let lang = cookies::lang(&headers);
     let title = format!(
         "{} — {}",

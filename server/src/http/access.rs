@@ -45,6 +45,8 @@ const DECIDERS: &[Role] = &[Role::Admin, Role::Regional, Role::Municipal];
 const PROGRAMME_WRITERS: &[Role] = &[Role::Admin, Role::Curator, Role::School];
 /// Agreeing a programme: its curator or municipal coordinator, as the region sets, or an admin.
 const AGREERS: &[Role] = &[Role::Admin, Role::Curator, Role::Municipal];
+/// What programmes achieved across schools: those who oversee many schools.
+const OVERSEERS: &[Role] = &[Role::Admin, Role::Regional, Role::Municipal];
 /// Raw individual answers (without identifying fields) go only to the region's analysts.
 const RAW: &[Role] = &[Role::Admin, Role::Regional];
 
@@ -131,6 +133,8 @@ pub const RULES: &[Rule] = &[
         false,
     ),
     rule("/api/work-programme", Access::SignedIn, false),
+    rule("/work/effectiveness", Access::Roles(OVERSEERS), false),
+    rule("/api/work-effectiveness", Access::Roles(OVERSEERS), false),
     rule(
         "/work/campaigns/{id}/schools/{school}/programme/plan",
         Access::Roles(PROGRAMME_WRITERS),

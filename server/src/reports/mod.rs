@@ -1,6 +1,6 @@
 //! Coordinators' reports of a campaign, each in its own file: the response-rate monitor, the
 //! matrix of schools × factors, a school's profile, the change between two campaigns, and the
-//! quality of the instruments. All of
+//! quality of the instruments, a school's anti-risk programme and what programmes achieved. All of
 //! them read schools and scores through the scope gate (`crate::scope`) and are worded by `views`.
 
 mod change;
@@ -9,13 +9,15 @@ mod monitor;
 mod profile;
 mod programme;
 mod quality;
+mod results;
 mod risks;
 pub mod views;
 
 use app::access::Viewer;
 use app::i18n::Lang;
 use app::reports::{
-    Change, CodeSheet, Matrix, Monitor, Profile, ProgrammeView, QualityReport, ReportSource,
+    Change, CodeSheet, Effectiveness, Matrix, Monitor, Profile, ProgrammeView, QualityReport,
+    ReportSource,
 };
 use app::work::Choice;
 use app::AppError;
@@ -111,6 +113,14 @@ impl ReportSource for Reports {
         lang: Lang,
     ) -> Result<Option<QualityReport>, AppError> {
         Ok(quality::quality(&self.gate, viewer, campaign, lang).await?)
+    }
+
+    async fn effectiveness(
+        &self,
+        viewer: &Viewer,
+        lang: Lang,
+    ) -> Result<Option<Effectiveness>, AppError> {
+        Ok(results::effectiveness(self, viewer, lang).await?)
     }
 
     async fn programme(

@@ -12,11 +12,13 @@ use app::reports::{
     RiskPlanView, StageReportView, StageView, TargetView,
 };
 
+use super::results::results_view;
 use super::views::{form_value, level_of, show_value, stage_items};
 use super::Reports;
 use crate::clock;
 use crate::coordinators::campaign_item;
 use crate::error::ServerError;
+use crate::programmes::results::later;
 use crate::programmes::writes;
 
 /// The words of a measure's status.
@@ -106,6 +108,7 @@ pub async fn programme(
         can_report: false,
         can_comment_stages: false,
         can_attach: false,
+        results: None,
     };
     let (Some(scored), Some(programme)) = (scored, storage.programme(campaign, school).await?)
     else {
@@ -289,6 +292,13 @@ pub async fn programme(
             comments: comments_on(&format!("stage:{}", stage.id)),
             stage: item,
         });
+    }
+    if !chosen.is_empty() {
+        if let Some(later) = later(gate, viewer, &in_scope.campaign).await? {
+            view.results = Some(results_view(
+                m, &later, &s.code, profile, &chosen, &targets, lang,
+            ));
+        }
     }
     view.history = events
         .into_iter()

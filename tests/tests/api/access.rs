@@ -183,6 +183,8 @@ const EXPECTED: &[(&str, &str, Who, &str)] = &[
         Who::Agreers,
         "",
     ),
+    ("GET", "/work/effectiveness", Who::Deciders, ""),
+    ("POST", "/api/work-effectiveness", Who::Deciders, ""),
     (
         "POST",
         "/work/campaigns/{id}/schools/{school}/programme/stages/{stage}",

@@ -12,6 +12,7 @@ mod publication;
 mod registry;
 mod reports;
 mod respond;
+mod results;
 mod stages;
 mod storage;
 mod validation;

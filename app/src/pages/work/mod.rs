@@ -5,6 +5,7 @@
 mod account;
 mod campaign;
 mod change;
+mod effectiveness;
 mod login;
 mod new_campaign;
 mod programme;
@@ -23,6 +24,7 @@ use crate::work::{get_work_home, Attention, ProgrammeLink, WorkHome};
 pub use account::AccountPage;
 pub use campaign::{CodeSheetPage, MatrixPage, MonitorPage, ProfilePage};
 pub use change::ChangePage;
+pub use effectiveness::EffectivenessPage;
 pub use login::LoginPage;
 pub use new_campaign::NewCampaignPage;
 pub use programme::ProgrammePage;
@@ -105,6 +107,7 @@ fn AttentionPanel(attention: Attention, lang: Lang) -> impl IntoView {
             <section class="programmes-overview">
                 <h2>{lang.tr("Антирисковые программы школ", "Schools' anti-risk programmes")}</h2>
                 <p>{a.statuses.into_iter().map(|(s, n)| format!("{s}: {n}")).collect::<Vec<_>>().join(" · ")}</p>
+                <p><a href="/work/effectiveness">{lang.tr("Эффективность мер: что было в программах, достигших целей", "Effectiveness of measures: what the programmes that met their targets had")}</a></p>
                 {(!a.chosen.is_empty()).then(|| view! {
                     <table class="chosen-factors">
                         <thead><tr>

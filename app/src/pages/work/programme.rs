@@ -269,6 +269,67 @@ fn measure_files(
     view! { {list}{form} }.into_any()
 }
 
+/// The results against the later campaign: each target's baseline → target → actual with the
+/// verdict, and each chosen factor's level then and now.
+fn results_section(p: &ProgrammeView, lang: Lang) -> AnyView {
+    let Some(r) = p.results.clone() else {
+        return ().into_any();
+    };
+    let level = |l: &Option<crate::reports::LevelView>| {
+        l.as_ref()
+            .map_or_else(|| lang.tr("н/д", "n/a").to_owned(), |l| l.name.clone())
+    };
+    let summary = match r.met {
+        Some(true) => lang.tr(
+            "Все целевые показатели, по которым есть данные, достигнуты.",
+            "Every target with data was met.",
+        ),
+        Some(false) => lang.tr(
+            "Не все целевые показатели достигнуты.",
+            "Not every target was met.",
+        ),
+        None => lang.tr(
+            "Данных для оценки пока недостаточно.",
+            "Not enough data to judge yet.",
+        ),
+    };
+    view! {
+        <section class="results" id="results">
+            <h2>{match lang {
+                Lang::Ru => format!("Результаты по кампании «{}»", r.campaign),
+                Lang::En => format!("Results by the campaign «{}»", r.campaign),
+            }}</h2>
+            <p class="results-summary">{summary}</p>
+            <div class="wide"><table class="target-results">
+                <thead><tr>
+                    <th scope="col">{lang.tr("Показатель", "Indicator")}</th>
+                    <th scope="col" class="num">{lang.tr("Было", "Baseline")}</th>
+                    <th scope="col" class="num">{lang.tr("Цель", "Target")}</th>
+                    <th scope="col" class="num">{lang.tr("Стало", "Actual")}</th>
+                    <th scope="col">{lang.tr("Итог", "Verdict")}</th>
+                </tr></thead>
+                <tbody>
+                    {r.targets.into_iter().map(|t| view! {
+                        <tr data-target=t.indicator.clone() data-achievement=t.achievement.clone()>
+                            <td>{format!("{}: {}", t.factor, t.name)}</td>
+                            <td class="num">{t.baseline.unwrap_or_else(|| "—".into())}</td>
+                            <td class="num">{t.target}</td>
+                            <td class="num">{t.actual.unwrap_or_else(|| "—".into())}</td>
+                            <td>{t.verdict}{t.uncertain.then(|| view! { <br /><small class="muted">{lang.tr("в пределах погрешности", "within the uncertainty")}</small> })}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table></div>
+            <ul class="factor-changes">
+                {r.factors.into_iter().map(|f| view! {
+                    <li data-factor=f.code.clone()>{format!("{} {}: {} → {}", f.code, f.name, level(&f.before), level(&f.after))}</li>
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+    .into_any()
+}
+
 /// A stage's state in words.
 fn stage_state_words(state: &str, lang: Lang) -> &'static str {
     match state {
@@ -397,6 +458,7 @@ pub fn ProgrammePage() -> impl IntoView {
         let edit = p.can_edit.then_some(&viewer);
         let attach = p.can_attach.then_some(&viewer);
         let stages = stages_section(&p, &base, &viewer, lang);
+        let results = results_section(&p, lang);
         let filed = query("filed")
             .map(|_| lang.tr("Отчёт по этапу сохранён.", "The stage report is filed."));
         let problem = query("problem");
@@ -428,6 +490,7 @@ pub fn ProgrammePage() -> impl IntoView {
             } else {
                 p.risks.into_iter().map(|r| risk_section(r, &base, edit, attach, lang)).collect_view().into_any()
             }}
+            {results}
             {stages}
             {(!p.history.is_empty()).then(|| view! {
                 <h2>{lang.tr("История изменений", "History of changes")}</h2>

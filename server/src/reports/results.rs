@@ -1,0 +1,125 @@
+//! What programmes achieved, as pages show it: a programme's targets against the later
+//! published profile of its school (baseline → target → actual, with the verdict of `surveys`)
+//! and its chosen factors' levels then and now; the region's «эффективность мер», with no row
+//! (and no total) under the minimum of programmes.
+
+use app::access::{Role, Viewer};
+use app::i18n::Lang;
+use app::reports::{EffectRow, Effectiveness, FactorChangeView, ResultsView, TargetResultView};
+use surveys::programme::{Achievement, Verdict};
+use surveys::{Methodology, SchoolProfile};
+
+use super::views::{level_of, show_value};
+use super::Reports;
+use crate::error::ServerError;
+use crate::programmes::results::{self, met, verdicts, Later, MIN_PROGRAMMES};
+use crate::storage::{ChosenRiskRow, TargetRow};
+
+fn verdict_words(v: &Verdict, lang: Lang) -> (&'static str, &'static str) {
+    match v.achievement {
+        Achievement::Achieved => ("achieved", lang.tr("достигнут", "achieved")),
+        Achievement::NotAchieved => ("not_achieved", lang.tr("не достигнут", "not achieved")),
+        Achievement::InsufficientData => (
+            "insufficient_data",
+            lang.tr("недостаточно данных", "insufficient data"),
+        ),
+    }
+}
+
+/// A programme's results against the later campaign, for its school (by registry code).
+pub fn results_view(
+    m: &Methodology,
+    later: &Later,
+    code: &str,
+    before: &SchoolProfile,
+    chosen: &[ChosenRiskRow],
+    targets: &[TargetRow],
+    lang: Lang,
+) -> ResultsView {
+    let after = later.profile(code);
+    let judged = verdicts(m, targets, after);
+    let l = lang.code();
+    ResultsView {
+        campaign: later.campaign.name.clone(),
+        met: met(&judged),
+        targets: targets
+            .iter()
+            .zip(&judged)
+            .map(|(t, v)| {
+                let (key, words) = verdict_words(v, lang);
+                TargetResultView {
+                    factor: t.factor.clone(),
+                    indicator: t.indicator.clone(),
+                    name: m.indicator_name(&t.indicator, l).to_owned(),
+                    baseline: t.baseline.map(|b| show_value(m, &t.indicator, b)),
+                    target: show_value(m, &t.indicator, t.target),
+                    actual: v.actual.map(|a| show_value(m, &t.indicator, a)),
+                    achievement: key.to_owned(),
+                    verdict: words.to_owned(),
+                    uncertain: v.beyond_uncertainty == Some(false),
+                }
+            })
+            .collect(),
+        factors: chosen
+            .iter()
+            .map(|r| FactorChangeView {
+                code: r.factor.clone(),
+                name: m.factor_name(&r.factor, l).to_owned(),
+                before: level_of(
+                    m,
+                    before.factor(&r.factor).and_then(|f| f.level.as_ref()),
+                    lang,
+                ),
+                after: level_of(
+                    m,
+                    after
+                        .and_then(|p| p.factor(&r.factor))
+                        .and_then(|f| f.level.as_ref()),
+                    lang,
+                ),
+            })
+            .collect(),
+    }
+}
+
+/// «Эффективность мер» of the viewer's scope, for municipal and regional coordinators and
+/// admins; nothing under `MIN_PROGRAMMES` judged programmes, per row and in total.
+pub async fn effectiveness(
+    reports: &Reports,
+    viewer: &Viewer,
+    lang: Lang,
+) -> Result<Option<Effectiveness>, ServerError> {
+    if !matches!(viewer.role, Role::Admin | Role::Regional | Role::Municipal) {
+        return Ok(None);
+    }
+    let m = reports.gate.methodology();
+    let found = results::effectiveness(&reports.gate, &reports.storage, viewer).await?;
+    let l = lang.code();
+    let mut rows = Vec::new();
+    let mut hidden = 0;
+    for (index, (met, not_met)) in found.measures {
+        let catalogue = usize::try_from(index)
+            .ok()
+            .and_then(|i| m.measures.measures.get(i));
+        match catalogue {
+            Some(x) if met + not_met >= MIN_PROGRAMMES => rows.push(EffectRow {
+                factor: x.factor.0.clone(),
+                action: x.action.get(l).to_owned(),
+                met,
+                not_met,
+            }),
+            _ => hidden += 1,
+        }
+    }
+    rows.sort_by(|a, b| {
+        (b.met + b.not_met)
+            .cmp(&(a.met + a.not_met))
+            .then(a.factor.cmp(&b.factor))
+    });
+    Ok(Some(Effectiveness {
+        min: MIN_PROGRAMMES,
+        judged: (found.judged >= MIN_PROGRAMMES).then_some(found.judged),
+        rows,
+        hidden,
+    }))
+}
