@@ -96,6 +96,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/work/campaigns/:id/quality") view=pages::work::QualityPage ssr=SsrMode::Async />
                     <Route path=path!("/work/campaigns/:id/schools/:school/codes") view=pages::work::CodeSheetPage ssr=SsrMode::Async />
                     <Route path=path!("/work/campaigns/:id/schools/:school/programme") view=pages::work::ProgrammePage ssr=SsrMode::Async />
+                    <Route path=path!("/work/campaigns/:id/schools/:school/programme/print") view=pages::work::ProgrammePrintPage ssr=SsrMode::Async />
                     <Route path=path!("/work/campaigns/:id/schools/:school") view=pages::work::ProfilePage ssr=SsrMode::Async />
                 </Routes>
             </main>

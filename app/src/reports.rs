@@ -417,6 +417,18 @@ pub struct ProgrammeView {
     pub can_attach: bool,
     /// The results against the next published campaign, once there is one.
     pub results: Option<ResultsView>,
+    /// The agreement's steps so far (submitted, agreed), for the printed document.
+    pub agreement: Vec<HistoryEntry>,
+}
+
+/// A programme's status in words (on pages and in its document).
+pub fn programme_status_words(status: &str, lang: crate::i18n::Lang) -> &'static str {
+    match status {
+        "submitted" => lang.tr("отправлена на согласование", "submitted for agreement"),
+        "returned" => lang.tr("возвращена на доработку", "returned for changes"),
+        "agreed" => lang.tr("согласована", "agreed"),
+        _ => lang.tr("черновик", "draft"),
+    }
 }
 
 /// A programme's results against a later published campaign of its school.

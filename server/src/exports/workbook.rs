@@ -278,12 +278,7 @@ async fn programmes_table(
         let measures = storage.programme_measures(p.id).await?;
         let targets = storage.programme_targets(p.id).await?;
         let overdue = measures.iter().filter(|m| m.overdue(today)).count();
-        let status = match p.status.as_str() {
-            "submitted" => lang.tr("на согласовании", "submitted"),
-            "returned" => lang.tr("возвращена", "returned"),
-            "agreed" => lang.tr("согласована", "agreed"),
-            _ => lang.tr("черновик", "draft"),
-        };
+        let status = app::reports::programme_status_words(&p.status, lang);
         rows.push(vec![
             Cell::Text(format!("{} ({})", school.name, school.municipality)),
             Cell::Text(

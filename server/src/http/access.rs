@@ -134,6 +134,16 @@ pub const RULES: &[Rule] = &[
     ),
     rule("/api/work-programme", Access::SignedIn, false),
     rule("/work/effectiveness", Access::Roles(OVERSEERS), false),
+    rule(
+        "/export/campaigns/{id}/schools/{school}/programme.docx",
+        Access::SignedIn,
+        false,
+    ),
+    rule(
+        "/work/campaigns/{id}/schools/{school}/programme/print",
+        Access::SignedIn,
+        false,
+    ),
     rule("/api/work-effectiveness", Access::Roles(OVERSEERS), false),
     rule(
         "/work/campaigns/{id}/schools/{school}/programme/plan",

@@ -26,7 +26,7 @@ use crate::config::{Config, TrustedProxies};
 use crate::cookies::CookiePolicy;
 use crate::coordinators::{accounts, campaigns, publishing, registry, Coordinators};
 use crate::error::ServerError;
-use crate::exports::{raw, workbook};
+use crate::exports::{programme_doc, raw, workbook};
 use crate::home::StorageOverview;
 use crate::programmes::{evidence, plan, risks, stages, workflow};
 use crate::reports::Reports;
@@ -177,6 +177,10 @@ pub fn router(config: &Config, storage: Storage, methodology: Arc<Methodology>) 
             post(evidence::remove),
         )
         .route("/work/campaigns/{id}/stages", post(stages::add_stage))
+        .route(
+            "/export/campaigns/{id}/schools/{school}/programme.docx",
+            get(programme_doc::programme_docx),
+        )
         .route(
             "/work/campaigns/{id}/stages/{stage}/remove",
             post(stages::remove_stage),

@@ -8,6 +8,7 @@ mod matrix;
 mod monitor;
 mod profile;
 mod programme;
+pub use programme::programme;
 mod quality;
 mod results;
 mod risks;
@@ -130,7 +131,7 @@ impl ReportSource for Reports {
         school: i64,
         lang: Lang,
     ) -> Result<Option<ProgrammeView>, AppError> {
-        Ok(programme::programme(self, viewer, campaign, school, lang).await?)
+        Ok(programme::programme(&self.gate, &self.storage, viewer, campaign, school, lang).await?)
     }
 
     async fn code_sheet(

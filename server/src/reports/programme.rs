@@ -14,12 +14,13 @@ use app::reports::{
 
 use super::results::results_view;
 use super::views::{form_value, level_of, show_value, stage_items};
-use super::Reports;
 use crate::clock;
 use crate::coordinators::campaign_item;
 use crate::error::ServerError;
 use crate::programmes::results::later;
 use crate::programmes::writes;
+use crate::scope::Gate;
+use crate::storage::Storage;
 
 /// The words of a measure's status.
 fn status_words(status: &str, lang: Lang) -> &'static str {
@@ -71,14 +72,13 @@ fn size_words(bytes: i64, lang: Lang) -> String {
 
 /// The programme of a school of a campaign, if the viewer may see the school.
 pub async fn programme(
-    reports: &Reports,
+    gate: &Gate,
+    storage: &Storage,
     viewer: &Viewer,
     campaign: i64,
     school: i64,
     lang: Lang,
 ) -> Result<Option<ProgrammeView>, ServerError> {
-    let gate = &reports.gate;
-    let storage = &reports.storage;
     let Some((in_scope, count)) = gate.school(viewer, campaign, school).await? else {
         return Ok(None);
     };
@@ -109,6 +109,7 @@ pub async fn programme(
         can_comment_stages: false,
         can_attach: false,
         results: None,
+        agreement: Vec::new(),
     };
     let (Some(scored), Some(programme)) = (scored, storage.programme(campaign, school).await?)
     else {
@@ -300,22 +301,30 @@ pub async fn programme(
             ));
         }
     }
-    view.history = events
-        .into_iter()
-        .map(|e| HistoryEntry {
-            who: e.user_name,
-            when: clock::moment(e.at),
-            what: format!(
-                "{}{}",
-                action_words(&e.action, lang),
-                e.subject
-                    .split_once(':')
-                    .map(|(_, s)| format!(" ({s})"))
-                    .unwrap_or_default()
-            ),
-            comment: e.comment,
+    let entry = |e: &crate::storage::ProgrammeEvent| HistoryEntry {
+        who: e.user_name.clone(),
+        when: clock::moment(e.at),
+        what: format!(
+            "{}{}",
+            action_words(&e.action, lang),
+            e.subject
+                .split_once(':')
+                .map(|(_, s)| format!(" ({s})"))
+                .unwrap_or_default()
+        ),
+        comment: e.comment.clone(),
+    };
+    view.agreement = events
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.action.as_str(),
+                "submitted" | "agreed_by_curator" | "agreed"
+            )
         })
+        .map(entry)
         .collect();
+    view.history = events.iter().map(entry).collect();
     view.status = Some(programme.status);
     Ok(Some(view))
 }

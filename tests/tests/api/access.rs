@@ -184,6 +184,18 @@ const EXPECTED: &[(&str, &str, Who, &str)] = &[
         "",
     ),
     ("GET", "/work/effectiveness", Who::Deciders, ""),
+    (
+        "GET",
+        "/export/campaigns/{id}/schools/{school}/programme.docx",
+        Who::SignedIn,
+        "",
+    ),
+    (
+        "GET",
+        "/work/campaigns/{id}/schools/{school}/programme/print",
+        Who::SignedIn,
+        "",
+    ),
     ("POST", "/api/work-effectiveness", Who::Deciders, ""),
     (
         "POST",

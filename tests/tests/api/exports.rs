@@ -9,7 +9,7 @@ use harness::{Backend, TestApp};
 use reqwest::StatusCode;
 use surveys::Methodology;
 
-fn part(bytes: &[u8], name: &str) -> String {
+pub(super) fn part(bytes: &[u8], name: &str) -> String {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).expect("an xlsx is a zip");
     let mut text = String::new();
     zip.by_name(name)

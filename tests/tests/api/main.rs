@@ -4,6 +4,7 @@
 mod access;
 mod accounts;
 mod campaigns;
+mod documents;
 mod exports;
 mod hardening;
 mod http;

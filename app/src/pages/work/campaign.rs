@@ -622,7 +622,7 @@ fn Risks(panel: RiskPanel, viewer: Viewer, action: String, lang: Lang) -> impl I
     let status = panel
         .status
         .as_deref()
-        .map(|s| super::programme::status_words(s, lang));
+        .map(|s| crate::reports::programme_status_words(s, lang));
     let room = panel.can_choose && panel.chosen.len() < panel.max as usize;
     let problem = query("problem");
     let drop = format!("{action}/drop");

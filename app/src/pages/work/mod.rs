@@ -27,7 +27,7 @@ pub use change::ChangePage;
 pub use effectiveness::EffectivenessPage;
 pub use login::LoginPage;
 pub use new_campaign::NewCampaignPage;
-pub use programme::ProgrammePage;
+pub use programme::{ProgrammePage, ProgrammePrintPage};
 pub use quality::QualityPage;
 pub use registry::RegistryPage;
 pub use users::UsersPage;

@@ -8,17 +8,9 @@ use super::campaign::{id_param, report_page, CampaignNav, Publication};
 use super::{query, Csrf};
 use crate::access::Viewer;
 use crate::i18n::Lang;
-use crate::reports::{get_programme, FileView, ProgrammeView, RiskPlanView};
-
-/// A programme's status in words.
-pub(super) fn status_words(status: &str, lang: Lang) -> &'static str {
-    match status {
-        "submitted" => lang.tr("отправлена на согласование", "submitted for agreement"),
-        "returned" => lang.tr("возвращена на доработку", "returned for changes"),
-        "agreed" => lang.tr("согласована", "agreed"),
-        _ => lang.tr("черновик", "draft"),
-    }
-}
+use crate::reports::{
+    get_programme, programme_status_words as status_words, FileView, ProgrammeView, RiskPlanView,
+};
 
 /// The steps of the agreement the viewer may take now, as plain forms.
 fn agreement_steps(p: &ProgrammeView, base: &str, viewer: &Viewer, lang: Lang) -> impl IntoView {
@@ -471,6 +463,12 @@ pub fn ProgrammePage() -> impl IntoView {
             <CampaignNav campaign=id lang />
             <p><a href=format!("/work/campaigns/{id}/schools/{}#risks", p.school_id)>{lang.tr("← Профиль школы и выбор рисков", "← The school's profile and its chosen risks")}</a></p>
             <Publication campaign=p.campaign.clone() lang />
+            {p.status.is_some().then(|| view! {
+                <p class="documents">
+                    <a href=format!("{base}/print")>{lang.tr("Версия для печати (A4)", "Printable version (A4)")}</a>" · "
+                    <a href=format!("/export/campaigns/{id}/schools/{}/programme.docx", p.school_id)>{lang.tr("Скачать в Word (DOCX)", "Download as Word (DOCX)")}</a>
+                </p>
+            })}
             {p.status.as_deref().map(|s| view! { <p class="programme-status">{lang.tr("Состояние: ", "Status: ")}<strong>{status_words(s, lang)}</strong></p> })}
             {problem.map(|t| view! { <p class="error" role="alert">{t}</p> })}
             {filed.map(|t| view! { <p class="notice" role="status">{t}</p> })}
@@ -508,6 +506,86 @@ pub fn ProgrammePage() -> impl IntoView {
                     </tbody>
                 </table></div>
             })}
+        }
+        .into_any()
+    })
+}
+
+/// The programme as a document to print on A4: the title block, each chosen risk with its
+/// reasoning, goal and tasks, the measures table, the targets (with results once measured) and
+/// the agreement block with its dates and lines to sign. Nothing to click but the print button.
+#[component]
+pub fn ProgrammePrintPage() -> impl IntoView {
+    let campaign = id_param("id");
+    let school = id_param("school");
+    let programme = Resource::new(move || (campaign(), school()), |(c, s)| get_programme(c, s));
+    report_page(programme, |p: ProgrammeView, lang, _| {
+        let back = format!(
+            "/work/campaigns/{}/schools/{}/programme",
+            p.campaign.id, p.school_id
+        );
+        view! {
+            <p class="no-print"><a href=back>{lang.tr("← К программе", "← Back to the programme")}</a>
+                " · "{lang.tr("Чтобы напечатать, нажмите Ctrl+P (на телефоне: «Поделиться» → «Печать»).", "To print, press Ctrl+P (on a phone: Share → Print).")}</p>
+            <article class="programme-doc">
+                <h1>{lang.tr("Антирисковая программа", "Anti-risk programme")}</h1>
+                <p><strong>{p.school.clone()}</strong></p>
+                <p>{lang.tr("Муниципалитет: ", "Municipality: ")}{p.municipality.clone()}</p>
+                <p>{lang.tr("По результатам кампании: ", "After the campaign: ")}{p.campaign.name.clone()}</p>
+                <p>{lang.tr("Состояние: ", "Status: ")}{p.status.as_deref().map(|s| status_words(s, lang))}</p>
+                {p.risks.clone().into_iter().map(|r| view! {
+                    <section class="doc-risk">
+                        <h2>{format!("{} {}", r.factor, r.name)}{r.level.map(|l| format!(" — {}", l.name))}</h2>
+                        <p><strong>{lang.tr("Обоснование выбора: ", "Why chosen: ")}</strong>{r.reasoning}</p>
+                        <p><strong>{lang.tr("Цель: ", "Goal: ")}</strong>{r.goal}</p>
+                        <p><strong>{lang.tr("Задачи: ", "Tasks: ")}</strong>{r.tasks}</p>
+                        <table class="doc-measures">
+                            <thead><tr>
+                                <th scope="col">{lang.tr("Мероприятие", "Measure")}</th>
+                                <th scope="col">{lang.tr("Ответственный", "Responsible")}</th>
+                                <th scope="col">{lang.tr("Сроки", "Dates")}</th>
+                                <th scope="col">{lang.tr("Ожидаемый результат", "Expected result")}</th>
+                                <th scope="col">{lang.tr("Состояние", "Status")}</th>
+                            </tr></thead>
+                            <tbody>
+                                {r.measures.into_iter().map(|m| view! {
+                                    <tr>
+                                        <td>{m.action}</td>
+                                        <td>{m.responsible}</td>
+                                        <td>{format!("{} — {}", m.starts_on.unwrap_or_default(), m.due_on.unwrap_or_default())}</td>
+                                        <td>{m.expected_result}</td>
+                                        <td>{m.status}{m.overdue.then(|| lang.tr(" (просрочено)", " (overdue)"))}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                        <table class="doc-targets">
+                            <thead><tr>
+                                <th scope="col">{lang.tr("Целевой показатель", "Target")}</th>
+                                <th scope="col">{lang.tr("Было", "Baseline")}</th>
+                                <th scope="col">{lang.tr("Цель", "Target value")}</th>
+                            </tr></thead>
+                            <tbody>
+                                {r.targets.into_iter().map(|t| view! {
+                                    <tr><td>{t.name}</td><td>{t.baseline.unwrap_or_else(|| "—".into())}</td><td>{t.target}</td></tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </section>
+                }.into_any()).collect_view()}
+                {results_section(&p, lang)}
+                <section class="signatures">
+                    <h2>{lang.tr("Согласование", "Agreement")}</h2>
+                    {if p.agreement.is_empty() {
+                        view! { <p>{lang.tr("Программа ещё не отправлена на согласование.", "The programme is not submitted yet.")}</p> }.into_any()
+                    } else {
+                        p.agreement.clone().into_iter().map(|a| view! { <p class="agreement-step">{format!("{} — {}, {} UTC", a.what, a.who, a.when)}</p> }).collect_view().into_any()
+                    }}
+                    <p>{lang.tr("Руководитель образовательной организации", "Head of the school")}": ____________________ / ____________ / «___» ________ 20__"</p>
+                    <p>{lang.tr("Куратор", "Curator")}": ____________________ / ____________ / «___» ________ 20__"</p>
+                    <p>{lang.tr("Муниципальный координатор", "Municipal coordinator")}": ____________________ / ____________ / «___» ________ 20__"</p>
+                </section>
+            </article>
         }
         .into_any()
     })
