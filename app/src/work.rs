@@ -78,7 +78,7 @@ pub struct Attention {
     pub statuses: Vec<(String, u32)>,
     /// (factor code, name, schools that chose it), most chosen first.
     pub chosen: Vec<(String, String, u32)>,
-    /// Schools of published campaigns without a programme («school — campaign»).
+    /// Schools of closed, published campaigns without a programme («school — campaign»).
     pub without: Vec<String>,
 }
 

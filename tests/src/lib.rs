@@ -88,6 +88,20 @@ impl TestApp {
         self
     }
 
+    /// The demo region with the rest of its yearly cycle: anti-risk programmes in every state.
+    pub async fn with_demo_cycle(self) -> TestApp {
+        let app = self.with_demo().await;
+        let methodology = surveys::Methodology::default_set().expect("default methodology");
+        server::cli::demo_cycle::ensure_demo_cycle(
+            &app.storage,
+            &methodology,
+            server::clock::today(),
+        )
+        .await
+        .expect("demo cycle");
+        app
+    }
+
     /// An access code of a demo school (`demo-01` …) for a respondent group.
     pub async fn demo_code(&self, school: &str, group: &str) -> String {
         let (campaign, school) = self.demo_school(school).await;

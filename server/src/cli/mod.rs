@@ -3,6 +3,7 @@
 //! `demo`.
 
 pub mod demo;
+pub mod demo_cycle;
 pub mod paper;
 
 use std::path::PathBuf;
@@ -151,6 +152,7 @@ pub async fn run(cli: Cli) -> Result<(), ServerError> {
     tracing::info!(backend = storage.backend().name(), database = %config.database, "database ready");
     if with_demo {
         let summary = demo::ensure_demo(&storage, &methodology, today()).await?;
+        demo_cycle::ensure_demo_cycle(&storage, &methodology, today()).await?;
         let base = config
             .public_url
             .clone()

@@ -1,7 +1,7 @@
 //! What needs a coordinator's attention on the start page: programmes waiting for the viewer's
 //! agreement, returned ones to mend, ones with overdue measures, stage reports due or overdue; and for municipal and regional
 //! coordinators the overview a regional roadmap starts from — how many schools chose each
-//! factor, programmes by status, schools of published campaigns without a programme.
+//! factor, programmes by status, schools of closed, published campaigns without a programme.
 
 use std::collections::BTreeMap;
 
@@ -102,7 +102,12 @@ pub async fn attention(
                 *chosen.entry(r.factor).or_default() += 1;
             }
         }
-        if a.overview && gate.publication(viewer, &campaign).await?.is_some() {
+        // Programmes are written once a campaign has closed: an open one's schools are not
+        // «without a programme» yet.
+        if a.overview
+            && !gate.is_open(&campaign)
+            && gate.publication(viewer, &campaign).await?.is_some()
+        {
             for s in &in_scope.schools {
                 if !programmes.iter().any(|p| p.school_id == s.school_id) {
                     a.without.push(format!("{} — {}", s.name, campaign.name));

@@ -272,4 +272,105 @@ async fn targets_are_judged_against_the_next_published_campaign(backend: Backend
     app.finish().await;
 }
 
-harness::on_both_backends!(targets_are_judged_against_the_next_published_campaign,);
+async fn the_demo_shows_the_whole_cycle(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo_cycle().await;
+    let closed = app.previous_demo_campaign().await;
+    let (admin, _) = app.sign_in("admin").await;
+    let read = |code: &'static str| {
+        let admin = admin.clone();
+        let app = &app;
+        async move {
+            let school = app.demo_school(code).await.1;
+            json(
+                &admin,
+                app,
+                "/api/work-programme",
+                &[("campaign", closed), ("school", school)],
+            )
+            .await
+        }
+    };
+    let mut statuses = Vec::new();
+    for code in [
+        "demo-01", "demo-02", "demo-03", "demo-04", "demo-05", "demo-06",
+    ] {
+        statuses.push(read(code).await["status"].as_str().map(str::to_owned));
+    }
+    assert_eq!(
+        statuses,
+        [
+            Some("agreed"),
+            Some("draft"),
+            Some("submitted"),
+            Some("returned"),
+            Some("agreed"),
+            None
+        ]
+        .map(|s| s.map(str::to_owned))
+    );
+    // Agreed, with a stage report and an overdue measure, and results against this year.
+    let agreed = read("demo-01").await;
+    assert_eq!(agreed["stages"][0]["state"], "filed");
+    assert!(agreed["risks"][0]["measures"]
+        .as_array()
+        .expect("measures")
+        .iter()
+        .any(|m| m["overdue"] == true));
+    assert!(
+        !agreed["results"]["targets"]
+            .as_array()
+            .expect("results")
+            .is_empty(),
+        "{agreed}"
+    );
+    assert!(!agreed["stages"][0]["comments"]
+        .as_array()
+        .expect("comments")
+        .is_empty());
+    // Returned with the curator's comment on a measure.
+    let returned = read("demo-04").await;
+    assert!(!returned["risks"][0]["measures"][0]["comments"]
+        .as_array()
+        .expect("comments")
+        .is_empty());
+    // Carried out: every stage filed, every measure done.
+    let done = read("demo-05").await;
+    assert!(done["stages"]
+        .as_array()
+        .expect("stages")
+        .iter()
+        .all(|s| s["state"] == "filed"));
+    assert!(done["risks"][0]["measures"]
+        .as_array()
+        .expect("measures")
+        .iter()
+        .all(|m| m["status"] == "выполнено"));
+    // The curator's start page has something to do; the region's shows the overview.
+    let (curator, _) = app.sign_in("curator").await;
+    let home = text(&curator, &app, "/work").await;
+    assert!(
+        home.contains("Возвращены на доработку") && home.contains("Есть просроченные мероприятия"),
+        "{home}"
+    );
+    let (region, _) = app.sign_in("region").await;
+    let home = text(&region, &app, "/work").await;
+    assert!(
+        home.contains("Антирисковые программы школ") && home.contains("Школы без программы: 1"),
+        "{home}"
+    );
+    // Once is enough: a second run changes nothing.
+    let methodology = Methodology::default_set().expect("methodology");
+    server::cli::demo_cycle::ensure_demo_cycle(&app.storage, &methodology, server::clock::today())
+        .await
+        .expect("again");
+    assert_eq!(
+        read("demo-01").await["risks"][0]["measures"],
+        agreed["risks"][0]["measures"]
+    );
+    app.finish().await;
+}
+
+harness::on_both_backends!(
+    targets_are_judged_against_the_next_published_campaign,
+    the_demo_shows_the_whole_cycle,
+);
