@@ -281,6 +281,8 @@ pub struct MeasureView {
     pub action: String,
     /// «role — name».
     pub responsible: String,
+    pub responsible_role: String,
+    pub responsible_name: String,
     pub starts_on: Option<String>,
     pub due_on: Option<String>,
     pub expected_result: String,

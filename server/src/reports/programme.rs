@@ -168,6 +168,8 @@ pub async fn programme(
                     id: x.id,
                     action: x.action.clone(),
                     responsible,
+                    responsible_role: x.responsible_role.clone(),
+                    responsible_name: x.responsible_name.clone(),
                     starts_on: x.starts_on.clone(),
                     due_on: x.due_on.clone(),
                     expected_result: x.expected_result.clone(),

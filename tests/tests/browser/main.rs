@@ -7,6 +7,8 @@ use fantoccini::Locator;
 use harness::browser::{Browser, Js};
 use harness::{Backend, TestApp};
 
+mod programmes;
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_home_page_renders_without_javascript_and_hydrates_with_it() {
     let app = TestApp::spawn(Backend::Sqlite).await.with_demo().await;
@@ -429,7 +431,7 @@ async fn respondent_pages_fit_a_320_pixel_phone_without_sideways_scrolling() {
 }
 
 /// Signs in with a demo account through the sign-in page, as a coordinator does.
-async fn sign_in(browser: &Browser, app: &TestApp, login: &str) {
+pub(crate) async fn sign_in(browser: &Browser, app: &TestApp, login: &str) {
     browser.client.goto(&app.url("/work")).await.expect("work");
     // Not signed in: the sign-in page, which returns to /work afterwards.
     browser.wait_for(Locator::Id("login")).await;

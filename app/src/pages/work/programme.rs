@@ -9,7 +9,8 @@ use super::{query, Csrf};
 use crate::access::Viewer;
 use crate::i18n::Lang;
 use crate::reports::{
-    get_programme, programme_status_words as status_words, FileView, ProgrammeView, RiskPlanView,
+    get_programme, programme_status_words as status_words, FileView, MeasureView, ProgrammeView,
+    RiskPlanView,
 };
 
 /// The steps of the agreement the viewer may take now, as plain forms.
@@ -122,6 +123,7 @@ fn risk_section(
                 <tbody>
                     {r.measures.into_iter().map(|x| {
                         let dates = format!("{} — {}", x.starts_on.clone().unwrap_or_default(), x.due_on.clone().unwrap_or_else(|| "?".into()));
+                        let editing = edit.map(|v| edit_measure(&x, &factor, base, v, lang));
                         view! {
                             <tr data-measure=x.id id=format!("measure-{}", x.id) class:overdue=x.overdue>
                                 <td>{x.action}{x.from_catalogue.then(|| view! { <br /><small class="muted">{lang.tr("из каталога", "from the catalogue")}</small> })}
@@ -132,7 +134,8 @@ fn risk_section(
                                 <td>{x.status}{(!x.evidence.is_empty()).then(|| view! { <br /><small>{x.evidence.clone()}</small> })}
                                     {measure_files(&x.files, x.id, base, attach, lang)}</td>
                                 {edit.map(|v| view! {
-                                    <td><form method="post" action=format!("{base}/measures/{}/remove", x.id) class="inline">
+                                    <td>{editing}
+                                    <form method="post" action=format!("{base}/measures/{}/remove", x.id) class="inline">
                                         {csrf(v)}
                                         <button type="submit" class="secondary">{lang.tr("Удалить", "Remove")}</button>
                                     </form></td>
@@ -220,6 +223,32 @@ fn risk_section(
                 </details>
             })}
         </section>
+    }
+    .into_any()
+}
+
+/// The form that changes a measure's wording, who is responsible, its dates and expected result
+/// (its status and evidence go with it unchanged).
+fn edit_measure(x: &MeasureView, factor: &str, base: &str, v: &Viewer, lang: Lang) -> AnyView {
+    let id = x.id;
+    view! {
+        <details class="edit-measure">
+            <summary>{lang.tr("Изменить", "Change")}</summary>
+            <form method="post" action=format!("{base}/measures/{id}") class="measure-form">
+                <Csrf viewer=v.clone() />
+                <input type="hidden" name="factor" value=factor.to_owned() />
+                <input type="hidden" name="status" value=x.status_key.clone() />
+                <input type="hidden" name="status_reason" value=x.status_reason.clone() />
+                <input type="hidden" name="evidence" value=x.evidence.clone() />
+                <label>{lang.tr("Мероприятие", "Measure")}<input name="action" required maxlength="1000" value=x.action.clone() /></label>
+                <label>{lang.tr("Ответственный (должность)", "Responsible (role)")}<input name="responsible_role" maxlength="200" value=x.responsible_role.clone() /></label>
+                <label>{lang.tr("Ответственный (ФИО)", "Responsible (name)")}<input name="responsible_name" maxlength="200" value=x.responsible_name.clone() /></label>
+                <label>{lang.tr("Начало", "Start")}<input name="starts_on" type="date" value=x.starts_on.clone().unwrap_or_default() /></label>
+                <label>{lang.tr("Срок", "Deadline")}<input name="due_on" type="date" value=x.due_on.clone().unwrap_or_default() /></label>
+                <label>{lang.tr("Ожидаемый результат", "Expected result")}<input name="expected_result" maxlength="1000" value=x.expected_result.clone() /></label>
+                <button type="submit">{lang.tr("Сохранить", "Save")}</button>
+            </form>
+        </details>
     }
     .into_any()
 }
@@ -479,9 +508,9 @@ pub fn ProgrammePage() -> impl IntoView {
             })}
             {agreement_steps(&p, &base, &viewer, lang)}
             {(!p.warnings.is_empty()).then(|| view! {
-                <ul class="warnings" role="status">
+                <div role="status"><ul class="warnings">
                     {p.warnings.into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}
-                </ul>
+                </ul></div>
             })}
             {if p.risks.is_empty() {
                 view! { <p>{lang.tr("Риски ещё не выбраны: выберите их в профиле школы.", "No risk is chosen yet: choose them on the school's profile.")}</p> }.into_any()

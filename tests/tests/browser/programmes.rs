@@ -1,0 +1,234 @@
+//! The anti-risk programme's cycle in a real browser, with JavaScript off and on: the school
+//! chooses a risk from its profile, writes the programme from the catalogue and submits it; the
+//! curator comments on a measure and returns it; the school mends and resubmits; the curator
+//! agrees; the school files a stage report. With JavaScript, axe checks the new pages.
+
+use fantoccini::Locator;
+use harness::browser::{Browser, Js};
+use harness::{Backend, TestApp};
+
+use super::sign_in;
+
+/// Signs the browser out (its cookies gone) and in as another demo account.
+async fn switch_to(browser: &Browser, app: &TestApp, login: &str) {
+    browser.client.delete_all_cookies().await.expect("cookies");
+    sign_in(browser, app, login).await;
+}
+
+async fn open(browser: &Browser, app: &TestApp, path: &str, js: Js, ready: &str) {
+    browser.client.goto(&app.url(path)).await.expect("page");
+    browser.wait_for(Locator::Css(ready)).await;
+    if js == Js::On {
+        browser
+            .wait_for(Locator::Css("header.work-bar[data-hydrated='true']"))
+            .await;
+    }
+}
+
+/// Waits (up to ten seconds) until the programme's status reads `words`: the form's answer is
+/// a new page, which may still be on its way.
+/// Waits (up to ten seconds) until the text of the first element matching `css` contains
+/// `words`: a form's answer is a new page, which may still be on its way. Returns the text.
+async fn text_with(browser: &Browser, css: &str, words: &str) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let now = match browser.client.find(Locator::Css(css)).await {
+            Ok(e) => e.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if now.contains(words) {
+            return now;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{css} reads {now:?}, without {words:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+async fn status_is(browser: &Browser, words: &str) {
+    let now = text_with(browser, ".programme-status strong", words).await;
+    assert_eq!(now, words);
+}
+
+async fn axe_finds_nothing_serious(browser: &Browser, page: &str) {
+    let found = harness::axe::serious_violations(&browser.client).await;
+    assert!(found.is_empty(), "{page}: {found:?}");
+}
+
+async fn programme_cycle(js: Js) {
+    let app = TestApp::spawn(Backend::Sqlite).await.with_demo().await;
+    let closed = app.previous_demo_campaign().await;
+    let (_, own) = app.demo_school("demo-01").await;
+    let today = server::clock::today();
+    app.storage
+        .add_stage(closed, "Этап 1: промежуточный отчёт", today.plus_days(7))
+        .await
+        .expect("a stage");
+    let profile = format!("/work/campaigns/{closed}/schools/{own}");
+    let programme = format!("{profile}/programme");
+    let browser = Browser::start(js).await;
+
+    // The school chooses the riskiest suggested factor, with its reasoning.
+    sign_in(&browser, &app, "school").await;
+    open(&browser, &app, &profile, js, "form.choose-risk").await;
+    browser
+        .type_into(
+            Locator::Id("reasoning"),
+            "Видим по журналам и беседам с родителями",
+        )
+        .await;
+    browser.click(Locator::Css("form.choose-risk button")).await;
+    browser.wait_for(Locator::Css("ul.chosen li")).await;
+    // The programme from the catalogue: a measure and the suggested target.
+    open(&browser, &app, &programme, js, "section.risk-plan").await;
+    browser
+        .click(Locator::Css("details.catalogue summary"))
+        .await;
+    browser
+        .click(Locator::Css("details.catalogue form button"))
+        .await;
+    browser
+        .wait_for(Locator::Css("table.measures tbody tr"))
+        .await;
+    browser
+        .click(Locator::Css("details.set-targets summary"))
+        .await;
+    browser
+        .click(Locator::Css("details.set-targets form button"))
+        .await;
+    browser
+        .wait_for(Locator::Css("table.targets tbody tr"))
+        .await;
+    browser
+        .click(Locator::Css("form.step[action$='/submit'] button"))
+        .await;
+    status_is(&browser, "отправлена на согласование").await;
+
+    // The curator comments on the measure and returns the programme.
+    switch_to(&browser, &app, "curator").await;
+    open(&browser, &app, &programme, js, "form.comment-form").await;
+    browser
+        .click(Locator::Css("#comment-subject option:nth-child(2)"))
+        .await;
+    browser
+        .type_into(
+            Locator::Css("form.comment-form textarea"),
+            "Назовите ответственного по имени",
+        )
+        .await;
+    browser
+        .click(Locator::Css("form.comment-form button"))
+        .await;
+    text_with(&browser, "tr[data-measure] p.comment", "Назовите").await;
+    browser
+        .type_into(Locator::Id("return-comment"), "Доработайте мероприятие")
+        .await;
+    browser.click(Locator::Css("form.return button")).await;
+    status_is(&browser, "возвращена на доработку").await;
+
+    // The school reads the comment where it applies, mends the measure and resubmits.
+    switch_to(&browser, &app, "school").await;
+    open(&browser, &app, &programme, js, "section.risk-plan").await;
+    text_with(
+        &browser,
+        "tr[data-measure] p.comment",
+        "Назовите ответственного по имени",
+    )
+    .await;
+    browser
+        .click(Locator::Css("details.edit-measure summary"))
+        .await;
+    browser
+        .type_into(
+            Locator::Css("details.edit-measure input[name='responsible_name']"),
+            "Е. В. Орлова",
+        )
+        .await;
+    browser
+        .click(Locator::Css("details.edit-measure form button"))
+        .await;
+    text_with(&browser, "table.measures tbody tr", "Е. В. Орлова").await;
+    browser
+        .click(Locator::Css("form.step[action$='/submit'] button"))
+        .await;
+    status_is(&browser, "отправлена на согласование").await;
+
+    // The curator agrees.
+    switch_to(&browser, &app, "curator").await;
+    open(
+        &browser,
+        &app,
+        &programme,
+        js,
+        "form.step[action$='/agree']",
+    )
+    .await;
+    browser
+        .click(Locator::Css("form.step[action$='/agree'] button"))
+        .await;
+    status_is(&browser, "согласована").await;
+
+    // The school files the stage report: the measure in progress, a short analysis.
+    switch_to(&browser, &app, "school").await;
+    open(&browser, &app, &programme, js, "form.stage-form").await;
+    browser
+        .click(Locator::Css(
+            "form.stage-form select option[value='in_progress']",
+        ))
+        .await;
+    browser
+        .type_into(
+            Locator::Css("form.stage-form textarea"),
+            "Мероприятие начато, первые занятия прошли",
+        )
+        .await;
+    browser.click(Locator::Css("form.stage-form button")).await;
+    let filed = text_with(
+        &browser,
+        "section.stage[data-state='filed'] .stage-report",
+        "Мероприятие начато",
+    )
+    .await;
+    assert!(filed.contains("выполняется"), "{filed}");
+
+    if js == Js::On {
+        axe_finds_nothing_serious(&browser, "programme").await;
+        open(
+            &browser,
+            &app,
+            &format!("{programme}/print"),
+            js,
+            "article.programme-doc",
+        )
+        .await;
+        axe_finds_nothing_serious(&browser, "print").await;
+        switch_to(&browser, &app, "region").await;
+        open(
+            &browser,
+            &app,
+            &format!("/work/campaigns/{closed}/monitor"),
+            js,
+            "section.stages",
+        )
+        .await;
+        axe_finds_nothing_serious(&browser, "monitor with stages").await;
+        open(&browser, &app, "/work/effectiveness", js, "h1").await;
+        axe_finds_nothing_serious(&browser, "effectiveness").await;
+        open(&browser, &app, "/work", js, "section.programmes-overview").await;
+        axe_finds_nothing_serious(&browser, "start page").await;
+    }
+    browser.close().await;
+    app.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_programme_goes_through_its_cycle_without_javascript() {
+    programme_cycle(Js::Off).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_programme_goes_through_its_cycle_with_javascript() {
+    programme_cycle(Js::On).await;
+}
