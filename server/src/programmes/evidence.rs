@@ -10,13 +10,12 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 
-use super::writes;
-use crate::clock;
+use super::{event, written};
 use crate::error::ServerError;
 use crate::problem::{At, Kind, Refused};
 use crate::reply::{encode, refusal_back, see_other};
 use crate::scope::Gate;
-use crate::storage::{NewEvent, NewFile, ProgrammeRow, Storage};
+use crate::storage::{NewFile, Storage};
 
 /// The largest document accepted.
 pub const MAX_FILE: usize = 10 << 20;
@@ -74,26 +73,6 @@ fn programme_page(campaign: i64, school: i64) -> String {
     format!("/work/campaigns/{campaign}/schools/{school}/programme")
 }
 
-/// The school's programme, if the viewer may write it.
-async fn written(
-    gate: &Gate,
-    storage: &Storage,
-    viewer: &Viewer,
-    campaign: i64,
-    school: i64,
-) -> Result<ProgrammeRow, ServerError> {
-    let Some((in_scope, _)) = gate.school(viewer, campaign, school).await? else {
-        return Err(ServerError::NotFound);
-    };
-    if !writes(viewer, &in_scope, school) {
-        return Err(ServerError::NotFound);
-    }
-    storage
-        .programme(campaign, school)
-        .await?
-        .ok_or(ServerError::NotFound)
-}
-
 /// `POST …/programme/measures/{measure}/files` (multipart, field `file`; the CSRF token in the
 /// query): attaches a document to a measure.
 pub async fn upload(
@@ -141,13 +120,7 @@ pub async fn upload(
         let content_type = accepted_type(&name, &bytes)
             .ok_or_else(|| Refused::one(At::Field("file"), Kind::FileType))?;
         let subject = format!("measure:{measure}");
-        let event = NewEvent {
-            user_id: viewer.user_id,
-            at: clock::now(),
-            action: "file_added",
-            subject: &subject,
-            comment: &name,
-        };
+        let event = event(&viewer, "file_added", &subject, &name);
         let new = NewFile {
             measure_id: measure,
             name: &name,
@@ -220,13 +193,7 @@ pub async fn remove(
     let removed = async {
         let programme = written(&gate, &storage, &viewer, campaign, school).await?;
         let subject = format!("file:{file}");
-        let event = NewEvent {
-            user_id: viewer.user_id,
-            at: clock::now(),
-            action: "file_removed",
-            subject: &subject,
-            comment: "",
-        };
+        let event = event(&viewer, "file_removed", &subject, "");
         if !storage.remove_file(programme.id, file, event).await? {
             return Err(ServerError::NotFound);
         }

@@ -14,10 +14,11 @@ pub mod workflow;
 use app::access::{Role, Viewer};
 use surveys::SchoolProfile;
 
+use crate::clock;
 use crate::error::ServerError;
 use crate::problem::{At, Kind, Refused};
 use crate::scope::{Gate, InScope};
-use crate::storage::Storage;
+use crate::storage::{NewEvent, ProgrammeRow, Storage};
 
 /// Whether the viewer may write the programme of `school` of a campaign in its scope.
 pub fn writes(viewer: &Viewer, in_scope: &InScope, school: i64) -> bool {
@@ -55,4 +56,40 @@ pub(crate) async fn writable(
         }
     }
     Ok((in_scope, profile))
+}
+
+/// A change to a programme by the viewer, now.
+pub(crate) fn event<'a>(
+    viewer: &Viewer,
+    action: &'a str,
+    subject: &'a str,
+    comment: &'a str,
+) -> NewEvent<'a> {
+    NewEvent {
+        user_id: viewer.user_id,
+        at: clock::now(),
+        action,
+        subject,
+        comment,
+    }
+}
+
+/// The school's programme, whatever its status, if the viewer may write it.
+pub(crate) async fn written(
+    gate: &Gate,
+    storage: &Storage,
+    viewer: &Viewer,
+    campaign: i64,
+    school: i64,
+) -> Result<ProgrammeRow, ServerError> {
+    let Some((in_scope, _)) = gate.school(viewer, campaign, school).await? else {
+        return Err(ServerError::NotFound);
+    };
+    if !writes(viewer, &in_scope, school) {
+        return Err(ServerError::NotFound);
+    }
+    storage
+        .programme(campaign, school)
+        .await?
+        .ok_or(ServerError::NotFound)
 }

@@ -12,13 +12,12 @@ use axum::{Extension, Form};
 use surveys::calendar::Day;
 use validator::{Validate, ValidationError};
 
-use super::writable;
-use crate::clock;
+use super::{event, writable};
 use crate::error::ServerError;
 use crate::problem::{At, Kind, Refused};
 use crate::reply::{refusal_back, see_other};
 use crate::scope::Gate;
-use crate::storage::{MeasureFields, NewEvent, ProgrammeRow, Storage};
+use crate::storage::{MeasureFields, ProgrammeRow, Storage};
 
 fn page(campaign: i64, school: i64) -> String {
     format!("/work/campaigns/{campaign}/schools/{school}/programme")
@@ -38,16 +37,6 @@ async fn open_programme(
         .await?
         .ok_or(ServerError::NotFound)?;
     Ok((programme, profile))
-}
-
-fn event<'a>(viewer: &Viewer, action: &'a str, subject: &'a str) -> NewEvent<'a> {
-    NewEvent {
-        user_id: viewer.user_id,
-        at: clock::now(),
-        action,
-        subject,
-        comment: "",
-    }
 }
 
 /// The goal and tasks of a chosen risk.
@@ -81,7 +70,7 @@ pub async fn set_plan(
                 &form.factor,
                 form.goal.trim(),
                 form.tasks.trim(),
-                event(&viewer, "plan", &subject),
+                event(&viewer, "plan", &subject, ""),
             )
             .await?;
         if !set {
@@ -188,7 +177,7 @@ pub async fn add_measure(
                 programme.id,
                 &form.factor,
                 &form.fields(),
-                event(&viewer, "measure_added", &subject),
+                event(&viewer, "measure_added", &subject, ""),
             )
             .await?
             .ok_or(ServerError::NotFound)?;
@@ -219,7 +208,7 @@ pub async fn update_measure(
                 programme.id,
                 measure,
                 &form.fields(),
-                event(&viewer, "measure_changed", &subject),
+                event(&viewer, "measure_changed", &subject, ""),
             )
             .await?;
         if !changed {
@@ -252,12 +241,12 @@ async fn remove(
         let removed = match item {
             Item::Measure => {
                 let subject = format!("measure:{id}");
-                let event = event(viewer, "measure_removed", &subject);
+                let event = event(viewer, "measure_removed", &subject, "");
                 storage.remove_measure(programme.id, id, event).await?
             }
             Item::Target => {
                 let subject = format!("target:{id}");
-                let event = event(viewer, "target_removed", &subject);
+                let event = event(viewer, "target_removed", &subject, "");
                 storage.remove_target(programme.id, id, event).await?
             }
         };
@@ -339,7 +328,7 @@ pub async fn set_target(
                 &indicator.key,
                 baseline,
                 indicator.from_typed(typed),
-                event(&viewer, "target_set", &subject),
+                event(&viewer, "target_set", &subject, ""),
             )
             .await?;
         if !set {

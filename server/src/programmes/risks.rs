@@ -9,13 +9,13 @@ use axum::response::Response;
 use axum::{Extension, Form};
 use validator::Validate;
 
-use super::writable;
+use super::{event, writable};
 use crate::clock;
 use crate::error::ServerError;
 use crate::problem::{At, Kind, Refused};
 use crate::reply::{refusal_back, see_other};
 use crate::scope::Gate;
-use crate::storage::{NewEvent, RiskChoice, Storage};
+use crate::storage::{RiskChoice, Storage};
 
 /// A risk chosen on the profile.
 #[derive(serde::Deserialize, Validate)]
@@ -78,13 +78,7 @@ pub async fn choose(
                     max: i64::from(max),
                     today: clock::today(),
                 },
-                NewEvent {
-                    user_id: viewer.user_id,
-                    at: clock::now(),
-                    action: "risk_chosen",
-                    subject: &subject,
-                    comment: form.reasoning.trim(),
-                },
+                event(&viewer, "risk_chosen", &subject, form.reasoning.trim()),
             )
             .await?;
         if !added {
@@ -118,13 +112,7 @@ pub async fn drop(
             .drop_risk(
                 programme.id,
                 factor,
-                NewEvent {
-                    user_id: viewer.user_id,
-                    at: clock::now(),
-                    action: "risk_dropped",
-                    subject: &subject,
-                    comment: "",
-                },
+                event(&viewer, "risk_dropped", &subject, ""),
             )
             .await?;
         Ok(see_other(&format!("{back}#risks"), None))

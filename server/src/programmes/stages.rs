@@ -12,13 +12,12 @@ use surveys::calendar::Day;
 use validator::Validate;
 
 use super::plan::{day_or_empty, status};
-use super::writes;
-use crate::clock;
+use super::{event, written};
 use crate::error::ServerError;
 use crate::problem::{At, Kind, Problem, Refused};
 use crate::reply::{refusal_back, see_other, see_other_with};
 use crate::scope::Gate;
-use crate::storage::{MeasureMark, NewEvent, Storage};
+use crate::storage::{MeasureMark, Storage};
 
 fn monitor(campaign: i64) -> String {
     format!("/work/campaigns/{campaign}/monitor")
@@ -175,16 +174,7 @@ pub async fn file_report(
     let back = programme_page(campaign, school);
     let filed = async {
         let (analysis, marks) = read_report(&pairs)?;
-        let Some((in_scope, _)) = gate.school(&viewer, campaign, school).await? else {
-            return Err(ServerError::NotFound);
-        };
-        if !writes(&viewer, &in_scope, school) {
-            return Err(ServerError::NotFound);
-        }
-        let programme = storage
-            .programme(campaign, school)
-            .await?
-            .ok_or(ServerError::NotFound)?;
+        let programme = written(&gate, &storage, &viewer, campaign, school).await?;
         if programme.status != "agreed" {
             return Err(Refused::one(At::Whole, Kind::NotAgreed).into());
         }
@@ -197,13 +187,7 @@ pub async fn file_report(
             return Err(ServerError::NotFound);
         }
         let subject = format!("stage:{stage}");
-        let event = NewEvent {
-            user_id: viewer.user_id,
-            at: clock::now(),
-            action: "stage_report",
-            subject: &subject,
-            comment: "",
-        };
+        let event = event(&viewer, "stage_report", &subject, "");
         storage
             .file_stage_report(programme.id, stage, &analysis, &marks, event)
             .await?;
@@ -247,13 +231,7 @@ pub async fn comment(
             return Err(ServerError::NotFound);
         }
         let subject = format!("stage:{stage}");
-        let event = NewEvent {
-            user_id: viewer.user_id,
-            at: clock::now(),
-            action: "comment",
-            subject: &subject,
-            comment: form.comment.trim(),
-        };
+        let event = event(&viewer, "comment", &subject, form.comment.trim());
         storage.programme_comment(programme.id, event).await?;
         Ok(see_other(&format!("{back}#stage-{stage}"), None))
     };
