@@ -130,6 +130,16 @@ pub struct NewCampaignPage {
     pub session: Session,
     pub methodology_version: String,
     pub schools: Vec<SchoolChoice>,
+    /// Who agrees the anti-risk programmes of each region the viewer sets up.
+    pub agreements: Vec<RegionAgreement>,
+}
+
+/// Who agrees a region's anti-risk programmes: `curator`, `municipal` or `both` (in turn).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RegionAgreement {
+    pub region_id: i64,
+    pub region: String,
+    pub agreement: String,
 }
 
 /// Coordinator data from the server.
@@ -142,6 +152,8 @@ pub trait WorkSource: Send + Sync {
         -> Result<(String, Option<String>), AppError>;
     async fn attention(&self, viewer: &Viewer, lang: Lang) -> Result<Attention, AppError>;
     async fn campaigns(&self, viewer: &Viewer) -> Result<Vec<CampaignItem>, AppError>;
+    /// Who agrees the programmes of the regions the viewer sets up (admin: all; regional: its own).
+    async fn agreements(&self, viewer: &Viewer) -> Result<Vec<RegionAgreement>, AppError>;
     async fn users(&self, lang: Lang) -> Result<Vec<UserItem>, AppError>;
     /// The schools the viewer may put into a campaign, and the methodology version in use.
     async fn campaign_form(&self, viewer: &Viewer)
@@ -229,13 +241,18 @@ pub async fn get_users_page() -> Result<UsersPage, AppError> {
 #[server(prefix = "/api", endpoint = "work-new-campaign")]
 pub async fn get_new_campaign() -> Result<NewCampaignPage, AppError> {
     let session = session();
-    let (methodology_version, schools) = match &session.viewer {
-        Some(v) => source()?.campaign_form(v).await?,
-        None => (String::new(), Vec::new()),
+    let (methodology_version, schools, agreements) = match &session.viewer {
+        Some(v) => {
+            let source = source()?;
+            let (version, schools) = source.campaign_form(v).await?;
+            (version, schools, source.agreements(v).await?)
+        }
+        None => (String::new(), Vec::new(), Vec::new()),
     };
     Ok(NewCampaignPage {
         session,
         methodology_version,
         schools,
+        agreements,
     })
 }

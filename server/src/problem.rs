@@ -316,6 +316,7 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ("analysis", "Анализ", "Analysis"),
     ("file", "Файл", "File"),
     ("stage", "Этап", "Stage"),
+    ("agreement", "Кто согласует", "Who agrees"),
 ];
 
 /// The label of a form field.

@@ -12,7 +12,8 @@ pub mod registry;
 use app::access::{Role, Viewer};
 use app::i18n::Lang;
 use app::work::{
-    Attention, CampaignItem, Choice, Published, SchoolChoice, UserItem, WorkSource, LOGIN_COOKIE,
+    Attention, CampaignItem, Choice, Published, RegionAgreement, SchoolChoice, UserItem,
+    WorkSource, LOGIN_COOKIE,
 };
 use app::AppError;
 
@@ -151,6 +152,20 @@ impl WorkSource for Coordinators {
             })
             .collect();
         Ok((self.gate.methodology().version.clone(), schools))
+    }
+
+    async fn agreements(&self, viewer: &Viewer) -> Result<Vec<RegionAgreement>, AppError> {
+        let mut list = Vec::new();
+        for region in self.storage.registry().await?.regions {
+            if crate::programmes::workflow::sets_agreement(viewer, region.id) {
+                list.push(RegionAgreement {
+                    agreement: self.storage.region_agreement(region.id).await?,
+                    region_id: region.id,
+                    region: region.name,
+                });
+            }
+        }
+        Ok(list)
     }
 
     async fn registry(&self) -> Result<(Vec<Choice>, Vec<Choice>, Vec<Choice>), AppError> {

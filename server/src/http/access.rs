@@ -95,6 +95,7 @@ pub const RULES: &[Rule] = &[
     rule("/work/registry", Access::Roles(CAMPAIGNERS), false),
     rule("/work/registry/import", Access::Roles(CAMPAIGNERS), true),
     rule("/work/registry/schools", Access::Roles(CAMPAIGNERS), true),
+    rule("/work/registry/agreement", Access::Roles(CAMPAIGNERS), true),
     rule(
         "/work/registry/template.csv",
         Access::Roles(CAMPAIGNERS),

@@ -190,6 +190,7 @@ pub fn router(config: &Config, storage: Storage, methodology: Arc<Methodology>) 
             post(registry::import).layer(DefaultBodyLimit::max(REGISTRY_UPLOAD_LIMIT)),
         )
         .route("/work/registry/schools", post(registry::add_school))
+        .route("/work/registry/agreement", post(workflow::set_agreement))
         .route("/work/registry/template.csv", get(registry::template_csv))
         .route("/work/registry/template.xlsx", get(registry::template_xlsx))
         .route("/session/end", post(accounts::sign_out))

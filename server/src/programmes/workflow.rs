@@ -58,6 +58,60 @@ pub fn steps(
     }
 }
 
+/// Whether the viewer sets who agrees the programmes of a region: an admin any, a regional
+/// coordinator its own.
+pub fn sets_agreement(viewer: &Viewer, region: i64) -> bool {
+    use app::access::Scope;
+    match (viewer.role, &viewer.scope) {
+        (Role::Admin, _) => true,
+        (Role::Regional, Scope::Region(own)) => *own == region,
+        _ => false,
+    }
+}
+
+fn agreement(text: &str) -> Result<(), validator::ValidationError> {
+    match text {
+        "curator" | "municipal" | "both" => Ok(()),
+        _ => Err(validator::ValidationError::new("agreement")),
+    }
+}
+
+/// Who agrees a region's programmes.
+#[derive(serde::Deserialize, Validate)]
+pub struct AgreementForm {
+    #[validate(range(min = 1))]
+    region: i64,
+    #[validate(custom(function = "agreement"))]
+    agreement: String,
+}
+
+/// `POST /work/registry/agreement`: sets who agrees the region's programmes — its curator,
+/// its municipal coordinator, or both in turn. Programmes waiting for agreement are judged by
+/// the new rule from then on.
+pub async fn set_agreement(
+    State(storage): State<Storage>,
+    Extension(viewer): Extension<Viewer>,
+    headers: HeaderMap,
+    Form(form): Form<AgreementForm>,
+) -> Result<Response, ServerError> {
+    let back = "/work/registry";
+    let set = async {
+        form.validate().map_err(Refused::from)?;
+        if !sets_agreement(&viewer, form.region) {
+            return Err(ServerError::NotFound);
+        }
+        storage
+            .set_region_agreement(form.region, &form.agreement)
+            .await?;
+        Ok(crate::reply::see_other_with(
+            back,
+            "agreement",
+            &form.agreement,
+        ))
+    };
+    refusal_back(back, &headers, 1, set.await)
+}
+
 /// A comment, or a step with a comment.
 #[derive(serde::Deserialize, Validate)]
 pub struct StepForm {

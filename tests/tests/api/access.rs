@@ -82,6 +82,12 @@ const EXPECTED: &[(&str, &str, Who, &str)] = &[
     ("GET", "/work/registry", Who::Raw, ""),
     ("POST", "/work/registry/import", Who::Raw, ""),
     ("POST", "/work/registry/schools", Who::Raw, "school_code="),
+    (
+        "POST",
+        "/work/registry/agreement",
+        Who::Raw,
+        "region=999&agreement=both",
+    ),
     ("GET", "/work/registry/template.csv", Who::Raw, ""),
     ("GET", "/work/registry/template.xlsx", Who::Raw, ""),
     ("POST", "/api/work-new-campaign", Who::Raw, ""),

@@ -978,11 +978,73 @@ async fn a_programme_is_submitted_returned_with_comments_mended_and_agreed(backe
     )
     .await;
     // With both agreeing, the curator agrees first and the municipality last.
+    // The regional coordinator sets it on the registry page; a value it does not take, another
+    // region, or a municipal coordinator change nothing.
     let region = app.storage.schools_with_place().await.expect("registry")[0].region_id;
-    app.storage
-        .set_region_agreement(region, "both")
-        .await
-        .expect("set");
+    let (regional, regional_csrf) = app.sign_in("region").await;
+    let registry = text(&regional, &app, "/work/registry").await;
+    assert!(registry.contains("Кто согласует антирисковые программы"));
+    assert!(
+        registry.contains("<option value=\"curator\" selected"),
+        "the default"
+    );
+    let region_text = region.to_string();
+    let (_, back) = post(
+        &regional,
+        &app,
+        "/work/registry/agreement",
+        &[
+            ("_csrf", &regional_csrf),
+            ("region", &region_text),
+            ("agreement", "anyone"),
+        ],
+    )
+    .await;
+    assert!(message(&regional, back).await.contains("Кто согласует"));
+    let (status, _) = post(
+        &regional,
+        &app,
+        "/work/registry/agreement",
+        &[
+            ("_csrf", &regional_csrf),
+            ("region", "999"),
+            ("agreement", "both"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "not its region");
+    let (status, _) = post(
+        &north,
+        &app,
+        "/work/registry/agreement",
+        &[
+            ("_csrf", &north_csrf),
+            ("region", &region_text),
+            ("agreement", "municipal"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.storage.region_agreement(region).await.expect("read"),
+        "curator"
+    );
+    let (status, _) = post(
+        &regional,
+        &app,
+        "/work/registry/agreement",
+        &[
+            ("_csrf", &regional_csrf),
+            ("region", &region_text),
+            ("agreement", "both"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.storage.region_agreement(region).await.expect("read"),
+        "both"
+    );
     let (_, back) = post(
         &north,
         &app,

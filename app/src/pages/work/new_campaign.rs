@@ -15,7 +15,7 @@ pub fn NewCampaignPage() -> impl IntoView {
             {move || page.get().map(|r| {
                 let problem = problem.clone();
                 match r {
-                    Ok(Page { session, methodology_version, schools }) => {
+                    Ok(Page { session, methodology_version, schools, .. }) => {
                         let lang = session.lang;
                         let Some(viewer) = session.viewer else { return ().into_any() };
                         view! {

@@ -4,8 +4,55 @@
 
 use leptos::prelude::*;
 
-use super::{query, WorkFrame};
-use crate::work::{get_new_campaign, NewCampaignPage as Page};
+use super::{query, Csrf, WorkFrame};
+use crate::access::Viewer;
+use crate::i18n::Lang;
+use crate::work::{get_new_campaign, NewCampaignPage as Page, RegionAgreement};
+
+/// Who agrees each region's anti-risk programmes, with a form per region.
+fn agreement_section(list: Vec<RegionAgreement>, viewer: &Viewer, lang: Lang) -> AnyView {
+    if list.is_empty() {
+        return ().into_any();
+    }
+    let saved = query("agreement").map(|_| lang.tr("Сохранено.", "Saved."));
+    let options = [
+        ("curator", lang.tr("куратор школы", "the school's curator")),
+        (
+            "municipal",
+            lang.tr("муниципальный координатор", "the municipal coordinator"),
+        ),
+        (
+            "both",
+            lang.tr(
+                "оба по очереди: куратор, затем муниципалитет",
+                "both in turn: the curator, then the municipality",
+            ),
+        ),
+    ];
+    view! {
+        <section class="agreement" id="agreement">
+            <h2>{lang.tr("Кто согласует антирисковые программы", "Who agrees the anti-risk programmes")}</h2>
+            {saved.map(|t| view! { <p class="notice" role="status">{t}</p> })}
+            {list.into_iter().map(|a| {
+                let id = format!("agreement-{}", a.region_id);
+                view! {
+                    <form method="post" action="/work/registry/agreement" class="agreement-form">
+                        <Csrf viewer=viewer.clone() />
+                        <input type="hidden" name="region" value=a.region_id />
+                        <label for=id.clone()>{a.region.clone()}</label>
+                        <select id=id name="agreement">
+                            {options.iter().map(|(key, label)| view! {
+                                <option value=*key selected=a.agreement == *key>{*label}</option>
+                            }).collect_view()}
+                        </select>
+                        <button type="submit" class="secondary">{lang.tr("Сохранить", "Save")}</button>
+                    </form>
+                }
+            }).collect_view()}
+        </section>
+    }
+    .into_any()
+}
 
 #[component]
 pub fn RegistryPage() -> impl IntoView {
@@ -18,7 +65,7 @@ pub fn RegistryPage() -> impl IntoView {
             {move || page.get().map(|r| {
                 let (problem, imported, edit) = (problem.clone(), imported.clone(), edit.clone());
                 match r {
-                    Ok(Page { session, schools, .. }) => {
+                    Ok(Page { session, schools, agreements, .. }) => {
                         let lang = session.lang;
                         let Some(viewer) = session.viewer else { return ().into_any() };
                         let upload = format!("/work/registry/import?_csrf={}", viewer.csrf);
@@ -68,6 +115,7 @@ pub fn RegistryPage() -> impl IntoView {
                                         crate::i18n::Lang::En => format!("Schools stored: {n}."),
                                     }}</p>
                                 })}
+                                {agreement_section(agreements, &viewer, lang)}
                                 <h2>{lang.tr("Загрузка из файла", "Import from a file")}</h2>
                                 <p>{lang.tr(
                                     "CSV (UTF-8, запятая или точка с запятой) или XLSX, первая строка — заголовки: ",
