@@ -423,4 +423,225 @@ async fn a_school_files_stage_reports_with_evidence_and_its_curator_comments(bac
     app.finish().await;
 }
 
-harness::on_both_backends!(a_school_files_stage_reports_with_evidence_and_its_curator_comments,);
+async fn stage_reports_keep_a_copy_and_documents_go_with_their_measure(backend: Backend) {
+    use server::storage::{MeasureFields, MeasureMark, NewEvent, NewFile, RiskChoice};
+    let app = TestApp::spawn(backend).await.with_demo().await;
+    let (campaign, school) = app.demo_school("demo-01").await;
+    let user = app
+        .storage
+        .user_by_login("school")
+        .await
+        .expect("query")
+        .expect("the demo school")
+        .id;
+    let event = |action: &'static str| NewEvent {
+        user_id: user,
+        at: 1_800_000_000,
+        action,
+        subject: "",
+        comment: "",
+    };
+    let today = today();
+    app.storage
+        .choose_risk(
+            RiskChoice {
+                campaign_id: campaign,
+                school_id: school,
+                factor: "RF01",
+                reasoning: "видим",
+                max: 3,
+                today,
+            },
+            event("risk_chosen"),
+        )
+        .await
+        .expect("chosen");
+    let programme = app
+        .storage
+        .programme(campaign, school)
+        .await
+        .expect("query")
+        .expect("programme")
+        .id;
+    let measure = MeasureFields {
+        action: "Семинар".into(),
+        status: "planned".into(),
+        ..MeasureFields::default()
+    };
+    let id = app
+        .storage
+        .add_measure(programme, "RF01", &measure, event("measure_added"))
+        .await
+        .expect("added")
+        .expect("a measure");
+    // Stage dates: one per date; the earliest first.
+    assert!(app
+        .storage
+        .add_stage(campaign, "Второй", today.plus_days(30))
+        .await
+        .expect("add"));
+    assert!(app
+        .storage
+        .add_stage(campaign, "Первый", today)
+        .await
+        .expect("add"));
+    assert!(!app
+        .storage
+        .add_stage(campaign, "Ещё", today)
+        .await
+        .expect("add"));
+    let stages = app.storage.stages(campaign).await.expect("stages");
+    assert_eq!(
+        stages.iter().map(|s| s.title.as_str()).collect::<Vec<_>>(),
+        ["Первый", "Второй"]
+    );
+    assert_eq!(stages[0].state(false, today.plus_days(1)), "overdue");
+    assert_eq!(stages[1].state(false, today), "later");
+    assert_eq!(stages[1].state(false, today.plus_days(20)), "due");
+    assert_eq!(stages[1].state(true, today.plus_days(40)), "filed");
+    // A report marks the measure and keeps a copy that later changes do not rewrite; marks of
+    // another programme's measures are ignored.
+    let mark = |measure_id, status: &str| MeasureMark {
+        measure_id,
+        action: String::new(),
+        status: status.into(),
+        status_reason: String::new(),
+        evidence: "Приказ".into(),
+    };
+    app.storage
+        .file_stage_report(
+            programme,
+            stages[0].id,
+            "Начали",
+            &[mark(id, "in_progress"), mark(id + 1000, "done")],
+            event("stage_report"),
+        )
+        .await
+        .expect("filed");
+    let done = MeasureFields {
+        status: "done".into(),
+        ..measure.clone()
+    };
+    app.storage
+        .update_measure(programme, id, &done, event("measure_changed"))
+        .await
+        .expect("changed");
+    let reports = app.storage.stage_reports(programme).await.expect("reports");
+    assert_eq!(reports.len(), 1);
+    assert_eq!(
+        (reports[0].analysis.as_str(), reports[0].user_name.as_str()),
+        ("Начали", "Школа (демо)")
+    );
+    let marks = app
+        .storage
+        .stage_report_marks(reports[0].id)
+        .await
+        .expect("marks");
+    assert_eq!(
+        marks,
+        vec![MeasureMark {
+            action: "Семинар".into(),
+            ..mark(id, "in_progress")
+        }]
+    );
+    // Filed anew: one report per stage, the copy replaced.
+    app.storage
+        .file_stage_report(
+            programme,
+            stages[0].id,
+            "Закончили",
+            &[],
+            event("stage_report"),
+        )
+        .await
+        .expect("filed again");
+    let reports = app.storage.stage_reports(programme).await.expect("reports");
+    assert_eq!(reports.len(), 1);
+    assert_eq!(reports[0].analysis, "Закончили");
+    assert_eq!(
+        app.storage
+            .stage_report_marks(reports[0].id)
+            .await
+            .expect("marks")[0]
+            .status,
+        "done"
+    );
+    assert_eq!(
+        app.storage
+            .campaign_stage_reports(campaign)
+            .await
+            .expect("pairs"),
+        vec![(programme, stages[0].id)]
+    );
+    // A stage with a report stays; one without goes.
+    assert!(!app
+        .storage
+        .remove_stage(campaign, stages[0].id)
+        .await
+        .expect("query"));
+    assert!(app
+        .storage
+        .remove_stage(campaign, stages[1].id)
+        .await
+        .expect("query"));
+    // A document goes with its measure: not to another programme's, and away with the measure.
+    let file = NewFile {
+        measure_id: id,
+        name: "акт.pdf",
+        content_type: "application/pdf",
+        data: b"%PDF-1.4",
+    };
+    let stored = app
+        .storage
+        .add_file(programme, file, event("file_added"))
+        .await
+        .expect("stored")
+        .expect("an id");
+    let (row, bytes) = app
+        .storage
+        .programme_file(programme, stored)
+        .await
+        .expect("query")
+        .expect("the file");
+    assert_eq!(
+        (row.name.as_str(), row.size, bytes.as_slice()),
+        ("акт.pdf", 8, b"%PDF-1.4".as_slice())
+    );
+    let elsewhere = NewFile {
+        measure_id: id + 1000,
+        ..file
+    };
+    assert_eq!(
+        app.storage
+            .add_file(programme, elsewhere, event("file_added"))
+            .await
+            .expect("query"),
+        None
+    );
+    assert!(app
+        .storage
+        .remove_measure(programme, id, event("measure_removed"))
+        .await
+        .expect("removed"));
+    assert!(app
+        .storage
+        .programme_files(programme)
+        .await
+        .expect("files")
+        .is_empty());
+    // The report's copy outlives the measure.
+    assert_eq!(
+        app.storage
+            .stage_report_marks(reports[0].id)
+            .await
+            .expect("marks")
+            .len(),
+        1
+    );
+    app.finish().await;
+}
+
+harness::on_both_backends!(
+    a_school_files_stage_reports_with_evidence_and_its_curator_comments,
+    stage_reports_keep_a_copy_and_documents_go_with_their_measure,
+);
