@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Adds N student responses to the demo campaign of an SQLite database (spread over its
-schools), with varied valid answers. Usage: fill.py DB N"""
+schools), with varied valid answers, taken in by the campaign's latest publication (the raw
+export reads only published responses). Usage: fill.py DB N"""
 import json
 import random
 import sqlite3
@@ -35,13 +36,14 @@ pool = [answers() for _ in range(500)]
 con = sqlite3.connect(db)
 (campaign,) = con.execute("SELECT id FROM campaigns WHERE code = 'demo-2026'").fetchone()
 schools = [s for (s,) in con.execute("SELECT school_id FROM campaign_schools WHERE campaign_id = ?", (campaign,))]
+(publication,) = con.execute("SELECT MAX(id) FROM publications WHERE campaign_id = ?", (campaign,)).fetchone()
 version = con.execute("SELECT instrument_version, methodology_version FROM responses WHERE respondent_group = 'student' LIMIT 1").fetchone()
 rows = (
-    (campaign, schools[i % len(schools)], "student", "student", version[0], version[1], pool[i % len(pool)], "2026-11-01", f"bench-{i}")
+    (campaign, schools[i % len(schools)], "student", "student", version[0], version[1], pool[i % len(pool)], "2026-11-01", f"bench-{i}", publication)
     for i in range(n)
 )
 con.executemany(
-    "INSERT INTO responses (campaign_id, school_id, respondent_group, instrument_key, instrument_version, methodology_version, answers, submitted_on, submission_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "INSERT INTO responses (campaign_id, school_id, respondent_group, instrument_key, instrument_version, methodology_version, answers, submitted_on, submission_key, publication_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     rows,
 )
 con.commit()
