@@ -34,6 +34,7 @@ pub mod config;
 pub mod cookies;
 pub mod error;
 pub mod groups;
+pub mod memo;
 pub mod problem;
 pub mod reply;
 pub mod secrets;

@@ -5,7 +5,7 @@
 //! campaigns' profiles for change. Every page, server function and export reads schools and
 //! scores through here; nothing under the engine's minimum-respondent rules leaves the engine.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use tokio::sync::Mutex;
@@ -19,6 +19,7 @@ use surveys::quality::InstrumentQuality;
 use surveys::{Answers, Group, Methodology, Response, SchoolProfile};
 
 use crate::error::ServerError;
+use crate::memo::Memo;
 use crate::problem::{At, Kind, Refused};
 use crate::storage::{
     AccessCode, CampaignRow, GroupCount, PlacedSchool, PublicationRow, SchoolInCampaign, Storage,
@@ -49,7 +50,19 @@ pub struct Gate {
     /// One publication at a time in this process (the database refuses a second one at the
     /// close made by another instance).
     publishing: Arc<Mutex<()>>,
+    /// Scores already computed, by publication and schools with their expected counts.
+    scores: Memo<ScoreKey, Scored>,
 }
+
+/// A publication, and the schools scored with their expected (teachers, students, parents).
+type ScoreKey = (i64, Vec<(i64, i64, i64, i64)>);
+
+/// How many schools' scores are kept in all (a few regions' matrices).
+const SCORES_KEPT: usize = 5_000;
+
+/// A scope of at most this many schools reads its schools' responses one school at a time
+/// (through the index by school) rather than the whole campaign's.
+const FEW_SCHOOLS: usize = 20;
 
 /// What a publication took in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,6 +82,7 @@ pub struct InScope {
 
 /// The profiles of a campaign's schools in scope (in the order of `InScope::schools`), with each
 /// school's teacher-deficit results.
+#[derive(Clone)]
 pub struct Scored {
     /// The publication the scores are of.
     pub publication: PublicationRow,
@@ -109,6 +123,7 @@ impl Gate {
             methodology,
             today,
             publishing: Arc::new(Mutex::new(())),
+            scores: Memo::new(SCORES_KEPT),
         }
     }
 
@@ -349,8 +364,26 @@ impl Gate {
         let Some(publication) = self.publication(viewer, &in_scope.campaign).await? else {
             return Ok(None);
         };
+        // A publication never changes: its scores are computed once per set of schools.
+        let key: ScoreKey = (
+            publication.id,
+            in_scope
+                .schools
+                .iter()
+                .map(|s| {
+                    let e = (s.expected_teachers, s.expected_students, s.expected_parents);
+                    (s.school_id, e.0, e.1, e.2)
+                })
+                .collect(),
+        );
+        if let Some(kept) = self.scores.get(&key) {
+            return Ok(Some((*kept).clone()));
+        }
         let read = self.read_published(in_scope).await?;
-        Ok(Some(self.score_published(in_scope, publication, read)))
+        let scored = self.score_published(in_scope, publication, read);
+        self.scores
+            .put(key, Arc::new(scored.clone()), in_scope.schools.len());
+        Ok(Some(scored))
     }
 
     /// `score` and `quality` from one reading of the published answers (the matrix workbook).
@@ -430,17 +463,24 @@ impl Gate {
         let start = in_scope.campaign.opens_on;
         let mut by_school: HashMap<i64, Vec<Response>> = HashMap::new();
         let mut deficits: HashMap<i64, Vec<DeficitResult>> = HashMap::new();
-        for stored in self
-            .storage
-            .published_responses(in_scope.campaign.id)
-            .await?
-        {
+        let campaign = in_scope.campaign.id;
+        let stored_responses = if in_scope.schools.len() <= FEW_SCHOOLS {
+            let mut all = Vec::new();
+            for s in &in_scope.schools {
+                all.extend(
+                    self.storage
+                        .published_responses_of(campaign, s.school_id)
+                        .await?,
+                );
+            }
+            all
+        } else {
+            self.storage.published_responses(campaign).await?
+        };
+        let schools: HashSet<i64> = in_scope.schools.iter().map(|s| s.school_id).collect();
+        for stored in stored_responses {
             let group = stored.group;
-            if !in_scope
-                .schools
-                .iter()
-                .any(|s| s.school_id == stored.school_id)
-            {
+            if !schools.contains(&stored.school_id) {
                 continue;
             }
             let Some(instrument) = m.instrument(group) else {

@@ -207,6 +207,23 @@ impl Storage {
         }))
     }
 
+    /// The published responses of one school of a campaign, in submission order.
+    pub async fn published_responses_of(
+        &self,
+        campaign_id: i64,
+        school_id: i64,
+    ) -> Result<Vec<StoredResponse>, ServerError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_as(&format!(
+                "{RESPONSE_COLUMNS} WHERE campaign_id = $1 AND school_id = $2 AND {PUBLISHED} ORDER BY id"
+            ))
+            .bind(campaign_id)
+            .bind(school_id)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
     /// Every response of a campaign as stored (held and discarded ones too), in submission order.
     pub async fn campaign_responses(
         &self,
