@@ -37,13 +37,15 @@ now = c.execute(\"select id from campaigns where code='demo-2026'\").fetchone()[
 before = c.execute(\"select id from campaigns where code='demo-2025'\").fetchone()[0]
 school = c.execute(\"select id from schools where code='demo-01'\").fetchone()[0]
 print(now, before, school)" "$db")
-time_of() { curl -s -b "$jar" -o /dev/null -w '%{http_code} %{time_total}\n' "$base$1"; }
-for page in "matrix:/work/campaigns/$campaign/matrix" "profile:/work/campaigns/$campaign/schools/$school" \
-            "change:/work/change?before=$previous&after=$campaign" "monitor:/work/campaigns/$campaign/monitor"; do
-  name=${page%%:*}; path=${page#*:}
+time_of() { curl -s -b "$jar" -o "$work/page" -w '%{http_code} %{time_total}\n' "$base$1"; }
+# name:what the page must hold:path
+for page in "matrix:matrix-table:/work/campaigns/$campaign/matrix" "profile:class=\"factor\":/work/campaigns/$campaign/schools/$school" \
+            "change:change-table:/work/change?before=$previous&after=$campaign" "monitor:class=\"monitor\":/work/campaigns/$campaign/monitor"; do
+  name=${page%%:*}; rest=${page#*:}; marker=${rest%%:*}; path=${rest#*:}
   read -r code cold < <(time_of "$path")
   [ "$code" = 200 ] || { echo "$name: HTTP $code" >&2; exit 1; }
   warm=$(for _ in $(seq "$repeat"); do time_of "$path" | cut -d' ' -f2; done | sort -n | sed -n "$(( (repeat * 95 + 99) / 100 ))p")
+  grep -q "$marker" "$work/page" || { echo "$name: the page lacks $marker" >&2; exit 1; }
   python3 -c "import sys; print(f'{sys.argv[1]:8} cold {float(sys.argv[2])*1000:8.0f} ms   warm p95 {float(sys.argv[3])*1000:8.0f} ms')" "$name" "$cold" "$warm"
 done
 echo "server RSS $(awk '/VmRSS/ {print int($2/1024)}' "/proc/$server/status") MB"
