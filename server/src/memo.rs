@@ -5,10 +5,13 @@
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
+/// A kept value: its key, the value and its weight.
+type Entry<K, V> = (K, Arc<V>, usize);
+
 /// Values by key, shared by clones.
 #[derive(Clone)]
 pub struct Memo<K, V> {
-    entries: Arc<Mutex<VecDeque<(K, Arc<V>, usize)>>>,
+    entries: Arc<Mutex<VecDeque<Entry<K, V>>>>,
     /// The most total weight kept.
     limit: usize,
 }
