@@ -464,40 +464,41 @@ impl Gate {
         let mut by_school: HashMap<i64, Vec<Response>> = HashMap::new();
         let mut deficits: HashMap<i64, Vec<DeficitResult>> = HashMap::new();
         let campaign = in_scope.campaign.id;
-        let stored_responses = if in_scope.schools.len() <= FEW_SCHOOLS {
+        let stored = if in_scope.schools.len() <= FEW_SCHOOLS {
             let mut all = Vec::new();
             for s in &in_scope.schools {
                 all.extend(
                     self.storage
-                        .published_responses_of(campaign, s.school_id)
+                        .published_answers(campaign, Some(s.school_id))
                         .await?,
                 );
             }
             all
         } else {
-            self.storage.published_responses(campaign).await?
+            self.storage.published_answers(campaign, None).await?
         };
         let schools: HashSet<i64> = in_scope.schools.iter().map(|s| s.school_id).collect();
-        for stored in stored_responses {
-            let group = stored.group;
-            if !schools.contains(&stored.school_id) {
+        for group_answers in stored {
+            let (school, group) = (group_answers.school_id, group_answers.group);
+            if !schools.contains(&school) {
                 continue;
             }
             let Some(instrument) = m.instrument(group) else {
                 continue;
             };
-            let raw = stored.raw()?;
-            let mut ignored = Vec::new();
-            let answers = Answers::parse_known(m, instrument, &raw, &mut ignored, |_| false);
-            if group == Group::TeacherDeficits {
-                if let Some(result) = surveys::deficits::teacher_result(m, &answers, start) {
-                    deficits.entry(stored.school_id).or_default().push(result);
+            for raw in group_answers.raw()? {
+                let mut ignored = Vec::new();
+                let answers = Answers::parse_known(m, instrument, &raw, &mut ignored, |_| false);
+                if group == Group::TeacherDeficits {
+                    if let Some(result) = surveys::deficits::teacher_result(m, &answers, start) {
+                        deficits.entry(school).or_default().push(result);
+                    }
                 }
+                by_school
+                    .entry(school)
+                    .or_default()
+                    .push(Response { group, answers });
             }
-            by_school
-                .entry(stored.school_id)
-                .or_default()
-                .push(Response { group, answers });
         }
         Ok((by_school, deficits))
     }

@@ -10,11 +10,46 @@ use crate::text::Text;
 
 /// A submitted value as it arrives: one text, or several for multiple choice. Stored as a JSON
 /// string or array.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum RawValue {
     One(String),
     Many(Vec<String>),
+}
+
+/// Read directly as a string or a list of strings: an untagged enum would first copy every
+/// value into a buffer to try each variant in turn, and scoring reads millions of them.
+impl<'de> serde::Deserialize<'de> for RawValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<RawValue, D::Error> {
+        struct OneOrMany;
+        impl<'de> serde::de::Visitor<'de> for OneOrMany {
+            type Value = RawValue;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string or a list of strings")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawValue, E> {
+                Ok(RawValue::One(v.to_owned()))
+            }
+
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<RawValue, E> {
+                Ok(RawValue::One(v))
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<RawValue, A::Error> {
+                let mut all = Vec::with_capacity(seq.size_hint().unwrap_or(2));
+                while let Some(v) = seq.next_element::<String>()? {
+                    all.push(v);
+                }
+                Ok(RawValue::Many(all))
+            }
+        }
+        d.deserialize_any(OneOrMany)
+    }
 }
 
 /// Submitted values keyed by slot key (`item` or `matrix.row`).

@@ -39,7 +39,7 @@ pub use programmes::{
     TargetRow,
 };
 pub use publications::{PublicationRow, Surplus};
-pub use responses::{GroupCount, ResponsePages, ResponseRow, StoredResponse};
+pub use responses::{GroupCount, PublishedAnswers, ResponsePages, ResponseRow, StoredResponse};
 pub use stages::{FileRow, MeasureMark, NewFile, StageReportRow, StageRow};
 pub use writer::DraftWriter;
 

@@ -352,3 +352,22 @@ fn a_refused_value_is_quoted_back_cut_to_eighty_characters() {
     };
     assert_eq!(echo.chars().count(), 81, "80 characters and an ellipsis");
 }
+
+#[test]
+fn stored_values_read_back_as_they_were_written() {
+    let written: RawAnswers = [
+        ("a".to_owned(), RawValue::One("да, \"так\"\nЁ".to_owned())),
+        ("b".to_owned(), RawValue::Many(vec!["x".into(), "y".into()])),
+        ("c".to_owned(), RawValue::Many(Vec::new())),
+        ("d".to_owned(), RawValue::One(String::new())),
+    ]
+    .into_iter()
+    .collect();
+    let json = serde_json::to_string(&written).expect("json");
+    let read: RawAnswers = serde_json::from_str(&json).expect("read back");
+    assert_eq!(read, written);
+    // Anything but text is refused, as the untagged enum refused it.
+    assert!(serde_json::from_str::<RawAnswers>(r#"{"a": 3}"#).is_err());
+    assert!(serde_json::from_str::<RawAnswers>(r#"{"a": [1]}"#).is_err());
+    assert!(serde_json::from_str::<RawAnswers>(r#"{"a": null}"#).is_err());
+}
