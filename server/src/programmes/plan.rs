@@ -94,9 +94,14 @@ pub(super) fn day_or_empty(text: &str) -> Result<(), ValidationError> {
 }
 
 pub(super) fn status(text: &str) -> Result<(), ValidationError> {
-    match text {
-        "" | "planned" | "in_progress" | "done" | "not_done" => Ok(()),
-        _ => Err(ValidationError::new("status")),
+    if text.is_empty()
+        || app::reports::MEASURE_STATUSES
+            .iter()
+            .any(|(key, ..)| *key == text)
+    {
+        Ok(())
+    } else {
+        Err(ValidationError::new("status"))
     }
 }
 

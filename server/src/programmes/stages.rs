@@ -196,6 +196,12 @@ pub async fn file_report(
     refusal_back(&back, &headers, 5, filed.await)
 }
 
+/// Whether the viewer comments on stage reports (of schools in its scope): an admin, a curator,
+/// a municipal coordinator.
+pub fn comments_on_stages(viewer: &Viewer) -> bool {
+    matches!(viewer.role, Role::Admin | Role::Curator | Role::Municipal)
+}
+
 /// A comment on a stage report.
 #[derive(serde::Deserialize, Validate)]
 pub struct StageComment {
@@ -219,7 +225,7 @@ pub async fn comment(
         let Some(_) = gate.school(&viewer, campaign, school).await? else {
             return Err(ServerError::NotFound);
         };
-        if !matches!(viewer.role, Role::Admin | Role::Curator | Role::Municipal) {
+        if !comments_on_stages(&viewer) {
             return Err(ServerError::NotFound);
         }
         let programme = storage

@@ -4,12 +4,11 @@
 //! warnings (a measure without a deadline or a responsible, a risk without a target) and the
 //! history of every change.
 
-use app::access::Role;
 use app::access::Viewer;
 use app::i18n::Lang;
 use app::reports::{
-    CatalogueMeasure, FileView, HistoryEntry, IndicatorChoice, MeasureView, ProgrammeView,
-    RiskPlanView, StageReportView, StageView, TargetView,
+    measure_status_words, CatalogueMeasure, FileView, HistoryEntry, IndicatorChoice, MeasureView,
+    ProgrammeView, RiskPlanView, StageReportView, StageView, TargetView,
 };
 
 use super::results::results_view;
@@ -18,19 +17,10 @@ use crate::clock;
 use crate::coordinators::campaign_item;
 use crate::error::ServerError;
 use crate::programmes::results::later;
+use crate::programmes::stages::comments_on_stages;
 use crate::programmes::writes;
 use crate::scope::Gate;
 use crate::storage::Storage;
-
-/// The words of a measure's status.
-fn status_words(status: &str, lang: Lang) -> &'static str {
-    match status {
-        "in_progress" => lang.tr("выполняется", "in progress"),
-        "done" => lang.tr("выполнено", "done"),
-        "not_done" => lang.tr("не выполнено", "not done"),
-        _ => lang.tr("запланировано", "planned"),
-    }
-}
 
 /// The words of a history entry's action.
 fn action_words(action: &str, lang: Lang) -> &'static str {
@@ -122,7 +112,7 @@ pub async fn programme(
     view.can_edit = matches!(programme.status.as_str(), "draft" | "returned") && writer;
     view.can_report = programme.status == "agreed" && writer;
     view.can_attach = writer;
-    view.can_comment_stages = matches!(viewer.role, Role::Admin | Role::Curator | Role::Municipal);
+    view.can_comment_stages = comments_on_stages(viewer);
     let files = storage.programme_files(programme.id).await?;
     let plans = storage.risk_plans(programme.id).await?;
     let chosen = storage.chosen_risks(programme.id).await?;
@@ -173,7 +163,7 @@ pub async fn programme(
                     starts_on: x.starts_on.clone(),
                     due_on: x.due_on.clone(),
                     expected_result: x.expected_result.clone(),
-                    status: status_words(&x.status, lang).to_owned(),
+                    status: measure_status_words(&x.status, lang).to_owned(),
                     status_reason: x.status_reason.clone(),
                     evidence: x.evidence.clone(),
                     overdue: x.overdue(today),
@@ -282,7 +272,7 @@ pub async fn programme(
                     .await?
                     .into_iter()
                     .map(|m| {
-                        let status = status_words(&m.status, lang).to_owned();
+                        let status = measure_status_words(&m.status, lang).to_owned();
                         (m.action, status, m.status_reason, m.evidence)
                     })
                     .collect(),

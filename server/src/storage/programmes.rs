@@ -447,40 +447,36 @@ impl Storage {
         measure_id: i64,
         event: NewEvent<'_>,
     ) -> Result<bool, ServerError> {
-        self.remove_part("programme_measures", programme_id, measure_id, event)
+        let deletes = [
+            "DELETE FROM programme_files WHERE measure_id = $1 AND programme_id = $2",
+            "DELETE FROM programme_measures
+             WHERE id = $1 AND risk_id IN (SELECT id FROM chosen_risks WHERE programme_id = $2)",
+        ];
+        self.remove_with_event(programme_id, measure_id, &deletes, event)
             .await
     }
 
-    /// Removes a row of `table` (measures or targets) that belongs to one of the programme's
-    /// chosen risks and records the event; whether the programme had it.
-    async fn remove_part(
+    /// Runs `deletes` (each binding `$1` to `id` and `$2` to the programme) in one transaction
+    /// and records the event when the last removed a row; whether it did.
+    pub(super) async fn remove_with_event(
         &self,
-        table: &'static str,
         programme_id: i64,
         id: i64,
+        deletes: &[&str],
         event: NewEvent<'_>,
     ) -> Result<bool, ServerError> {
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            if table == "programme_measures" {
-                sqlx::query(
-                    "DELETE FROM programme_files WHERE measure_id = $1 AND programme_id = $2",
-                )
-                .bind(id)
-                .bind(programme_id)
-                .execute(&mut *tx)
-                .await?;
+            let mut removed = false;
+            for delete in deletes {
+                removed = sqlx::query(delete)
+                    .bind(id)
+                    .bind(programme_id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected()
+                    == 1;
             }
-            let removed = sqlx::query(&format!(
-                "DELETE FROM {table}
-                 WHERE id = $1 AND risk_id IN (SELECT id FROM chosen_risks WHERE programme_id = $2)"
-            ))
-            .bind(id)
-            .bind(programme_id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected()
-                == 1;
             if removed {
                 insert_event_query!(programme_id, event).execute(&mut *tx).await?;
             }
@@ -541,7 +537,9 @@ impl Storage {
         target_id: i64,
         event: NewEvent<'_>,
     ) -> Result<bool, ServerError> {
-        self.remove_part("programme_targets", programme_id, target_id, event)
+        let delete = "DELETE FROM programme_targets
+             WHERE id = $1 AND risk_id IN (SELECT id FROM chosen_risks WHERE programme_id = $2)";
+        self.remove_with_event(programme_id, target_id, &[delete], event)
             .await
     }
 

@@ -323,20 +323,8 @@ impl Storage {
         file_id: i64,
         event: NewEvent<'_>,
     ) -> Result<bool, ServerError> {
-        with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
-            let removed = sqlx::query("DELETE FROM programme_files WHERE programme_id = $1 AND id = $2")
-                .bind(programme_id)
-                .bind(file_id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected()
-                    == 1;
-            if removed {
-                insert_event_query!(programme_id, event).execute(&mut *tx).await?;
-            }
-            tx.commit().await?;
-            Ok(removed)
-        })
+        let delete = "DELETE FROM programme_files WHERE id = $1 AND programme_id = $2";
+        self.remove_with_event(programme_id, file_id, &[delete], event)
+            .await
     }
 }

@@ -7,7 +7,7 @@ use reqwest::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use reqwest::StatusCode;
 
 use super::exports::part;
-use super::programmes::{post, profile, text};
+use super::programmes::{post, profile, programme_json, text};
 
 /// The text of a DOCX's body, without its markup.
 fn body_text(bytes: &[u8]) -> String {
@@ -67,15 +67,7 @@ async fn a_programme_prints_on_a4_and_downloads_as_docx(backend: Backend) {
         ],
     )
     .await;
-    let programme = school
-        .post(app.url("/api/work-programme"))
-        .form(&[("campaign", closed), ("school", own)])
-        .send()
-        .await
-        .expect("programme")
-        .json::<serde_json::Value>()
-        .await
-        .expect("json");
+    let programme = programme_json(&school, &app, closed, own).await;
     let indicator = programme["report"]["risks"][0]["indicators"][0].clone();
     let indicator_key = indicator["key"].as_str().expect("key").to_owned();
     post(
@@ -90,15 +82,8 @@ async fn a_programme_prints_on_a4_and_downloads_as_docx(backend: Backend) {
         ],
     )
     .await;
-    let shown_target = school
-        .post(app.url("/api/work-programme"))
-        .form(&[("campaign", closed), ("school", own)])
-        .send()
-        .await
-        .expect("programme")
-        .json::<serde_json::Value>()
-        .await
-        .expect("json")["report"]["risks"][0]["targets"][0]["target"]
+    let shown_target = programme_json(&school, &app, closed, own).await["report"]["risks"][0]
+        ["targets"][0]["target"]
         .as_str()
         .expect("the target as shown")
         .to_owned();

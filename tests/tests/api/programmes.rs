@@ -25,6 +25,45 @@ pub(super) async fn profile(
 }
 
 /// Posts a form of the profile page; returns the status and where it leads.
+/// A school's programme as its page reads it (the server function's whole answer).
+pub(super) async fn programme_json(
+    client: &Client,
+    app: &TestApp,
+    campaign: i64,
+    school: i64,
+) -> serde_json::Value {
+    client
+        .post(app.url("/api/work-programme"))
+        .form(&[("campaign", campaign), ("school", school)])
+        .send()
+        .await
+        .expect("programme")
+        .json::<serde_json::Value>()
+        .await
+        .expect("json")
+}
+
+/// The «Программы» sheet of a campaign's matrix workbook as the client downloads it.
+pub(super) async fn programmes_sheet(
+    client: &Client,
+    app: &TestApp,
+    campaign: i64,
+) -> calamine::Range<calamine::Data> {
+    use calamine::Reader;
+    let bytes = client
+        .get(app.url(&format!("/export/campaigns/{campaign}/matrix.xlsx")))
+        .send()
+        .await
+        .expect("workbook")
+        .bytes()
+        .await
+        .expect("bytes");
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).expect("xlsx");
+    book.worksheet_range("Программы")
+        .expect("the programmes sheet")
+}
+
 pub(super) async fn post(
     client: &Client,
     app: &TestApp,
@@ -551,22 +590,7 @@ async fn a_programme_is_written_per_chosen_risk_with_warnings_for_what_is_missin
     )
     .await;
     let base = format!("{school_page}/programme");
-    let read = |client: &Client| {
-        let client = client.clone();
-        let app_url = app.url("/api/work-programme");
-        async move {
-            client
-                .post(app_url)
-                .form(&[("campaign", campaign), ("school", own)])
-                .send()
-                .await
-                .expect("programme")
-                .json::<serde_json::Value>()
-                .await
-                .expect("json")
-        }
-    };
-    let first = read(&curator).await;
+    let first = programme_json(&curator, &app, campaign, own).await;
     let risk = &first["report"]["risks"][0];
     assert_eq!(risk["factor"], code.as_str());
     assert_eq!(first["report"]["can_edit"], true);
@@ -682,7 +706,7 @@ async fn a_programme_is_written_per_chosen_risk_with_warnings_for_what_is_missin
         ],
     )
     .await;
-    let now = read(&curator).await;
+    let now = programme_json(&curator, &app, campaign, own).await;
     let risk = &now["report"]["risks"][0];
     assert_eq!(risk["goal"], "Снизить риск");
     let measures = risk["measures"].as_array().expect("measures");
@@ -716,7 +740,7 @@ async fn a_programme_is_written_per_chosen_risk_with_warnings_for_what_is_missin
         &[("_csrf", &csrf)],
     )
     .await;
-    let last = read(&curator).await;
+    let last = programme_json(&curator, &app, campaign, own).await;
     assert_eq!(
         last["report"]["risks"][0]["measures"]
             .as_array()
@@ -749,20 +773,7 @@ async fn a_programme_is_written_per_chosen_risk_with_warnings_for_what_is_missin
     .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     // The matrix workbook lists the programme on its own sheet.
-    let bytes = region
-        .get(app.url(&format!("/export/campaigns/{campaign}/matrix.xlsx")))
-        .send()
-        .await
-        .expect("workbook")
-        .bytes()
-        .await
-        .expect("bytes");
-    let mut book: calamine::Xlsx<_> =
-        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).expect("xlsx");
-    use calamine::Reader;
-    let sheet = book
-        .worksheet_range("Программы")
-        .expect("the programmes sheet");
+    let sheet = programmes_sheet(&region, &app, campaign).await;
     assert_eq!(sheet.height(), 2, "one programme");
     let cell = |c: usize| sheet.get((1, c)).map(|d| d.to_string()).unwrap_or_default();
     assert!(cell(0).contains("СОШ № 2"), "{}", cell(0));
@@ -787,21 +798,6 @@ async fn a_programme_is_submitted_returned_with_comments_mended_and_agreed(backe
         .as_str()
         .expect("a factor")
         .to_owned();
-    let read = |client: &Client| {
-        let client = client.clone();
-        let url = app.url("/api/work-programme");
-        async move {
-            client
-                .post(url)
-                .form(&[("campaign", closed), ("school", own)])
-                .send()
-                .await
-                .expect("programme")
-                .json::<serde_json::Value>()
-                .await
-                .expect("json")
-        }
-    };
     let message = |client: &Client, back: String| {
         let client = client.clone();
         let url = app.url(&back);
@@ -836,7 +832,7 @@ async fn a_programme_is_submitted_returned_with_comments_mended_and_agreed(backe
         ],
     )
     .await;
-    let programme = read(&school).await;
+    let programme = programme_json(&school, &app, closed, own).await;
     assert_eq!(programme["report"]["steps"], serde_json::json!(["submit"]));
     let measure = programme["report"]["risks"][0]["measures"][0]["id"]
         .as_i64()
@@ -849,7 +845,10 @@ async fn a_programme_is_submitted_returned_with_comments_mended_and_agreed(backe
         &[("_csrf", &csrf)],
     )
     .await;
-    assert_eq!(read(&school).await["report"]["status"], "submitted");
+    assert_eq!(
+        programme_json(&school, &app, closed, own).await["report"]["status"],
+        "submitted"
+    );
     let (_, back) = post(
         &school,
         &app,
@@ -882,7 +881,7 @@ async fn a_programme_is_submitted_returned_with_comments_mended_and_agreed(backe
     // The curator comments on the measure and returns it; a return needs its comment.
     let (curator, curator_csrf) = app.sign_in("curator").await;
     assert_eq!(
-        read(&curator).await["report"]["steps"],
+        programme_json(&curator, &app, closed, own).await["report"]["steps"],
         serde_json::json!(["comment", "return", "agree"])
     );
     let subject = format!("measure:{measure}");
@@ -915,7 +914,7 @@ async fn a_programme_is_submitted_returned_with_comments_mended_and_agreed(backe
         ],
     )
     .await;
-    let returned = read(&school).await;
+    let returned = programme_json(&school, &app, closed, own).await;
     assert_eq!(returned["report"]["status"], "returned");
     let comments = &returned["report"]["risks"][0]["measures"][0]["comments"];
     assert!(
@@ -958,7 +957,7 @@ async fn a_programme_is_submitted_returned_with_comments_mended_and_agreed(backe
         &[("_csrf", &curator_csrf)],
     )
     .await;
-    let agreed = read(&school).await;
+    let agreed = programme_json(&school, &app, closed, own).await;
     assert_eq!(agreed["report"]["status"], "agreed");
     assert_eq!(agreed["report"]["steps"], serde_json::json!(["reopen"]));
     // Changes after agreement need a new submission: reopened, it is a draft again.
@@ -969,7 +968,10 @@ async fn a_programme_is_submitted_returned_with_comments_mended_and_agreed(backe
         &[("_csrf", &csrf)],
     )
     .await;
-    assert_eq!(read(&school).await["report"]["status"], "draft");
+    assert_eq!(
+        programme_json(&school, &app, closed, own).await["report"]["status"],
+        "draft"
+    );
     post(
         &school,
         &app,
@@ -1063,7 +1065,10 @@ async fn a_programme_is_submitted_returned_with_comments_mended_and_agreed(backe
         &[("_csrf", &curator_csrf)],
     )
     .await;
-    assert_eq!(read(&school).await["report"]["status"], "submitted");
+    assert_eq!(
+        programme_json(&school, &app, closed, own).await["report"]["status"],
+        "submitted"
+    );
     post(
         &north,
         &app,
@@ -1071,8 +1076,12 @@ async fn a_programme_is_submitted_returned_with_comments_mended_and_agreed(backe
         &[("_csrf", &north_csrf)],
     )
     .await;
-    assert_eq!(read(&school).await["report"]["status"], "agreed");
-    let history: Vec<String> = read(&school).await["report"]["history"]
+    assert_eq!(
+        programme_json(&school, &app, closed, own).await["report"]["status"],
+        "agreed"
+    );
+    let history: Vec<String> = programme_json(&school, &app, closed, own).await["report"]
+        ["history"]
         .as_array()
         .expect("history")
         .iter()

@@ -9,7 +9,7 @@ use reqwest::multipart::{Form, Part};
 use reqwest::{Client, StatusCode};
 use surveys::calendar::Day;
 
-use super::programmes::{post, profile, text};
+use super::programmes::{post, profile, programme_json, text};
 
 fn today() -> Day {
     let now = std::time::SystemTime::now()
@@ -45,16 +45,7 @@ async fn attach(
 }
 
 async fn read(client: &Client, app: &TestApp, campaign: i64, school: i64) -> serde_json::Value {
-    client
-        .post(app.url("/api/work-programme"))
-        .form(&[("campaign", campaign), ("school", school)])
-        .send()
-        .await
-        .expect("programme")
-        .json::<serde_json::Value>()
-        .await
-        .expect("json")["report"]
-        .clone()
+    programme_json(client, app, campaign, school).await["report"].clone()
 }
 
 async fn a_school_files_stage_reports_with_evidence_and_its_curator_comments(backend: Backend) {

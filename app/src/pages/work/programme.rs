@@ -10,7 +10,7 @@ use crate::access::Viewer;
 use crate::i18n::Lang;
 use crate::reports::{
     get_programme, programme_status_words as status_words, FileView, MeasureView, ProgrammeView,
-    RiskPlanView,
+    RiskPlanView, MEASURE_STATUSES,
 };
 
 /// The steps of the agreement the viewer may take now, as plain forms.
@@ -360,13 +360,6 @@ fn stage_state_words(state: &str, lang: Lang) -> &'static str {
         _ => lang.tr("впереди", "ahead"),
     }
 }
-
-const MEASURE_STATUSES: &[(&str, &str, &str)] = &[
-    ("planned", "запланировано", "planned"),
-    ("in_progress", "выполняется", "in progress"),
-    ("done", "выполнено", "done"),
-    ("not_done", "не выполнено", "not done"),
-];
 
 /// The programme's stages: each stage's report or its state, the comments on it, the form to
 /// file the next report (writers of an agreed programme) and to comment (those who agree).
