@@ -12,6 +12,7 @@ use crate::catalogue::IomFormat;
 use crate::instrument::Group;
 use crate::methodology::Methodology;
 use crate::profile::GroupResult;
+use crate::tally::Tally;
 use crate::text::Text;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -212,9 +213,30 @@ pub fn participation(m: &Methodology, expected: Option<u32>, teachers: u32) -> G
     }
 }
 
-/// The school's distribution of bands per area.
-pub fn school_summary(m: &Methodology, results: &[DeficitResult]) -> DeficitSummary {
-    let teachers = results.len() as u32;
+/// Adds one teacher's result to the school's tally: the teacher, and per area the band.
+pub fn add_result(m: &Methodology, tally: &mut Tally, result: &DeficitResult) {
+    let (areas, bands) = (&m.deficits.areas, &m.deficits.bands);
+    tally.teachers += 1;
+    if tally.bands.len() < areas.len() {
+        tally.bands.resize(areas.len(), Vec::new());
+    }
+    for (area, counts) in areas.iter().zip(tally.bands.iter_mut()) {
+        if counts.len() < bands.len() {
+            counts.resize(bands.len(), 0);
+        }
+        for (band, count) in bands.iter().zip(counts.iter_mut()) {
+            let in_band = result
+                .areas
+                .iter()
+                .any(|x| x.area == area.key && x.band.as_deref() == Some(band.key.as_str()));
+            *count += u32::from(in_band);
+        }
+    }
+}
+
+/// The school's distribution of bands per area, from the tally of its teachers' results.
+pub fn summary(m: &Methodology, tally: &Tally) -> DeficitSummary {
+    let teachers = tally.teachers;
     if teachers < min_teachers(m) {
         return DeficitSummary {
             teachers,
@@ -226,22 +248,17 @@ pub fn school_summary(m: &Methodology, results: &[DeficitResult]) -> DeficitSumm
         .deficits
         .areas
         .iter()
-        .map(|a| AreaDistribution {
-            area: a.key.clone(),
+        .enumerate()
+        .map(|(a, area)| AreaDistribution {
+            area: area.key.clone(),
             bands: m
                 .deficits
                 .bands
                 .iter()
-                .map(|b| {
-                    let n = results
-                        .iter()
-                        .filter(|r| {
-                            r.areas.iter().any(|x| {
-                                x.area == a.key && x.band.as_deref() == Some(b.key.as_str())
-                            })
-                        })
-                        .count() as u32;
-                    (b.key.clone(), n)
+                .enumerate()
+                .map(|(b, band)| {
+                    let n = tally.bands.get(a).and_then(|c| c.get(b)).copied();
+                    (band.key.clone(), n.unwrap_or(0))
                 })
                 .collect(),
         })
@@ -251,6 +268,15 @@ pub fn school_summary(m: &Methodology, results: &[DeficitResult]) -> DeficitSumm
         suppressed: false,
         areas,
     }
+}
+
+/// The school's distribution of bands per area over its teachers' results.
+pub fn school_summary(m: &Methodology, results: &[DeficitResult]) -> DeficitSummary {
+    let mut tally = Tally::default();
+    for result in results {
+        add_result(m, &mut tally, result);
+    }
+    summary(m, &tally)
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@ pub mod quality;
 pub mod rules;
 pub mod stats;
 pub mod tables;
+pub mod tally;
 pub mod text;
 
 pub use answers::{
@@ -35,4 +36,5 @@ pub use indicator::{Aggregation, Indicator};
 pub use instrument::{Choice, ChoiceList, Group, Instrument, Item, ItemKind, Section};
 pub use methodology::{LoadError, LoadErrors, Methodology, SourceFile};
 pub use profile::{Expected, Response, SchoolProfile};
+pub use tally::Tally;
 pub use text::Text;

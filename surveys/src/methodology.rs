@@ -61,6 +61,9 @@ impl fmt::Display for LoadErrors {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Methodology {
     pub version: String,
+    /// A digest of the set's files (FNV-1a, 64 bits, in hex): two sets with the same
+    /// fingerprint score alike, so sums kept under one can be added under the other.
+    pub fingerprint: String,
     pub rules: Rules,
     pub factors: Vec<Factor>,
     pub choice_lists: BTreeMap<String, ChoiceList>,
@@ -170,6 +173,26 @@ fn fixed<T: DeserializeOwned>(
     }
 }
 
+/// FNV-1a over the files' names and texts, in name order.
+fn fingerprint(files: &[SourceFile<'_>]) -> String {
+    let mut sorted: Vec<&SourceFile<'_>> = files.iter().collect();
+    sorted.sort_by_key(|f| f.name);
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for file in sorted {
+        for byte in file
+            .name
+            .bytes()
+            .chain([0])
+            .chain(file.text.bytes())
+            .chain([0])
+        {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
+}
+
 impl Methodology {
     /// Orientir's own default methodology set.
     pub fn default_set() -> Result<Methodology, LoadErrors> {
@@ -231,6 +254,7 @@ impl Methodology {
         factors.sort_by_key(|f| f.order);
         let mut methodology = Methodology {
             version,
+            fingerprint: fingerprint(files),
             rules,
             factors,
             choice_lists: choices.list,

@@ -11,6 +11,7 @@ use crate::indicator::Aggregation;
 use crate::instrument::{Group, Instrument};
 use crate::methodology::Methodology;
 use crate::stats::{mean_interval, normal_quantile, wilson, Interval};
+use crate::tally::{IndicatorSums, Latest, Tally};
 
 /// One response as scoring sees it.
 #[derive(Debug, Clone, PartialEq)]
@@ -183,14 +184,6 @@ pub struct Scorer<'m> {
     plans: Vec<GroupPlan>,
 }
 
-#[derive(Debug, Clone, Copy, Default)]
-struct Acc {
-    sum: f64,
-    squares: f64,
-    n: u32,
-    at_risk: u32,
-}
-
 impl<'m> Scorer<'m> {
     pub fn new(m: &'m Methodology) -> Scorer<'m> {
         let mut plans = Vec::new();
@@ -259,67 +252,86 @@ impl<'m> Scorer<'m> {
         expected: &Expected,
         responses: impl IntoIterator<Item = &'r Response>,
     ) -> SchoolProfile {
+        let mut tally = Tally::default();
+        for (order, response) in responses.into_iter().enumerate() {
+            self.add(&mut tally, response, order as i64);
+        }
+        self.finish(school, expected, &tally)
+    }
+
+    /// Adds one response to a tally; `order` places it among the others (a later response of a
+    /// personal group replaces an earlier one).
+    pub fn add(&self, tally: &mut Tally, response: &Response, order: i64) {
         let m = self.m;
-        let mut accs = vec![Acc::default(); m.indicators.len()];
-        let mut counts = [0u32; 5];
-        let mut latest: [Option<&Answers>; 5] = [None; 5];
-        let mut sums: Vec<(f64, u32, f64)> = Vec::new();
-        for response in responses {
-            let g = response.group.index();
-            counts[g] += 1;
-            latest[g] = Some(&response.answers);
-            let Some(plan) = self.plans.iter().find(|p| p.group == response.group) else {
-                continue;
-            };
-            sums.clear();
-            sums.resize(plan.indicators.len(), (0.0, 0, 0.0));
-            for slot in &plan.slots {
-                let score = match response.answers.get(slot.slot) {
-                    Some(Answer::Choice(i)) => {
-                        slot.choice_scores.get(usize::from(*i)).copied().flatten()
-                    }
-                    Some(Answer::Choices(is)) => {
-                        let scores: Vec<f64> = is
-                            .iter()
-                            .filter_map(|i| {
-                                slot.choice_scores.get(usize::from(*i)).copied().flatten()
-                            })
-                            .collect();
-                        (!scores.is_empty())
-                            .then(|| scores.iter().sum::<f64>() / scores.len() as f64)
-                    }
-                    _ => None,
-                };
-                if let Some(score) = score {
-                    for &l in &slot.indicators {
-                        let s = &mut sums[l];
-                        s.0 += score;
-                        s.1 += 1;
-                        s.2 = s.2.max(score);
-                    }
-                }
+        let g = response.group.index();
+        tally.counts[g] += 1;
+        if tally.indicators.len() < m.indicators.len() {
+            tally
+                .indicators
+                .resize(m.indicators.len(), IndicatorSums::default());
+        }
+        if let Some(instrument) = m.instrument(response.group) {
+            let values = m
+                .indicators
+                .iter()
+                .filter(|i| i.group == response.group && i.aggregation == Aggregation::Value)
+                .map(|i| {
+                    formula_value(m, instrument, &response.answers, i.parsed_formula.as_ref()?)
+                })
+                .collect();
+            let later = Latest { order, values };
+            if tally.latest[g].as_ref().is_none_or(|l| order >= l.order) {
+                tally.latest[g] = Some(later);
             }
-            for (l, &(sum, n, max)) in sums.iter().enumerate() {
-                if n == 0 {
-                    continue;
+        }
+        let Some(plan) = self.plans.iter().find(|p| p.group == response.group) else {
+            return;
+        };
+        let mut sums = vec![(0.0, 0u32, 0.0f64); plan.indicators.len()];
+        for slot in &plan.slots {
+            let score = match response.answers.get(slot.slot) {
+                Some(Answer::Choice(i)) => {
+                    slot.choice_scores.get(usize::from(*i)).copied().flatten()
                 }
-                let global = plan.indicators[l];
-                let acc = &mut accs[global];
-                acc.n += 1;
-                match m.indicators[global].aggregation {
-                    Aggregation::Mean => {
-                        let mean = sum / f64::from(n);
-                        acc.sum += mean;
-                        acc.squares += mean * mean;
-                    }
-                    _ => {
-                        let at_risk = cutoff::reaches(max, m.indicators[global].at_risk_from);
-                        acc.at_risk += u32::from(at_risk);
-                    }
+                Some(Answer::Choices(is)) => {
+                    let scores: Vec<f64> = is
+                        .iter()
+                        .filter_map(|i| slot.choice_scores.get(usize::from(*i)).copied().flatten())
+                        .collect();
+                    (!scores.is_empty()).then(|| scores.iter().sum::<f64>() / scores.len() as f64)
+                }
+                _ => None,
+            };
+            if let Some(score) = score {
+                for &l in &slot.indicators {
+                    let s = &mut sums[l];
+                    s.0 += score;
+                    s.1 += 1;
+                    s.2 = s.2.max(score);
                 }
             }
         }
+        for (l, &(sum, n, max)) in sums.iter().enumerate() {
+            if n == 0 {
+                continue;
+            }
+            let global = plan.indicators[l];
+            let acc = &mut tally.indicators[global];
+            match m.indicators[global].aggregation {
+                Aggregation::Mean => acc.means.add(sum / f64::from(n)),
+                _ => {
+                    acc.means.n += 1;
+                    let at_risk = cutoff::reaches(max, m.indicators[global].at_risk_from);
+                    acc.at_risk += u32::from(at_risk);
+                }
+            }
+        }
+    }
 
+    /// The profile of one school from the tally of its responses and its expected counts.
+    pub fn finish(&self, school: &str, expected: &Expected, tally: &Tally) -> SchoolProfile {
+        let m = self.m;
+        let counts = tally.counts;
         let groups = group_results(m, expected, &counts);
 
         let indicators: Vec<IndicatorResult> = m
@@ -329,22 +341,25 @@ impl<'m> Scorer<'m> {
             .map(|(n, ind)| {
                 let min = m.rules.min_respondents(ind.group);
                 let group = groups.iter().find(|g| g.group == ind.group);
+                let acc = tally.indicators.get(n).copied().unwrap_or_default();
                 let (respondents, value) = match ind.aggregation {
                     Aggregation::Value => {
-                        let answers = latest[ind.group.index()];
-                        let instrument = m.instrument(ind.group);
-                        let value = answers.zip(instrument).and_then(|(a, i)| {
-                            formula_value(m, i, a, ind.parsed_formula.as_ref()?)
-                        });
-                        (u32::from(answers.is_some()), value)
+                        let latest = tally.latest[ind.group.index()].as_ref();
+                        // The indicator's place among its group's `value` indicators.
+                        let place = m.indicators[..n]
+                            .iter()
+                            .filter(|i| i.group == ind.group && i.aggregation == Aggregation::Value)
+                            .count();
+                        let value = latest.and_then(|l| l.values.get(place).copied().flatten());
+                        (u32::from(latest.is_some()), value)
                     }
                     Aggregation::Mean => (
-                        accs[n].n,
-                        (accs[n].n > 0).then(|| accs[n].sum / f64::from(accs[n].n)),
+                        acc.means.n,
+                        (acc.means.n > 0).then(|| acc.means.sum() / f64::from(acc.means.n)),
                     ),
                     Aggregation::Share => (
-                        accs[n].n,
-                        (accs[n].n > 0).then(|| f64::from(accs[n].at_risk) / f64::from(accs[n].n)),
+                        acc.means.n,
+                        (acc.means.n > 0).then(|| f64::from(acc.at_risk) / f64::from(acc.means.n)),
                     ),
                 };
                 let insufficient = match group {
@@ -361,12 +376,17 @@ impl<'m> Scorer<'m> {
                 let shown = insufficient.is_none();
                 let population = expected.get(ind.group);
                 let confidence = m.rules.confidence;
-                let acc = accs[n];
                 let interval = match ind.aggregation {
-                    Aggregation::Mean => {
-                        mean_interval(acc.n, acc.sum, acc.squares, confidence, population)
+                    Aggregation::Mean => mean_interval(
+                        acc.means.n,
+                        acc.means.sum(),
+                        acc.means.squares(),
+                        confidence,
+                        population,
+                    ),
+                    Aggregation::Share => {
+                        Some(wilson(acc.at_risk, acc.means.n, confidence, population))
                     }
-                    Aggregation::Share => Some(wilson(acc.at_risk, acc.n, confidence, population)),
                     Aggregation::Value => None,
                 }
                 .filter(|_| shown);

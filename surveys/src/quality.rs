@@ -11,6 +11,7 @@ use crate::answers::Answer;
 use crate::instrument::{Group, Instrument};
 use crate::methodology::Methodology;
 use crate::profile::Response;
+use crate::tally::{fixed, merge_all, real2, Sums};
 
 /// A share of «затрудняюсь ответить» above this flags an item.
 pub const DONT_KNOW_FLAG: f64 = 0.3;
@@ -74,29 +75,6 @@ pub fn cronbach_alpha(item_variances: &[f64], total_variance: f64) -> Option<f64
     Some(k / (k - 1.0) * (1.0 - item_variances.iter().sum::<f64>() / total_variance))
 }
 
-/// Running sums of one variable, and of its products with another.
-#[derive(Debug, Clone, Copy, Default)]
-struct Sums {
-    n: f64,
-    x: f64,
-    xx: f64,
-}
-
-impl Sums {
-    fn add(&mut self, x: f64) {
-        self.n += 1.0;
-        self.x += x;
-        self.xx += x * x;
-    }
-
-    fn variance(&self) -> f64 {
-        if self.n < 2.0 {
-            return 0.0;
-        }
-        ((self.xx - self.x * self.x / self.n) / (self.n - 1.0)).max(0.0)
-    }
-}
-
 /// The item's score in a response: the choice's risk score (flipped for `reverse`), the mean of
 /// a multiple choice's; `Err(())` for «затрудняюсь ответить»; `Ok(None)` when not answered.
 fn slot_score(
@@ -137,104 +115,120 @@ fn slot_score(
     }
 }
 
-struct Scale {
-    factor: String,
-    slots: Vec<usize>,
-    complete: u32,
-    items: Vec<Sums>,
-    total: Sums,
-    /// Per item: Σ x·R, and the sums of R (the rest) and R².
-    cross: Vec<f64>,
-    rest: Vec<Sums>,
+/// The sums of the quality of one instrument (by slot, and per multi-item scale).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InstrumentSums {
+    /// Per slot: respondents who answered it, of them those who chose «затрудняюсь ответить»,
+    /// and the scored answers.
+    pub answered: Vec<u32>,
+    pub dont_know: Vec<u32>,
+    pub scored: Vec<Sums>,
+    /// Per scale (`scales`): its complete respondents' sums.
+    pub scales: Vec<ScaleSums>,
 }
 
-/// The quality of every instrument from `responses` (of any groups and schools).
-pub fn instrument_quality<'r>(
-    m: &Methodology,
-    responses: impl IntoIterator<Item = &'r Response>,
-) -> InstrumentQuality {
-    // Per instrument: per slot (answered, don't know, scored sums), and the scales.
-    struct Plan<'m> {
-        instrument: &'m Instrument,
-        answered: Vec<u32>,
-        dont_know: Vec<u32>,
-        scored: Vec<Sums>,
-        scales: Vec<Scale>,
-        respondents: u32,
-    }
-    let factor_of = |instrument: &Instrument, slot: usize| {
-        let (link, _) = instrument.slot_link(slot);
-        link.and_then(|key| m.indicator(key))
-            .map(|i| i.factor.0.clone())
-    };
-    let mut plans: Vec<Plan<'_>> = m
-        .instruments
-        .iter()
-        .map(|instrument| {
-            let slots = instrument.slots.len();
-            let mut scales: Vec<Scale> = Vec::new();
-            for slot in 0..slots {
-                let Some(factor) = factor_of(instrument, slot) else {
-                    continue;
-                };
-                match scales.iter_mut().find(|s| s.factor == factor) {
-                    Some(scale) => scale.slots.push(slot),
-                    None => scales.push(Scale {
-                        factor,
-                        slots: vec![slot],
-                        complete: 0,
-                        items: Vec::new(),
-                        total: Sums::default(),
-                        cross: Vec::new(),
-                        rest: Vec::new(),
-                    }),
-                }
-            }
-            scales.retain(|s| s.slots.len() >= 2);
-            for s in &mut scales {
-                s.items = vec![Sums::default(); s.slots.len()];
-                s.cross = vec![0.0; s.slots.len()];
-                s.rest = vec![Sums::default(); s.slots.len()];
-            }
-            Plan {
-                instrument,
-                answered: vec![0; slots],
-                dont_know: vec![0; slots],
-                scored: vec![Sums::default(); slots],
-                scales,
-                respondents: 0,
-            }
-        })
-        .collect();
-    let mut scores: Vec<Option<f64>> = Vec::new();
-    for response in responses {
-        let Some(plan) = plans
-            .iter_mut()
-            .find(|p| p.instrument.group == response.group)
-        else {
+/// The sums of one scale over the respondents with a scored answer to each of its items.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScaleSums {
+    pub complete: u32,
+    pub total: Sums,
+    /// Per item: the item, the rest of the scale (the sum of the other items), Σ item·rest.
+    pub items: Vec<Sums>,
+    pub rest: Vec<Sums>,
+    pub cross: Vec<i128>,
+}
+
+/// What the quality of the instruments needs from a set of responses, per instrument (by its
+/// position in the methodology): sums that add up response by response or tally by tally.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QualityTally {
+    pub instruments: Vec<InstrumentSums>,
+}
+
+/// The multi-item scales of an instrument: per factor with two or more scored items in it, the
+/// factor and the items' slots.
+fn scales(m: &Methodology, instrument: &Instrument) -> Vec<(String, Vec<usize>)> {
+    let mut scales: Vec<(String, Vec<usize>)> = Vec::new();
+    for slot in 0..instrument.slots.len() {
+        let Some(factor) = factor_of(m, instrument, slot) else {
             continue;
         };
-        plan.respondents += 1;
-        scores.clear();
-        for slot in 0..plan.instrument.slots.len() {
+        match scales.iter_mut().find(|s| s.0 == factor) {
+            Some(scale) => scale.1.push(slot),
+            None => scales.push((factor, vec![slot])),
+        }
+    }
+    scales.retain(|s| s.1.len() >= 2);
+    scales
+}
+
+/// The factor of the indicator a slot feeds.
+fn factor_of(m: &Methodology, instrument: &Instrument, slot: usize) -> Option<String> {
+    let (link, _) = instrument.slot_link(slot);
+    link.and_then(|key| m.indicator(key))
+        .map(|i| i.factor.0.clone())
+}
+
+/// The scales of each instrument (by position in the methodology), worked out once.
+#[derive(Debug, Clone)]
+pub struct QualityPlan(Vec<Vec<(String, Vec<usize>)>>);
+
+impl QualityPlan {
+    pub fn new(m: &Methodology) -> QualityPlan {
+        QualityPlan(m.instruments.iter().map(|i| scales(m, i)).collect())
+    }
+}
+
+impl QualityTally {
+    /// Adds one response; `plan` is the methodology's (`QualityPlan::new`).
+    pub fn add(&mut self, m: &Methodology, plan: &QualityPlan, response: &Response) {
+        let Some(at) = m.instruments.iter().position(|i| i.group == response.group) else {
+            return;
+        };
+        let instrument = &m.instruments[at];
+        if self.instruments.len() <= at {
+            self.instruments.resize(at + 1, InstrumentSums::default());
+        }
+        let sums = &mut self.instruments[at];
+        let slots = instrument.slots.len();
+        let scales = &plan.0[at];
+        if sums.answered.len() < slots {
+            sums.answered.resize(slots, 0);
+            sums.dont_know.resize(slots, 0);
+            sums.scored.resize(slots, Sums::default());
+        }
+        if sums.scales.len() < scales.len() {
+            sums.scales = scales
+                .iter()
+                .map(|(_, items)| ScaleSums {
+                    complete: 0,
+                    total: Sums::default(),
+                    items: vec![Sums::default(); items.len()],
+                    rest: vec![Sums::default(); items.len()],
+                    cross: vec![0; items.len()],
+                })
+                .collect();
+        }
+        let mut scores: Vec<Option<f64>> = Vec::with_capacity(slots);
+        for slot in 0..slots {
             let answer = response.answers.get(slot);
             if answer.is_some() {
-                plan.answered[slot] += 1;
+                sums.answered[slot] += 1;
             }
-            let score = match slot_score(m, plan.instrument, slot, answer) {
+            let score = match slot_score(m, instrument, slot, answer) {
                 Ok(s) => s,
                 Err(()) => {
-                    plan.dont_know[slot] += 1;
+                    sums.dont_know[slot] += 1;
                     None
                 }
             };
             if let Some(s) = score {
-                plan.scored[slot].add(s);
+                sums.scored[slot].add(s);
             }
             scores.push(score);
         }
-        for scale in &mut plan.scales {
-            let values: Option<Vec<f64>> = scale.slots.iter().map(|s| scores[*s]).collect();
+        for ((_, slots), scale) in scales.iter().zip(sums.scales.iter_mut()) {
+            let values: Option<Vec<f64>> = slots.iter().map(|s| scores[*s]).collect();
             let Some(values) = values else { continue };
             let total: f64 = values.iter().sum();
             scale.complete += 1;
@@ -243,81 +237,124 @@ pub fn instrument_quality<'r>(
                 let rest = total - x;
                 scale.items[i].add(*x);
                 scale.rest[i].add(rest);
-                scale.cross[i] += x * rest;
+                scale.cross[i] += fixed(*x) * fixed(rest);
             }
         }
     }
-    let mut quality = InstrumentQuality::default();
-    for plan in &plans {
-        let group = plan.instrument.group;
-        let min = m.min_respondents(group);
-        let enough = |n: u32| n >= min;
-        let mut item_rest: Vec<Option<f64>> = vec![None; plan.instrument.slots.len()];
-        for scale in &plan.scales {
-            let variances: Vec<f64> = scale.items.iter().map(Sums::variance).collect();
-            let alpha = cronbach_alpha(&variances, scale.total.variance())
-                .filter(|_| enough(scale.complete));
-            for (i, slot) in scale.slots.iter().enumerate() {
-                let (x, r, n) = (scale.items[i], scale.rest[i], f64::from(scale.complete));
-                let covariance = scale.cross[i] - x.x * r.x / n;
-                let denominator = ((x.xx - x.x * x.x / n) * (r.xx - r.x * r.x / n)).sqrt();
-                item_rest[*slot] =
-                    (enough(scale.complete) && denominator > 0.0).then(|| covariance / denominator);
-            }
-            quality.scales.push(ScaleQuality {
-                group,
-                factor: scale.factor.clone(),
-                items: scale
-                    .slots
-                    .iter()
-                    .map(|s| plan.instrument.slots[*s].key.clone())
-                    .collect(),
-                complete: scale.complete,
-                alpha,
+
+    /// Adds another tally (of the same methodology).
+    pub fn merge(&mut self, other: &QualityTally) {
+        merge_all(&mut self.instruments, &other.instruments, |a, b| {
+            merge_all(&mut a.answered, &b.answered, |x, y| *x += y);
+            merge_all(&mut a.dont_know, &b.dont_know, |x, y| *x += y);
+            merge_all(&mut a.scored, &b.scored, Sums::merge);
+            merge_all(&mut a.scales, &b.scales, |x, y| {
+                x.complete += y.complete;
+                x.total.merge(&y.total);
+                merge_all(&mut x.items, &y.items, Sums::merge);
+                merge_all(&mut x.rest, &y.rest, Sums::merge);
+                merge_all(&mut x.cross, &y.cross, |p, q| *p += q);
             });
-        }
-        for (slot, s) in plan.instrument.slots.iter().enumerate() {
-            let item = plan.instrument.slot_item(slot);
-            if item.choices.is_none() {
-                continue;
-            }
-            let answered = plan.answered[slot];
-            let shown = enough(answered);
-            let dont_know = shown.then(|| f64::from(plan.dont_know[slot]) / f64::from(answered));
-            quality.items.push(ItemQuality {
-                group,
-                key: s.key.clone(),
-                factor: factor_of(plan.instrument, slot),
-                answered,
-                dont_know,
-                dont_know_flag: dont_know.is_some_and(|d| d > DONT_KNOW_FLAG),
-                no_variance: shown
-                    && plan.scored[slot].n >= 2.0
-                    && plan.scored[slot].variance() == 0.0,
-                item_rest: item_rest[slot],
-            });
-        }
+        });
     }
-    if let Some(diagnostic) = m.instrument(Group::TeacherDeficits) {
-        for area in &m.deficits.areas {
-            let items = (0..diagnostic.slots.len())
-                .filter(|slot| {
-                    let item = diagnostic.slot_item(*slot);
-                    let area_of = match diagnostic.slots[*slot].row {
-                        Some(r) => item.rows[r].area.as_deref().or(item.area.as_deref()),
-                        None => item.area.as_deref(),
-                    };
-                    area_of == Some(area.key.as_str())
-                })
-                .count();
-            quality.areas.push(AreaQuality {
-                area: area.key.clone(),
-                items,
-                too_few: items < MIN_AREA_ITEMS,
-            });
+
+    /// The quality of every instrument from the tally.
+    pub fn finish(&self, m: &Methodology) -> InstrumentQuality {
+        let empty = InstrumentSums::default();
+        let mut quality = InstrumentQuality::default();
+        for (at, instrument) in m.instruments.iter().enumerate() {
+            let sums = self.instruments.get(at).unwrap_or(&empty);
+            let group = instrument.group;
+            let min = m.min_respondents(group);
+            let enough = |n: u32| n >= min;
+            let mut item_rest: Vec<Option<f64>> = vec![None; instrument.slots.len()];
+            for (s, (factor, slots)) in scales(m, instrument).into_iter().enumerate() {
+                let scale = sums.scales.get(s).cloned().unwrap_or_else(|| ScaleSums {
+                    items: vec![Sums::default(); slots.len()],
+                    rest: vec![Sums::default(); slots.len()],
+                    cross: vec![0; slots.len()],
+                    ..ScaleSums::default()
+                });
+                let variances: Vec<f64> = scale.items.iter().map(Sums::variance).collect();
+                let alpha = cronbach_alpha(&variances, scale.total.variance())
+                    .filter(|_| enough(scale.complete));
+                for (i, slot) in slots.iter().enumerate() {
+                    let (x, r, n) = (scale.items[i], scale.rest[i], f64::from(scale.complete));
+                    let covariance = real2(scale.cross[i]) - x.sum() * r.sum() / n;
+                    let denominator = ((x.squares() - x.sum() * x.sum() / n)
+                        * (r.squares() - r.sum() * r.sum() / n))
+                        .sqrt();
+                    item_rest[*slot] = (enough(scale.complete) && denominator > 0.0)
+                        .then(|| covariance / denominator);
+                }
+                quality.scales.push(ScaleQuality {
+                    group,
+                    items: slots
+                        .iter()
+                        .map(|s| instrument.slots[*s].key.clone())
+                        .collect(),
+                    factor,
+                    complete: scale.complete,
+                    alpha,
+                });
+            }
+            for (slot, s) in instrument.slots.iter().enumerate() {
+                let item = instrument.slot_item(slot);
+                if item.choices.is_none() {
+                    continue;
+                }
+                let answered = sums.answered.get(slot).copied().unwrap_or(0);
+                let scored = sums.scored.get(slot).copied().unwrap_or_default();
+                let shown = enough(answered);
+                let dont_know = shown.then(|| {
+                    f64::from(sums.dont_know.get(slot).copied().unwrap_or(0)) / f64::from(answered)
+                });
+                quality.items.push(ItemQuality {
+                    group,
+                    key: s.key.clone(),
+                    factor: factor_of(m, instrument, slot),
+                    answered,
+                    dont_know,
+                    dont_know_flag: dont_know.is_some_and(|d| d > DONT_KNOW_FLAG),
+                    no_variance: shown && scored.n >= 2 && scored.variance() == 0.0,
+                    item_rest: item_rest[slot],
+                });
+            }
         }
+        if let Some(diagnostic) = m.instrument(Group::TeacherDeficits) {
+            for area in &m.deficits.areas {
+                let items = (0..diagnostic.slots.len())
+                    .filter(|slot| {
+                        let item = diagnostic.slot_item(*slot);
+                        let area_of = match diagnostic.slots[*slot].row {
+                            Some(r) => item.rows[r].area.as_deref().or(item.area.as_deref()),
+                            None => item.area.as_deref(),
+                        };
+                        area_of == Some(area.key.as_str())
+                    })
+                    .count();
+                quality.areas.push(AreaQuality {
+                    area: area.key.clone(),
+                    items,
+                    too_few: items < MIN_AREA_ITEMS,
+                });
+            }
+        }
+        quality
     }
-    quality
+}
+
+/// The quality of every instrument from `responses` (of any groups and schools).
+pub fn instrument_quality<'r>(
+    m: &Methodology,
+    responses: impl IntoIterator<Item = &'r Response>,
+) -> InstrumentQuality {
+    let plan = QualityPlan::new(m);
+    let mut tally = QualityTally::default();
+    for response in responses {
+        tally.add(m, &plan, response);
+    }
+    tally.finish(m)
 }
 
 #[cfg(test)]

@@ -119,6 +119,51 @@ proptest! {
         }
         let after = scorer.profile("s", &Expected::default(), &rs);
         prop_assert!(same(&before, &after));
+        // Sums are exact: not only near, identical.
+        prop_assert_eq!(before, after);
+    }
+
+    /// A tally kept response by response, in pieces merged in any order (another instance, a
+    /// rebuild after a restart), scores exactly as one pass over the raw responses; so does the
+    /// quality of the instruments.
+    #[test]
+    fn a_tally_built_in_pieces_scores_as_the_raw_responses(picks in picks(), cuts in prop::collection::vec(any::<u8>(), 0..6), reverse in any::<bool>()) {
+        let m = Methodology::default_set().expect("valid");
+        let scorer = Scorer::new(&m);
+        let plan = crate::quality::QualityPlan::new(&m);
+        let rs = responses(&m, &picks);
+        let expected = Expected::default().with(Group::Student, 40).with(Group::Parent, 30);
+        let raw = scorer.profile("s", &expected, &rs);
+        let raw_quality = crate::quality::instrument_quality(&m, &rs);
+        // Cut the stream into pieces at random places, tally each, merge in some order.
+        let mut bounds: Vec<usize> = cuts.iter().map(|c| usize::from(*c) % (rs.len() + 1)).collect();
+        bounds.extend([0, rs.len()]);
+        bounds.sort_unstable();
+        let mut pieces: Vec<(Tally, crate::quality::QualityTally)> = bounds
+            .windows(2)
+            .map(|w| {
+                let mut tally = Tally::default();
+                let mut quality = crate::quality::QualityTally::default();
+                for (order, r) in rs.iter().enumerate().take(w[1]).skip(w[0]) {
+                    scorer.add(&mut tally, r, order as i64);
+                    quality.add(&m, &plan, r);
+                }
+                (tally, quality)
+            })
+            .collect();
+        if reverse {
+            pieces.reverse();
+        }
+        let mut tally = Tally::default();
+        let mut quality = crate::quality::QualityTally::default();
+        for (t, q) in &pieces {
+            tally.merge(t);
+            quality.merge(q);
+        }
+        // Through storage as text and back.
+        let tally: Tally = serde_json::from_str(&serde_json::to_string(&tally).expect("json")).expect("back");
+        prop_assert_eq!(scorer.finish("s", &expected, &tally), raw);
+        prop_assert_eq!(quality.finish(&m), raw_quality);
     }
 
     #[test]
