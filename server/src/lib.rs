@@ -39,6 +39,7 @@ pub mod problem;
 pub mod reply;
 pub mod secrets;
 pub mod storage;
+pub mod tallying;
 
 pub use config::Config;
 pub use error::ServerError;

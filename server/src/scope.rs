@@ -13,18 +13,19 @@ use tokio::sync::Mutex;
 use app::access::{Role, Scope, Viewer};
 use surveys::calendar::Day;
 use surveys::change::ProfileChange;
-use surveys::deficits::DeficitResult;
+use surveys::deficits::DeficitSummary;
 use surveys::profile::Scorer;
-use surveys::quality::InstrumentQuality;
-use surveys::{Answers, Group, Methodology, Response, SchoolProfile};
+use surveys::quality::{InstrumentQuality, QualityTally};
+use surveys::{Group, Methodology, SchoolProfile, Tally};
 
 use crate::error::ServerError;
 use crate::memo::Memo;
 use crate::problem::{At, Kind, Refused};
 use crate::storage::{
     AccessCode, CampaignRow, GroupCount, PlacedSchool, PublicationRow, SchoolInCampaign, Storage,
-    Surplus,
+    Sums, Surplus,
 };
+use crate::tallying::Tallier;
 
 /// A value as it is published: two decimals, on screens and in every file, so that a reader
 /// who compares two readings cannot take one answer apart from the exact difference.
@@ -87,7 +88,7 @@ pub struct Scored {
     /// The publication the scores are of.
     pub publication: PublicationRow,
     pub profiles: Vec<SchoolProfile>,
-    pub deficits: Vec<Vec<DeficitResult>>,
+    pub deficits: Vec<DeficitSummary>,
 }
 
 /// One school of the later campaign paired with its change since the earlier one.
@@ -110,11 +111,9 @@ pub enum Writable {
 /// (registry code, municipality).
 pub type Exportable = HashMap<i64, (String, String)>;
 
-/// Parsed published answers per school, and teachers' diagnostic results per school.
-type Published = (
-    HashMap<i64, Vec<Response>>,
-    HashMap<i64, Vec<DeficitResult>>,
-);
+/// The tallies of a publication's schools in scope, by school (groups merged), and — when
+/// asked — the quality's tally over all of them.
+type Published = (HashMap<i64, Tally>, Option<QualityTally>);
 
 impl Gate {
     pub fn new(storage: Storage, methodology: Arc<Methodology>, today: fn() -> Day) -> Gate {
@@ -203,7 +202,7 @@ impl Gate {
         let groups: Vec<(i64, Group)> = ready.iter().map(|c| (c.school_id, c.group)).collect();
         let number = match self
             .storage
-            .publish(campaign.id, (self.today)(), by, &groups)
+            .publish(campaign.id, (self.today)(), by, &groups, &m.fingerprint)
             .await
         {
             Ok(number) => number,
@@ -256,9 +255,13 @@ impl Gate {
         if !in_scope.schools.iter().any(|s| s.school_id == school) {
             return Ok(0);
         }
+        let tallier = Tallier::new(&self.methodology);
+        let start = in_scope.campaign.opens_on;
+        let tally =
+            |answers: &str, id: i64| tallier.piece(group, answers, id, start).ok().flatten();
         let changed = self
             .storage
-            .decide_surplus(in_scope.campaign.id, school, group, decision)
+            .decide_surplus(in_scope.campaign.id, school, group, decision, &tally)
             .await?;
         if changed == 0 {
             return Err(ServerError::Refused(Refused::one(
@@ -379,14 +382,14 @@ impl Gate {
         if let Some(kept) = self.scores.get(&key) {
             return Ok(Some((*kept).clone()));
         }
-        let read = self.read_published(in_scope).await?;
-        let scored = self.score_published(in_scope, publication, read);
+        let (tallies, _) = self.read_published(in_scope, &publication, false).await?;
+        let scored = self.score_published(in_scope, publication, &tallies);
         self.scores
             .put(key, Arc::new(scored.clone()), in_scope.schools.len());
         Ok(Some(scored))
     }
 
-    /// `score` and `quality` from one reading of the published answers (the matrix workbook).
+    /// `score` and `quality` from one reading of the publication (the matrix workbook).
     pub async fn score_with_quality(
         &self,
         viewer: &Viewer,
@@ -395,11 +398,10 @@ impl Gate {
         let Some(publication) = self.publication(viewer, &in_scope.campaign).await? else {
             return Ok(None);
         };
-        let read = self.read_published(in_scope).await?;
-        let quality =
-            surveys::quality::instrument_quality(&self.methodology, read.0.values().flatten());
+        let (tallies, quality) = self.read_published(in_scope, &publication, true).await?;
+        let quality = quality.unwrap_or_default().finish(&self.methodology);
         Ok(Some((
-            self.score_published(in_scope, publication, read),
+            self.score_published(in_scope, publication, &tallies),
             quality,
         )))
     }
@@ -411,60 +413,88 @@ impl Gate {
         viewer: &Viewer,
         in_scope: &InScope,
     ) -> Result<Option<InstrumentQuality>, ServerError> {
-        if self
-            .publication(viewer, &in_scope.campaign)
-            .await?
-            .is_none()
-        {
+        let Some(publication) = self.publication(viewer, &in_scope.campaign).await? else {
             return Ok(None);
-        }
-        let (by_school, _) = self.read_published(in_scope).await?;
-        Ok(Some(surveys::quality::instrument_quality(
-            &self.methodology,
-            by_school.values().flatten(),
-        )))
+        };
+        let (_, quality) = self.read_published(in_scope, &publication, true).await?;
+        Ok(Some(quality.unwrap_or_default().finish(&self.methodology)))
     }
 
     fn score_published(
         &self,
         in_scope: &InScope,
         publication: PublicationRow,
-        (by_school, mut deficits): Published,
+        tallies: &HashMap<i64, Tally>,
     ) -> Scored {
         let m: &Methodology = &self.methodology;
         let scorer = Scorer::new(m);
-        let profiles = in_scope
-            .schools
-            .iter()
-            .map(|s| {
-                scorer.profile(
-                    &s.code,
-                    &s.expected(),
-                    by_school.get(&s.school_id).map_or(&[][..], Vec::as_slice),
-                )
-            })
-            .collect();
-        let deficits = in_scope
-            .schools
-            .iter()
-            .map(|s| deficits.remove(&s.school_id).unwrap_or_default())
-            .collect();
+        let empty = Tally::default();
+        let tally_of = |s: &SchoolInCampaign| tallies.get(&s.school_id).unwrap_or(&empty);
         Scored {
             publication,
-            profiles,
-            deficits,
+            profiles: in_scope
+                .schools
+                .iter()
+                .map(|s| scorer.finish(&s.code, &s.expected(), tally_of(s)))
+                .collect(),
+            deficits: in_scope
+                .schools
+                .iter()
+                .map(|s| surveys::deficits::summary(m, tally_of(s)))
+                .collect(),
         }
     }
 
-    /// The published answers of the schools in scope, parsed, per school; and each school's
-    /// teachers' diagnostic results.
-    async fn read_published(&self, in_scope: &InScope) -> Result<Published, ServerError> {
+    /// The sums of what a publication took in from the schools in scope: its stored tallies
+    /// when it is tallied under this methodology, otherwise tallied here from its answers.
+    /// A scope of a few schools reads them school by school (through the index by school).
+    async fn read_published(
+        &self,
+        in_scope: &InScope,
+        publication: &PublicationRow,
+        with_quality: bool,
+    ) -> Result<Published, ServerError> {
         let m: &Methodology = &self.methodology;
-        let start = in_scope.campaign.opens_on;
-        let mut by_school: HashMap<i64, Vec<Response>> = HashMap::new();
-        let mut deficits: HashMap<i64, Vec<DeficitResult>> = HashMap::new();
         let campaign = in_scope.campaign.id;
-        let stored = if in_scope.schools.len() <= FEW_SCHOOLS {
+        let schools: HashSet<i64> = in_scope.schools.iter().map(|s| s.school_id).collect();
+        let few = in_scope.schools.len() <= FEW_SCHOOLS;
+        let mut tallies: HashMap<i64, Tally> = HashMap::new();
+        let mut quality = with_quality.then(QualityTally::default);
+        if publication.tallied.as_deref() == Some(m.fingerprint.as_str()) {
+            let sums = if with_quality {
+                vec![Sums::Profile, Sums::Quality]
+            } else {
+                vec![Sums::Profile]
+            };
+            for sums in sums {
+                let mut rows = Vec::new();
+                if few {
+                    for s in &in_scope.schools {
+                        rows.extend(
+                            self.storage
+                                .published_tallies(publication.id, Some(s.school_id), sums)
+                                .await?,
+                        );
+                    }
+                } else {
+                    rows = self
+                        .storage
+                        .published_tallies(publication.id, None, sums)
+                        .await?;
+                }
+                for row in rows.iter().filter(|r| schools.contains(&r.school_id)) {
+                    match (sums, quality.as_mut()) {
+                        (Sums::Quality, Some(q)) => q.merge(&row.quality()?),
+                        _ => tallies
+                            .entry(row.school_id)
+                            .or_default()
+                            .merge(&row.profile()?),
+                    }
+                }
+            }
+            return Ok((tallies, quality));
+        }
+        let stored = if few {
             let mut all = Vec::new();
             for s in &in_scope.schools {
                 all.extend(
@@ -477,30 +507,25 @@ impl Gate {
         } else {
             self.storage.published_answers(campaign, None).await?
         };
-        let schools: HashSet<i64> = in_scope.schools.iter().map(|s| s.school_id).collect();
+        let tallier = Tallier::new(m);
+        let start = in_scope.campaign.opens_on;
         for group_answers in stored {
             let (school, group) = (group_answers.school_id, group_answers.group);
             if !schools.contains(&school) {
                 continue;
             }
-            let Some(instrument) = m.instrument(group) else {
-                continue;
-            };
-            for raw in group_answers.raw()? {
-                let mut ignored = Vec::new();
-                let answers = Answers::parse_known(m, instrument, &raw, &mut ignored, |_| false);
-                if group == Group::TeacherDeficits {
-                    if let Some(result) = surveys::deficits::teacher_result(m, &answers, start) {
-                        deficits.entry(school).or_default().push(result);
-                    }
+            let tally = tallies.entry(school).or_default();
+            for (order, raw) in group_answers.raw()?.iter().enumerate() {
+                let Some(response) = tallier.response(group, raw) else {
+                    break;
+                };
+                tallier.add_profile(tally, &response, order as i64, start);
+                if let Some(q) = quality.as_mut() {
+                    tallier.add_quality(q, &response);
                 }
-                by_school
-                    .entry(school)
-                    .or_default()
-                    .push(Response { group, answers });
             }
         }
-        Ok((by_school, deficits))
+        Ok((tallies, quality))
     }
 
     /// The schools whose published raw responses of `group` may leave: those in scope where the

@@ -118,6 +118,13 @@ impl Tally {
         self.counts.iter().all(|c| *c == 0)
     }
 
+    /// Places every latest response of the tally at `order` (a stored response's id).
+    pub fn set_order(&mut self, order: i64) {
+        for latest in self.latest.iter_mut().flatten() {
+            latest.order = order;
+        }
+    }
+
     /// Adds another tally (of the same methodology): counts and sums add up, the later of two
     /// latest responses counts.
     pub fn merge(&mut self, other: &Tally) {

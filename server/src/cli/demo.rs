@@ -21,6 +21,7 @@ use crate::coordinators::campaigns::{self, Plan, PlannedSchool};
 use crate::error::ServerError;
 use crate::scope::Gate;
 use crate::storage::{DraftWrite, ExpectedCounts, RegistryRow, ResponseRow, Storage};
+use crate::tallying::Tallier;
 use app::access::Role;
 
 pub const REGION_CODE: &str = "demo";
@@ -281,6 +282,7 @@ async fn create_campaign(
         schools: planned.clone(),
     };
     let campaign_id = campaigns::store(storage, &plan, region_id, &methodology.version).await?;
+    let (tallier, opens_on) = (Tallier::new(methodology), plan.opens_on);
     for (index, (school, planned)) in SCHOOLS.iter().zip(&planned).enumerate() {
         // A seeded generator per school keeps the demo's answers the same on every machine.
         let mut rng = StdRng::seed_from_u64(index as u64 + spec.seed);
@@ -300,7 +302,9 @@ async fn create_campaign(
             };
             for n in 0..count {
                 let answers =
-                    generate_answers(methodology, instrument, &tendencies, risk, &mut rng)?;
+                    generate_answers(methodology, instrument, &tendencies, risk, &mut rng)?
+                        .to_string();
+                let tally = tallier.piece(group, &answers, 0, opens_on)?;
                 writes.push(DraftWrite::Response(ResponseRow {
                     campaign_id,
                     school_id: planned.school_id,
@@ -308,10 +312,11 @@ async fn create_campaign(
                     instrument_key: instrument.key.clone(),
                     instrument_version: instrument.version,
                     methodology_version: methodology.version.clone(),
-                    answers: answers.to_string(),
+                    answers,
                     submitted_on: today.plus_days(spec.opens_in_days + rng.gen_range(0..14)),
                     submission_key: format!("{}-{}-{group}-{n}", spec.code, school.code),
                     surplus_limit: None,
+                    tally,
                 }));
             }
         }

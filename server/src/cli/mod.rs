@@ -1,4 +1,4 @@
-//! The `orientir` command line: `serve` (the default), `demo`, `create-admin`, and the paper
+//! The `orientir` command line: `serve` (the default), `demo`, `create-admin`, `rescore`, and the paper
 //! commands (`check-instruments`, `template`, `score`, in `paper`); the demo region is built in
 //! `demo`.
 
@@ -64,6 +64,12 @@ pub enum Command {
         #[arg(long, default_value = "Администратор")]
         name: String,
     },
+    /// Rebuild a campaign's sums from its stored answers: after a change of the methodology,
+    /// or for responses stored around the server. Best run while the campaign takes no answers.
+    Rescore {
+        /// The campaign's id or code.
+        campaign: String,
+    },
     /// Compute school profiles from CSV files of responses (one `<instrument>.csv` per instrument).
     Score {
         /// TOML file with the campaign's schools and expected respondents.
@@ -99,6 +105,9 @@ pub async fn run(cli: Cli) -> Result<(), ServerError> {
         }
         Command::CreateAdmin { login, name } => {
             return create_admin(&config, login, name).await;
+        }
+        Command::Rescore { campaign } => {
+            return rescore(&config, &campaign).await;
         }
         Command::Template { instrument, out } => {
             return paper::write_template(&Methodology::default_set()?, &instrument, &out);
@@ -167,6 +176,42 @@ pub async fn run(cli: Cli) -> Result<(), ServerError> {
     println!("listening on http://{addr}");
     http::serve(listener, app).await?;
     storage.close().await;
+    Ok(())
+}
+
+/// `orientir rescore`: rebuilds a campaign's tallies and says what it rebuilt.
+async fn rescore(config: &Config, campaign: &str) -> Result<(), ServerError> {
+    let methodology = Methodology::default_set()?;
+    let storage = Storage::open(config).await?;
+    let found = storage
+        .campaigns()
+        .await?
+        .into_iter()
+        .find(|c| c.id.to_string() == campaign || c.code == campaign);
+    let Some(found) = found else {
+        storage.close().await;
+        return Err(ServerError::Config(format!(
+            "no campaign with the id or code {campaign}"
+        )));
+    };
+    let started = std::time::Instant::now();
+    let rebuilt = crate::tallying::rebuild(&storage, &methodology, &found).await?;
+    storage.replace_tallies(found.id, &rebuilt).await?;
+    let tallied = storage
+        .publications(found.id)
+        .await?
+        .iter()
+        .filter(|p| p.tallied.as_deref() == Some(methodology.fingerprint.as_str()))
+        .count();
+    storage.close().await;
+    println!(
+        "campaign {}: {} group tallies rebuilt, {} of {} publications tallied, in {:.1} s",
+        found.code,
+        rebuilt.live.len(),
+        tallied,
+        rebuilt.publications.len(),
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 

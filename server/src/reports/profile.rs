@@ -50,7 +50,7 @@ pub async fn profile(
             risks: RiskPanel::default(),
         }));
     };
-    let (Some(profile), Some(results)) = (scored.profiles.first(), scored.deficits.first()) else {
+    let (Some(profile), Some(summary)) = (scored.profiles.first(), scored.deficits.first()) else {
         return Ok(None);
     };
     let risks = super::risks::panel(
@@ -63,7 +63,6 @@ pub async fn profile(
         lang,
     )
     .await?;
-    let summary = surveys::deficits::school_summary(m, results);
     let bands: Vec<LevelView> = m
         .deficits
         .bands

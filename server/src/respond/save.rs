@@ -14,6 +14,7 @@ use crate::access_code;
 use crate::error::ServerError;
 use crate::secrets;
 use crate::storage::{DraftRow, DraftWrite, ResponseRow};
+use crate::tallying::Tallier;
 
 /// How long the result key waits in its cookie for the thank-you page.
 pub(super) const RESULT_COOKIE_SECONDS: i64 = 900;
@@ -155,6 +156,8 @@ impl Respondents {
                 Ok(answers) => {
                     let stored = serde_json::to_string(&answers.to_raw(m, instrument))
                         .map_err(|e| ServerError::Inconsistent(e.to_string()))?;
+                    let tally =
+                        Tallier::new(m).piece(opened.group, &stored, 0, opened.info.opens_on)?;
                     let response = ResponseRow {
                         campaign_id: opened.info.campaign_id,
                         school_id: opened.info.school_id,
@@ -169,6 +172,7 @@ impl Respondents {
                             .group
                             .is_anonymous()
                             .then(|| m.rules.surplus_limit(opened.info.expected())),
+                        tally,
                     };
                     // The answers live on in the response only; the draft keeps that it was sent.
                     draft.answers = "{}".into();

@@ -4,6 +4,7 @@
 use surveys::calendar::Day;
 
 use super::responses::{insert_response_query, ResponseRow};
+use super::tallies::{add_to_live, push, Additions};
 use super::{with_pool, Storage};
 use crate::error::ServerError;
 
@@ -71,15 +72,15 @@ impl Storage {
         Ok(with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             let mut results = Vec::with_capacity(ops.len());
+            let mut additions = Additions::new();
             for op in ops {
                 let (draft, today) = match op {
                     DraftWrite::Save { draft, today } | DraftWrite::Submit { draft, today, .. } => (draft, today),
                     DraftWrite::Response(response) => {
                         let inserted = insert_response_query!(response)
-                            .execute(&mut *tx)
-                            .await?
-                            .rows_affected();
-                        results.push(inserted == 1);
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                        results.push(counted(response, inserted, &mut additions));
                         continue;
                     }
                 };
@@ -108,15 +109,15 @@ impl Storage {
                     continue;
                 };
                 let inserted = insert_response_query!(response)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
+                    .fetch_optional(&mut *tx)
+                    .await?;
                 sqlx::query("UPDATE drafts SET submitted = TRUE WHERE token = $1")
                     .bind(&draft.token)
                     .execute(&mut *tx)
                     .await?;
-                results.push(inserted == 1);
+                results.push(counted(response, inserted, &mut additions));
             }
+            add_to_live!(self, tx, &additions);
             tx.commit().await?;
             results
         }))
@@ -135,4 +136,26 @@ impl Storage {
             .rows_affected()
         }))
     }
+}
+
+/// Whether an insert stored a new response; a new counted one's tally joins the batch's
+/// additions, ordered by the response's id.
+fn counted(
+    response: &ResponseRow,
+    inserted: Option<(i64, String)>,
+    additions: &mut Additions,
+) -> bool {
+    let Some((id, status)) = inserted else {
+        return false;
+    };
+    if let (Some(piece), "counted") = (&response.tally, status.as_str()) {
+        let mut piece = piece.clone();
+        piece.profile.set_order(id);
+        push(
+            additions,
+            (response.campaign_id, response.school_id, response.group),
+            piece,
+        );
+    }
+    true
 }

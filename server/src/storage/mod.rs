@@ -1,6 +1,6 @@
 //! Storage behind one interface with two backends: SQLite (embedded default) and PostgreSQL.
 //! One file per kind of data: `places` (the registry), `campaigns` (with their schools and
-//! access codes), `responses`, `publications` (with decisions on a group code's surplus), `programmes` (anti-risk programmes), `stages` (their stage dates, stage reports and evidence files), `drafts` (with the respondent side's writes, which `writer`
+//! access codes), `responses`, `tallies` (their sufficient statistics), `publications` (with decisions on a group code's surplus), `programmes` (anti-risk programmes), `stages` (their stage dates, stage reports and evidence files), `drafts` (with the respondent side's writes, which `writer`
 //! batches), `accounts` (with sessions).
 //!
 //! The SQL is kept portable (`$n` placeholders, `RETURNING`, `ON CONFLICT`, integers and text) so
@@ -15,6 +15,7 @@ mod programmes;
 mod publications;
 mod responses;
 mod stages;
+mod tallies;
 mod writer;
 
 use std::str::FromStr;
@@ -41,6 +42,7 @@ pub use programmes::{
 pub use publications::{PublicationRow, Surplus};
 pub use responses::{GroupCount, PublishedAnswers, ResponsePages, ResponseRow, StoredResponse};
 pub use stages::{FileRow, MeasureMark, NewFile, StageReportRow, StageRow};
+pub use tallies::{CountedResponse, Rebuilt, Sums, TallyPiece, TallyRow};
 pub use writer::DraftWriter;
 
 /// Runs `$body` with `$pool` bound to the configured pool, whatever its backend.

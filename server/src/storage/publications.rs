@@ -6,7 +6,12 @@ use surveys::calendar::Day;
 use surveys::Group;
 
 use super::responses::GroupCount;
+use super::tallies::{add_to_live, mark_tallied, push, Additions};
+use super::TallyPiece;
 use super::{with_pool, Storage};
+
+/// (school, group) pairs in one statement of a publication (two parameters each).
+const PAIRS_PER_STATEMENT: usize = 500;
 use crate::error::ServerError;
 
 /// A publication of a campaign.
@@ -20,6 +25,9 @@ pub struct PublicationRow {
     /// The account that published before the close; `None` for the publication at the close.
     pub published_by: Option<i64>,
     pub at_close: bool,
+    /// The methodology fingerprint under which every group it holds is tallied; `None` when
+    /// some are not (then its scores are read from the answers).
+    pub tallied: Option<String>,
 }
 
 /// What a coordinator decided about a group's held submissions.
@@ -36,7 +44,7 @@ impl Storage {
     pub async fn publications(&self, campaign_id: i64) -> Result<Vec<PublicationRow>, ServerError> {
         Ok(with_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT id, number, published_on, published_by, at_close FROM publications
+                "SELECT id, number, published_on, published_by, at_close, tallied FROM publications
                  WHERE campaign_id = $1 ORDER BY number DESC",
             )
             .bind(campaign_id)
@@ -55,16 +63,29 @@ impl Storage {
     }
 
     /// Makes the campaign's next publication, taking in the unpublished counted responses of
-    /// the given (school, group) pairs, in one transaction. Returns the publication's number.
+    /// the given (school, group) pairs, in one transaction, with their live tallies (the other
+    /// groups' carried from the last publication); the publication is marked tallied under
+    /// `fingerprint` when every group's tally counts what it published. Returns the
+    /// publication's number.
     pub async fn publish(
         &self,
         campaign_id: i64,
         today: Day,
         by: Option<i64>,
         groups: &[(i64, Group)],
+        fingerprint: &str,
     ) -> Result<i64, ServerError> {
+        let lock = match self {
+            Storage::Postgres(_) => " ORDER BY school_id, respondent_group FOR UPDATE",
+            Storage::Sqlite(_) => "",
+        };
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
+            let previous: Option<i64> =
+                sqlx::query_scalar("SELECT MAX(id) FROM publications WHERE campaign_id = $1")
+                    .bind(campaign_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
             let (id, number): (i64, i64) = sqlx::query_as(
                 "INSERT INTO publications (campaign_id, number, published_on, published_by, at_close)
                  VALUES ($1, (SELECT COALESCE(MAX(number), 0) + 1 FROM publications WHERE campaign_id = $1),
@@ -77,49 +98,96 @@ impl Storage {
             .bind(by.is_none())
             .fetch_one(&mut *tx)
             .await?;
-            for (school, group) in groups {
+            if let Some(previous) = previous {
                 sqlx::query(
-                    "UPDATE responses SET publication_id = $1
-                     WHERE campaign_id = $2 AND school_id = $3 AND respondent_group = $4
-                       AND publication_id IS NULL AND status = 'counted'",
+                    "INSERT INTO published_tallies (publication_id, school_id, respondent_group, fingerprint, responses, profile, quality)
+                     SELECT $1, school_id, respondent_group, fingerprint, responses, profile, quality
+                     FROM published_tallies WHERE publication_id = $2",
                 )
                 .bind(id)
-                .bind(campaign_id)
-                .bind(school)
-                .bind(group.key())
+                .bind(previous)
                 .execute(&mut *tx)
                 .await?;
             }
+            for chunk in groups.chunks(PAIRS_PER_STATEMENT) {
+                // `(school_id, respondent_group) IN (VALUES ($3, $4), …)`, the pairs from $3 on.
+                let pairs = (0..chunk.len())
+                    .map(|i| format!("(${}, ${})", 2 * i + 3, 2 * i + 4))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let these = format!("(school_id, respondent_group) IN (VALUES {pairs})");
+                let statements = [
+                    // The live tallies first, locked, so that a response stored meanwhile is
+                    // either in both the tally and the publication or in neither.
+                    format!("SELECT school_id FROM live_tallies WHERE campaign_id = $2 AND $1 = $1 AND {these}{lock}"),
+                    format!(
+                        "UPDATE responses SET publication_id = $1
+                         WHERE campaign_id = $2 AND {these} AND publication_id IS NULL AND status = 'counted'"
+                    ),
+                    format!("DELETE FROM published_tallies WHERE publication_id = $1 AND $2 = $2 AND {these}"),
+                    format!(
+                        "INSERT INTO published_tallies (publication_id, school_id, respondent_group, fingerprint, responses, profile, quality)
+                         SELECT $1, school_id, respondent_group, fingerprint, responses, profile, quality
+                         FROM live_tallies WHERE campaign_id = $2 AND {these}"
+                    ),
+                ];
+                for sql in &statements {
+                    let mut query = sqlx::query(sql).bind(id).bind(campaign_id);
+                    for (school, group) in chunk {
+                        query = query.bind(school).bind(group.key());
+                    }
+                    query.execute(&mut *tx).await?;
+                }
+            }
+            mark_tallied!(tx, campaign_id, id, fingerprint);
             tx.commit().await?;
             Ok(number)
         })
     }
 
-    /// Applies a coordinator's decision to a school's group's held submissions; returns how
-    /// many it changed.
+    /// Applies a coordinator's decision to a school's group's held submissions, in one
+    /// transaction; admitted ones join the live tally with the piece `tally` gives for each
+    /// (from its stored answers and id). Returns how many it changed.
     pub async fn decide_surplus(
         &self,
         campaign_id: i64,
         school_id: i64,
         group: Group,
         decision: Surplus,
+        tally: &(dyn Fn(&str, i64) -> Option<TallyPiece> + Sync),
     ) -> Result<u64, ServerError> {
         let status = match decision {
             Surplus::Admit => "counted",
             Surplus::Discard => "discarded",
         };
         Ok(with_pool!(self, pool => {
-            sqlx::query(
-                "UPDATE responses SET status = $1
-                 WHERE campaign_id = $2 AND school_id = $3 AND respondent_group = $4 AND status = 'held'",
+            let mut tx = pool.begin().await?;
+            let held: Vec<(i64, String)> = sqlx::query_as(
+                "SELECT id, answers FROM responses
+                 WHERE campaign_id = $1 AND school_id = $2 AND respondent_group = $3 AND status = 'held'
+                 ORDER BY id",
             )
-            .bind(status)
             .bind(campaign_id)
             .bind(school_id)
             .bind(group.key())
-            .execute(pool)
-            .await?
-            .rows_affected()
+            .fetch_all(&mut *tx)
+            .await?;
+            let mut additions = Additions::new();
+            for (id, answers) in &held {
+                sqlx::query("UPDATE responses SET status = $1 WHERE id = $2")
+                    .bind(status)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                if decision == Surplus::Admit {
+                    if let Some(piece) = tally(answers, *id) {
+                        push(&mut additions, (campaign_id, school_id, group), piece);
+                    }
+                }
+            }
+            add_to_live!(self, tx, &additions);
+            tx.commit().await?;
+            held.len() as u64
         }))
     }
 }

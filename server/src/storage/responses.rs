@@ -6,7 +6,7 @@
 use surveys::calendar::Day;
 use surveys::{Group, RawAnswers};
 
-use super::{with_pool, DraftWrite, Storage};
+use super::{with_pool, DraftWrite, Storage, TallyPiece};
 use crate::error::ServerError;
 
 /// A completed questionnaire to store.
@@ -28,6 +28,9 @@ pub struct ResponseRow {
     /// submission is held for a coordinator's decision (`Rules::surplus_limit`). `None` for a
     /// personal code, which is sent once.
     pub surplus_limit: Option<u64>,
+    /// What the response adds to its group's sums, when the caller scored it (the writer adds
+    /// it to the live tally if the response is counted).
+    pub tally: Option<TallyPiece>,
 }
 
 /// How many responses a school has from a group (held ones included), and how many of them
@@ -88,10 +91,10 @@ const PUBLISHED: &str = "publication_id IS NOT NULL AND status = 'counted'";
 
 /// The insert of a response, idempotent by submission key; one text for both backends, run
 /// inside the caller's transaction. A submission beyond the group's surplus limit is stored
-/// `held`.
+/// `held`. Gives the new row's id and status, nothing for a repeated submission.
 macro_rules! insert_response_query {
     ($r:expr) => {
-        sqlx::query(
+        sqlx::query_as::<_, (i64, String)>(
             "INSERT INTO responses (campaign_id, school_id, respondent_group, instrument_key,
                 instrument_version, methodology_version, answers, submitted_on, submission_key, status)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,
@@ -99,7 +102,8 @@ macro_rules! insert_response_query {
                            WHERE campaign_id = $1 AND school_id = $2 AND respondent_group = $3
                              AND status <> 'discarded') >= $10
                      THEN 'held' ELSE 'counted' END)
-             ON CONFLICT (submission_key) DO NOTHING",
+             ON CONFLICT (submission_key) DO NOTHING
+             RETURNING id, status",
         )
         .bind($r.campaign_id)
         .bind($r.school_id)

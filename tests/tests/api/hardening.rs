@@ -72,6 +72,7 @@ async fn a_raw_csv_export_never_holds_a_formula(backend: Backend) {
                 submitted_on: server::clock::today(),
                 submission_key: format!("formula-comment-{n}"),
                 surplus_limit: None,
+                tally: None,
             })
             .await
             .expect("stored");

@@ -16,4 +16,5 @@ mod respond;
 mod results;
 mod stages;
 mod storage;
+mod tallies;
 mod validation;

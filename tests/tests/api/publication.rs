@@ -146,6 +146,7 @@ async fn nothing_is_shown_before_a_publication_and_the_school_sees_nothing_while
                 submitted_on: today,
                 submission_key: format!("spring-{n}"),
                 surplus_limit: None,
+                tally: None,
             })
             .await
             .expect("stored");

@@ -52,6 +52,7 @@ async fn the_monitor_shows_each_school_of_the_scope_with_its_response_rates(back
                 submitted_on: server::clock::today(),
                 submission_key: format!("monitor-diagnostic-{n}"),
                 surplus_limit: None,
+                tally: None,
             })
             .await
             .expect("stored");

@@ -164,6 +164,7 @@ async fn a_response_submitted_twice_is_stored_once_with_its_raw_answers(backend:
         submitted_on: day("2026-03-05"),
         submission_key: "form-abc".into(),
         surplus_limit: None,
+        tally: None,
     };
     assert!(storage
         .insert_response(&response)

@@ -609,6 +609,7 @@ async fn the_hydrated_monitor_refreshes_itself_when_answers_arrive() {
             submitted_on: server::clock::today(),
             submission_key: "refresh-test".into(),
             surplus_limit: None,
+            tally: None,
         })
         .await
         .expect("stored");

@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""Grows the demo region of an Orientir database to a large region: SCHOOLS more schools (in a
+new municipality), a current campaign `scale-2026` (open) where each answered 1 principal, 30
+teachers, 600 students and 369 parents (1,000 responses), and an earlier campaign `scale-2025`
+(closed) with a tenth of that, for the change page. Answers are varied and valid, drawn from the
+instrument files; nothing is published. The rows are written as the server's insert writes them
+(counted, no publication); their sums are then rebuilt with `orientir rescore`.
+
+Usage: fill.py sqlite DB_PATH SCHOOLS | fill.py postgres DATABASE_URL SCHOOLS
+(PostgreSQL through psql's COPY.)"""
+import datetime
+import io
+import json
+import random
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+backend, target, schools = sys.argv[1], sys.argv[2], int(sys.argv[3])
+data = Path(__file__).resolve().parents[2] / "surveys" / "data" / "orientir-2026"
+lists = tomllib.loads((data / "choices.toml").read_text())["list"]
+rng = random.Random(13)
+today = datetime.date.today()
+CURRENT = {"principal": 1, "teacher": 30, "student": 600, "parent": 369}
+EARLIER = {"principal": 1, "teacher": 3, "student": 60, "parent": 36}
+
+
+def answers(instrument):
+    out = {}
+    for section in instrument["section"]:
+        for item in section["items"]:
+            if item.get("show_if") or item["type"] == "text":
+                continue
+            keys = [f'{item["key"]}.{r["key"]}' for r in item.get("rows", [])] or [item["key"]]
+            for key in keys:
+                if item["type"] in ("integer", "decimal"):
+                    out[key] = str(rng.randint(int(item.get("min", 0)), int(min(item.get("max", 100), 2000))))
+                else:
+                    choices = [c for c in lists[item["choices"]]["choices"] if not c.get("exclusive")]
+                    picked = rng.choice(choices)["value"]
+                    out[key] = [picked] if item["type"] == "multiple" else picked
+    return json.dumps(out, ensure_ascii=False, separators=(",", ":"))
+
+
+instruments = {g: tomllib.loads((data / f"{g}.toml").read_text()) for g in CURRENT}
+pools = {g: [answers(i) for _ in range(300)] for g, i in instruments.items()}
+versions = {g: i.get("version", 1) for g, i in instruments.items()}
+
+
+def sql(query):
+    """Runs SQL and returns the rows as tuples of strings."""
+    if backend == "sqlite":
+        import sqlite3
+        con = sqlite3.connect(target)
+        rows = con.execute(query).fetchall()
+        con.commit()
+        con.close()
+        return [tuple(str(c) for c in r) for r in rows]
+    out = subprocess.run(["psql", "-X", "-q", "-At", "-F", "\t", target, "-c", query],
+                         check=True, capture_output=True, text=True).stdout
+    return [tuple(line.split("\t")) for line in out.splitlines() if line]
+
+
+def copy(table, columns, rows):
+    """Writes many rows into a table."""
+    if backend == "sqlite":
+        import sqlite3
+        con = sqlite3.connect(target)
+        marks = ", ".join("?" for _ in columns)
+        con.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+        con.commit()
+        con.close()
+        return
+    buffer = io.StringIO()
+    for r in rows:
+        buffer.write("\t".join("\\N" if v is None else str(v).replace("\\", "\\\\") for v in r) + "\n")
+    subprocess.run(["psql", "-X", "-q", target, "-c", f"COPY {table} ({', '.join(columns)}) FROM STDIN"],
+                   input=buffer.getvalue(), check=True, text=True)
+
+
+(region,) = sql("SELECT id FROM regions ORDER BY id LIMIT 1")[0]
+sql(f"INSERT INTO municipalities (region_id, code, name) VALUES ({region}, 'scale', 'Большой район')")
+(municipality,) = sql("SELECT id FROM municipalities WHERE code = 'scale'")[0]
+copy("schools", ["municipality_id", "code", "name"],
+     [(municipality, f"scale-{i:04}", f"Школа № {i}") for i in range(schools)])
+school_ids = [int(s) for (s,) in sql("SELECT id FROM schools WHERE code LIKE 'scale-%' ORDER BY id")]
+
+n = 0
+for code, name, opens, closes, counts in [
+    ("scale-2025", "Большой регион, 2025", today - datetime.timedelta(days=380), today - datetime.timedelta(days=340), EARLIER),
+    ("scale-2026", "Большой регион, 2026", today - datetime.timedelta(days=20), today + datetime.timedelta(days=10), CURRENT),
+]:
+    sql(f"INSERT INTO campaigns (region_id, code, name, methodology_version, opens_on, closes_on, target_grades) "
+        f"VALUES ({region}, '{code}', '{name}', 'orientir-2026', '{opens}', '{closes}', '5-11')")
+    (campaign,) = sql(f"SELECT id FROM campaigns WHERE code = '{code}'")[0]
+    copy("campaign_schools", ["campaign_id", "school_id", "expected_teachers", "expected_students", "expected_parents"],
+         [(campaign, s, counts["teacher"], counts["student"], counts["parent"]) for s in school_ids])
+
+    def rows():
+        global n
+        for s in school_ids:
+            for group, count in counts.items():
+                pool = pools[group]
+                for _ in range(count):
+                    n += 1
+                    yield (campaign, s, group, group, versions[group], "orientir-2026",
+                           pool[rng.randrange(len(pool))], str(opens + datetime.timedelta(days=3)), f"scale-{n}", "counted")
+
+    copy("responses", ["campaign_id", "school_id", "respondent_group", "instrument_key", "instrument_version",
+                       "methodology_version", "answers", "submitted_on", "submission_key", "status"], rows())
+    print(f"{code}: {len(school_ids)} schools, {sum(counts.values()) * len(school_ids)} responses")

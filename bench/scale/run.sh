@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# A large region on each backend: the demo grown to SCHOOLS more schools (default 1,000) with
+# 1,000 responses each in the current campaign and 100 in the earlier one (bench/scale/fill.py),
+# their sums rebuilt by `orientir rescore`, then the release server timed as a regional
+# coordinator meets it: publishing the open campaign, the first request of each page after a
+# restart (cold), the 95th percentile of ORIENTIR_BENCH_REPEAT more (warm, default 20), the
+# matrix workbook, and the server's memory.
+# Usage: bench/scale/run.sh [sqlite|postgres|both] [schools] [orientir binary]
+# PostgreSQL: DATABASE_URL of a server where a database may be created (default the local one).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+backends=${1:-both}
+schools=${2:-1000}
+binary=${3:-target/release/orientir}
+repeat=${ORIENTIR_BENCH_REPEAT:-20}
+[ -x "$binary" ] || scripts/build.sh --release
+[ "$backends" = both ] && backends="sqlite postgres"
+
+work=$(mktemp -d)
+server=""
+trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
+port=$((20000 + RANDOM % 20000))
+base="http://127.0.0.1:$port"
+ms() { python3 -c "import sys; print(f'{float(sys.argv[1])*1000:.0f}')" "$1"; }
+
+for backend in $backends; do
+  case $backend in
+    sqlite) url="sqlite://$work/scale.db"; target="$work/scale.db" ;;
+    postgres)
+      admin=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}
+      psql -X -q "$admin" -c "DROP DATABASE IF EXISTS orientir_scale" -c "CREATE DATABASE orientir_scale"
+      url="${admin%/*}/orientir_scale"; target=$url ;;
+  esac
+  run() {
+    DATABASE_URL=$url ORIENTIR_ADDR=127.0.0.1:$port ORIENTIR_LOG=warn ORIENTIR_SITE_ROOT=target/site \
+      "$binary" "$@" >"$work/out" 2>"$work/err" &
+    server=$!
+    for _ in $(seq 600); do grep -q "^listening on" "$work/out" 2>/dev/null && break; sleep 0.1; done
+  }
+  stop() { kill "$server"; wait "$server" 2>/dev/null || true; }
+  # One row of a query, space-separated.
+  q() {
+    case $backend in
+      sqlite) python3 -c "import sqlite3, sys; print(*sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone())" "$target" "$1" ;;
+      postgres) psql -X -At -F ' ' "$url" -c "$1" ;;
+    esac
+  }
+  echo "== $backend, $schools schools"
+  run demo; stop
+  start=$(date +%s.%N)
+  python3 bench/scale/fill.py "$backend" "$target" "$schools"
+  echo "filled in $(python3 -c "import sys; print(round(float(sys.argv[2]) - float(sys.argv[1])))" "$start" "$(date +%s.%N)") s"
+  for campaign in scale-2025 scale-2026; do
+    DATABASE_URL=$url ORIENTIR_LOG=warn "$binary" rescore "$campaign"
+  done
+  run serve
+  jar=$work/cookies; rm -f "$jar"
+  token=$(curl -s -c "$jar" "$base/login" | grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//')
+  curl -s -b "$jar" -c "$jar" -o /dev/null --data-urlencode "login=admin" --data-urlencode "password=admin-demo-2026" --data-urlencode "_csrf=$token" "$base/session"
+  ids=$(q "select (select id from campaigns where code='scale-2026'), (select id from campaigns where code='scale-2025'), (select min(id) from schools where code like 'scale-%')")
+  read -r campaign previous school <<<"$ids"
+  csrf=$(curl -s -b "$jar" "$base/work/campaigns/$campaign/monitor" | grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//')
+  # Publishing the open campaign's snapshot (every group takes its answers in).
+  read -r code took < <(curl -s -b "$jar" -o "$work/page" -w '%{http_code} %{time_total}\n' --data-urlencode "_csrf=$csrf" "$base/work/campaigns/$campaign/publish")
+  [ "$code" = 303 ] || { echo "publish: HTTP $code" >&2; exit 1; }
+  echo "publish      $(ms "$took") ms (tallied: $(q "select count(*) from publications where campaign_id = $campaign and tallied is not null") of 1)"
+  # The earlier campaign is published at its close by its first reader.
+  curl -s -b "$jar" -o /dev/null "$base/work/campaigns/$previous/matrix"
+  stop; run serve
+  time_of() { curl -s -b "$jar" -o "$work/page" -w '%{http_code} %{time_total}\n' "$base$1"; }
+  for page in "matrix:matrix-table:/work/campaigns/$campaign/matrix" "profile:class=\"factor\":/work/campaigns/$campaign/schools/$school" \
+              "change:change-table:/work/change?before=$previous&after=$campaign" "monitor:class=\"monitor\":/work/campaigns/$campaign/monitor" \
+              "workbook:PK:/export/campaigns/$campaign/matrix.xlsx"; do
+    name=${page%%:*}; rest=${page#*:}; marker=${rest%%:*}; path=${rest#*:}
+    read -r code cold < <(time_of "$path")
+    [ "$code" = 200 ] || { echo "$name: HTTP $code" >&2; exit 1; }
+    grep -q "$marker" "$work/page" || { echo "$name: the answer lacks $marker" >&2; exit 1; }
+    warm=$(for _ in $(seq "$repeat"); do time_of "$path" | cut -d' ' -f2; done | sort -n | sed -n "$(( (repeat * 95 + 99) / 100 ))p")
+    printf '%-12s cold %6s ms   warm p95 %6s ms\n' "$name" "$(ms "$cold")" "$(ms "$warm")"
+  done
+  echo "server RSS $(awk '/VmRSS/ {print int($2/1024)}' "/proc/$server/status") MB"
+  stop
+  [ "$backend" = postgres ] && psql -X -q "$admin" -c "DROP DATABASE orientir_scale"
+done

@@ -1,0 +1,342 @@
+//! The sufficient statistics of each campaign's school and group (`surveys::tally`): the live
+//! ones, which the writer adds each counted response to in the transaction that stores it, and
+//! those of each publication, copied from the live ones of the groups it takes in. Profiles of a
+//! publication are scored from these few rows; a publication whose groups are not all tallied
+//! under one methodology (`PublicationRow::tallied`) is scored from its answers instead.
+
+use std::collections::BTreeMap;
+
+use surveys::quality::QualityTally;
+use surveys::{Group, Tally};
+
+use super::{with_pool, Storage};
+use crate::error::ServerError;
+
+/// The sums one or more responses of a school's group add, under a methodology.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TallyPiece {
+    /// The methodology's fingerprint.
+    pub fingerprint: String,
+    pub profile: Tally,
+    pub quality: QualityTally,
+}
+
+impl TallyPiece {
+    /// Adds another piece under the same methodology.
+    pub fn merge(&mut self, other: &TallyPiece) {
+        self.profile.merge(&other.profile);
+        self.quality.merge(&other.quality);
+    }
+}
+
+/// A group's tally as stored: the sums as JSON text.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TallyRow {
+    pub school_id: i64,
+    #[sqlx(rename = "respondent_group", try_from = "String")]
+    pub group: Group,
+    pub sums: String,
+}
+
+impl TallyRow {
+    pub fn profile(&self) -> Result<Tally, ServerError> {
+        parse(&self.sums)
+    }
+
+    pub fn quality(&self) -> Result<QualityTally, ServerError> {
+        parse(&self.sums)
+    }
+}
+
+/// A stored tally's JSON text; the empty text is the empty tally.
+fn parse<T: Default + serde::de::DeserializeOwned>(text: &str) -> Result<T, ServerError> {
+    if text.is_empty() {
+        return Ok(T::default());
+    }
+    serde_json::from_str(text)
+        .map_err(|e| ServerError::Inconsistent(format!("a stored tally is not readable: {e}")))
+}
+
+fn text<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+/// Which sums to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sums {
+    Profile,
+    Quality,
+}
+
+/// Tallies to add, by (campaign, school, group), with how many responses each adds; ordered,
+/// so that concurrent writers lock rows in one order.
+pub(super) type Additions = BTreeMap<(i64, i64, String), (TallyPiece, i64)>;
+
+/// A live tally as stored and what adding to it gives: (fingerprint, responses, profile, quality).
+type Stored = (String, i64, String, String);
+
+/// The live tally after adding `piece` of `count` responses. Sums kept under another
+/// methodology cannot take it: the row keeps counting but its fingerprint is cleared, so no
+/// publication counts it as tallied until `orientir rescore` rebuilds it.
+pub(super) fn added(
+    (fingerprint, responses, profile, quality): Stored,
+    piece: &TallyPiece,
+    count: i64,
+) -> Stored {
+    let responses = responses + count;
+    if responses == count {
+        return (
+            piece.fingerprint.clone(),
+            responses,
+            text(&piece.profile),
+            text(&piece.quality),
+        );
+    }
+    if fingerprint != piece.fingerprint {
+        return (String::new(), responses, profile, quality);
+    }
+    match (parse::<Tally>(&profile), parse::<QualityTally>(&quality)) {
+        (Ok(mut p), Ok(mut q)) => {
+            p.merge(&piece.profile);
+            q.merge(&piece.quality);
+            (fingerprint, responses, text(&p), text(&q))
+        }
+        _ => (String::new(), responses, profile, quality),
+    }
+}
+
+/// Adds tallies to the live ones inside the caller's transaction `$tx` (a `&mut` connection):
+/// each row is made if missing, locked (on PostgreSQL), read, added to and written back.
+macro_rules! add_to_live {
+    ($storage:expr, $tx:expr, $additions:expr) => {{
+        let lock = match $storage {
+            $crate::storage::Storage::Postgres(_) => " FOR UPDATE",
+            $crate::storage::Storage::Sqlite(_) => "",
+        };
+        for ((campaign, school, group), (piece, count)) in $additions {
+            sqlx::query(
+                "INSERT INTO live_tallies (campaign_id, school_id, respondent_group, fingerprint, responses, profile, quality)
+                 VALUES ($1, $2, $3, $4, 0, '', '')
+                 ON CONFLICT (campaign_id, school_id, respondent_group) DO NOTHING",
+            )
+            .bind(campaign)
+            .bind(school)
+            .bind(group)
+            .bind(&piece.fingerprint)
+            .execute(&mut *$tx)
+            .await?;
+            let stored: (String, i64, String, String) = sqlx::query_as(&format!(
+                "SELECT fingerprint, responses, profile, quality FROM live_tallies
+                 WHERE campaign_id = $1 AND school_id = $2 AND respondent_group = $3{lock}"
+            ))
+            .bind(campaign)
+            .bind(school)
+            .bind(group)
+            .fetch_one(&mut *$tx)
+            .await?;
+            let (fingerprint, responses, profile, quality) =
+                $crate::storage::tallies::added(stored, piece, *count);
+            sqlx::query(
+                "UPDATE live_tallies SET fingerprint = $4, responses = $5, profile = $6, quality = $7
+                 WHERE campaign_id = $1 AND school_id = $2 AND respondent_group = $3",
+            )
+            .bind(campaign)
+            .bind(school)
+            .bind(group)
+            .bind(fingerprint)
+            .bind(responses)
+            .bind(profile)
+            .bind(quality)
+            .execute(&mut *$tx)
+            .await?;
+        }
+    }};
+}
+pub(crate) use add_to_live;
+
+/// Adds a piece to the additions of a batch.
+pub(super) fn push(additions: &mut Additions, key: (i64, i64, Group), piece: TallyPiece) {
+    let key = (key.0, key.1, key.2.key().to_owned());
+    match additions.get_mut(&key) {
+        Some((sum, count)) if sum.fingerprint == piece.fingerprint => {
+            sum.merge(&piece);
+            *count += 1;
+        }
+        // Pieces under two methodologies in one batch: the row cannot be kept.
+        Some((sum, count)) => {
+            sum.fingerprint.clear();
+            *count += 1;
+        }
+        None => {
+            additions.insert(key, (piece, 1));
+        }
+    }
+}
+
+/// A campaign's tallies rebuilt from its answers (`orientir rescore`): the live ones, and those
+/// of each publication (by id), under one methodology.
+pub struct Rebuilt {
+    pub fingerprint: String,
+    pub live: Vec<GroupTally>,
+    /// Each publication's id with its tallies.
+    pub publications: Vec<(i64, Vec<GroupTally>)>,
+}
+
+/// A (school, group), its sums and how many responses they count.
+pub type GroupTally = ((i64, Group), TallyPiece, i64);
+
+/// A counted response as a rebuild reads it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CountedResponse {
+    pub id: i64,
+    pub school_id: i64,
+    #[sqlx(rename = "respondent_group", try_from = "String")]
+    pub group: Group,
+    pub publication_id: Option<i64>,
+    pub answers: String,
+}
+
+/// Sets a publication's `tallied` to `fingerprint` inside the caller's transaction when each of
+/// its groups has a tally under it that counts exactly the responses published up to it.
+macro_rules! mark_tallied {
+    ($tx:expr, $campaign:expr, $publication:expr, $fingerprint:expr) => {{
+        let untallied: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM (
+                SELECT r.school_id, r.respondent_group, COUNT(*) AS n FROM responses r
+                JOIN publications p ON p.id = r.publication_id
+                WHERE r.campaign_id = $1 AND r.status = 'counted' AND p.id <= $2
+                GROUP BY r.school_id, r.respondent_group
+             ) c LEFT JOIN published_tallies t
+                ON t.publication_id = $2 AND t.school_id = c.school_id
+               AND t.respondent_group = c.respondent_group
+             WHERE t.school_id IS NULL OR t.responses <> c.n OR t.fingerprint <> $3",
+        )
+        .bind($campaign)
+        .bind($publication)
+        .bind($fingerprint)
+        .fetch_one(&mut *$tx)
+        .await?;
+        if untallied == 0 {
+            sqlx::query("UPDATE publications SET tallied = $1 WHERE id = $2")
+                .bind($fingerprint)
+                .bind($publication)
+                .execute(&mut *$tx)
+                .await?;
+        }
+    }};
+}
+pub(crate) use mark_tallied;
+
+impl Storage {
+    /// The tallies of a publication (of one school of it, or all), the chosen sums of each.
+    pub async fn published_tallies(
+        &self,
+        publication_id: i64,
+        school_id: Option<i64>,
+        sums: Sums,
+    ) -> Result<Vec<TallyRow>, ServerError> {
+        let column = match sums {
+            Sums::Profile => "profile",
+            Sums::Quality => "quality",
+        };
+        let school = if school_id.is_some() {
+            "AND school_id = $2"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "SELECT school_id, respondent_group, {column} AS sums FROM published_tallies
+             WHERE publication_id = $1 {school} ORDER BY school_id, respondent_group"
+        );
+        Ok(with_pool!(self, pool => {
+            let mut query = sqlx::query_as(&sql).bind(publication_id);
+            if let Some(school) = school_id {
+                query = query.bind(school);
+            }
+            query.fetch_all(pool).await?
+        }))
+    }
+
+    /// A campaign's counted responses after `after` (by id), at most `size` of them, for a
+    /// rebuild of its tallies.
+    pub async fn counted_responses(
+        &self,
+        campaign_id: i64,
+        after: i64,
+        size: i64,
+    ) -> Result<Vec<CountedResponse>, ServerError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT id, school_id, respondent_group, publication_id, answers FROM responses
+                 WHERE campaign_id = $1 AND status = 'counted' AND id > $2 ORDER BY id LIMIT $3",
+            )
+            .bind(campaign_id)
+            .bind(after)
+            .bind(size)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    /// Replaces a campaign's tallies with rebuilt ones in one transaction, and marks each
+    /// publication tallied where its tallies count what it took in.
+    pub async fn replace_tallies(
+        &self,
+        campaign_id: i64,
+        rebuilt: &Rebuilt,
+    ) -> Result<(), ServerError> {
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query("DELETE FROM live_tallies WHERE campaign_id = $1")
+                .bind(campaign_id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "DELETE FROM published_tallies WHERE publication_id IN
+                    (SELECT id FROM publications WHERE campaign_id = $1)",
+            )
+            .bind(campaign_id)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("UPDATE publications SET tallied = NULL WHERE campaign_id = $1")
+                .bind(campaign_id)
+                .execute(&mut *tx)
+                .await?;
+            for ((school, group), piece, count) in &rebuilt.live {
+                sqlx::query(
+                    "INSERT INTO live_tallies (campaign_id, school_id, respondent_group, fingerprint, responses, profile, quality)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(campaign_id)
+                .bind(school)
+                .bind(group.key())
+                .bind(&piece.fingerprint)
+                .bind(count)
+                .bind(text(&piece.profile))
+                .bind(text(&piece.quality))
+                .execute(&mut *tx)
+                .await?;
+            }
+            for (publication, tallies) in &rebuilt.publications {
+                for ((school, group), piece, count) in tallies {
+                    sqlx::query(
+                        "INSERT INTO published_tallies (publication_id, school_id, respondent_group, fingerprint, responses, profile, quality)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    )
+                    .bind(publication)
+                    .bind(school)
+                    .bind(group.key())
+                    .bind(&piece.fingerprint)
+                    .bind(count)
+                    .bind(text(&piece.profile))
+                    .bind(text(&piece.quality))
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                mark_tallied!(tx, campaign_id, *publication, &rebuilt.fingerprint);
+            }
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+}
