@@ -269,6 +269,7 @@ pub struct CodeEntry {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CodeSheet {
     pub campaign: CampaignItem,
+    pub school_id: i64,
     pub school: String,
     pub municipality: String,
     pub entries: Vec<CodeEntry>,

@@ -1,6 +1,6 @@
 //! Background upkeep while serving, at start and then every hour: campaigns that have closed get
 //! their publication at the close (a reader who comes first makes it too), drafts of closed
-//! campaigns and expired sessions are deleted, so that no half-filled questionnaire outlives its
+//! campaigns, expired sessions and sign-in failures past their window are deleted, so that no half-filled questionnaire outlives its
 //! campaign by more than that.
 
 use std::time::Duration;
@@ -29,6 +29,10 @@ pub fn spawn(storage: Storage, gate: Gate, today: fn() -> Day) -> tokio::task::J
             }
             if let Err(e) = storage.purge_sessions(clock::now()).await {
                 tracing::warn!(error = %e, "could not delete expired sessions");
+            }
+            let forgotten = clock::now() - crate::auth::FAILURES_KEPT.as_secs() as i64;
+            if let Err(e) = storage.purge_sign_in_failures(forgotten).await {
+                tracing::warn!(error = %e, "could not delete old sign-in failures");
             }
             tokio::time::sleep(EVERY).await;
         }

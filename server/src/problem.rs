@@ -113,6 +113,8 @@ pub enum Kind {
     NothingToSubmit,
     /// A decision on a group's surplus where nothing is held.
     NothingHeld,
+    /// A code to replace that the school has no live code of.
+    NoSuchCode,
     /// A stage report of a programme that is not agreed.
     NotAgreed,
     /// A stage on a date the campaign has a stage on, or one with reports removed.
@@ -271,6 +273,7 @@ impl Refused {
 const FIELDS: &[(&str, &str, &str)] = &[
     ("name", "Название", "Name"),
     ("code", "Код кампании", "Campaign code"),
+    ("access_code", "Код доступа", "Access code"),
     ("opens_on", "Начало", "Opens"),
     ("closes_on", "Окончание", "Closes"),
     ("grades", "Классы", "Grades"),
@@ -385,6 +388,10 @@ impl Kind {
                 Lang::Ru => format!("файл больше {mb} МБ"),
                 Lang::En => format!("the file is larger than {mb} MB"),
             },
+            Kind::NoSuchCode => t(
+                "у школы нет такого действующего кода (возможно, его уже заменили)",
+                "the school has no such live code (it may have been replaced already)",
+            ),
             Kind::NothingHeld => t(
                 "В этой группе нет ответов, ожидающих решения.",
                 "This group has no answers awaiting a decision.",

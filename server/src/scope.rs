@@ -349,6 +349,23 @@ impl Gate {
             .await
     }
 
+    /// Replaces a live code of a school in scope with `new` (the old one stops working);
+    /// `false` when the school has no such code.
+    pub async fn replace_code(
+        &self,
+        in_scope: &InScope,
+        school: i64,
+        old: &str,
+        new: &str,
+    ) -> Result<bool, ServerError> {
+        if !in_scope.schools.iter().any(|s| s.school_id == school) {
+            return Ok(false);
+        }
+        self.storage
+            .replace_code(in_scope.campaign.id, school, old, new)
+            .await
+    }
+
     /// Responses per school and group as they arrive (for response rates), of the schools in
     /// scope only.
     pub async fn counts(&self, in_scope: &InScope) -> Result<Vec<GroupCount>, ServerError> {

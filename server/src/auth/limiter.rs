@@ -1,14 +1,16 @@
-//! Failed sign-ins are limited in memory, whether or not the account exists (so the limit reveals
+//! Failed sign-ins are limited, whether or not the account exists (so the limit reveals
 //! nothing either): a login from one address waits after five failures, 30 seconds and twice as
 //! long after each further one (up to 15 minutes), which slows guessing without locking the
 //! owner out from elsewhere; an address that fails twenty times on any logins waits out 15
 //! minutes; an admin can lift a login's waits. An attempt is counted as a failure when
 //! it begins, under the lock, and taken back if it succeeds: attempts sent in parallel cannot all
-//! slip under the limit before the first of them has been checked.
+//! slip under the limit before the first of them has been checked. The rule is here, over the
+//! failures of an attempt's keys; they are kept in the database (`storage/accounts.rs`), read and
+//! written under a row lock, so that the limits hold across every instance serving the region.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Failures older than this are forgotten, and no wait is longer.
 pub const WINDOW: Duration = Duration::from_secs(15 * 60);
@@ -18,27 +20,37 @@ pub const PER_ACCOUNT: u32 = 5;
 pub const PER_ADDRESS: u32 = 20;
 /// The first wait of a login from an address; each further failure doubles it, up to `WINDOW`.
 const FIRST_WAIT: Duration = Duration::from_secs(30);
-const MAX_KEYS: usize = 100_000;
 
-/// Failures under one key: how many, the first and the last.
-#[derive(Clone, Copy)]
-struct Failures {
-    count: u32,
-    first: Instant,
-    last: Instant,
+/// Failures under one key: how many, the first and the last (unix seconds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Failures {
+    pub count: u32,
+    pub first: i64,
+    pub last: i64,
 }
 
+/// The failures of the keys an attempt counts under.
 #[derive(Default)]
 pub struct Limiter {
     failures: HashMap<String, Failures>,
 }
 
-fn login_key(login: &str) -> String {
+/// How long from `then` to `now`.
+fn since(now: i64, then: i64) -> Duration {
+    Duration::from_secs(u64::try_from(now - then).unwrap_or(0))
+}
+
+/// The keys of a login's failures from any address start with this.
+pub fn login_key(login: &str) -> String {
     format!("login:{}@", login.to_lowercase())
 }
 
 /// The keys an attempt counts under: the login from this address (a growing wait, so that
 /// someone who knows a login cannot lock its owner out elsewhere), and the address.
+pub fn attempt_keys(login: &str, address: IpAddr) -> [String; 2] {
+    keys(login, address).map(|(key, _, _)| key)
+}
+
 fn keys(login: &str, address: IpAddr) -> [(String, u32, bool); 2] {
     [
         (format!("{}{address}", login_key(login)), PER_ACCOUNT, true),
@@ -47,14 +59,26 @@ fn keys(login: &str, address: IpAddr) -> [(String, u32, bool); 2] {
 }
 
 impl Limiter {
+    /// The limiter over stored failures.
+    pub fn with(failures: impl IntoIterator<Item = (String, Failures)>) -> Limiter {
+        Limiter {
+            failures: failures.into_iter().collect(),
+        }
+    }
+
+    /// The failures to store back: every key with its count (0 when cleared).
+    pub fn into_failures(self) -> HashMap<String, Failures> {
+        self.failures
+    }
+
     /// How long to wait when either limit is reached.
-    pub fn blocked(&mut self, login: &str, address: IpAddr, now: Instant) -> Option<Duration> {
+    pub fn blocked(&mut self, login: &str, address: IpAddr, now: i64) -> Option<Duration> {
         keys(login, address)
             .into_iter()
             .filter_map(|(key, max, growing)| {
                 let f = *self.failures.get(&key)?;
-                if now.duration_since(f.last) >= WINDOW {
-                    self.failures.remove(&key);
+                if since(now, f.last) >= WINDOW {
+                    self.failures.insert(key, Failures::default());
                     return None;
                 }
                 if f.count < max {
@@ -66,7 +90,7 @@ impl Limiter {
                 } else {
                     (WINDOW, f.first)
                 };
-                wait.checked_sub(now.duration_since(since))
+                wait.checked_sub(self::since(now, since))
                     .filter(|left| !left.is_zero())
             })
             .max()
@@ -74,7 +98,7 @@ impl Limiter {
 
     /// Starts an attempt: refused with the time to wait when either limit is reached, else
     /// counted as a failure until `succeeded` takes it back.
-    pub fn begin(&mut self, login: &str, address: IpAddr, now: Instant) -> Result<(), Duration> {
+    pub fn begin(&mut self, login: &str, address: IpAddr, now: i64) -> Result<(), Duration> {
         match self.blocked(login, address, now) {
             Some(wait) => Err(wait),
             None => {
@@ -84,18 +108,14 @@ impl Limiter {
         }
     }
 
-    pub fn failed(&mut self, login: &str, address: IpAddr, now: Instant) {
-        if self.failures.len() >= MAX_KEYS {
-            self.failures
-                .retain(|_, f| now.duration_since(f.last) < WINDOW);
-        }
+    pub fn failed(&mut self, login: &str, address: IpAddr, now: i64) {
         for (key, _, _) in keys(login, address) {
             let entry = self.failures.entry(key).or_insert(Failures {
                 count: 0,
                 first: now,
                 last: now,
             });
-            if now.duration_since(entry.last) >= WINDOW {
+            if entry.count == 0 || since(now, entry.last) >= WINDOW {
                 *entry = Failures {
                     count: 0,
                     first: now,
@@ -110,17 +130,13 @@ impl Limiter {
     /// A successful sign-in clears the login's failures from this address and takes back the
     /// address's count of this attempt.
     pub fn succeeded(&mut self, login: &str, address: IpAddr) {
-        self.failures
-            .remove(&format!("{}{address}", login_key(login)));
+        self.failures.insert(
+            format!("{}{address}", login_key(login)),
+            Failures::default(),
+        );
         if let Some(entry) = self.failures.get_mut(&format!("addr:{address}")) {
             entry.count = entry.count.saturating_sub(1);
         }
-    }
-
-    /// An admin lifts every wait of a login, from every address.
-    pub fn lift(&mut self, login: &str) {
-        let prefix = login_key(login);
-        self.failures.retain(|key, _| !key.starts_with(&prefix));
     }
 }
 
@@ -132,7 +148,7 @@ mod tests {
     fn an_account_is_held_after_five_failures_until_the_window_passes() {
         let mut limiter = Limiter::default();
         let address: IpAddr = "10.0.0.1".parse().expect("ip");
-        let start = Instant::now();
+        let start = 1_000_000;
         for _ in 0..PER_ACCOUNT {
             assert_eq!(limiter.blocked("ivanova", address, start), None);
             limiter.failed("ivanova", address, start);
@@ -143,7 +159,10 @@ mod tests {
             None,
             "another account from another address is not held"
         );
-        assert_eq!(limiter.blocked("ivanova", address, start + WINDOW), None);
+        assert_eq!(
+            limiter.blocked("ivanova", address, start + WINDOW.as_secs() as i64),
+            None
+        );
     }
 
     #[test]
@@ -151,7 +170,7 @@ mod tests {
         let mut limiter = Limiter::default();
         let attacker: IpAddr = "10.0.0.5".parse().expect("ip");
         let owner: IpAddr = "10.0.0.6".parse().expect("ip");
-        let start = Instant::now();
+        let start = 1_000_000;
         for _ in 0..PER_ACCOUNT {
             limiter.failed("ivanova", attacker, start);
         }
@@ -159,7 +178,7 @@ mod tests {
             limiter.blocked("ivanova", attacker, start),
             Some(FIRST_WAIT)
         );
-        let later = start + FIRST_WAIT;
+        let later = start + FIRST_WAIT.as_secs() as i64;
         assert_eq!(limiter.blocked("ivanova", attacker, later), None);
         limiter.failed("ivanova", attacker, later);
         assert_eq!(
@@ -168,16 +187,13 @@ mod tests {
         );
         // The owner, from their own address, is not held by any of it.
         assert_eq!(limiter.blocked("ivanova", owner, later), None);
-        // An admin lifts the wait.
-        limiter.lift("Ivanova");
-        assert_eq!(limiter.blocked("ivanova", attacker, later), None);
     }
 
     #[test]
     fn attempts_begun_together_count_before_any_is_checked() {
         let mut limiter = Limiter::default();
         let address: IpAddr = "10.0.0.3".parse().expect("ip");
-        let now = Instant::now();
+        let now = 1_000_000;
         let begun = (0..40)
             .filter(|_| limiter.begin("ivanova", address, now).is_ok())
             .count();
@@ -199,7 +215,7 @@ mod tests {
     fn an_address_is_held_after_twenty_failures_on_any_accounts() {
         let mut limiter = Limiter::default();
         let address: IpAddr = "10.0.0.9".parse().expect("ip");
-        let now = Instant::now();
+        let now = 1_000_000;
         for n in 0..PER_ADDRESS {
             limiter.failed(&format!("user{n}"), address, now);
         }

@@ -4,11 +4,11 @@
 //! create-admin`).
 
 mod limiter;
+pub use limiter::WINDOW as FAILURES_KEPT;
 pub mod password;
 
 use std::net::IpAddr;
-use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::sync::Arc;
 
 use app::access::{Role, Scope, Viewer};
 use surveys::calendar::Day;
@@ -19,7 +19,7 @@ use crate::error::ServerError;
 use crate::problem::{At, Kind, Refused};
 use crate::secrets::{self, random_hex};
 use crate::storage::{RoleRow, SessionRow, Storage, UserRow};
-use limiter::Limiter;
+use limiter::{Failures, Limiter};
 use validator::{Validate, ValidationError};
 
 /// The session cookie.
@@ -30,7 +30,6 @@ const SESSION_SECONDS: i64 = 12 * 3600;
 #[derive(Clone)]
 pub struct Auth {
     storage: Storage,
-    limiter: Arc<Mutex<Limiter>>,
     /// Passwords checked at once: argon2 takes memory and a core per check, so sign-ins beyond
     /// the cores wait outside rather than growing the server.
     hashing: Arc<tokio::sync::Semaphore>,
@@ -116,10 +115,34 @@ impl Auth {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         Auth {
             storage,
-            limiter: Arc::default(),
             hashing: Arc::new(tokio::sync::Semaphore::new(cores)),
             cookies,
         }
+    }
+
+    /// Applies `rule` to the stored failures of a sign-in attempt's keys, under their lock.
+    async fn limited<R>(
+        &self,
+        login: &str,
+        address: IpAddr,
+        rule: impl FnOnce(&mut Limiter, i64) -> R,
+    ) -> Result<R, ServerError> {
+        let keys = limiter::attempt_keys(login, address);
+        self.storage
+            .sign_in_failures(&keys, |rows| {
+                let mut l = Limiter::with(rows.into_iter().map(|(key, count, first, last)| {
+                    let count = u32::try_from(count).unwrap_or(0);
+                    (key, Failures { count, first, last })
+                }));
+                let result = rule(&mut l, now());
+                let rows = l
+                    .into_failures()
+                    .into_iter()
+                    .map(|(key, f)| (key, i64::from(f.count), f.first, f.last))
+                    .collect();
+                (rows, result)
+            })
+            .await
     }
 
     /// The cookie that ends the session in the browser.
@@ -138,10 +161,8 @@ impl Auth {
             return Ok(SignIn::Busy);
         };
         let held = self
-            .limiter
-            .lock()
-            .ok()
-            .and_then(|mut l| l.begin(login, address, Instant::now()).err());
+            .limited(login, address, |l, now| l.begin(login, address, now).err())
+            .await?;
         if let Some(wait) = held {
             return Ok(SignIn::Held {
                 minutes: wait.as_secs().div_ceil(60).max(1),
@@ -158,9 +179,8 @@ impl Auth {
         let Some(user) = user.filter(|_| matches) else {
             return Ok(SignIn::Refused);
         };
-        if let Ok(mut l) = self.limiter.lock() {
-            l.succeeded(login, address);
-        }
+        self.limited(login, address, |l, _| l.succeeded(login, address))
+            .await?;
         let token = random_hex(32);
         self.storage
             .insert_session(
@@ -219,9 +239,9 @@ impl Auth {
     /// Lifts every wait of an account's sign-ins (an admin's help to a locked-out user).
     pub async fn lift(&self, user: i64) -> Result<(), ServerError> {
         if let Some(user) = self.storage.user(user).await? {
-            if let Ok(mut limiter) = self.limiter.lock() {
-                limiter.lift(&user.login);
-            }
+            self.storage
+                .clear_sign_in_failures(&limiter::login_key(&user.login))
+                .await?;
         }
         Ok(())
     }

@@ -1,14 +1,24 @@
 //! A school's printable code sheet for a campaign: every group code and personal code with its
-//! link, a QR code and a short hint on whom to give it to.
+//! link, a QR code and a short hint on whom to give it to; and replacing a code that got out
+//! (it stops working at once, on every instance, and a new one takes its place on the sheet).
 
 use app::access::Viewer;
 use app::i18n::Lang;
 use app::reports::{CodeEntry, CodeSheet};
 use surveys::Group;
 
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use axum::{Extension, Form};
+use validator::Validate;
+
 use super::campaign_item;
+use crate::access_code;
 use crate::error::ServerError;
 use crate::groups;
+use crate::problem::{At, Kind, Refused};
+use crate::reply::{refusal_back, see_other_with};
 use crate::scope::Gate;
 
 /// The order of a sheet: group codes as respondents meet them, then personal ones.
@@ -75,8 +85,44 @@ pub async fn sheet(
         .collect();
     Ok(Some(CodeSheet {
         campaign: campaign_item(&in_scope.campaign, count, None),
+        school_id: school,
         school: s.name.clone(),
         municipality: s.municipality.clone(),
         entries,
     }))
+}
+
+/// The code to replace.
+#[derive(serde::Deserialize, Validate)]
+pub struct ReplaceForm {
+    #[validate(length(min = 1, max = 20))]
+    access_code: String,
+}
+
+/// `POST /work/campaigns/{id}/schools/{school}/codes/replace`: revokes a code of a school in
+/// the viewer's scope and issues a new one for the same group; back to the sheet.
+pub async fn replace(
+    State(gate): State<Gate>,
+    Extension(viewer): Extension<Viewer>,
+    Path((campaign, school)): Path<(i64, i64)>,
+    headers: HeaderMap,
+    Form(form): Form<ReplaceForm>,
+) -> Result<Response, ServerError> {
+    let sheet = format!("/work/campaigns/{campaign}/schools/{school}/codes");
+    let replaced = async {
+        form.validate().map_err(Refused::from)?;
+        let Some((in_scope, _)) = gate.school(&viewer, campaign, school).await? else {
+            return Err(ServerError::NotFound);
+        };
+        let new = access_code::generate(&mut rand::rngs::OsRng);
+        if !gate
+            .replace_code(&in_scope, school, &form.access_code, &new)
+            .await?
+        {
+            return Err(Refused::one(At::Field("access_code"), Kind::NoSuchCode).into());
+        }
+        Ok(see_other_with(&sheet, "replaced", &new))
+    }
+    .await;
+    refusal_back(&sheet, &headers, 1, replaced)
 }

@@ -241,6 +241,11 @@ pub const RULES: &[Rule] = &[
         Access::SignedIn,
         false,
     ),
+    rule(
+        "/work/campaigns/{id}/schools/{school}/codes/replace",
+        Access::SignedIn,
+        true,
+    ),
     rule("/api/work-codes", Access::SignedIn, false),
     rule("/api/work-change", Access::SignedIn, false),
     rule(

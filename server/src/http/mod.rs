@@ -24,7 +24,7 @@ use crate::auth::Auth;
 use crate::clock;
 use crate::config::{Config, TrustedProxies};
 use crate::cookies::CookiePolicy;
-use crate::coordinators::{accounts, campaigns, publishing, registry, Coordinators};
+use crate::coordinators::{accounts, campaigns, code_sheets, publishing, registry, Coordinators};
 use crate::error::ServerError;
 use crate::exports::{programme_doc, raw, workbook};
 use crate::home::StorageOverview;
@@ -100,6 +100,10 @@ pub fn router(config: &Config, storage: Storage, methodology: Arc<Methodology>) 
         .route("/session", post(accounts::sign_in))
         .route("/work/campaigns", post(campaigns::create))
         .route("/work/campaigns/{id}/publish", post(publishing::publish))
+        .route(
+            "/work/campaigns/{id}/schools/{school}/codes/replace",
+            post(code_sheets::replace),
+        )
         .route(
             "/work/campaigns/{id}/schools/{school}/surplus",
             post(publishing::decide_surplus),

@@ -42,21 +42,36 @@ impl DraftCache {
 }
 
 /// Known access codes for a short while; unknown codes are not kept (guessing fills nothing),
-/// and a revoked code stops working within `CODE_TTL`.
+/// and a revoked code stops working within `CODE_TTL`. Only where this process is the
+/// database's one server (SQLite); with PostgreSQL another instance may revoke a code, which
+/// must stop working at once everywhere, so every lookup goes to the database.
 #[derive(Clone, Default)]
-pub struct CodeCache(Arc<Mutex<HashMap<String, (Instant, CodeInfo)>>>);
+pub struct CodeCache(Option<Arc<Mutex<KnownCodes>>>);
+
+/// Codes by their text, with when they were looked up.
+type KnownCodes = HashMap<String, (Instant, CodeInfo)>;
 
 const CODE_TTL: Duration = Duration::from_secs(30);
 const CODE_CACHE_MAX: usize = 100_000;
 
 impl CodeCache {
+    pub fn for_storage(storage: &Storage) -> CodeCache {
+        match storage.backend() {
+            crate::config::Backend::Sqlite => CodeCache(Some(Arc::default())),
+            crate::config::Backend::Postgres => CodeCache(None),
+        }
+    }
+
     pub(super) async fn get(
         &self,
         storage: &Storage,
         code: &str,
     ) -> Result<Option<CodeInfo>, ServerError> {
+        let Some(cache) = &self.0 else {
+            return storage.code_info(code).await;
+        };
         let now = Instant::now();
-        if let Ok(map) = self.0.lock() {
+        if let Ok(map) = cache.lock() {
             if let Some((at, info)) = map.get(code) {
                 if now.duration_since(*at) < CODE_TTL {
                     return Ok(Some(info.clone()));
@@ -64,7 +79,7 @@ impl CodeCache {
             }
         }
         let info = storage.code_info(code).await?;
-        if let (Some(info), Ok(mut map)) = (&info, self.0.lock()) {
+        if let (Some(info), Ok(mut map)) = (&info, cache.lock()) {
             if map.len() >= CODE_CACHE_MAX {
                 map.clear();
             }

@@ -51,7 +51,7 @@ impl Respondents {
     ) -> Respondents {
         Respondents {
             writer: DraftWriter::spawn(storage.clone()),
-            codes: CodeCache::default(),
+            codes: CodeCache::for_storage(&storage),
             drafts: DraftCache::for_storage(&storage),
             storage,
             methodology,

@@ -266,4 +266,81 @@ impl Storage {
                 .rows_affected()
         }))
     }
+    /// Runs `rule` over the stored sign-in failures under `keys` — (key, count, first, last),
+    /// count 0 where none — with their rows locked, and stores the failures it gives back, in
+    /// one transaction: attempts on any instance count against one limit.
+    pub async fn sign_in_failures<R>(
+        &self,
+        keys: &[String],
+        rule: impl FnOnce(Vec<FailureRow>) -> (Vec<FailureRow>, R),
+    ) -> Result<R, ServerError> {
+        let lock = match self {
+            Storage::Postgres(_) => " ORDER BY key FOR UPDATE",
+            Storage::Sqlite(_) => "",
+        };
+        let mut sorted = keys.to_vec();
+        sorted.sort();
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let mut stored: Vec<FailureRow> = Vec::new();
+            for key in &sorted {
+                sqlx::query(
+                    "INSERT INTO sign_in_failures (key, count, first_at, last_at) VALUES ($1, 0, 0, 0)
+                     ON CONFLICT (key) DO NOTHING",
+                )
+                .bind(key)
+                .execute(&mut *tx)
+                .await?;
+            }
+            for key in &sorted {
+                let row: FailureRow = sqlx::query_as(&format!(
+                    "SELECT key, count, first_at, last_at FROM sign_in_failures WHERE key = $1{lock}"
+                ))
+                .bind(key)
+                .fetch_one(&mut *tx)
+                .await?;
+                stored.push(row);
+            }
+            let (after, result) = rule(stored);
+            for (key, count, first, last) in &after {
+                sqlx::query(
+                    "UPDATE sign_in_failures SET count = $2, first_at = $3, last_at = $4 WHERE key = $1",
+                )
+                .bind(key)
+                .bind(count)
+                .bind(first)
+                .bind(last)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(result)
+        })
+    }
+
+    /// Forgets the sign-in failures of every key starting with `prefix` (a login's, from any
+    /// address).
+    pub async fn clear_sign_in_failures(&self, prefix: &str) -> Result<(), ServerError> {
+        with_pool!(self, pool => {
+            sqlx::query("DELETE FROM sign_in_failures WHERE substr(key, 1, length($1)) = $1")
+                .bind(prefix)
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+
+    /// Deletes sign-in failures last seen before `before` (unix seconds).
+    pub async fn purge_sign_in_failures(&self, before: i64) -> Result<u64, ServerError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query("DELETE FROM sign_in_failures WHERE last_at < $1")
+                .bind(before)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        }))
+    }
 }
+
+/// Sign-in failures under one key as stored: (key, count, first, last), times in unix seconds.
+pub type FailureRow = (String, i64, i64, i64);

@@ -311,6 +311,43 @@ impl Storage {
         }))
     }
 
+    /// Revokes a live code of a school in a campaign and issues `new` for the same group in one
+    /// transaction; `false` when the school has no such live code.
+    pub async fn replace_code(
+        &self,
+        campaign_id: i64,
+        school_id: i64,
+        old: &str,
+        new: &str,
+    ) -> Result<bool, ServerError> {
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let revoked: Option<(String, bool)> = sqlx::query_as(
+                "UPDATE access_codes SET revoked = TRUE
+                 WHERE code = $1 AND campaign_id = $2 AND school_id = $3 AND NOT revoked
+                 RETURNING respondent_group, personal",
+            )
+            .bind(old)
+            .bind(campaign_id)
+            .bind(school_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some((group, personal)) = revoked else {
+                return Ok(false);
+            };
+            sqlx::query(INSERT_ACCESS_CODE)
+                .bind(new)
+                .bind(campaign_id)
+                .bind(school_id)
+                .bind(group)
+                .bind(personal)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(true)
+        })
+    }
+
     /// What a code opens, revoked or not; `None` for a code never issued.
     pub async fn code_info(&self, code: &str) -> Result<Option<CodeInfo>, ServerError> {
         Ok(with_pool!(self, pool => {

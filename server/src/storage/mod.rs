@@ -29,7 +29,7 @@ use sqlx::sqlite::{
 use crate::config::{Backend, Config};
 use crate::error::ServerError;
 
-pub use accounts::{RoleRow, SessionRow, UserRow};
+pub use accounts::{FailureRow, RoleRow, SessionRow, UserRow};
 pub use campaigns::{
     AccessCode, CampaignRow, CodeInfo, ExpectedCounts, NewCampaign, SchoolInCampaign, SchoolPlan,
 };

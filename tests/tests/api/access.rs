@@ -253,6 +253,12 @@ const EXPECTED: &[(&str, &str, Who, &str)] = &[
     ),
     (
         "POST",
+        "/work/campaigns/{id}/schools/{school}/codes/replace",
+        Who::SignedIn,
+        "access_code=NO-SUCH-CODE",
+    ),
+    (
+        "POST",
         "/api/work-codes",
         Who::SignedIn,
         "campaign={id}&school={school}",

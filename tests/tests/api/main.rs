@@ -8,6 +8,7 @@ mod documents;
 mod exports;
 mod hardening;
 mod http;
+mod instances;
 mod programmes;
 mod publication;
 mod registry;

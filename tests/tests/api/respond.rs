@@ -87,11 +87,23 @@ async fn complete_with(
     instrument: &Instrument,
     overrides: &[(&str, &str)],
 ) -> String {
+    complete_across(&[app.base.as_str()], client, code, instrument, overrides).await
+}
+
+/// Fills every page, page by page on the servers at `bases` in turn (one region's instances).
+pub(crate) async fn complete_across(
+    bases: &[&str],
+    client: &Client,
+    code: &str,
+    instrument: &Instrument,
+    overrides: &[(&str, &str)],
+) -> String {
     let m = Methodology::default_set().expect("methodology");
     let mut location = String::new();
     for section in 0..instrument.sections.len() {
         let page = section + 1;
-        let (_, html) = get(client, &app.url(&format!("/s/{code}/p/{page}"))).await;
+        let base = bases[section % bases.len()];
+        let (_, html) = get(client, &format!("{base}/s/{code}/p/{page}")).await;
         let mut form = fill(&m, instrument, section);
         for (key, value) in overrides {
             if form.iter().any(|(k, _)| k == key) {
@@ -100,7 +112,7 @@ async fn complete_with(
         }
         form.push(("_draft".into(), draft_of(&html)));
         form.push(("_go".into(), "next".into()));
-        location = post(client, &app.url(&format!("/respond/{code}/{page}")), &form).await;
+        location = post(client, &format!("{base}/respond/{code}/{page}"), &form).await;
     }
     location
 }

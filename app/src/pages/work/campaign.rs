@@ -703,7 +703,7 @@ fn Risks(panel: RiskPanel, viewer: Viewer, action: String, lang: Lang) -> impl I
 
 /// One code with its link, QR code and whom it is for; cut along the border when printed.
 #[component]
-fn CodeCard(entry: CodeEntry, lang: Lang) -> impl IntoView {
+fn CodeCard(entry: CodeEntry, lang: Lang, replace: String, viewer: Viewer) -> impl IntoView {
     let steps = match lang {
         Lang::Ru => format!("Откройте {} или наведите камеру телефона на QR-код. Можно ввести код на главной странице. Анкету можно прервать и продолжить позже.", entry.link),
         Lang::En => format!("Open {} or point a phone camera at the QR code. The code can also be typed on the home page. You can stop and continue later.", entry.link),
@@ -716,6 +716,13 @@ fn CodeCard(entry: CodeEntry, lang: Lang) -> impl IntoView {
                 <p class="hint">{entry.hint.clone()}</p>
                 <p class="code">{entry.code.clone()}</p>
                 <p>{steps}</p>
+                <form method="post" action=replace class="no-print replace-code">
+                    <Csrf viewer />
+                    <input type="hidden" name="access_code" value=entry.code.clone() />
+                    <button type="submit" title=lang.tr("Если код попал к посторонним: он сразу перестанет действовать, на листе появится новый.", "If the code got out: it stops working at once and a new one appears on the sheet.")>
+                        {lang.tr("Заменить код", "Replace the code")}
+                    </button>
+                </form>
             </div>
         </article>
     }
@@ -729,9 +736,16 @@ pub fn CodeSheetPage() -> impl IntoView {
         move || (campaign(), school()),
         |(c, s)| get_code_sheet(c, s),
     );
-    report_page(sheet, |s: CodeSheet, lang, _| {
+    report_page(sheet, |s: CodeSheet, lang, viewer| {
         let (shared, personal): (Vec<CodeEntry>, Vec<CodeEntry>) =
             s.entries.into_iter().partition(|e| !e.personal);
+        let replace = format!(
+            "/work/campaigns/{}/schools/{}/codes/replace",
+            s.campaign.id, s.school_id
+        );
+        let card = |entry: CodeEntry| {
+            view! { <CodeCard entry lang replace=replace.clone() viewer=viewer.clone() /> }
+        };
         view! {
             <p class="school">{s.municipality.clone()}" · "{s.campaign.name.clone()}</p>
             <h1>{match lang {
@@ -745,11 +759,11 @@ pub fn CodeSheetPage() -> impl IntoView {
             <p class="no-print"><button type="button" on:click=|_| { let _ = window().print(); }>{lang.tr("Печать", "Print")}</button></p>
             <h2>{lang.tr("Коды групп", "Group codes")}</h2>
             <div class="code-cards">
-                {shared.into_iter().map(|entry| view! { <CodeCard entry lang /> }).collect_view()}
+                {shared.into_iter().map(card).collect_view()}
             </div>
             <h2 class="page-break">{lang.tr("Личные коды", "Personal codes")}</h2>
             <div class="code-cards">
-                {personal.into_iter().map(|entry| view! { <CodeCard entry lang /> }).collect_view()}
+                {personal.into_iter().map(card).collect_view()}
             </div>
         }
         .into_any()
