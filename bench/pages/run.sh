@@ -25,6 +25,8 @@ run() {
 run demo
 kill "$server"; wait "$server" 2>/dev/null || true
 python3 bench/export/fill.py "$db" "$rows"
+# The rows were written around the server: rebuild the sums profiles are scored from.
+DATABASE_URL=sqlite://$db ORIENTIR_LOG=warn "$binary" rescore demo-2026
 run serve
 base="http://127.0.0.1:$port"
 jar=$work/cookies

@@ -266,6 +266,7 @@ impl Storage {
                 .rows_affected()
         }))
     }
+
     /// Runs `rule` over the stored sign-in failures under `keys` — (key, count, first, last),
     /// count 0 where none — with their rows locked, and stores the failures it gives back, in
     /// one transaction: attempts on any instance count against one limit.

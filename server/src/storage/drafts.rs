@@ -4,7 +4,7 @@
 use surveys::calendar::Day;
 
 use super::responses::{insert_response_query, ResponseRow};
-use super::tallies::{add_to_live, push, Additions};
+use super::tallies::{add_to_live, push, Additions, TallyPiece};
 use super::{with_pool, Storage};
 use crate::error::ServerError;
 
@@ -138,8 +138,8 @@ impl Storage {
     }
 }
 
-/// Whether an insert stored a new response; a new counted one's tally joins the batch's
-/// additions, ordered by the response's id.
+/// Whether an insert stored a new response; a new counted one joins the batch's additions to
+/// the live tallies (counted, and summed when the caller scored it), ordered by its id.
 fn counted(
     response: &ResponseRow,
     inserted: Option<(i64, String)>,
@@ -148,8 +148,8 @@ fn counted(
     let Some((id, status)) = inserted else {
         return false;
     };
-    if let (Some(piece), "counted") = (&response.tally, status.as_str()) {
-        let mut piece = piece.clone();
+    if status == "counted" {
+        let mut piece = response.tally.clone().unwrap_or_else(TallyPiece::unsummed);
         piece.profile.set_order(id);
         push(
             additions,

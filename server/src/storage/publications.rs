@@ -180,9 +180,8 @@ impl Storage {
                     .execute(&mut *tx)
                     .await?;
                 if decision == Surplus::Admit {
-                    if let Some(piece) = tally(answers, *id) {
-                        push(&mut additions, (campaign_id, school_id, group), piece);
-                    }
+                    let piece = tally(answers, *id).unwrap_or_else(TallyPiece::unsummed);
+                    push(&mut additions, (campaign_id, school_id, group), piece);
                 }
             }
             add_to_live!(self, tx, &additions);

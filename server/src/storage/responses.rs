@@ -165,19 +165,42 @@ impl Storage {
         Ok(stored.first().copied().unwrap_or(false))
     }
 
-    /// Responses of a campaign as they arrive (discarded ones not), counted per school and group.
+    /// Responses of a campaign as they arrive (discarded ones not), counted per school and group:
+    /// the counted ones as their live tallies count them (a row per group, not a count over
+    /// every response), and the held ones through their own index.
     pub async fn response_counts(&self, campaign_id: i64) -> Result<Vec<GroupCount>, ServerError> {
-        Ok(with_pool!(self, pool => {
-            sqlx::query_as(
-                "SELECT school_id, respondent_group, COUNT(*) AS responses,
-                        SUM(CASE WHEN status = 'held' THEN 1 ELSE 0 END) AS held
-                 FROM responses WHERE campaign_id = $1 AND status <> 'discarded'
-                 GROUP BY school_id, respondent_group ORDER BY school_id, respondent_group",
+        let (counted, held): (Vec<GroupCount>, Vec<GroupCount>) = with_pool!(self, pool => {
+            let counted = sqlx::query_as(
+                "SELECT school_id, respondent_group, responses, CAST(0 AS BIGINT) AS held
+                 FROM live_tallies WHERE campaign_id = $1 AND responses > 0",
             )
             .bind(campaign_id)
             .fetch_all(pool)
-            .await?
-        }))
+            .await?;
+            let held = sqlx::query_as(
+                "SELECT school_id, respondent_group, COUNT(*) AS responses, COUNT(*) AS held
+                 FROM responses WHERE campaign_id = $1 AND status = 'held'
+                 GROUP BY school_id, respondent_group",
+            )
+            .bind(campaign_id)
+            .fetch_all(pool)
+            .await?;
+            (counted, held)
+        });
+        let mut counts: std::collections::BTreeMap<(i64, Group), GroupCount> = counted
+            .into_iter()
+            .map(|c| ((c.school_id, c.group), c))
+            .collect();
+        for h in held {
+            counts
+                .entry((h.school_id, h.group))
+                .and_modify(|c| {
+                    c.responses += h.held;
+                    c.held = h.held;
+                })
+                .or_insert(h);
+        }
+        Ok(counts.into_values().collect())
     }
 
     /// The published responses of a campaign, counted per school and group.

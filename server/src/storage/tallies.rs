@@ -22,6 +22,16 @@ pub struct TallyPiece {
 }
 
 impl TallyPiece {
+    /// A response counted without sums (stored around the server's scoring): its group's live
+    /// tally counts it but cannot sum it until `orientir rescore`.
+    pub fn unsummed() -> TallyPiece {
+        TallyPiece {
+            fingerprint: String::new(),
+            profile: Tally::default(),
+            quality: QualityTally::default(),
+        }
+    }
+
     /// Adds another piece under the same methodology.
     pub fn merge(&mut self, other: &TallyPiece) {
         self.profile.merge(&other.profile);
@@ -302,37 +312,30 @@ impl Storage {
                 .bind(campaign_id)
                 .execute(&mut *tx)
                 .await?;
-            for ((school, group), piece, count) in &rebuilt.live {
-                sqlx::query(
-                    "INSERT INTO live_tallies (campaign_id, school_id, respondent_group, fingerprint, responses, profile, quality)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                )
-                .bind(campaign_id)
-                .bind(school)
-                .bind(group.key())
-                .bind(&piece.fingerprint)
-                .bind(count)
-                .bind(text(&piece.profile))
-                .bind(text(&piece.quality))
-                .execute(&mut *tx)
-                .await?;
-            }
-            for (publication, tallies) in &rebuilt.publications {
+            // The live tallies under the campaign, each publication's under the publication.
+            let owners = std::iter::once(("live_tallies", "campaign_id", campaign_id, &rebuilt.live))
+                .chain(rebuilt.publications.iter().map(|(publication, tallies)| {
+                    ("published_tallies", "publication_id", *publication, tallies)
+                }));
+            for (table, owner, id, tallies) in owners {
+                let sql = format!(
+                    "INSERT INTO {table} ({owner}, school_id, respondent_group, fingerprint, responses, profile, quality)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)"
+                );
                 for ((school, group), piece, count) in tallies {
-                    sqlx::query(
-                        "INSERT INTO published_tallies (publication_id, school_id, respondent_group, fingerprint, responses, profile, quality)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                    )
-                    .bind(publication)
-                    .bind(school)
-                    .bind(group.key())
-                    .bind(&piece.fingerprint)
-                    .bind(count)
-                    .bind(text(&piece.profile))
-                    .bind(text(&piece.quality))
-                    .execute(&mut *tx)
-                    .await?;
+                    sqlx::query(&sql)
+                        .bind(id)
+                        .bind(school)
+                        .bind(group.key())
+                        .bind(&piece.fingerprint)
+                        .bind(count)
+                        .bind(text(&piece.profile))
+                        .bind(text(&piece.quality))
+                        .execute(&mut *tx)
+                        .await?;
                 }
+            }
+            for (publication, _) in &rebuilt.publications {
                 mark_tallied!(tx, campaign_id, *publication, &rebuilt.fingerprint);
             }
             tx.commit().await?;

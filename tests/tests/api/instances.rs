@@ -35,15 +35,26 @@ impl Instance {
             .env("ORIENTIR_LOG", "warn")
             .env("ORIENTIR_SITE_ROOT", repo_root().join("target/site"))
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .spawn()
             .expect("orientir starts");
-        let stdout = child.stdout.take().expect("stdout");
-        let base = BufReader::new(stdout)
-            .lines()
+        let mut stdout = BufReader::new(child.stdout.take().expect("stdout")).lines();
+        let base = stdout
+            .by_ref()
             .map_while(Result::ok)
-            .find_map(|line| line.strip_prefix("listening on ").map(str::to_owned))
-            .expect("the instance says where it listens");
+            .find_map(|line| line.strip_prefix("listening on ").map(str::to_owned));
+        let Some(base) = base else {
+            let mut why = String::new();
+            if let Some(mut stderr) = child.stderr.take() {
+                let _ = std::io::Read::read_to_string(&mut stderr, &mut why);
+            }
+            panic!("the instance did not start: {why}");
+        };
+        // Read what it writes from now on, so that it never blocks on a full pipe.
+        std::thread::spawn(move || stdout.for_each(drop));
+        if let Some(stderr) = child.stderr.take() {
+            std::thread::spawn(move || BufReader::new(stderr).lines().for_each(drop));
+        }
         Instance { base, child }
     }
 }
