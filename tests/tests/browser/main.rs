@@ -847,3 +847,56 @@ async fn every_page_hydrates_under_its_content_security_policy_without_a_violati
     browser.close().await;
     app.finish().await;
 }
+
+/// A school whose student code got out replaces it from its code sheet: the sheet shows the new
+/// code, and the old one opens nothing but the page saying it was replaced.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_school_replaces_a_code_that_got_out_from_its_sheet() {
+    let app = TestApp::spawn(Backend::Sqlite).await.with_demo().await;
+    let (campaign, school) = app.demo_school("demo-01").await;
+    let old = app.demo_code("demo-01", "student").await;
+    let browser = Browser::start(Js::On).await;
+    sign_in(&browser, &app, "school").await;
+    let sheet = format!("/work/campaigns/{campaign}/schools/{school}/codes");
+    browser.client.goto(&app.url(&sheet)).await.expect("sheet");
+    let card = "article.code-card[data-group='student']";
+    browser
+        .wait_for(Locator::Css(&format!("{card} p.code")))
+        .await;
+    browser
+        .click(Locator::Css(&format!("{card} form.replace-code button")))
+        .await;
+    let new = app.demo_code("demo-01", "student").await;
+    assert_ne!(new, old, "a new code is issued");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let shown = match browser
+            .client
+            .find(Locator::Css(&format!("{card} p.code")))
+            .await
+        {
+            Ok(e) => e.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if shown == new {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the sheet shows {shown:?}, not {new}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    browser
+        .client
+        .goto(&app.url(&format!("/s/{old}")))
+        .await
+        .expect("old code");
+    let page = browser.client.source().await.expect("source");
+    assert!(
+        page.contains("Этот код больше не действует"),
+        "the old code is refused"
+    );
+    browser.close().await;
+    app.finish().await;
+}
