@@ -86,7 +86,8 @@ copy("schools", ["municipality_id", "code", "name"],
      [(municipality, f"scale-{i:04}", f"Школа № {i}") for i in range(schools)])
 school_ids = [int(s) for (s,) in sql("SELECT id FROM schools WHERE code LIKE 'scale-%' ORDER BY id")]
 
-n = 0
+(last,) = sql("SELECT COALESCE(MAX(id), 0) FROM responses")[0]
+n = int(last)
 for code, name, opens, closes, counts in [
     ("scale-2025", "Большой регион, 2025", today - datetime.timedelta(days=380), today - datetime.timedelta(days=340), EARLIER),
     ("scale-2026", "Большой регион, 2026", today - datetime.timedelta(days=20), today + datetime.timedelta(days=10), CURRENT),
@@ -96,17 +97,18 @@ for code, name, opens, closes, counts in [
     (campaign,) = sql(f"SELECT id FROM campaigns WHERE code = '{code}'")[0]
     copy("campaign_schools", ["campaign_id", "school_id", "expected_teachers", "expected_students", "expected_parents"],
          [(campaign, s, counts["teacher"], counts["student"], counts["parent"]) for s in school_ids])
-
-    def rows():
-        global n
-        for s in school_ids:
-            for group, count in counts.items():
-                pool = pools[group]
-                for _ in range(count):
-                    n += 1
-                    yield (campaign, s, group, group, versions[group], "orientir-2026",
-                           pool[rng.randrange(len(pool))], str(opens + datetime.timedelta(days=3)), f"scale-{n}", "counted")
-
-    copy("responses", ["campaign_id", "school_id", "respondent_group", "instrument_key", "instrument_version",
-                       "methodology_version", "answers", "submitted_on", "submission_key", "status"], rows())
-    print(f"{code}: {len(school_ids)} schools, {sum(counts.values()) * len(school_ids)} responses")
+    responses, answers = [], []
+    for s in school_ids:
+        for group, count in counts.items():
+            pool = pools[group]
+            for _ in range(count):
+                n += 1
+                responses.append((n, campaign, s, group, group, versions[group], "orientir-2026",
+                                  str(opens + datetime.timedelta(days=3)), f"scale-{n}", "counted"))
+                answers.append((n, pool[rng.randrange(len(pool))]))
+    copy("responses", ["id", "campaign_id", "school_id", "respondent_group", "instrument_key", "instrument_version",
+                       "methodology_version", "submitted_on", "submission_key", "status"], responses)
+    copy("response_answers", ["response_id", "answers"], answers)
+    print(f"{code}: {len(school_ids)} schools, {len(responses)} responses")
+if backend == "postgres":
+    sql("SELECT setval(pg_get_serial_sequence('responses', 'id'), (SELECT MAX(id) FROM responses))")

@@ -3,7 +3,7 @@
 
 use surveys::calendar::Day;
 
-use super::responses::{insert_response_query, ResponseRow};
+use super::responses::{store_response, ResponseRow};
 use super::tallies::{add_to_live, push, Additions, TallyPiece};
 use super::{with_pool, Storage};
 use crate::error::ServerError;
@@ -77,9 +77,7 @@ impl Storage {
                 let (draft, today) = match op {
                     DraftWrite::Save { draft, today } | DraftWrite::Submit { draft, today, .. } => (draft, today),
                     DraftWrite::Response(response) => {
-                        let inserted = insert_response_query!(response)
-                            .fetch_optional(&mut *tx)
-                            .await?;
+                        let inserted = store_response!(tx, response);
                         results.push(counted(response, inserted, &mut additions));
                         continue;
                     }
@@ -108,9 +106,7 @@ impl Storage {
                     results.push(false);
                     continue;
                 };
-                let inserted = insert_response_query!(response)
-                    .fetch_optional(&mut *tx)
-                    .await?;
+                let inserted = store_response!(tx, response);
                 sqlx::query("UPDATE drafts SET submitted = TRUE WHERE token = $1")
                     .bind(&draft.token)
                     .execute(&mut *tx)
