@@ -380,7 +380,7 @@ impl Gate {
         &self,
         viewer: &Viewer,
         in_scope: &InScope,
-    ) -> Result<Option<Scored>, ServerError> {
+    ) -> Result<Option<Arc<Scored>>, ServerError> {
         let Some(publication) = self.publication(viewer, &in_scope.campaign).await? else {
             return Ok(None);
         };
@@ -397,12 +397,12 @@ impl Gate {
                 .collect(),
         );
         if let Some(kept) = self.scores.get(&key) {
-            return Ok(Some((*kept).clone()));
+            return Ok(Some(kept));
         }
         let (tallies, _) = self.read_published(in_scope, &publication, false).await?;
-        let scored = self.score_published(in_scope, publication, &tallies);
+        let scored = Arc::new(self.score_published(in_scope, publication, &tallies));
         self.scores
-            .put(key, Arc::new(scored.clone()), in_scope.schools.len());
+            .put(key, scored.clone(), in_scope.schools.len());
         Ok(Some(scored))
     }
 

@@ -47,8 +47,8 @@ pub(crate) async fn writable(
         .ok_or_else(|| Refused::one(At::Whole, Kind::NotPublished))?;
     let profile = scored
         .profiles
-        .into_iter()
-        .next()
+        .first()
+        .cloned()
         .ok_or(ServerError::NotFound)?;
     if let Some(p) = storage.programme(campaign, school).await? {
         if !matches!(p.status.as_str(), "draft" | "returned") {

@@ -6,6 +6,7 @@
 //! here that `surveys` computes.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use app::access::Viewer;
 use surveys::programme::{judge, Achievement, Verdict};
@@ -22,7 +23,7 @@ pub const MIN_PROGRAMMES: u32 = 5;
 /// schools in it.
 pub struct Later {
     pub campaign: CampaignRow,
-    pub scored: Scored,
+    pub scored: Arc<Scored>,
 }
 
 impl Later {
