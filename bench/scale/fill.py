@@ -112,3 +112,5 @@ for code, name, opens, closes, counts in [
     print(f"{code}: {len(school_ids)} schools, {len(responses)} responses")
 if backend == "postgres":
     sql("SELECT setval(pg_get_serial_sequence('responses', 'id'), (SELECT MAX(id) FROM responses))")
+    # As after any bulk load: fresh statistics, or the planner joins the answers by hashing them all.
+    sql("ANALYZE")

@@ -7,3 +7,6 @@ CREATE TABLE response_answers (
 );
 INSERT INTO response_answers (response_id, answers) SELECT id, answers FROM responses;
 ALTER TABLE responses DROP COLUMN answers;
+-- Every reading of what is published goes through `responses_counted` (campaign, school, group,
+-- status, publication); this index only made each publication's update touch one more index.
+DROP INDEX responses_by_publication;

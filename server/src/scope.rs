@@ -399,28 +399,29 @@ impl Gate {
         if let Some(kept) = self.scores.get(&key) {
             return Ok(Some(kept));
         }
-        let (tallies, _) = self.read_published(in_scope, &publication, false).await?;
+        let (tallies, _) = self
+            .read_published(in_scope, &publication, Sums::Profile)
+            .await?;
         let scored = Arc::new(self.score_published(in_scope, publication, &tallies));
-        self.scores
-            .put(key, scored.clone(), in_scope.schools.len());
+        self.scores.put(key, scored.clone(), in_scope.schools.len());
         Ok(Some(scored))
     }
 
-    /// `score` and `quality` from one reading of the publication (the matrix workbook).
+    /// `score` and `quality` together (the matrix workbook); `None` when the viewer has no
+    /// publication to read.
     pub async fn score_with_quality(
         &self,
         viewer: &Viewer,
         in_scope: &InScope,
-    ) -> Result<Option<(Scored, InstrumentQuality)>, ServerError> {
-        let Some(publication) = self.publication(viewer, &in_scope.campaign).await? else {
+    ) -> Result<Option<(Arc<Scored>, InstrumentQuality)>, ServerError> {
+        let Some(scored) = self.score(viewer, in_scope).await? else {
             return Ok(None);
         };
-        let (tallies, quality) = self.read_published(in_scope, &publication, true).await?;
+        let (_, quality) = self
+            .read_published(in_scope, &scored.publication, Sums::Quality)
+            .await?;
         let quality = quality.unwrap_or_default().finish(&self.methodology);
-        Ok(Some((
-            self.score_published(in_scope, publication, &tallies),
-            quality,
-        )))
+        Ok(Some((scored, quality)))
     }
 
     /// The quality of the instruments from the published answers of the schools in scope;
@@ -433,7 +434,9 @@ impl Gate {
         let Some(publication) = self.publication(viewer, &in_scope.campaign).await? else {
             return Ok(None);
         };
-        let (_, quality) = self.read_published(in_scope, &publication, true).await?;
+        let (_, quality) = self
+            .read_published(in_scope, &publication, Sums::Quality)
+            .await?;
         Ok(Some(quality.unwrap_or_default().finish(&self.methodology)))
     }
 
@@ -462,15 +465,17 @@ impl Gate {
         }
     }
 
-    /// The sums of what a publication took in from the schools in scope: its stored tallies
-    /// when it is tallied under this methodology, otherwise tallied here from its answers.
-    /// A scope of a few schools reads them school by school (through the index by school).
+    /// The sums of what a publication took in from the schools in scope — the profiles' by
+    /// school, or the quality's over all of them: its stored tallies when it is tallied under
+    /// this methodology, otherwise tallied here from its answers. A scope of a few schools reads
+    /// them school by school (through the index by school).
     async fn read_published(
         &self,
         in_scope: &InScope,
         publication: &PublicationRow,
-        with_quality: bool,
+        sums: Sums,
     ) -> Result<Published, ServerError> {
+        let with_quality = sums == Sums::Quality;
         let m: &Methodology = &self.methodology;
         let campaign = in_scope.campaign.id;
         let schools: HashSet<i64> = in_scope.schools.iter().map(|s| s.school_id).collect();
@@ -478,35 +483,28 @@ impl Gate {
         let mut tallies: HashMap<i64, Tally> = HashMap::new();
         let mut quality = with_quality.then(QualityTally::default);
         if publication.tallied.as_deref() == Some(m.fingerprint.as_str()) {
-            let sums = if with_quality {
-                vec![Sums::Profile, Sums::Quality]
-            } else {
-                vec![Sums::Profile]
-            };
-            for sums in sums {
-                let mut rows = Vec::new();
-                if few {
-                    for s in &in_scope.schools {
-                        rows.extend(
-                            self.storage
-                                .published_tallies(publication.id, Some(s.school_id), sums)
-                                .await?,
-                        );
-                    }
-                } else {
-                    rows = self
-                        .storage
-                        .published_tallies(publication.id, None, sums)
-                        .await?;
+            let mut rows = Vec::new();
+            if few {
+                for s in &in_scope.schools {
+                    rows.extend(
+                        self.storage
+                            .published_tallies(publication.id, Some(s.school_id), sums)
+                            .await?,
+                    );
                 }
-                for row in rows.iter().filter(|r| schools.contains(&r.school_id)) {
-                    match (sums, quality.as_mut()) {
-                        (Sums::Quality, Some(q)) => q.merge(&row.quality()?),
-                        _ => tallies
-                            .entry(row.school_id)
-                            .or_default()
-                            .merge(&row.profile()?),
-                    }
+            } else {
+                rows = self
+                    .storage
+                    .published_tallies(publication.id, None, sums)
+                    .await?;
+            }
+            for row in rows.iter().filter(|r| schools.contains(&r.school_id)) {
+                match quality.as_mut() {
+                    Some(q) => q.merge(&row.quality()?),
+                    None => tallies
+                        .entry(row.school_id)
+                        .or_default()
+                        .merge(&row.profile()?),
                 }
             }
             return Ok((tallies, quality));
@@ -536,9 +534,9 @@ impl Gate {
                 let Some(response) = tallier.response(group, raw) else {
                     break;
                 };
-                tallier.add_profile(tally, &response, order as i64, start);
-                if let Some(q) = quality.as_mut() {
-                    tallier.add_quality(q, &response);
+                match quality.as_mut() {
+                    Some(q) => tallier.add_quality(q, &response),
+                    None => tallier.add_profile(tally, &response, order as i64, start),
                 }
             }
         }

@@ -343,7 +343,7 @@ pub async fn matrix_xlsx(
         .await?
         .ok_or(ServerError::NotFound)?;
     let unpublished = || Refused::one(At::Whole, Kind::NotPublished);
-    let (mut scored, quality) = gate
+    let (scored, quality) = gate
         .score_with_quality(&viewer, &in_scope)
         .await?
         .ok_or_else(unpublished)?;
@@ -372,7 +372,8 @@ pub async fn matrix_xlsx(
             c.school = named(s);
         }
     }
-    for (p, s) in scored.profiles.iter_mut().zip(&in_scope.schools) {
+    let mut profiles = scored.profiles.clone();
+    for (p, s) in profiles.iter_mut().zip(&in_scope.schools) {
         p.school = named(s);
     }
     let programmes =
@@ -395,7 +396,7 @@ pub async fn matrix_xlsx(
     let bytes = matrix_workbook(
         gate.methodology(),
         &title,
-        &scored.profiles,
+        &profiles,
         changes.as_deref(),
         &quality,
         &programmes,
