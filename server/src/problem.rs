@@ -115,6 +115,8 @@ pub enum Kind {
     NothingHeld,
     /// A code to replace that the school has no live code of.
     NoSuchCode,
+    /// A personal code to replace whose questionnaire was sent.
+    CodeSent,
     /// A stage report of a programme that is not agreed.
     NotAgreed,
     /// A stage on a date the campaign has a stage on, or one with reports removed.
@@ -388,6 +390,10 @@ impl Kind {
                 Lang::Ru => format!("файл больше {mb} МБ"),
                 Lang::En => format!("the file is larger than {mb} MB"),
             },
+            Kind::CodeSent => t(
+                "по этому личному коду анкета уже отправлена: код нужен её автору, чтобы открыть отчёт, и больше ничего не открывает",
+                "the questionnaire of this personal code was sent: its author needs the code to open the report, and it opens nothing else",
+            ),
             Kind::NoSuchCode => t(
                 "у школы нет такого действующего кода (возможно, его уже заменили)",
                 "the school has no such live code (it may have been replaced already)",

@@ -349,21 +349,31 @@ impl Gate {
             .await
     }
 
-    /// Replaces a live code of a school in scope with `new` (the old one stops working);
-    /// `false` when the school has no such code.
+    /// Replaces a live code of a school in scope with `new` (the old one stops working). Refused
+    /// when the school has no such code, and for a personal code whose questionnaire was sent:
+    /// its owner needs it (with the result key) to reopen the report, and it opens nothing else.
     pub async fn replace_code(
         &self,
         in_scope: &InScope,
         school: i64,
         old: &str,
         new: &str,
-    ) -> Result<bool, ServerError> {
+    ) -> Result<(), ServerError> {
+        let refuse = |kind| ServerError::Refused(Refused::one(At::Field("access_code"), kind));
         if !in_scope.schools.iter().any(|s| s.school_id == school) {
-            return Ok(false);
+            return Err(refuse(Kind::NoSuchCode));
         }
-        self.storage
+        if self.storage.personal_code_sent(old).await? {
+            return Err(refuse(Kind::CodeSent));
+        }
+        if !self
+            .storage
             .replace_code(in_scope.campaign.id, school, old, new)
-            .await
+            .await?
+        {
+            return Err(refuse(Kind::NoSuchCode));
+        }
+        Ok(())
     }
 
     /// Responses per school and group as they arrive (for response rates), of the schools in

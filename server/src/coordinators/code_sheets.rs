@@ -17,7 +17,7 @@ use super::campaign_item;
 use crate::access_code;
 use crate::error::ServerError;
 use crate::groups;
-use crate::problem::{At, Kind, Refused};
+use crate::problem::Refused;
 use crate::reply::{refusal_back, see_other_with};
 use crate::scope::Gate;
 
@@ -115,12 +115,8 @@ pub async fn replace(
             return Err(ServerError::NotFound);
         };
         let new = access_code::generate(&mut rand::rngs::OsRng);
-        if !gate
-            .replace_code(&in_scope, school, &form.access_code, &new)
-            .await?
-        {
-            return Err(Refused::one(At::Field("access_code"), Kind::NoSuchCode).into());
-        }
+        gate.replace_code(&in_scope, school, &form.access_code, &new)
+            .await?;
         Ok(see_other_with(&sheet, "replaced", &new))
     }
     .await;

@@ -311,6 +311,20 @@ impl Storage {
         }))
     }
 
+    /// Whether a personal code's questionnaire was sent.
+    pub async fn personal_code_sent(&self, code: &str) -> Result<bool, ServerError> {
+        let sent: i64 = with_pool!(self, pool => {
+            sqlx::query_scalar(
+                "SELECT COUNT(*) FROM drafts d JOIN access_codes a ON a.code = d.code
+                 WHERE d.code = $1 AND a.personal AND d.submitted",
+            )
+            .bind(code)
+            .fetch_one(pool)
+            .await?
+        });
+        Ok(sent > 0)
+    }
+
     /// Revokes a live code of a school in a campaign and issues `new` for the same group in one
     /// transaction; `false` when the school has no such live code.
     pub async fn replace_code(

@@ -436,8 +436,48 @@ async fn the_region_sees_how_well_its_instruments_work(backend: Backend) {
     app.finish().await;
 }
 
+/// A personal code whose questionnaire was sent is not replaced: its author needs it to reopen
+/// the report, and it opens nothing else; the sheet says why.
+async fn a_sent_personal_code_is_not_replaced(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo().await;
+    let m = surveys::Methodology::default_set().expect("methodology");
+    let diagnostic = m
+        .instrument(surveys::Group::TeacherDeficits)
+        .expect("diagnostic");
+    let code = app.demo_code("demo-01", "teacher_deficits").await;
+    let sent = crate::respond::complete(&app, &crate::respond::browser(), &code, diagnostic).await;
+    assert!(sent.ends_with("/thanks"), "{sent}");
+    let (school_account, csrf) = app.sign_in("school").await;
+    let (campaign, school) = app.demo_school("demo-01").await;
+    let sheet = format!("/work/campaigns/{campaign}/schools/{school}/codes");
+    let r = school_account
+        .post(app.url(&format!("{sheet}/replace")))
+        .form(&[("_csrf", csrf.as_str()), ("access_code", code.as_str())])
+        .send()
+        .await
+        .expect("replace");
+    let back = r.headers()[reqwest::header::LOCATION]
+        .to_str()
+        .expect("location")
+        .to_owned();
+    assert!(back.contains("problem="), "{back}");
+    let codes = app
+        .storage
+        .access_codes(campaign, school)
+        .await
+        .expect("codes");
+    assert!(
+        codes.iter().any(|a| a.code == code),
+        "the sent code stays live"
+    );
+    let (_, page) = crate::respond::get(&school_account, &app.url(&back)).await;
+    assert!(page.contains("анкета уже отправлена"), "{page}");
+    app.finish().await;
+}
+
 harness::on_both_backends!(
     a_school_prints_its_access_codes_with_links_and_qr_codes,
+    a_sent_personal_code_is_not_replaced,
     the_change_page_compares_last_year_with_this_year,
     the_monitor_shows_each_school_of_the_scope_with_its_response_rates,
     a_profile_explains_each_level_and_hides_what_too_few_answered,

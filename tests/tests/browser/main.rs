@@ -887,6 +887,16 @@ async fn a_school_replaces_a_code_that_got_out_from_its_sheet() {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    let notice = browser
+        .wait_for(Locator::Css("p.notice[role='status']"))
+        .await
+        .text()
+        .await
+        .expect("notice");
+    assert!(
+        notice.contains(&new),
+        "the sheet says which code is new: {notice}"
+    );
     browser
         .client
         .goto(&app.url(&format!("/s/{old}")))

@@ -756,6 +756,11 @@ pub fn CodeSheetPage() -> impl IntoView {
                 Lang::Ru => format!("Анкетирование с {} по {}. Коды групп — общие для всех участников группы; личные коды — каждому свой.", s.campaign.opens_on, s.campaign.closes_on),
                 Lang::En => format!("The survey runs from {} to {}. Group codes are shared by the whole group; personal codes are one per person.", s.campaign.opens_on, s.campaign.closes_on),
             }}</p>
+            {query("replaced").map(|code| view! { <p class="notice no-print" role="status">{match lang {
+                Lang::Ru => format!("Код заменён: новый код {code}. Прежний больше не действует."),
+                Lang::En => format!("The code was replaced: the new one is {code}. The old one no longer works."),
+            }}</p> })}
+            {query("problem").map(|t| view! { <p class="error no-print" role="alert">{t}</p> })}
             <p class="no-print"><button type="button" on:click=|_| { let _ = window().print(); }>{lang.tr("Печать", "Print")}</button></p>
             <h2>{lang.tr("Коды групп", "Group codes")}</h2>
             <div class="code-cards">
