@@ -38,18 +38,13 @@ con = sqlite3.connect(db)
 schools = [s for (s,) in con.execute("SELECT school_id FROM campaign_schools WHERE campaign_id = ?", (campaign,))]
 (publication,) = con.execute("SELECT MAX(id) FROM publications WHERE campaign_id = ?", (campaign,)).fetchone()
 version = con.execute("SELECT instrument_version, methodology_version FROM responses WHERE respondent_group = 'student' LIMIT 1").fetchone()
-(last,) = con.execute("SELECT COALESCE(MAX(id), 0) FROM responses").fetchone()
 rows = (
-    (last + 1 + i, campaign, schools[i % len(schools)], "student", "student", version[0], version[1], "2026-11-01", f"bench-{i}", publication)
+    (campaign, schools[i % len(schools)], "student", "student", version[0], version[1], pool[i % len(pool)], "2026-11-01", f"bench-{i}", publication)
     for i in range(n)
 )
 con.executemany(
-    "INSERT INTO responses (id, campaign_id, school_id, respondent_group, instrument_key, instrument_version, methodology_version, submitted_on, submission_key, publication_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "INSERT INTO responses (campaign_id, school_id, respondent_group, instrument_key, instrument_version, methodology_version, answers, submitted_on, submission_key, publication_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     rows,
-)
-con.executemany(
-    "INSERT INTO response_answers (response_id, answers) VALUES (?, ?)",
-    ((last + 1 + i, pool[i % len(pool)]) for i in range(n)),
 )
 con.commit()
 print(f"added {n} student responses")

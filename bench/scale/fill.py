@@ -97,20 +97,18 @@ for code, name, opens, closes, counts in [
     (campaign,) = sql(f"SELECT id FROM campaigns WHERE code = '{code}'")[0]
     copy("campaign_schools", ["campaign_id", "school_id", "expected_teachers", "expected_students", "expected_parents"],
          [(campaign, s, counts["teacher"], counts["student"], counts["parent"]) for s in school_ids])
-    responses, answers = [], []
+    responses = []
     for s in school_ids:
         for group, count in counts.items():
             pool = pools[group]
             for _ in range(count):
                 n += 1
-                responses.append((n, campaign, s, group, group, versions[group], "orientir-2026",
+                responses.append((n, campaign, s, group, group, versions[group], "orientir-2026", pool[rng.randrange(len(pool))],
                                   str(opens + datetime.timedelta(days=3)), f"scale-{n}", "counted"))
-                answers.append((n, pool[rng.randrange(len(pool))]))
     copy("responses", ["id", "campaign_id", "school_id", "respondent_group", "instrument_key", "instrument_version",
-                       "methodology_version", "submitted_on", "submission_key", "status"], responses)
-    copy("response_answers", ["response_id", "answers"], answers)
+                       "methodology_version", "answers", "submitted_on", "submission_key", "status"], responses)
     print(f"{code}: {len(school_ids)} schools, {len(responses)} responses")
 if backend == "postgres":
     sql("SELECT setval(pg_get_serial_sequence('responses', 'id'), (SELECT MAX(id) FROM responses))")
-    # As after any bulk load: fresh statistics, or the planner joins the answers by hashing them all.
+    # As after any bulk load: fresh statistics for the planner.
     sql("ANALYZE")

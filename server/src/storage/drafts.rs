@@ -3,7 +3,7 @@
 
 use surveys::calendar::Day;
 
-use super::responses::{store_response, ResponseRow};
+use super::responses::{insert_response_query, ResponseRow};
 use super::tallies::{add_to_live, push, Additions, TallyPiece};
 use super::{with_pool, Storage};
 use crate::error::ServerError;
@@ -77,7 +77,9 @@ impl Storage {
                 let (draft, today) = match op {
                     DraftWrite::Save { draft, today } | DraftWrite::Submit { draft, today, .. } => (draft, today),
                     DraftWrite::Response(response) => {
-                        let inserted = store_response!(tx, response);
+                        let inserted = insert_response_query!(response)
+                            .fetch_optional(&mut *tx)
+                            .await?;
                         results.push(counted(response, inserted, &mut additions));
                         continue;
                     }
@@ -106,7 +108,9 @@ impl Storage {
                     results.push(false);
                     continue;
                 };
-                let inserted = store_response!(tx, response);
+                let inserted = insert_response_query!(response)
+                    .fetch_optional(&mut *tx)
+                    .await?;
                 sqlx::query("UPDATE drafts SET submitted = TRUE WHERE token = $1")
                     .bind(&draft.token)
                     .execute(&mut *tx)

@@ -163,7 +163,7 @@ impl Storage {
         Ok(with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             let held: Vec<(i64, String)> = sqlx::query_as(
-                "SELECT id, answers FROM responses JOIN response_answers ON response_id = id
+                "SELECT id, answers FROM responses
                  WHERE campaign_id = $1 AND school_id = $2 AND respondent_group = $3 AND status = 'held'
                  ORDER BY id",
             )

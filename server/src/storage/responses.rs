@@ -83,8 +83,8 @@ impl StoredResponse {
     }
 }
 
-const RESPONSE_COLUMNS: &str = "SELECT id, school_id, respondent_group, answers, submitted_on
-     FROM responses JOIN response_answers ON response_id = id";
+const RESPONSE_COLUMNS: &str =
+    "SELECT id, school_id, respondent_group, answers, submitted_on FROM responses";
 
 /// The responses a campaign's publications took in (never held or discarded ones).
 const PUBLISHED: &str = "publication_id IS NOT NULL AND status = 'counted'";
@@ -96,11 +96,11 @@ macro_rules! insert_response_query {
     ($r:expr) => {
         sqlx::query_as::<_, (i64, String)>(
             "INSERT INTO responses (campaign_id, school_id, respondent_group, instrument_key,
-                instrument_version, methodology_version, submitted_on, submission_key, status)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8,
+                instrument_version, methodology_version, answers, submitted_on, submission_key, status)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,
                 CASE WHEN (SELECT COUNT(*) FROM responses
                            WHERE campaign_id = $1 AND school_id = $2 AND respondent_group = $3
-                             AND status <> 'discarded') >= $9
+                             AND status <> 'discarded') >= $10
                      THEN 'held' ELSE 'counted' END)
              ON CONFLICT (submission_key) DO NOTHING
              RETURNING id, status",
@@ -111,6 +111,7 @@ macro_rules! insert_response_query {
         .bind(&$r.instrument_key)
         .bind(i64::from($r.instrument_version))
         .bind(&$r.methodology_version)
+        .bind(&$r.answers)
         .bind($r.submitted_on.to_string())
         .bind(&$r.submission_key)
         .bind(
@@ -120,26 +121,6 @@ macro_rules! insert_response_query {
     };
 }
 pub(crate) use insert_response_query;
-
-/// Stores a response and its answers inside the caller's transaction `$tx` (a `&mut`
-/// connection); the new row's id and status, nothing for a repeated submission.
-macro_rules! store_response {
-    ($tx:expr, $r:expr) => {{
-        let inserted: Option<(i64, String)> =
-            $crate::storage::responses::insert_response_query!($r)
-                .fetch_optional(&mut *$tx)
-                .await?;
-        if let Some((id, _)) = &inserted {
-            sqlx::query("INSERT INTO response_answers (response_id, answers) VALUES ($1, $2)")
-                .bind(id)
-                .bind(&$r.answers)
-                .execute(&mut *$tx)
-                .await?;
-        }
-        inserted
-    }};
-}
-pub(crate) use store_response;
 
 /// Published responses of a campaign's group read a page at a time, in id order, so that any number of
 /// them passes through constant memory.
@@ -275,8 +256,7 @@ impl Storage {
             ""
         };
         let sql = format!(
-            "SELECT school_id, respondent_group, {join} AS answers
-             FROM responses JOIN response_answers ON response_id = id
+            "SELECT school_id, respondent_group, {join} AS answers FROM responses
              WHERE campaign_id = $1 {school} AND {PUBLISHED}
              GROUP BY school_id, respondent_group ORDER BY school_id, respondent_group"
         );

@@ -277,8 +277,7 @@ impl Storage {
     ) -> Result<Vec<CountedResponse>, ServerError> {
         Ok(with_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT id, school_id, respondent_group, publication_id, answers
-                 FROM responses JOIN response_answers ON response_id = id
+                "SELECT id, school_id, respondent_group, publication_id, answers FROM responses
                  WHERE campaign_id = $1 AND status = 'counted' AND id > $2 ORDER BY id LIMIT $3",
             )
             .bind(campaign_id)
