@@ -2,37 +2,20 @@
 """Adds N student responses to the demo campaign of an SQLite database (spread over its
 schools), with varied valid answers, taken in by the campaign's latest publication (the raw
 export reads only published responses). Usage: fill.py DB N"""
-import json
 import random
 import sqlite3
 import sys
-import tomllib
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from answers import answers, instrument  # noqa: E402
+
 db, n = sys.argv[1], int(sys.argv[2])
-data = Path(__file__).resolve().parents[2] / "surveys" / "data" / "orientir-2026"
-instrument = tomllib.loads((data / "student.toml").read_text())
-lists = tomllib.loads((data / "choices.toml").read_text())["list"]
+student = instrument("student")
 rng = random.Random(11)
 
 
-def answers():
-    out = {}
-    for section in instrument["section"]:
-        for item in section["items"]:
-            if item.get("show_if") or item["type"] == "text":
-                continue
-            keys = [f'{item["key"]}.{r["key"]}' for r in item.get("rows", [])] or [item["key"]]
-            for key in keys:
-                if item["type"] in ("integer", "decimal"):
-                    out[key] = str(rng.randint(int(item["min"]), int(item["max"])))
-                else:
-                    choices = [c for c in lists[item["choices"]]["choices"] if not c.get("exclusive")]
-                    out[key] = rng.choice(choices)["value"]
-    return json.dumps(out, ensure_ascii=False, separators=(",", ":"))
-
-
-pool = [answers() for _ in range(500)]
+pool = [answers(student, rng) for _ in range(500)]
 con = sqlite3.connect(db)
 (campaign,) = con.execute("SELECT id FROM campaigns WHERE code = 'demo-2026'").fetchone()
 schools = [s for (s,) in con.execute("SELECT school_id FROM campaign_schools WHERE campaign_id = ?", (campaign,))]

@@ -10,41 +10,23 @@ Usage: fill.py sqlite DB_PATH SCHOOLS | fill.py postgres DATABASE_URL SCHOOLS
 (PostgreSQL through psql's COPY.)"""
 import datetime
 import io
-import json
 import random
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from answers import answers, instrument  # noqa: E402
+
 backend, target, schools = sys.argv[1], sys.argv[2], int(sys.argv[3])
-data = Path(__file__).resolve().parents[2] / "surveys" / "data" / "orientir-2026"
-lists = tomllib.loads((data / "choices.toml").read_text())["list"]
 rng = random.Random(13)
 today = datetime.date.today()
 CURRENT = {"principal": 1, "teacher": 30, "student": 600, "parent": 369}
 EARLIER = {"principal": 1, "teacher": 3, "student": 60, "parent": 36}
 
 
-def answers(instrument):
-    out = {}
-    for section in instrument["section"]:
-        for item in section["items"]:
-            if item.get("show_if") or item["type"] == "text":
-                continue
-            keys = [f'{item["key"]}.{r["key"]}' for r in item.get("rows", [])] or [item["key"]]
-            for key in keys:
-                if item["type"] in ("integer", "decimal"):
-                    out[key] = str(rng.randint(int(item.get("min", 0)), int(min(item.get("max", 100), 2000))))
-                else:
-                    choices = [c for c in lists[item["choices"]]["choices"] if not c.get("exclusive")]
-                    picked = rng.choice(choices)["value"]
-                    out[key] = [picked] if item["type"] == "multiple" else picked
-    return json.dumps(out, ensure_ascii=False, separators=(",", ":"))
-
-
-instruments = {g: tomllib.loads((data / f"{g}.toml").read_text()) for g in CURRENT}
-pools = {g: [answers(i) for _ in range(300)] for g, i in instruments.items()}
+instruments = {g: instrument(g) for g in CURRENT}
+pools = {g: [answers(i, rng) for _ in range(300)] for g, i in instruments.items()}
 versions = {g: i.get("version", 1) for g, i in instruments.items()}
 
 

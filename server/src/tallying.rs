@@ -86,11 +86,22 @@ impl<'m> Tallier<'m> {
     ) -> Result<Option<TallyPiece>, ServerError> {
         let raw: RawAnswers = serde_json::from_str(answers)
             .map_err(|e| ServerError::Inconsistent(format!("stored answers are not JSON: {e}")))?;
-        Ok(self.response(group, &raw).map(|response| {
+        Ok(self.piece_of(group, &raw, order, start))
+    }
+
+    /// The piece of a response's answers as they are stored (keyed raw values).
+    pub fn piece_of(
+        &self,
+        group: Group,
+        raw: &RawAnswers,
+        order: i64,
+        start: Day,
+    ) -> Option<TallyPiece> {
+        self.response(group, raw).map(|response| {
             let mut piece = self.empty();
             self.add(&mut piece, &response, order, start);
             piece
-        }))
+        })
     }
 }
 

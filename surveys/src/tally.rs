@@ -113,11 +113,6 @@ pub struct Latest {
 }
 
 impl Tally {
-    /// Whether nothing has been added.
-    pub fn is_empty(&self) -> bool {
-        self.counts.iter().all(|c| *c == 0)
-    }
-
     /// Places every latest response of the tally at `order` (a stored response's id).
     pub fn set_order(&mut self, order: i64) {
         for latest in self.latest.iter_mut().flatten() {

@@ -154,10 +154,12 @@ impl Respondents {
                     format!("/s/{code}/p/{}#errors", first + 1)
                 }
                 Ok(answers) => {
-                    let stored = serde_json::to_string(&answers.to_raw(m, instrument))
+                    let raw = answers.to_raw(m, instrument);
+                    let stored = serde_json::to_string(&raw)
                         .map_err(|e| ServerError::Inconsistent(e.to_string()))?;
+                    // Tallied from exactly what is stored, without reading it back.
                     let tally =
-                        Tallier::new(m).piece(opened.group, &stored, 0, opened.info.opens_on)?;
+                        Tallier::new(m).piece_of(opened.group, &raw, 0, opened.info.opens_on);
                     let response = ResponseRow {
                         campaign_id: opened.info.campaign_id,
                         school_id: opened.info.school_id,

@@ -61,6 +61,14 @@ fn answers(m: &Methodology, group: Group, draw: &mut Draw) -> String {
     serde_json::to_string(&raw).expect("json")
 }
 
+/// The campaign with every school of it, as an admin sees it.
+async fn everything(gate: &Gate, campaign: i64) -> server::scope::InScope {
+    gate.campaign(&admin(), campaign, None)
+        .await
+        .expect("scope")
+        .expect("schools")
+}
+
 fn admin() -> Viewer {
     Viewer {
         user_id: 1,
@@ -166,11 +174,7 @@ async fn kept_sums_score_as_the_stored_answers(backend: Backend) {
                 .await
                 .expect("read")
                 .expect("campaign");
-            let in_scope = gate()
-                .campaign(&admin(), campaign, None)
-                .await
-                .expect("scope");
-            let in_scope = in_scope.expect("schools");
+            let in_scope = everything(&gate(), campaign).await;
             for school in &chosen {
                 for group in [Group::Teacher, Group::Student, Group::Parent] {
                     let decision = if draw.below(2) == 0 {
@@ -200,11 +204,7 @@ async fn kept_sums_score_as_the_stored_answers(backend: Backend) {
             Some(m.fingerprint.as_str()),
             "every group the writer stored is tallied"
         );
-        let in_scope = gate()
-            .campaign(&admin(), campaign, None)
-            .await
-            .expect("scope")
-            .expect("schools");
+        let in_scope = everything(&gate(), campaign).await;
         let kept = gate()
             .score_with_quality(&admin(), &in_scope)
             .await
@@ -370,11 +370,7 @@ async fn responses_without_sums_are_scored_from_the_answers_until_rescored(backe
     gate().publish(&row, Some(1)).await.expect("published");
     let untallied = app.storage.publications(campaign).await.expect("list");
     assert_eq!(untallied[0].tallied, None, "six parents have no sums");
-    let in_scope = gate()
-        .campaign(&admin(), campaign, None)
-        .await
-        .expect("scope")
-        .expect("schools");
+    let in_scope = everything(&gate(), campaign).await;
     let from_answers = gate()
         .score(&admin(), &in_scope)
         .await
