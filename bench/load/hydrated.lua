@@ -21,13 +21,8 @@ function init(args)
   end
   completed = 0
   failed = 0
+  cookie_name = "orientir_draft_" .. string.gsub(code, "-", "")
   math.randomseed(os.time() + math.floor(os.clock() * 1e6))
-end
-
-local function new_token()
-  local t = {}
-  for i = 1, 32 do t[i] = string.format("%x", math.random(0, 15)) end
-  return table.concat(t)
 end
 
 -- Steps waiting to be sent, and the steps without state of their own that are in flight (their
@@ -36,12 +31,11 @@ ready = {}
 inflight = {}
 local after = { start = "rules", rules = "section", section = "save" }
 local form = { ["Content-Type"] = "application/x-www-form-urlencoded" }
-local json = { ["Content-Type"] = "application/json" }
 
 function request()
   local step = table.remove(ready)
   if step == nil then
-    step = { kind = "start", token = new_token(), page = 1 }
+    step = { kind = "start", page = 1 }
   end
   if step.kind ~= "save" then
     table.insert(inflight, step)
@@ -56,9 +50,11 @@ function request()
     return wrk.format("POST", "/api/respond-thanks", form, "code=" .. code)
   end
   local pages = variants[math.random(#variants)]
-  local fields = string.sub(pages[step.page], 1, -2) .. ',["_draft","' .. step.token .. '"]]'
-  local body = '{"code":"' .. code .. '","page":' .. step.page .. ',"fields":' .. fields .. '}'
-  return wrk.format("POST", "/api/respond-save", json, body)
+  local body = '{"code":"' .. code .. '","page":' .. step.page .. ',"fields":' .. pages[step.page] .. '}'
+  -- The draft is kept by its cookie, which the first save sets (as a browser sends it along).
+  local headers = { ["Content-Type"] = "application/json" }
+  if step.token then headers["Cookie"] = cookie_name .. "=" .. step.token end
+  return wrk.format("POST", "/api/respond-save", headers, body)
 end
 
 function response(status, headers, body)
@@ -81,7 +77,8 @@ function response(status, headers, body)
     table.insert(ready, { kind = "thanks" })
   else
     local page = tonumber(string.match(target, "/p/(%d+)$"))
-    local token = string.match(body, '"draft":"(%x+)"')
+    local cookie = headers["Set-Cookie"] or headers["set-cookie"] or ""
+    local token = string.match(cookie, cookie_name .. "=(%x+);")
     if page and token then
       table.insert(ready, { kind = "save", token = token, page = page })
     else

@@ -1,6 +1,7 @@
 -- wrk script: whole questionnaires as a browser without JavaScript fills them: each page is
--- fetched (GET) and sent (POST, answered 303). The draft token is chosen here, so no cookie
--- handling is needed. Counts acknowledged questionnaires (the last page's 303 to /thanks).
+-- fetched (GET) and sent (POST, answered 303), with the draft cookie the first save set (the
+-- server keeps a draft by its cookie only). Counts acknowledged questionnaires (the last
+-- page's 303 to /thanks).
 --   wrk -t2 -c200 -d30s --latency -s student.lua http://127.0.0.1:3000 -- CODE bodies.tsv
 
 local threads = {}
@@ -22,13 +23,6 @@ function init(args)
   fetched = {}
   cookie_name = "orientir_draft_" .. string.gsub(code, "-", "")
   math.randomseed(os.time() + math.floor(os.clock() * 1e6))
-  wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
-end
-
-local function new_token()
-  local t = {}
-  for i = 1, 32 do t[i] = string.format("%x", math.random(0, 15)) end
-  return table.concat(t)
 end
 
 -- Requests of a thread's connections interleave, so the state of each questionnaire travels with
@@ -40,17 +34,19 @@ ready = {}
 function request()
   local step = table.remove(ready)
   if step == nil then
-    step = { token = new_token(), page = 1, get = true }
+    step = { page = 1, get = true }
   end
   local path = "/s/" .. code .. "/p/" .. step.page
+  -- A new questionnaire has no draft yet: its first save makes one and sets the cookie.
+  local headers = {}
+  if step.token then headers["Cookie"] = cookie_name .. "=" .. step.token end
   if step.get then
     table.insert(fetched, step)
-    local headers = { ["Cookie"] = cookie_name .. "=" .. step.token }
     return wrk.format("GET", path, headers, nil)
   end
   local pages = variants[math.random(#variants)]
-  local body = pages[step.page] .. "&_draft=" .. step.token
-  return wrk.format("POST", "/respond/" .. code .. "/" .. step.page, nil, body)
+  headers["Content-Type"] = "application/x-www-form-urlencoded"
+  return wrk.format("POST", "/respond/" .. code .. "/" .. step.page, headers, pages[step.page])
 end
 
 function response(status, headers, body)
@@ -72,7 +68,7 @@ function response(status, headers, body)
     return
   end
   local cookie = headers["Set-Cookie"] or headers["set-cookie"] or ""
-  local token = string.match(cookie, "=(%x+);")
+  local token = string.match(cookie, cookie_name .. "=(%x+);")
   local page = tonumber(string.match(location, "/p/(%d+)$"))
   if token and page then
     table.insert(ready, { token = token, page = page, get = true })

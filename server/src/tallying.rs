@@ -16,8 +16,8 @@ use crate::storage::{CampaignRow, Rebuilt, Storage, TallyPiece};
 /// Responses read at a time by a rebuild.
 const REBUILD_PAGE: i64 = 5_000;
 
-/// Tallies by (school, group), with the responses each counts.
-type Tallies = BTreeMap<(i64, Group), (TallyPiece, i64)>;
+/// Tallies by (school, group), with the responses each counts and the last one's id.
+type Tallies = BTreeMap<(i64, Group), (TallyPiece, i64, i64)>;
 
 /// Scoring compiled once for the methodology, to tally any number of responses.
 pub struct Tallier<'m> {
@@ -106,7 +106,9 @@ impl<'m> Tallier<'m> {
 }
 
 /// A campaign's tallies rebuilt from its counted responses under `m`: the live ones, and each
-/// publication's (what it and the earlier ones took in). Reads the answers page by page.
+/// publication's (what it and the earlier ones took in: each group's responses up to the last
+/// one its tally counted). Reads the answers page by page. A response of a group the
+/// methodology has no instrument for is counted without sums.
 pub async fn rebuild(
     storage: &Storage,
     m: &Methodology,
@@ -120,6 +122,16 @@ pub async fn rebuild(
         .enumerate()
         .map(|(i, p)| (p.id, i))
         .collect();
+    // Each group's publications in order, with the last response each holds.
+    let mut through: HashMap<(i64, Group), Vec<(usize, i64)>> = HashMap::new();
+    for t in storage.published_throughs(campaign.id).await? {
+        if let Some(i) = place.get(&t.publication_id) {
+            through
+                .entry((t.school_id, t.group))
+                .or_default()
+                .push((*i, t.through_id));
+        }
+    }
     // What each publication took in, and last what none has yet.
     let mut taken: Vec<Tallies> = vec![Tallies::new(); publications.len() + 1];
     let mut after = 0;
@@ -130,22 +142,26 @@ pub async fn rebuild(
         let Some(last) = page.last() else { break };
         after = last.id;
         for r in &page {
-            let Some(piece) = tallier.piece(r.group, &r.answers, r.id, campaign.opens_on)? else {
-                continue;
-            };
-            let bucket = r.publication_id.and_then(|p| place.get(&p).copied());
-            let into = &mut taken[bucket.unwrap_or(publications.len())];
-            let entry = into
-                .entry((r.school_id, r.group))
-                .or_insert_with(|| (tallier.empty(), 0));
-            entry.0.merge(&piece);
+            let key = (r.school_id, r.group);
+            let bucket = through
+                .get(&key)
+                .and_then(|list| list.iter().find(|(_, last)| r.id <= *last))
+                .map_or(publications.len(), |(i, _)| *i);
+            let entry = taken[bucket]
+                .entry(key)
+                .or_insert_with(|| (tallier.empty(), 0, 0));
+            match tallier.piece(r.group, &r.answers, r.id, campaign.opens_on)? {
+                Some(piece) => entry.0.merge(&piece),
+                None => entry.0.fingerprint.clear(),
+            }
             entry.1 += 1;
+            entry.2 = entry.2.max(r.id);
         }
     }
     let listed = |tallies: &Tallies| {
         tallies
             .iter()
-            .map(|(key, (piece, count))| (*key, piece.clone(), *count))
+            .map(|(key, (piece, count, last))| (*key, piece.clone(), *count, *last))
             .collect::<Vec<_>>()
     };
     let mut running = Tallies::new();
@@ -155,10 +171,17 @@ pub async fn rebuild(
         publications: Vec::new(),
     };
     for (i, bucket) in taken.iter().enumerate() {
-        for (key, (piece, count)) in bucket {
-            let entry = running.entry(*key).or_insert_with(|| (tallier.empty(), 0));
-            entry.0.merge(piece);
+        for (key, (piece, count, last)) in bucket {
+            let entry = running
+                .entry(*key)
+                .or_insert_with(|| (tallier.empty(), 0, 0));
+            if piece.fingerprint == entry.0.fingerprint {
+                entry.0.merge(piece);
+            } else {
+                entry.0.fingerprint.clear();
+            }
             entry.1 += count;
+            entry.2 = entry.2.max(*last);
         }
         match publications.get(i) {
             Some(p) => rebuilt.publications.push((p.id, listed(&running))),

@@ -59,15 +59,15 @@ struct Rows<'a> {
 }
 
 impl<'a> Rows<'a> {
-    fn new(
+    async fn new(
         storage: &'a Storage,
         campaign: i64,
         group: Group,
         allowed: &'a Exportable,
         instrument: &'a Instrument,
-    ) -> Rows<'a> {
-        Rows {
-            pages: storage.response_pages(campaign, group, PAGE),
+    ) -> Result<Rows<'a>, ServerError> {
+        Ok(Rows {
+            pages: storage.response_pages(campaign, group, PAGE).await?,
             allowed,
             columns: instrument
                 .slots
@@ -75,7 +75,7 @@ impl<'a> Rows<'a> {
                 .enumerate()
                 .map(|(n, s)| (s.key.as_str(), n))
                 .collect(),
-        }
+        })
     }
 
     /// A row to fill: school, municipality and one cell per slot.
@@ -258,7 +258,7 @@ pub async fn responses_csv(
             let mut out = fresh();
             out.write_record(header(&instrument))
                 .map_err(|e| ServerError::Write(e.to_string()))?;
-            let rows = &mut Rows::new(&storage, campaign, group, &allowed, &instrument);
+            let rows = &mut Rows::new(&storage, campaign, group, &allowed, &instrument).await?;
             let mut row = rows.blank();
             while let Some(page) = rows.next().await? {
                 for response in &page {
@@ -377,7 +377,8 @@ pub async fn responses_xlsx(
         group,
         &export.allowed,
         instrument,
-    );
+    )
+    .await?;
     let mut record = rows.blank();
     while let Some(page) = rows.next().await? {
         for response in &page {

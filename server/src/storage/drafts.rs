@@ -4,7 +4,7 @@
 use surveys::calendar::Day;
 
 use super::responses::{insert_response_query, ResponseRow};
-use super::tallies::{add_to_live, push, Additions, TallyPiece};
+use super::tallies::{add_to_live, lock_live, push, Additions, TallyPiece};
 use super::{with_pool, Storage};
 use crate::error::ServerError;
 
@@ -71,6 +71,18 @@ impl Storage {
     pub async fn write_drafts(&self, ops: &[DraftWrite]) -> Result<Vec<bool>, ServerError> {
         Ok(with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
+            let groups: std::collections::BTreeSet<_> = ops
+                .iter()
+                .filter_map(|op| match op {
+                    DraftWrite::Submit { response, .. } | DraftWrite::Response(response) => Some((
+                        response.campaign_id,
+                        response.school_id,
+                        response.group.key(),
+                    )),
+                    DraftWrite::Save { .. } => None,
+                })
+                .collect();
+            lock_live!(self, tx, &groups);
             let mut results = Vec::with_capacity(ops.len());
             let mut additions = Additions::new();
             for op in ops {
@@ -154,6 +166,7 @@ fn counted(
         push(
             additions,
             (response.campaign_id, response.school_id, response.group),
+            id,
             piece,
         );
     }

@@ -6,13 +6,13 @@ use surveys::calendar::Day;
 use surveys::Group;
 
 use super::responses::GroupCount;
-use super::tallies::{add_to_live, mark_tallied, push, Additions};
+use super::tallies::{add_to_live, lock_live, mark_tallied, push, Additions};
 use super::TallyPiece;
 use super::{with_pool, Storage};
+use crate::error::ServerError;
 
 /// (school, group) pairs in one statement of a publication (two parameters each).
 const PAIRS_PER_STATEMENT: usize = 500;
-use crate::error::ServerError;
 
 /// A publication of a campaign.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -53,20 +53,33 @@ impl Storage {
         }))
     }
 
-    /// Counted responses no publication has taken in yet, per school and group.
+    /// Counted responses no publication has taken in yet, per school and group: what the live
+    /// tallies count beyond the latest publication's.
     pub async fn unpublished_counts(
         &self,
         campaign_id: i64,
     ) -> Result<Vec<GroupCount>, ServerError> {
-        self.counts_where(campaign_id, "publication_id IS NULL AND status = 'counted'")
-            .await
+        Ok(with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT l.school_id, l.respondent_group, l.responses - COALESCE(t.responses, 0) AS responses,
+                        CAST(0 AS BIGINT) AS held
+                 FROM live_tallies l LEFT JOIN published_tallies t
+                   ON t.publication_id = (SELECT MAX(id) FROM publications WHERE campaign_id = $1)
+                  AND t.school_id = l.school_id AND t.respondent_group = l.respondent_group
+                 WHERE l.campaign_id = $1 AND l.responses > COALESCE(t.responses, 0)
+                 ORDER BY l.school_id, l.respondent_group",
+            )
+            .bind(campaign_id)
+            .fetch_all(pool)
+            .await?
+        }))
     }
 
-    /// Makes the campaign's next publication, taking in the unpublished counted responses of
-    /// the given (school, group) pairs, in one transaction, with their live tallies (the other
-    /// groups' carried from the last publication); the publication is marked tallied under
-    /// `fingerprint` when every group's tally counts what it published. Returns the
-    /// publication's number.
+    /// Makes the campaign's next publication in one transaction: the live tallies of the given
+    /// (school, group) pairs — which count, through their `through_id`, the responses it takes
+    /// in — and the other groups' carried from the last publication. No response row is
+    /// written. The publication is marked tallied under `fingerprint` when every group's tally
+    /// sums what it counts. Returns the publication's number.
     pub async fn publish(
         &self,
         campaign_id: i64,
@@ -79,13 +92,12 @@ impl Storage {
             Storage::Postgres(_) => " ORDER BY school_id, respondent_group FOR UPDATE",
             Storage::Sqlite(_) => "",
         };
+        // In the order the writer locks live tallies in (`lock_live!`).
+        let mut groups: Vec<(i64, Group)> = groups.to_vec();
+        groups.sort_by(|a, b| (a.0, a.1.key()).cmp(&(b.0, b.1.key())));
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            let previous: Option<i64> =
-                sqlx::query_scalar("SELECT MAX(id) FROM publications WHERE campaign_id = $1")
-                    .bind(campaign_id)
-                    .fetch_one(&mut *tx)
-                    .await?;
+            // A write first: on SQLite the transaction then excludes every writer at once.
             let (id, number): (i64, i64) = sqlx::query_as(
                 "INSERT INTO publications (campaign_id, number, published_on, published_by, at_close)
                  VALUES ($1, (SELECT COALESCE(MAX(number), 0) + 1 FROM publications WHERE campaign_id = $1),
@@ -98,10 +110,17 @@ impl Storage {
             .bind(by.is_none())
             .fetch_one(&mut *tx)
             .await?;
+            let previous: Option<i64> = sqlx::query_scalar(
+                "SELECT MAX(id) FROM publications WHERE campaign_id = $1 AND id < $2",
+            )
+            .bind(campaign_id)
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
             if let Some(previous) = previous {
                 sqlx::query(
-                    "INSERT INTO published_tallies (publication_id, school_id, respondent_group, fingerprint, responses, profile, quality)
-                     SELECT $1, school_id, respondent_group, fingerprint, responses, profile, quality
+                    "INSERT INTO published_tallies (publication_id, school_id, respondent_group, fingerprint, responses, profile, quality, through_id)
+                     SELECT $1, school_id, respondent_group, fingerprint, responses, profile, quality, through_id
                      FROM published_tallies WHERE publication_id = $2",
                 )
                 .bind(id)
@@ -117,17 +136,13 @@ impl Storage {
                     .join(", ");
                 let these = format!("(school_id, respondent_group) IN (VALUES {pairs})");
                 let statements = [
-                    // The live tallies first, locked, so that a response stored meanwhile is
-                    // either in both the tally and the publication or in neither.
+                    // The live tallies first, locked, so that a response is stored either before
+                    // the publication (counted by the tally it copies) or after it.
                     format!("SELECT school_id FROM live_tallies WHERE campaign_id = $2 AND $1 = $1 AND {these}{lock}"),
-                    format!(
-                        "UPDATE responses SET publication_id = $1
-                         WHERE campaign_id = $2 AND {these} AND publication_id IS NULL AND status = 'counted'"
-                    ),
                     format!("DELETE FROM published_tallies WHERE publication_id = $1 AND $2 = $2 AND {these}"),
                     format!(
-                        "INSERT INTO published_tallies (publication_id, school_id, respondent_group, fingerprint, responses, profile, quality)
-                         SELECT $1, school_id, respondent_group, fingerprint, responses, profile, quality
+                        "INSERT INTO published_tallies (publication_id, school_id, respondent_group, fingerprint, responses, profile, quality, through_id)
+                         SELECT $1, school_id, respondent_group, fingerprint, responses, profile, quality, through_id
                          FROM live_tallies WHERE campaign_id = $2 AND {these}"
                     ),
                 ];
@@ -139,15 +154,16 @@ impl Storage {
                     query.execute(&mut *tx).await?;
                 }
             }
-            mark_tallied!(tx, campaign_id, id, fingerprint);
+            mark_tallied!(tx, id, fingerprint);
             tx.commit().await?;
             Ok(number)
         })
     }
 
     /// Applies a coordinator's decision to a school's group's held submissions, in one
-    /// transaction; admitted ones join the live tally with the piece `tally` gives for each
-    /// (from its stored answers and id). Returns how many it changed.
+    /// transaction; admitted ones take new ids (the group's next, in the order its tally counts
+    /// them) and join the live tally with the piece `tally` gives for each (from its stored
+    /// answers and new id). Returns how many it changed.
     pub async fn decide_surplus(
         &self,
         campaign_id: i64,
@@ -156,12 +172,16 @@ impl Storage {
         decision: Surplus,
         tally: &(dyn Fn(&str, i64) -> Option<TallyPiece> + Sync),
     ) -> Result<u64, ServerError> {
-        let status = match decision {
-            Surplus::Admit => "counted",
-            Surplus::Discard => "discarded",
+        let renumber = match self {
+            Storage::Postgres(_) => "nextval(pg_get_serial_sequence('responses', 'id'))",
+            Storage::Sqlite(_) => "(SELECT MAX(id) + 1 FROM responses)",
         };
+        let admit = format!(
+            "UPDATE responses SET status = 'counted', id = {renumber} WHERE id = $1 RETURNING id"
+        );
         Ok(with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
+            lock_live!(self, tx, [(campaign_id, school_id, group.key())]);
             let held: Vec<(i64, String)> = sqlx::query_as(
                 "SELECT id, answers FROM responses
                  WHERE campaign_id = $1 AND school_id = $2 AND respondent_group = $3 AND status = 'held'
@@ -174,15 +194,16 @@ impl Storage {
             .await?;
             let mut additions = Additions::new();
             for (id, answers) in &held {
-                sqlx::query("UPDATE responses SET status = $1 WHERE id = $2")
-                    .bind(status)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                if decision == Surplus::Admit {
-                    let piece = tally(answers, *id).unwrap_or_else(TallyPiece::unsummed);
-                    push(&mut additions, (campaign_id, school_id, group), piece);
+                if decision == Surplus::Discard {
+                    sqlx::query("UPDATE responses SET status = 'discarded' WHERE id = $1")
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                    continue;
                 }
+                let id: i64 = sqlx::query_scalar(&admit).bind(id).fetch_one(&mut *tx).await?;
+                let piece = tally(answers, id).unwrap_or_else(TallyPiece::unsummed);
+                push(&mut additions, (campaign_id, school_id, group), id, piece);
             }
             add_to_live!(self, tx, &additions);
             tx.commit().await?;

@@ -3,6 +3,8 @@
 //! arrives, counts per school and group, and reads by key, by campaign, and — of the published
 //! ones — for scoring and page by page for exports.
 
+use std::collections::HashMap;
+
 use surveys::calendar::Day;
 use surveys::{Group, RawAnswers};
 
@@ -86,9 +88,6 @@ impl StoredResponse {
 const RESPONSE_COLUMNS: &str =
     "SELECT id, school_id, respondent_group, answers, submitted_on FROM responses";
 
-/// The responses a campaign's publications took in (never held or discarded ones).
-const PUBLISHED: &str = "publication_id IS NOT NULL AND status = 'counted'";
-
 /// The insert of a response, idempotent by submission key; one text for both backends, run
 /// inside the caller's transaction. A submission beyond the group's surplus limit is stored
 /// `held`. Gives the new row's id and status, nothing for a repeated submission.
@@ -130,28 +129,41 @@ pub struct ResponsePages<'a> {
     group: Group,
     after: i64,
     size: i64,
+    /// The last published response of each school (the latest publication's `through_id`):
+    /// a lookup here instead of a join for every row.
+    through: HashMap<i64, i64>,
 }
 
 impl ResponsePages<'_> {
     /// The next page; empty when every response has been read.
     pub async fn next(&mut self) -> Result<Vec<StoredResponse>, ServerError> {
-        let page: Vec<StoredResponse> = with_pool!(self.storage, pool => {
-            sqlx::query_as(&format!(
-                "{RESPONSE_COLUMNS} WHERE campaign_id = $1 AND respondent_group = $2 AND id > $3
-                   AND {PUBLISHED}
-                 ORDER BY id LIMIT $4"
-            ))
-            .bind(self.campaign_id)
-            .bind(self.group.key())
-            .bind(self.after)
-            .bind(self.size)
-            .fetch_all(pool)
-            .await?
-        });
-        if let Some(last) = page.last() {
-            self.after = last.id;
+        let Some(last) = self.through.values().max().copied() else {
+            return Ok(Vec::new());
+        };
+        loop {
+            let mut page: Vec<StoredResponse> = with_pool!(self.storage, pool => {
+                sqlx::query_as(&format!(
+                    "{RESPONSE_COLUMNS} WHERE campaign_id = $1 AND respondent_group = $2
+                       AND id > $3 AND id <= $4 AND status = 'counted'
+                     ORDER BY id LIMIT $5"
+                ))
+                .bind(self.campaign_id)
+                .bind(self.group.key())
+                .bind(self.after)
+                .bind(last)
+                .bind(self.size)
+                .fetch_all(pool)
+                .await?
+            });
+            let Some(read) = page.last() else {
+                return Ok(page);
+            };
+            self.after = read.id;
+            page.retain(|r| self.through.get(&r.school_id).is_some_and(|t| r.id <= *t));
+            if !page.is_empty() {
+                return Ok(page);
+            }
         }
-        Ok(page)
     }
 }
 
@@ -203,24 +215,17 @@ impl Storage {
         Ok(counts.into_values().collect())
     }
 
-    /// The published responses of a campaign, counted per school and group.
+    /// The responses of a campaign its latest publication holds, counted per school and group
+    /// (as that publication's tallies count them).
     pub async fn published_counts(&self, campaign_id: i64) -> Result<Vec<GroupCount>, ServerError> {
-        self.counts_where(campaign_id, PUBLISHED).await
-    }
-
-    /// A campaign's responses that pass `filter` (an SQL condition), counted per school and
-    /// group (none of them counted as held).
-    pub(super) async fn counts_where(
-        &self,
-        campaign_id: i64,
-        filter: &str,
-    ) -> Result<Vec<GroupCount>, ServerError> {
         Ok(with_pool!(self, pool => {
-            sqlx::query_as(&format!(
-                "SELECT school_id, respondent_group, COUNT(*) AS responses, CAST(0 AS BIGINT) AS held
-                 FROM responses WHERE campaign_id = $1 AND {filter}
-                 GROUP BY school_id, respondent_group ORDER BY school_id, respondent_group"
-            ))
+            sqlx::query_as(
+                "SELECT school_id, respondent_group, responses, CAST(0 AS BIGINT) AS held
+                 FROM published_tallies
+                 WHERE publication_id = (SELECT MAX(id) FROM publications WHERE campaign_id = $1)
+                   AND responses > 0
+                 ORDER BY school_id, respondent_group",
+            )
             .bind(campaign_id)
             .fetch_all(pool)
             .await?
@@ -247,18 +252,24 @@ impl Storage {
         school_id: Option<i64>,
     ) -> Result<Vec<PublishedAnswers>, ServerError> {
         let join = match self {
-            Storage::Sqlite(_) => "group_concat(answers, ',' ORDER BY id)",
-            Storage::Postgres(_) => "string_agg(answers, ',' ORDER BY id)",
+            Storage::Sqlite(_) => "group_concat(r.answers, ',' ORDER BY r.id)",
+            Storage::Postgres(_) => "string_agg(r.answers, ',' ORDER BY r.id)",
         };
         let school = if school_id.is_some() {
-            "AND school_id = $2"
+            "AND r.school_id = $2"
         } else {
             ""
         };
+        // What the latest publication holds: the counted responses of each group up to its
+        // tally's last.
         let sql = format!(
-            "SELECT school_id, respondent_group, {join} AS answers FROM responses
-             WHERE campaign_id = $1 {school} AND {PUBLISHED}
-             GROUP BY school_id, respondent_group ORDER BY school_id, respondent_group"
+            "SELECT r.school_id, r.respondent_group, {join} AS answers FROM responses r
+             JOIN published_tallies t
+               ON t.publication_id = (SELECT MAX(id) FROM publications WHERE campaign_id = $1)
+              AND t.school_id = r.school_id AND t.respondent_group = r.respondent_group
+              AND r.id <= t.through_id AND r.status = 'counted'
+             WHERE r.campaign_id = $1 {school}
+             GROUP BY r.school_id, r.respondent_group ORDER BY r.school_id, r.respondent_group"
         );
         Ok(with_pool!(self, pool => {
             let mut query = sqlx::query_as(&sql).bind(campaign_id);
@@ -282,15 +293,32 @@ impl Storage {
         }))
     }
 
-    /// The responses of a group of a campaign, page by page.
-    pub fn response_pages(&self, campaign_id: i64, group: Group, size: i64) -> ResponsePages<'_> {
-        ResponsePages {
+    /// The published responses of a group of a campaign, page by page.
+    pub async fn response_pages(
+        &self,
+        campaign_id: i64,
+        group: Group,
+        size: i64,
+    ) -> Result<ResponsePages<'_>, ServerError> {
+        let through: Vec<(i64, i64)> = with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT school_id, through_id FROM published_tallies
+                 WHERE publication_id = (SELECT MAX(id) FROM publications WHERE campaign_id = $1)
+                   AND respondent_group = $2",
+            )
+            .bind(campaign_id)
+            .bind(group.key())
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(ResponsePages {
             storage: self,
             campaign_id,
             group,
             after: 0,
             size,
-        }
+            through: through.into_iter().collect(),
+        })
     }
 
     /// One response, by its submission key.

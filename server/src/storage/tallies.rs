@@ -3,6 +3,12 @@
 //! those of each publication, copied from the live ones of the groups it takes in. Profiles of a
 //! publication are scored from these few rows; a publication whose groups are not all tallied
 //! under one methodology (`PublicationRow::tallied`) is scored from its answers instead.
+//!
+//! Each tally also records the last response it counts (`through_id`): a group's responses are
+//! numbered in the order its live tally counts them — on PostgreSQL the writer locks the
+//! group's tally before storing any of its responses (`lock_live!`), on SQLite one writer
+//! runs at a time, and an admitted surplus response takes a new number — so a publication
+//! holds exactly the counted responses of each group up to its tally's `through_id`.
 
 use std::collections::BTreeMap;
 
@@ -78,42 +84,84 @@ pub enum Sums {
     Quality,
 }
 
-/// Tallies to add, by (campaign, school, group), with how many responses each adds; ordered,
-/// so that concurrent writers lock rows in one order.
-pub(super) type Additions = BTreeMap<(i64, i64, String), (TallyPiece, i64)>;
+/// Tallies to add, by (campaign, school, group); ordered, so that concurrent writers lock rows
+/// in one order.
+pub(super) type Additions = BTreeMap<(i64, i64, String), Addition>;
 
-/// A live tally as stored and what adding to it gives: (fingerprint, responses, profile, quality).
-type Stored = (String, i64, String, String);
+/// What a batch adds to one live tally.
+#[derive(Debug, Clone)]
+pub(super) struct Addition {
+    pub piece: TallyPiece,
+    /// How many responses it counts.
+    pub count: i64,
+    /// The largest id among them.
+    pub through: i64,
+}
+
+/// A live tally as stored and what adding to it gives: (fingerprint, responses, profile,
+/// quality, through_id).
+type Stored = (String, i64, String, String, i64);
 
 /// The live tally after adding `piece` of `count` responses. Sums kept under another
 /// methodology cannot take it: the row keeps counting but its fingerprint is cleared, so no
 /// publication counts it as tallied until `orientir rescore` rebuilds it.
 pub(super) fn added(
-    (fingerprint, responses, profile, quality): Stored,
-    piece: &TallyPiece,
-    count: i64,
+    (fingerprint, responses, profile, quality, through): Stored,
+    addition: &Addition,
 ) -> Stored {
+    let Addition {
+        piece,
+        count,
+        through: last,
+    } = addition;
     let responses = responses + count;
-    if responses == count {
+    let through = through.max(*last);
+    if responses == *count {
         return (
             piece.fingerprint.clone(),
             responses,
             text(&piece.profile),
             text(&piece.quality),
+            through,
         );
     }
     if fingerprint != piece.fingerprint {
-        return (String::new(), responses, profile, quality);
+        return (String::new(), responses, profile, quality, through);
     }
     match (parse::<Tally>(&profile), parse::<QualityTally>(&quality)) {
         (Ok(mut p), Ok(mut q)) => {
             p.merge(&piece.profile);
             q.merge(&piece.quality);
-            (fingerprint, responses, text(&p), text(&q))
+            (fingerprint, responses, text(&p), text(&q), through)
         }
-        _ => (String::new(), responses, profile, quality),
+        _ => (String::new(), responses, profile, quality, through),
     }
 }
+
+/// Locks the live tallies of the given (campaign, school, group) keys inside the caller's
+/// transaction `$tx`, each made if missing, in their order — before any response of those groups
+/// is stored or renumbered, so that a group's responses are numbered in the order its tally
+/// counts them. PostgreSQL only: on SQLite a write transaction excludes every other.
+macro_rules! lock_live {
+    ($storage:expr, $tx:expr, $keys:expr) => {{
+        if let $crate::storage::Storage::Postgres(_) = $storage {
+            for (campaign, school, group) in $keys {
+                sqlx::query(
+                    "INSERT INTO live_tallies (campaign_id, school_id, respondent_group, fingerprint, responses, profile, quality)
+                     VALUES ($1, $2, $3, '', 0, '', '')
+                     ON CONFLICT (campaign_id, school_id, respondent_group)
+                     DO UPDATE SET responses = live_tallies.responses",
+                )
+                .bind(campaign)
+                .bind(school)
+                .bind(group)
+                .execute(&mut *$tx)
+                .await?;
+            }
+        }
+    }};
+}
+pub(crate) use lock_live;
 
 /// Adds tallies to the live ones inside the caller's transaction `$tx` (a `&mut` connection):
 /// each row is made if missing, locked (on PostgreSQL), read, added to and written back.
@@ -123,20 +171,19 @@ macro_rules! add_to_live {
             $crate::storage::Storage::Postgres(_) => " FOR UPDATE",
             $crate::storage::Storage::Sqlite(_) => "",
         };
-        for ((campaign, school, group), (piece, count)) in $additions {
+        for ((campaign, school, group), addition) in $additions {
             sqlx::query(
                 "INSERT INTO live_tallies (campaign_id, school_id, respondent_group, fingerprint, responses, profile, quality)
-                 VALUES ($1, $2, $3, $4, 0, '', '')
+                 VALUES ($1, $2, $3, '', 0, '', '')
                  ON CONFLICT (campaign_id, school_id, respondent_group) DO NOTHING",
             )
             .bind(campaign)
             .bind(school)
             .bind(group)
-            .bind(&piece.fingerprint)
             .execute(&mut *$tx)
             .await?;
-            let stored: (String, i64, String, String) = sqlx::query_as(&format!(
-                "SELECT fingerprint, responses, profile, quality FROM live_tallies
+            let stored: (String, i64, String, String, i64) = sqlx::query_as(&format!(
+                "SELECT fingerprint, responses, profile, quality, through_id FROM live_tallies
                  WHERE campaign_id = $1 AND school_id = $2 AND respondent_group = $3{lock}"
             ))
             .bind(campaign)
@@ -144,10 +191,11 @@ macro_rules! add_to_live {
             .bind(group)
             .fetch_one(&mut *$tx)
             .await?;
-            let (fingerprint, responses, profile, quality) =
-                $crate::storage::tallies::added(stored, piece, *count);
+            let (fingerprint, responses, profile, quality, through) =
+                $crate::storage::tallies::added(stored, addition);
             sqlx::query(
-                "UPDATE live_tallies SET fingerprint = $4, responses = $5, profile = $6, quality = $7
+                "UPDATE live_tallies SET fingerprint = $4, responses = $5, profile = $6, quality = $7,
+                    through_id = $8
                  WHERE campaign_id = $1 AND school_id = $2 AND respondent_group = $3",
             )
             .bind(campaign)
@@ -157,6 +205,7 @@ macro_rules! add_to_live {
             .bind(responses)
             .bind(profile)
             .bind(quality)
+            .bind(through)
             .execute(&mut *$tx)
             .await?;
         }
@@ -164,21 +213,29 @@ macro_rules! add_to_live {
 }
 pub(crate) use add_to_live;
 
-/// Adds a piece to the additions of a batch.
-pub(super) fn push(additions: &mut Additions, key: (i64, i64, Group), piece: TallyPiece) {
+/// Adds the piece of response `id` to the additions of a batch.
+pub(super) fn push(additions: &mut Additions, key: (i64, i64, Group), id: i64, piece: TallyPiece) {
     let key = (key.0, key.1, key.2.key().to_owned());
     match additions.get_mut(&key) {
-        Some((sum, count)) if sum.fingerprint == piece.fingerprint => {
-            sum.merge(&piece);
-            *count += 1;
-        }
-        // Pieces under two methodologies in one batch: the row cannot be kept.
-        Some((sum, count)) => {
-            sum.fingerprint.clear();
-            *count += 1;
+        Some(a) => {
+            if a.piece.fingerprint == piece.fingerprint {
+                a.piece.merge(&piece);
+            } else {
+                // Pieces under two methodologies in one batch: the row cannot be kept.
+                a.piece.fingerprint.clear();
+            }
+            a.count += 1;
+            a.through = a.through.max(id);
         }
         None => {
-            additions.insert(key, (piece, 1));
+            additions.insert(
+                key,
+                Addition {
+                    piece,
+                    count: 1,
+                    through: id,
+                },
+            );
         }
     }
 }
@@ -192,8 +249,8 @@ pub struct Rebuilt {
     pub publications: Vec<(i64, Vec<GroupTally>)>,
 }
 
-/// A (school, group), its sums and how many responses they count.
-pub type GroupTally = ((i64, Group), TallyPiece, i64);
+/// A (school, group), its sums, how many responses they count and the last one's id.
+pub type GroupTally = ((i64, Group), TallyPiece, i64, i64);
 
 /// A counted response as a rebuild reads it.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -202,26 +259,27 @@ pub struct CountedResponse {
     pub school_id: i64,
     #[sqlx(rename = "respondent_group", try_from = "String")]
     pub group: Group,
-    pub publication_id: Option<i64>,
     pub answers: String,
 }
 
+/// The last response of a school's group a publication holds (`through_id`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct PublishedThrough {
+    pub publication_id: i64,
+    pub school_id: i64,
+    #[sqlx(rename = "respondent_group", try_from = "String")]
+    pub group: Group,
+    pub through_id: i64,
+}
+
 /// Sets a publication's `tallied` to `fingerprint` inside the caller's transaction when each of
-/// its groups has a tally under it that counts exactly the responses published up to it.
+/// its groups' tallies sums what it counts under that methodology.
 macro_rules! mark_tallied {
-    ($tx:expr, $campaign:expr, $publication:expr, $fingerprint:expr) => {{
+    ($tx:expr, $publication:expr, $fingerprint:expr) => {{
         let untallied: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM (
-                SELECT r.school_id, r.respondent_group, COUNT(*) AS n FROM responses r
-                JOIN publications p ON p.id = r.publication_id
-                WHERE r.campaign_id = $1 AND r.status = 'counted' AND p.id <= $2
-                GROUP BY r.school_id, r.respondent_group
-             ) c LEFT JOIN published_tallies t
-                ON t.publication_id = $2 AND t.school_id = c.school_id
-               AND t.respondent_group = c.respondent_group
-             WHERE t.school_id IS NULL OR t.responses <> c.n OR t.fingerprint <> $3",
+            "SELECT COUNT(*) FROM published_tallies
+             WHERE publication_id = $1 AND responses > 0 AND fingerprint <> $2",
         )
-        .bind($campaign)
         .bind($publication)
         .bind($fingerprint)
         .fetch_one(&mut *$tx)
@@ -277,12 +335,29 @@ impl Storage {
     ) -> Result<Vec<CountedResponse>, ServerError> {
         Ok(with_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT id, school_id, respondent_group, publication_id, answers FROM responses
+                "SELECT id, school_id, respondent_group, answers FROM responses
                  WHERE campaign_id = $1 AND status = 'counted' AND id > $2 ORDER BY id LIMIT $3",
             )
             .bind(campaign_id)
             .bind(after)
             .bind(size)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    /// The last response of each school's group each publication of a campaign holds.
+    pub async fn published_throughs(
+        &self,
+        campaign_id: i64,
+    ) -> Result<Vec<PublishedThrough>, ServerError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT t.publication_id, t.school_id, t.respondent_group, t.through_id
+                 FROM published_tallies t JOIN publications p ON p.id = t.publication_id
+                 WHERE p.campaign_id = $1 ORDER BY t.publication_id",
+            )
+            .bind(campaign_id)
             .fetch_all(pool)
             .await?
         }))
@@ -319,10 +394,10 @@ impl Storage {
                 }));
             for (table, owner, id, tallies) in owners {
                 let sql = format!(
-                    "INSERT INTO {table} ({owner}, school_id, respondent_group, fingerprint, responses, profile, quality)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)"
+                    "INSERT INTO {table} ({owner}, school_id, respondent_group, fingerprint, responses, profile, quality, through_id)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
                 );
-                for ((school, group), piece, count) in tallies {
+                for ((school, group), piece, count, through) in tallies {
                     sqlx::query(&sql)
                         .bind(id)
                         .bind(school)
@@ -331,12 +406,13 @@ impl Storage {
                         .bind(count)
                         .bind(text(&piece.profile))
                         .bind(text(&piece.quality))
+                        .bind(through)
                         .execute(&mut *tx)
                         .await?;
                 }
             }
             for (publication, _) in &rebuilt.publications {
-                mark_tallied!(tx, campaign_id, *publication, &rebuilt.fingerprint);
+                mark_tallied!(tx, *publication, &rebuilt.fingerprint);
             }
             tx.commit().await?;
         });
