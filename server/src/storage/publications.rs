@@ -2,6 +2,8 @@
 //! responses each publication took in, what is still unpublished, and a coordinator's decision
 //! to admit or discard held submissions.
 
+use std::collections::BTreeMap;
+
 use surveys::calendar::Day;
 use surveys::Group;
 
@@ -11,8 +13,8 @@ use super::TallyPiece;
 use super::{with_pool, Storage};
 use crate::error::ServerError;
 
-/// (school, group) pairs in one statement of a publication (two parameters each).
-const PAIRS_PER_STATEMENT: usize = 500;
+/// Schools in one statement of a publication (a parameter each).
+const SCHOOLS_PER_STATEMENT: usize = 900;
 
 /// A publication of a campaign.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -88,13 +90,12 @@ impl Storage {
         groups: &[(i64, Group)],
         fingerprint: &str,
     ) -> Result<i64, ServerError> {
-        let lock = match self {
-            Storage::Postgres(_) => " ORDER BY school_id, respondent_group FOR UPDATE",
-            Storage::Sqlite(_) => "",
-        };
-        // In the order the writer locks live tallies in (`lock_live!`).
-        let mut groups: Vec<(i64, Group)> = groups.to_vec();
-        groups.sort_by(|a, b| (a.0, a.1.key()).cmp(&(b.0, b.1.key())));
+        // Each group's schools, so that every statement picks rows by one group and a list of
+        // schools (an index lookup on both backends).
+        let mut schools: BTreeMap<&str, Vec<i64>> = BTreeMap::new();
+        for (school, group) in groups {
+            schools.entry(group.key()).or_default().push(*school);
+        }
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             // A write first: on SQLite the transaction then excludes every writer at once.
@@ -110,6 +111,18 @@ impl Storage {
             .bind(by.is_none())
             .fetch_one(&mut *tx)
             .await?;
+            if let Storage::Postgres(_) = self {
+                // The campaign's live tallies locked, in the order writers lock them
+                // (`lock_live!`), so that a response is stored either before the publication
+                // (counted by the tally it copies) or after it.
+                sqlx::query(
+                    "SELECT school_id FROM live_tallies WHERE campaign_id = $1
+                     ORDER BY school_id, respondent_group FOR UPDATE",
+                )
+                .bind(campaign_id)
+                .execute(&mut *tx)
+                .await?;
+            }
             let previous: Option<i64> = sqlx::query_scalar(
                 "SELECT MAX(id) FROM publications WHERE campaign_id = $1 AND id < $2",
             )
@@ -128,30 +141,29 @@ impl Storage {
                 .execute(&mut *tx)
                 .await?;
             }
-            for chunk in groups.chunks(PAIRS_PER_STATEMENT) {
-                // `(school_id, respondent_group) IN (VALUES ($3, $4), …)`, the pairs from $3 on.
-                let pairs = (0..chunk.len())
-                    .map(|i| format!("(${}, ${})", 2 * i + 3, 2 * i + 4))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                let these = format!("(school_id, respondent_group) IN (VALUES {pairs})");
-                let statements = [
-                    // The live tallies first, locked, so that a response is stored either before
-                    // the publication (counted by the tally it copies) or after it.
-                    format!("SELECT school_id FROM live_tallies WHERE campaign_id = $2 AND $1 = $1 AND {these}{lock}"),
-                    format!("DELETE FROM published_tallies WHERE publication_id = $1 AND $2 = $2 AND {these}"),
-                    format!(
-                        "INSERT INTO published_tallies (publication_id, school_id, respondent_group, fingerprint, responses, profile, quality, through_id)
-                         SELECT $1, school_id, respondent_group, fingerprint, responses, profile, quality, through_id
-                         FROM live_tallies WHERE campaign_id = $2 AND {these}"
-                    ),
-                ];
-                for sql in &statements {
-                    let mut query = sqlx::query(sql).bind(id).bind(campaign_id);
-                    for (school, group) in chunk {
-                        query = query.bind(school).bind(group.key());
+            for (group, schools) in &schools {
+                for chunk in schools.chunks(SCHOOLS_PER_STATEMENT) {
+                    // `school_id IN ($4, $5, …)`
+                    let list = (0..chunk.len())
+                        .map(|i| format!("${}", i + 4))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let these = format!("respondent_group = $3 AND school_id IN ({list})");
+                    let statements = [
+                        format!("DELETE FROM published_tallies WHERE publication_id = $1 AND $2 = $2 AND {these}"),
+                        format!(
+                            "INSERT INTO published_tallies (publication_id, school_id, respondent_group, fingerprint, responses, profile, quality, through_id)
+                             SELECT $1, school_id, respondent_group, fingerprint, responses, profile, quality, through_id
+                             FROM live_tallies WHERE campaign_id = $2 AND {these}"
+                        ),
+                    ];
+                    for sql in &statements {
+                        let mut query = sqlx::query(sql).bind(id).bind(campaign_id).bind(group);
+                        for school in chunk {
+                            query = query.bind(school);
+                        }
+                        query.execute(&mut *tx).await?;
                     }
-                    query.execute(&mut *tx).await?;
                 }
             }
             mark_tallied!(tx, id, fingerprint);
