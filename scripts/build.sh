@@ -28,22 +28,29 @@ site=${ORIENTIR_SITE_OUT:-target/site}
 pkg=$site/pkg
 mkdir -p "$pkg"
 
-cargo build -p frontend --lib --target wasm32-unknown-unknown "${wasm_profile[@]}"
 wasm_dir=target/wasm32-unknown-unknown/$([ "$profile" = release ] && echo wasm-release || echo debug)
-wasm-bindgen --target web --no-typescript --out-dir "$pkg" --out-name orientir "$wasm_dir/frontend.wasm"
-# Leptos asks for `<output-name>.wasm` when the output name is fixed at compile time.
-mv -f "$pkg/orientir_bg.wasm" "$pkg/orientir.wasm"
-if [ "$profile" = release ]; then
-  tools/node_modules/.bin/wasm-opt -Oz --enable-reference-types --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-    --enable-mutable-globals --enable-multivalue \
-    "$pkg/orientir.wasm" -o "$pkg/orientir.wasm"
-fi
+# Two bundles: the whole app (`orientir`) and the respondents' pages alone (`respondent`, the
+# frontend's `respondent` feature), which is all a respondent downloads.
+for bundle in orientir respondent; do
+  features=()
+  [ "$bundle" = respondent ] && features=(--features respondent)
+  cargo build -p frontend --lib --target wasm32-unknown-unknown "${wasm_profile[@]}" "${features[@]}"
+  wasm-bindgen --target web --no-typescript --out-dir "$pkg" --out-name "$bundle" "$wasm_dir/frontend.wasm"
+  # Leptos asks for `<output-name>.wasm` when the output name is fixed at compile time.
+  mv -f "$pkg/${bundle}_bg.wasm" "$pkg/$bundle.wasm"
+  if [ "$profile" = release ]; then
+    tools/node_modules/.bin/wasm-opt -Oz --enable-reference-types --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+      --enable-mutable-globals --enable-multivalue \
+      "$pkg/$bundle.wasm" -o "$pkg/$bundle.wasm"
+  fi
+done
 cp style/main.css "$pkg/orientir.css"
 # The release bundle goes out precompressed (served as is by the server); a debug bundle is
 # compressed on the fly.
 rm -f "$pkg"/*.br "$pkg"/*.gz
+files=("$pkg"/orientir.js "$pkg"/orientir.wasm "$pkg"/respondent.js "$pkg"/respondent.wasm "$pkg"/orientir.css)
 if [ "$profile" = release ]; then
-  for file in "$pkg"/orientir.js "$pkg"/orientir.wasm "$pkg"/orientir.css; do
+  for file in "${files[@]}"; do
     gzip -9 -k -f "$file"
     brotli -q 11 -f -o "$file.br" "$file"
   done
@@ -52,9 +59,9 @@ fi
 # to and browsers may keep for a year: a new build is a new address. `bundle.txt` (outside
 # `pkg/`, not served) tells the server the folder's name.
 find "$pkg" -mindepth 1 -maxdepth 1 -type d -exec rm -rf {} +
-hash=$(cat "$pkg"/orientir.js "$pkg"/orientir.wasm "$pkg"/orientir.css | sha256sum | cut -c1-16)
+hash=$(cat "${files[@]}" | sha256sum | cut -c1-16)
 mkdir -p "$pkg/$hash"
-cp "$pkg"/orientir.* "$pkg/$hash/"
+cp "$pkg"/orientir.* "$pkg"/respondent.* "$pkg/$hash/"
 echo "$hash" > "$site/bundle.txt"
 if $site_only; then
   echo "built: $site" >&2

@@ -19,10 +19,28 @@ use leptos_router::{
 
 pub use error::AppError;
 
+/// The bundle respondents' pages load (`RespondentApp`), beside the whole app's.
+pub const RESPONDENT_BUNDLE: &str = "respondent";
+
+/// Whether a path is a page a respondent meets — the home page, where a code is typed, and the
+/// questionnaire's: hydrated by the respondents' own bundle, which holds only those pages
+/// (`RespondentApp`), so that a respondent on a slow line does not download the coordinators'.
+pub fn is_respondent_path(path: &str) -> bool {
+    path == "/" || path.starts_with("/s/")
+}
+
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     send_content_security_policy();
+    #[cfg(feature = "ssr")]
+    let options = {
+        let mut options = options;
+        if use_context::<http::request::Parts>().is_some_and(|r| is_respondent_path(r.uri.path())) {
+            options.output_name = RESPONDENT_BUNDLE.into();
+        }
+        options
+    };
     // The stylesheet lives with the scripts, in the bundle's folder (named after its content
     // in a built site, so that browsers keep it until the next build).
     let stylesheet = format!("/{}/orientir.css", options.site_pkg_dir);
@@ -65,18 +83,45 @@ fn send_content_security_policy() {
     }
 }
 
+/// What every page of both bundles is framed by, around its routes: the meta context, the
+/// state the hydrated question pages share across client-side navigation, the title, the
+/// router. Both apps must render the same frame, so that either hydrates what the server sent.
+macro_rules! frame {
+    (fallback = $fallback:expr; $($routes:tt)*) => {{
+        provide_meta_context();
+        provide_context(pages::respond::live::Prefetched::default());
+        provide_context(pages::respond::live::RulesCache::default());
+        view! {
+            <Title text="Ориентир" />
+            <Router>
+                <main>
+                    <Routes fallback=$fallback>
+                        $($routes)*
+                    </Routes>
+                </main>
+            </Router>
+        }
+    }};
+}
+
+/// The respondents' pages (`is_respondent_path`) alone: what the respondents' bundle
+/// hydrates. A link to any other page loads it from the server.
+#[component]
+pub fn RespondentApp() -> impl IntoView {
+    frame! {
+        fallback = pages::Elsewhere;
+        <Route path=StaticSegment("") view=pages::HomePage ssr=SsrMode::Async />
+        <Route path=path!("/s/:code") view=pages::respond::StartPage ssr=SsrMode::Async />
+        <Route path=path!("/s/:code/p/:page") view=pages::respond::SectionPage ssr=SsrMode::Async />
+        <Route path=path!("/s/:code/thanks") view=pages::respond::ThanksPage ssr=SsrMode::Async />
+    }
+}
+
 /// The routes of the app.
 #[component]
 pub fn App() -> impl IntoView {
-    provide_meta_context();
-    // State the hydrated question pages share across client-side navigation.
-    provide_context(pages::respond::live::Prefetched::default());
-    provide_context(pages::respond::live::RulesCache::default());
-    view! {
-        <Title text="Ориентир" />
-        <Router>
-            <main>
-                <Routes fallback=pages::NotFound>
+    frame! {
+        fallback = pages::NotFound;
                     // Async: the page waits for its data before it is sent, so it is complete
                     // without JavaScript (streamed Suspense needs JS to swap content in).
                     <Route path=StaticSegment("") view=pages::HomePage ssr=SsrMode::Async />
@@ -98,8 +143,5 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/work/campaigns/:id/schools/:school/programme") view=pages::work::ProgrammePage ssr=SsrMode::Async />
                     <Route path=path!("/work/campaigns/:id/schools/:school/programme/print") view=pages::work::ProgrammePrintPage ssr=SsrMode::Async />
                     <Route path=path!("/work/campaigns/:id/schools/:school") view=pages::work::ProfilePage ssr=SsrMode::Async />
-                </Routes>
-            </main>
-        </Router>
     }
 }

@@ -5,8 +5,13 @@
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
+/// The whole app; built with the `respondent` feature, the respondents' pages alone (a bundle
+/// of their own, `app::RESPONDENT_BUNDLE`).
 #[wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
+    #[cfg(not(feature = "respondent"))]
     leptos::mount::hydrate_body(app::App);
+    #[cfg(feature = "respondent")]
+    leptos::mount::hydrate_body(app::RespondentApp);
 }

@@ -6,4 +6,4 @@ pub mod respond;
 pub mod work;
 
 pub use home::HomePage;
-pub use not_found::NotFound;
+pub use not_found::{Elsewhere, NotFound};

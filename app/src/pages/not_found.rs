@@ -15,3 +15,23 @@ pub fn NotFound() -> impl IntoView {
         </section>
     }
 }
+
+/// What the respondents' bundle shows for a page it does not hold (a link to the sign-in, say):
+/// the page is loaded from the server instead, with the bundle that holds it.
+#[component]
+pub fn Elsewhere() -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    {
+        // The address the router is going to (the browser's may not have changed yet).
+        let location = leptos_router::hooks::use_location();
+        let search = location.search.get_untracked();
+        let target = format!(
+            "{}{}{}",
+            location.pathname.get_untracked(),
+            if search.is_empty() { "" } else { "?" },
+            search
+        );
+        let _ = window().location().replace(&target);
+    }
+    view! { <section class="page" aria-busy="true"></section> }
+}

@@ -453,14 +453,27 @@ async fn the_release_bundle_goes_out_precompressed_under_names_of_its_content(ba
     let folder = home[at..].split('/').next().expect("folder").to_owned();
     assert_eq!(folder.len(), 16, "a content hash: {folder}");
     assert!(folder.bytes().all(|b| b.is_ascii_hexdigit()), "{folder}");
-    for file in ["orientir.wasm", "orientir.js", "orientir.css"] {
-        assert!(
-            home.contains(&format!("/pkg/{folder}/{file}")),
-            "{file} is linked in its folder"
-        );
+    // Pages a respondent meets load the respondents' bundle; the others the whole app.
+    let login = harness::text(&harness::client(), &app.url("/login")).await;
+    for (page, bundle, other) in [
+        (&home, "respondent", "orientir"),
+        (&login, "orientir", "respondent"),
+    ] {
+        for file in [
+            format!("{bundle}.wasm"),
+            format!("{bundle}.js"),
+            "orientir.css".to_owned(),
+        ] {
+            assert!(
+                page.contains(&format!("/pkg/{folder}/{file}")),
+                "{file} is linked in its folder"
+            );
+        }
+        assert!(!page.contains(&format!("{other}.wasm")), "{page}");
     }
     for (file, encoding) in [
         ("orientir.wasm", "br"),
+        ("respondent.wasm", "br"),
         ("orientir.js", "gzip"),
         ("orientir.css", "br"),
     ] {
