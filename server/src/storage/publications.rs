@@ -113,11 +113,11 @@ impl Storage {
             .await?;
             if let Storage::Postgres(_) = self {
                 // The campaign's live tallies locked, in the order writers lock them
-                // (`lock_live!`), so that a response is stored either before the publication
-                // (counted by the tally it copies) or after it.
+                // (`lock_live!`: byte order of the group's key), so that a response is stored
+                // either before the publication (counted by the tally it copies) or after it.
                 sqlx::query(
                     "SELECT school_id FROM live_tallies WHERE campaign_id = $1
-                     ORDER BY school_id, respondent_group FOR UPDATE",
+                     ORDER BY school_id, respondent_group COLLATE \"C\" FOR UPDATE",
                 )
                 .bind(campaign_id)
                 .execute(&mut *tx)
