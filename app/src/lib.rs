@@ -83,11 +83,12 @@ fn send_content_security_policy() {
     }
 }
 
-/// What every page of both bundles is framed by, around its routes: the meta context, the
-/// state the hydrated question pages share across client-side navigation, the title, the
-/// router. Both apps must render the same frame, so that either hydrates what the server sent.
+/// What every page of both bundles is framed by: the meta context, the state the hydrated
+/// question pages share across client-side navigation, the title, the router with the pages a
+/// respondent meets (`is_respondent_path`) and any others given. Both apps render the same
+/// frame and the same respondents' routes, so that either hydrates what the server sent.
 macro_rules! frame {
-    (fallback = $fallback:expr; $($routes:tt)*) => {{
+    (fallback = $fallback:expr; $($others:tt)*) => {{
         provide_meta_context();
         provide_context(pages::respond::live::Prefetched::default());
         provide_context(pages::respond::live::RulesCache::default());
@@ -96,7 +97,14 @@ macro_rules! frame {
             <Router>
                 <main>
                     <Routes fallback=$fallback>
-                        $($routes)*
+                        // Async: the page waits for its data before it is sent, so it is
+                        // complete without JavaScript (streamed Suspense needs JS to swap
+                        // content in).
+                        <Route path=StaticSegment("") view=pages::HomePage ssr=SsrMode::Async />
+                        <Route path=path!("/s/:code") view=pages::respond::StartPage ssr=SsrMode::Async />
+                        <Route path=path!("/s/:code/p/:page") view=pages::respond::SectionPage ssr=SsrMode::Async />
+                        <Route path=path!("/s/:code/thanks") view=pages::respond::ThanksPage ssr=SsrMode::Async />
+                        $($others)*
                     </Routes>
                 </main>
             </Router>
@@ -104,17 +112,11 @@ macro_rules! frame {
     }};
 }
 
-/// The respondents' pages (`is_respondent_path`) alone: what the respondents' bundle
-/// hydrates. A link to any other page loads it from the server.
+/// The respondents' pages alone: what the respondents' bundle hydrates. A link to any other
+/// page loads it from the server.
 #[component]
 pub fn RespondentApp() -> impl IntoView {
-    frame! {
-        fallback = pages::Elsewhere;
-        <Route path=StaticSegment("") view=pages::HomePage ssr=SsrMode::Async />
-        <Route path=path!("/s/:code") view=pages::respond::StartPage ssr=SsrMode::Async />
-        <Route path=path!("/s/:code/p/:page") view=pages::respond::SectionPage ssr=SsrMode::Async />
-        <Route path=path!("/s/:code/thanks") view=pages::respond::ThanksPage ssr=SsrMode::Async />
-    }
+    frame! { fallback = pages::Elsewhere; }
 }
 
 /// The routes of the app.
@@ -122,12 +124,6 @@ pub fn RespondentApp() -> impl IntoView {
 pub fn App() -> impl IntoView {
     frame! {
         fallback = pages::NotFound;
-                    // Async: the page waits for its data before it is sent, so it is complete
-                    // without JavaScript (streamed Suspense needs JS to swap content in).
-                    <Route path=StaticSegment("") view=pages::HomePage ssr=SsrMode::Async />
-                    <Route path=path!("/s/:code") view=pages::respond::StartPage ssr=SsrMode::Async />
-                    <Route path=path!("/s/:code/p/:page") view=pages::respond::SectionPage ssr=SsrMode::Async />
-                    <Route path=path!("/s/:code/thanks") view=pages::respond::ThanksPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=pages::work::LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/work") view=pages::work::WorkPage ssr=SsrMode::Async />
                     <Route path=path!("/account") view=pages::work::AccountPage ssr=SsrMode::Async />

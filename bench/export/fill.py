@@ -2,8 +2,8 @@
 """Adds N student responses to the demo campaign of an SQLite database (spread over its
 schools), with varied valid answers, taken in by the campaign's latest publication (the raw
 export reads only published responses): each school's student tallies, live and published,
-count them and end at the last one (their sums are left to `orientir rescore`; the raw export
-reads only which responses are published). Usage: fill.py DB N"""
+count them and end at the last one (without sums, which the raw export does not read).
+Usage: fill.py DB N"""
 import random
 import sqlite3
 import sys

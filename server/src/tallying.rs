@@ -150,10 +150,9 @@ pub async fn rebuild(
             let entry = taken[bucket]
                 .entry(key)
                 .or_insert_with(|| (tallier.empty(), 0, 0));
-            match tallier.piece(r.group, &r.answers, r.id, campaign.opens_on)? {
-                Some(piece) => entry.0.merge(&piece),
-                None => entry.0.fingerprint.clear(),
-            }
+            // Without an instrument the response is counted, not summed.
+            let piece = tallier.piece(r.group, &r.answers, r.id, campaign.opens_on)?;
+            entry.0.add(&piece.unwrap_or_else(TallyPiece::unsummed));
             entry.1 += 1;
             entry.2 = entry.2.max(r.id);
         }
@@ -175,11 +174,7 @@ pub async fn rebuild(
             let entry = running
                 .entry(*key)
                 .or_insert_with(|| (tallier.empty(), 0, 0));
-            if piece.fingerprint == entry.0.fingerprint {
-                entry.0.merge(piece);
-            } else {
-                entry.0.fingerprint.clear();
-            }
+            entry.0.add(piece);
             entry.1 += count;
             entry.2 = entry.2.max(*last);
         }

@@ -129,7 +129,7 @@ impl Storage {
                     .await?;
                 results.push(counted(response, inserted, &mut additions));
             }
-            add_to_live!(self, tx, &additions);
+            add_to_live!(tx, &additions);
             tx.commit().await?;
             results
         }))

@@ -217,7 +217,7 @@ impl Storage {
                 let piece = tally(answers, id).unwrap_or_else(TallyPiece::unsummed);
                 push(&mut additions, (campaign_id, school_id, group), id, piece);
             }
-            add_to_live!(self, tx, &additions);
+            add_to_live!(tx, &additions);
             tx.commit().await?;
             held.len() as u64
         }))

@@ -132,14 +132,13 @@ pub struct ResponsePages<'a> {
     /// The last published response of each school (the latest publication's `through_id`):
     /// a lookup here instead of a join for every row.
     through: HashMap<i64, i64>,
+    /// The last of them all, where reading ends.
+    last: i64,
 }
 
 impl ResponsePages<'_> {
     /// The next page; empty when every response has been read.
     pub async fn next(&mut self) -> Result<Vec<StoredResponse>, ServerError> {
-        let Some(last) = self.through.values().max().copied() else {
-            return Ok(Vec::new());
-        };
         loop {
             let mut page: Vec<StoredResponse> = with_pool!(self.storage, pool => {
                 sqlx::query_as(&format!(
@@ -150,7 +149,7 @@ impl ResponsePages<'_> {
                 .bind(self.campaign_id)
                 .bind(self.group.key())
                 .bind(self.after)
-                .bind(last)
+                .bind(self.last)
                 .bind(self.size)
                 .fetch_all(pool)
                 .await?
@@ -311,13 +310,15 @@ impl Storage {
             .fetch_all(pool)
             .await?
         });
+        let through: HashMap<i64, i64> = through.into_iter().collect();
         Ok(ResponsePages {
             storage: self,
             campaign_id,
             group,
             after: 0,
             size,
-            through: through.into_iter().collect(),
+            last: through.values().max().copied().unwrap_or(0),
+            through,
         })
     }
 

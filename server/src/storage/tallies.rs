@@ -43,6 +43,16 @@ impl TallyPiece {
         self.profile.merge(&other.profile);
         self.quality.merge(&other.quality);
     }
+
+    /// Adds another piece; one kept under another methodology cannot be summed with it, so the
+    /// sums lose their fingerprint (counted, not tallied, until `orientir rescore`).
+    pub fn add(&mut self, other: &TallyPiece) {
+        if self.fingerprint == other.fingerprint {
+            self.merge(other);
+        } else {
+            self.fingerprint.clear();
+        }
+    }
 }
 
 /// A group's tally as stored: the sums as JSON text.
@@ -138,54 +148,43 @@ pub(super) fn added(
     }
 }
 
-/// Locks the live tallies of the given (campaign, school, group) keys inside the caller's
-/// transaction `$tx`, each made if missing, in their order — before any response of those groups
-/// is stored or renumbered, so that a group's responses are numbered in the order its tally
-/// counts them. PostgreSQL only: on SQLite a write transaction excludes every other.
+/// Makes the live tallies of the given (campaign, school, group) keys inside the caller's
+/// transaction `$tx` where missing and, on PostgreSQL, locks them in their order — before any
+/// response of those groups is stored or renumbered, so that a group's responses are numbered
+/// in the order its tally counts them (on SQLite a write transaction excludes every other).
 macro_rules! lock_live {
     ($storage:expr, $tx:expr, $keys:expr) => {{
-        if let $crate::storage::Storage::Postgres(_) = $storage {
-            for (campaign, school, group) in $keys {
-                sqlx::query(
-                    "INSERT INTO live_tallies (campaign_id, school_id, respondent_group, fingerprint, responses, profile, quality)
-                     VALUES ($1, $2, $3, '', 0, '', '')
-                     ON CONFLICT (campaign_id, school_id, respondent_group)
-                     DO UPDATE SET responses = live_tallies.responses",
-                )
+        let conflict = match $storage {
+            // An update of nothing, which locks the row.
+            $crate::storage::Storage::Postgres(_) => "DO UPDATE SET responses = live_tallies.responses",
+            $crate::storage::Storage::Sqlite(_) => "DO NOTHING",
+        };
+        let sql = format!(
+            "INSERT INTO live_tallies (campaign_id, school_id, respondent_group, fingerprint, responses, profile, quality)
+             VALUES ($1, $2, $3, '', 0, '', '')
+             ON CONFLICT (campaign_id, school_id, respondent_group) {conflict}"
+        );
+        for (campaign, school, group) in $keys {
+            sqlx::query(&sql)
                 .bind(campaign)
                 .bind(school)
                 .bind(group)
                 .execute(&mut *$tx)
                 .await?;
-            }
         }
     }};
 }
 pub(crate) use lock_live;
 
-/// Adds tallies to the live ones inside the caller's transaction `$tx` (a `&mut` connection):
-/// each row is made if missing, locked (on PostgreSQL), read, added to and written back.
+/// Adds tallies to the live ones inside the caller's transaction `$tx` (a `&mut` connection),
+/// whose rows `lock_live!` made and locked: each is read, added to and written back.
 macro_rules! add_to_live {
-    ($storage:expr, $tx:expr, $additions:expr) => {{
-        let lock = match $storage {
-            $crate::storage::Storage::Postgres(_) => " FOR UPDATE",
-            $crate::storage::Storage::Sqlite(_) => "",
-        };
+    ($tx:expr, $additions:expr) => {{
         for ((campaign, school, group), addition) in $additions {
-            sqlx::query(
-                "INSERT INTO live_tallies (campaign_id, school_id, respondent_group, fingerprint, responses, profile, quality)
-                 VALUES ($1, $2, $3, '', 0, '', '')
-                 ON CONFLICT (campaign_id, school_id, respondent_group) DO NOTHING",
-            )
-            .bind(campaign)
-            .bind(school)
-            .bind(group)
-            .execute(&mut *$tx)
-            .await?;
-            let stored: (String, i64, String, String, i64) = sqlx::query_as(&format!(
+            let stored: (String, i64, String, String, i64) = sqlx::query_as(
                 "SELECT fingerprint, responses, profile, quality, through_id FROM live_tallies
-                 WHERE campaign_id = $1 AND school_id = $2 AND respondent_group = $3{lock}"
-            ))
+                 WHERE campaign_id = $1 AND school_id = $2 AND respondent_group = $3",
+            )
             .bind(campaign)
             .bind(school)
             .bind(group)
@@ -218,12 +217,7 @@ pub(super) fn push(additions: &mut Additions, key: (i64, i64, Group), id: i64, p
     let key = (key.0, key.1, key.2.key().to_owned());
     match additions.get_mut(&key) {
         Some(a) => {
-            if a.piece.fingerprint == piece.fingerprint {
-                a.piece.merge(&piece);
-            } else {
-                // Pieces under two methodologies in one batch: the row cannot be kept.
-                a.piece.fingerprint.clear();
-            }
+            a.piece.add(&piece);
             a.count += 1;
             a.through = a.through.max(id);
         }

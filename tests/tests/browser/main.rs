@@ -107,12 +107,6 @@ async fn fill_student_questionnaire(js: Js) {
     let app = TestApp::spawn(Backend::Sqlite).await.with_demo().await;
     let code = app.demo_code("demo-01", "student").await;
     let before = app.demo_responses("demo-01", "student").await;
-    let sections = surveys::Methodology::default_set()
-        .expect("methodology")
-        .instrument(surveys::Group::Student)
-        .expect("student")
-        .sections
-        .len();
 
     let browser = Browser::start(js).await;
     open_with_code(&browser, &app, &code.to_lowercase()).await;
@@ -122,6 +116,28 @@ async fn fill_student_questionnaire(js: Js) {
         .click()
         .await
         .expect("start");
+    answer_every_page(&browser, &app, &code, js).await;
+    if js == Js::On {
+        assert!(
+            reload_marker_survives(&browser).await,
+            "the pages changed without a full reload"
+        );
+    }
+    assert_eq!(app.demo_responses("demo-01", "student").await, before + 1);
+    browser.close().await;
+    app.finish().await;
+}
+
+/// Answers every page of the student questionnaire from its first, checking each page's
+/// progress line (and with JavaScript that the page checks answers live; the reload marker is
+/// set on the first), up to the thank-you page. Returns how many pages there were.
+async fn answer_every_page(browser: &Browser, app: &TestApp, code: &str, js: Js) -> usize {
+    let sections = surveys::Methodology::default_set()
+        .expect("methodology")
+        .instrument(surveys::Group::Student)
+        .expect("student")
+        .sections
+        .len();
     for page in 1..=sections {
         if js == Js::On {
             // Hydrated, with the rules: from here on pages change without reloading.
@@ -129,7 +145,7 @@ async fn fill_student_questionnaire(js: Js) {
                 .wait_for(Locator::Css("form[data-live='true']"))
                 .await;
             if page == 1 {
-                set_reload_marker(&browser).await;
+                set_reload_marker(browser).await;
             }
         }
         let progress = browser
@@ -142,7 +158,7 @@ async fn fill_student_questionnaire(js: Js) {
             progress.contains(&format!("Раздел {page} из {sections}")),
             "page {page}: {progress}"
         );
-        answer_page(&browser).await;
+        answer_page(browser).await;
         if page < sections {
             browser
                 .wait_for_url(&app.url(&format!("/s/{code}/p/{}", page + 1)))
@@ -160,15 +176,7 @@ async fn fill_student_questionnaire(js: Js) {
         .await
         .expect("text");
     assert_eq!(heading, "Спасибо! Ответы отправлены");
-    if js == Js::On {
-        assert!(
-            reload_marker_survives(&browser).await,
-            "the pages changed without a full reload"
-        );
-    }
-    assert_eq!(app.demo_responses("demo-01", "student").await, before + 1);
-    browser.close().await;
-    app.finish().await;
+    sections
 }
 
 /// Marks the page's JavaScript world; a full page load would lose the mark.
@@ -337,36 +345,7 @@ async fn a_respondents_first_visit_stays_within_its_byte_budget() {
         home
     };
     start_page.click().await.expect("start");
-    let sections = surveys::Methodology::default_set()
-        .expect("methodology")
-        .instrument(surveys::Group::Student)
-        .expect("student")
-        .sections
-        .len();
-    for page in 1..=sections {
-        browser
-            .wait_for(Locator::Css("form[data-live='true']"))
-            .await;
-        if page == 1 {
-            set_reload_marker(&browser).await;
-        }
-        answer_page(&browser).await;
-        if page < sections {
-            browser
-                .wait_for_url(&app.url(&format!("/s/{code}/p/{}", page + 1)))
-                .await;
-        }
-    }
-    browser
-        .wait_for_url(&app.url(&format!("/s/{code}/thanks")))
-        .await;
-    let heading = browser
-        .wait_for(Locator::Css("h1"))
-        .await
-        .text()
-        .await
-        .expect("text");
-    assert_eq!(heading, "Спасибо! Ответы отправлены");
+    let sections = answer_every_page(&browser, &app, &code, Js::On).await;
     assert!(
         reload_marker_survives(&browser).await,
         "the questionnaire ran in one document, so its bytes are all counted here"
