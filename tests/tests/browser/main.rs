@@ -965,7 +965,15 @@ async fn a_school_replaces_a_code_that_got_out_from_its_sheet() {
     browser
         .click(Locator::Css(&format!("{card} form.replace-code button")))
         .await;
-    let new = app.demo_code("demo-01", "student").await;
+    // The click returns before the form's post is answered: wait up to ten seconds for it.
+    let mut new = app.demo_code("demo-01", "student").await;
+    for _ in 0..100 {
+        if new != old {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        new = app.demo_code("demo-01", "student").await;
+    }
     assert_ne!(new, old, "a new code is issued");
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     loop {
