@@ -50,8 +50,8 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION"; then
   fi
 fi
 # From npm, pinned by their package-lock.json files: axe-core for the accessibility checks of the
-# browser tests, and binaryen's wasm-opt for release builds (Debian's binaryen 108 produces wasm
-# that fails to start with wasm-bindgen 0.2.130).
+# browser tests, and for release builds binaryen's wasm-opt (Debian's binaryen 108 produces wasm
+# that fails to start with wasm-bindgen 0.2.130) and terser, which minifies the JavaScript.
 for dir in tests tools; do
   if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules" ]; then
     command -v npm >/dev/null || { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq npm >/dev/null; }

@@ -19,14 +19,46 @@ use leptos_router::{
 
 pub use error::AppError;
 
-/// The bundle respondents' pages load (`RespondentApp`), beside the whole app's.
-pub const RESPONDENT_BUNDLE: &str = "respondent";
+/// What a page loads to come alive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scripts {
+    /// The whole app's bundle, which hydrates the page (a coordinator's).
+    App,
+    /// The respondents' bundle, which holds their pages' islands alone (a question page's
+    /// `LiveForm`, the home page's mark), through a small loader browsers keep: a respondent on a
+    /// slow line downloads neither the coordinators' pages nor a router, nor a script per page.
+    Islands,
+    /// Nothing: a respondent's page without an island (the start and thank-you pages).
+    None,
+}
 
-/// Whether a path is a page a respondent meets — the home page, where a code is typed, and the
-/// questionnaire's: hydrated by the respondents' own bundle, which holds only those pages
-/// (`RespondentApp`), so that a respondent on a slow line does not download the coordinators'.
-pub fn is_respondent_path(path: &str) -> bool {
-    path == "/" || path.starts_with("/s/")
+impl Scripts {
+    /// The pages a respondent meets — the home page, where a code is typed, and the
+    /// questionnaire's — are rendered by the server alone, with islands where they have any.
+    pub fn of(path: &str) -> Scripts {
+        let question_page = || {
+            let mut parts = path.trim_start_matches("/s/").split('/');
+            parts.next().is_some() && parts.next() == Some("p")
+        };
+        if path == "/" || (path.starts_with("/s/") && question_page()) {
+            Scripts::Islands
+        } else if path.starts_with("/s/") {
+            Scripts::None
+        } else {
+            Scripts::App
+        }
+    }
+}
+
+/// The islands of the respondents' pages, for the respondents' bundle to name: each island's
+/// wasm entry sits in `app` beside its component, and the linker keeps it only when something in
+/// the bundle refers to that code.
+#[cfg(feature = "hydrate")]
+pub fn islands() -> [*const (); 2] {
+    [
+        pages::respond::live::LiveForm as *const (),
+        pages::HydrationMark as *const (),
+    ]
 }
 
 /// The HTML document around the app, rendered on the server only.
@@ -34,16 +66,25 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     send_content_security_policy();
     #[cfg(feature = "ssr")]
-    let options = {
-        let mut options = options;
-        if use_context::<http::request::Parts>().is_some_and(|r| is_respondent_path(r.uri.path())) {
-            options.output_name = RESPONDENT_BUNDLE.into();
+    let scripts =
+        use_context::<http::request::Parts>().map_or(Scripts::App, |r| Scripts::of(r.uri.path()));
+    #[cfg(not(feature = "ssr"))]
+    let scripts = Scripts::App;
+    // A page that is not hydrated as a whole carries no hydration marks (islands mark their own).
+    if scripts != Scripts::App {
+        if let Some(context) = Owner::current_shared_context() {
+            context.set_is_hydrating(false);
         }
-        options
-    };
+    }
     // The stylesheet lives with the scripts, in the bundle's folder (named after its content
     // in a built site, so that browsers keep it until the next build).
     let stylesheet = format!("/{}/orientir.css", options.site_pkg_dir);
+    let loader = format!("/{}/islands.js", options.site_pkg_dir);
+    let scripts = match scripts {
+        Scripts::App => view! { <HydrationScripts options /> }.into_any(),
+        Scripts::Islands => view! { <script type="module" src=loader></script> }.into_any(),
+        Scripts::None => ().into_any(),
+    };
     view! {
         <!DOCTYPE html>
         <html lang="ru">
@@ -51,7 +92,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="stylesheet" id="orientir" href=stylesheet />
-                <HydrationScripts options />
+                {scripts}
                 <MetaTags />
             </head>
             <body>
@@ -83,47 +124,22 @@ fn send_content_security_policy() {
     }
 }
 
-/// What every page of both bundles is framed by: the meta context, the state the hydrated
-/// question pages share across client-side navigation, the title, the router with the pages a
-/// respondent meets (`is_respondent_path`) and any others given. Both apps render the same
-/// frame and the same respondents' routes, so that either hydrates what the server sent.
-macro_rules! frame {
-    (fallback = $fallback:expr; $($others:tt)*) => {{
-        provide_meta_context();
-        provide_context(pages::respond::live::Prefetched::default());
-        provide_context(pages::respond::live::RulesCache::default());
-        view! {
-            <Title text="Ориентир" />
-            <Router>
-                <main>
-                    <Routes fallback=$fallback>
-                        // Async: the page waits for its data before it is sent, so it is
-                        // complete without JavaScript (streamed Suspense needs JS to swap
-                        // content in).
-                        <Route path=StaticSegment("") view=pages::HomePage ssr=SsrMode::Async />
-                        <Route path=path!("/s/:code") view=pages::respond::StartPage ssr=SsrMode::Async />
-                        <Route path=path!("/s/:code/p/:page") view=pages::respond::SectionPage ssr=SsrMode::Async />
-                        <Route path=path!("/s/:code/thanks") view=pages::respond::ThanksPage ssr=SsrMode::Async />
-                        $($others)*
-                    </Routes>
-                </main>
-            </Router>
-        }
-    }};
-}
-
-/// The respondents' pages alone: what the respondents' bundle hydrates. A link to any other
-/// page loads it from the server.
-#[component]
-pub fn RespondentApp() -> impl IntoView {
-    frame! { fallback = pages::Elsewhere; }
-}
-
 /// The routes of the app.
 #[component]
 pub fn App() -> impl IntoView {
-    frame! {
-        fallback = pages::NotFound;
+    provide_meta_context();
+    view! {
+        <Title text="Ориентир" />
+        <Router>
+            <main>
+                <Routes fallback=pages::NotFound>
+                    // Async: the page waits for its data before it is sent, so it is
+                    // complete without JavaScript (streamed Suspense needs JS to swap
+                    // content in).
+                    <Route path=StaticSegment("") view=pages::HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/s/:code") view=pages::respond::StartPage ssr=SsrMode::Async />
+                    <Route path=path!("/s/:code/p/:page") view=pages::respond::SectionPage ssr=SsrMode::Async />
+                    <Route path=path!("/s/:code/thanks") view=pages::respond::ThanksPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=pages::work::LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/work") view=pages::work::WorkPage ssr=SsrMode::Async />
                     <Route path=path!("/account") view=pages::work::AccountPage ssr=SsrMode::Async />
@@ -139,5 +155,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/work/campaigns/:id/schools/:school/programme") view=pages::work::ProgrammePage ssr=SsrMode::Async />
                     <Route path=path!("/work/campaigns/:id/schools/:school/programme/print") view=pages::work::ProgrammePrintPage ssr=SsrMode::Async />
                     <Route path=path!("/work/campaigns/:id/schools/:school") view=pages::work::ProfilePage ssr=SsrMode::Async />
+                </Routes>
+            </main>
+        </Router>
     }
 }

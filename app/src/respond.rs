@@ -137,6 +137,9 @@ pub struct SectionView {
     pub intro: Option<String>,
     pub items: Vec<ItemView>,
     pub last: bool,
+    /// Where the rules that check this page's answers in the browser are (`surveys::FormRules`
+    /// as JSON, in a file named after its content).
+    pub rules: String,
     /// Answers from other pages that conditions on this page look at.
     pub context: Vec<(String, Vec<String>)>,
 }
@@ -194,16 +197,6 @@ pub struct ThanksView {
     pub locked: bool,
 }
 
-/// What saving a page (from the hydrated page) gives: where to go next and, for a question
-/// page, its view, so that the next page needs no second request.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Saved {
-    /// The page to show next (`/s/{code}/p/{n}`, with `#errors` when refused, the thank-you
-    /// page, or the start page when the code no longer opens the questionnaire).
-    pub target: String,
-    pub next: Option<Page<SectionView>>,
-}
-
 /// A saved page as the server's respondent service reports it.
 #[cfg(feature = "ssr")]
 #[derive(Debug, Clone, PartialEq)]
@@ -211,7 +204,6 @@ pub struct SaveOutcome {
     pub target: String,
     /// A `Set-Cookie` value keeping (or clearing) the respondent's draft token.
     pub set_cookie: Option<String>,
-    pub next: Option<SectionView>,
 }
 
 /// A respondent page's outcome: the view, or why the code does not open it.
@@ -249,19 +241,6 @@ pub trait RespondentSource: Send + Sync {
         result_key: Option<String>,
         lang: Lang,
     ) -> Result<Outcome<ThanksView>, AppError>;
-    /// Stores one page's fields (with `_draft` and `_go`) exactly as the plain form post does;
-    /// `want_next` asks for the next page's view.
-    async fn save(
-        &self,
-        code: &str,
-        page: u32,
-        fields: Vec<(String, String)>,
-        draft: Option<String>,
-        lang: Lang,
-        want_next: bool,
-    ) -> Result<SaveOutcome, AppError>;
-    /// The rules of the code's questionnaire, for checking answers in the browser.
-    async fn rules(&self, code: &str) -> Result<Option<surveys::FormRules>, AppError>;
 }
 
 #[cfg(feature = "ssr")]
@@ -335,44 +314,4 @@ pub async fn get_thanks(code: String) -> Result<Page<ThanksView>, AppError> {
         }
     }
     Ok(Page { lang, outcome })
-}
-
-#[server(prefix = "/api", endpoint = "respond-save", input = leptos::server_fn::codec::Json)]
-pub async fn save_section(
-    code: String,
-    page: u32,
-    fields: Vec<(String, String)>,
-) -> Result<Saved, AppError> {
-    let (source, cookie, lang) = context().await?;
-    let saved = source
-        .save(
-            &code,
-            page,
-            fields,
-            cookie(&draft_cookie(&code)),
-            lang,
-            true,
-        )
-        .await?;
-    if let Some(value) = saved
-        .set_cookie
-        .and_then(|c| http::HeaderValue::from_str(&c).ok())
-    {
-        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-            response.append_header(http::header::SET_COOKIE, value);
-        }
-    }
-    Ok(Saved {
-        target: saved.target,
-        next: saved.next.map(|view| Page {
-            lang,
-            outcome: Ok(view),
-        }),
-    })
-}
-
-#[server(prefix = "/api", endpoint = "respond-rules")]
-pub async fn get_form_rules(code: String) -> Result<Option<surveys::FormRules>, AppError> {
-    let (source, _, _) = context().await?;
-    source.rules(&code).await
 }

@@ -1,9 +1,8 @@
 #!/usr/bin/env python3
 """Writes one body per page of an instrument (valid answers, varied by a seed) so that the load
-scripts can fill whole questionnaires: urlencoded form fields (`form`, a browser without
-JavaScript) or the JSON field list the hydrated page sends (`json`).
-Usage: bodies.py INSTRUMENT OUT_FILE [N] [form|json]"""
-import json
+scripts can fill whole questionnaires: urlencoded form fields, as a browser posts them (with or
+without the wasm: the live page posts the same form).
+Usage: bodies.py INSTRUMENT OUT_FILE [N]"""
 import random
 import sys
 import tomllib
@@ -14,7 +13,6 @@ data = Path(__file__).resolve().parents[2] / "surveys" / "data" / "orientir-2026
 instrument = tomllib.loads((data / f"{sys.argv[1]}.toml").read_text())
 lists = tomllib.loads((data / "choices.toml").read_text())["list"]
 variants = int(sys.argv[3]) if len(sys.argv) > 3 else 20
-as_json = len(sys.argv) > 4 and sys.argv[4] == "json"
 rng = random.Random(7)
 
 with open(sys.argv[2], "w") as out:
@@ -35,8 +33,5 @@ with open(sys.argv[2], "w") as out:
                         choices = [c for c in lists[item["choices"]]["choices"] if not c.get("exclusive")]
                         fields.append((key, rng.choice(choices)["value"]))
             fields.append(("_go", "next"))
-            if as_json:
-                pages.append(json.dumps(fields, ensure_ascii=False, separators=(",", ":")))
-            else:
-                pages.append(urllib.parse.urlencode(fields))
+            pages.append(urllib.parse.urlencode(fields))
         out.write("\t".join(pages) + "\n")

@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
 # Load benchmark of the respondent side: whole student questionnaires from many concurrent
-# clients against the release build, filled the way a browser does it:
-#   FLOW=hydrated (default): the wasm-enhanced page (start page rendered by the server, then
-#     server functions: rules, first page, one save per page, thank-you);
-#   FLOW=form: a browser without JavaScript (each page fetched, then posted and redirected).
-# Usage: [FLOW=hydrated|form] [ORIENTIR_BIN=path] bench/load/run.sh [connections] [seconds] [database-url]
+# clients against the release build, filled the way a browser does it: each page fetched, then
+# posted and redirected. A browser with the wasm does the same (its island checks the form before
+# it is posted) plus one fetch of the questionnaire's rules, which it keeps.
+# Usage: [ORIENTIR_BIN=path] bench/load/run.sh [connections] [seconds] [database-url]
 #   default: 200 connections, 30 s, a fresh SQLite file. Prints wrk's figures, the completed
 #   questionnaires per second, and checks that the stored count equals the acknowledged count.
 set -euo pipefail
@@ -24,12 +23,8 @@ DATABASE_URL=$db ORIENTIR_ADDR=127.0.0.1:$port ORIENTIR_LOG=warn ORIENTIR_SITE_R
 server=$!
 for _ in $(seq 100); do grep -q "^listening on" "$work/out" 2>/dev/null && break; sleep 0.1; done
 code=$(grep -o "Берёзовская СОШ»: parent [A-Z0-9-]*, principal [A-Z0-9-]*, student [A-Z0-9-]*" "$work/out" | awk '{print $NF}')
-flow=${FLOW:-hydrated}
-case "$flow" in
-  hydrated) python3 bench/load/bodies.py student "$work/bodies.tsv" 50 json; script=bench/load/hydrated.lua ;;
-  form) python3 bench/load/bodies.py student "$work/bodies.tsv" 50 form; script=bench/load/student.lua ;;
-  *) echo "FLOW is hydrated or form" >&2; exit 2 ;;
-esac
+python3 bench/load/bodies.py student "$work/bodies.tsv" 50
+script=bench/load/student.lua
 
 count() {
   case "$db" in

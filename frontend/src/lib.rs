@@ -5,13 +5,19 @@
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
-/// The whole app; built with the `respondent` feature, the respondents' pages alone (a bundle
-/// of their own, `app::RESPONDENT_BUNDLE`).
+/// The whole app; built with the `respondent` feature, the islands of the respondents' pages
+/// alone (a bundle of their own, `app::Scripts::Islands`): its loader (`frontend/islands.js`)
+/// calls this, then each island's own entry.
 #[wasm_bindgen]
 pub fn hydrate() {
-    console_error_panic_hook::set_once();
     #[cfg(not(feature = "respondent"))]
-    leptos::mount::hydrate_body(app::App);
+    {
+        console_error_panic_hook::set_once();
+        leptos::mount::hydrate_body(app::App);
+    }
     #[cfg(feature = "respondent")]
-    leptos::mount::hydrate_body(app::RespondentApp);
+    {
+        std::hint::black_box(app::islands());
+        leptos::mount::hydrate_islands();
+    }
 }

@@ -53,10 +53,10 @@ fn Home(lang: Lang, data: Overview) -> impl IntoView {
     }
 }
 
-/// Tells the reader (and the browser tests) whether the page is only server-rendered or hydrated:
-/// effects run only in the browser, after hydration.
-#[component]
-fn HydrationMark(lang: Lang) -> impl IntoView {
+/// Tells the reader (and the browser tests) whether the page is only server-rendered or its
+/// script has run: an island, whose effects run only in the browser.
+#[island]
+pub fn HydrationMark(lang: Lang) -> impl IntoView {
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
     view! {

@@ -70,8 +70,6 @@ pub const RULES: &[Rule] = &[
     rule("/api/respond-start", Access::Public, false),
     rule("/api/respond-section", Access::Public, false),
     rule("/api/respond-thanks", Access::Public, false),
-    rule("/api/respond-save", Access::Public, false),
-    rule("/api/respond-rules", Access::Public, false),
     rule("/api/whoami", Access::Public, false),
     rule("/api/login-token", Access::Public, false),
     rule("/login", Access::Public, false),

@@ -239,7 +239,9 @@ pub fn router(config: &Config, storage: Storage, methodology: Arc<Methodology>) 
             },
             guesses::throttle,
         ))
+        // The static files: the browser bundle and the questionnaires' rules.
         .nest_service("/pkg", edge::bundle(&config.site_root.join("pkg")))
+        .route("/respond/rules/{file}", get(respond::rules_file))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state);

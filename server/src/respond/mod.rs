@@ -1,17 +1,15 @@
 //! The respondent side on the server: an access code opened against its campaign's dates and the
 //! draft it belongs to (here), the short-lived caches (`cache`), what the pages show (`views`),
-//! saving a page and the final submit (`save`), and the plain routes that work without
-//! JavaScript (`routes`).
+//! saving a page and the final submit (`save`), the plain routes that work without
+//! JavaScript (`routes`), and the rules files the live pages check answers with (`rules`).
 
 use std::sync::Arc;
 
 use app::i18n::Lang;
-use app::respond::{
-    CodeProblem, Outcome, RespondentSource, SaveOutcome, SectionView, StartView, ThanksView,
-};
+use app::respond::{CodeProblem, Outcome, RespondentSource, SectionView, StartView, ThanksView};
 use app::AppError;
 use surveys::calendar::Day;
-use surveys::{FormRules, Group, Instrument, Methodology};
+use surveys::{Group, Instrument, Methodology};
 
 use crate::access_code;
 use crate::cookies::CookiePolicy;
@@ -23,18 +21,22 @@ use cache::{CodeCache, DraftCache};
 
 mod cache;
 mod routes;
+mod rules;
 mod save;
 mod views;
 
 pub use routes::{enter, open_result, save_page, set_lang};
+pub use rules::rules_file;
+use rules::RulesFiles;
 
-/// The respondent service: storage, the batching writer, the methodology, the clock, the cookie
-/// policy and the short-lived caches of codes and drafts.
+/// The respondent service: storage, the batching writer, the methodology and its rules files,
+/// the clock, the cookie policy and the short-lived caches of codes and drafts.
 #[derive(Clone)]
 pub struct Respondents {
     storage: Storage,
     writer: DraftWriter,
     methodology: Arc<Methodology>,
+    rules: Arc<RulesFiles>,
     today: fn() -> Day,
     codes: CodeCache,
     cookies: CookiePolicy,
@@ -54,6 +56,7 @@ impl Respondents {
             codes: CodeCache::for_storage(&storage),
             drafts: DraftCache::for_storage(&storage),
             storage,
+            rules: Arc::new(RulesFiles::new(&methodology)),
             methodology,
             today,
             cookies,
@@ -297,27 +300,5 @@ impl RespondentSource for Respondents {
             }))
         };
         run.await.map_err(AppError::from)
-    }
-
-    async fn save(
-        &self,
-        code: &str,
-        page: u32,
-        fields: Vec<(String, String)>,
-        draft: Option<String>,
-        lang: Lang,
-        want_next: bool,
-    ) -> Result<SaveOutcome, AppError> {
-        self.save_answers(code, page, fields, draft, lang, want_next)
-            .await
-            .map_err(AppError::from)
-    }
-
-    async fn rules(&self, code: &str) -> Result<Option<FormRules>, AppError> {
-        match self.open(code).await {
-            Ok(Ok(opened)) => Ok(Some(FormRules::new(&self.methodology, opened.instrument))),
-            Ok(Err(_)) => Ok(None),
-            Err(e) => Err(e.into()),
-        }
     }
 }

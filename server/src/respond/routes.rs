@@ -50,10 +50,7 @@ pub async fn save_page(
 ) -> Response {
     let lang = cookies::lang(&headers);
     let token = cookies::read(&headers, &draft_cookie(&code));
-    match service
-        .save_answers(&code, page, fields, token, lang, false)
-        .await
-    {
+    match service.save_answers(&code, page, fields, token, lang).await {
         Ok(saved) => see_other(&saved.target, saved.set_cookie),
         // Unlike other failures, a respondent is told that nothing of the earlier pages is lost.
         Err(e) => (

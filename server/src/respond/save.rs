@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use app::i18n::Lang;
-use app::respond::{draft_cookie, result_cookie, SaveOutcome};
+use app::respond::{draft_cookie, result_cookie};
 use surveys::{Answers, Cut, Methodology};
 
 use super::views::raw_of;
@@ -15,6 +15,14 @@ use crate::error::ServerError;
 use crate::secrets;
 use crate::storage::{DraftRow, DraftWrite, ResponseRow};
 use crate::tallying::Tallier;
+
+/// A saved page: where the respondent goes next, and the `Set-Cookie` value keeping (or
+/// clearing) the draft's token.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SaveOutcome {
+    pub target: String,
+    pub set_cookie: Option<String>,
+}
 
 /// How long the result key waits in its cookie for the thank-you page.
 pub(super) const RESULT_COOKIE_SECONDS: i64 = 900;
@@ -30,7 +38,6 @@ impl Respondents {
         fields: Vec<(String, String)>,
         cookie_token: Option<String>,
         lang: Lang,
-        want_next: bool,
     ) -> Result<SaveOutcome, ServerError> {
         let m: &Methodology = &self.methodology;
         let opened = match self.open(code).await? {
@@ -39,7 +46,6 @@ impl Respondents {
                 return Ok(SaveOutcome {
                     target: format!("/s/{code}"),
                     set_cookie: None,
-                    next: None,
                 })
             }
         };
@@ -63,7 +69,6 @@ impl Respondents {
                 return Ok(SaveOutcome {
                     target: format!("/s/{code}/thanks"),
                     set_cookie: None,
-                    next: None,
                 });
             }
         }
@@ -72,7 +77,6 @@ impl Respondents {
             return Ok(SaveOutcome {
                 target: format!("/s/{code}/thanks"),
                 set_cookie: None,
-                next: None,
             });
         }
         let instrument = opened.instrument;
@@ -209,20 +213,10 @@ impl Respondents {
                     return Ok(SaveOutcome {
                         target: format!("/s/{code}/thanks"),
                         set_cookie: Some(set_cookie),
-                        next: None,
                     });
                 }
             }
         };
-        let next = want_next.then(|| {
-            self.section_view(
-                &opened,
-                Some(&draft),
-                handle.clone(),
-                draft.page as u32,
-                lang,
-            )
-        });
         let kept = draft.clone();
         self.writer.write(DraftWrite::Save { draft, today }).await?;
         self.drafts.put(kept);
@@ -234,7 +228,6 @@ impl Respondents {
         Ok(SaveOutcome {
             target,
             set_cookie: Some(set_cookie),
-            next,
         })
     }
 }

@@ -140,6 +140,7 @@ impl Respondents {
             intro: section.intro.as_ref().map(|i| i.get(l).to_owned()),
             items,
             last: page == pages,
+            rules: self.rules.url(&instrument.key),
             context,
         }
     }

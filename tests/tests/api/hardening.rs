@@ -264,8 +264,9 @@ async fn every_response_carries_the_edge_headers_and_compresses(backend: Backend
         assert!(csp.contains(part), "{csp}");
     }
     assert!(!csp.contains("script-src 'self' 'unsafe-inline'"), "{csp}");
-    // The page's own scripts carry the nonce its policy names, a fresh one per page.
-    let plain = c.get(app.url("/")).send().await.expect("home again");
+    // The page's own scripts carry the nonce its policy names, a fresh one per page (a
+    // coordinator's page: a respondent's has no inline script of its own).
+    let plain = c.get(app.url("/login")).send().await.expect("sign-in page");
     let policy = plain.headers()["content-security-policy"]
         .to_str()
         .expect("policy")
@@ -453,27 +454,26 @@ async fn the_release_bundle_goes_out_precompressed_under_names_of_its_content(ba
     let folder = home[at..].split('/').next().expect("folder").to_owned();
     assert_eq!(folder.len(), 16, "a content hash: {folder}");
     assert!(folder.bytes().all(|b| b.is_ascii_hexdigit()), "{folder}");
-    // Pages a respondent meets load the respondents' bundle; the others the whole app.
+    // Pages a respondent meets load the islands' loader (which loads the respondents' bundle
+    // beside it); the others the whole app.
     let login = harness::text(&harness::client(), &app.url("/login")).await;
-    for (page, bundle, other) in [
-        (&home, "respondent", "orientir"),
-        (&login, "orientir", "respondent"),
+    for (page, files, other) in [
+        (&home, ["islands.js", "orientir.css"], "orientir.wasm"),
+        (&login, ["orientir.wasm", "orientir.js"], "islands.js"),
     ] {
-        for file in [
-            format!("{bundle}.wasm"),
-            format!("{bundle}.js"),
-            "orientir.css".to_owned(),
-        ] {
+        for file in files {
             assert!(
                 page.contains(&format!("/pkg/{folder}/{file}")),
                 "{file} is linked in its folder"
             );
         }
-        assert!(!page.contains(&format!("{other}.wasm")), "{page}");
+        assert!(!page.contains(other), "{page}");
     }
     for (file, encoding) in [
         ("orientir.wasm", "br"),
         ("respondent.wasm", "br"),
+        ("respondent.js", "br"),
+        ("islands.js", "gzip"),
         ("orientir.js", "gzip"),
         ("orientir.css", "br"),
     ] {

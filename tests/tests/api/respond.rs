@@ -247,7 +247,11 @@ async fn a_refused_page_shows_errors_next_to_fields_and_keeps_the_input(backend:
     let location = post(&client, &app.url(&format!("/respond/{code}/1")), &form).await;
     assert_eq!(location, format!("/s/{code}/p/1#errors"));
     let (_, html) = get(&client, &app.url(&format!("/s/{code}/p/1"))).await;
-    assert!(html.contains("Проверьте ответы"), "error summary");
+    assert!(
+        html.contains("id=\"errors\" class=\"error-summary\">")
+            && html.contains("Проверьте ответы"),
+        "the error summary is shown"
+    );
     assert!(html.contains("«двести» — не число"));
     assert!(html.contains("Введите число от 0 до 5000"));
     assert!(html.contains("Ответьте на этот вопрос"));
@@ -522,100 +526,55 @@ async fn a_teacher_gets_a_report_with_a_development_plan_again_and_again(backend
     app.finish().await;
 }
 
-/// The hydrated page's way: one server-function call per page, answered with the next page.
-async fn save(
-    client: &Client,
-    app: &TestApp,
-    code: &str,
-    page: usize,
-    fields: &[(String, String)],
-) -> serde_json::Value {
-    let r = client
-        .post(app.url("/api/respond-save"))
-        .json(&serde_json::json!({ "code": code, "page": page, "fields": fields }))
-        .send()
-        .await
-        .expect("request");
-    assert_eq!(r.status(), StatusCode::OK);
-    r.json().await.expect("json")
+/// The address of the rules file a question page names (in its island's props).
+fn rules_url(html: &str) -> String {
+    let at = html
+        .find("/respond/rules/")
+        .expect("the page names its rules");
+    html[at..].split(['&', '"']).next().expect("url").to_owned()
 }
 
-async fn the_hydrated_page_saves_each_page_in_one_call_and_submits_once(backend: Backend) {
+async fn a_question_page_checks_answers_with_its_questionnaires_rules_which_browsers_keep(
+    backend: Backend,
+) {
     let app = TestApp::spawn(backend).await.with_demo().await;
     let m = Methodology::default_set().expect("methodology");
-    let instrument = m.instrument(Group::Student).expect("student");
-    let code = app.demo_code("demo-02", "student").await;
-    let before = app.demo_responses("demo-02", "student").await;
     let client = browser();
-    // The rules the page checks with are the instrument's own.
-    let rules: serde_json::Value = client
-        .post(app.url("/api/respond-rules"))
-        .form(&[("code", &code)])
-        .send()
-        .await
-        .expect("rules")
-        .json()
-        .await
-        .expect("json");
-    assert_eq!(rules["instrument"]["key"], instrument.key.as_str());
-    assert!(rules["choice_lists"]
-        .as_object()
-        .is_some_and(|l| !l.is_empty()));
-    let unknown: serde_json::Value = client
-        .post(app.url("/api/respond-rules"))
-        .form(&[("code", "AAA-AAA-AA")])
-        .send()
-        .await
-        .expect("rules")
-        .json()
-        .await
-        .expect("json");
-    assert!(unknown.is_null(), "an unknown code gets no rules");
-
-    // A refused page comes back with its problems, and nothing moves on.
-    let mut first = fill(&m, instrument, 0);
-    let refused_key = first[0].0.clone();
-    first.remove(0);
-    first.push(("_go".into(), "next".into()));
-    let refused = save(&client, &app, &code, 1, &first).await;
-    assert_eq!(refused["target"], format!("/s/{code}/p/1#errors"));
-    let view = &refused["next"]["outcome"]["Ok"];
-    let field = view["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .flat_map(|i| i["fields"].as_array().expect("fields"))
-        .find(|f| f["key"] == refused_key.as_str())
-        .expect("refused field");
-    assert_eq!(field["error"], "Ответьте на этот вопрос");
-    let draft = view["draft"].as_str().expect("draft token").to_owned();
-
-    let pages = instrument.sections.len();
-    let mut last = serde_json::Value::Null;
-    for section in 0..pages {
-        let mut fields = fill(&m, instrument, section);
-        fields.push(("_draft".into(), draft.clone()));
-        fields.push(("_go".into(), "next".into()));
-        last = save(&client, &app, &code, section + 1, &fields).await;
-        if section + 1 < pages {
-            assert_eq!(last["target"], format!("/s/{code}/p/{}", section + 2));
-            assert_eq!(last["next"]["outcome"]["Ok"]["page"], section + 2);
-        }
+    let mut urls = Vec::new();
+    for group in [Group::Student, Group::Principal] {
+        let instrument = m.instrument(group).expect("instrument");
+        let code = app.demo_code("demo-02", group.key()).await;
+        let (_, page) = get(&client, &app.url(&format!("/s/{code}/p/1"))).await;
+        let url = rules_url(&page);
+        let r = client.get(app.url(&url)).send().await.expect("rules");
+        assert_eq!(r.status(), StatusCode::OK);
+        let cache = r.headers()[reqwest::header::CACHE_CONTROL]
+            .to_str()
+            .expect("header")
+            .to_owned();
+        assert!(cache.contains("immutable"), "{cache}");
+        let rules: serde_json::Value = r.json().await.expect("json");
+        // The instrument's own rules, with the choice lists its items use.
+        assert_eq!(rules["instrument"]["key"], instrument.key.as_str());
+        assert!(rules["choice_lists"]
+            .as_object()
+            .is_some_and(|l| !l.is_empty()));
+        let rules: surveys::FormRules =
+            serde_json::from_value(rules).expect("the browser reads them");
+        assert_eq!(rules.instrument().sections.len(), instrument.sections.len());
+        // Another page of the same questionnaire names the same file.
+        let (_, page2) = get(&client, &app.url(&format!("/s/{code}/p/2"))).await;
+        assert_eq!(rules_url(&page2), url);
+        urls.push(url);
     }
-    assert_eq!(last["target"], format!("/s/{code}/thanks"));
-    assert!(last["next"].is_null());
-    // Sent again (a retry after a dropped connection): still one response.
-    let mut fields = fill(&m, instrument, pages - 1);
-    fields.push(("_draft".into(), draft));
-    fields.push(("_go".into(), "next".into()));
-    let again = save(&browser(), &app, &code, pages, &fields).await;
-    assert_eq!(again["target"], format!("/s/{code}/thanks"));
-    assert_eq!(app.demo_responses("demo-02", "student").await, before + 1);
+    assert_ne!(urls[0], urls[1], "a file per questionnaire");
+    let (status, _) = get(&client, &app.url("/respond/rules/0123456789abcdef.json")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
     app.finish().await;
 }
 
 harness::on_both_backends!(
-    the_hydrated_page_saves_each_page_in_one_call_and_submits_once,
+    a_question_page_checks_answers_with_its_questionnaires_rules_which_browsers_keep,
     a_typed_code_opens_the_start_page_that_explains_the_survey,
     wrong_codes_say_which_problem_it_is,
     a_whole_student_questionnaire_is_stored_once_and_the_device_starts_afresh,

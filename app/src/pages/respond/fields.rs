@@ -1,30 +1,27 @@
 //! Form controls of one item: radio groups and checkboxes in fieldsets with legends, number and
-//! text inputs with labels; errors next to the field, input kept.
+//! text inputs with labels; errors next to the field, input kept. Every field has its error
+//! slot, empty and hidden while it has no problem (the live page fills it).
 
 use leptos::prelude::*;
 
-use super::live::PageState;
 use crate::i18n::Lang;
 use crate::respond::{FieldView, ItemView};
 
-/// An item, hidden while its `show_if` does not hold (the hydrated page reveals it live).
+/// An item, hidden while its `show_if` does not hold (the live page reveals it).
 #[component]
 pub fn ItemFields(item: ItemView, lang: Lang) -> impl IntoView {
-    let state = use_context::<PageState>();
-    let key = item.key.clone();
-    let key_attr = item.key.clone();
-    let initially = item.hidden;
-    let hidden = move || state.map_or(initially, |s| s.hidden.with(|h| h.contains(&key)));
+    let hidden = item.hidden;
+    let key = item.key;
     match item.heading {
         Some(heading) => view! {
-            <div class="item matrix" data-item=key_attr hidden=hidden>
+            <div class="item matrix" data-item=key hidden=hidden>
                 <p class="matrix-heading">{heading}</p>
                 {item.fields.into_iter().map(|field| view! { <Field field lang /> }).collect_view()}
             </div>
         }
         .into_any(),
         None => view! {
-            <div class="item" data-item=key_attr hidden=hidden>
+            <div class="item" data-item=key hidden=hidden>
                 {item.fields.into_iter().map(|field| view! { <Field field lang /> }).collect_view()}
             </div>
         }
@@ -36,35 +33,11 @@ pub fn ItemFields(item: ItemView, lang: Lang) -> impl IntoView {
 fn Field(field: FieldView, lang: Lang) -> impl IntoView {
     let id = format!("field-{}", field.key);
     let error_id = format!("{id}-error");
-    // The server's verdict, then the live one once the page is hydrated.
-    let state = use_context::<PageState>();
-    let message = {
-        let (key, initial) = (field.key.clone(), field.error.clone());
-        move || match state {
-            Some(s) => s.errors.with(|e| e.get(&key).cloned()),
-            None => initial.clone(),
-        }
-    };
-    let invalid = {
-        let message = message.clone();
-        move || message().is_some()
-    };
-    let error = {
-        let (message, error_id) = (message.clone(), error_id.clone());
-        move || message().map(|e| view! { <p class="field-error" id=error_id.clone()>{e}</p> })
-    };
-    let described = {
-        let (invalid, error_id) = (invalid.clone(), error_id.clone());
-        move || invalid().then(|| error_id.clone())
-    };
-    let aria_invalid = {
-        let invalid = invalid.clone();
-        move || invalid().then_some("true")
-    };
-    let class = {
-        let invalid = invalid.clone();
-        move || if invalid() { "field invalid" } else { "field" }
-    };
+    let invalid = field.error.is_some();
+    let error = view! { <p class="field-error" id=error_id.clone() hidden=!invalid>{field.error.clone()}</p> };
+    let described = invalid.then(|| error_id.clone());
+    let aria_invalid = invalid.then_some("true");
+    let class = if invalid { "field invalid" } else { "field" };
     let optional = (!field.required).then(
         || view! { <span class="optional">{lang.tr(" (необязательно)", " (optional)")}</span> },
     );

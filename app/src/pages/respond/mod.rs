@@ -1,5 +1,6 @@
 //! Respondent pages: start, one page per section, thank-you with a teacher's own report. They
-//! are plain server-rendered forms posting to `/respond/…`, complete without JavaScript.
+//! are plain server-rendered forms posting to `/respond/…`, complete without JavaScript; a
+//! question page's form is made live by an island (`live`).
 
 mod fields;
 pub mod live;
@@ -13,11 +14,10 @@ use serde::Serialize;
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::respond::{
-    get_section, get_start, get_thanks, save_section, CodeProblem, Page, SectionView, StartView,
-    ThanksView,
+    get_section, get_start, get_thanks, CodeProblem, Page, SectionView, StartView, ThanksView,
 };
 use fields::ItemFields;
-use live::{PageState, Prefetched, RulesCache};
+use live::LiveForm;
 use report::Report;
 
 fn param(name: &'static str) -> impl Fn() -> String + Copy + Send + Sync + 'static {
@@ -161,138 +161,33 @@ fn Start(view: StartView, lang: Lang) -> impl IntoView {
     }
 }
 
+/// A question page. Only the respondents' bundle makes it live (its `LiveForm` island), so the
+/// whole app's router, when a link leads here, loads it from the server.
 #[component]
 pub fn SectionPage() -> impl IntoView {
+    if cfg!(feature = "hydrate") {
+        return view! { <crate::pages::Elsewhere /> }.into_any();
+    }
     let code = param("code");
     let page = param("page");
-    let prefetched = use_context::<Prefetched>();
     let section = Resource::new(
         move || (code(), page()),
-        move |(code, page)| {
-            let page = page.parse().unwrap_or(1);
-            let handed_over = prefetched.and_then(|p| p.take(&code, page));
-            async move {
-                match handed_over {
-                    Some(view) => Ok(view),
-                    None => get_section(code, page).await,
-                }
-            }
-        },
+        |(code, page)| get_section(code, page.parse().unwrap_or(1)),
     );
-    respondent_page(section, |view, lang| view! { <Section view lang /> })
+    respondent_page(section, |view, lang| view! { <Section view lang /> }).into_any()
 }
 
 #[component]
 fn Section(view: SectionView, lang: Lang) -> impl IntoView {
-    let state = PageState::new(&view);
-    provide_context(state);
-    let rules = use_context::<RulesCache>().unwrap_or_default();
-    let prefetched = use_context::<Prefetched>().unwrap_or_default();
-    let navigate = leptos_router::hooks::use_navigate();
-    let form_ref = NodeRef::<leptos::html::Form>::new();
-    let code = view.code.clone();
-    Effect::new({
-        let code = code.clone();
-        move || rules.load(code.clone())
-    });
-    let shared = std::sync::Arc::new(view.clone());
-    let check = {
-        let shared = shared.clone();
-        move |all: bool| -> bool {
-            let (Some(form), Some(rules)) = (form_ref.get_untracked(), rules.get(&shared.code))
-            else {
-                return true;
-            };
-            state.check(&rules, &shared, live::form_fields(&form), all, lang)
-        }
-    };
-    let on_change = {
-        let check = check.clone();
-        move |ev: leptos::ev::Event| {
-            if let Some(name) = live::input_name(&ev) {
-                state.touched.update(|t| {
-                    t.insert(name);
-                });
-            }
-            check(false);
-        }
-    };
-    let on_input = {
-        let check = check.clone();
-        move |_: leptos::ev::Event| {
-            check(false);
-        }
-    };
-    let on_submit = {
-        let shared = shared.clone();
-        move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            if state.saving.get_untracked() {
-                return;
-            }
-            let Some(form) = form_ref.get_untracked() else {
-                return;
-            };
-            let go = ev
-                .submitter()
-                .and_then(|b| b.get_attribute("value"))
-                .unwrap_or_else(|| "next".into());
-            if go == "next" && !check(true) {
-                live::focus_errors();
-                return;
-            }
-            let mut fields = live::form_fields(&form);
-            fields.push(("_go".into(), go));
-            state.saving.set(true);
-            let (code, page) = (shared.code.clone(), shared.page);
-            let navigate = navigate.clone();
-            leptos::task::spawn_local(async move {
-                match save_section(code.clone(), page, fields).await {
-                    Ok(saved) => {
-                        let next_page = saved
-                            .next
-                            .as_ref()
-                            .and_then(|p| p.outcome.as_ref().ok())
-                            .map(|v| v.page);
-                        match (next_page, saved.next) {
-                            // Refused by the server on this very page: show its problems here.
-                            (
-                                Some(n),
-                                Some(Page {
-                                    outcome: Ok(next), ..
-                                }),
-                            ) if n == page => {
-                                state.errors.set(
-                                    next.items
-                                        .iter()
-                                        .flat_map(|i| i.fields.iter())
-                                        .filter_map(|f| Some((f.key.clone(), f.error.clone()?)))
-                                        .collect(),
-                                );
-                                state.saving.set(false);
-                                live::focus_errors();
-                            }
-                            (Some(n), Some(next)) => {
-                                prefetched.put(code, n, next);
-                                navigate(&saved.target, Default::default());
-                            }
-                            _ => navigate(&saved.target, Default::default()),
-                        }
-                    }
-                    // The server function could not be reached: post the plain form instead.
-                    Err(_) => {
-                        let _ = form.submit();
-                    }
-                }
-            });
-        }
-    };
     let labels: Vec<(String, String)> = view
         .items
         .iter()
         .flat_map(|i| i.fields.iter())
         .map(|f| (f.key.clone(), f.label.clone()))
         .collect();
+    let problems = view.problems();
+    let marked = problems.iter().map(|(key, _, _)| key.clone()).collect();
+    let clean = problems.is_empty();
     let action = format!("/respond/{}/{}", view.code, view.page);
     let progress = match lang {
         Lang::Ru => format!("Раздел {} из {}", view.page, view.pages),
@@ -303,35 +198,9 @@ fn Section(view: SectionView, lang: Lang) -> impl IntoView {
     } else {
         lang.tr("Далее", "Next")
     };
-    let saving = state.saving;
-    // Tells assistive tools (and the browser tests) that answers are now checked live: the
-    // page is hydrated and has its questionnaire's rules.
-    let live_mark = {
-        let code = code.clone();
-        move || rules.ready(&code).to_string()
-    };
     let back = (view.page > 1).then(|| {
-        view! { <button type="submit" name="_go" value="back" class="secondary" formnovalidate disabled=move || saving.get()>{lang.tr("Назад", "Back")}</button> }
+        view! { <button type="submit" name="_go" value="back" class="secondary" formnovalidate>{lang.tr("Назад", "Back")}</button> }
     });
-    let summary = move || {
-        let errors = state.errors.get();
-        let problems: Vec<_> = labels
-            .iter()
-            .filter_map(|(key, label)| Some((key.clone(), label.clone(), errors.get(key)?.clone())))
-            .collect();
-        (!problems.is_empty()).then(|| {
-            view! {
-                <div class="error-summary" role="alert" tabindex="-1" id="errors">
-                    <h2>{lang.tr("Проверьте ответы", "Please check your answers")}</h2>
-                    <ul>
-                        {problems.into_iter().map(|(key, label, message)| view! {
-                            <li><a href=format!("#field-{key}")>{label}" — "{message}</a></li>
-                        }).collect_view()}
-                    </ul>
-                </div>
-            }
-        })
-    };
     view! {
         <section class="page">
             <p class="progress">
@@ -340,16 +209,25 @@ fn Section(view: SectionView, lang: Lang) -> impl IntoView {
             </p>
             <h1>{view.title}</h1>
             {view.intro.map(|i| view! { <p>{i}</p> })}
-            {summary}
-            <form method="post" action=action novalidate node_ref=form_ref
-                on:submit=on_submit on:change=on_change on:input=on_input data-live=live_mark>
-                <input type="hidden" name="_draft" value=view.draft />
-                {view.items.into_iter().map(|item| view! { <ItemFields item lang /> }).collect_view()}
-                <div class="actions">
-                    <button type="submit" name="_go" value="next" disabled=move || saving.get()>{next}</button>
-                    {back}
+            <LiveForm rules=view.rules section=view.page.saturating_sub(1) as usize lang context=view.context labels marked>
+                // The summary is always there: the live page fills it.
+                <div class="error-summary" role="alert" tabindex="-1" id="errors" hidden=clean>
+                    <h2>{lang.tr("Проверьте ответы", "Please check your answers")}</h2>
+                    <ul>
+                        {problems.into_iter().map(|(key, label, message)| view! {
+                            <li><a href=format!("#field-{key}")>{label}" — "{message}</a></li>
+                        }).collect_view()}
+                    </ul>
                 </div>
-            </form>
+                <form method="post" action=action novalidate>
+                    <input type="hidden" name="_draft" value=view.draft />
+                    {view.items.into_iter().map(|item| view! { <ItemFields item lang /> }).collect_view()}
+                    <div class="actions">
+                        <button type="submit" name="_go" value="next">{next}</button>
+                        {back}
+                    </div>
+                </form>
+            </LiveForm>
         </section>
     }
     // Erased, so that the page's type stays shallow enough for the wasm build.
