@@ -34,6 +34,11 @@ if ! rustup target list --installed | grep -q '^wasm32-unknown-unknown$'; then
   rustup target add wasm32-unknown-unknown
 fi
 rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
+# cargo-nextest runs the integration tests, a process per test (machines of this kind have it).
+if ! cargo nextest --version >/dev/null 2>&1; then
+  log "cargo install cargo-nextest (a few minutes, once)"
+  cargo install cargo-nextest --locked
+fi
 rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
 
 # wasm-bindgen-cli must match the wasm-bindgen crate exactly. Its published lock file pins a

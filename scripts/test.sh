@@ -41,7 +41,8 @@ if [ -z "${ORIENTIR_TEST_POSTGRES_URL:-}" ]; then
 fi
 
 cargo test -p surveys -p app -p server "$@"
-# The integration tests start a whole Orientir per test; two of them rendering pages at once in one
-# process can stall Leptos' server rendering (seen about once in twelve runs), so they run one at a
-# time. Each request has a deadline and each test a time limit, so a stall fails fast.
-cargo test -p tests "$@" -- --test-threads=1
+# The integration tests start a whole Orientir per test. They run under cargo-nextest, each in a
+# process of its own and several at once (.config/nextest.toml): two servers rendering pages at once
+# in one process stalled Leptos' server rendering about once in twelve runs, which separate
+# processes rule out. Each request has a deadline and each test a time limit.
+cargo nextest run -p tests --no-tests=fail "$@"
