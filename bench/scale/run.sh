@@ -83,5 +83,5 @@ for backend in $backends; do
   done
   echo "server RSS $(awk '/VmRSS/ {print int($2/1024)}' "/proc/$server/status") MB"
   stop
-  [ "$backend" = postgres ] && psql -X -q "$admin" -c "DROP DATABASE orientir_scale"
+  if [ "$backend" = postgres ]; then psql -X -q "$admin" -c "DROP DATABASE orientir_scale"; fi
 done
