@@ -36,16 +36,12 @@ impl Scripts {
     /// The pages a respondent meets — the home page, where a code is typed, and the
     /// questionnaire's — are rendered by the server alone, with islands where they have any.
     pub fn of(path: &str) -> Scripts {
-        let question_page = || {
-            let mut parts = path.trim_start_matches("/s/").split('/');
-            parts.next().is_some() && parts.next() == Some("p")
-        };
-        if path == "/" || (path.starts_with("/s/") && question_page()) {
-            Scripts::Islands
-        } else if path.starts_with("/s/") {
-            Scripts::None
-        } else {
-            Scripts::App
+        match path.strip_prefix("/s/") {
+            // `/s/{code}/p/{page}`: a question page.
+            Some(rest) if rest.split('/').nth(1) == Some("p") => Scripts::Islands,
+            Some(_) => Scripts::None,
+            None if path == "/" => Scripts::Islands,
+            None => Scripts::App,
         }
     }
 }

@@ -37,7 +37,6 @@ pub fn LiveForm(
     let loaded: RwSignal<Option<Arc<FormRules>>> = RwSignal::new(None);
     let touched = StoredValue::new(BTreeSet::<String>::new());
     let shown = StoredValue::new(marked.into_iter().collect::<BTreeSet<String>>());
-    let sent = StoredValue::new(false);
     let root = NodeRef::<leptos::html::Div>::new();
     let page = StoredValue::new(Live {
         section,
@@ -93,12 +92,9 @@ pub fn LiveForm(
     let on_input = move |_: leptos::ev::Event| {
         check(false);
     };
+    // A page that passes goes out as the plain form (a second press sends it again, which the
+    // server counts once).
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        // A page is posted once, however often its button is pressed.
-        if sent.get_value() {
-            ev.prevent_default();
-            return;
-        }
         let go = ev
             .submitter()
             .and_then(|b| b.get_attribute("value"))
@@ -106,9 +102,7 @@ pub fn LiveForm(
         if go == "next" && !check(true) {
             ev.prevent_default();
             focus_errors();
-            return;
         }
-        sent.set_value(true);
     };
     // Tells assistive tools (and the browser tests) that answers are now checked live.
     let live = move || loaded.with(Option::is_some).to_string();
