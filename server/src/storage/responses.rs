@@ -90,16 +90,17 @@ const RESPONSE_COLUMNS: &str =
 
 /// The insert of a response, idempotent by submission key; one text for both backends, run
 /// inside the caller's transaction. A submission beyond the group's surplus limit is stored
-/// `held`. Gives the new row's id and status, nothing for a repeated submission.
+/// `held`; the count stops at the limit, so a submission costs the same whatever the group's
+/// size. Gives the new row's id and status, nothing for a repeated submission.
 macro_rules! insert_response_query {
     ($r:expr) => {
         sqlx::query_as::<_, (i64, String)>(
             "INSERT INTO responses (campaign_id, school_id, respondent_group, instrument_key,
                 instrument_version, methodology_version, answers, submitted_on, submission_key, status)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,
-                CASE WHEN (SELECT COUNT(*) FROM responses
+                CASE WHEN (SELECT COUNT(*) FROM (SELECT 1 FROM responses
                            WHERE campaign_id = $1 AND school_id = $2 AND respondent_group = $3
-                             AND status <> 'discarded') >= $10
+                             AND status <> 'discarded' LIMIT $10) AS received) >= $10
                      THEN 'held' ELSE 'counted' END)
              ON CONFLICT (submission_key) DO NOTHING
              RETURNING id, status",
