@@ -117,6 +117,22 @@ impl Storage {
         Ok(storage)
     }
 
+    /// The storage a long-lived writer keeps: on SQLite one connection of its own to the same
+    /// file, whose page cache stays warm from batch to batch (a connection that did not make the
+    /// database's last write drops its cache and reads its pages again); on PostgreSQL the
+    /// shared pool.
+    pub fn for_writer(&self) -> Storage {
+        match self {
+            Storage::Sqlite(pool) => Storage::Sqlite(
+                SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .acquire_timeout(CONNECT_TIMEOUT)
+                    .connect_lazy_with((*pool.connect_options()).clone()),
+            ),
+            Storage::Postgres(_) => self.clone(),
+        }
+    }
+
     pub fn backend(&self) -> Backend {
         match self {
             Storage::Sqlite(_) => Backend::Sqlite,

@@ -20,8 +20,10 @@ pub struct DraftWriter {
 }
 
 impl DraftWriter {
-    /// Starts the writer task on the current runtime.
+    /// Starts the writer task on the current runtime, with a connection of its own where that
+    /// helps (`Storage::for_writer`).
     pub fn spawn(storage: Storage) -> DraftWriter {
+        let storage = storage.for_writer();
         let (queue, mut incoming) = mpsc::channel::<(DraftWrite, Reply)>(4 * MAX_BATCH);
         tokio::spawn(async move {
             let mut batch = Vec::with_capacity(MAX_BATCH);
