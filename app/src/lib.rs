@@ -33,18 +33,20 @@ pub enum Scripts {
 }
 
 impl Scripts {
-    /// The pages a respondent meets — the home page, where a code is typed, and the
-    /// questionnaire's — are rendered by the server alone, with islands where they have any.
+    /// What a page of the app's router loads: the home page, where a respondent types a code,
+    /// has an island; the coordinators' pages are hydrated whole. (Respondents' own pages are
+    /// documents of their own, `pages::respond::document`.)
     pub fn of(path: &str) -> Scripts {
-        match path.strip_prefix("/s/") {
-            // `/s/{code}/p/{page}`: a question page.
-            Some(rest) if rest.split('/').nth(1) == Some("p") => Scripts::Islands,
-            Some(_) => Scripts::None,
-            None if path == "/" => Scripts::Islands,
-            None => Scripts::App,
+        if path == "/" {
+            Scripts::Islands
+        } else {
+            Scripts::App
         }
     }
 }
+
+/// Every page's title.
+pub const TITLE: &str = "Ориентир";
 
 /// The islands of the respondents' pages, for the respondents' bundle to name: each island's
 /// wasm entry sits in `app` beside its component, and the linker keeps it only when something in
@@ -72,23 +74,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             context.set_is_hydrating(false);
         }
     }
-    // The stylesheet lives with the scripts, in the bundle's folder (named after its content
-    // in a built site, so that browsers keep it until the next build).
-    let stylesheet = format!("/{}/orientir.css", options.site_pkg_dir);
-    let loader = format!("/{}/islands.js", options.site_pkg_dir);
-    let scripts = match scripts {
-        Scripts::App => view! { <HydrationScripts options /> }.into_any(),
-        Scripts::Islands => view! { <script type="module" src=loader></script> }.into_any(),
-        Scripts::None => ().into_any(),
-    };
     view! {
         <!DOCTYPE html>
         <html lang="ru">
             <head>
-                <meta charset="utf-8" />
-                <meta name="viewport" content="width=device-width, initial-scale=1" />
-                <link rel="stylesheet" id="orientir" href=stylesheet />
-                {scripts}
+                <Head options scripts />
                 <MetaTags />
             </head>
             <body>
@@ -98,10 +88,27 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The page's Content-Security-Policy, with the nonce Leptos puts on its inline scripts: only this
-/// site's scripts and that one inline script run, the wasm may compile, styles come from the
-/// site's stylesheet (style attributes carry the methodology's level colours), and nothing plugs
-/// in, frames the page, rewrites its base or posts elsewhere.
+/// What every page's `<head>` holds: the character set, the viewport, the stylesheet and the
+/// page's scripts. The stylesheet lives with the scripts, in the bundle's folder (named after
+/// its content in a built site, so that browsers keep it until the next build).
+#[component]
+pub fn Head(options: LeptosOptions, scripts: Scripts) -> impl IntoView {
+    let stylesheet = format!("/{}/orientir.css", options.site_pkg_dir);
+    let loader = format!("/{}/islands.js", options.site_pkg_dir);
+    let scripts = match scripts {
+        Scripts::App => view! { <HydrationScripts options /> }.into_any(),
+        Scripts::Islands => view! { <script type="module" src=loader></script> }.into_any(),
+        Scripts::None => ().into_any(),
+    };
+    view! {
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <link rel="stylesheet" id="orientir" href=stylesheet />
+        {scripts}
+    }
+}
+
+/// The page's Content-Security-Policy, with the nonce Leptos puts on its inline scripts.
 #[cfg(feature = "ssr")]
 fn send_content_security_policy() {
     let (Some(nonce), Some(response)) = (
@@ -110,14 +117,22 @@ fn send_content_security_policy() {
     ) else {
         return;
     };
-    let policy = format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-         style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data:; \
-         object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
-    );
-    if let Ok(value) = http::HeaderValue::from_str(&policy) {
+    if let Ok(value) = http::HeaderValue::from_str(&content_security_policy(Some(&nonce.to_string()))) {
         response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
+}
+
+/// A page's Content-Security-Policy: only this site's scripts and the page's one inline script
+/// (by its `nonce`, when it has one) run, the wasm may compile, styles come from the site's
+/// stylesheet (style attributes carry the methodology's level colours), and nothing plugs in,
+/// frames the page, rewrites its base or posts elsewhere.
+pub fn content_security_policy(nonce: Option<&str>) -> String {
+    let inline = nonce.map(|n| format!(" 'nonce-{n}'")).unwrap_or_default();
+    format!(
+        "default-src 'self'; script-src 'self'{inline} 'wasm-unsafe-eval'; \
+         style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data:; \
+         object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    )
 }
 
 /// The routes of the app.
@@ -133,9 +148,11 @@ pub fn App() -> impl IntoView {
                     // complete without JavaScript (streamed Suspense needs JS to swap
                     // content in).
                     <Route path=StaticSegment("") view=pages::HomePage ssr=SsrMode::Async />
-                    <Route path=path!("/s/:code") view=pages::respond::StartPage ssr=SsrMode::Async />
-                    <Route path=path!("/s/:code/p/:page") view=pages::respond::SectionPage ssr=SsrMode::Async />
-                    <Route path=path!("/s/:code/thanks") view=pages::respond::ThanksPage ssr=SsrMode::Async />
+                    // Respondents' pages are documents of their own, which the server renders
+                    // outside this router: a link to one loads it from the server.
+                    <Route path=path!("/s/:code") view=pages::Elsewhere />
+                    <Route path=path!("/s/:code/p/:page") view=pages::Elsewhere />
+                    <Route path=path!("/s/:code/thanks") view=pages::Elsewhere />
                     <Route path=path!("/login") view=pages::work::LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/work") view=pages::work::WorkPage ssr=SsrMode::Async />
                     <Route path=path!("/account") view=pages::work::AccountPage ssr=SsrMode::Async />

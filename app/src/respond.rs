@@ -1,10 +1,8 @@
-//! What respondent pages show, and the port through which the server provides it. Pages only
-//! render these views; the rules (codes, drafts, validation) live on the server and in `surveys`.
+//! What respondent pages show. Pages only render these views; the rules (codes, drafts,
+//! validation) live on the server and in `surveys`.
 
-use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
 use crate::i18n::Lang;
 
 /// Why an access code does not open a questionnaire.
@@ -216,36 +214,6 @@ pub struct Page<T> {
     pub outcome: Outcome<T>,
 }
 
-/// Respondent data from the server. `draft` is the draft token from the respondent's cookie.
-#[cfg(feature = "ssr")]
-#[async_trait::async_trait]
-pub trait RespondentSource: Send + Sync {
-    async fn start(
-        &self,
-        code: &str,
-        draft: Option<String>,
-        lang: Lang,
-    ) -> Result<Outcome<StartView>, AppError>;
-    async fn section(
-        &self,
-        code: &str,
-        draft: Option<String>,
-        page: u32,
-        lang: Lang,
-    ) -> Result<Outcome<SectionView>, AppError>;
-    /// `result_key` is the key a teacher was given at submit (from its short-lived cookie).
-    async fn thanks(
-        &self,
-        code: &str,
-        draft: Option<String>,
-        result_key: Option<String>,
-        lang: Lang,
-    ) -> Result<Outcome<ThanksView>, AppError>;
-}
-
-#[cfg(feature = "ssr")]
-pub type SharedRespondentSource = std::sync::Arc<dyn RespondentSource>;
-
 /// The name of the short-lived cookie that carries a diagnostic's result key to its report.
 pub fn result_cookie(code: &str) -> String {
     format!("orientir_result_{}", code.replace('-', ""))
@@ -254,64 +222,4 @@ pub fn result_cookie(code: &str) -> String {
 /// The name of the cookie that keeps a respondent's draft for one code.
 pub fn draft_cookie(code: &str) -> String {
     format!("orientir_draft_{}", code.replace('-', ""))
-}
-
-#[cfg(feature = "ssr")]
-async fn context() -> Result<
-    (
-        SharedRespondentSource,
-        impl Fn(&str) -> Option<String>,
-        Lang,
-    ),
-    AppError,
-> {
-    let source = use_context::<SharedRespondentSource>().ok_or_else(|| AppError::Internal {
-        request_id: "-".into(),
-    })?;
-    let cookies = crate::i18n::request_cookies();
-    let lang = crate::i18n::from_cookies(&cookies);
-    let cookie = move |name: &str| crate::i18n::cookie(&cookies, name);
-    Ok((source, cookie, lang))
-}
-
-#[server(prefix = "/api", endpoint = "respond-start")]
-pub async fn get_start(code: String) -> Result<Page<StartView>, AppError> {
-    let (source, cookie, lang) = context().await?;
-    let outcome = source
-        .start(&code, cookie(&draft_cookie(&code)), lang)
-        .await?;
-    Ok(Page { lang, outcome })
-}
-
-#[server(prefix = "/api", endpoint = "respond-section")]
-pub async fn get_section(code: String, page: u32) -> Result<Page<SectionView>, AppError> {
-    let (source, cookie, lang) = context().await?;
-    let outcome = source
-        .section(&code, cookie(&draft_cookie(&code)), page, lang)
-        .await?;
-    Ok(Page { lang, outcome })
-}
-
-#[server(prefix = "/api", endpoint = "respond-thanks")]
-pub async fn get_thanks(code: String) -> Result<Page<ThanksView>, AppError> {
-    let (source, cookie, lang) = context().await?;
-    let key = cookie(&result_cookie(&code));
-    let had_key = key.is_some();
-    let outcome = source
-        .thanks(&code, cookie(&draft_cookie(&code)), key, lang)
-        .await?;
-    // The key is shown once: its cookie goes with this page.
-    if had_key {
-        let clear = format!(
-            "{}=; Path=/; Max-Age=0; SameSite=Lax; HttpOnly",
-            result_cookie(&code)
-        );
-        if let (Ok(value), Some(response)) = (
-            http::HeaderValue::from_str(&clear),
-            use_context::<leptos_axum::ResponseOptions>(),
-        ) {
-            response.append_header(http::header::SET_COOKIE, value);
-        }
-    }
-    Ok(Page { lang, outcome })
 }

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Load benchmark of the respondent side: whole student questionnaires from many concurrent
-# clients against the release build, filled the way a browser does it: each page fetched, then
-# posted and redirected. A browser with the wasm does the same (its island checks the form before
-# it is posted) plus one fetch of the questionnaire's rules, which it keeps.
-# Usage: [ORIENTIR_BIN=path] bench/load/run.sh [connections] [seconds] [database-url]
-#   default: 200 connections, 30 s, a fresh SQLite file. Prints wrk's figures, the completed
+# clients against the release build, filled the way a browser does it. `form` (a browser without
+# JavaScript): each page fetched, then posted and redirected. `live` (with the wasm, whose island
+# checks the form first): the first page fetched, then each page posted by the live form and
+# answered with the next page; plus one fetch of the questionnaire's rules, which the browser
+# keeps (not counted here).
+# Usage: [ORIENTIR_BIN=path] bench/load/run.sh [connections] [seconds] [database-url] [form|live]
+#   default: 200 connections, 30 s, a fresh SQLite file, form. Prints wrk's figures, the completed
 #   questionnaires per second, and checks that the stored count equals the acknowledged count.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -17,6 +19,7 @@ bin=${ORIENTIR_BIN:-target/release/orientir}   # another binary, e.g. an older b
 work=$(mktemp -d)
 trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
 db=${3:-sqlite://$work/load.db}
+flow=${4:-form}
 port=$((20000 + RANDOM % 20000))
 DATABASE_URL=$db ORIENTIR_ADDR=127.0.0.1:$port ORIENTIR_LOG=warn ORIENTIR_SITE_ROOT=target/site \
   "$bin" demo >"$work/out" 2>"$work/err" &
@@ -33,7 +36,7 @@ count() {
   esac
 }
 before=$(count)
-wrk -t2 -c"$conns" -d"${seconds}s" --latency -s "$script" "http://127.0.0.1:$port" -- "$code" "$work/bodies.tsv" | tee "$work/wrk"
+wrk -t2 -c"$conns" -d"${seconds}s" --latency -s "$script" "http://127.0.0.1:$port" -- "$code" "$work/bodies.tsv" "$flow" | tee "$work/wrk"
 sleep 1
 after=$(count)
 acknowledged=$(grep -o "completed questionnaires: [0-9]*" "$work/wrk" | awk '{print $3}')

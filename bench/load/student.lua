@@ -1,8 +1,9 @@
--- wrk script: whole questionnaires as a browser without JavaScript fills them: each page is
--- fetched (GET) and sent (POST, answered 303), with the draft cookie the first save set (the
--- server keeps a draft by its cookie only). Counts acknowledged questionnaires (the last
--- page's 303 to /thanks).
---   wrk -t2 -c200 -d30s --latency -s student.lua http://127.0.0.1:3000 -- CODE bodies.tsv
+-- wrk script: whole questionnaires as a browser fills them, with the draft cookie the first
+-- save set (the server keeps a draft by its cookie only). Without JavaScript each page is
+-- fetched (GET) and sent (POST, answered 303); with it (`live`), the first page is fetched and
+-- every page is sent by its live form, whose answer is the next page itself. Counts acknowledged
+-- questionnaires (the last page's 303 to /thanks).
+--   wrk -t2 -c200 -d30s --latency -s student.lua http://127.0.0.1:3000 -- CODE bodies.tsv [live]
 
 local threads = {}
 
@@ -18,6 +19,7 @@ function init(args)
     for page in string.gmatch(line, "[^\t]+") do table.insert(pages, page) end
     table.insert(variants, pages)
   end
+  live = args[3] == "live"
   completed = 0
   failed = 0
   fetched = {}
@@ -27,8 +29,8 @@ end
 
 -- Requests of a thread's connections interleave, so the state of each questionnaire travels with
 -- it: the server's answer names the next page (Location) and the draft (Set-Cookie), and that
--- step waits in `ready` until some connection sends it. Like a browser, every page is first
--- fetched (GET, with the draft cookie) and then sent (POST).
+-- step waits in `ready` until some connection sends it. Like a browser, a page is first fetched
+-- (GET, with the draft cookie) and then sent (POST); a live form's answer is the next page.
 ready = {}
 
 function request()
@@ -46,10 +48,33 @@ function request()
   end
   local pages = variants[math.random(#variants)]
   headers["Content-Type"] = "application/x-www-form-urlencoded"
+  if live then headers["X-Orientir-Live"] = "1" end
   return wrk.format("POST", "/respond/" .. code .. "/" .. step.page, headers, pages[step.page])
 end
 
+-- The next step from a redirect's or a live answer's address and cookie.
+function advance(location, headers)
+  local cookie = headers["Set-Cookie"] or headers["set-cookie"] or ""
+  local token = string.match(cookie, cookie_name .. "=(%x+);")
+  local page = tonumber(string.match(location, "/p/(%d+)$"))
+  if token and page then
+    -- A live form's answer is the page itself: it is sent next, not fetched again.
+    table.insert(ready, { token = token, page = page, get = not live })
+  else
+    failed = failed + 1
+  end
+end
+
 function response(status, headers, body)
+  local shown = headers["X-Orientir-Page"] or headers["x-orientir-page"]
+  if status == 200 and shown then
+    if string.find(shown, "#errors", 1, true) then
+      failed = failed + 1
+    else
+      advance(shown, headers)
+    end
+    return
+  end
   if status == 200 then
     -- A page was shown: send it next (the oldest fetched step).
     local step = table.remove(fetched, 1)
@@ -67,14 +92,7 @@ function response(status, headers, body)
     completed = completed + 1
     return
   end
-  local cookie = headers["Set-Cookie"] or headers["set-cookie"] or ""
-  local token = string.match(cookie, cookie_name .. "=(%x+);")
-  local page = tonumber(string.match(location, "/p/(%d+)$"))
-  if token and page then
-    table.insert(ready, { token = token, page = page, get = true })
-  else
-    failed = failed + 1
-  end
+  advance(location, headers)
 end
 
 function done(summary, latency, requests)

@@ -1,7 +1,11 @@
 //! How a handler answers: a redirect after a post (post → act → redirect, so plain forms work
-//! without JavaScript), a redirect carrying a message for the page, and a file download.
+//! without JavaScript), a redirect carrying a message for the page, a page rendered outside the
+//! app's router, and a file download.
 
-use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, LOCATION, SET_COOKIE};
+use axum::http::header::{
+    CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_SECURITY_POLICY, CONTENT_TYPE, LOCATION,
+    SET_COOKIE,
+};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
@@ -16,6 +20,23 @@ pub fn see_other(to: &str, set_cookie: Option<String>) -> Response {
     if let Ok(v) = HeaderValue::from_str(to) {
         response.headers_mut().insert(LOCATION, v);
     }
+    if let Some(v) = set_cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {
+        response.headers_mut().append(SET_COOKIE, v);
+    }
+    response
+}
+
+/// An HTML document the handler rendered itself, with the pages' security policy (it has no
+/// inline script), optionally setting a cookie.
+pub fn page(html: String, set_cookie: Option<String>) -> Response {
+    let mut response = (
+        [
+            (CONTENT_TYPE, "text/html; charset=utf-8".to_owned()),
+            (CONTENT_SECURITY_POLICY, app::content_security_policy(None)),
+        ],
+        html,
+    )
+        .into_response();
     if let Some(v) = set_cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {
         response.headers_mut().append(SET_COOKIE, v);
     }

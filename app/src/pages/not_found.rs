@@ -16,8 +16,8 @@ pub fn NotFound() -> impl IntoView {
     }
 }
 
-/// What the whole app's router shows for a page only the respondents' bundle makes live (a
-/// question page, reached by a link): the page is loaded from the server instead.
+/// What the whole app's router shows for a page it does not render (a respondent's, reached by
+/// a link): the page is loaded from the server instead.
 #[component]
 pub fn Elsewhere() -> impl IntoView {
     #[cfg(feature = "hydrate")]

@@ -1,5 +1,5 @@
 //! Access codes cannot be guessed at speed: an address that tries too many codes that were never
-//! issued, by page or by server function, waits before it may try any code again. The limit is
+//! issued (in a page's address or the code form), waits before it may try any code again. The limit is
 //! far above what a school behind one address mistypes in a lesson, and far below what guessing
 //! a 39-bit code would need.
 
@@ -8,9 +8,8 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::body::{to_bytes, Body};
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
-use axum::http::header::{CONTENT_TYPE, RETRY_AFTER};
+use axum::http::header::RETRY_AFTER;
 use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -62,45 +61,19 @@ pub struct GuessCheck {
     pub proxies: TrustedProxies,
 }
 
-/// The code a respondent route is asked about: in its path, its query, or its body (server
-/// functions); the body is read and put back.
-async fn code_of(pattern: &str, request: Request) -> (Request, Option<String>) {
-    let segment = |n: usize| request.uri().path().split('/').nth(n).map(str::to_owned);
+/// The code a respondent route is asked about: in its path or its query.
+fn code_of(pattern: &str, request: &Request) -> Option<String> {
     if pattern.starts_with("/s/{code}") || pattern.starts_with("/respond/{code}") {
-        let code = segment(2);
-        return (request, code);
+        return request.uri().path().split('/').nth(2).map(str::to_owned);
     }
     if pattern == "/enter" {
-        let code = request.uri().query().and_then(|q| {
+        return request.uri().query().and_then(|q| {
             form_urlencoded::parse(q.as_bytes())
                 .find(|(k, _)| k == "code")
                 .map(|(_, v)| v.into_owned())
         });
-        return (request, code);
     }
-    if !pattern.starts_with("/api/respond-") {
-        return (request, None);
-    }
-    let json = request
-        .headers()
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
-    let (parts, body) = request.into_parts();
-    let bytes = to_bytes(body, 1 << 20).await.unwrap_or_default();
-    let code = if json {
-        // Only the code: the rest of the page's fields are passed over, not built into values.
-        #[derive(serde::Deserialize)]
-        struct Code {
-            code: String,
-        }
-        serde_json::from_slice::<Code>(&bytes).ok().map(|c| c.code)
-    } else {
-        form_urlencoded::parse(&bytes)
-            .find(|(k, _)| k == "code")
-            .map(|(_, v)| v.into_owned())
-    };
-    (Request::from_parts(parts, Body::from(bytes)), code)
+    None
 }
 
 /// The throttle in front of the respondent routes.
@@ -115,7 +88,7 @@ pub async fn throttle(
         .get::<MatchedPath>()
         .map(|m| m.as_str().to_owned())
         .unwrap_or_default();
-    let (request, code) = code_of(&pattern, request).await;
+    let code = code_of(&pattern, &request);
     let Some(code) = code else {
         return next.run(request).await;
     };

@@ -6,7 +6,6 @@ use std::sync::Arc;
 
 use app::overview::SharedOverviewSource;
 use app::reports::SharedReportSource;
-use app::respond::SharedRespondentSource;
 use app::work::SharedWorkSource;
 use app::{shell, App};
 use axum::extract::{DefaultBodyLimit, FromRef, State};
@@ -14,7 +13,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, generate_route_list_with_exclusions, LeptosRoutes};
 use serde_json::{json, Value};
 use tokio::net::TcpListener;
 
@@ -89,12 +88,18 @@ pub fn router(config: &Config, storage: Storage, methodology: Arc<Methodology>) 
         public_url,
     });
     let overview: SharedOverviewSource = Arc::new(StorageOverview(storage));
-    let respondent_source: SharedRespondentSource = Arc::new(respondents);
-    let routes = generate_route_list(App);
+    // The respondent's pages are rendered outside the app's router (`respond::pages`).
+    let routes = generate_route_list_with_exclusions(
+        App,
+        Some(respond::PAGES.iter().map(|p| (*p).to_owned()).collect()),
+    );
     let router = Router::new()
         .route("/healthz", get(healthz))
         .route("/enter", get(respond::enter))
         .route("/lang/{code}", get(respond::set_lang))
+        .route(respond::PAGES[0], get(respond::start_page))
+        .route(respond::PAGES[1], get(respond::section_page))
+        .route(respond::PAGES[2], get(respond::thanks_page))
         .route("/respond/{code}/result", post(respond::open_result))
         .route("/respond/{code}/{page}", post(respond::save_page))
         .route("/session", post(accounts::sign_in))
@@ -219,7 +224,6 @@ pub fn router(config: &Config, storage: Storage, methodology: Arc<Methodology>) 
             routes,
             move || {
                 provide_context(overview.clone());
-                provide_context(respondent_source.clone());
                 provide_context(work.clone());
                 provide_context(reports.clone());
             },

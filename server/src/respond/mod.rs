@@ -1,13 +1,13 @@
 //! The respondent side on the server: an access code opened against its campaign's dates and the
-//! draft it belongs to (here), the short-lived caches (`cache`), what the pages show (`views`),
-//! saving a page and the final submit (`save`), the plain routes that work without
-//! JavaScript (`routes`), and the rules files the live pages check answers with (`rules`).
+//! draft it belongs to (here), the short-lived caches (`cache`), what the pages show (`views`)
+//! and the pages themselves (`pages`), saving a page and the final submit (`save`), the plain
+//! routes that work without JavaScript (`routes`), and the rules files the live pages check
+//! answers with (`rules`).
 
 use std::sync::Arc;
 
 use app::i18n::Lang;
-use app::respond::{CodeProblem, Outcome, RespondentSource, SectionView, StartView, ThanksView};
-use app::AppError;
+use app::respond::{CodeProblem, Outcome, SectionView, StartView, ThanksView};
 use surveys::calendar::Day;
 use surveys::{Group, Instrument, Methodology};
 
@@ -20,11 +20,13 @@ use crate::storage::{CodeInfo, DraftRow, DraftWriter, Storage};
 use cache::{CodeCache, DraftCache};
 
 mod cache;
+mod pages;
 mod routes;
 mod rules;
 mod save;
 mod views;
 
+pub use pages::{section_page, start_page, thanks_page, PATHS as PAGES};
 pub use routes::{enter, open_result, save_page, set_lang};
 pub use rules::rules_file;
 use rules::RulesFiles;
@@ -192,113 +194,104 @@ pub(crate) fn new_handle() -> String {
     secrets::random_hex(16)
 }
 
-#[async_trait::async_trait]
-impl RespondentSource for Respondents {
-    async fn start(
+/// What the respondent's pages show (`pages`).
+impl Respondents {
+    pub(crate) async fn start(
         &self,
         code: &str,
         token: Option<String>,
         lang: Lang,
-    ) -> Result<Outcome<StartView>, AppError> {
+    ) -> Result<Outcome<StartView>, ServerError> {
         let l = lang.code();
-        let run = async {
-            let opened = match self.open(code).await? {
-                Ok(o) => o,
-                Err(p) => return Ok(Err(p)),
-            };
-            let draft = self.draft(&opened, token).await?;
-            let i = opened.instrument;
-            Ok::<_, ServerError>(Ok(StartView {
-                code: opened.info.code.clone(),
-                school: opened.info.school_name.clone(),
-                title: i.title.get(l).to_owned(),
-                audience: groups::audience(opened.group, lang).into(),
-                intro: i
-                    .intro
-                    .as_ref()
-                    .map(|t| t.get(l).to_owned())
-                    .unwrap_or_default(),
-                expected_minutes: i.expected_minutes,
-                anonymous: !opened.info.personal,
-                stored: groups::stored(opened.group, lang).into(),
-                sections: i
-                    .sections
-                    .iter()
-                    .map(|s| s.title.get(l).to_owned())
-                    .collect(),
-                resume_page: draft
-                    .as_ref()
-                    .filter(|d| !d.submitted)
-                    .map(|d| d.page as u32),
-                submitted: draft.as_ref().is_some_and(|d| d.submitted),
-            }))
+        let opened = match self.open(code).await? {
+            Ok(o) => o,
+            Err(p) => return Ok(Err(p)),
         };
-        run.await.map_err(AppError::from)
+        let draft = self.draft(&opened, token).await?;
+        let i = opened.instrument;
+        Ok(Ok(StartView {
+            code: opened.info.code.clone(),
+            school: opened.info.school_name.clone(),
+            title: i.title.get(l).to_owned(),
+            audience: groups::audience(opened.group, lang).into(),
+            intro: i
+                .intro
+                .as_ref()
+                .map(|t| t.get(l).to_owned())
+                .unwrap_or_default(),
+            expected_minutes: i.expected_minutes,
+            anonymous: !opened.info.personal,
+            stored: groups::stored(opened.group, lang).into(),
+            sections: i
+                .sections
+                .iter()
+                .map(|s| s.title.get(l).to_owned())
+                .collect(),
+            resume_page: draft
+                .as_ref()
+                .filter(|d| !d.submitted)
+                .map(|d| d.page as u32),
+            submitted: draft.as_ref().is_some_and(|d| d.submitted),
+        }))
     }
 
-    async fn section(
+    pub(crate) async fn section(
         &self,
         code: &str,
         token: Option<String>,
         page: u32,
         lang: Lang,
-    ) -> Result<Outcome<SectionView>, AppError> {
-        let run = async {
-            let opened = match self.open(code).await? {
-                Ok(o) => o,
-                Err(p) => return Ok(Err(p)),
-            };
-            let draft = self.draft(&opened, token.clone()).await?;
-            // The handle the page carries: the device's own for a draft it keeps, else a
-            // stand-in (the server issues a real one with the first save).
-            let token = match (&draft, opened.info.personal) {
-                (Some(_), true) => token.unwrap_or_else(new_handle),
-                (Some(d), false) => d.token.clone(),
-                (None, _) => new_handle(),
-            };
-            Ok::<_, ServerError>(Ok(self.section_view(
-                &opened,
-                draft.as_ref(),
-                token,
-                page,
-                lang,
-            )))
+    ) -> Result<Outcome<SectionView>, ServerError> {
+        let opened = match self.open(code).await? {
+            Ok(o) => o,
+            Err(p) => return Ok(Err(p)),
         };
-        run.await.map_err(AppError::from)
+        let draft = self.draft(&opened, token.clone()).await?;
+        // The handle the page carries: the device's own for a draft it keeps, else a
+        // stand-in (the server issues a real one with the first save).
+        let token = match (&draft, opened.info.personal) {
+            (Some(_), true) => token.unwrap_or_else(new_handle),
+            (Some(d), false) => d.token.clone(),
+            (None, _) => new_handle(),
+        };
+        Ok(Ok(self.section_view(
+            &opened,
+            draft.as_ref(),
+            token,
+            page,
+            lang,
+        )))
     }
 
-    async fn thanks(
+    pub(crate) async fn thanks(
         &self,
         code: &str,
         token: Option<String>,
         result_key: Option<String>,
         lang: Lang,
-    ) -> Result<Outcome<ThanksView>, AppError> {
+    ) -> Result<Outcome<ThanksView>, ServerError> {
         let l = lang.code();
-        let run = async {
-            let opened = match self.open(code).await? {
-                Ok(o) => o,
-                Err(p) => return Ok(Err(p)),
-            };
-            let draft = self.draft(&opened, token).await?.filter(|d| d.submitted);
-            let (mut report, mut key, mut locked) = (None, None, false);
-            if let (Some(d), Group::TeacherDeficits) = (&draft, opened.group) {
-                match result_key.filter(|k| opens(d, k)) {
-                    Some(k) => {
-                        report = self.report(d, lang).await?;
-                        key = Some(k);
-                    }
-                    None => locked = true,
-                }
-            }
-            Ok::<_, ServerError>(Ok(ThanksView {
-                code: opened.info.code.clone(),
-                title: opened.instrument.title.get(l).to_owned(),
-                report,
-                result_key: key,
-                locked,
-            }))
+        let opened = match self.open(code).await? {
+            Ok(o) => o,
+            Err(p) => return Ok(Err(p)),
         };
-        run.await.map_err(AppError::from)
+        let draft = self.draft(&opened, token).await?.filter(|d| d.submitted);
+        let (mut report, mut key, mut locked) = (None, None, false);
+        if let (Some(d), Group::TeacherDeficits) = (&draft, opened.group) {
+            match result_key.filter(|k| opens(d, k)) {
+                Some(k) => {
+                    report = self.report(d, lang).await?;
+                    key = Some(k);
+                }
+                None => locked = true,
+            }
+        }
+        Ok(Ok(ThanksView {
+            code: opened.info.code.clone(),
+            title: opened.instrument.title.get(l).to_owned(),
+            report,
+            result_key: key,
+            locked,
+        }))
     }
 }

@@ -1,19 +1,21 @@
 //! The respondent side's plain routes, which work without JavaScript: a code typed on the home
-//! page, a page of answers posted (post → store → redirect), and the language switch.
+//! page, a page of answers posted (post → store → redirect; a live form takes the next page at
+//! once), and the language switch.
 
 use app::i18n::{self, Lang};
 use app::respond::draft_cookie;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Form;
+use leptos::config::LeptosOptions;
 
 use super::Respondents;
 use crate::access_code;
 use crate::cookies::{self, CookiePolicy};
 use crate::error::{internal, ServerError};
 use crate::problem::Refused;
-use crate::reply::{local, see_other};
+use crate::reply::{self, local, see_other};
 use validator::Validate;
 
 #[derive(serde::Deserialize, Validate)]
@@ -41,17 +43,41 @@ pub async fn enter(Query(q): Query<EnterQuery>) -> Result<Response, ServerError>
     }
 }
 
-/// `POST /respond/{code}/{page}`: stores the page, then goes on, back, or shows the problems.
+/// The header of a page posted by its live form, which takes the next question page in the
+/// answer itself (one request instead of a post and a redirected get).
+const LIVE: &str = "x-orientir-live";
+/// The address of the question page a live post answers with.
+const PAGE: &str = "x-orientir-page";
+
+/// `POST /respond/{code}/{page}`: stores the page, then goes on, back, or shows the problems:
+/// a redirect, or for a live form the question page it would lead to.
 pub async fn save_page(
     State(service): State<Respondents>,
+    State(options): State<LeptosOptions>,
     Path((code, page)): Path<(String, u32)>,
     headers: HeaderMap,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
     let lang = cookies::lang(&headers);
     let token = cookies::read(&headers, &draft_cookie(&code));
-    match service.save_answers(&code, page, fields, token, lang).await {
-        Ok(saved) => see_other(&saved.target, saved.set_cookie),
+    let live = headers.contains_key(LIVE);
+    let shown = async {
+        let saved = service.save_answers(&code, page, fields, token, lang).await?;
+        let Some((page, handle)) = saved.next.filter(|_| live) else {
+            return Ok(see_other(&saved.target, saved.set_cookie));
+        };
+        let path = saved.target.split('#').next().unwrap_or_default();
+        let html = service
+            .section_document(&options, path, &code, Some(handle), page, lang)
+            .await?;
+        let mut response = reply::page(html, saved.set_cookie);
+        if let Ok(target) = HeaderValue::from_str(&saved.target) {
+            response.headers_mut().insert(PAGE, target);
+        }
+        Ok::<_, ServerError>(response)
+    };
+    match shown.await {
+        Ok(response) => response,
         // Unlike other failures, a respondent is told that nothing of the earlier pages is lost.
         Err(e) => (
             StatusCode::INTERNAL_SERVER_ERROR,

@@ -22,6 +22,19 @@ use crate::tallying::Tallier;
 pub struct SaveOutcome {
     pub target: String,
     pub set_cookie: Option<String>,
+    /// When the target is a question page: its number and the draft handle the browser now keeps.
+    pub next: Option<(u32, String)>,
+}
+
+impl SaveOutcome {
+    /// Elsewhere than a question page (the start or thank-you page).
+    fn to(target: String, set_cookie: Option<String>) -> SaveOutcome {
+        SaveOutcome {
+            target,
+            set_cookie,
+            next: None,
+        }
+    }
 }
 
 /// How long the result key waits in its cookie for the thank-you page.
@@ -43,10 +56,7 @@ impl Respondents {
         let opened = match self.open(code).await? {
             Ok(o) => o,
             Err(_) => {
-                return Ok(SaveOutcome {
-                    target: format!("/s/{code}"),
-                    set_cookie: None,
-                })
+                return Ok(SaveOutcome::to(format!("/s/{code}"), None))
             }
         };
         let code = opened.info.code.clone();
@@ -66,18 +76,12 @@ impl Respondents {
                 .await?
                 .is_some_and(|d| d.submitted)
             {
-                return Ok(SaveOutcome {
-                    target: format!("/s/{code}/thanks"),
-                    set_cookie: None,
-                });
+                return Ok(SaveOutcome::to(format!("/s/{code}/thanks"), None));
             }
         }
         let existing = self.draft(&opened, cookie_token.clone()).await?;
         if existing.as_ref().is_some_and(|d| d.submitted) {
-            return Ok(SaveOutcome {
-                target: format!("/s/{code}/thanks"),
-                set_cookie: None,
-            });
+            return Ok(SaveOutcome::to(format!("/s/{code}/thanks"), None));
         }
         let instrument = opened.instrument;
         let pages = instrument.sections.len() as u32;
@@ -210,14 +214,15 @@ impl Respondents {
                         // The next person on a shared computer starts afresh.
                         None => self.cookies.clear(&cookie_name),
                     };
-                    return Ok(SaveOutcome {
-                        target: format!("/s/{code}/thanks"),
-                        set_cookie: Some(set_cookie),
-                    });
+                    return Ok(SaveOutcome::to(
+                        format!("/s/{code}/thanks"),
+                        Some(set_cookie),
+                    ));
                 }
             }
         };
         let kept = draft.clone();
+        let draft_page = draft.page as u32;
         self.writer.write(DraftWrite::Save { draft, today }).await?;
         self.drafts.put(kept);
         // The draft lives until the campaign closes, and the cookie with it.
@@ -228,6 +233,7 @@ impl Respondents {
         Ok(SaveOutcome {
             target,
             set_cookie: Some(set_cookie),
+            next: Some((draft_page, handle)),
         })
     }
 }

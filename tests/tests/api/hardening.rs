@@ -605,7 +605,7 @@ async fn an_address_guessing_codes_is_made_to_wait(backend: Backend) {
             .expect("guess");
         assert_eq!(r.status(), StatusCode::OK, "guess {n} is answered");
     }
-    // Now even a real code waits, by page and by server function, from that address only.
+    // Now even a real code waits, by page and by form post, from that address only.
     let r = from("10.0.0.7", format!("/s/{code}"))
         .send()
         .await
@@ -613,12 +613,12 @@ async fn an_address_guessing_codes_is_made_to_wait(backend: Backend) {
     assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(r.headers().contains_key("retry-after"));
     let r = c
-        .post(app.url("/api/respond-start"))
+        .post(app.url(&format!("/respond/{code}/1")))
         .header("x-forwarded-for", "10.0.0.7")
-        .form(&[("code", code.as_str())])
+        .form(&[("_go", "back")])
         .send()
         .await
-        .expect("server function");
+        .expect("form post");
     assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
     let r = from("10.0.0.8", format!("/s/{code}"))
         .send()

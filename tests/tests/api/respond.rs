@@ -1,5 +1,6 @@
 //! The respondent side over HTTP, as a browser without JavaScript meets it: codes, pages, errors
-//! next to fields, skip logic, resume, one stored response per questionnaire.
+//! next to fields, skip logic, resume, one stored response per questionnaire; and a page posted by
+//! its live form.
 
 use harness::{Backend, TestApp};
 use reqwest::header::LOCATION;
@@ -233,6 +234,62 @@ async fn a_whole_student_questionnaire_is_stored_once_and_the_device_starts_afre
     app.finish().await;
 }
 
+/// A page posted by its live form (the island's script) is answered with the page it leads to,
+/// under its address: one request per page. The start and thank-you pages come as redirects.
+async fn a_live_form_gets_the_next_page_in_the_answer_to_its_post(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo().await;
+    let m = Methodology::default_set().expect("methodology");
+    let instrument = m.instrument(Group::Parent).expect("parent");
+    let code = app.demo_code("demo-03", "parent").await;
+    let before = app.demo_responses("demo-03", "parent").await;
+    let client = browser();
+    let live = |page: usize, form: Vec<(String, String)>| {
+        client
+            .post(app.url(&format!("/respond/{code}/{page}")))
+            .header("x-orientir-live", "1")
+            .form(&form)
+            .send()
+    };
+    let r = live(1, fill(&m, instrument, 0)).await.expect("post");
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["x-orientir-page"], format!("/s/{code}/p/2").as_str());
+    assert!(r.headers()["content-security-policy"]
+        .to_str()
+        .expect("policy")
+        .contains("script-src 'self' 'wasm-unsafe-eval'"));
+    assert!(r.headers().contains_key("set-cookie"), "the draft's cookie");
+    let page = r.text().await.expect("page");
+    assert!(
+        page.contains(&format!("action=\"/respond/{code}/2\"")) && page.contains("Раздел 2 из"),
+        "{page}"
+    );
+    // A page with a problem comes back with it, marked.
+    let mut form = fill(&m, instrument, 1);
+    form.truncate(form.len().saturating_sub(1));
+    let r = live(2, form).await.expect("post");
+    assert_eq!(r.headers()["x-orientir-page"], format!("/s/{code}/p/2#errors").as_str());
+    assert!(r.text().await.expect("page").contains("Ответьте на этот вопрос"));
+    // «Back» and then forward again, every page saved; the last goes to the thank-you page.
+    let r = live(2, vec![("_go".into(), "back".into())]).await.expect("back");
+    assert_eq!(r.headers()["x-orientir-page"], format!("/s/{code}/p/1").as_str());
+    assert!(r.text().await.expect("page").contains("checked"), "page 1 kept its answers");
+    let pages = instrument.sections.len();
+    for section in 0..pages {
+        let r = live(section + 1, fill(&m, instrument, section)).await.expect("post");
+        if section + 1 < pages {
+            assert_eq!(
+                r.headers()["x-orientir-page"],
+                format!("/s/{code}/p/{}", section + 2).as_str()
+            );
+        } else {
+            assert_eq!(r.status(), StatusCode::SEE_OTHER);
+            assert_eq!(r.headers()[LOCATION], format!("/s/{code}/thanks").as_str());
+        }
+    }
+    assert_eq!(app.demo_responses("demo-03", "parent").await, before + 1);
+    app.finish().await;
+}
+
 async fn a_refused_page_shows_errors_next_to_fields_and_keeps_the_input(backend: Backend) {
     let app = TestApp::spawn(backend).await.with_demo().await;
     let code = app.demo_code("demo-02", "principal").await;
@@ -318,32 +375,27 @@ async fn a_personal_code_resumes_only_on_its_own_device(backend: Backend) {
         "{start}"
     );
     let section = |client: &Client| {
-        let request = client
-            .post(app.url("/api/respond-section"))
-            .form(&[("code", code.as_str()), ("page", "1")]);
+        let request = client.get(app.url(&format!("/s/{code}/p/1")));
         async move {
             request
                 .send()
                 .await
-                .expect("server function")
+                .expect("page")
                 .text()
                 .await
                 .expect("body")
         }
     };
-    assert!(
-        section(&phone).await.contains("\"values\":[\""),
-        "page 1 answers are kept"
-    );
-    // Whoever holds only the printed code sees none of them, by page or by server function.
+    assert!(section(&phone).await.contains("checked"), "page 1 answers are kept");
+    // Whoever holds only the printed code sees none of them.
     let laptop = browser();
     let (_, start) = get(&laptop, &app.url(&format!("/s/{code}"))).await;
     assert!(
         start.contains("Начать") && !start.contains(&format!("/s/{code}/p/2")),
         "{start}"
     );
-    let api = section(&laptop).await;
-    assert!(!api.contains("\"values\":[\""), "{api}");
+    let page = section(&laptop).await;
+    assert!(page.contains("<form") && !page.contains("checked"), "{page}");
     app.finish().await;
 }
 
@@ -468,7 +520,7 @@ async fn a_teacher_gets_a_report_with_a_development_plan_again_and_again(backend
     // Shown once: reloading the page no longer shows the key or the report.
     let (_, again) = get(&client, &app.url(&location)).await;
     assert!(!again.contains(&key) && !again.contains("Ваши результаты"));
-    // The printed code alone, on any device, by page or by server function: «sent», nothing else.
+    // The printed code alone, on any device: «sent», nothing else.
     let other = browser();
     let (_, locked) = get(&other, &app.url(&location)).await;
     assert!(
@@ -476,21 +528,8 @@ async fn a_teacher_gets_a_report_with_a_development_plan_again_and_again(backend
         "{locked}"
     );
     assert!(!locked.contains("Ваши результаты") && !locked.contains("Взаимодействие с родителями"));
-    for function in ["respond-thanks", "respond-section"] {
-        let body = other
-            .post(app.url(&format!("/api/{function}")))
-            .form(&[("code", code.as_str()), ("page", "1")])
-            .send()
-            .await
-            .expect("server function")
-            .text()
-            .await
-            .expect("body");
-        assert!(
-            !body.contains("Взаимодействие с родителями") && !body.contains("\"values\":[\""),
-            "{function}: {body}"
-        );
-    }
+    let (_, page) = get(&other, &app.url(&format!("/s/{code}/p/1"))).await;
+    assert!(!page.contains("checked"), "{page}");
     // A wrong key is refused; the right one, typed on another device, opens the report.
     let wrong = post(
         &other,
@@ -579,6 +618,7 @@ harness::on_both_backends!(
     wrong_codes_say_which_problem_it_is,
     a_whole_student_questionnaire_is_stored_once_and_the_device_starts_afresh,
     a_refused_page_shows_errors_next_to_fields_and_keeps_the_input,
+    a_live_form_gets_the_next_page_in_the_answer_to_its_post,
     follow_ups_appear_only_when_their_condition_holds,
     a_personal_code_resumes_only_on_its_own_device,
     an_anonymous_draft_resumes_on_the_same_device,

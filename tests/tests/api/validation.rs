@@ -176,8 +176,7 @@ async fn a_server_function_with_bad_arguments_is_a_client_error(backend: Backend
     let app = TestApp::spawn(backend).await.with_demo().await;
     let (region, _) = app.sign_in("region").await;
     for (function, body) in [
-        ("respond-section", "code=ABC-DEF-GH&page=zz"),
-        ("respond-start", "nothing=1"),
+        ("work-monitor", "nothing=1"),
         ("work-profile", "campaign=abc&school=1"),
     ] {
         let r = region

@@ -123,7 +123,8 @@ async fn fill_student_questionnaire(js: Js) {
 }
 
 /// Answers every page of the student questionnaire from its first, checking each page's
-/// progress line (and with JavaScript that the page checks answers live), up to the thank-you
+/// progress line (and with JavaScript that the page checks answers live and that each next page
+/// comes in the answer to the live form's post, without a page load), up to the thank-you
 /// page. `meter`, when given, adds up the bytes each page transferred. Returns how many pages
 /// there were.
 async fn answer_every_page(
@@ -143,6 +144,9 @@ async fn answer_every_page(
         if js == Js::On {
             // The island is live, with the questionnaire's rules.
             browser.wait_for(Locator::Css("[data-live='true']")).await;
+            if page == 1 {
+                set_reload_marker(browser).await;
+            }
         }
         if let Some(meter) = meter.as_deref_mut() {
             *meter += transferred(browser).await;
@@ -175,6 +179,9 @@ async fn answer_every_page(
         .await
         .expect("text");
     assert_eq!(heading, "Спасибо! Ответы отправлены");
+    if js == Js::On {
+        assert!(reload_marker_survives(browser).await, "the pages came without a page load");
+    }
     if let Some(meter) = meter {
         *meter += transferred(browser).await;
     }
@@ -296,16 +303,19 @@ async fn live_checks(app: TestApp) {
     app.finish().await;
 }
 
-/// Bytes this document transferred so far: the page itself and everything it fetched (scripts,
-/// wasm, stylesheet, the rules), compressed, with headers; nothing for what came from the
-/// browser's cache.
+/// Bytes transferred since the last call in this document (all of them in a new document): the
+/// page itself and everything it fetched (scripts, wasm, stylesheet, the rules, the pages a live
+/// form posted for), compressed, with headers; nothing for what came from the browser's cache.
 async fn transferred(browser: &Browser) -> u64 {
     browser
         .client
         .execute(
-            "return performance.getEntriesByType('navigation')
+            "const total = performance.getEntriesByType('navigation')
                  .concat(performance.getEntriesByType('resource'))
-                 .reduce((sum, e) => sum + e.transferSize, 0);",
+                 .reduce((sum, e) => sum + e.transferSize, 0);
+             const counted = window.orientirCounted || 0;
+             window.orientirCounted = total;
+             return total - counted;",
             vec![],
         )
         .await

@@ -2,7 +2,8 @@
 //! answers as they are given and shows or hides follow-up questions, with the very rules the
 //! server applies (`surveys`, fetched once as a file the browser keeps), and stops a page with
 //! problems from being sent. The form itself is the server's: without the wasm it posts as
-//! before, and with it a page that passes the check posts the same way.
+//! before, and with it a page that passes the check goes out as the same form, posted in the
+//! background by the islands' loader (`frontend/islands.js`), whose answer is the next page.
 //!
 //! The island is the only code a respondent's browser runs (`frontend` with its `respondent`
 //! feature hydrates islands alone), so it works on the server's markup: it fills the error slots
@@ -92,8 +93,8 @@ pub fn LiveForm(
     let on_input = move |_: leptos::ev::Event| {
         check(false);
     };
-    // A page that passes goes out as the plain form (a second press sends it again, which the
-    // server counts once).
+    // A page that passes goes on to the loader, which posts it (a second press sends it again,
+    // which the server counts once).
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         let go = ev
             .submitter()
