@@ -117,7 +117,9 @@ fn send_content_security_policy() {
     ) else {
         return;
     };
-    if let Ok(value) = http::HeaderValue::from_str(&content_security_policy(Some(&nonce.to_string()))) {
+    if let Ok(value) =
+        http::HeaderValue::from_str(&content_security_policy(Some(&nonce.to_string())))
+    {
         response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
 }

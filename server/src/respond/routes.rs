@@ -62,7 +62,9 @@ pub async fn save_page(
     let token = cookies::read(&headers, &draft_cookie(&code));
     let live = headers.contains_key(LIVE);
     let shown = async {
-        let saved = service.save_answers(&code, page, fields, token, lang).await?;
+        let saved = service
+            .save_answers(&code, page, fields, token, lang)
+            .await?;
         let Some((page, handle)) = saved.next.filter(|_| live) else {
             return Ok(see_other(&saved.target, saved.set_cookie));
         };

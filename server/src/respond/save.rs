@@ -55,9 +55,7 @@ impl Respondents {
         let m: &Methodology = &self.methodology;
         let opened = match self.open(code).await? {
             Ok(o) => o,
-            Err(_) => {
-                return Ok(SaveOutcome::to(format!("/s/{code}"), None))
-            }
+            Err(_) => return Ok(SaveOutcome::to(format!("/s/{code}"), None)),
         };
         let code = opened.info.code.clone();
         let cookie_name = draft_cookie(&code);

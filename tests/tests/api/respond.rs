@@ -252,7 +252,10 @@ async fn a_live_form_gets_the_next_page_in_the_answer_to_its_post(backend: Backe
     };
     let r = live(1, fill(&m, instrument, 0)).await.expect("post");
     assert_eq!(r.status(), StatusCode::OK);
-    assert_eq!(r.headers()["x-orientir-page"], format!("/s/{code}/p/2").as_str());
+    assert_eq!(
+        r.headers()["x-orientir-page"],
+        format!("/s/{code}/p/2").as_str()
+    );
     assert!(r.headers()["content-security-policy"]
         .to_str()
         .expect("policy")
@@ -267,15 +270,32 @@ async fn a_live_form_gets_the_next_page_in_the_answer_to_its_post(backend: Backe
     let mut form = fill(&m, instrument, 1);
     form.truncate(form.len().saturating_sub(1));
     let r = live(2, form).await.expect("post");
-    assert_eq!(r.headers()["x-orientir-page"], format!("/s/{code}/p/2#errors").as_str());
-    assert!(r.text().await.expect("page").contains("Ответьте на этот вопрос"));
+    assert_eq!(
+        r.headers()["x-orientir-page"],
+        format!("/s/{code}/p/2#errors").as_str()
+    );
+    assert!(r
+        .text()
+        .await
+        .expect("page")
+        .contains("Ответьте на этот вопрос"));
     // «Back» and then forward again, every page saved; the last goes to the thank-you page.
-    let r = live(2, vec![("_go".into(), "back".into())]).await.expect("back");
-    assert_eq!(r.headers()["x-orientir-page"], format!("/s/{code}/p/1").as_str());
-    assert!(r.text().await.expect("page").contains("checked"), "page 1 kept its answers");
+    let r = live(2, vec![("_go".into(), "back".into())])
+        .await
+        .expect("back");
+    assert_eq!(
+        r.headers()["x-orientir-page"],
+        format!("/s/{code}/p/1").as_str()
+    );
+    assert!(
+        r.text().await.expect("page").contains("checked"),
+        "page 1 kept its answers"
+    );
     let pages = instrument.sections.len();
     for section in 0..pages {
-        let r = live(section + 1, fill(&m, instrument, section)).await.expect("post");
+        let r = live(section + 1, fill(&m, instrument, section))
+            .await
+            .expect("post");
         if section + 1 < pages {
             assert_eq!(
                 r.headers()["x-orientir-page"],
@@ -386,7 +406,10 @@ async fn a_personal_code_resumes_only_on_its_own_device(backend: Backend) {
                 .expect("body")
         }
     };
-    assert!(section(&phone).await.contains("checked"), "page 1 answers are kept");
+    assert!(
+        section(&phone).await.contains("checked"),
+        "page 1 answers are kept"
+    );
     // Whoever holds only the printed code sees none of them.
     let laptop = browser();
     let (_, start) = get(&laptop, &app.url(&format!("/s/{code}"))).await;
@@ -395,7 +418,10 @@ async fn a_personal_code_resumes_only_on_its_own_device(backend: Backend) {
         "{start}"
     );
     let page = section(&laptop).await;
-    assert!(page.contains("<form") && !page.contains("checked"), "{page}");
+    assert!(
+        page.contains("<form") && !page.contains("checked"),
+        "{page}"
+    );
     app.finish().await;
 }
 

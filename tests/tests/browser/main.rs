@@ -180,7 +180,10 @@ async fn answer_every_page(
         .expect("text");
     assert_eq!(heading, "Спасибо! Ответы отправлены");
     if js == Js::On {
-        assert!(reload_marker_survives(browser).await, "the pages came without a page load");
+        assert!(
+            reload_marker_survives(browser).await,
+            "the pages came without a page load"
+        );
     }
     if let Some(meter) = meter {
         *meter += transferred(browser).await;

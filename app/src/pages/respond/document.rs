@@ -24,10 +24,14 @@ pub fn document(options: &LeptosOptions, path: &str, page: RespondentPage) -> St
     };
     let body = move || match page {
         RespondentPage::Start(page) => body(page, back, |view, lang| view! { <Start view lang /> }),
-        RespondentPage::Section(page) => body(page, back, |view, lang| view! { <Section view lang /> }),
-        RespondentPage::Thanks(page, wrong_key) => {
-            body(page, back, move |view, lang| view! { <Thanks view lang wrong_key /> })
+        RespondentPage::Section(page) => {
+            body(page, back, |view, lang| view! { <Section view lang /> })
         }
+        RespondentPage::Thanks(page, wrong_key) => body(
+            page,
+            back,
+            move |view, lang| view! { <Thanks view lang wrong_key /> },
+        ),
     };
     let options = options.clone();
     // Islands need a context to mark themselves in; the page itself is not hydrated.
@@ -52,10 +56,17 @@ pub fn document(options: &LeptosOptions, path: &str, page: RespondentPage) -> St
 }
 
 /// A respondent page's body: its view, or why the code opens nothing.
-fn body<T, V: IntoView + 'static>(page: Page<T>, back: String, render: impl FnOnce(T, Lang) -> V) -> AnyView {
+fn body<T, V: IntoView + 'static>(
+    page: Page<T>,
+    back: String,
+    render: impl FnOnce(T, Lang) -> V,
+) -> AnyView {
     let lang = page.lang;
     match page.outcome {
-        Ok(view) => view! { <LangLink lang back /> <div lang=lang.code()>{render(view, lang)}</div> }.into_any(),
+        Ok(view) => {
+            view! { <LangLink lang back /> <div lang=lang.code()>{render(view, lang)}</div> }
+                .into_any()
+        }
         Err(problem) => view! {
             <LangLink lang back />
             <section class="page" lang=lang.code()><CodeProblemView problem lang /></section>
@@ -63,7 +74,6 @@ fn body<T, V: IntoView + 'static>(page: Page<T>, back: String, render: impl FnOn
         .into_any(),
     }
 }
-
 
 #[component]
 fn Start(view: StartView, lang: Lang) -> impl IntoView {

@@ -79,4 +79,3 @@ pub fn CodeForm(value: String, lang: Lang) -> impl IntoView {
         </form>
     }
 }
-
