@@ -142,7 +142,7 @@ pub fn content_security_policy(nonce: Option<&str>) -> String {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Title text="Ориентир" />
+        <Title text=TITLE />
         <Router>
             <main>
                 <Routes fallback=pages::NotFound>

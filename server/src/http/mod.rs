@@ -42,9 +42,13 @@ const BODY_LIMIT: usize = 1 << 20;
 /// The largest registry file.
 const REGISTRY_UPLOAD_LIMIT: usize = 10 << 20;
 
-/// Shared state of every request.
-#[derive(Clone, FromRef)]
-pub struct AppState {
+/// Shared state of every request, behind one pointer: axum hands every request its own copy,
+/// which then costs one count instead of a copy of every part.
+#[derive(Clone)]
+pub struct AppState(Arc<Shared>);
+
+/// What `AppState` shares; a handler takes a part by its type (`State<Respondents>`, …).
+pub struct Shared {
     pub leptos_options: LeptosOptions,
     pub storage: Storage,
     pub gate: Gate,
@@ -53,6 +57,26 @@ pub struct AppState {
     pub cookies: CookiePolicy,
     pub proxies: TrustedProxies,
 }
+
+macro_rules! parts {
+    ($($field:ident: $part:ty),* $(,)?) => {
+        $(impl FromRef<AppState> for $part {
+            fn from_ref(state: &AppState) -> $part {
+                state.0.$field.clone()
+            }
+        })*
+    };
+}
+
+parts!(
+    leptos_options: LeptosOptions,
+    storage: Storage,
+    gate: Gate,
+    respondents: Respondents,
+    auth: Auth,
+    cookies: CookiePolicy,
+    proxies: TrustedProxies,
+);
 
 /// Builds the whole router for a storage, methodology and configuration.
 pub fn router(config: &Config, storage: Storage, methodology: Arc<Methodology>) -> Router {
@@ -64,7 +88,7 @@ pub fn router(config: &Config, storage: Storage, methodology: Arc<Methodology>) 
         .build();
     let gate = Gate::new(storage.clone(), methodology.clone(), clock::today);
     let respondents = Respondents::new(storage.clone(), methodology, config.cookies, clock::today);
-    let state = AppState {
+    let state = AppState(Arc::new(Shared {
         leptos_options: leptos_options.clone(),
         storage: storage.clone(),
         gate: gate.clone(),
@@ -72,7 +96,7 @@ pub fn router(config: &Config, storage: Storage, methodology: Arc<Methodology>) 
         auth: Auth::new(storage.clone(), config.cookies),
         cookies: config.cookies,
         proxies: TrustedProxies(Arc::new(config.trusted_proxies.clone())),
-    };
+    }));
     let work: SharedWorkSource = Arc::new(Coordinators {
         storage: storage.clone(),
         gate: gate.clone(),
@@ -231,15 +255,15 @@ pub fn router(config: &Config, storage: Storage, methodology: Arc<Methodology>) 
         )
         // One access check in front of every route above (not the static files below).
         .route_layer(axum::middleware::from_fn_with_state(
-            state.auth.clone(),
+            state.0.auth.clone(),
             access::authorize,
         ))
         // Outside it, the throttle on guessing access codes.
         .route_layer(axum::middleware::from_fn_with_state(
             guesses::GuessCheck {
                 guesses: guesses::Guesses::default(),
-                respondents: state.respondents.clone(),
-                proxies: state.proxies.clone(),
+                respondents: state.0.respondents.clone(),
+                proxies: state.0.proxies.clone(),
             },
             guesses::throttle,
         ))

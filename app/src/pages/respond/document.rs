@@ -15,7 +15,6 @@ use crate::respond::{Page, SectionView, StartView, ThanksView};
 /// A respondent's page as the whole HTML document the server sends: rendered at once, without the
 /// app's router or any waiting, for the page's own address `path` (its language link returns
 /// there). Only a question page loads a script: the loader of its island.
-#[cfg(feature = "ssr")]
 pub fn document(options: &LeptosOptions, path: &str, page: RespondentPage) -> String {
     let back = path.to_owned();
     let scripts = match page {

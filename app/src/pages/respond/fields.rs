@@ -47,9 +47,10 @@ fn Field(field: FieldView, lang: Lang) -> impl IntoView {
         .map(|h| view! { <p class="hint">{h}</p> });
     match field.control.as_str() {
         "radio" | "checkbox" => {
-            let control = field.control.clone();
-            let name = field.key.clone();
-            let values = field.values.clone();
+            // Shared by every choice (a page has dozens of them).
+            let control = if field.control == "checkbox" { "checkbox" } else { "radio" };
+            let name: std::sync::Arc<str> = field.key.as_str().into();
+            let values = field.values;
             view! {
                 <fieldset class=class id=id aria-describedby=described aria-invalid=aria_invalid>
                     <legend>{field.label}{optional}</legend>
@@ -62,7 +63,7 @@ fn Field(field: FieldView, lang: Lang) -> impl IntoView {
                             let label_for = choice_id.clone();
                             view! {
                                 <label class="choice" for=label_for>
-                                    <input type=control.clone() id=choice_id name=name.clone() value=c.value checked=checked />
+                                    <input type=control id=choice_id name=name.clone() value=c.value checked=checked />
                                     <span>{c.label}</span>
                                 </label>
                             }
