@@ -48,7 +48,11 @@ fn Field(field: FieldView, lang: Lang) -> impl IntoView {
     match field.control.as_str() {
         "radio" | "checkbox" => {
             // Shared by every choice (a page has dozens of them).
-            let control = if field.control == "checkbox" { "checkbox" } else { "radio" };
+            let control = if field.control == "checkbox" {
+                "checkbox"
+            } else {
+                "radio"
+            };
             let name: std::sync::Arc<str> = field.key.as_str().into();
             let values = field.values;
             view! {
