@@ -195,15 +195,6 @@ pub struct ThanksView {
     pub locked: bool,
 }
 
-/// A saved page as the server's respondent service reports it.
-#[cfg(feature = "ssr")]
-#[derive(Debug, Clone, PartialEq)]
-pub struct SaveOutcome {
-    pub target: String,
-    /// A `Set-Cookie` value keeping (or clearing) the respondent's draft token.
-    pub set_cookie: Option<String>,
-}
-
 /// A respondent page's outcome: the view, or why the code does not open it.
 pub type Outcome<T> = Result<T, CodeProblem>;
 

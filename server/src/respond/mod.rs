@@ -241,12 +241,16 @@ impl Respondents {
         token: Option<String>,
         page: u32,
         lang: Lang,
+        written: Option<DraftRow>,
     ) -> Result<Outcome<SectionView>, ServerError> {
         let opened = match self.open(code).await? {
             Ok(o) => o,
             Err(p) => return Ok(Err(p)),
         };
-        let draft = self.draft(&opened, token.clone()).await?;
+        let draft = match written {
+            Some(draft) => Some(draft),
+            None => self.draft(&opened, token.clone()).await?,
+        };
         // The handle the page carries: the device's own for a draft it keeps, else a
         // stand-in (the server issues a real one with the first save).
         let token = match (&draft, opened.info.personal) {

@@ -47,13 +47,15 @@ pub async fn section_page(
     let token = cookies::read(&headers, &draft_cookie(&code));
     let page = page.parse().unwrap_or(1);
     let html = service
-        .section_document(&options, uri.path(), &code, token, page, lang)
+        .section_document(&options, uri.path(), &code, token, page, lang, None)
         .await?;
     Ok(reply::page(html, None))
 }
 
 impl Respondents {
-    /// A question page as the document sent for `path`.
+    /// A question page as the document sent for `path`; `written`, the draft just saved by
+    /// this request, spares reading it back.
+    #[allow(clippy::too_many_arguments)]
     pub(super) async fn section_document(
         &self,
         options: &LeptosOptions,
@@ -62,8 +64,9 @@ impl Respondents {
         token: Option<String>,
         page: u32,
         lang: app::i18n::Lang,
+        written: Option<crate::storage::DraftRow>,
     ) -> Result<String, ServerError> {
-        let outcome = self.section(code, token, page, lang).await?;
+        let outcome = self.section(code, token, page, lang, written).await?;
         let page = RespondentPage::Section(Page { lang, outcome });
         Ok(document(options, path, page))
     }

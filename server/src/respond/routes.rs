@@ -65,12 +65,20 @@ pub async fn save_page(
         let saved = service
             .save_answers(&code, page, fields, token, lang)
             .await?;
-        let Some((page, handle)) = saved.next.filter(|_| live) else {
+        let Some(next) = saved.next.filter(|_| live) else {
             return Ok(see_other(&saved.target, saved.set_cookie));
         };
         let path = saved.target.split('#').next().unwrap_or_default();
         let html = service
-            .section_document(&options, path, &code, Some(handle), page, lang)
+            .section_document(
+                &options,
+                path,
+                &code,
+                Some(next.handle),
+                next.page,
+                lang,
+                Some(next.draft),
+            )
             .await?;
         let mut response = reply::page(html, saved.set_cookie);
         if let Ok(target) = HeaderValue::from_str(&saved.target) {

@@ -22,8 +22,17 @@ use crate::tallying::Tallier;
 pub struct SaveOutcome {
     pub target: String,
     pub set_cookie: Option<String>,
-    /// When the target is a question page: its number and the draft handle the browser now keeps.
-    pub next: Option<(u32, String)>,
+    /// When the target is a question page: where it leads.
+    pub next: Option<Next>,
+}
+
+/// The question page a saved page leads to: its number, the draft handle the browser now keeps,
+/// and the draft as just written (the page is shown from it without reading it back).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Next {
+    pub page: u32,
+    pub handle: String,
+    pub draft: DraftRow,
 }
 
 impl SaveOutcome {
@@ -220,9 +229,8 @@ impl Respondents {
             }
         };
         let kept = draft.clone();
-        let draft_page = draft.page as u32;
         self.writer.write(DraftWrite::Save { draft, today }).await?;
-        self.drafts.put(kept);
+        self.drafts.put(kept.clone());
         // The draft lives until the campaign closes, and the cookie with it.
         let days = today.days_until(opened.info.closes_on) + 1;
         let set_cookie = self
@@ -231,7 +239,11 @@ impl Respondents {
         Ok(SaveOutcome {
             target,
             set_cookie: Some(set_cookie),
-            next: Some((draft_page, handle)),
+            next: Some(Next {
+                page: kept.page as u32,
+                handle,
+                draft: kept,
+            }),
         })
     }
 }
