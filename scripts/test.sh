@@ -42,7 +42,6 @@ fi
 
 cargo test -p surveys -p app -p server "$@"
 # The integration tests start a whole Orientir per test. They run under cargo-nextest, each in a
-# process of its own and several at once (.config/nextest.toml): two servers rendering pages at once
-# in one process stalled Leptos' server rendering about once in twelve runs, which separate
-# processes rule out. Each request has a deadline and each test a time limit.
+# process of its own and several at once (.config/nextest.toml); each request has a deadline and
+# each test a time limit.
 cargo nextest run -p tests --no-tests=fail "$@"

@@ -5,7 +5,9 @@
 # checks the form first): the first page fetched, then each page posted by the live form and
 # answered with the next page; plus one fetch of the questionnaire's rules, which the browser
 # keeps (not counted here).
-# Usage: [ORIENTIR_BIN=path] bench/load/run.sh [connections] [seconds] [database-url] [form|live]
+# With ORIENTIR_COORDINATORS=N, N of the connections are a signed-in regional coordinator's
+# instead, reading the region's pages and calling their server functions all the while.
+# Usage: [ORIENTIR_BIN=path] [ORIENTIR_COORDINATORS=n] bench/load/run.sh [connections] [seconds] [database-url] [form|live]
 #   default: 200 connections, 30 s, a fresh SQLite file, form. Prints wrk's figures, the completed
 #   questionnaires per second, and checks that the stored count equals the acknowledged count.
 set -euo pipefail
@@ -35,8 +37,27 @@ count() {
     *) psql "$db" -Atqc "select count(*) from responses where respondent_group='student'" ;;
   esac
 }
+coordinators=${ORIENTIR_COORDINATORS:-0}
+if [ "$coordinators" -gt 0 ]; then
+  base=http://127.0.0.1:$port jar=$work/cookies
+  token=$(curl -s -c "$jar" "$base/login" | grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//')
+  curl -s -b "$jar" -c "$jar" -o /dev/null --data-urlencode login=region --data-urlencode password=region-demo-2026 --data-urlencode "_csrf=$token" "$base/session"
+  cookie=$(awk -F'\t' 'NF >= 7 && $6 !~ /^#/ {printf "%s=%s; ", $6, $7}' "$jar")
+  read -r previous campaign school < <(case "$db" in
+    sqlite://*) python3 -c "import sqlite3,sys; print(*sqlite3.connect(sys.argv[1]).execute(\"select (select id from campaigns where code='demo-2025'), (select id from campaigns where code='demo-2026'), (select id from schools where code='demo-01')\").fetchone())" "${db#sqlite://}" ;;
+    *) psql "$db" -Atq -F ' ' -c "select (select id from campaigns where code='demo-2025'), (select id from campaigns where code='demo-2026'), (select id from schools where code='demo-01')" ;;
+  esac)
+  wrk -t1 -c"$coordinators" -d"${seconds}s" --latency -s bench/load/coordinator.lua "$base" -- "$cookie" "$previous" "$campaign" "$school" >"$work/coordinators" &
+  reader=$!
+  conns=$((conns - coordinators))
+fi
 before=$(count)
 wrk -t2 -c"$conns" -d"${seconds}s" --latency -s "$script" "http://127.0.0.1:$port" -- "$code" "$work/bodies.tsv" "$flow" | tee "$work/wrk"
+if [ "$coordinators" -gt 0 ]; then
+  wait "$reader"
+  echo "== the coordinator's $coordinators connections"
+  cat "$work/coordinators"
+fi
 sleep 1
 after=$(count)
 acknowledged=$(grep -o "completed questionnaires: [0-9]*" "$work/wrk" | awk '{print $3}')

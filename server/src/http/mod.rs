@@ -2,7 +2,7 @@
 //! files of the site) behind the one access check (`access`), the shared state, the health check
 //! and the serve loop.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use app::overview::SharedOverviewSource;
 use app::reports::SharedReportSource;
@@ -13,7 +13,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, generate_route_list_with_exclusions, LeptosRoutes};
+use leptos_axum::{generate_route_list_with_exclusions, AxumRouteListing, LeptosRoutes};
 use serde_json::{json, Value};
 use tokio::net::TcpListener;
 
@@ -112,11 +112,7 @@ pub fn router(config: &Config, storage: Storage, methodology: Arc<Methodology>) 
         public_url,
     });
     let overview: SharedOverviewSource = Arc::new(StorageOverview(storage));
-    // The respondent's pages are rendered outside the app's router (`respond::pages`).
-    let routes = generate_route_list_with_exclusions(
-        App,
-        Some(respond::PAGES.iter().map(|p| (*p).to_owned()).collect()),
-    );
+    let routes = app_routes();
     let router = Router::new()
         .route("/healthz", get(healthz))
         .route("/enter", get(respond::enter))
@@ -276,13 +272,28 @@ pub fn router(config: &Config, storage: Storage, methodology: Arc<Methodology>) 
     edge::wrap(router, config.cookies.secure)
 }
 
+/// The app's pages as Leptos lists them, the respondent's pages marked excluded (their own
+/// handlers render them, `respond::pages`); listed once per process.
+///
+/// Leptos lists an app's routes by rendering it with every resource *of the process* held back:
+/// one process-wide flag (`leptos_server`'s `SuppressResourceLoad`) is set meanwhile, and a
+/// resource that starts in that window — a coordinator page of a server already serving in the
+/// same process — waits forever, and its page is never answered. Listed once, before the first
+/// router of the process exists, no page can fall in that window (test `api::in_process`).
+fn app_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES
+        .get_or_init(|| {
+            let excluded = respond::PAGES.iter().map(|p| (*p).to_owned()).collect();
+            generate_route_list_with_exclusions(App, Some(excluded))
+        })
+        .clone()
+}
+
 /// The paths of the Leptos pages and server functions, as the router matches them (the access
 /// rules must name every one).
 pub fn generated_routes() -> Vec<String> {
-    let mut paths: Vec<String> = generate_route_list(App)
-        .iter()
-        .map(|r| r.path().to_owned())
-        .collect();
+    let mut paths: Vec<String> = app_routes().iter().map(|r| r.path().to_owned()).collect();
     paths.extend(leptos::server_fn::axum::server_fn_paths().map(|(path, _)| path.to_owned()));
     paths.sort();
     paths.dedup();
@@ -348,5 +359,54 @@ async fn shutdown_signal() {
     tokio::select! {
         () = ctrl_c => {},
         () = terminate => {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::future::IntoFuture;
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    use leptos::prelude::*;
+    use leptos::reactive::owner::Owner;
+
+    /// Why `app_routes` lists once per process, reproduced with Leptos alone: a resource that
+    /// starts on any thread while Leptos lists an app's routes on another never loads, not even
+    /// after the listing has ended. (Should a Leptos upgrade make this fail, the listing may move
+    /// back into `router`.)
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_resource_started_while_routes_are_listed_never_loads() {
+        let (listing, inside) = mpsc::channel();
+        let (release, released) = mpsc::channel::<()>();
+        let released = std::sync::Arc::new(std::sync::Mutex::new(released));
+        let lister = std::thread::spawn(move || {
+            leptos_axum::generate_route_list(move || {
+                // Rendered for the listing: wait here until the other side has started.
+                listing.send(()).expect("the test waits");
+                released
+                    .lock()
+                    .expect("one listing")
+                    .recv()
+                    .expect("the test releases");
+                view! { <p>"listed"</p> }
+            })
+        });
+        inside.recv().expect("the listing renders the app");
+
+        let owner = Owner::new_root(None);
+        let loaded = owner.with(|| ArcResource::new(|| (), |()| async { 42 }));
+        // Its fetcher is polled on the runtime's threads while the listing still runs.
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        release.send(()).expect("the lister waits");
+        lister.join().expect("the listing ends");
+
+        let outcome = tokio::time::timeout(Duration::from_secs(2), loaded.into_future()).await;
+        assert!(outcome.is_err(), "the resource loaded: {outcome:?}");
+
+        // A resource started after the listing loads as usual.
+        let later = owner.with(|| ArcResource::new(|| (), |()| async { 42 }));
+        let outcome = tokio::time::timeout(Duration::from_secs(2), later.into_future()).await;
+        assert_eq!(outcome.ok(), Some(42));
     }
 }

@@ -8,6 +8,7 @@ mod documents;
 mod exports;
 mod hardening;
 mod http;
+mod in_process;
 mod instances;
 mod programmes;
 mod publication;
