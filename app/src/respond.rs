@@ -1,12 +1,10 @@
 //! What respondent pages show. Pages only render these views; the rules (codes, drafts,
 //! validation) live on the server and in `surveys`.
 
-use serde::{Deserialize, Serialize};
-
 use crate::i18n::Lang;
 
 /// Why an access code does not open a questionnaire.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CodeProblem {
     /// Not of the form `XXX-XXX-XX` at all.
     Malformed,
@@ -68,7 +66,7 @@ impl CodeProblem {
 }
 
 /// The start page of a questionnaire.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StartView {
     pub code: String,
     pub school: String,
@@ -85,26 +83,23 @@ pub struct StartView {
 }
 
 /// One answer option.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChoiceView {
     pub value: String,
     pub label: String,
 }
 
 /// One field of a page: an item, or a row of a matrix.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FieldView {
     /// The form field name (slot key).
     pub key: String,
-    /// `radio`, `checkbox`, `number`, `text`.
+    /// `radio`, `checkbox`, `integer`, `decimal`, `text`.
     pub control: String,
     pub label: String,
     pub hint: Option<String>,
     pub required: bool,
     pub unit: Option<String>,
-    pub min: Option<f64>,
-    pub max: Option<f64>,
-    pub step: Option<String>,
     pub max_length: Option<usize>,
     pub choices: Vec<ChoiceView>,
     /// The values entered so far (kept also when refused).
@@ -113,7 +108,7 @@ pub struct FieldView {
 }
 
 /// An item: a single field, or a matrix heading with one field per row.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ItemView {
     /// The item's key in the instrument (its `show_if` is looked up by it).
     pub key: String,
@@ -124,7 +119,7 @@ pub struct ItemView {
 }
 
 /// One page of a questionnaire.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SectionView {
     pub code: String,
     pub draft: String,
@@ -154,7 +149,7 @@ impl SectionView {
 }
 
 /// An area of a teacher's deficit report.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AreaView {
     pub name: String,
     pub percent: Option<f64>,
@@ -163,7 +158,7 @@ pub struct AreaView {
 }
 
 /// One activity of the draft ИОМ.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IomView {
     pub area: String,
     pub format: String,
@@ -175,7 +170,7 @@ pub struct IomView {
 }
 
 /// A teacher's own diagnostic report.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReportView {
     pub areas: Vec<AreaView>,
     pub weakest: Vec<String>,
@@ -183,7 +178,7 @@ pub struct ReportView {
 }
 
 /// The page after submitting.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ThanksView {
     pub code: String,
     pub title: String,
@@ -199,7 +194,7 @@ pub struct ThanksView {
 pub type Outcome<T> = Result<T, CodeProblem>;
 
 /// What a respondent page gets from the server: its language and its outcome.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Page<T> {
     pub lang: Lang,
     pub outcome: Outcome<T>,

@@ -67,7 +67,8 @@ impl Respondents {
                     .unwrap_or_default();
                 let control = match item.kind {
                     ItemKind::Multiple => "checkbox",
-                    ItemKind::Integer | ItemKind::Decimal => "number",
+                    ItemKind::Integer => "integer",
+                    ItemKind::Decimal => "decimal",
                     ItemKind::Text => "text",
                     _ => "radio",
                 };
@@ -80,9 +81,6 @@ impl Respondents {
                     hint: item.hint.as_ref().map(|h| h.get(l).to_owned()),
                     required: item.is_required(),
                     unit: item.unit.as_ref().map(|u| u.get(l).to_owned()),
-                    min: item.min,
-                    max: item.max,
-                    step: (item.kind == ItemKind::Integer).then(|| "1".into()),
                     max_length: (item.kind == ItemKind::Text)
                         .then(|| item.text_limit())
                         .or(item.max_length),

@@ -340,6 +340,12 @@ async fn a_refused_page_shows_errors_next_to_fields_and_keeps_the_input(backend:
         html.contains("href=\"#field-students\""),
         "the summary links to the field"
     );
+    // A count is typed on a phone's keyboard of digits (as text, so the server names the problem).
+    let students = html
+        .split("<input")
+        .find(|input| input.contains("name=\"students\""))
+        .expect("the students field");
+    assert!(students.contains("inputmode=\"numeric\""), "{students}");
     app.finish().await;
 }
 

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use super::fields::ItemFields;
-use super::live::LiveForm;
+use super::live::{summary_entry, LiveForm};
 use super::report::Report;
 use super::{CodeProblemView, LangLink, RespondentPage};
 use crate::i18n::Lang;
@@ -166,8 +166,9 @@ fn Section(view: SectionView, lang: Lang) -> impl IntoView {
                 <div class="error-summary" role="alert" tabindex="-1" id="errors" hidden=clean>
                     <h2>{lang.tr("Проверьте ответы", "Please check your answers")}</h2>
                     <ul>
-                        {problems.into_iter().map(|(key, label, message)| view! {
-                            <li><a href=format!("#field-{key}")>{label}" — "{message}</a></li>
+                        {problems.into_iter().map(|(key, label, message)| {
+                            let (href, text) = summary_entry(&key, &label, &message);
+                            view! { <li><a href=href>{text}</a></li> }
                         }).collect_view()}
                     </ul>
                 </div>

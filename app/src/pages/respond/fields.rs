@@ -79,7 +79,13 @@ fn Field(field: FieldView, lang: Lang) -> impl IntoView {
         }
         control => {
             let input_id = format!("input-{}", field.key);
-            let numeric = control == "number";
+            // A phone's keyboard of digits; typed as text, so that «3,5» is not refused by it.
+            let inputmode = match control {
+                "integer" => Some("numeric"),
+                "decimal" => Some("decimal"),
+                _ => None,
+            };
+            let numeric = inputmode.is_some();
             let value = field.values.first().cloned().unwrap_or_default();
             let label_for = input_id.clone();
             view! {
@@ -92,7 +98,7 @@ fn Field(field: FieldView, lang: Lang) -> impl IntoView {
                             id=input_id
                             name=field.key
                             type="text"
-                            inputmode=numeric.then_some("decimal")
+                            inputmode=inputmode
                             value=value
                             maxlength=field.max_length
                             aria-describedby=described

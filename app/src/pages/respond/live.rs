@@ -229,13 +229,20 @@ impl Live {
             else {
                 continue;
             };
-            let _ = a.set_attribute("href", &format!("#field-{key}"));
-            a.set_text_content(Some(&format!("{label} — {message}")));
+            let (href, text) = summary_entry(key, label, message);
+            let _ = a.set_attribute("href", &href);
+            a.set_text_content(Some(&text));
             let _ = li.append_child(&a);
             let _ = list.append_child(&li);
         }
         let _ = summary.toggle_attribute_with_force("hidden", errors.is_empty());
     }
+}
+
+/// A line of the error summary above a form: the link to the field and its text (the server's
+/// page and the live check write the same).
+pub(super) fn summary_entry(key: &str, label: &str, message: &str) -> (String, String) {
+    (format!("#field-{key}"), format!("{label} — {message}"))
 }
 
 /// The questionnaire's rules, from their file (kept by the browser: its name changes with them).
