@@ -327,9 +327,9 @@ async fn transferred(browser: &Browser) -> u64 {
         .expect("a number")
 }
 
-/// What a respondent's first visit may transfer in all: the respondents' pages are rendered by
-/// the server and load only their islands' bundle (the live form), which browsers keep.
-const FIRST_VISIT_BUDGET: u64 = 150 * 1024;
+/// What a respondent's first visit may transfer in all (150 KB): the respondents' pages are
+/// rendered by the server and load only their islands' bundle (the live form), which browsers keep.
+const FIRST_VISIT_BUDGET: u64 = 150_000;
 
 /// A respondent on a phone with a slow line: the first visit — the home page, the code typed,
 /// a whole questionnaire with live checks — stays within `FIRST_VISIT_BUDGET` with the release
