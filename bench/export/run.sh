@@ -5,6 +5,7 @@
 # before it). Usage: bench/export/run.sh [responses]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. bench/sign_in.sh
 rows=${1:-1000000}
 [ -x target/release/orientir ] || scripts/build.sh --release
 
@@ -26,8 +27,7 @@ server=$!
 for _ in $(seq 100); do grep -q "^listening on" "$work/out" 2>/dev/null && break; sleep 0.1; done
 jar=$work/cookies
 # The sign-in form's token comes with the page (and its cookie), as in a browser.
-token=$(curl -s -c "$jar" "http://127.0.0.1:$port/login" | grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//')
-curl -s -b "$jar" -c "$jar" -o /dev/null --data-urlencode "login=admin" --data-urlencode "password=admin-demo-2026" --data-urlencode "_csrf=$token" "http://127.0.0.1:$port/session"
+sign_in "http://127.0.0.1:$port" "$jar" admin
 campaign=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"select id from campaigns where code='demo-2026'\").fetchone()[0])" "$db")
 
 rss() { awk '/VmRSS/ {print $2}' "/proc/$server/status"; }

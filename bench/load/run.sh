@@ -12,6 +12,7 @@
 #   questionnaires per second, and checks that the stored count equals the acknowledged count.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. bench/sign_in.sh
 conns=${1:-200}
 seconds=${2:-30}
 command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null
@@ -40,8 +41,7 @@ count() {
 coordinators=${ORIENTIR_COORDINATORS:-0}
 if [ "$coordinators" -gt 0 ]; then
   base=http://127.0.0.1:$port jar=$work/cookies
-  token=$(curl -s -c "$jar" "$base/login" | grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//')
-  curl -s -b "$jar" -c "$jar" -o /dev/null --data-urlencode login=region --data-urlencode password=region-demo-2026 --data-urlencode "_csrf=$token" "$base/session"
+  sign_in "$base" "$jar" region
   cookie=$(awk -F'\t' 'NF >= 7 && $6 !~ /^#/ {printf "%s=%s; ", $6, $7}' "$jar")
   read -r previous campaign school < <(case "$db" in
     sqlite://*) python3 -c "import sqlite3,sys; print(*sqlite3.connect(sys.argv[1]).execute(\"select (select id from campaigns where code='demo-2025'), (select id from campaigns where code='demo-2026'), (select id from schools where code='demo-01')\").fetchone())" "${db#sqlite://}" ;;

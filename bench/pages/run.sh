@@ -6,6 +6,7 @@
 # issue 13 (bench/scale). Usage: bench/pages/run.sh [responses] [orientir binary]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. bench/sign_in.sh
 rows=${1:-1000000}
 binary=${2:-target/release/orientir}
 # Warm requests per page (ORIENTIR_BENCH_REPEAT), of which the 95th percentile is reported.
@@ -30,8 +31,7 @@ DATABASE_URL=sqlite://$db ORIENTIR_LOG=warn "$binary" rescore demo-2026
 run serve
 base="http://127.0.0.1:$port"
 jar=$work/cookies
-token=$(curl -s -c "$jar" "$base/login" | grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//')
-curl -s -b "$jar" -c "$jar" -o /dev/null --data-urlencode "login=admin" --data-urlencode "password=admin-demo-2026" --data-urlencode "_csrf=$token" "$base/session"
+sign_in "$base" "$jar" admin
 read -r campaign previous school < <(python3 -c "
 import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])

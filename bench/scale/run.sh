@@ -9,6 +9,7 @@
 # PostgreSQL: DATABASE_URL of a server where a database may be created (default the local one).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. bench/sign_in.sh
 backends=${1:-both}
 schools=${2:-1000}
 binary=${3:-target/release/orientir}
@@ -58,11 +59,10 @@ for backend in $backends; do
   fi
   run serve
   jar=$work/cookies; rm -f "$jar"
-  token=$(curl -s -c "$jar" "$base/login" | grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//')
-  curl -s -b "$jar" -c "$jar" -o /dev/null --data-urlencode "login=admin" --data-urlencode "password=admin-demo-2026" --data-urlencode "_csrf=$token" "$base/session"
+  sign_in "$base" "$jar" admin
   ids=$(q "select (select id from campaigns where code='scale-2026'), (select id from campaigns where code='scale-2025'), (select min(id) from schools where code like 'scale-%')")
   read -r campaign previous school <<<"$ids"
-  csrf=$(curl -s -b "$jar" "$base/work/campaigns/$campaign/monitor" | grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//')
+  csrf=$(csrf_of "$base/work/campaigns/$campaign/monitor" "$jar")
   # Publishing the open campaign's snapshot (every group takes its answers in).
   read -r code took < <(curl -s -b "$jar" -o "$work/page" -w '%{http_code} %{time_total}\n' --data-urlencode "_csrf=$csrf" "$base/work/campaigns/$campaign/publish")
   [ "$code" = 303 ] || { echo "publish: HTTP $code" >&2; exit 1; }
