@@ -273,13 +273,17 @@ impl Respondents {
         token: Option<String>,
         result_key: Option<String>,
         lang: Lang,
-    ) -> Result<Outcome<ThanksView>, ServerError> {
+    ) -> Result<Outcome<Option<ThanksView>>, ServerError> {
         let l = lang.code();
         let opened = match self.open(code).await? {
             Ok(o) => o,
             Err(p) => return Ok(Err(p)),
         };
         let draft = self.draft(&opened, token).await?.filter(|d| d.submitted);
+        if opened.info.personal && draft.is_none() {
+            // A personal questionnaire that was not sent has nothing to thank for.
+            return Ok(Ok(None));
+        }
         let (mut report, mut key, mut locked) = (None, None, false);
         if let (Some(d), Group::TeacherDeficits) = (&draft, opened.group) {
             match result_key.filter(|k| opens(d, k)) {
@@ -290,12 +294,12 @@ impl Respondents {
                 None => locked = true,
             }
         }
-        Ok(Ok(ThanksView {
+        Ok(Ok(Some(ThanksView {
             code: opened.info.code.clone(),
             title: opened.instrument.title.get(l).to_owned(),
             report,
             result_key: key,
             locked,
-        }))
+        })))
     }
 }

@@ -11,6 +11,7 @@ use leptos::config::LeptosOptions;
 use validator::Validate;
 
 use super::Respondents;
+use crate::access_code;
 use crate::cookies;
 use crate::error::ServerError;
 use crate::problem::Refused;
@@ -95,7 +96,14 @@ pub async fn thanks_page(
     let key = cookies::read(&headers, &key_cookie);
     // The key is shown once: its cookie goes with this page.
     let clear = key.is_some().then(|| service.cookies.clear(&key_cookie));
-    let outcome = service.thanks(&code, token, key, lang).await?;
+    let outcome = match service.thanks(&code, token, key, lang).await? {
+        Ok(Some(view)) => Ok(view),
+        Ok(None) => {
+            let code = access_code::normalize(&code).unwrap_or_default();
+            return Ok(reply::see_other(&format!("/s/{code}"), None));
+        }
+        Err(problem) => Err(problem),
+    };
     let wrong_key = q.key.as_deref() == Some("wrong");
     let page = RespondentPage::Thanks(Page { lang, outcome }, wrong_key);
     Ok(reply::page(document(&options, uri.path(), page), clear))

@@ -531,6 +531,14 @@ async fn a_teacher_gets_a_report_with_a_development_plan_again_and_again(backend
         ("parents.hard_talks", "0"),
         ("parents.involve", "0"),
     ];
+    // Before it is sent, its thank-you page says nothing was sent: it leads to the questionnaire.
+    let r = client
+        .get(app.url(&format!("/s/{code}/thanks")))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()[LOCATION], format!("/s/{code}").as_str());
     let location = complete_with(&app, &client, &code, instrument, &weak).await;
     assert_eq!(location, format!("/s/{code}/thanks"));
     // Right after sending: the report with its result key, shown once.

@@ -414,6 +414,8 @@ async fn a_student_fills_the_whole_questionnaire_with_javascript() {
 async fn respondent_pages_have_no_serious_accessibility_violations() {
     let app = TestApp::spawn(Backend::Sqlite).await.with_demo().await;
     let code = app.demo_code("demo-01", "principal").await;
+    // A personal code's thank-you page opens only once it was sent: a group code's is checked.
+    let group = app.demo_code("demo-01", "student").await;
     let browser = Browser::start(Js::On).await;
     // A refused page first, so that the error summary and field errors are checked too.
     browser
@@ -430,7 +432,7 @@ async fn respondent_pages_have_no_serious_accessibility_violations() {
         ("start", format!("/s/{code}")),
         ("question page with errors", format!("/s/{code}/p/1")),
         ("question page", format!("/s/{code}/p/2")),
-        ("thank-you page", format!("/s/{code}/thanks")),
+        ("thank-you page", format!("/s/{group}/thanks")),
     ];
     let mut found = Vec::new();
     for (name, path) in &pages {
