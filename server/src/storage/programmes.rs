@@ -82,6 +82,17 @@ pub(super) use insert_event_query;
 const PROGRAMME_COLUMNS: &str =
     "SELECT id, campaign_id, school_id, status, created_on, curator_agreed FROM programmes";
 
+/// The id of a programme's chosen risk of `factor`, on a pool or in a transaction.
+macro_rules! risk_id_query {
+    ($programme:expr, $factor:expr) => {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT id FROM chosen_risks WHERE programme_id = $1 AND factor = $2",
+        )
+        .bind($programme)
+        .bind($factor)
+    };
+}
+
 impl Storage {
     /// The school's programme for the campaign, if it has one.
     pub async fn programme(
@@ -179,47 +190,31 @@ impl Storage {
         })
     }
 
-    /// Removes a chosen risk from a programme and records the event; returns whether it was there.
+    /// Removes a chosen risk from a programme, with its measures, their documents and its
+    /// targets, and records the event; returns whether it was there.
     pub async fn drop_risk(
         &self,
         programme_id: i64,
         factor: &str,
         event: NewEvent<'_>,
     ) -> Result<bool, ServerError> {
-        with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
-            sqlx::query(
-                "DELETE FROM programme_files WHERE measure_id IN
-                    (SELECT m.id FROM programme_measures m JOIN chosen_risks r ON r.id = m.risk_id
-                     WHERE r.programme_id = $1 AND r.factor = $2)",
-            )
-            .bind(programme_id)
-            .bind(factor)
-            .execute(&mut *tx)
-            .await?;
-            for table in ["programme_measures", "programme_targets"] {
-                sqlx::query(&format!(
-                    "DELETE FROM {table} WHERE risk_id IN
-                        (SELECT id FROM chosen_risks WHERE programme_id = $1 AND factor = $2)"
-                ))
-                .bind(programme_id)
-                .bind(factor)
-                .execute(&mut *tx)
-                .await?;
-            }
-            let removed = sqlx::query("DELETE FROM chosen_risks WHERE programme_id = $1 AND factor = $2")
-                .bind(programme_id)
-                .bind(factor)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected()
-                == 1;
-            if removed {
-                insert_event_query!(programme_id, event).execute(&mut *tx).await?;
-            }
-            tx.commit().await?;
-            Ok(removed)
-        })
+        let risk: Option<i64> = with_pool!(self, pool => {
+            risk_id_query!(programme_id, factor).fetch_optional(pool).await?
+        });
+        let Some(risk) = risk else {
+            return Ok(false);
+        };
+        let deletes = [
+            "DELETE FROM programme_files WHERE programme_id = $2
+             AND measure_id IN (SELECT id FROM programme_measures WHERE risk_id = $1)",
+            "DELETE FROM programme_measures
+             WHERE risk_id = $1 AND risk_id IN (SELECT id FROM chosen_risks WHERE programme_id = $2)",
+            "DELETE FROM programme_targets
+             WHERE risk_id = $1 AND risk_id IN (SELECT id FROM chosen_risks WHERE programme_id = $2)",
+            "DELETE FROM chosen_risks WHERE id = $1 AND programme_id = $2",
+        ];
+        self.remove_with_event(programme_id, risk, &deletes, event)
+            .await
     }
 
     /// The history of a programme, oldest first, with the names of those who made each change.
@@ -305,17 +300,6 @@ const MEASURE_COLUMNS: &str =
     "SELECT m.id, r.factor, m.action, m.responsible_role, m.responsible_name,
         m.starts_on, m.due_on, m.expected_result, m.status, m.status_reason, m.evidence, m.catalogue
      FROM programme_measures m JOIN chosen_risks r ON r.id = m.risk_id";
-
-/// The id of a programme's chosen risk of `factor`, in the caller's transaction.
-macro_rules! risk_id_query {
-    ($programme:expr, $factor:expr) => {
-        sqlx::query_scalar::<_, i64>(
-            "SELECT id FROM chosen_risks WHERE programme_id = $1 AND factor = $2",
-        )
-        .bind($programme)
-        .bind($factor)
-    };
-}
 
 impl Storage {
     /// Writes the goal and tasks of a programme's chosen risk; whether the risk is there.

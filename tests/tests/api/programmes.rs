@@ -312,7 +312,7 @@ async fn only_the_school_its_curator_and_an_admin_choose_for_their_own_schools(b
 }
 
 async fn a_programme_keeps_its_measures_and_targets_per_chosen_risk(backend: Backend) {
-    use server::storage::{MeasureFields, NewEvent, RiskChoice};
+    use server::storage::{MeasureFields, NewEvent, NewFile, RiskChoice};
     let app = TestApp::spawn(backend).await.with_demo().await;
     let (campaign, school) = app.demo_school("demo-01").await;
     let (_, other_school) = app.demo_school("demo-02").await;
@@ -514,12 +514,34 @@ async fn a_programme_keeps_its_measures_and_targets_per_chosen_risk(backend: Bac
         .remove_target(programme, targets[1].id, event("target_removed"))
         .await
         .expect("removed"));
-    // Dropping a risk drops its measures and targets.
+    // Dropping a risk drops its measures, their documents and its targets, once.
+    let file = NewFile {
+        measure_id: measures[0].id,
+        name: "акт.pdf",
+        content_type: "application/pdf",
+        data: b"%PDF-1.4",
+    };
+    app.storage
+        .add_file(programme, file, event("file_added"))
+        .await
+        .expect("stored")
+        .expect("an id");
     assert!(app
         .storage
         .drop_risk(programme, "RF01", event("risk_dropped"))
         .await
         .expect("dropped"));
+    assert!(!app
+        .storage
+        .drop_risk(programme, "RF01", event("risk_dropped"))
+        .await
+        .expect("query"));
+    assert!(app
+        .storage
+        .programme_files(programme)
+        .await
+        .expect("files")
+        .is_empty());
     assert!(app
         .storage
         .programme_measures(programme)
@@ -556,6 +578,7 @@ async fn a_programme_keeps_its_measures_and_targets_per_chosen_risk(backend: Bac
             "target_set",
             "target_set",
             "target_removed",
+            "file_added",
             "risk_dropped"
         ]
     );
