@@ -18,8 +18,8 @@ struct GroupText {
 
 /// Anonymous groups promise the same thing; the diagnostic and the principal's form their own.
 const STORED_ANONYMOUS: Pair = (
-    "Сохраняются только ответы и дата. Результаты показываются обобщённо и только если ответили не меньше пяти человек.",
-    "Only answers and the date are stored. Results are shown in summary and only when at least five people answered.",
+    "Сохраняются только ответы и дата. Результаты показываются обобщённо и только если ответили не меньше {min} человек.",
+    "Only answers and the date are stored. Results are shown in summary and only when at least {min} people answered.",
 );
 
 const TEXTS: [GroupText; 5] = [
@@ -83,8 +83,8 @@ const TEXTS: [GroupText; 5] = [
             "For a teacher: a personal diagnostic of professional skills.",
         ),
         stored: (
-            "Сохраняются ответы и дата. Ваш результат видите только вы; школа видит лишь сводку по пяти и более учителям.",
-            "Answers and the date are stored. Only you see your result; the school sees only summaries over five or more teachers.",
+            "Сохраняются ответы и дата. Ваш результат видите только вы; школа видит лишь сводку по {min} и более учителям.",
+            "Answers and the date are stored. Only you see your result; the school sees only summaries over {min} or more teachers.",
         ),
         sheet_hint: (
             "Личный код одного учителя: результат увидит только он.",
@@ -112,9 +112,10 @@ pub fn audience(group: Group, lang: Lang) -> &'static str {
     pick(text(group).audience, lang)
 }
 
-/// What is stored of an answer of the group and who sees it.
-pub fn stored(group: Group, lang: Lang) -> &'static str {
-    pick(text(group).stored, lang)
+/// What is stored of an answer of the group and who sees it, with the methodology's minimum of
+/// respondents for the group (`{min}` in the texts).
+pub fn stored(group: Group, minimum: u32, lang: Lang) -> String {
+    pick(text(group).stored, lang).replace("{min}", &minimum.to_string())
 }
 
 /// The hint beside the group's code on a code sheet.
@@ -130,6 +131,20 @@ mod tests {
     fn every_group_has_its_own_texts() {
         for group in Group::ALL {
             assert_eq!(text(group).group, group);
+        }
+    }
+
+    #[test]
+    fn a_promise_names_the_minimum_the_methodology_sets() {
+        let student = stored(Group::Student, 7, Lang::Ru);
+        assert!(student.contains("не меньше 7 человек"), "{student}");
+        let diagnostic = stored(Group::TeacherDeficits, 3, Lang::En);
+        assert!(
+            diagnostic.contains("over 3 or more teachers"),
+            "{diagnostic}"
+        );
+        for group in Group::ALL {
+            assert!(!stored(group, 5, Lang::Ru).contains('{'));
         }
     }
 }

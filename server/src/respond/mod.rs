@@ -221,7 +221,11 @@ impl Respondents {
                 .unwrap_or_default(),
             expected_minutes: i.expected_minutes,
             anonymous: !opened.info.personal,
-            stored: groups::stored(opened.group, lang).into(),
+            stored: groups::stored(
+                opened.group,
+                self.methodology.min_respondents(opened.group),
+                lang,
+            ),
             sections: i
                 .sections
                 .iter()
