@@ -8,6 +8,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use app::i18n::Lang;
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::header::RETRY_AFTER;
 use axum::http::StatusCode;
@@ -15,6 +16,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::config::TrustedProxies;
+use crate::cookies;
 use crate::reply::client_address;
 use crate::respond::Respondents;
 
@@ -28,17 +30,20 @@ const MAX_ADDRESSES: usize = 100_000;
 pub struct Guesses(Arc<Mutex<HashMap<IpAddr, (u32, Instant)>>>);
 
 impl Guesses {
-    fn held(&self, address: IpAddr, now: Instant) -> bool {
+    /// How long the address still waits, when it is held.
+    fn held(&self, address: IpAddr, now: Instant) -> Option<Duration> {
         let Ok(mut map) = self.0.lock() else {
-            return false;
+            return None;
         };
         match map.get(&address) {
             Some((_, since)) if now.duration_since(*since) >= WINDOW => {
                 map.remove(&address);
-                false
+                None
             }
-            Some((count, _)) => *count >= MAX_UNKNOWN,
-            None => false,
+            Some((count, since)) if *count >= MAX_UNKNOWN => {
+                Some(WINDOW - now.duration_since(*since))
+            }
+            _ => None,
         }
     }
 
@@ -94,13 +99,18 @@ pub async fn throttle(
     };
     let address = client_address(peer.ip(), request.headers(), &check.proxies.0);
     let now = Instant::now();
-    if check.guesses.held(address, now) {
-        return (
-            StatusCode::TOO_MANY_REQUESTS,
-            [(RETRY_AFTER, "600")],
-            "Слишком много неверных кодов с этого адреса. Проверьте код на листке и попробуйте снова через 10 минут.",
-        )
-            .into_response();
+    if let Some(wait) = check.guesses.held(address, now) {
+        let minutes = wait.as_secs().div_ceil(60);
+        let text = match cookies::lang(request.headers()) {
+            Lang::Ru => format!(
+                "Слишком много неверных кодов с этого адреса. Проверьте код на листке и попробуйте снова через {minutes} мин."
+            ),
+            Lang::En => format!(
+                "Too many wrong codes from this address. Check the code on the sheet and try again in {minutes} min."
+            ),
+        };
+        let retry = (wait.as_secs() + 1).to_string();
+        return (StatusCode::TOO_MANY_REQUESTS, [(RETRY_AFTER, retry)], text).into_response();
     }
     match check.respondents.is_issued_code(&code).await {
         Ok(false) => check.guesses.unknown(address, now),

@@ -611,7 +611,25 @@ async fn an_address_guessing_codes_is_made_to_wait(backend: Backend) {
         .await
         .expect("page");
     assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
-    assert!(r.headers().contains_key("retry-after"));
+    let wait: u64 = r.headers()["retry-after"]
+        .to_str()
+        .expect("text")
+        .parse()
+        .expect("seconds");
+    assert!((1..=601).contains(&wait), "waits {wait} s");
+    assert!(r.text().await.expect("body").contains("через 10 мин."));
+    // In the reader's language.
+    let r = from("10.0.0.7", format!("/s/{code}"))
+        .header("cookie", "orientir_lang=en")
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(r
+        .text()
+        .await
+        .expect("body")
+        .contains("try again in 10 min."));
     let r = c
         .post(app.url(&format!("/respond/{code}/1")))
         .header("x-forwarded-for", "10.0.0.7")
