@@ -150,18 +150,33 @@ fn read_file(name: &str, bytes: &[u8]) -> Result<Vec<Vec<String>>, Refused> {
 /// a spreadsheet shows them), refusing a file larger than a registry can be before reading it.
 fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, Refused> {
     use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
+    use std::io::Read;
     let whole = |kind: Kind| Refused::one(At::Whole, kind);
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
         .map_err(|_| whole(Kind::UnreadableXlsx))?;
-    let mut unzipped = 0u64;
+    let mut declared = 0u64;
     for i in 0..archive.len() {
         let entry = archive
             .by_index_raw(i)
             .map_err(|_| whole(Kind::UnreadableXlsx))?;
-        unzipped = unzipped.saturating_add(entry.size());
+        declared = declared.saturating_add(entry.size());
     }
-    if unzipped > XLSX_MAX_UNZIPPED {
+    if declared > XLSX_MAX_UNZIPPED {
         return Err(whole(Kind::TooLargeXlsx));
+    }
+    // The sizes an archive declares may lie (a megabyte that unzips to gigabytes while it says
+    // kilobytes): count what the entries really unzip to, reading no further than the bound.
+    let mut unzipped = 0u64;
+    for i in 0..archive.len() {
+        let entry = archive
+            .by_index(i)
+            .map_err(|_| whole(Kind::UnreadableXlsx))?;
+        let room = XLSX_MAX_UNZIPPED - unzipped;
+        unzipped += std::io::copy(&mut Read::take(entry, room + 1), &mut std::io::sink())
+            .map_err(|_| whole(Kind::UnreadableXlsx))?;
+        if unzipped > XLSX_MAX_UNZIPPED {
+            return Err(whole(Kind::TooLargeXlsx));
+        }
     }
     let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes))
         .map_err(|_| whole(Kind::UnreadableXlsx))?;
@@ -287,7 +302,12 @@ pub async fn import(
         let (name, bytes) = file
             .filter(|(_, b)| !b.is_empty())
             .ok_or_else(|| Refused::one(At::Whole, Kind::NoFile))?;
-        let rows = read_file(&name, &bytes)?;
+        // Unzipping and parsing take a while: off the threads that answer requests.
+        let rows = tokio::task::spawn_blocking(move || read_file(&name, &bytes))
+            .await
+            .map_err(|e| {
+                ServerError::Inconsistent(format!("reading a registry file stopped: {e}"))
+            })??;
         let header: Vec<String> = rows
             .first()
             .map(|r| r.iter().map(|c| c.trim().to_lowercase()).collect())

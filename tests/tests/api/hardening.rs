@@ -136,6 +136,111 @@ async fn a_workbook_with_a_far_cell_is_refused_and_the_server_keeps_answering(ba
     app.finish().await;
 }
 
+/// A registry workbook whose shared strings unzip to `real` bytes while the archive says they
+/// take 200 (the sizes in both of the entry's headers are rewritten after zipping).
+fn lying_workbook(real: usize) -> Vec<u8> {
+    use std::io::Write;
+    const MAIN: &str = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+    const RELS: &str = "http://schemas.openxmlformats.org/package/2006/relationships";
+    const DOC: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+    let parts = [
+        (
+            "[Content_Types].xml",
+            r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>"#
+                .to_owned(),
+        ),
+        (
+            "_rels/.rels",
+            format!(
+                r#"<?xml version="1.0"?><Relationships xmlns="{RELS}"><Relationship Id="rId1" Type="{DOC}/officeDocument" Target="xl/workbook.xml"/></Relationships>"#
+            ),
+        ),
+        (
+            "xl/workbook.xml",
+            format!(
+                r#"<?xml version="1.0"?><workbook xmlns="{MAIN}" xmlns:r="{DOC}"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>"#
+            ),
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            format!(
+                r#"<?xml version="1.0"?><Relationships xmlns="{RELS}"><Relationship Id="rId1" Type="{DOC}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="{DOC}/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#
+            ),
+        ),
+        (
+            "xl/worksheets/sheet1.xml",
+            format!(
+                r#"<?xml version="1.0"?><worksheet xmlns="{MAIN}"><dimension ref="A1"/><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>"#
+            ),
+        ),
+        (
+            "xl/sharedStrings.xml",
+            format!(
+                r#"<?xml version="1.0"?><sst xmlns="{MAIN}" count="1" uniqueCount="1"><si><t>{}</t></si></sst>"#,
+                "A".repeat(real)
+            ),
+        ),
+    ];
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let deflated = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(1));
+    for (name, text) in &parts {
+        zip.start_file(*name, deflated).expect("entry");
+        zip.write_all(text.as_bytes()).expect("write");
+    }
+    let mut bytes = zip.finish().expect("archive").into_inner();
+    // The uncompressed size sits 22 bytes into a local header and 24 into a central one.
+    let name = b"xl/sharedStrings.xml";
+    for (signature, at, name_at) in [(b"PK\x03\x04", 22, 30), (b"PK\x01\x02", 24, 46)] {
+        let start = (0..bytes.len() - name_at - name.len())
+            .find(|&i| {
+                &bytes[i..i + 4] == signature
+                    && &bytes[i + name_at..i + name_at + name.len()] == name
+            })
+            .expect("the entry's header");
+        bytes[start + at..start + at + 4].copy_from_slice(&200u32.to_le_bytes());
+    }
+    bytes
+}
+
+async fn a_workbook_that_unzips_to_more_than_it_says_is_refused(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo().await;
+    let (region, _) = app.sign_in("region").await;
+    let csrf = csrf_of(&harness::text(&region, &app.url("/work/registry")).await);
+    // 80 MB of text in well under a megabyte, said to be 200 bytes.
+    let bytes = lying_workbook(80 << 20);
+    assert!(bytes.len() < 1 << 20, "{} bytes", bytes.len());
+    let form = Form::new().part("file", Part::bytes(bytes).file_name("bomb.xlsx"));
+    let r = region
+        .post(app.url(&format!("/work/registry/import?_csrf={csrf}")))
+        .multipart(form)
+        .send()
+        .await
+        .expect("upload");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let location = r.headers()[LOCATION].to_str().expect("location").to_owned();
+    let page = harness::text(&region, &app.url(&location)).await;
+    assert!(page.contains("Книга слишком велика для реестра"), "{page}");
+    // A small one, under the bound whatever it says, is read (and refused only for its columns).
+    let form = Form::new().part(
+        "file",
+        Part::bytes(lying_workbook(100)).file_name("small.xlsx"),
+    );
+    let r = region
+        .post(app.url(&format!("/work/registry/import?_csrf={csrf}")))
+        .multipart(form)
+        .send()
+        .await
+        .expect("upload");
+    let location = r.headers()[LOCATION].to_str().expect("location").to_owned();
+    let page = harness::text(&region, &app.url(&location)).await;
+    assert!(page.contains("region_code"), "{page}");
+    let health = reqwest::get(app.url("/healthz")).await.expect("health");
+    assert_eq!(health.status(), StatusCode::OK);
+    app.finish().await;
+}
+
 /// The draft token a response sets, if any.
 fn draft_set(response: &reqwest::Response) -> Option<String> {
     response
@@ -684,4 +789,5 @@ harness::on_both_backends!(
     no_redirect_leaves_the_site,
     a_raw_csv_export_never_holds_a_formula,
     a_workbook_with_a_far_cell_is_refused_and_the_server_keeps_answering,
+    a_workbook_that_unzips_to_more_than_it_says_is_refused,
 );
