@@ -3,19 +3,25 @@
 //! and the serve loop.
 
 use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 use app::overview::SharedOverviewSource;
 use app::reports::SharedReportSource;
 use app::work::SharedWorkSource;
 use app::{shell, App};
-use axum::extract::{DefaultBodyLimit, FromRef, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRef, Request, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list_with_exclusions, AxumRouteListing, LeptosRoutes};
 use serde_json::{json, Value};
 use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tower::ServiceExt;
 
 use surveys::Methodology;
 
@@ -327,15 +333,59 @@ pub async fn bind(config: &Config) -> Result<TcpListener, ServerError> {
         })
 }
 
-/// Serves until Ctrl-C or SIGTERM.
+/// How long a client may take to send a request's head (and an idle kept-alive connection may
+/// wait for its next one) before the connection is closed: without it, connections that never
+/// finish a request could hold the server's sockets forever.
+pub const HEAD_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Serves until Ctrl-C or SIGTERM, then lets the requests in flight finish.
 pub async fn serve(listener: TcpListener, app: Router) -> Result<(), ServerError> {
-    // The peer address is used only to limit failed sign-ins; it is never stored.
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await?;
+    // Connections watch `stop` and hold a clone of `done` until they end.
+    let (stop, _) = watch::channel(());
+    let (done, all_done) = watch::channel(());
+    let mut shutdown = std::pin::pin!(shutdown_signal());
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(pair) => pair,
+                Err(e) => {
+                    // Out of file descriptors, say: wait a moment instead of spinning.
+                    tracing::warn!("cannot accept a connection: {e}");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let app = app.clone();
+        // The peer address is used only to limit failed sign-ins and code guesses; it is never
+        // stored.
+        let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
+            request.extensions_mut().insert(ConnectInfo(peer));
+            app.clone().oneshot(request)
+        });
+        let mut stopping = stop.subscribe();
+        let holds = all_done.clone();
+        tokio::spawn(async move {
+            let mut builder = http1::Builder::new();
+            builder
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEAD_TIMEOUT);
+            let mut connection =
+                std::pin::pin!(builder.serve_connection(TokioIo::new(stream), service));
+            tokio::select! {
+                _ = connection.as_mut() => {}
+                _ = stopping.changed() => {
+                    connection.as_mut().graceful_shutdown();
+                    let _ = connection.await;
+                }
+            }
+            drop(holds);
+        });
+    }
+    drop(all_done);
+    let _ = stop.send(());
+    done.closed().await;
     Ok(())
 }
 

@@ -87,3 +87,36 @@ async fn the_stylesheet_and_the_wasm_bundle_are_served() {
     }
     app.finish().await;
 }
+
+#[tokio::test]
+async fn a_connection_that_never_finishes_its_request_head_is_closed() {
+    use std::time::{Duration, Instant};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let address = app.base.trim_start_matches("http://").to_owned();
+    let mut slow = tokio::net::TcpStream::connect(&address)
+        .await
+        .expect("connects");
+    slow.write_all(b"GET / HTTP/1.1\r\nHost: orientir\r\n")
+        .await
+        .expect("half a request head");
+    let started = Instant::now();
+    // Meanwhile the server answers everyone else.
+    let health = reqwest::get(app.url("/healthz")).await.expect("health");
+    assert_eq!(health.status(), 200);
+    let limit = server::http::HEAD_TIMEOUT;
+    let mut rest = Vec::new();
+    let closed =
+        tokio::time::timeout(limit + Duration::from_secs(15), slow.read_to_end(&mut rest)).await;
+    assert!(
+        closed.is_ok(),
+        "still open {:?} after half a request head",
+        started.elapsed()
+    );
+    assert!(
+        started.elapsed() + Duration::from_secs(1) >= limit,
+        "closed after {:?}, before the limit",
+        started.elapsed()
+    );
+    app.finish().await;
+}
