@@ -2,8 +2,9 @@
 //! program without running anything, and an uploaded workbook cannot take the server down.
 
 use harness::{csrf_of, Backend, TestApp};
+
+use crate::registry::upload;
 use reqwest::header::LOCATION;
-use reqwest::multipart::{Form, Part};
 use reqwest::StatusCode;
 use surveys::{Group, RawAnswers, RawValue};
 
@@ -120,16 +121,7 @@ async fn a_workbook_with_a_far_cell_is_refused_and_the_server_keeps_answering(ba
     sheet.write_string(1_048_575, 16_383, "x").expect("cell");
     let bytes = book.save_to_buffer().expect("workbook");
     assert!(bytes.len() < 10_000, "{} bytes", bytes.len());
-    let form = Form::new().part("file", Part::bytes(bytes).file_name("bomb.xlsx"));
-    let r = region
-        .post(app.url(&format!("/work/registry/import?_csrf={csrf}")))
-        .multipart(form)
-        .send()
-        .await
-        .expect("upload");
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let location = r.headers()[LOCATION].to_str().expect("location").to_owned();
-    let page = harness::text(&region, &app.url(&location)).await;
+    let page = upload(&region, &app, &csrf, "bomb.xlsx", bytes).await;
     assert!(page.contains("Книга слишком велика для реестра"), "{page}");
     let health = reqwest::get(app.url("/healthz")).await.expect("health");
     assert_eq!(health.status(), StatusCode::OK);
@@ -211,30 +203,10 @@ async fn a_workbook_that_unzips_to_more_than_it_says_is_refused(backend: Backend
     // 80 MB of text in well under a megabyte, said to be 200 bytes.
     let bytes = lying_workbook(80 << 20);
     assert!(bytes.len() < 1 << 20, "{} bytes", bytes.len());
-    let form = Form::new().part("file", Part::bytes(bytes).file_name("bomb.xlsx"));
-    let r = region
-        .post(app.url(&format!("/work/registry/import?_csrf={csrf}")))
-        .multipart(form)
-        .send()
-        .await
-        .expect("upload");
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let location = r.headers()[LOCATION].to_str().expect("location").to_owned();
-    let page = harness::text(&region, &app.url(&location)).await;
+    let page = upload(&region, &app, &csrf, "bomb.xlsx", bytes).await;
     assert!(page.contains("Книга слишком велика для реестра"), "{page}");
     // A small one, under the bound whatever it says, is read (and refused only for its columns).
-    let form = Form::new().part(
-        "file",
-        Part::bytes(lying_workbook(100)).file_name("small.xlsx"),
-    );
-    let r = region
-        .post(app.url(&format!("/work/registry/import?_csrf={csrf}")))
-        .multipart(form)
-        .send()
-        .await
-        .expect("upload");
-    let location = r.headers()[LOCATION].to_str().expect("location").to_owned();
-    let page = harness::text(&region, &app.url(&location)).await;
+    let page = upload(&region, &app, &csrf, "small.xlsx", lying_workbook(100)).await;
     assert!(page.contains("region_code"), "{page}");
     let health = reqwest::get(app.url("/healthz")).await.expect("health");
     assert_eq!(health.status(), StatusCode::OK);

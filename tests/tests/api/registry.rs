@@ -7,7 +7,8 @@ use reqwest::header::LOCATION;
 use reqwest::multipart::{Form, Part};
 use reqwest::StatusCode;
 
-async fn upload(
+/// Uploads a registry file as `client` and reads the page it is sent back to.
+pub(crate) async fn upload(
     client: &reqwest::Client,
     app: &TestApp,
     csrf: &str,
