@@ -109,6 +109,26 @@ pub struct Viewer {
     pub csrf: String,
 }
 
+/// The notices the server puts in a page's address as text (a refusal's words, a new code):
+/// the server seals them for the session that caused them, and a page shows one only under its
+/// seal, so a crafted link cannot make a page say anything.
+pub const SEALED_NOTICES: [&str; 2] = ["problem", "replaced"];
+
+/// The seal of a notice `name=value` for the session whose CSRF secret is `csrf`: 128 bits of
+/// SHA-256 over both, which only the server and that session's pages know.
+pub fn notice_seal(csrf: &str, name: &str, value: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::new()
+        .chain_update(b"orientir notice\0")
+        .chain_update(csrf.as_bytes())
+        .chain_update(b"\0")
+        .chain_update(name.as_bytes())
+        .chain_update(b"\0")
+        .chain_update(value.as_bytes())
+        .finalize();
+    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// The signed-in user of the request being served, put there by the server's access check.
 #[cfg(feature = "ssr")]
 pub fn viewer() -> Option<Viewer> {

@@ -33,7 +33,9 @@ pub struct GroupCell {
     pub sufficient: bool,
     /// Submissions through the group code beyond its surplus limit, held for a coordinator's
     /// decision (monitor only).
-    pub held: u32,
+    /// As a band («< 5», «5–9», then the number), never an exact small count; `None` when
+    /// nothing is held.
+    pub held: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -80,6 +80,8 @@ pub struct StartView {
     /// Page to continue from (1-based) when a draft exists.
     pub resume_page: Option<u32>,
     pub submitted: bool,
+    /// A personal code's questionnaire under way on another device: its answers are there.
+    pub elsewhere: bool,
 }
 
 /// One answer option.

@@ -66,6 +66,36 @@ pub struct ConfigArgs {
         value_delimiter = ','
     )]
     pub trusted_proxies: Vec<String>,
+    /// The most a school's documents (evidence of its programmes) may take together, in MB.
+    #[arg(
+        long,
+        env = "ORIENTIR_UPLOAD_QUOTA_MB",
+        default_value_t = 200,
+        global = true
+    )]
+    pub upload_quota_mb: u64,
+    /// Drafts one address may begin without a cookie per hour, over all codes (each code's own
+    /// allowance is its group's size); 0 lifts both limits (load tests from one address).
+    #[arg(
+        long,
+        env = "ORIENTIR_DRAFTS_PER_ADDRESS_HOUR",
+        default_value_t = 5_000,
+        global = true
+    )]
+    pub drafts_per_address_hour: u32,
+}
+
+/// How much a school may upload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UploadQuota {
+    /// Bytes of documents per school, over all its programmes.
+    pub bytes: u64,
+}
+
+impl Default for UploadQuota {
+    fn default() -> UploadQuota {
+        UploadQuota { bytes: 200 << 20 }
+    }
 }
 
 /// Which database engine a URL selects.
@@ -158,6 +188,9 @@ pub struct Config {
     pub public_url: Option<String>,
     /// Proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    pub upload_quota: UploadQuota,
+    /// Drafts one address may begin per hour (`respond::starts`); 0: no limit.
+    pub drafts_per_address_hour: u32,
 }
 
 impl Config {
@@ -202,6 +235,10 @@ impl Config {
                     })
                 })
                 .collect::<Result<_, _>>()?,
+            upload_quota: UploadQuota {
+                bytes: args.upload_quota_mb.saturating_mul(1 << 20),
+            },
+            drafts_per_address_hour: args.drafts_per_address_hour,
         })
     }
 }

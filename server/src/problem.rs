@@ -73,6 +73,10 @@ pub enum Kind {
     /// A password shorter than this.
     ShortPassword(usize),
     WrongPassword,
+    /// Too many wrong passwords: try again after this many minutes.
+    PasswordsHeld(u64),
+    /// Every password check is taken: try again in a moment.
+    PasswordsBusy,
     NoRole,
     /// A role without its territory or schools.
     RoleScope,
@@ -125,6 +129,8 @@ pub enum Kind {
     FileType,
     /// A document larger than this many megabytes.
     FileTooLarge(u64),
+    /// A school's documents would take more than its quota of this many MB.
+    UploadQuota(u64),
     /// A problem worded by the survey engine (an answer of a paper questionnaire).
     Answer(String),
     /// A problem worded where it was found (the paper CLI, in English).
@@ -386,6 +392,10 @@ impl Kind {
                 "принимаются PDF, DOCX, XLSX, ODT, ODS, JPEG и PNG",
                 "PDF, DOCX, XLSX, ODT, ODS, JPEG and PNG are accepted",
             ),
+            Kind::UploadQuota(mb) => match lang {
+                Lang::Ru => format!("документы школы заняли бы больше {mb} МБ — её квоты; удалите ненужные или обратитесь к администратору"),
+                Lang::En => format!("the school's documents would take more than its quota of {mb} MB; remove some or ask the administrator"),
+            },
             Kind::FileTooLarge(mb) => match lang {
                 Lang::Ru => format!("файл больше {mb} МБ"),
                 Lang::En => format!("the file is larger than {mb} MB"),
@@ -490,6 +500,14 @@ impl Kind {
             Kind::WrongPassword => t(
                 "Текущий пароль введён неверно",
                 "The current password is wrong",
+            ),
+            Kind::PasswordsHeld(minutes) => match lang {
+                Lang::Ru => format!("Слишком много неверных паролей. Попробуйте снова через {minutes} мин."),
+                Lang::En => format!("Too many wrong passwords. Try again in {minutes} min."),
+            },
+            Kind::PasswordsBusy => t(
+                "Сервер занят проверкой паролей. Попробуйте через несколько секунд.",
+                "The server is busy checking passwords. Try again in a few seconds.",
             ),
             Kind::NoRole => t("Выберите роль", "Choose a role"),
             Kind::RoleScope => t(

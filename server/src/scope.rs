@@ -28,19 +28,13 @@ use crate::storage::{
 use crate::tallying::Tallier;
 
 /// A value as it is published: two decimals, on screens and in every file, so that a reader
-/// who compares two readings cannot take one answer apart from the exact difference.
+/// who compares two readings cannot take one answer apart from the exact difference (rounded
+/// by the rule of what is shown, `surveys::text::rounded`).
 pub fn published(value: f64) -> f64 {
-    (value * 100.0).round() / 100.0
+    surveys::text::rounded(value, 2)
 }
 
-/// A count of respondents as it is published: from ten on the number, under ten a band.
-pub fn respondents_band(n: u32) -> String {
-    match n {
-        10.. => n.to_string(),
-        5..=9 => "5–9".to_owned(),
-        _ => "< 5".to_owned(),
-    }
-}
+pub use surveys::text::respondents_band;
 
 /// The gate: storage and the methodology that scores it.
 #[derive(Clone)]

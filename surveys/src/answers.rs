@@ -532,26 +532,37 @@ pub fn decimal(text: &str) -> Option<f64> {
     number(text.trim(), false).ok()
 }
 
-/// A number as people write it: digits with an optional leading minus, spaces between digit
-/// groups (`1 000`), and for a decimal one `.` or `,` before the fraction (Russian spreadsheets
-/// write `3,5`). Nothing else: no exponent, no plus sign; a whole number has no fraction, not
-/// even `400.0`.
+/// A number as people write it: digits with an optional leading minus, thousands set apart by
+/// one space (`1 000`, `12 345 678`; a no-break or narrow no-break space counts as a space), and
+/// for a decimal one `.` or `,` followed by digits (Russian spreadsheets write `3,5`). Nothing
+/// else: no exponent, no plus sign, no groups of other sizes (`4 00`, `10 00`, `1  000`), no
+/// separator without digits after it (`3.`); a whole number has no fraction, not even `400.0`.
 fn number(text: &str, whole: bool) -> Result<f64, FieldProblem> {
-    let compact: String = text
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
-        .collect();
-    let unsigned = compact.strip_prefix('-').unwrap_or(&compact);
+    let trimmed = text.trim_matches(|c: char| c.is_whitespace());
+    let unsigned = trimmed.strip_prefix('-').unwrap_or(trimmed);
     let (int, fraction) = match unsigned.split_once(['.', ',']) {
         Some((int, fraction)) => (int, Some(fraction)),
         None => (unsigned, None),
     };
     let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    let well_formed = digits(int)
-        && fraction.is_none_or(|f| digits(f) && !(int.is_empty() && f.is_empty()))
+    // Groups of the integer part: the first of 1–3 digits, each next of exactly 3.
+    let groups: Vec<&str> = int.split([' ', '\u{a0}', '\u{202f}']).collect();
+    let grouped = groups.len() == 1
+        || (groups.iter().all(|g| !g.is_empty() && digits(g))
+            && groups[0].len() <= 3
+            && groups[1..].iter().all(|g| g.len() == 3));
+    let int: String = groups.concat();
+    let well_formed = digits(&int)
+        && grouped
+        && fraction.is_none_or(|f| digits(f) && !f.is_empty())
         && !(int.is_empty() && fraction.is_none());
+    let compact = format!(
+        "{}{int}{}",
+        if trimmed.starts_with('-') { "-" } else { "" },
+        fraction.map(|f| format!(".{f}")).unwrap_or_default()
+    );
     let parsed = well_formed
-        .then(|| compact.replace(',', ".").parse::<f64>().ok())
+        .then(|| compact.parse::<f64>().ok())
         .flatten()
         .filter(|n| n.is_finite());
     match (parsed, whole) {

@@ -25,13 +25,16 @@ pub struct Response {
 pub struct Expected(pub [Option<u32>; 5]);
 
 impl Expected {
+    /// The group's expected count; 0 means «not known» (as an empty cell does), here and so
+    /// everywhere: no response-rate floor and no finite-population correction (read as a census
+    /// of nobody, it made every interval zero-wide).
     pub fn with(mut self, group: Group, count: u32) -> Expected {
-        self.0[group.index()] = Some(count);
+        self.0[group.index()] = Some(count).filter(|&c| c > 0);
         self
     }
 
     pub fn get(&self, group: Group) -> Option<u32> {
-        self.0[group.index()]
+        self.0[group.index()].filter(|&c| c > 0)
     }
 }
 

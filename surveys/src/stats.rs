@@ -155,15 +155,21 @@ fn t_cdf(t: f64, df: f64) -> f64 {
 }
 
 /// Student's t quantile for probability p in (0.5, 1) and `df` ≥ 1 (the t CDF inverted by
-/// bisection, to 1e-12).
+/// bisection). The bisection stops when the interval is within 1e-12 of the quantile's size, or
+/// when its two ends are neighbouring floating-point numbers: an absolute 1e-12 is finer than a
+/// float can tell apart at the size of t(0.99997, 1) ≈ 10⁴, where the loop never ended.
 pub fn t_quantile(p: f64, df: u32) -> f64 {
     let df = f64::from(df.max(1));
-    let (mut low, mut high) = (0.0, 1.0);
-    while t_cdf(high, df) < p {
+    let (mut low, mut high) = (0.0_f64, 1.0_f64);
+    // At most 2¹⁰²³: past that the CDF cannot move, whatever p asks for.
+    while t_cdf(high, df) < p && high < f64::MAX / 4.0 {
         high *= 2.0;
     }
-    while high - low > 1e-12 {
+    for _ in 0..2_000 {
         let mid = 0.5 * (low + high);
+        if high - low <= 1e-12 * high.max(1.0) || mid <= low || mid >= high {
+            break;
+        }
         if t_cdf(mid, df) < p {
             low = mid;
         } else {
@@ -206,6 +212,7 @@ pub fn wilson(k: u32, n: u32, confidence: f64, population: Option<u32>) -> Inter
 
 /// Student's t interval for a mean of `n` values with sum `sum` and sum of squares `squares`,
 /// at `confidence`, the variance corrected for a finite population; `None` under two values.
+/// The values are scores in [0, 1], and so is their mean: the interval is clamped to [0, 1].
 pub fn mean_interval(
     n: u32,
     sum: f64,
@@ -222,8 +229,8 @@ pub fn mean_interval(
     let se = (variance / count * finite_population(n, population)).sqrt();
     let t = t_quantile(0.5 + confidence / 2.0, n - 1);
     Some(Interval {
-        low: mean - t * se,
-        high: mean + t * se,
+        low: (mean - t * se).clamp(0.0, 1.0),
+        high: (mean + t * se).clamp(0.0, 1.0),
     })
 }
 
@@ -293,18 +300,52 @@ mod tests {
         assert!(near.high - near.low < sample.high - sample.low);
     }
 
-    /// A hand-worked mean: 2, 4, 4, 4, 5, 5, 7, 9 has mean 5 and sample variance 32/7; with
-    /// t(0.95, 7) = 1.895 the 90 % interval is 5 ± 1.895·√(32/7/8) = 5 ± 1.4324.
+    /// Any confidence the validator accepts finishes for every n (it spun for ever at 0.99995 and
+    /// two respondents).
+    #[test]
+    fn every_accepted_confidence_finishes_for_every_group_size() {
+        // The validator accepts 0.5 ≤ confidence < 1; the largest f64 under 1 is the worst case.
+        let mut levels = vec![
+            0.5,
+            0.9,
+            0.95,
+            0.99,
+            0.999,
+            0.99995,
+            0.999_999_9,
+            1.0 - f64::EPSILON / 2.0,
+        ];
+        levels.extend((0..50).map(|i| 0.5 + 0.49999 * f64::from(i) / 49.0));
+        for confidence in levels {
+            let p = 0.5 + confidence / 2.0;
+            for df in 1..=1_000 {
+                let t = t_quantile(p, df);
+                assert!(t.is_finite() && t >= 0.0, "t({p}, {df}) = {t}");
+            }
+        }
+        // Still exact where a float can be: t(0.99997500, 1) = tan(π(p − ½)).
+        let p = 0.5 + 0.99995 / 2.0;
+        let exact = (std::f64::consts::PI * (p - 0.5)).tan();
+        assert!((t_quantile(p, 1) - exact).abs() / exact < 1e-9);
+        let interval = mean_interval(2, 1.0, 0.5, 0.99995, None).expect("two values");
+        assert!(interval.low.is_finite() && interval.high.is_finite());
+    }
+
+    /// A hand-worked mean: .2, .4, .4, .4, .5, .5, .7, .9 has mean .5 and sample variance
+    /// .32/7; with t(0.95, 7) = 1.895 the 90 % interval is .5 ± 1.895·√(.32/7/8) = .5 ± .14324.
     #[test]
     fn a_mean_interval_is_students_t() {
-        let values = [2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0];
+        let values = [0.2, 0.4, 0.4, 0.4, 0.5, 0.5, 0.7, 0.9];
         let sum: f64 = values.iter().sum();
         let squares: f64 = values.iter().map(|v| v * v).sum();
         let i = mean_interval(8, sum, squares, 0.9, None).expect("interval");
         assert!(
-            close(i.low, 5.0 - 1.4324, 2e-3) && close(i.high, 5.0 + 1.4324, 2e-3),
+            close(i.low, 0.5 - 0.14324, 2e-4) && close(i.high, 0.5 + 0.14324, 2e-4),
             "{i:?}"
         );
-        assert_eq!(mean_interval(1, 5.0, 25.0, 0.9, None), None);
+        assert_eq!(mean_interval(1, 0.5, 0.25, 0.9, None), None);
+        // Two scores far apart: Student's t reaches far past [0, 1], the interval stops at it.
+        let wide = mean_interval(2, 1.0, 1.0, 0.9, None).expect("interval");
+        assert_eq!((wide.low, wide.high), (0.0, 1.0));
     }
 }

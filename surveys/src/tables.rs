@@ -27,15 +27,12 @@ impl Cell {
         Cell::Text(s.into())
     }
 
-    /// The cell as CSV text (numbers with a dot, up to 4 decimals).
+    /// The cell as CSV text: numbers with a dot at full precision (the shortest text that reads
+    /// back as the same number), for checking against an independent computation.
     pub fn to_csv(&self) -> String {
         match self {
             Cell::Text(s) => s.clone(),
-            Cell::Number(n) if n.fract() == 0.0 => format!("{n:.0}"),
-            Cell::Number(n) => {
-                let s = format!("{n:.4}");
-                s.trim_end_matches('0').trim_end_matches('.').to_owned()
-            }
+            Cell::Number(n) => format!("{n}"),
             Cell::Empty => String::new(),
         }
     }
@@ -140,17 +137,33 @@ pub fn indicators_long(m: &Methodology, profiles: &[SchoolProfile], lang: &str) 
                     Cell::opt(r.interval.map(|i| i.high)),
                     Cell::opt(f.interval.map(|i| i.low)),
                     Cell::opt(f.interval.map(|i| i.high)),
-                    match (f.score, f.unstable(), lang) {
-                        (None, ..) => Cell::Empty,
-                        (_, true, "en") => Cell::text("unstable"),
-                        (_, true, _) => Cell::text("неустойчив"),
-                        (_, false, _) => Cell::Empty,
-                    },
+                    unstable(m, f, lang),
                 ]);
             }
         }
     }
     Table { columns, rows }
+}
+
+/// «неустойчив: низкий» — a factor whose interval reaches other levels than its score's, naming
+/// them; empty when it does not.
+fn unstable(m: &Methodology, f: &crate::profile::FactorResult, lang: &str) -> Cell {
+    if f.score.is_none() || !f.unstable() {
+        return Cell::Empty;
+    }
+    let others: Vec<&str> = f
+        .levels_within
+        .iter()
+        .filter(|k| Some(k.as_str()) != f.level.as_deref())
+        .filter_map(|k| m.rules.levels.iter().find(|l| &l.key == k))
+        .map(|l| l.name.get(lang))
+        .collect();
+    let word = if lang == "en" {
+        "unstable"
+    } else {
+        "неустойчив"
+    };
+    Cell::text(format!("{word}: {}", others.join(", ")))
 }
 
 /// One row per school and factor between two campaigns.
@@ -314,7 +327,10 @@ mod tests {
     fn csv_cells_keep_numbers_plain() {
         assert_eq!(Cell::Number(0.25).to_csv(), "0.25");
         assert_eq!(Cell::Number(3.0).to_csv(), "3");
-        assert_eq!(Cell::Number(1.0 / 3.0).to_csv(), "0.3333");
+        assert_eq!(Cell::Number(1.0 / 3.0).to_csv(), "0.3333333333333333");
+        assert_eq!(Cell::Number(0.165).to_csv(), "0.165");
+        let n: f64 = Cell::Number(0.1 + 0.2).to_csv().parse().expect("number");
+        assert_eq!(n, 0.1 + 0.2, "reads back as the same number");
         assert_eq!(Cell::Empty.to_csv(), "");
     }
 }

@@ -3,6 +3,7 @@
 pub mod axe;
 pub mod browser;
 pub mod db;
+pub mod panics;
 
 use std::path::PathBuf;
 
@@ -27,6 +28,8 @@ pub fn test_config(database: &str) -> Config {
         cookies: server::cookies::CookiePolicy::default(),
         public_url: None,
         trusted_proxies: Vec::new(),
+        upload_quota: server::config::UploadQuota::default(),
+        drafts_per_address_hour: 5_000,
     }
 }
 
@@ -51,6 +54,7 @@ impl TestApp {
 
     /// Starts the app with a configuration changed by `adjust` (after the test defaults).
     pub async fn spawn_configured(backend: Backend, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        panics::watch();
         let db = TestDb::create(backend).await;
         let mut config = test_config(db.url());
         adjust(&mut config);
@@ -224,6 +228,21 @@ impl TestApp {
         self.storage.close().await;
         self.db.drop_database().await;
     }
+}
+
+/// A panic anywhere in the process while the app served the test (a handler, a body being
+/// streamed, a background task) fails the test, even when the client saw an answer.
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            panics::assert_none();
+        }
+    }
+}
+
+/// Text as it goes into a query string.
+pub fn encode(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
 /// Fields as an `application/x-www-form-urlencoded` body.

@@ -1,12 +1,15 @@
 //! Failed sign-ins are limited, whether or not the account exists (so the limit reveals
 //! nothing either): a login from one address waits after five failures, 30 seconds and twice as
-//! long after each further one (up to 15 minutes), which slows guessing without locking the
-//! owner out from elsewhere; an address that fails twenty times on any logins waits out 15
-//! minutes; an admin can lift a login's waits. An attempt is counted as a failure when
-//! it begins, under the lock, and taken back if it succeeds: attempts sent in parallel cannot all
-//! slip under the limit before the first of them has been checked. The rule is here, over the
-//! failures of an attempt's keys; they are kept in the database (`storage/accounts.rs`), read and
-//! written under a row lock, so that the limits hold across every instance serving the region.
+//! long after each further one (up to 15 minutes); an address that fails twenty times on any
+//! logins waits out 15 minutes; and a login that fails ten times from any addresses — a flood
+//! from many addresses — makes every address wait, 30 seconds and twice as long after each further
+//! failure, except the addresses that have signed in to that account before: its owner still gets
+//! in during an attack on their login. An admin can lift a login's waits. An attempt is counted as
+//! a failure when it begins, under the lock, and taken back if it succeeds or is never checked:
+//! attempts sent in parallel cannot all slip under the limit before the first of them has been
+//! checked. The rule is here, over the failures of an attempt's keys; they are kept in the
+//! database (`storage/accounts.rs`), read and written under a row lock, so that the limits hold
+//! across every instance serving the region.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -18,6 +21,10 @@ pub const WINDOW: Duration = Duration::from_secs(15 * 60);
 pub const PER_ACCOUNT: u32 = 5;
 /// Failures from one address, on any logins, before the address waits out the window.
 pub const PER_ADDRESS: u32 = 20;
+/// Failures of one login from any addresses before addresses new to it wait.
+pub const PER_LOGIN: u32 = 10;
+/// How long an address that signed in to an account stays known to it.
+const KNOWN_FOR: Duration = Duration::from_secs(180 * 24 * 3600);
 /// The first wait of a login from an address; each further failure doubles it, up to `WINDOW`.
 const FIRST_WAIT: Duration = Duration::from_secs(30);
 
@@ -40,21 +47,51 @@ fn since(now: i64, then: i64) -> Duration {
     Duration::from_secs(u64::try_from(now - then).unwrap_or(0))
 }
 
-/// The keys of a login's failures from any address start with this.
+/// The keys of a login's failures (from any address, and across addresses) start with this.
 pub fn login_key(login: &str) -> String {
     format!("login:{}@", login.to_lowercase())
 }
 
-/// The keys an attempt counts under: the login from this address (a growing wait, so that
-/// someone who knows a login cannot lock its owner out elsewhere), and the address.
-pub fn attempt_keys(login: &str, address: IpAddr) -> [String; 2] {
-    keys(login, address).map(|(key, _, _)| key)
+/// The key that marks an address as one the account signed in from.
+fn known_key(login: &str, address: IpAddr) -> String {
+    format!("known:{}@{address}", login.to_lowercase())
 }
 
-fn keys(login: &str, address: IpAddr) -> [(String, u32, bool); 2] {
+/// How a key's failures hold an attempt.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Hold {
+    /// A growing wait after the limit, from the last failure.
+    Growing,
+    /// The rest of the window, from the first failure.
+    Window,
+}
+
+/// The keys an attempt counts under: the login from this address (a growing wait, so that
+/// someone who knows a login cannot lock its owner out elsewhere), the address, and the login
+/// from anywhere (which spares the addresses the account is known at); and the mark of a known
+/// address, read only.
+pub fn attempt_keys(login: &str, address: IpAddr) -> [String; 4] {
+    let [a, b, c] = keys(login, address).map(|(key, ..)| key);
+    [a, b, c, known_key(login, address)]
+}
+
+fn keys(login: &str, address: IpAddr) -> [(String, u32, Hold, bool); 3] {
     [
-        (format!("{}{address}", login_key(login)), PER_ACCOUNT, true),
-        (format!("addr:{address}"), PER_ADDRESS, false),
+        (
+            format!("{}{address}", login_key(login)),
+            PER_ACCOUNT,
+            Hold::Growing,
+            false,
+        ),
+        (format!("addr:{address}"), PER_ADDRESS, Hold::Window, false),
+        // `*` is no address: the key is the login's across addresses, and an admin's lift of
+        // the login (every key under `login_key`) clears it too.
+        (
+            format!("{}*", login_key(login)),
+            PER_LOGIN,
+            Hold::Growing,
+            true,
+        ),
     ]
 }
 
@@ -71,11 +108,20 @@ impl Limiter {
         self.failures
     }
 
-    /// How long to wait when either limit is reached.
+    /// Whether the account has signed in from this address lately.
+    fn known(&self, login: &str, address: IpAddr, now: i64) -> bool {
+        self.failures
+            .get(&known_key(login, address))
+            .is_some_and(|k| k.count > 0 && since(now, k.last) < KNOWN_FOR)
+    }
+
+    /// How long to wait when a limit is reached.
     pub fn blocked(&mut self, login: &str, address: IpAddr, now: i64) -> Option<Duration> {
+        let known = self.known(login, address, now);
         keys(login, address)
             .into_iter()
-            .filter_map(|(key, max, growing)| {
+            .filter(|(.., spares_known)| !(known && *spares_known))
+            .filter_map(|(key, max, hold, _)| {
                 let f = *self.failures.get(&key)?;
                 if since(now, f.last) >= WINDOW {
                     self.failures.insert(key, Failures::default());
@@ -84,11 +130,12 @@ impl Limiter {
                 if f.count < max {
                     return None;
                 }
-                let (wait, since) = if growing {
-                    let doublings = (f.count - max).min(10);
-                    ((FIRST_WAIT * 2u32.pow(doublings)).min(WINDOW), f.last)
-                } else {
-                    (WINDOW, f.first)
+                let (wait, since) = match hold {
+                    Hold::Growing => {
+                        let doublings = (f.count - max).min(10);
+                        ((FIRST_WAIT * 2u32.pow(doublings)).min(WINDOW), f.last)
+                    }
+                    Hold::Window => (WINDOW, f.first),
                 };
                 wait.checked_sub(self::since(now, since))
                     .filter(|left| !left.is_zero())
@@ -96,8 +143,8 @@ impl Limiter {
             .max()
     }
 
-    /// Starts an attempt: refused with the time to wait when either limit is reached, else
-    /// counted as a failure until `succeeded` takes it back.
+    /// Starts an attempt: refused with the time to wait when a limit is reached, else counted
+    /// as a failure until `succeeded` or `withdrawn` takes it back.
     pub fn begin(&mut self, login: &str, address: IpAddr, now: i64) -> Result<(), Duration> {
         match self.blocked(login, address, now) {
             Some(wait) => Err(wait),
@@ -109,7 +156,7 @@ impl Limiter {
     }
 
     pub fn failed(&mut self, login: &str, address: IpAddr, now: i64) {
-        for (key, _, _) in keys(login, address) {
+        for (key, ..) in keys(login, address) {
             let entry = self.failures.entry(key).or_insert(Failures {
                 count: 0,
                 first: now,
@@ -127,16 +174,31 @@ impl Limiter {
         }
     }
 
-    /// A successful sign-in clears the login's failures from this address and takes back the
-    /// address's count of this attempt.
-    pub fn succeeded(&mut self, login: &str, address: IpAddr) {
-        self.failures.insert(
-            format!("{}{address}", login_key(login)),
-            Failures::default(),
-        );
-        if let Some(entry) = self.failures.get_mut(&format!("addr:{address}")) {
-            entry.count = entry.count.saturating_sub(1);
+    /// An attempt begun but never checked (no password check was free): its count is taken
+    /// back from every key.
+    pub fn withdrawn(&mut self, login: &str, address: IpAddr) {
+        for (key, ..) in keys(login, address) {
+            if let Some(entry) = self.failures.get_mut(&key) {
+                entry.count = entry.count.saturating_sub(1);
+            }
         }
+    }
+
+    /// A successful sign-in clears the login's failures from this address, takes back this
+    /// attempt's count from the address and the login, and marks the address as known to the
+    /// account.
+    pub fn succeeded(&mut self, login: &str, address: IpAddr, now: i64) {
+        let [own, ..] = keys(login, address);
+        self.withdrawn(login, address);
+        self.failures.insert(own.0, Failures::default());
+        self.failures.insert(
+            known_key(login, address),
+            Failures {
+                count: 1,
+                first: now,
+                last: now,
+            },
+        );
     }
 }
 
@@ -201,7 +263,7 @@ mod tests {
         // A right password takes its attempt back from the address.
         let other: IpAddr = "10.0.0.4".parse().expect("ip");
         assert!(limiter.begin("petrov", other, now).is_ok());
-        limiter.succeeded("petrov", other);
+        limiter.succeeded("petrov", other, now);
         assert_eq!(
             limiter
                 .failures
@@ -220,5 +282,41 @@ mod tests {
             limiter.failed(&format!("user{n}"), address, now);
         }
         assert!(limiter.blocked("someone-else", address, now).is_some());
+    }
+
+    #[test]
+    fn a_flood_from_many_addresses_holds_the_login_but_not_its_owner() {
+        let mut limiter = Limiter::default();
+        let owner: IpAddr = "10.1.0.1".parse().expect("ip");
+        let now = 1_000_000;
+        assert!(limiter.begin("admin", owner, now).is_ok());
+        limiter.succeeded("admin", owner, now);
+        // Forty addresses, a few guesses each: the login holds after ten of them.
+        let mut checked = 0;
+        for n in 0..40 {
+            let attacker: IpAddr = format!("10.2.0.{n}").parse().expect("ip");
+            for _ in 0..4 {
+                if limiter.begin("admin", attacker, now + 1).is_ok() {
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, PER_LOGIN as usize);
+        // The owner, from an address the account knows, is not held; a new address is.
+        assert_eq!(limiter.blocked("admin", owner, now + 2), None);
+        let elsewhere: IpAddr = "10.3.0.1".parse().expect("ip");
+        assert!(limiter.blocked("admin", elsewhere, now + 2).is_some());
+        // Another login is not held by it.
+        assert_eq!(limiter.blocked("petrov", elsewhere, now + 2), None);
+        // An attempt never checked is not a failure.
+        assert!(limiter.begin("petrov", elsewhere, now).is_ok());
+        limiter.withdrawn("petrov", elsewhere);
+        assert_eq!(
+            limiter
+                .failures
+                .get(&format!("{}*", login_key("petrov")))
+                .map(|f| f.count),
+            Some(0)
+        );
     }
 }

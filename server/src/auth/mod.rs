@@ -6,9 +6,9 @@
 mod limiter;
 pub use limiter::WINDOW as FAILURES_KEPT;
 pub mod password;
+mod slots;
 
 use std::net::IpAddr;
-use std::sync::Arc;
 
 use app::access::{Role, Scope, Viewer};
 use surveys::calendar::Day;
@@ -31,8 +31,8 @@ const SESSION_SECONDS: i64 = 12 * 3600;
 pub struct Auth {
     storage: Storage,
     /// Passwords checked at once: argon2 takes memory and a core per check, so sign-ins beyond
-    /// the cores wait outside rather than growing the server.
-    hashing: Arc<tokio::sync::Semaphore>,
+    /// the cores wait in a short queue rather than growing the server.
+    slots: slots::Slots,
     cookies: CookiePolicy,
 }
 
@@ -45,8 +45,16 @@ pub enum SignIn {
     Refused,
     /// Too many failures: try again after this many minutes.
     Held { minutes: u64 },
-    /// As many passwords as there are cores are being checked: try again in a moment.
+    /// Every password check is taken and the queue for them full: try again in a moment.
     Busy,
+}
+
+/// A password checked under the limits.
+enum Checked {
+    Held(u64),
+    Busy,
+    Wrong,
+    Right(UserRow),
 }
 
 /// A new account as an admin enters it, checked with `validator` before anything is stored: a
@@ -115,7 +123,7 @@ impl Auth {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         Auth {
             storage,
-            hashing: Arc::new(tokio::sync::Semaphore::new(cores)),
+            slots: slots::Slots::new(cores),
             cookies,
         }
     }
@@ -145,6 +153,41 @@ impl Auth {
             .await
     }
 
+    /// A password checked under the limits: a held attempt is refused before it takes a check,
+    /// an attempt that gets no check is not counted, a wrong one counts, a right one clears.
+    async fn checked(
+        &self,
+        login: &str,
+        password: &str,
+        address: IpAddr,
+    ) -> Result<Checked, ServerError> {
+        let held = self
+            .limited(login, address, |l, now| l.begin(login, address, now).err())
+            .await?;
+        if let Some(wait) = held {
+            return Ok(Checked::Held(wait.as_secs().div_ceil(60).max(1)));
+        }
+        let Some(_slot) = self.slots.take(address).await else {
+            self.limited(login, address, |l, _| l.withdrawn(login, address))
+                .await?;
+            return Ok(Checked::Busy);
+        };
+        let user = self
+            .storage
+            .user_by_login(login)
+            .await?
+            .filter(|u| u.active);
+        let hash = user.as_ref().map(|u| u.password_hash.clone());
+        let matches = password::verify(password.to_owned(), hash).await;
+        // The attempt was counted as a failure when it began.
+        let Some(user) = user.filter(|_| matches) else {
+            return Ok(Checked::Wrong);
+        };
+        self.limited(login, address, |l, now| l.succeeded(login, address, now))
+            .await?;
+        Ok(Checked::Right(user))
+    }
+
     /// The cookie that ends the session in the browser.
     pub fn cleared_cookie(&self) -> String {
         self.cookies.clear(SESSION_COOKIE)
@@ -157,30 +200,13 @@ impl Auth {
         address: IpAddr,
     ) -> Result<SignIn, ServerError> {
         let login = login.trim();
-        let Ok(_hashing) = self.hashing.clone().try_acquire_owned() else {
-            return Ok(SignIn::Busy);
+        let checked = match self.checked(login, password, address).await? {
+            Checked::Held(minutes) => return Ok(SignIn::Held { minutes }),
+            Checked::Busy => return Ok(SignIn::Busy),
+            Checked::Wrong => return Ok(SignIn::Refused),
+            Checked::Right(user) => user,
         };
-        let held = self
-            .limited(login, address, |l, now| l.begin(login, address, now).err())
-            .await?;
-        if let Some(wait) = held {
-            return Ok(SignIn::Held {
-                minutes: wait.as_secs().div_ceil(60).max(1),
-            });
-        }
-        let user = self
-            .storage
-            .user_by_login(login)
-            .await?
-            .filter(|u| u.active);
-        let hash = user.as_ref().map(|u| u.password_hash.clone());
-        let matches = password::verify(password.to_owned(), hash).await;
-        // The attempt was counted as a failure when it began.
-        let Some(user) = user.filter(|_| matches) else {
-            return Ok(SignIn::Refused);
-        };
-        self.limited(login, address, |l, _| l.succeeded(login, address))
-            .await?;
+        let user = checked;
         let token = random_hex(32);
         self.storage
             .insert_session(
@@ -252,17 +278,25 @@ impl Auth {
 
     /// Changes the signed-in user's password after checking the current one; other sessions
     /// of the account end. A wrong current password or a weak new one is refused.
+    /// The current password is checked under the sign-in's limits and checks (it is a way to
+    /// guess the password of a session left open).
     pub async fn change_password(
         &self,
         viewer: &Viewer,
         token: &str,
         current: &str,
         new: &str,
+        address: IpAddr,
     ) -> Result<(), ServerError> {
-        let user = self.storage.user(viewer.user_id).await?;
-        let matches = password::verify(current.to_owned(), user.map(|u| u.password_hash)).await;
-        if !matches {
-            return Err(Refused::one(At::Whole, Kind::WrongPassword).into());
+        let refuse = |kind| Err(Refused::one(At::Whole, kind).into());
+        match self.checked(&viewer.login, current, address).await? {
+            Checked::Held(minutes) => return refuse(Kind::PasswordsHeld(minutes)),
+            Checked::Busy => return refuse(Kind::PasswordsBusy),
+            Checked::Wrong => return refuse(Kind::WrongPassword),
+            Checked::Right(user) if user.id != viewer.user_id => {
+                return refuse(Kind::WrongPassword)
+            }
+            Checked::Right(_) => {}
         }
         if let Some(problem) = password::problem(new) {
             return Err(Refused::one(At::Whole, problem).into());

@@ -6,9 +6,8 @@ use std::net::SocketAddr;
 
 use app::access::{Role, Viewer};
 use axum::extract::{ConnectInfo, Path, State};
-use axum::http::header::RETRY_AFTER;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use axum::{Extension, Form};
 
 use crate::auth::{Auth, NewUser, SignIn, SESSION_COOKIE};
@@ -70,12 +69,7 @@ pub async fn sign_in(
                 &format!("/login?error=held&minutes={minutes}&next={}", encode(&next)),
                 None,
             ),
-            SignIn::Busy => (
-                StatusCode::SERVICE_UNAVAILABLE,
-                [(RETRY_AFTER, "2")],
-                "Сервер занят проверкой паролей. Попробуйте войти через несколько секунд.",
-            )
-                .into_response(),
+            SignIn::Busy => see_other(&format!("/login?error=busy&next={}", encode(&next)), None),
         },
     )
 }
@@ -102,14 +96,17 @@ pub struct PasswordForm {
 /// `POST /account/password`: changes the signed-in user's password.
 pub async fn change_password(
     State(auth): State<Auth>,
+    State(proxies): State<TrustedProxies>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Extension(viewer): Extension<Viewer>,
     headers: HeaderMap,
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, ServerError> {
     form.validate().map_err(Refused::from)?;
+    let address = client_address(peer.ip(), &headers, &proxies.0);
     let token = cookies::read(&headers, SESSION_COOKIE).unwrap_or_default();
     let changed = auth
-        .change_password(&viewer, &token, &form.current, &form.new)
+        .change_password(&viewer, &token, &form.current, &form.new, address)
         .await
         .map(|()| see_other("/account?changed=1", None));
     refusal_back("/account", &headers, usize::MAX, changed)

@@ -30,12 +30,26 @@ const A4: (u32, u32) = (11_906, 16_838);
 /// The width of the text between the margins, in twentieths of a point.
 const TEXT_WIDTH: usize = 11_906 - 1_701 - 850;
 
+/// Text as XML 1.0 may hold it: the control characters it forbids (all under U+0020 but tab,
+/// line feed and carriage return, and U+FFFE, U+FFFF) are dropped. One typed U+0001 in a measure
+/// made the whole document unopenable; docx-rs escapes markup but keeps these.
+fn xml_safe(t: &str) -> String {
+    t.chars()
+        .filter(|c| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..))
+        .collect()
+}
+
+/// A run of text: every text of the document goes through here.
+fn run(t: &str) -> Run {
+    Run::new().add_text(xml_safe(t))
+}
+
 fn text(t: &str) -> Paragraph {
-    Paragraph::new().add_run(Run::new().add_text(t))
+    Paragraph::new().add_run(run(t))
 }
 
 fn heading(t: &str, size: usize) -> Paragraph {
-    Paragraph::new().add_run(Run::new().add_text(t).bold().size(size))
+    Paragraph::new().add_run(run(t).bold().size(size))
 }
 
 /// A table with a bold header row, its columns in proportion to `widths`.
@@ -43,11 +57,11 @@ fn table(header: &[&str], rows: Vec<Vec<String>>, widths: &[usize]) -> Table {
     let total: usize = widths.iter().sum();
     let grid: Vec<usize> = widths.iter().map(|w| w * TEXT_WIDTH / total).collect();
     let cell = |t: &str, bold: bool| {
-        let run = Run::new().add_text(t).size(20);
+        let small = run(t).size(20);
         TableCell::new().add_paragraph(Paragraph::new().add_run(if bold {
-            run.bold()
+            small.bold()
         } else {
-            run
+            small
         }))
     };
     let mut all = vec![TableRow::new(
@@ -163,8 +177,7 @@ pub fn document(p: &ProgrammeView, lang: Lang) -> Result<Vec<u8>, ServerError> {
         .default_size(24)
         .add_paragraph(
             Paragraph::new().align(AlignmentType::Center).add_run(
-                Run::new()
-                    .add_text(lang.tr("Антирисковая программа", "Anti-risk programme"))
+                run(lang.tr("Антирисковая программа", "Anti-risk programme"))
                     .bold()
                     .size(32),
             ),
@@ -172,7 +185,7 @@ pub fn document(p: &ProgrammeView, lang: Lang) -> Result<Vec<u8>, ServerError> {
         .add_paragraph(
             Paragraph::new()
                 .align(AlignmentType::Center)
-                .add_run(Run::new().add_text(&p.school).bold().size(28)),
+                .add_run(run(&p.school).bold().size(28)),
         )
         .add_paragraph(text(&format!(
             "{}{}",
@@ -270,4 +283,15 @@ pub async fn programme_docx(
     let bytes = document(&view, lang)?;
     let name = format!("programme-{campaign}-{school}.docx");
     Ok(attachment(DOCX, &name, true, bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn characters_xml_forbids_are_dropped_and_the_rest_kept() {
+        assert_eq!(
+            super::xml_safe("a\u{1}b\u{8}\tc\nd\u{FFFE}е\u{1F600}"),
+            "ab\tc\ndе\u{1F600}"
+        );
+    }
 }

@@ -35,11 +35,17 @@ pub struct RawQuery {
     group: String,
 }
 
-/// A response body fed, chunk by chunk, through a channel.
+/// A response body fed, chunk by chunk, through a channel. Fused: the compression layer polls a
+/// body once more after its end, and an unfused `unfold` panics then (the download arrived empty
+/// or cut under gzip and br).
 fn channel_body(rx: mpsc::Receiver<Result<Bytes, std::io::Error>>) -> Body {
-    Body::from_stream(futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|chunk| (chunk, rx))
-    }))
+    use futures_util::StreamExt;
+    Body::from_stream(
+        futures_util::stream::unfold(rx, |mut rx| async move {
+            rx.recv().await.map(|chunk| (chunk, rx))
+        })
+        .fuse(),
+    )
 }
 
 fn header(instrument: &Instrument) -> Vec<String> {

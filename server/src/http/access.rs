@@ -349,6 +349,12 @@ pub async fn authorize(State(auth): State<Auth>, request: Request, next: Next) -
         _ => {}
     }
     let mut request = request;
+    if pattern.starts_with("/api/") {
+        match within_limit(request).await {
+            Ok(r) => request = r,
+            Err(refused) => return refused,
+        }
+    }
     if let (true, Some(v)) = (rule.csrf, &viewer) {
         let (checked, passed) = csrf_passes(request, &v.csrf).await;
         if !passed {
@@ -357,16 +363,53 @@ pub async fn authorize(State(auth): State<Auth>, request: Request, next: Next) -
         }
         request = checked;
     }
+    let csrf = viewer.as_ref().map(|v| v.csrf.clone());
     if let Some(v) = viewer {
         request.extensions_mut().insert::<Viewer>(v);
     }
     // Every answer behind this check is made for its reader (answers, scopes, drafts): no cache
     // keeps it. Only the static files of the site, outside this check, are cached.
     let mut response = next.run(request).await;
+    if let Some(csrf) = csrf {
+        seal_notices(&mut response, &csrf);
+    }
     response
         .headers_mut()
         .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     bad_arguments_are_a_client_error(response).await
+}
+
+/// A redirect that carries a notice as text (`app::access::SEALED_NOTICES`) gets the notice's
+/// seal for this session: the page shows the text only under it, so a link someone else made
+/// cannot put words on an official page.
+fn seal_notices(response: &mut Response, csrf: &str) {
+    let Some(location) = response
+        .headers()
+        .get(LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .filter(|l| l.starts_with('/') && !l.starts_with("//"))
+    else {
+        return;
+    };
+    let Some((path, query)) = location.split_once('?') else {
+        return;
+    };
+    let (query, fragment) = query
+        .split_once('#')
+        .map_or((query, None), |(q, f)| (q, Some(f)));
+    let Some((name, value)) = form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| app::access::SEALED_NOTICES.contains(&k.as_ref()))
+    else {
+        return;
+    };
+    let seal = app::access::notice_seal(csrf, &name, &value);
+    let sealed = format!(
+        "{path}?{query}&seal={seal}{}",
+        fragment.map(|f| format!("#{f}")).unwrap_or_default()
+    );
+    if let Ok(v) = HeaderValue::from_str(&sealed) {
+        response.headers_mut().insert(LOCATION, v);
+    }
 }
 
 /// A server function answers every error with 500; one called with arguments it does not take
@@ -383,6 +426,23 @@ async fn bad_arguments_are_a_client_error(response: Response) -> Response {
         parts.status = StatusCode::BAD_REQUEST;
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// The most a server function's arguments may weigh.
+const SERVER_FUNCTION_BODY: usize = 1 << 20;
+
+/// A server function's body, read whole up to its limit: a larger one is the caller's mistake,
+/// answered 413 (Leptos read it itself and answered 500).
+async fn within_limit(request: Request) -> Result<Request, Response> {
+    let (parts, body) = request.into_parts();
+    match to_bytes(body, SERVER_FUNCTION_BODY).await {
+        Ok(bytes) => Ok(Request::from_parts(parts, Body::from(bytes))),
+        Err(_) => Err((
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("the request is over {} KiB", SERVER_FUNCTION_BODY >> 10),
+        )
+            .into_response()),
+    }
 }
 
 /// Whether the request carries the session's CSRF token: the `X-CSRF-Token` header (scripts),

@@ -1,5 +1,5 @@
 //! What every response passes on its way out, on tower-http: a request id (in every log line
-//! of the request and in the `X-Request-Id` header), a time limit, compression (br, gzip) of
+//! of the request and in the `X-Request-Id` header), a time limit, compression (br, gzip, deflate) of
 //! everything compressible, and the headers a deployment expects — no sniffing, no referrer
 //! (access codes are in URLs), no framing, HSTS when the site is served over HTTPS. Pages add their
 //! own Content-Security-Policy with the nonce of their scripts (`app::shell`); the access check
@@ -96,7 +96,9 @@ pub fn wrap(router: Router, secure: bool) -> Router {
         SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
     };
     let router = router
-        .layer(CompressionLayer::new().br(true).gzip(true))
+        .layer(CompressionLayer::new().br(true).gzip(true).deflate(true))
+        // A panicking handler answers 500 (with the request id) instead of dropping the connection.
+        .layer(tower_http::catch_panic::CatchPanicLayer::new())
         .layer(header(X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header(REFERRER_POLICY, "no-referrer"))
         .layer(header(X_FRAME_OPTIONS, "DENY"))

@@ -62,6 +62,7 @@ pub struct Shared {
     pub auth: Auth,
     pub cookies: CookiePolicy,
     pub proxies: TrustedProxies,
+    pub upload_quota: crate::config::UploadQuota,
 }
 
 macro_rules! parts {
@@ -82,6 +83,7 @@ parts!(
     auth: Auth,
     cookies: CookiePolicy,
     proxies: TrustedProxies,
+    upload_quota: crate::config::UploadQuota,
 );
 
 /// Builds the whole router for a storage, methodology and configuration.
@@ -93,7 +95,8 @@ pub fn router(config: &Config, storage: Storage, methodology: Arc<Methodology>) 
         .site_addr(config.addr)
         .build();
     let gate = Gate::new(storage.clone(), methodology.clone(), clock::today);
-    let respondents = Respondents::new(storage.clone(), methodology, config.cookies, clock::today);
+    let respondents = Respondents::new(storage.clone(), methodology, config.cookies, clock::today)
+        .with_draft_starts(config.drafts_per_address_hour);
     let state = AppState(Arc::new(Shared {
         leptos_options: leptos_options.clone(),
         storage: storage.clone(),
@@ -102,6 +105,7 @@ pub fn router(config: &Config, storage: Storage, methodology: Arc<Methodology>) 
         auth: Auth::new(storage.clone(), config.cookies),
         cookies: config.cookies,
         proxies: TrustedProxies(Arc::new(config.trusted_proxies.clone())),
+        upload_quota: config.upload_quota,
     }));
     let work: SharedWorkSource = Arc::new(Coordinators {
         storage: storage.clone(),

@@ -57,16 +57,23 @@ pub fn accepted_type(name: &str, bytes: &[u8]) -> Option<&'static str> {
         .map(|(.., t)| *t)
 }
 
-/// A file's name as it is kept: the last part of the path, without control characters or
-/// quotes, at most 120 characters.
+/// A file's name as it is kept: the last part of the path, without control characters, quotes
+/// or the marks that turn text around (a right-to-left override shows `exe.pdf` as `fdp.exe`:
+/// a false extension), at most 120 characters.
 fn clean_name(name: &str) -> String {
     let last = name.rsplit(['/', '\\']).next().unwrap_or_default();
     last.chars()
-        .filter(|c| !c.is_control() && !matches!(c, '"' | '\\'))
+        .filter(|c| !c.is_control() && !matches!(c, '"' | '\\') && !is_bidi_control(*c))
         .take(120)
         .collect::<String>()
         .trim()
         .to_owned()
+}
+
+/// The characters that change the direction text is shown in (Unicode's bidirectional
+/// formatting characters).
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 fn programme_page(campaign: i64, school: i64) -> String {
@@ -78,6 +85,7 @@ fn programme_page(campaign: i64, school: i64) -> String {
 pub async fn upload(
     State(gate): State<Gate>,
     State(storage): State<Storage>,
+    State(quota): State<crate::config::UploadQuota>,
     Extension(viewer): Extension<Viewer>,
     Path((campaign, school, measure)): Path<(i64, i64, i64)>,
     headers: HeaderMap,
@@ -128,7 +136,7 @@ pub async fn upload(
             data: &bytes,
         };
         storage
-            .add_file(programme.id, new, event)
+            .add_file(programme.id, new, event, quota.bytes)
             .await?
             .ok_or(ServerError::NotFound)?;
         Ok(see_other(&format!("{back}#measure-{measure}"), None))
@@ -232,5 +240,7 @@ mod tests {
         assert_eq!(clean_name("C:\\Users\\a\\Акт \"1\".pdf"), "Акт 1.pdf");
         assert_eq!(clean_name("../../etc/passwd\n.pdf"), "passwd.pdf");
         assert_eq!(clean_name(&"я".repeat(300)).chars().count(), 120);
+        assert_eq!(clean_name("отчёт\u{202e}fdp.exe"), "отчётfdp.exe");
+        assert_eq!(clean_name("\u{2067}a\u{200f}b\u{2069}.pdf"), "ab.pdf");
     }
 }

@@ -49,7 +49,8 @@ pub async fn monitor(
             ));
             let mut groups = group_cells(&results, lang);
             for (cell, result) in groups.iter_mut().zip(&results) {
-                cell.held = held[result.group.index()];
+                let n = held[result.group.index()];
+                cell.held = (n > 0).then(|| surveys::text::respondents_band(n));
             }
             MonitorRow {
                 school_id: s.school_id,

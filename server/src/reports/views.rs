@@ -62,7 +62,7 @@ pub fn group_cells(results: &[GroupResult], lang: Lang) -> Vec<GroupCell> {
                 floor: g.rate_floor,
                 min_respondents: g.min_respondents,
                 sufficient: g.sufficient,
-                held: 0,
+                held: None,
             }
         })
         .collect()
@@ -71,13 +71,13 @@ pub fn group_cells(results: &[GroupResult], lang: Lang) -> Vec<GroupCell> {
 /// A value of an indicator as pages show it: a share in %, a score or a number.
 pub fn show_value(m: &Methodology, indicator: &str, v: f64) -> String {
     match m.indicator(indicator).map_or(Display::Score, |d| d.display) {
-        Display::Share => format!("{:.0} %", v * 100.0),
-        Display::Score => format!("{v:.2}"),
+        Display::Share => format!("{} %", surveys::text::decimals(v * 100.0, 0)),
+        Display::Score => surveys::text::decimals(v, 2),
         Display::Number => {
             if v.fract() == 0.0 {
                 format!("{v:.0}")
             } else {
-                format!("{v:.2}")
+                surveys::text::decimals(v, 2)
             }
         }
     }
@@ -206,21 +206,30 @@ pub fn factor_view(
                 .find(|l| l.key == level.key)
                 .and_then(|l| l.below);
             let range = interval.map_or_else(String::new, |(low, high)| match lang {
-                Lang::Ru => format!(" ({confidence:.0} % интервал {low:.2}–{high:.2})"),
-                Lang::En => format!(" ({confidence:.0} % interval {low:.2}–{high:.2})"),
+                Lang::Ru => format!(
+                    " ({confidence:.0} % интервал {}–{})",
+                    surveys::text::decimals(low, 2),
+                    surveys::text::decimals(high, 2)
+                ),
+                Lang::En => format!(
+                    " ({confidence:.0} % interval {}–{})",
+                    surveys::text::decimals(low, 2),
+                    surveys::text::decimals(high, 2)
+                ),
             });
+            let score = surveys::text::decimals(score, 2);
             match lang {
                     Lang::Ru => format!(
-                        "Средний риск {} показателей — {score:.2}{range}{}, поэтому уровень «{}». Больше всего риска дают: {}.",
+                        "Средний риск {} показателей — {score}{range}{}, поэтому уровень «{}». Больше всего риска дают: {}.",
                         f.indicators.len(),
-                        cut.map_or_else(String::new, |c| format!(" (меньше {c:.2})")),
+                        cut.map_or_else(String::new, |c| format!(" (меньше {})", surveys::text::decimals(c, 2))),
                         level.name,
                         top.join(", ")
                     ),
                     Lang::En => format!(
-                        "The mean risk of {} indicators is {score:.2}{range}{}, hence «{}». Most of the risk comes from: {}.",
+                        "The mean risk of {} indicators is {score}{range}{}, hence «{}». Most of the risk comes from: {}.",
                         f.indicators.len(),
-                        cut.map_or_else(String::new, |c| format!(" (under {c:.2})")),
+                        cut.map_or_else(String::new, |c| format!(" (under {})", surveys::text::decimals(c, 2))),
                         level.name,
                         top.join(", ")
                     ),

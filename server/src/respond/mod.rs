@@ -24,6 +24,7 @@ mod pages;
 mod routes;
 mod rules;
 mod save;
+mod starts;
 mod views;
 
 pub use pages::{section_page, start_page, thanks_page, PATHS as PAGES};
@@ -43,6 +44,7 @@ pub struct Respondents {
     codes: CodeCache,
     cookies: CookiePolicy,
     drafts: DraftCache,
+    starts: starts::DraftStarts,
 }
 
 impl Respondents {
@@ -62,7 +64,39 @@ impl Respondents {
             methodology,
             today,
             cookies,
+            starts: starts::DraftStarts::default(),
         }
+    }
+
+    /// At most `per_address` drafts begun per address and hour; 0 lifts the limits.
+    pub fn with_draft_starts(mut self, per_address: u32) -> Respondents {
+        self.starts = starts::DraftStarts::new(per_address);
+        self
+    }
+
+    /// Counts a draft begun without a cookie from `address`; `Err` with the time left when the
+    /// address has begun as many as the code's group could need this hour (`starts`).
+    pub(crate) async fn may_begin_draft(
+        &self,
+        code: &str,
+        address: std::net::IpAddr,
+    ) -> Result<Result<(), std::time::Duration>, ServerError> {
+        let Ok(opened) = self.open(code).await? else {
+            // Not a code that opens: nothing is begun.
+            return Ok(Ok(()));
+        };
+        let expected = opened.info.expected();
+        let allowance = starts::DraftStarts::allowance(
+            opened.info.personal,
+            expected,
+            u32::try_from(self.methodology.rules.surplus_limit(expected)).unwrap_or(u32::MAX),
+        );
+        Ok(self.starts.begin(
+            address,
+            &opened.info.code,
+            allowance,
+            std::time::Instant::now(),
+        ))
     }
 }
 
@@ -157,6 +191,33 @@ impl Respondents {
     }
 }
 
+impl Respondents {
+    /// Whether a personal code's questionnaire is under way on another device than the one
+    /// holding `handle`: its answers stay there, and this device does not write over them
+    /// unless the respondent asks to start over here.
+    pub(crate) async fn started_elsewhere(
+        &self,
+        opened: &Opened<'_>,
+        handle: Option<&str>,
+    ) -> Result<bool, ServerError> {
+        if !opened.info.personal {
+            return Ok(false);
+        }
+        let token = personal_token(&opened.info.code);
+        let stored = match self.drafts.get(&token) {
+            Some(draft) => Some(draft),
+            None => self.storage.draft(&token).await?,
+        };
+        let device = handle.filter(|h| !h.is_empty()).map(secrets::hash);
+        Ok(stored.is_some_and(|d| {
+            !d.submitted
+                && d.code == opened.info.code
+                && d.device_hash.is_some()
+                && d.device_hash != device
+        }))
+    }
+}
+
 /// Whether a typed result key opens a sent draft's report.
 fn opens(draft: &DraftRow, typed: &str) -> bool {
     access_code::normalize_key(typed)
@@ -207,9 +268,11 @@ impl Respondents {
             Ok(o) => o,
             Err(p) => return Ok(Err(p)),
         };
+        let elsewhere = self.started_elsewhere(&opened, token.as_deref()).await?;
         let draft = self.draft(&opened, token).await?;
         let i = opened.instrument;
         Ok(Ok(StartView {
+            elsewhere: elsewhere && draft.is_none(),
             code: opened.info.code.clone(),
             school: opened.info.school_name.clone(),
             title: i.title.get(l).to_owned(),

@@ -4,14 +4,16 @@
 
 use app::i18n::{self, Lang};
 use app::respond::draft_cookie;
-use axum::extract::{Path, Query, State};
+use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Form;
 use leptos::config::LeptosOptions;
+use std::net::SocketAddr;
 
 use super::Respondents;
 use crate::access_code;
+use crate::config::TrustedProxies;
 use crate::cookies::{self, CookiePolicy};
 use crate::error::{internal, ServerError};
 use crate::problem::Refused;
@@ -43,6 +45,22 @@ pub async fn enter(Query(q): Query<EnterQuery>) -> Result<Response, ServerError>
     }
 }
 
+/// 429 for an address that began as many drafts as its school could need this hour.
+fn too_many_drafts(wait: std::time::Duration, lang: Lang) -> Response {
+    let minutes = wait.as_secs().div_ceil(60).max(1);
+    let text = match lang {
+        Lang::Ru => format!("С этого адреса за час начато больше анкет, чем нужно всей школе. Попробуйте через {minutes} мин."),
+        Lang::En => format!("More questionnaires were begun from this address this hour than a whole school needs. Try again in {minutes} min."),
+    };
+    let mut response = (StatusCode::TOO_MANY_REQUESTS, text).into_response();
+    if let Ok(v) = HeaderValue::from_str(&wait.as_secs().max(1).to_string()) {
+        response
+            .headers_mut()
+            .insert(axum::http::header::RETRY_AFTER, v);
+    }
+    response
+}
+
 /// The header of a page posted by its live form, which takes the next question page in the
 /// answer itself (one request instead of a post and a redirected get).
 const LIVE: &str = "x-orientir-live";
@@ -54,6 +72,8 @@ const PAGE: &str = "x-orientir-page";
 pub async fn save_page(
     State(service): State<Respondents>,
     State(options): State<LeptosOptions>,
+    State(proxies): State<TrustedProxies>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Path((code, page)): Path<(String, u32)>,
     headers: HeaderMap,
     Form(fields): Form<Vec<(String, String)>>,
@@ -61,6 +81,15 @@ pub async fn save_page(
     let lang = cookies::lang(&headers);
     let token = cookies::read(&headers, &draft_cookie(&code));
     let live = headers.contains_key(LIVE);
+    if token.is_none() {
+        // A page posted without the draft cookie begins a draft: bounded per address and hour.
+        let address = reply::client_address(peer.ip(), &headers, &proxies.0);
+        match service.may_begin_draft(&code, address).await {
+            Ok(Ok(())) => {}
+            Ok(Err(wait)) => return too_many_drafts(wait, lang),
+            Err(e) => return e.into_response(),
+        }
+    }
     let shown = async {
         let saved = service
             .save_answers(&code, page, fields, token, lang)

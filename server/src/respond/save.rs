@@ -90,6 +90,17 @@ impl Respondents {
         if existing.as_ref().is_some_and(|d| d.submitted) {
             return Ok(SaveOutcome::to(format!("/s/{code}/thanks"), None));
         }
+        // A personal questionnaire begun on another device keeps its answers there: this device
+        // writes over them only when the respondent asks to start over here.
+        let start_over = fields.iter().any(|(k, v)| k == "_start_over" && v == "1");
+        if existing.is_none()
+            && !start_over
+            && self
+                .started_elsewhere(&opened, cookie_token.as_deref())
+                .await?
+        {
+            return Ok(SaveOutcome::to(format!("/s/{code}"), None));
+        }
         let instrument = opened.instrument;
         let pages = instrument.sections.len() as u32;
         let page = page.clamp(1, pages.max(1));

@@ -238,15 +238,40 @@ impl Storage {
     }
 
     /// Attaches a document to a measure of a programme and records the event; its id, or `None`
-    /// when the programme has no such measure.
+    /// when the programme has no such measure. Refused when the school's documents, over all its
+    /// programmes, would take more than `quota` bytes; uploads of one school are counted one at
+    /// a time (the school's row is written first, which locks it).
     pub async fn add_file(
         &self,
         programme_id: i64,
         file: NewFile<'_>,
         event: NewEvent<'_>,
+        quota: u64,
     ) -> Result<Option<i64>, ServerError> {
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
+            sqlx::query(
+                "UPDATE schools SET id = id WHERE id = (SELECT school_id FROM programmes WHERE id = $1)",
+            )
+            .bind(programme_id)
+            .execute(&mut *tx)
+            .await?;
+            let used: i64 = sqlx::query_scalar(
+                "SELECT CAST(COALESCE(SUM(f.size), 0) AS BIGINT) FROM programme_files f
+                 JOIN programmes p ON p.id = f.programme_id
+                 WHERE p.school_id = (SELECT school_id FROM programmes WHERE id = $1)",
+            )
+            .bind(programme_id)
+            .fetch_one(&mut *tx)
+            .await?;
+            let after = u64::try_from(used).unwrap_or(0).saturating_add(file.data.len() as u64);
+            if after > quota {
+                return Err(crate::problem::Refused::one(
+                    crate::problem::At::Field("file"),
+                    crate::problem::Kind::UploadQuota(quota >> 20),
+                )
+                .into());
+            }
             let id: Option<i64> = sqlx::query_scalar(
                 "INSERT INTO programme_files
                     (programme_id, measure_id, name, content_type, size, data, user_id, uploaded_at)

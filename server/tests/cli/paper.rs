@@ -398,6 +398,14 @@ fn a_missing_folder_or_bad_parameters_stop_with_the_reason() {
         ),
         ("[[school]]\ncode = \"\"\n", "school 1: the code is empty"),
         ("[[school]]\ncode = \"s1\nexpected = 3\n", "line 2, column"),
+        (
+            "[[school]]\ncode = \"s1\"\nexpected = { student = -3 }\n",
+            "school 1: expected.student = -3: an expected count is a whole number from 0 (not known)",
+        ),
+        (
+            "methodology_dir = \"nope\"\n[[school]]\ncode = \"s1\"\n",
+            "methodology_dir = \"nope\": no such folder",
+        ),
     ] {
         let (out, _dir) = score_files(&[], params);
         assert!(!out.status.success(), "{params}");

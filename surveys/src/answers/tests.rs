@@ -270,10 +270,16 @@ fn numbers_are_digits_with_one_decimal_separator_and_nothing_else() {
         (" 400 ", 400.0),
         ("1 000", 1000.0),
         ("1\u{a0}000", 1000.0),
+        ("1\u{202f}000", 1000.0),
+        ("1 234", 1234.0),
     ] {
         assert_eq!(parse("students", good), Ok(Answer::Number(n)), "{good:?}");
     }
-    for mangled in ["1e3", "1E3", "4e2", "400.0", "+400", "1e-0", "400,", "0x10"] {
+    // Groups of other sizes are not thousands: «4 00» could be 400 or 4 and 00 apart.
+    for mangled in [
+        "1e3", "1E3", "4e2", "400.0", "+400", "1e-0", "400,", "0x10", "4 00", "10 00", "1  000",
+        "1 0000", "1000 000",
+    ] {
         assert_eq!(
             parse("students", mangled),
             Err(FieldProblem::DigitsOnly(mangled.to_owned())),
@@ -301,10 +307,25 @@ fn numbers_are_digits_with_one_decimal_separator_and_nothing_else() {
         ("-0,25", -0.25),
         (",5", 0.5),
         ("7", 7.0),
+        ("-1 000", -1000.0),
+        ("1\u{a0}000,5", 1000.5),
     ] {
         assert_eq!(number(written), Ok(Answer::Number(value)), "{written}");
     }
-    for refused in ["1e3", "+3.5", "3.5.1", "3,5,1", "NaN", ".", "-", "3 ,5e1"] {
+    for refused in [
+        "1e3",
+        "+3.5",
+        "3.5.1",
+        "3,5,1",
+        "NaN",
+        ".",
+        "-",
+        "3 ,5e1",
+        "3.",
+        "3,",
+        "1 000,5 5",
+        "4 00,5",
+    ] {
         assert_eq!(
             number(refused),
             Err(FieldProblem::NotANumber(refused.to_owned())),

@@ -298,4 +298,94 @@ harness::on_both_backends!(
     the_matrix_workbook_reads_back_with_numbers_colours_and_a_chart,
     a_school_exports_only_itself,
     raw_answers_leave_only_for_analysts_without_small_groups_or_identifiers,
+    raw_exports_arrive_whole_under_every_encoding_a_browser_asks_for,
 );
+
+/// A body as the client sent it, decoded by its `Content-Encoding` as a browser would.
+pub(super) fn decoded(encoding: &str, body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    match encoding {
+        "" | "identity" => out.extend_from_slice(body),
+        "gzip" => {
+            flate2::read::GzDecoder::new(body)
+                .read_to_end(&mut out)
+                .expect("a whole gzip stream");
+        }
+        "deflate" => {
+            flate2::read::ZlibDecoder::new(body)
+                .read_to_end(&mut out)
+                .expect("a whole deflate stream");
+        }
+        "br" => {
+            brotli_decompressor::Decompressor::new(body, 4096)
+                .read_to_end(&mut out)
+                .expect("a whole brotli stream");
+        }
+        other => panic!("an encoding nobody asked for: {other}"),
+    }
+    out
+}
+
+/// `GET url` asking for one encoding; the body decoded, and the encoding the server chose.
+pub(super) async fn get_encoded(
+    client: &reqwest::Client,
+    url: &str,
+    encoding: &str,
+) -> (Vec<u8>, String) {
+    let r = client
+        .get(url)
+        .header("accept-encoding", encoding)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.status(), StatusCode::OK, "{url} under {encoding}");
+    let chosen = r
+        .headers()
+        .get("content-encoding")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("identity")
+        .to_owned();
+    let body = r.bytes().await.expect("the whole body");
+    (decoded(&chosen, &body), chosen)
+}
+
+async fn raw_exports_arrive_whole_under_every_encoding_a_browser_asks_for(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo().await;
+    let campaign = app.demo_campaign().await;
+    let (region, _) = app.sign_in("region").await;
+    let csv_url = app.url(&format!(
+        "/export/campaigns/{campaign}/responses.csv?group=student"
+    ));
+    let xlsx_url = app.url(&format!(
+        "/export/campaigns/{campaign}/responses.xlsx?group=student"
+    ));
+    let (plain_csv, _) = get_encoded(&region, &csv_url, "identity").await;
+    let (plain_xlsx, _) = get_encoded(&region, &xlsx_url, "identity").await;
+    let rows = csv::Reader::from_reader(plain_csv.as_slice())
+        .records()
+        .count();
+    assert!(rows > 10, "the students' rows: {rows}");
+    for encoding in ["gzip", "br", "deflate", "gzip, deflate, br, zstd"] {
+        let (csv, chosen) = get_encoded(&region, &csv_url, encoding).await;
+        if encoding != "identity" {
+            assert_ne!(chosen, "identity", "{encoding}: compressed");
+        }
+        assert_eq!(csv.len(), plain_csv.len(), "the CSV under {encoding}");
+        let read = csv::Reader::from_reader(csv.as_slice()).records().count();
+        assert_eq!(read, rows, "the CSV's rows under {encoding}");
+        let (xlsx, _) = get_encoded(&region, &xlsx_url, encoding).await;
+        assert_eq!(
+            xlsx.len(),
+            plain_xlsx.len(),
+            "the workbook under {encoding}"
+        );
+        let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(xlsx)).expect("xlsx");
+        let sheet = book.worksheet_range("student").expect("sheet");
+        assert_eq!(
+            sheet.height(),
+            rows + 1,
+            "the workbook's rows under {encoding}"
+        );
+    }
+    app.finish().await;
+}

@@ -337,6 +337,8 @@ async fn every_response_carries_the_edge_headers_and_compresses(backend: Backend
         "object-src 'none'",
         "base-uri 'none'",
         "frame-ancestors 'none'",
+        // A form injected into a page (or a page's own, pointed elsewhere) posts nowhere else.
+        "form-action 'self'",
     ] {
         assert!(csp.contains(part), "{csp}");
     }
@@ -747,7 +749,34 @@ async fn another_site_cannot_sign_a_browser_in(backend: Backend) {
     app.finish().await;
 }
 
+/// A server function's body over its limit is the caller's mistake: 413, not 500, and the
+/// server goes on answering.
+async fn an_oversized_server_function_call_is_refused_as_too_large(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo().await;
+    let (region, _) = app.sign_in("region").await;
+    let huge = format!("campaign=1&school=1&padding={}", "x".repeat(3 << 20));
+    let r = region
+        .post(app.url("/api/work-profile"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(huge)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let campaign = app.demo_campaign().await;
+    let (_, school) = app.demo_school("demo-01").await;
+    let r = region
+        .post(app.url("/api/work-profile"))
+        .form(&[("campaign", campaign), ("school", school)])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.status(), StatusCode::OK);
+    app.finish().await;
+}
+
 harness::on_both_backends!(
+    an_oversized_server_function_call_is_refused_as_too_large,
     another_site_cannot_sign_a_browser_in,
     an_address_guessing_codes_is_made_to_wait,
     published_values_have_two_decimals_and_small_counts_a_band,

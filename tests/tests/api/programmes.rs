@@ -522,7 +522,7 @@ async fn a_programme_keeps_its_measures_and_targets_per_chosen_risk(backend: Bac
         data: b"%PDF-1.4",
     };
     app.storage
-        .add_file(programme, file, event("file_added"))
+        .add_file(programme, file, event("file_added"), u64::MAX)
         .await
         .expect("stored")
         .expect("an id");

@@ -329,7 +329,9 @@ async fn a_group_codes_surplus_is_held_until_a_coordinator_decides(backend: Back
     let (region, csrf) = app.sign_in("region").await;
     let monitor = format!("/work/campaigns/{campaign}/monitor");
     let (_, page) = get(&region, &app.url(&monitor)).await;
-    assert!(page.contains("⚑ +1"), "the flag in the school's row");
+    // A band, not the exact count: nobody follows one submission arriving.
+    assert!(page.contains("⚑ +&lt; 5"), "the flag in the school's row");
+    assert!(!page.contains("⚑ +1"), "the exact count of held answers");
     assert!(page.contains("сверх 120 % ожидаемого"), "{page}");
     assert!(page.contains(&format!(
         "/work/campaigns/{campaign}/schools/{school}/surplus"

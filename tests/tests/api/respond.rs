@@ -428,6 +428,75 @@ async fn a_personal_code_resumes_only_on_its_own_device(backend: Backend) {
         page.contains("<form") && !page.contains("checked"),
         "{page}"
     );
+    // A second device does not erase the first one's answers: it is told where they are...
+    assert!(start.contains("начата на другом устройстве"), "{start}");
+    assert_eq!(
+        post(&laptop, &app.url(&format!("/respond/{code}/1")), &form).await,
+        format!("/s/{code}"),
+        "a page posted on the second device is not stored over the first one's"
+    );
+    assert!(
+        section(&phone).await.contains("checked"),
+        "the first device keeps its answers"
+    );
+    let (_, start) = get(&phone, &app.url(&format!("/s/{code}"))).await;
+    assert!(
+        start.contains(&format!("/s/{code}/p/2")),
+        "and goes on where it was"
+    );
+    // ...and starts over only when asked to, after which the first device is the other one.
+    let over = vec![
+        ("_start_over".to_owned(), "1".to_owned()),
+        ("_go".to_owned(), "back".to_owned()),
+    ];
+    assert_eq!(
+        post(&laptop, &app.url(&format!("/respond/{code}/1")), &over).await,
+        format!("/s/{code}/p/1")
+    );
+    let (_, start) = get(&phone, &app.url(&format!("/s/{code}"))).await;
+    assert!(start.contains("начата на другом устройстве"), "{start}");
+    assert!(!section(&phone).await.contains("checked"));
+    app.finish().await;
+}
+
+/// Drafts begun without a cookie are bounded per address and hour: past the limit a clear 429.
+async fn an_address_begins_no_more_drafts_than_its_limit(backend: Backend) {
+    let app = TestApp::spawn_configured(backend, |config| config.drafts_per_address_hour = 3)
+        .await
+        .with_demo()
+        .await;
+    let code = app.demo_code("demo-01", "student").await;
+    let m = Methodology::default_set().expect("methodology");
+    let student = m.instrument(Group::Student).expect("student");
+    let form = fill(&m, student, 0);
+    let kept = browser();
+    for n in 0..3 {
+        let client = if n == 0 { kept.clone() } else { browser() };
+        let location = post(&client, &app.url(&format!("/respond/{code}/1")), &form).await;
+        assert_eq!(location, format!("/s/{code}/p/2"));
+    }
+    let r = browser()
+        .post(app.url(&format!("/respond/{code}/1")))
+        .form(&form)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = r.headers()["retry-after"]
+        .to_str()
+        .expect("header")
+        .parse()
+        .expect("seconds");
+    assert!((3_000..=3_600).contains(&wait), "{wait}");
+    assert!(r.text().await.expect("body").contains("Попробуйте через"));
+    // A browser that holds its draft goes on.
+    let location = post(
+        &kept,
+        &app.url(&format!("/respond/{code}/2")),
+        &fill(&m, student, 1),
+    )
+    .await;
+    assert!(location.starts_with(&format!("/s/{code}/")), "{location}");
     app.finish().await;
 }
 
@@ -661,6 +730,7 @@ harness::on_both_backends!(
     a_live_form_gets_the_next_page_in_the_answer_to_its_post,
     follow_ups_appear_only_when_their_condition_holds,
     a_personal_code_resumes_only_on_its_own_device,
+    an_address_begins_no_more_drafts_than_its_limit,
     an_anonymous_draft_resumes_on_the_same_device,
     a_repeated_final_submit_is_counted_once_and_is_durable,
     a_teacher_gets_a_report_with_a_development_plan_again_and_again,

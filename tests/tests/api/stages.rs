@@ -584,7 +584,7 @@ async fn stage_reports_keep_a_copy_and_documents_go_with_their_measure(backend: 
     };
     let stored = app
         .storage
-        .add_file(programme, file, event("file_added"))
+        .add_file(programme, file, event("file_added"), u64::MAX)
         .await
         .expect("stored")
         .expect("an id");
@@ -604,7 +604,7 @@ async fn stage_reports_keep_a_copy_and_documents_go_with_their_measure(backend: 
     };
     assert_eq!(
         app.storage
-            .add_file(programme, elsewhere, event("file_added"))
+            .add_file(programme, elsewhere, event("file_added"), u64::MAX)
             .await
             .expect("query"),
         None
@@ -632,7 +632,90 @@ async fn stage_reports_keep_a_copy_and_documents_go_with_their_measure(backend: 
     app.finish().await;
 }
 
+/// A school's documents fit in its quota (here 1 MB): past it an upload is refused by name and
+/// nothing is stored.
+async fn a_schools_documents_stay_within_its_quota(backend: Backend) {
+    let app = TestApp::spawn_configured(backend, |config| {
+        config.upload_quota = server::config::UploadQuota { bytes: 1 << 20 };
+    })
+    .await
+    .with_demo()
+    .await;
+    let closed = app.previous_demo_campaign().await;
+    let (_, own) = app.demo_school("demo-01").await;
+    let base = format!("/work/campaigns/{closed}/schools/{own}/programme");
+    let (school, csrf) = app.sign_in("school").await;
+    let factor = profile(&school, &app, closed, own).await["report"]["risks"]["suggestions"][0]
+        ["factor"]
+        .as_str()
+        .expect("a factor")
+        .to_owned();
+    post(
+        &school,
+        &app,
+        &format!("/work/campaigns/{closed}/schools/{own}/risks"),
+        &[
+            ("_csrf", &csrf),
+            ("factor", &factor),
+            ("reasoning", "Видим"),
+        ],
+    )
+    .await;
+    post(
+        &school,
+        &app,
+        &format!("{base}/measures"),
+        &[
+            ("_csrf", &csrf),
+            ("factor", &factor),
+            ("action", "Семинар"),
+            ("responsible_role", "Завуч"),
+        ],
+    )
+    .await;
+    let measure = read(&school, &app, closed, own).await["risks"][0]["measures"][0]["id"]
+        .as_i64()
+        .expect("measure");
+    let files = format!("{base}/measures/{measure}/files");
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    pdf.resize(400 << 10, b' ');
+    for n in 1..=2 {
+        let (status, back) = attach(
+            &school,
+            &app,
+            &files,
+            &csrf,
+            &format!("{n}.pdf"),
+            pdf.clone(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert!(!back.contains("problem="), "{back}");
+    }
+    let (_, back) = attach(&school, &app, &files, &csrf, "3.pdf", pdf.clone()).await;
+    assert!(
+        text(&school, &app, &back)
+            .await
+            .contains("больше 1 МБ — её квоты"),
+        "{back}"
+    );
+    let programme = app
+        .storage
+        .programme(closed, own)
+        .await
+        .expect("query")
+        .expect("programme");
+    let stored = app
+        .storage
+        .programme_files(programme.id)
+        .await
+        .expect("files");
+    assert_eq!(stored.len(), 2, "the refused upload stored nothing");
+    app.finish().await;
+}
+
 harness::on_both_backends!(
     a_school_files_stage_reports_with_evidence_and_its_curator_comments,
     stage_reports_keep_a_copy_and_documents_go_with_their_measure,
+    a_schools_documents_stay_within_its_quota,
 );

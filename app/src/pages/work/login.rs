@@ -12,7 +12,10 @@ pub fn LoginPage() -> impl IntoView {
     let session = Resource::new(|| (), |_| get_session());
     let token = Resource::new(|| (), |_| get_login_token());
     let error = query("error");
-    let minutes = query("minutes").unwrap_or_default();
+    // A number of minutes, or none: never text from the address.
+    let minutes = query("minutes")
+        .and_then(|m| m.parse::<u32>().ok())
+        .map_or(10, |m| m.clamp(1, 60));
     // Only a path of this site may be returned to.
     let next = query("next")
         .filter(|n| n.starts_with('/') && !n.starts_with("//"))
@@ -28,6 +31,7 @@ pub fn LoginPage() -> impl IntoView {
                         crate::i18n::Lang::En => format!("Too many failed attempts. Try again in {minutes} min."),
                     }),
                     Some("ended") => Some(lang.tr("Вы вышли из системы.", "You have signed out.").to_owned()),
+                    Some("busy") => Some(lang.tr("Сервер занят проверкой паролей. Попробуйте войти через несколько секунд.", "The server is busy checking passwords. Try again in a few seconds.").to_owned()),
                     Some("expired") => Some(lang.tr("Форма входа устарела. Введите логин и пароль ещё раз.", "The sign-in form has expired. Enter your login and password again.").to_owned()),
                     _ => None,
                 };

@@ -37,6 +37,19 @@ fn query(name: &'static str) -> Option<String> {
     use_query_map().read_untracked().get(name)
 }
 
+/// A notice the server put in the address for this session (`access::SEALED_NOTICES`): shown
+/// only under its seal, never text a crafted link brings.
+fn notice(viewer: &Viewer, name: &'static str) -> Option<String> {
+    let value = query(name)?;
+    let seal = query("seal")?;
+    (crate::access::notice_seal(&viewer.csrf, name, &value) == seal).then_some(value)
+}
+
+/// A count or number the server put in the address; anything else is not shown.
+fn number(name: &'static str) -> Option<u64> {
+    query(name)?.parse().ok()
+}
+
 /// The hidden field every form of a signed-in user sends.
 #[component]
 pub fn Csrf(viewer: Viewer) -> impl IntoView {

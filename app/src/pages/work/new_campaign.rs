@@ -3,21 +3,20 @@
 
 use leptos::prelude::*;
 
-use super::{query, Csrf, WorkFrame};
+use super::{Csrf, WorkFrame};
 use crate::work::{get_new_campaign, NewCampaignPage as Page};
 
 #[component]
 pub fn NewCampaignPage() -> impl IntoView {
     let page = Resource::new(|| (), |_| get_new_campaign());
-    let problem = query("problem");
     view! {
         <Suspense fallback=|| view! { <p>"…"</p> }>
             {move || page.get().map(|r| {
-                let problem = problem.clone();
                 match r {
                     Ok(Page { session, methodology_version, schools, .. }) => {
                         let lang = session.lang;
                         let Some(viewer) = session.viewer else { return ().into_any() };
+                        let problem = super::notice(&viewer, "problem");
                         view! {
                             <WorkFrame viewer=viewer.clone() lang>
                                 <h1>{lang.tr("Новая кампания", "New campaign")}</h1>

@@ -8,6 +8,7 @@ use super::campaign::{id_param, report_page, CampaignNav, Publication};
 use super::{query, Csrf};
 use crate::access::Viewer;
 use crate::i18n::Lang;
+use crate::pages::StoredTextArea;
 use crate::reports::{
     get_programme, programme_status_words as status_words, FileView, MeasureView, ProgrammeView,
     RiskPlanView, MEASURE_STATUSES,
@@ -92,9 +93,9 @@ fn risk_section(
                 {csrf(v)}
                 <input type="hidden" name="factor" value=factor.clone() />
                 <label for=format!("goal-{factor}")>{lang.tr("Цель", "Goal")}</label>
-                <textarea id=format!("goal-{factor}") name="goal" rows="2" maxlength="2000">{r.goal.clone()}</textarea>
+                <StoredTextArea id=format!("goal-{factor}") name="goal" rows=2 maxlength=2000 value=r.goal.clone() />
                 <label for=format!("tasks-{factor}")>{lang.tr("Задачи", "Tasks")}</label>
-                <textarea id=format!("tasks-{factor}") name="tasks" rows="3" maxlength="4000">{r.tasks.clone()}</textarea>
+                <StoredTextArea id=format!("tasks-{factor}") name="tasks" rows=3 maxlength=4000 value=r.tasks.clone() />
                 <button type="submit" class="secondary">{lang.tr("Сохранить цель и задачи", "Save the goal and tasks")}</button>
             </form>
         }
@@ -475,7 +476,7 @@ pub fn ProgrammePage() -> impl IntoView {
         let results = results_section(&p, lang);
         let filed = query("filed")
             .map(|_| lang.tr("Отчёт по этапу сохранён.", "The stage report is filed."));
-        let problem = query("problem");
+        let problem = super::notice(&viewer, "problem");
         view! {
             <p class="school">{p.municipality.clone()}" · "{p.campaign.name.clone()}</p>
             <h1>{match lang {

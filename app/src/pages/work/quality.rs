@@ -9,7 +9,7 @@ use crate::i18n::Lang;
 use crate::reports::{get_quality, QualityReport};
 
 fn number(x: Option<f64>) -> String {
-    x.map_or_else(|| "—".to_owned(), |x| format!("{x:.2}"))
+    x.map_or_else(|| "—".to_owned(), |x| surveys::text::decimals(x, 2))
 }
 
 fn flag(on: bool, lang: Lang) -> &'static str {
@@ -75,7 +75,7 @@ pub fn QualityPage() -> impl IntoView {
                             <td>{i.group}</td>
                             <td>{i.question}<br /><small class="muted">{i.key}{i.factor.map(|f| format!(" · {f}"))}</small></td>
                             <td class="num">{i.respondents}</td>
-                            <td class="num">{i.dont_know.map_or_else(|| "—".to_owned(), |d| format!("{:.0} %", d * 100.0))}</td>
+                            <td class="num">{i.dont_know.map_or_else(|| "—".to_owned(), |d| format!("{} %", surveys::text::decimals(d * 100.0, 0)))}</td>
                             <td>{flag(i.dont_know_flag, lang)}</td>
                             <td>{flag(i.no_variance, lang)}</td>
                             <td class="num">{number(i.item_rest)}</td>

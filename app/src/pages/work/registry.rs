@@ -57,18 +57,18 @@ fn agreement_section(list: Vec<RegionAgreement>, viewer: &Viewer, lang: Lang) ->
 #[component]
 pub fn RegistryPage() -> impl IntoView {
     let page = Resource::new(|| (), |_| get_new_campaign());
-    let problem = query("problem");
-    let imported = query("imported");
+    let imported = super::number("imported");
     let edit = query("edit");
     view! {
         <Suspense fallback=|| view! { <p>"…"</p> }>
             {move || page.get().map(|r| {
-                let (problem, imported, edit) = (problem.clone(), imported.clone(), edit.clone());
+                let edit = edit.clone();
                 match r {
                     Ok(Page { session, schools, agreements, .. }) => {
                         let lang = session.lang;
                         let Some(viewer) = session.viewer else { return ().into_any() };
                         let upload = format!("/work/registry/import?_csrf={}", viewer.csrf);
+                        let problem = super::notice(&viewer, "problem");
                         // Editing a school: its row fills the form. Otherwise a coordinator of
                         // one region gets that region filled in.
                         let editing = edit.as_deref().and_then(|code| schools.iter().find(|s| s.code == code)).cloned();

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::{query, Csrf, WorkFrame};
+use super::{Csrf, WorkFrame};
 use crate::access::Role;
 use crate::i18n::Lang;
 use crate::work::{get_users_page, Choice, UsersPage as Page};
@@ -18,13 +18,13 @@ fn options(choices: Vec<Choice>, lang: Lang) -> impl IntoView {
 #[component]
 pub fn UsersPage() -> impl IntoView {
     let page = Resource::new(|| (), |_| get_users_page());
-    let problem = query("problem");
     view! {
         <Suspense fallback=|| view! { <p>"…"</p> }>
-            {move || page.get().map(|r| { let problem = problem.clone(); match r {
+            {move || page.get().map(|r| { match r {
                 Ok(Page { session, users, regions, municipalities, schools }) => {
                     let lang = session.lang;
                     let Some(viewer) = session.viewer else { return ().into_any() };
+                    let problem = super::notice(&viewer, "problem");
                     view! {
                         <WorkFrame viewer=viewer.clone() lang>
                             <h1>{lang.tr("Учётные записи", "Accounts")}</h1>

@@ -122,7 +122,19 @@ pub fn score(
     let params = params::load(params_path)?;
     let m = match &params.methodology_dir {
         Some(dir) => {
-            load_methodology_dir(&params_path.parent().unwrap_or(Path::new(".")).join(dir))?
+            let folder = params_path.parent().unwrap_or(Path::new(".")).join(dir);
+            if !folder.is_dir() {
+                return Err(file_error(
+                    params_path,
+                    format!(
+                        "methodology_dir = \"{}\": no such folder ({} does not exist or is not a \
+                         folder; the path is relative to the parameters file)",
+                        dir.display(),
+                        folder.display()
+                    ),
+                ));
+            }
+            load_methodology_dir(&folder)?
         }
         None => Methodology::default_set()?,
     };
@@ -225,9 +237,8 @@ pub fn score(
         .iter()
         .map(|s| {
             let expected = s
-                .expected
-                .iter()
-                .fold(Expected::default(), |e, (g, n)| e.with(*g, *n));
+                .expected_counts()
+                .fold(Expected::default(), |e, (g, n)| e.with(g, n));
             scorer.profile(
                 s.code.trim(),
                 &expected,

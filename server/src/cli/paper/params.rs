@@ -24,8 +24,22 @@ pub struct CampaignParams {
 #[serde(deny_unknown_fields)]
 pub struct SchoolParams {
     pub code: String,
+    /// Expected respondents per group, checked by `load` to be a whole number from 0 (not known)
+    /// to `MAX_EXPECTED`.
     #[serde(default)]
-    pub expected: BTreeMap<Group, u32>,
+    pub expected: BTreeMap<Group, i64>,
+}
+
+/// The largest expected count of a group of one school.
+const MAX_EXPECTED: i64 = 1_000_000;
+
+impl SchoolParams {
+    /// The expected count of each group (after `load` has checked them).
+    pub fn expected_counts(&self) -> impl Iterator<Item = (Group, u32)> + '_ {
+        self.expected
+            .iter()
+            .map(|(g, n)| (*g, u32::try_from(*n).unwrap_or(0)))
+    }
 }
 
 /// Reads and checks the parameters file.
@@ -54,6 +68,16 @@ pub fn load(path: &Path) -> Result<CampaignParams, ServerError> {
             ));
         }
         seen.push(code);
+        for (group, count) in &school.expected {
+            if !(0..=MAX_EXPECTED).contains(count) {
+                problems.push(format!(
+                    "school {}: expected.{} = {count}: an expected count is a whole number from 0 \
+                     (not known) to {MAX_EXPECTED}",
+                    n + 1,
+                    group.key()
+                ));
+            }
+        }
     }
     if params.schools.is_empty() {
         problems.push("no [[school]]: list the campaign's schools".into());

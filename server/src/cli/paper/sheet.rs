@@ -52,18 +52,33 @@ pub fn read(
         None => return Err(problem(1, "is empty: no header".into())),
     };
     check_header(&header, columns).map_err(|reason| problem(1, reason))?;
+    // The physical line a record starts on, counted from its byte offset: the CSV reader's own
+    // line count was one too low in files with CRLF line ends (what Russian Excel saves).
+    let line_at = |position: Option<&csv::Position>| {
+        position.map_or(0, |p| {
+            let bytes = text.as_bytes();
+            let mut upto = usize::try_from(p.byte())
+                .unwrap_or(usize::MAX)
+                .min(bytes.len());
+            // A record's position may be the empty lines the reader skipped before it.
+            while upto < bytes.len() && matches!(bytes[upto], b'\r' | b'\n') {
+                upto += 1;
+            }
+            bytes[..upto].iter().filter(|b| **b == b'\n').count() as u64 + 1
+        })
+    };
     let mut rows = Vec::new();
     let mut problems = Vec::new();
     for record in records {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let line = line_at(e.position());
                 problems.push(problem(line, echo(&e.to_string())));
                 continue;
             }
         };
-        let line = record.position().map_or(0, |p| p.line());
+        let line = line_at(record.position());
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
@@ -217,5 +232,34 @@ mod tests {
             problem.to_string(),
             "parent.csv: line 4: is not UTF-8 (nor Windows-1251); save the file as «CSV UTF-8»"
         );
+    }
+
+    #[test]
+    fn rows_name_their_physical_line_whatever_ends_the_lines() {
+        for end in ["\n", "\r\n"] {
+            let text = [
+                "school,comment",
+                "s1,ok",
+                "",
+                "s2,ok",
+                "s3",
+                "s4,\"two",
+                "lines\"",
+                "s5",
+            ]
+            .join(end);
+            let (sheet, problems) =
+                read("parent.csv", text.as_bytes(), &["school", "comment"]).expect("read");
+            let lines: Vec<u64> = sheet.rows.iter().map(|r| r.line).collect();
+            assert_eq!(lines, [2, 4, 6], "rows, lines ended by {end:?}");
+            let refused: Vec<u64> = problems
+                .iter()
+                .map(|p| match p.problem.at {
+                    crate::problem::At::Row(line, _) => line,
+                    _ => 0,
+                })
+                .collect();
+            assert_eq!(refused, [5, 8], "problems, lines ended by {end:?}");
+        }
     }
 }
