@@ -34,6 +34,21 @@ impl TryFrom<String> for Role {
     }
 }
 
+/// Who may read, print and replace a school's access codes: the school itself (which hands them
+/// out) and an admin. Nobody else: a reader of a group's aggregates who could also fill in its
+/// codes could put known answers around one person's and take that person's answers apart —
+/// so those who read schools' results (curators, municipal and regional coordinators) hold no
+/// codes, and the school, which holds them, reads its own results only with noise
+/// (`surveys::privacy`).
+pub const CODE_HOLDERS: &[Role] = &[Role::Admin, Role::School];
+
+/// Whether a role reads schools' figures with noise (`surveys::privacy`): a code holder that
+/// is not the operator — the school. An admin runs the server and its database; nobody else holds
+/// codes.
+pub fn reads_with_noise(role: Role) -> bool {
+    CODE_HOLDERS.contains(&role) && role != Role::Admin
+}
+
 impl Role {
     pub const ALL: [Role; 5] = [
         Role::Admin,

@@ -62,6 +62,8 @@ pub struct Monitor {
     pub stages: Vec<StageItem>,
     /// The viewer may set the stage dates (admin, regional).
     pub can_set_stages: bool,
+    /// The viewer may print the schools' access codes (`access::CODE_HOLDERS`).
+    pub can_print_codes: bool,
 }
 
 /// A stage date of a campaign's anti-risk programmes.

@@ -45,12 +45,15 @@ pub struct Gate {
     /// One publication at a time in this process (the database refuses a second one at the
     /// close made by another instance).
     publishing: Arc<Mutex<()>>,
-    /// Scores already computed, by publication and schools with their expected counts.
+    /// Scores already computed, by publication, noise and schools with their expected counts.
     scores: Memo<ScoreKey, Scored>,
+    /// The server's key of the noise on a code holder's figures (read once from storage).
+    noise_key: Arc<tokio::sync::OnceCell<String>>,
 }
 
-/// A publication, and the schools scored with their expected (teachers, students, parents).
-type ScoreKey = (i64, Vec<(i64, i64, i64, i64)>);
+/// A publication, whether with noise, and the schools scored with their expected (teachers,
+/// students, parents).
+type ScoreKey = (i64, bool, Vec<(i64, i64, i64, i64)>);
 
 /// How many schools' scores are kept in all (a few regions' matrices).
 const SCORES_KEPT: usize = 5_000;
@@ -117,7 +120,41 @@ impl Gate {
             today,
             publishing: Arc::new(Mutex::new(())),
             scores: Memo::new(SCORES_KEPT),
+            noise_key: Arc::new(tokio::sync::OnceCell::new()),
         }
+    }
+
+    /// The seeds of the noise on a school's groups (`surveys::privacy`): from the server's key,
+    /// the campaign, the school, the group and the group's published count — the same on every
+    /// reading of the group, drawn anew only when a publication changes the group.
+    async fn noise_seeds(
+        &self,
+        campaign: i64,
+        school: i64,
+        tally: &Tally,
+    ) -> Result<surveys::privacy::Seeds, ServerError> {
+        use sha2::{Digest, Sha256};
+        let key = self
+            .noise_key
+            .get_or_try_init(|| async {
+                let fresh = crate::secrets::random_hex(32);
+                self.storage.server_secret("noise", &fresh).await
+            })
+            .await?;
+        let mut seeds = surveys::privacy::Seeds::default();
+        for (g, seed) in seeds.0.iter_mut().enumerate() {
+            let digest = Sha256::new()
+                .chain_update(key.as_bytes())
+                .chain_update(campaign.to_le_bytes())
+                .chain_update(school.to_le_bytes())
+                .chain_update((g as u64).to_le_bytes())
+                .chain_update(tally.counts[g].to_le_bytes())
+                .finalize();
+            let mut bytes = [0u8; 8];
+            bytes.copy_from_slice(&digest[..8]);
+            *seed = Some(u64::from_le_bytes(bytes));
+        }
+        Ok(seeds)
     }
 
     /// Whether the campaign still takes answers.
@@ -389,8 +426,10 @@ impl Gate {
             return Ok(None);
         };
         // A publication never changes: its scores are computed once per set of schools.
+        let noisy = app::access::reads_with_noise(viewer.role);
         let key: ScoreKey = (
             publication.id,
+            noisy,
             in_scope
                 .schools
                 .iter()
@@ -406,7 +445,17 @@ impl Gate {
         let (tallies, _) = self
             .read_published(in_scope, &publication, Sums::Profile)
             .await?;
-        let scored = Arc::new(self.score_published(in_scope, publication, &tallies));
+        let mut seeds = HashMap::new();
+        if noisy {
+            for s in &in_scope.schools {
+                let tally = tallies.get(&s.school_id).cloned().unwrap_or_default();
+                let seed = self
+                    .noise_seeds(in_scope.campaign.id, s.school_id, &tally)
+                    .await?;
+                seeds.insert(s.school_id, seed);
+            }
+        }
+        let scored = Arc::new(self.score_published(in_scope, publication, &tallies, &seeds));
         self.scores.put(key, scored.clone(), in_scope.schools.len());
         Ok(Some(scored))
     }
@@ -449,6 +498,7 @@ impl Gate {
         in_scope: &InScope,
         publication: PublicationRow,
         tallies: &HashMap<i64, Tally>,
+        seeds: &HashMap<i64, surveys::privacy::Seeds>,
     ) -> Scored {
         let m: &Methodology = &self.methodology;
         let scorer = Scorer::new(m);
@@ -459,7 +509,10 @@ impl Gate {
             profiles: in_scope
                 .schools
                 .iter()
-                .map(|s| scorer.finish(&s.code, &s.expected(), tally_of(s)))
+                .map(|s| {
+                    let seeds = seeds.get(&s.school_id).copied().unwrap_or_default();
+                    scorer.finish_with_noise(&s.code, &s.expected(), tally_of(s), &seeds)
+                })
                 .collect(),
             deficits: in_scope
                 .schools

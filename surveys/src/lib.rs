@@ -17,6 +17,7 @@ pub mod formula;
 pub mod indicator;
 pub mod instrument;
 pub mod methodology;
+pub mod privacy;
 pub mod profile;
 pub mod programme;
 pub mod quality;

@@ -10,7 +10,8 @@ use crate::factor::FactorCode;
 use crate::indicator::Aggregation;
 use crate::instrument::{Group, Instrument};
 use crate::methodology::Methodology;
-use crate::stats::{mean_interval, normal_quantile, wilson, Interval};
+use crate::privacy::{laplace, Seeds};
+use crate::stats::{mean_interval, normal_quantile, widen, wilson_share, Interval};
 use crate::tally::{IndicatorSums, Latest, Tally};
 
 /// One response as scoring sees it.
@@ -333,7 +334,21 @@ impl<'m> Scorer<'m> {
 
     /// The profile of one school from the tally of its responses and its expected counts.
     pub fn finish(&self, school: &str, expected: &Expected, tally: &Tally) -> SchoolProfile {
+        self.finish_with_noise(school, expected, tally, &Seeds::default())
+    }
+
+    /// The profile with noise on the sums of the groups that have a seed (`privacy`): what a
+    /// reader who holds the groups' codes gets.
+    pub fn finish_with_noise(
+        &self,
+        school: &str,
+        expected: &Expected,
+        tally: &Tally,
+        seeds: &Seeds,
+    ) -> SchoolProfile {
         let m = self.m;
+        let scale = m.rules.privacy_noise;
+        let z_noise = normal_quantile(0.5 + m.rules.confidence / 2.0);
         let counts = tally.counts;
         let groups = group_results(m, expected, &counts);
 
@@ -345,6 +360,18 @@ impl<'m> Scorer<'m> {
                 let min = m.rules.min_respondents(ind.group);
                 let group = groups.iter().find(|g| g.group == ind.group);
                 let acc = tally.indicators.get(n).copied().unwrap_or_default();
+                let count = f64::from(acc.means.n.max(1));
+                // The group's sums, with noise for a reader who holds its codes: three draws per
+                // indicator (sum, squares, at risk), the same every time the group is read.
+                let seed = seeds.of(ind.group).filter(|_| scale > 0.0);
+                let b = crate::privacy::scale(scale, m.rules.privacy_noise_group, acc.means.n);
+                let draw = |k: u64| seed.map_or(0.0, |s| laplace(s, n as u64 * 3 + k, b));
+                let sum = (acc.means.sum() + draw(0)).clamp(0.0, count);
+                let squares = (acc.means.squares() + draw(1)).clamp(0.0, count);
+                let at_risk = (f64::from(acc.at_risk) + draw(2)).clamp(0.0, count);
+                // The noise's own spread in a mean or share, √2·b / n, widens the interval.
+                let noise_half =
+                    seed.map_or(0.0, |_| z_noise * std::f64::consts::SQRT_2 * b / count);
                 let (respondents, value) = match ind.aggregation {
                     Aggregation::Value => {
                         let latest = tally.latest[ind.group.index()].as_ref();
@@ -356,14 +383,8 @@ impl<'m> Scorer<'m> {
                         let value = latest.and_then(|l| l.values.get(place).copied().flatten());
                         (u32::from(latest.is_some()), value)
                     }
-                    Aggregation::Mean => (
-                        acc.means.n,
-                        (acc.means.n > 0).then(|| acc.means.sum() / f64::from(acc.means.n)),
-                    ),
-                    Aggregation::Share => (
-                        acc.means.n,
-                        (acc.means.n > 0).then(|| f64::from(acc.at_risk) / f64::from(acc.means.n)),
-                    ),
+                    Aggregation::Mean => (acc.means.n, (acc.means.n > 0).then(|| sum / count)),
+                    Aggregation::Share => (acc.means.n, (acc.means.n > 0).then(|| at_risk / count)),
                 };
                 let insufficient = match group {
                     _ if respondents < min => Some(Insufficiency::TooFewRespondents { min }),
@@ -380,18 +401,21 @@ impl<'m> Scorer<'m> {
                 let population = expected.get(ind.group);
                 let confidence = m.rules.confidence;
                 let interval = match ind.aggregation {
-                    Aggregation::Mean => mean_interval(
+                    Aggregation::Mean => {
+                        mean_interval(acc.means.n, sum, squares, confidence, population)
+                    }
+                    Aggregation::Share => Some(wilson_share(
+                        at_risk / count,
                         acc.means.n,
-                        acc.means.sum(),
-                        acc.means.squares(),
                         confidence,
                         population,
-                    ),
-                    Aggregation::Share => {
-                        Some(wilson(acc.at_risk, acc.means.n, confidence, population))
-                    }
+                    )),
                     Aggregation::Value => None,
                 }
+                .map(|i| match value {
+                    Some(v) if noise_half > 0.0 => widen(i, v, noise_half),
+                    _ => i,
+                })
                 .filter(|_| shown);
                 let risk_interval = interval.map(|i| {
                     let (a, b) = (ind.risk(i.low), ind.risk(i.high));

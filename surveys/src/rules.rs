@@ -45,6 +45,14 @@ pub struct Rules {
     /// The confidence level of every interval (default 0.9).
     #[serde(default = "default_confidence")]
     pub confidence: f64,
+    /// The scale of the Laplace noise on each of a group's sums in the figures a code holder
+    /// reads (`privacy`); 0 for none (default 2).
+    #[serde(default = "default_privacy_noise")]
+    pub privacy_noise: f64,
+    /// Groups smaller than this get proportionally more noise: `privacy_noise × this / n`
+    /// (default 40; a group of 5 gets eight times the noise of one of 40 or more).
+    #[serde(default = "default_privacy_noise_group")]
+    pub privacy_noise_group: u32,
     /// How many actual risks a school may choose for its anti-risk programme (default 3).
     #[serde(default = "default_max_chosen_risks")]
     pub max_chosen_risks: u32,
@@ -60,6 +68,14 @@ fn default_surplus_percent() -> u32 {
 
 fn default_confidence() -> f64 {
     0.9
+}
+
+fn default_privacy_noise() -> f64 {
+    crate::privacy::DEFAULT_NOISE
+}
+
+fn default_privacy_noise_group() -> u32 {
+    crate::privacy::DEFAULT_NOISE_GROUP
 }
 
 fn default_max_chosen_risks() -> u32 {

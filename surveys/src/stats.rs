@@ -179,6 +179,17 @@ pub fn t_quantile(p: f64, df: u32) -> f64 {
     0.5 * (low + high)
 }
 
+/// An interval widened on each side by `extra` in quadrature (an independent error of that
+/// half-width, such as added noise), around `centre`, within [0, 1].
+pub fn widen(i: Interval, centre: f64, extra: f64) -> Interval {
+    let below = (centre - i.low).max(0.0);
+    let above = (i.high - centre).max(0.0);
+    Interval {
+        low: (centre - below.hypot(extra)).clamp(0.0, 1.0),
+        high: (centre + above.hypot(extra)).clamp(0.0, 1.0),
+    }
+}
+
 /// The finite-population correction of a variance: (N − n) / (N − 1) when `population` N is
 /// known and larger than the sample, 0 for a census (n ≥ N), 1 when N is unknown.
 pub fn finite_population(n: u32, population: Option<u32>) -> f64 {
@@ -192,13 +203,23 @@ pub fn finite_population(n: u32, population: Option<u32>) -> f64 {
 /// Wilson's score interval for `k` of `n` at `confidence` (e.g. 0.9), the variance corrected for
 /// a finite population of `population`.
 pub fn wilson(k: u32, n: u32, confidence: f64, population: Option<u32>) -> Interval {
+    wilson_share(
+        f64::from(k) / f64::from(n.max(1)),
+        n,
+        confidence,
+        population,
+    )
+}
+
+/// Wilson's interval for a share `p` of `n` (a count at risk with noise is not whole).
+pub fn wilson_share(p: f64, n: u32, confidence: f64, population: Option<u32>) -> Interval {
     if n == 0 {
         return Interval {
             low: 0.0,
             high: 1.0,
         };
     }
-    let p = f64::from(k) / f64::from(n);
+    let p = p.clamp(0.0, 1.0);
     let n = f64::from(n);
     let z = normal_quantile(0.5 + confidence / 2.0);
     let z2 = z * z * finite_population(n as u32, population);

@@ -49,6 +49,8 @@ const AGREERS: &[Role] = &[Role::Admin, Role::Curator, Role::Municipal];
 const OVERSEERS: &[Role] = &[Role::Admin, Role::Regional, Role::Municipal];
 /// Raw individual answers (without identifying fields) go only to the region's analysts.
 const RAW: &[Role] = &[Role::Admin, Role::Regional];
+/// A school's access codes: `app::access::CODE_HOLDERS`.
+const CODES: &[Role] = app::access::CODE_HOLDERS;
 
 const fn rule(path: &'static str, access: Access, csrf: bool) -> Rule {
     Rule { path, access, csrf }
@@ -233,15 +235,15 @@ pub const RULES: &[Rule] = &[
     ),
     rule(
         "/work/campaigns/{id}/schools/{school}/codes",
-        Access::SignedIn,
+        Access::Roles(CODES),
         false,
     ),
     rule(
         "/work/campaigns/{id}/schools/{school}/codes/replace",
-        Access::SignedIn,
+        Access::Roles(CODES),
         true,
     ),
-    rule("/api/work-codes", Access::SignedIn, false),
+    rule("/api/work-codes", Access::Roles(CODES), false),
     rule("/api/work-change", Access::SignedIn, false),
     rule(
         "/export/campaigns/{id}/matrix.xlsx",

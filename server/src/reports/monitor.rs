@@ -71,5 +71,6 @@ pub async fn monitor(
         surplus_percent: m.rules.surplus_percent,
         stages: stage_items(&storage.stages(campaign).await?),
         can_set_stages: matches!(viewer.role, Role::Admin | Role::Regional),
+        can_print_codes: app::access::CODE_HOLDERS.contains(&viewer.role),
     }))
 }

@@ -73,6 +73,22 @@ pub async fn profile(
             colour: b.colour.clone(),
         })
         .collect();
+    // The school holds its teachers' personal codes: a summary of the diagnostic over them could
+    // give one teacher's answers away (the school could fill in the others'), so it reads none.
+    // Its curator and coordinators, who hold no codes, read it; each teacher reads their own.
+    if app::access::reads_with_noise(viewer.role) {
+        let deficits = DeficitView {
+            bands: Vec::new(),
+            areas: Vec::new(),
+            suppressed: Some(match lang {
+                Lang::Ru => "Сводку диагностики учителей видят куратор и координаторы, но не школа: у школы есть личные коды учителей, и сводка по ним могла бы выдать ответы одного учителя. Каждый учитель видит свой отчёт по ключу результата.".to_owned(),
+                Lang::En => "The summary of the teachers' diagnostic is read by the curator and coordinators, not by the school: the school holds the teachers' personal codes, and a summary over them could give one teacher's answers away. Each teacher reads their own report with their result key.".to_owned(),
+            }),
+        };
+        return Ok(Some(profile_of(
+            &in_scope, campaign, profile, m, lang, deficits, risks,
+        )));
+    }
     let deficits = DeficitView {
         bands,
         areas: summary
@@ -96,10 +112,30 @@ pub async fn profile(
             ),
         }),
     };
-    Ok(Some(Profile {
+    Ok(Some(profile_of(
+        &in_scope, campaign, profile, m, lang, deficits, risks,
+    )))
+}
+
+/// The profile page's data from a scored profile.
+fn profile_of(
+    in_scope: &crate::scope::InScope,
+    campaign: app::work::CampaignItem,
+    profile: &surveys::SchoolProfile,
+    m: &surveys::Methodology,
+    lang: Lang,
+    deficits: DeficitView,
+    risks: RiskPanel,
+) -> Profile {
+    let (school, municipality) = in_scope
+        .schools
+        .first()
+        .map(|s| (s.name.clone(), s.municipality.clone()))
+        .unwrap_or_default();
+    Profile {
         campaign,
-        school: s.name.clone(),
-        municipality: s.municipality.clone(),
+        school,
+        municipality,
         methodology_version: profile.methodology_version.clone(),
         levels: levels(m, lang),
         groups: group_cells(&profile.groups, lang),
@@ -110,5 +146,5 @@ pub async fn profile(
             .collect(),
         deficits,
         risks,
-    }))
+    }
 }

@@ -153,4 +153,22 @@ impl Storage {
     pub async fn close(&self) {
         with_pool!(self, pool => pool.close().await)
     }
+
+    /// A secret of the server by name, made at random (`value`) the first time it is asked for:
+    /// every instance on this database gets the same one.
+    pub async fn server_secret(&self, name: &str, value: &str) -> Result<String, ServerError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query(
+                "INSERT INTO server_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+            )
+            .bind(name)
+            .bind(value)
+            .execute(pool)
+            .await?;
+            sqlx::query_scalar("SELECT value FROM server_secrets WHERE name = $1")
+                .bind(name)
+                .fetch_one(pool)
+                .await?
+        }))
+    }
 }

@@ -71,6 +71,16 @@ pub(super) fn check(
             ),
         );
     }
+    if !(0.0..=100.0).contains(&m.rules.privacy_noise) {
+        problems.add(
+            "methodology.toml",
+            Some("privacy_noise"),
+            format!(
+                "{} is not a noise scale: give one from 0 (none) to 100, e.g. 2",
+                m.rules.privacy_noise
+            ),
+        );
+    }
     if m.rules.max_chosen_risks == 0 {
         problems.add(
             "methodology.toml",

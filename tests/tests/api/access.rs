@@ -21,6 +21,8 @@ enum Who {
     ProgrammeWriters,
     /// Admin, curators and municipal coordinators (agreeing a programme).
     Agreers,
+    /// Admin and schools (a school's access codes).
+    CodeHolders,
 }
 
 /// (method, route pattern, who may use it, form body).
@@ -238,19 +240,19 @@ const EXPECTED: &[(&str, &str, Who, &str)] = &[
     (
         "GET",
         "/work/campaigns/{id}/schools/{school}/codes",
-        Who::SignedIn,
+        Who::CodeHolders,
         "",
     ),
     (
         "POST",
         "/work/campaigns/{id}/schools/{school}/codes/replace",
-        Who::SignedIn,
+        Who::CodeHolders,
         "access_code=NO-SUCH-CODE",
     ),
     (
         "POST",
         "/api/work-codes",
-        Who::SignedIn,
+        Who::CodeHolders,
         "campaign={id}&school={school}",
     ),
     ("POST", "/api/work-change", Who::SignedIn, ""),
@@ -385,6 +387,7 @@ async fn walk(backend: Backend) {
                 Who::Deciders => matches!(user, Some("admin" | "region" | "north")),
                 Who::ProgrammeWriters => matches!(user, Some("admin" | "curator" | "school")),
                 Who::Agreers => matches!(user, Some("admin" | "curator" | "north")),
+                Who::CodeHolders => matches!(user, Some("admin" | "school")),
             };
             if allowed(status, location.as_deref()) != may {
                 wrong.push(format!(

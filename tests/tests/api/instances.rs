@@ -98,7 +98,7 @@ async fn both_instances_serve_one_region() {
     assert_eq!(app.demo_responses("demo-02", "student").await, before + 1);
 
     // A coordinator signed in on one is signed in on the other.
-    let (region, csrf) = app.sign_in("region").await;
+    let (region, csrf) = app.sign_in("admin").await;
     let (campaign, school) = app.demo_school("demo-02").await;
     let sheet = format!("/work/campaigns/{campaign}/schools/{school}/codes");
     let (status, page) = get(&region, &format!("{two}{sheet}")).await;

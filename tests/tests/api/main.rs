@@ -11,6 +11,7 @@ mod http;
 mod in_process;
 mod instances;
 mod markup;
+mod privacy;
 mod programmes;
 mod publication;
 mod registry;

@@ -202,6 +202,7 @@ pub fn MonitorPage() -> impl IntoView {
         let id = m.campaign.id;
         let viewer = viewer.clone();
         let (can_decide, surplus_percent) = (m.can_decide, m.surplus_percent);
+        let can_print_codes = m.can_print_codes;
         let published = super::number("published").map(|n| match lang {
             Lang::Ru => format!("Опубликовано: публикация № {n}."),
             Lang::En => format!("Published: publication no. {n}."),
@@ -292,7 +293,7 @@ pub fn MonitorPage() -> impl IntoView {
                         {m.rows.into_iter().map(|r| view! {
                             <tr data-school=r.school_id>
                                 <th scope="row"><a href=format!("/work/campaigns/{id}/schools/{}", r.school_id)>{r.school}</a></th>
-                                <td>{r.municipality}<br /><a href=format!("/work/campaigns/{id}/schools/{}/codes", r.school_id)>{lang.tr("Коды доступа", "Access codes")}</a></td>
+                                <td>{r.municipality}{can_print_codes.then(|| view! { <br /><a href=format!("/work/campaigns/{id}/schools/{}/codes", r.school_id)>{lang.tr("Коды доступа", "Access codes")}</a> })}</td>
                                 {r.groups.into_iter().map(|g| group_cell(g, lang)).collect_view()}
                             </tr>
                         }).collect_view()}
