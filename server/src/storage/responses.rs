@@ -122,48 +122,48 @@ macro_rules! insert_response_query {
 }
 pub(crate) use insert_response_query;
 
-/// Published responses of a campaign's group read a page at a time, in id order, so that any number of
-/// them passes through constant memory.
+/// Published responses of a campaign's group read a page at a time, in an order that carries no
+/// time: by a keyed hash of each response's id (the key is the server's and never leaves it), so
+/// that nobody who watched the counts grow can tell which row arrived when. Only the ids (eight
+/// bytes a response) are held in memory; the rows come a page at a time.
 pub struct ResponsePages<'a> {
     storage: &'a Storage,
-    campaign_id: i64,
-    group: Group,
-    after: i64,
-    size: i64,
-    /// The last published response of each school (the latest publication's `through_id`):
-    /// a lookup here instead of a join for every row.
-    through: HashMap<i64, i64>,
-    /// The last of them all, where reading ends.
-    last: i64,
+    /// The published responses' ids in the order they go out, and how many have gone.
+    ids: Vec<i64>,
+    done: usize,
+    size: usize,
+}
+
+/// The place of a response in an export: a keyed hash of its id.
+fn export_place(key: &[u8], id: i64) -> u64 {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::new()
+        .chain_update(key)
+        .chain_update(id.to_le_bytes())
+        .finalize();
+    let mut bytes = [0u8; 8];
+    bytes.copy_from_slice(&digest[..8]);
+    u64::from_le_bytes(bytes)
 }
 
 impl ResponsePages<'_> {
     /// The next page; empty when every response has been read.
     pub async fn next(&mut self) -> Result<Vec<StoredResponse>, ServerError> {
-        loop {
-            let mut page: Vec<StoredResponse> = with_pool!(self.storage, pool => {
-                sqlx::query_as(&format!(
-                    "{RESPONSE_COLUMNS} WHERE campaign_id = $1 AND respondent_group = $2
-                       AND id > $3 AND id <= $4 AND status = 'counted'
-                     ORDER BY id LIMIT $5"
-                ))
-                .bind(self.campaign_id)
-                .bind(self.group.key())
-                .bind(self.after)
-                .bind(self.last)
-                .bind(self.size)
+        let chunk: Vec<i64> = self.ids.iter().skip(self.done).take(self.size).copied().collect();
+        if chunk.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.done += chunk.len();
+        let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        // Ids of this server's own rows, as numbers: no text of anyone's reaches the query.
+        let mut page: Vec<StoredResponse> = with_pool!(self.storage, pool => {
+            sqlx::query_as(&format!("{RESPONSE_COLUMNS} WHERE id IN ({list})"))
                 .fetch_all(pool)
                 .await?
-            });
-            let Some(read) = page.last() else {
-                return Ok(page);
-            };
-            self.after = read.id;
-            page.retain(|r| self.through.get(&r.school_id).is_some_and(|t| r.id <= *t));
-            if !page.is_empty() {
-                return Ok(page);
-            }
-        }
+        });
+        let place: HashMap<i64, usize> = chunk.iter().enumerate().map(|(n, id)| (*id, n)).collect();
+        page.sort_by_key(|r| place.get(&r.id).copied().unwrap_or(usize::MAX));
+        Ok(page)
     }
 }
 
@@ -293,7 +293,8 @@ impl Storage {
         }))
     }
 
-    /// The published responses of a group of a campaign, page by page.
+    /// The published responses of a group of a campaign, page by page, in the order of a keyed
+    /// hash (`ResponsePages`).
     pub async fn response_pages(
         &self,
         campaign_id: i64,
@@ -312,14 +313,32 @@ impl Storage {
             .await?
         });
         let through: HashMap<i64, i64> = through.into_iter().collect();
+        let last = through.values().max().copied().unwrap_or(0);
+        let rows: Vec<(i64, i64)> = with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT id, school_id FROM responses
+                 WHERE campaign_id = $1 AND respondent_group = $2 AND id <= $3 AND status = 'counted'",
+            )
+            .bind(campaign_id)
+            .bind(group.key())
+            .bind(last)
+            .fetch_all(pool)
+            .await?
+        });
+        let key = self
+            .server_secret("export-order", &crate::secrets::random_hex(32))
+            .await?;
+        let mut ids: Vec<(u64, i64)> = rows
+            .into_iter()
+            .filter(|(id, school)| through.get(school).is_some_and(|t| id <= t))
+            .map(|(id, _)| (export_place(key.as_bytes(), id), id))
+            .collect();
+        ids.sort_unstable();
         Ok(ResponsePages {
             storage: self,
-            campaign_id,
-            group,
-            after: 0,
-            size,
-            last: through.values().max().copied().unwrap_or(0),
-            through,
+            ids: ids.into_iter().map(|(_, id)| id).collect(),
+            done: 0,
+            size: usize::try_from(size).unwrap_or(1).max(1),
         })
     }
 
