@@ -42,6 +42,10 @@ impl TryFrom<String> for Role {
 /// (`surveys::privacy`).
 pub const CODE_HOLDERS: &[Role] = &[Role::Admin, Role::School];
 
+/// Who may download raw individual answers (without identifying fields): the region's analysts.
+/// They hold no codes, so they cannot recognise answers of their own among the rows.
+pub const RAW_READERS: &[Role] = &[Role::Admin, Role::Regional];
+
 /// Whether a role reads schools' figures with noise (`surveys::privacy`): a code holder that
 /// is not the operator — the school. An admin runs the server and its database; nobody else holds
 /// codes.

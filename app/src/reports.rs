@@ -114,6 +114,9 @@ pub struct Matrix {
     pub levels: Vec<LevelView>,
     pub factors: Vec<FactorColumn>,
     pub rows: Vec<MatrixRow>,
+    /// The groups whose raw answers the viewer may download (`access::RAW_READERS`): (group
+    /// key, its name).
+    pub raw_exports: Vec<(String, String)>,
 }
 
 /// One indicator behind a factor, with what explains it.

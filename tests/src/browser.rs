@@ -36,6 +36,15 @@ fn free_port() -> u16 {
 
 impl Browser {
     pub async fn start(js: Js) -> Browser {
+        Browser::start_with(js, None).await
+    }
+
+    /// A browser that saves what it downloads into `folder`, without asking.
+    pub async fn start_downloading(js: Js, folder: &std::path::Path) -> Browser {
+        Browser::start_with(js, Some(folder)).await
+    }
+
+    async fn start_with(js: Js, downloads: Option<&std::path::Path>) -> Browser {
         use std::os::unix::process::CommandExt;
 
         let port = free_port();
@@ -69,10 +78,15 @@ impl Browser {
             args.push("--blink-settings=scriptEnabled=false".into());
         }
         let mut caps = Capabilities::new();
-        caps.insert(
-            "goog:chromeOptions".into(),
-            json!({ "binary": "/usr/bin/chromium", "args": args }),
-        );
+        let mut options = json!({ "binary": "/usr/bin/chromium", "args": args });
+        if let Some(folder) = downloads {
+            options["prefs"] = json!({
+                "download.default_directory": folder.display().to_string(),
+                "download.prompt_for_download": false,
+                "download.directory_upgrade": true,
+            });
+        }
+        caps.insert("goog:chromeOptions".into(), options);
         let url = format!("http://127.0.0.1:{port}");
         wait_until_ready(&url).await;
         // A request sent while chromedriver is still starting can stay unanswered, so the

@@ -47,8 +47,8 @@ const PROGRAMME_WRITERS: &[Role] = &[Role::Admin, Role::Curator, Role::School];
 const AGREERS: &[Role] = &[Role::Admin, Role::Curator, Role::Municipal];
 /// What programmes achieved across schools: those who oversee many schools.
 const OVERSEERS: &[Role] = &[Role::Admin, Role::Regional, Role::Municipal];
-/// Raw individual answers (without identifying fields) go only to the region's analysts.
-const RAW: &[Role] = &[Role::Admin, Role::Regional];
+/// Raw individual answers (without identifying fields): `app::access::RAW_READERS`.
+const RAW: &[Role] = app::access::RAW_READERS;
 /// A school's access codes: `app::access::CODE_HOLDERS`.
 const CODES: &[Role] = app::access::CODE_HOLDERS;
 

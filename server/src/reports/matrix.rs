@@ -39,6 +39,7 @@ pub async fn matrix(
             levels,
             factors: Vec::new(),
             rows: Vec::new(),
+            raw_exports: Vec::new(),
         }));
     };
     let rows: Vec<MatrixRow> = in_scope
@@ -86,11 +87,25 @@ pub async fn matrix(
             }
         })
         .collect();
+    let raw_exports = if app::access::RAW_READERS.contains(&viewer.role) {
+        [
+            surveys::Group::Student,
+            surveys::Group::Parent,
+            surveys::Group::Teacher,
+            surveys::Group::Principal,
+        ]
+        .into_iter()
+        .map(|g| (g.key().to_owned(), crate::groups::label(g, lang).to_owned()))
+        .collect()
+    } else {
+        Vec::new()
+    };
     Ok(Some(Matrix {
         campaign,
         municipalities: choices,
         levels,
         factors,
         rows,
+        raw_exports,
     }))
 }

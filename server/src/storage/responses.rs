@@ -149,12 +149,22 @@ fn export_place(key: &[u8], id: i64) -> u64 {
 impl ResponsePages<'_> {
     /// The next page; empty when every response has been read.
     pub async fn next(&mut self) -> Result<Vec<StoredResponse>, ServerError> {
-        let chunk: Vec<i64> = self.ids.iter().skip(self.done).take(self.size).copied().collect();
+        let chunk: Vec<i64> = self
+            .ids
+            .iter()
+            .skip(self.done)
+            .take(self.size)
+            .copied()
+            .collect();
         if chunk.is_empty() {
             return Ok(Vec::new());
         }
         self.done += chunk.len();
-        let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let list = chunk
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
         // Ids of this server's own rows, as numbers: no text of anyone's reaches the query.
         let mut page: Vec<StoredResponse> = with_pool!(self.storage, pool => {
             sqlx::query_as(&format!("{RESPONSE_COLUMNS} WHERE id IN ({list})"))

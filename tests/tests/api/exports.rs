@@ -399,7 +399,9 @@ async fn raw_rows_leave_in_an_order_that_carries_no_time(backend: Backend) {
     let (region, _) = app.sign_in("region").await;
     // Reading the closed campaign makes its publication at the close.
     let csv = region
-        .get(app.url(&format!("/export/campaigns/{campaign}/responses.csv?group=student")))
+        .get(app.url(&format!(
+            "/export/campaigns/{campaign}/responses.csv?group=student"
+        )))
         .send()
         .await
         .expect("export")
@@ -432,6 +434,9 @@ async fn raw_rows_leave_in_an_order_that_carries_no_time(backend: Backend) {
         .filter(|(a, b)| ids[*a] > ids[*b])
         .count();
     let share = inversions as f64 / pairs as f64;
-    assert!((0.2..=0.8).contains(&share), "the rows' order follows their storage: {share:.2} of pairs inverted");
+    assert!(
+        (0.2..=0.8).contains(&share),
+        "the rows' order follows their storage: {share:.2} of pairs inverted"
+    );
     app.finish().await;
 }

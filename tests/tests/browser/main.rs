@@ -7,6 +7,7 @@ use fantoccini::Locator;
 use harness::browser::{Browser, Js};
 use harness::{Backend, TestApp};
 
+mod exports;
 mod programmes;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -380,10 +380,7 @@ pub fn MatrixPage() -> impl IntoView {
         |(c, m)| get_matrix(c, m),
     );
     report_page(matrix, |m: Matrix, lang, viewer| {
-        let methodologist = matches!(
-            viewer.role,
-            crate::access::Role::Admin | crate::access::Role::Regional
-        );
+        let methodologist = crate::access::RAW_READERS.contains(&viewer.role);
         let id = m.campaign.id;
         if m.campaign.published.is_none() {
             return view! {
@@ -433,6 +430,16 @@ pub fn MatrixPage() -> impl IntoView {
                 <a href=format!("/export/campaigns/{id}/matrix.xlsx")>{lang.tr("Скачать в Excel", "Download as Excel")}</a>
                 {methodologist.then(|| view! { " · "<a href=format!("/work/campaigns/{id}/quality")>{lang.tr("Качество инструментов", "Instrument quality")}</a> })}
             </p>
+            {(!m.raw_exports.is_empty()).then(|| view! {
+                <p class="raw-exports">{lang.tr("Ответы без идентификаторов: ", "Answers without identifiers: ")}
+                    {m.raw_exports.iter().map(|(key, name)| view! {
+                        <span class="raw-export">{name.clone()}" ("
+                            <a href=format!("/export/campaigns/{id}/responses.csv?group={key}")>"CSV"</a>", "
+                            <a href=format!("/export/campaigns/{id}/responses.xlsx?group={key}")>"XLSX"</a>") "
+                        </span>
+                    }).collect_view()}
+                </p>
+            })}
             <div class="wide">
                 <table class="matrix-table">
                     <thead><tr>
