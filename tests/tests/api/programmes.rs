@@ -85,6 +85,30 @@ pub(super) async fn post(
     (r.status(), location)
 }
 
+/// The school chooses the first risk its profile suggests, with `reasoning`; the factor.
+pub(super) async fn choose_suggested_risk(
+    client: &Client,
+    app: &TestApp,
+    (campaign, school): (i64, i64),
+    csrf: &str,
+    reasoning: &str,
+) -> String {
+    let factor = profile(client, app, campaign, school).await["report"]["risks"]["suggestions"]
+        [0]["factor"]
+        .as_str()
+        .expect("a factor")
+        .to_owned();
+    let (status, _) = post(
+        client,
+        app,
+        &format!("/work/campaigns/{campaign}/schools/{school}/risks"),
+        &[("_csrf", csrf), ("factor", &factor), ("reasoning", reasoning)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    factor
+}
+
 pub(super) async fn text(client: &Client, app: &TestApp, path: &str) -> String {
     harness::text(client, &app.url(path)).await
 }

@@ -9,7 +9,7 @@ use reqwest::multipart::{Form, Part};
 use reqwest::{Client, StatusCode};
 use surveys::calendar::Day;
 
-use super::programmes::{post, profile, programme_json, text};
+use super::programmes::{choose_suggested_risk, post, programme_json, text};
 
 fn today() -> Day {
     let now = std::time::SystemTime::now()
@@ -109,22 +109,7 @@ async fn a_school_files_stage_reports_with_evidence_and_its_curator_comments(bac
     assert_eq!(status, StatusCode::FORBIDDEN);
 
     // The school writes a programme with two measures, one past its deadline.
-    let factor = profile(&school, &app, closed, own).await["report"]["risks"]["suggestions"][0]
-        ["factor"]
-        .as_str()
-        .expect("a factor")
-        .to_owned();
-    post(
-        &school,
-        &app,
-        &format!("/work/campaigns/{closed}/schools/{own}/risks"),
-        &[
-            ("_csrf", &csrf),
-            ("factor", &factor),
-            ("reasoning", "Видим"),
-        ],
-    )
-    .await;
+    let factor = choose_suggested_risk(&school, &app, (closed, own), &csrf, "Видим").await;
     let past = today.plus_days(-10).to_string();
     for (action, due) in [("Семинар", past.as_str()), ("Клуб", later.as_str())] {
         post(
@@ -645,22 +630,7 @@ async fn a_schools_documents_stay_within_its_quota(backend: Backend) {
     let (_, own) = app.demo_school("demo-01").await;
     let base = format!("/work/campaigns/{closed}/schools/{own}/programme");
     let (school, csrf) = app.sign_in("school").await;
-    let factor = profile(&school, &app, closed, own).await["report"]["risks"]["suggestions"][0]
-        ["factor"]
-        .as_str()
-        .expect("a factor")
-        .to_owned();
-    post(
-        &school,
-        &app,
-        &format!("/work/campaigns/{closed}/schools/{own}/risks"),
-        &[
-            ("_csrf", &csrf),
-            ("factor", &factor),
-            ("reasoning", "Видим"),
-        ],
-    )
-    .await;
+    let factor = choose_suggested_risk(&school, &app, (closed, own), &csrf, "Видим").await;
     post(
         &school,
         &app,
