@@ -234,3 +234,52 @@ fn cookies_are_marked_secure_only_when_configured() {
         drop(running);
     }
 }
+
+/// At start the open-file limit goes up to the hard limit, said in the log; under 4,096 a
+/// warning says what to change. Run under a soft limit of 1,024 (and a hard one of 2,048), so
+/// the raise and the warning both show.
+#[test]
+fn the_open_file_limit_is_raised_and_a_low_one_is_warned_about() {
+    let dir = tempfile::tempdir().expect("dir");
+    let binary = env!("CARGO_BIN_EXE_orientir");
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -Sn 1024 && ulimit -Hn 2048 && exec {binary}"
+        ))
+        .current_dir(dir.path())
+        .env_remove("DATABASE_URL")
+        .env("ORIENTIR_ADDR", "127.0.0.1:0")
+        .env("ORIENTIR_LOG", "info")
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("binary runs");
+    let stdout = child.stdout.take().expect("stdout");
+    let stderr = child.stderr.take().expect("stderr");
+    let mut running = Running(child);
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).expect("a line");
+    assert!(line.starts_with("listening on"), "{line}");
+    let _ = running.0.kill();
+    let _ = running.0.wait();
+    let log: Vec<String> = BufReader::new(stderr)
+        .lines()
+        .map_while(Result::ok)
+        .collect();
+    // Without the terminal's colours.
+    let log = log.join("\n").replace(|c: char| c == '\u{1b}', "");
+    let plain: String = log
+        .split('[')
+        .map(|p| p.trim_start_matches(|c: char| c.is_ascii_digit() || c == ';' || c == 'm'))
+        .collect();
+    assert!(
+        plain.contains("open-file limit")
+            && plain.contains("open_files=2048")
+            && plain.contains("was=1024"),
+        "{plain}"
+    );
+    let log = plain;
+    assert!(log.contains("the open-file limit is under 4096"), "{log}");
+}

@@ -93,8 +93,8 @@ pub(super) async fn choose_suggested_risk(
     csrf: &str,
     reasoning: &str,
 ) -> String {
-    let factor = profile(client, app, campaign, school).await["report"]["risks"]["suggestions"]
-        [0]["factor"]
+    let factor = profile(client, app, campaign, school).await["report"]["risks"]["suggestions"][0]
+        ["factor"]
         .as_str()
         .expect("a factor")
         .to_owned();
@@ -102,7 +102,11 @@ pub(super) async fn choose_suggested_risk(
         client,
         app,
         &format!("/work/campaigns/{campaign}/schools/{school}/risks"),
-        &[("_csrf", csrf), ("factor", &factor), ("reasoning", reasoning)],
+        &[
+            ("_csrf", csrf),
+            ("factor", &factor),
+            ("reasoning", reasoning),
+        ],
     )
     .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
