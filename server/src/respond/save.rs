@@ -196,10 +196,13 @@ impl Respondents {
                         answers: stored,
                         submitted_on: today,
                         submission_key: submission_key.clone(),
+                        // No expected count (0 is «not known», as everywhere): no limit.
                         surplus_limit: opened
                             .group
                             .is_anonymous()
-                            .then(|| m.rules.surplus_limit(opened.info.expected())),
+                            .then(|| opened.info.expected())
+                            .filter(|expected| *expected > 0)
+                            .map(|expected| m.rules.surplus_limit(expected)),
                         tally,
                     };
                     // The answers live on in the response only; the draft keeps that it was sent.

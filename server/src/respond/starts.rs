@@ -46,6 +46,9 @@ impl DraftStarts {
     pub fn allowance(personal: bool, expected: u32, surplus_limit: u32) -> u32 {
         if personal {
             PER_PERSONAL_CODE
+        } else if expected == 0 {
+            // The group's size is not known: only the address's own limit applies.
+            u32::MAX
         } else {
             expected
                 .max(surplus_limit)
@@ -122,5 +125,10 @@ mod tests {
             .begin(school, "ABCD", allowance, now + WINDOW)
             .is_ok());
         assert_eq!(DraftStarts::allowance(true, 1, 1), PER_PERSONAL_CODE);
+        assert_eq!(
+            DraftStarts::allowance(false, 0, 0),
+            u32::MAX,
+            "a group of unknown size"
+        );
     }
 }
