@@ -2,12 +2,13 @@
 # Raw-export benchmark: a campaign with N student responses (default 1,000,000) in a fresh SQLite
 # database, the release server, and the admin downloading the raw CSV and XLSX. Reports rows per
 # second and how much the server's resident memory grew (peak RSS during the download minus RSS
-# before it). Usage: bench/export/run.sh [responses]
+# before it). Usage: bench/export/run.sh [responses] [binary]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . bench/sign_in.sh
 rows=${1:-1000000}
-[ -x target/release/orientir ] || scripts/build.sh --release
+bin=${2:-target/release/orientir}   # another binary, e.g. an older build to compare
+[ -x "$bin" ] || scripts/build.sh --release
 
 work=$(mktemp -d)
 trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -15,14 +16,14 @@ db=$work/export.db
 port=$((20000 + RANDOM % 20000))
 # The demo region first (schema, schools, accounts), then the bulk responses.
 DATABASE_URL=sqlite://$db ORIENTIR_ADDR=127.0.0.1:$port ORIENTIR_LOG=warn ORIENTIR_SITE_ROOT=target/site \
-  target/release/orientir demo >"$work/out" 2>"$work/err" &
+  "$bin" demo >"$work/out" 2>"$work/err" &
 server=$!
 for _ in $(seq 100); do grep -q "^listening on" "$work/out" 2>/dev/null && break; sleep 0.1; done
 kill "$server"; wait "$server" 2>/dev/null || true
 python3 bench/export/fill.py "$db" "$rows"
 
 DATABASE_URL=sqlite://$db ORIENTIR_ADDR=127.0.0.1:$port ORIENTIR_LOG=warn ORIENTIR_SITE_ROOT=target/site \
-  target/release/orientir serve >"$work/out" 2>"$work/err" &
+  "$bin" serve >"$work/out" 2>"$work/err" &
 server=$!
 for _ in $(seq 100); do grep -q "^listening on" "$work/out" 2>/dev/null && break; sleep 0.1; done
 jar=$work/cookies

@@ -324,25 +324,27 @@ impl Storage {
         });
         let through: HashMap<i64, i64> = through.into_iter().collect();
         let last = through.values().max().copied().unwrap_or(0);
-        let rows: Vec<(i64, i64)> = with_pool!(self, pool => {
-            sqlx::query_as(
+        let key = self
+            .server_secret("export-order", &crate::secrets::random_hex(32))
+            .await?;
+        // Streamed: a million responses cross as ids and places (16 bytes each), not as rows.
+        let mut ids: Vec<(u64, i64)> = Vec::new();
+        with_pool!(self, pool => {
+            use futures_util::TryStreamExt;
+            let mut rows = sqlx::query_as::<_, (i64, i64)>(
                 "SELECT id, school_id FROM responses
                  WHERE campaign_id = $1 AND respondent_group = $2 AND id <= $3 AND status = 'counted'",
             )
             .bind(campaign_id)
             .bind(group.key())
             .bind(last)
-            .fetch_all(pool)
-            .await?
+            .fetch(pool);
+            while let Some((id, school)) = rows.try_next().await? {
+                if through.get(&school).is_some_and(|t| id <= *t) {
+                    ids.push((export_place(key.as_bytes(), id), id));
+                }
+            }
         });
-        let key = self
-            .server_secret("export-order", &crate::secrets::random_hex(32))
-            .await?;
-        let mut ids: Vec<(u64, i64)> = rows
-            .into_iter()
-            .filter(|(id, school)| through.get(school).is_some_and(|t| id <= t))
-            .map(|(id, _)| (export_place(key.as_bytes(), id), id))
-            .collect();
         ids.sort_unstable();
         Ok(ResponsePages {
             storage: self,

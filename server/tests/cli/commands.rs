@@ -269,7 +269,7 @@ fn the_open_file_limit_is_raised_and_a_low_one_is_warned_about() {
         .map_while(Result::ok)
         .collect();
     // Without the terminal's colours.
-    let log = log.join("\n").replace(|c: char| c == '\u{1b}', "");
+    let log = log.join("\n").replace('\u{1b}', "");
     let plain: String = log
         .split('[')
         .map(|p| p.trim_start_matches(|c: char| c.is_ascii_digit() || c == ';' || c == 'm'))
