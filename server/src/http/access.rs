@@ -433,18 +433,37 @@ async fn bad_arguments_are_a_client_error(response: Response) -> Response {
 /// The most a server function's arguments may weigh.
 const SERVER_FUNCTION_BODY: usize = 1 << 20;
 
+/// Past the limit, how much more of a body is read (and dropped) before the 413 goes out: a
+/// client still sending when the connection closes never reads the answer.
+const DRAINED: usize = 16 << 20;
+
 /// A server function's body, read whole up to its limit: a larger one is the caller's mistake,
-/// answered 413 (Leptos read it itself and answered 500).
+/// answered 413 (Leptos read it itself and answered 500) once the rest has been read away.
 async fn within_limit(request: Request) -> Result<Request, Response> {
+    use futures_util::StreamExt;
     let (parts, body) = request.into_parts();
-    match to_bytes(body, SERVER_FUNCTION_BODY).await {
-        Ok(bytes) => Ok(Request::from_parts(parts, Body::from(bytes))),
-        Err(_) => Err((
+    let mut stream = body.into_data_stream();
+    let mut kept: Vec<u8> = Vec::new();
+    let mut seen = 0usize;
+    while let Some(chunk) = stream.next().await {
+        let Ok(chunk) = chunk else {
+            return Err((StatusCode::BAD_REQUEST, "the request's body broke off").into_response());
+        };
+        seen += chunk.len();
+        if seen <= SERVER_FUNCTION_BODY {
+            kept.extend_from_slice(&chunk);
+        } else if seen > DRAINED {
+            break;
+        }
+    }
+    if seen > SERVER_FUNCTION_BODY {
+        return Err((
             StatusCode::PAYLOAD_TOO_LARGE,
             format!("the request is over {} KiB", SERVER_FUNCTION_BODY >> 10),
         )
-            .into_response()),
+            .into_response());
     }
+    Ok(Request::from_parts(parts, Body::from(kept)))
 }
 
 /// Whether the request carries the session's CSRF token: the `X-CSRF-Token` header (scripts),
