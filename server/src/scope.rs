@@ -133,7 +133,6 @@ impl Gate {
         school: i64,
         tally: &Tally,
     ) -> Result<surveys::privacy::Seeds, ServerError> {
-        use sha2::{Digest, Sha256};
         let key = self
             .noise_key
             .get_or_try_init(|| async {
@@ -143,16 +142,15 @@ impl Gate {
             .await?;
         let mut seeds = surveys::privacy::Seeds::default();
         for (g, seed) in seeds.0.iter_mut().enumerate() {
-            let digest = Sha256::new()
-                .chain_update(key.as_bytes())
-                .chain_update(campaign.to_le_bytes())
-                .chain_update(school.to_le_bytes())
-                .chain_update((g as u64).to_le_bytes())
-                .chain_update(tally.counts[g].to_le_bytes())
-                .finalize();
-            let mut bytes = [0u8; 8];
-            bytes.copy_from_slice(&digest[..8]);
-            *seed = Some(u64::from_le_bytes(bytes));
+            *seed = Some(crate::secrets::keyed_number(
+                key.as_bytes(),
+                &[
+                    &campaign.to_le_bytes(),
+                    &school.to_le_bytes(),
+                    &(g as u64).to_le_bytes(),
+                    &tally.counts[g].to_le_bytes(),
+                ],
+            ));
         }
         Ok(seeds)
     }
@@ -447,10 +445,11 @@ impl Gate {
             .await?;
         let mut seeds = HashMap::new();
         if noisy {
+            let empty = Tally::default();
             for s in &in_scope.schools {
-                let tally = tallies.get(&s.school_id).cloned().unwrap_or_default();
+                let tally = tallies.get(&s.school_id).unwrap_or(&empty);
                 let seed = self
-                    .noise_seeds(in_scope.campaign.id, s.school_id, &tally)
+                    .noise_seeds(in_scope.campaign.id, s.school_id, tally)
                     .await?;
                 seeds.insert(s.school_id, seed);
             }

@@ -16,6 +16,19 @@ pub fn hash(secret: &str) -> String {
     hex(&Sha256::digest(secret.as_bytes()))
 }
 
+/// A number no one can foresee without the key: the first 64 bits of SHA-256 over the key and
+/// the parts (the seeds of a code holder's noise, the order of raw export rows).
+pub fn keyed_number(key: &[u8], parts: &[&[u8]]) -> u64 {
+    let mut hasher = Sha256::new().chain_update(key);
+    for part in parts {
+        hasher.update(part);
+    }
+    let digest = hasher.finalize();
+    let mut bytes = [0u8; 8];
+    bytes.copy_from_slice(&digest[..8]);
+    u64::from_le_bytes(bytes)
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

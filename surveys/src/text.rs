@@ -32,7 +32,30 @@ pub fn respondents_band(n: u32) -> String {
 
 /// A figure rounded to `places` decimals (0 to 6) by the rule of `decimals`, as a number.
 pub fn rounded(x: f64, places: u32) -> f64 {
-    decimals(x, places).parse().unwrap_or(x)
+    match units(x, places) {
+        Some((negative, shown)) => {
+            let value = shown as f64 / 10_f64.powi(places.min(6) as i32);
+            if negative {
+                -value
+            } else {
+                value
+            }
+        }
+        None => x,
+    }
+}
+
+/// The figure in units of its last shown decimal, by the rule of `decimals`: whether it is
+/// below zero, and how many units; `None` for what is not finite.
+fn units(x: f64, places: u32) -> Option<(bool, i128)> {
+    if !x.is_finite() {
+        return None;
+    }
+    // In units of 1e-9, then to the shown unit, half away from zero, in integers.
+    let nanos = (x * 1e9).round() as i128;
+    let unit = 10_i128.pow(9 - places.min(6));
+    let shown = (nanos.abs() + unit / 2) / unit;
+    Some((nanos < 0 && shown != 0, shown))
 }
 
 /// A figure as pages show it, with `places` decimals (0 to 6). The rule: the value is first taken
@@ -41,15 +64,10 @@ pub fn rounded(x: f64, places: u32) -> f64 {
 /// 0.165 → «0.17», 0.125 → «0.13», −0.165 → «−0.17».
 pub fn decimals(x: f64, places: u32) -> String {
     let places = places.min(6);
-    if !x.is_finite() {
+    let Some((negative, shown)) = units(x, places) else {
         return format!("{x}");
-    }
-    // In units of 1e-9, then to the shown unit, half away from zero, in integers.
-    let nanos = (x * 1e9).round() as i128;
-    let unit = 10_i128.pow(9 - places);
-    let (sign, magnitude) = (nanos.signum(), nanos.abs());
-    let shown = (magnitude + unit / 2) / unit;
-    let minus = if sign < 0 && shown != 0 { "-" } else { "" };
+    };
+    let minus = if negative { "-" } else { "" };
     if places == 0 {
         return format!("{minus}{shown}");
     }

@@ -200,13 +200,12 @@ impl Auth {
         address: IpAddr,
     ) -> Result<SignIn, ServerError> {
         let login = login.trim();
-        let checked = match self.checked(login, password, address).await? {
+        let user = match self.checked(login, password, address).await? {
             Checked::Held(minutes) => return Ok(SignIn::Held { minutes }),
             Checked::Busy => return Ok(SignIn::Busy),
             Checked::Wrong => return Ok(SignIn::Refused),
             Checked::Right(user) => user,
         };
-        let user = checked;
         let token = random_hex(32);
         self.storage
             .insert_session(

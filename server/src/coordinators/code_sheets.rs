@@ -30,7 +30,8 @@ const ORDER: [Group; 5] = [
     Group::TeacherDeficits,
 ];
 
-/// A link as an inline SVG QR code (empty if the link cannot be encoded).
+/// A link as an inline SVG QR code (empty if the link cannot be encoded). The page puts it in
+/// as markup (`inner_html`): it holds only the code's modules as shapes, never the link's text.
 fn qr_svg(link: &str) -> String {
     match qrcode::QrCode::new(link.as_bytes()) {
         Ok(code) => {
@@ -121,4 +122,27 @@ pub async fn replace(
     }
     .await;
     refusal_back(&sheet, &headers, 1, replaced)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_qr_code_holds_shapes_and_none_of_its_links_text() {
+        let svg = super::qr_svg("https://x.example/s/<b id=mk>x</b>?\"&'");
+        assert!(svg.starts_with("<svg"), "{svg}");
+        assert!(
+            !svg.contains("<b") && !svg.contains("mk") && !svg.contains("x.example"),
+            "{svg}"
+        );
+        let tags: std::collections::BTreeSet<&str> = svg
+            .split('<')
+            .skip(1)
+            .filter_map(|t| t.split([' ', '>', '/']).next())
+            .filter(|t| !t.is_empty())
+            .collect();
+        assert!(
+            tags.iter().all(|t| ["svg", "rect", "path"].contains(t)),
+            "{tags:?}"
+        );
+    }
 }

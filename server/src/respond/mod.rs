@@ -159,26 +159,56 @@ impl Respondents {
         opened: &Opened<'_>,
         handle: Option<String>,
     ) -> Result<Option<DraftRow>, ServerError> {
+        Ok(self.draft_seen(opened, handle).await?.draft)
+    }
+
+    /// The draft the handle opens, and whether a personal code's questionnaire is under way on
+    /// another device than the handle's — its answers stay there, and this device does not write
+    /// over them unless the respondent asks to start over here. One lookup for both.
+    pub(crate) async fn draft_seen(
+        &self,
+        opened: &Opened<'_>,
+        handle: Option<String>,
+    ) -> Result<Seen, ServerError> {
         let handle = handle.filter(|t| !t.is_empty());
         let token = if opened.info.personal {
             personal_token(&opened.info.code)
         } else {
             match &handle {
                 Some(handle) => handle.clone(),
-                None => return Ok(None),
+                None => return Ok(Seen::default()),
             }
         };
-        let draft = match self.drafts.get(&token) {
+        let stored = match self.drafts.get(&token) {
             Some(draft) => Some(draft),
             None => self.storage.draft(&token).await?,
         };
-        let draft = draft.filter(|d| d.code == opened.info.code);
+        let stored = stored.filter(|d| d.code == opened.info.code);
         if !opened.info.personal {
-            return Ok(draft);
+            return Ok(Seen {
+                draft: stored,
+                elsewhere: false,
+            });
         }
         let device = handle.map(|h| secrets::hash(&h));
-        Ok(draft.filter(|d| d.submitted || (d.device_hash.is_some() && d.device_hash == device)))
+        let mine = |d: &DraftRow| d.device_hash.is_some() && d.device_hash == device;
+        let elsewhere = stored
+            .as_ref()
+            .is_some_and(|d| !d.submitted && d.device_hash.is_some() && !mine(d));
+        Ok(Seen {
+            draft: stored.filter(|d| d.submitted || mine(d)),
+            elsewhere,
+        })
     }
+}
+
+/// What a handle sees of a code's draft.
+#[derive(Default)]
+pub(crate) struct Seen {
+    /// The draft it opens.
+    pub draft: Option<DraftRow>,
+    /// A personal code's questionnaire is under way on another device.
+    pub elsewhere: bool,
 }
 
 impl Respondents {
@@ -188,33 +218,6 @@ impl Respondents {
             return Ok(false);
         };
         Ok(self.codes.get(&self.storage, &code).await?.is_some())
-    }
-}
-
-impl Respondents {
-    /// Whether a personal code's questionnaire is under way on another device than the one
-    /// holding `handle`: its answers stay there, and this device does not write over them
-    /// unless the respondent asks to start over here.
-    pub(crate) async fn started_elsewhere(
-        &self,
-        opened: &Opened<'_>,
-        handle: Option<&str>,
-    ) -> Result<bool, ServerError> {
-        if !opened.info.personal {
-            return Ok(false);
-        }
-        let token = personal_token(&opened.info.code);
-        let stored = match self.drafts.get(&token) {
-            Some(draft) => Some(draft),
-            None => self.storage.draft(&token).await?,
-        };
-        let device = handle.filter(|h| !h.is_empty()).map(secrets::hash);
-        Ok(stored.is_some_and(|d| {
-            !d.submitted
-                && d.code == opened.info.code
-                && d.device_hash.is_some()
-                && d.device_hash != device
-        }))
     }
 }
 
@@ -268,11 +271,10 @@ impl Respondents {
             Ok(o) => o,
             Err(p) => return Ok(Err(p)),
         };
-        let elsewhere = self.started_elsewhere(&opened, token.as_deref()).await?;
-        let draft = self.draft(&opened, token).await?;
+        let Seen { draft, elsewhere } = self.draft_seen(&opened, token).await?;
         let i = opened.instrument;
         Ok(Ok(StartView {
-            elsewhere: elsewhere && draft.is_none(),
+            elsewhere,
             code: opened.info.code.clone(),
             school: opened.info.school_name.clone(),
             title: i.title.get(l).to_owned(),

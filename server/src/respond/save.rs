@@ -86,19 +86,15 @@ impl Respondents {
                 return Ok(SaveOutcome::to(format!("/s/{code}/thanks"), None));
             }
         }
-        let existing = self.draft(&opened, cookie_token.clone()).await?;
+        let seen = self.draft_seen(&opened, cookie_token.clone()).await?;
+        let existing = seen.draft;
         if existing.as_ref().is_some_and(|d| d.submitted) {
             return Ok(SaveOutcome::to(format!("/s/{code}/thanks"), None));
         }
         // A personal questionnaire begun on another device keeps its answers there: this device
         // writes over them only when the respondent asks to start over here.
         let start_over = fields.iter().any(|(k, v)| k == "_start_over" && v == "1");
-        if existing.is_none()
-            && !start_over
-            && self
-                .started_elsewhere(&opened, cookie_token.as_deref())
-                .await?
-        {
+        if seen.elsewhere && !start_over {
             return Ok(SaveOutcome::to(format!("/s/{code}"), None));
         }
         let instrument = opened.instrument;

@@ -134,18 +134,6 @@ pub struct ResponsePages<'a> {
     size: usize,
 }
 
-/// The place of a response in an export: a keyed hash of its id.
-fn export_place(key: &[u8], id: i64) -> u64 {
-    use sha2::{Digest, Sha256};
-    let digest = Sha256::new()
-        .chain_update(key)
-        .chain_update(id.to_le_bytes())
-        .finalize();
-    let mut bytes = [0u8; 8];
-    bytes.copy_from_slice(&digest[..8]);
-    u64::from_le_bytes(bytes)
-}
-
 impl ResponsePages<'_> {
     /// The next page; empty when every response has been read.
     pub async fn next(&mut self) -> Result<Vec<StoredResponse>, ServerError> {
@@ -344,7 +332,7 @@ impl Storage {
             .fetch(pool);
             while let Some((id, school)) = rows.try_next().await? {
                 if through.get(&school).is_some_and(|t| id <= *t) {
-                    ids.push((export_place(key.as_bytes(), id), id));
+                    ids.push((crate::secrets::keyed_number(key.as_bytes(), &[&id.to_le_bytes()]), id));
                 }
             }
         });

@@ -325,6 +325,8 @@ async fn no_stored_text_is_ever_markup(backend: Backend) {
         format!("/work/campaigns/{closed}/schools/{own}"),
         base.clone(),
         format!("{base}/print"),
+        // The school's name on its code sheet, beside the QR codes put in as markup.
+        format!("/work/campaigns/{closed}/schools/{own}/codes"),
         created.clone(),
     ];
     for (who, client) in [
