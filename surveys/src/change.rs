@@ -94,12 +94,9 @@ pub fn compare(
             let before_score = b.and_then(|x| x.score);
             let after_score = a.and_then(|x| x.score);
             let delta = before_score.zip(after_score).map(|(x, y)| y - x);
-            let half = |x: Option<&crate::profile::FactorResult>| {
-                x.and_then(|x| x.interval)
-                    .map_or(0.0, |i| (i.high - i.low) / 2.0)
-            };
-            let margin = half(b).hypot(half(a));
-            let significant = delta.map(|d| d.abs() > margin + crate::cutoff::TOLERANCE);
+            let significant = delta.map(|d| {
+                crate::stats::beyond(d, b.and_then(|x| x.interval), a.and_then(|x| x.interval))
+            });
             FactorChange {
                 code: f.code.clone(),
                 delta,

@@ -21,6 +21,7 @@ pub mod privacy;
 pub mod profile;
 pub mod programme;
 pub mod quality;
+pub mod results;
 pub mod rules;
 pub mod stats;
 pub mod tables;

@@ -73,6 +73,8 @@ pub struct Methodology {
     pub deficits: DeficitCatalogue,
     pub iom: IomCatalogue,
     pub measures: MeasureLibrary,
+    /// Educational results: the catalogue of assessments and the rules that read them.
+    pub results: crate::results::Results,
 }
 
 #[derive(Deserialize)]
@@ -105,7 +107,7 @@ macro_rules! embedded {
 }
 
 /// The files of Orientir's default methodology set, embedded in the binary.
-pub const DEFAULT_SET: [SourceFile<'static>; 12] = embedded!(
+pub const DEFAULT_SET: [SourceFile<'static>; 14] = embedded!(
     "methodology.toml",
     "factors.toml",
     "choices.toml",
@@ -118,10 +120,13 @@ pub const DEFAULT_SET: [SourceFile<'static>; 12] = embedded!(
     "student.toml",
     "parent.toml",
     "teacher_deficits.toml",
+    "results.toml",
+    "assessments.toml",
 );
 
-/// The names of the files every set has; any other `.toml` file is an instrument.
-pub const FIXED_FILES: [&str; 7] = [
+/// The names of the files every set has; any other `.toml` file is an instrument, except the
+/// catalogues of assessments (`assessments*.toml`).
+pub const FIXED_FILES: [&str; 8] = [
     "methodology.toml",
     "factors.toml",
     "choices.toml",
@@ -129,7 +134,20 @@ pub const FIXED_FILES: [&str; 7] = [
     "deficits.toml",
     "iom.toml",
     "measures.toml",
+    "results.toml",
 ];
+
+/// Whether a file is a catalogue of assessments (`assessments.toml`, and a region's own
+/// `assessments_<name>.toml`).
+pub fn is_assessments_file(name: &str) -> bool {
+    name.starts_with("assessments") && name.ends_with(".toml")
+}
+
+/// Whether a file takes part in scoring questionnaires (the results' files do not: a new
+/// assessment or criterion leaves every kept sum addable).
+fn scores(name: &str) -> bool {
+    name != "results.toml" && !is_assessments_file(name)
+}
 
 /// Collects load errors; the loader reports all of them at the end.
 #[derive(Default)]
@@ -173,9 +191,9 @@ fn fixed<T: DeserializeOwned>(
     }
 }
 
-/// FNV-1a over the files' names and texts, in name order.
+/// FNV-1a over the names and texts of the files that score, in name order.
 fn fingerprint(files: &[SourceFile<'_>]) -> String {
-    let mut sorted: Vec<&SourceFile<'_>> = files.iter().collect();
+    let mut sorted: Vec<&SourceFile<'_>> = files.iter().filter(|f| scores(f.name)).collect();
     sorted.sort_by_key(|f| f.name);
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for file in sorted {
@@ -209,8 +227,21 @@ impl Methodology {
         let deficits: Option<DeficitCatalogue> = fixed(files, "deficits.toml", &mut problems);
         let iom: Option<IomCatalogue> = fixed(files, "iom.toml", &mut problems);
         let measures: Option<MeasureLibrary> = fixed(files, "measures.toml", &mut problems);
+        let results: Option<crate::results::RulesFile> =
+            fixed(files, "results.toml", &mut problems);
+        if !files.iter().any(|f| f.name == "assessments.toml") {
+            problems.add("assessments.toml", None, "file is missing");
+        }
+        let catalogues: Vec<(&str, crate::results::CatalogueFile)> = files
+            .iter()
+            .filter(|f| is_assessments_file(f.name))
+            .filter_map(|f| parse(f, &mut problems).map(|c| (f.name, c)))
+            .collect();
         let mut instruments = Vec::new();
-        for file in files.iter().filter(|f| !FIXED_FILES.contains(&f.name)) {
+        for file in files
+            .iter()
+            .filter(|f| !FIXED_FILES.contains(&f.name) && !is_assessments_file(f.name))
+        {
             if let Some(instrument) = parse::<Instrument>(file, &mut problems) {
                 instruments.push((file.name.to_owned(), instrument));
             }
@@ -223,7 +254,10 @@ impl Methodology {
             Some(deficits),
             Some(iom),
             Some(measures),
-        ) = (rules, factors, choices, indicators, deficits, iom, measures)
+            Some(results),
+        ) = (
+            rules, factors, choices, indicators, deficits, iom, measures, results,
+        )
         else {
             return Err(LoadErrors(problems.0));
         };
@@ -235,8 +269,10 @@ impl Methodology {
             ("deficits.toml", &deficits.methodology),
             ("iom.toml", &iom.methodology),
             ("measures.toml", &measures.methodology),
+            ("results.toml", &results.methodology),
         ]
         .into_iter()
+        .chain(catalogues.iter().map(|(f, c)| (*f, &c.methodology)))
         .chain(
             instruments
                 .iter()
@@ -263,8 +299,13 @@ impl Methodology {
             deficits,
             iom,
             measures,
+            results: crate::results::Results::new(
+                results,
+                catalogues.into_iter().map(|(_, c)| c).collect(),
+            ),
         };
         validate::check(&mut methodology, &instruments, &mut problems);
+        methodology.results.check(&methodology, &mut problems);
         if !problems.0.is_empty() {
             return Err(LoadErrors(problems.0));
         }

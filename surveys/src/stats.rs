@@ -190,6 +190,13 @@ pub fn widen(i: Interval, centre: f64, extra: f64) -> Interval {
     }
 }
 
+/// Whether a difference `delta` between two figures is beyond their uncertainty: |Δ| above the
+/// half-width of the difference's interval, √(h₁² + h₂²) from the two intervals («значимо»).
+pub fn beyond(delta: f64, before: Option<Interval>, after: Option<Interval>) -> bool {
+    let half = |i: Option<Interval>| i.map_or(0.0, |i| (i.high - i.low) / 2.0);
+    delta.abs() > half(before).hypot(half(after)) + crate::cutoff::TOLERANCE
+}
+
 /// The finite-population correction of a variance: (N − n) / (N − 1) when `population` N is
 /// known and larger than the sample, 0 for a census (n ≥ N), 1 when N is unknown.
 pub fn finite_population(n: u32, population: Option<u32>) -> f64 {

@@ -95,6 +95,25 @@ fn mini() -> Methodology {
     mini_with(INDICATORS)
 }
 
+/// The results rules without the context rules (whose indicators the small set lacks).
+const RESULTS_WITHOUT_CONTEXT: &str = "methodology = \"orientir-2026\"
+min_participants = 5
+objectivity_lowered = 0.3
+[entry]
+percentile = 75
+subjects = 2
+years = 2
+[exit]
+percentile = 50
+years = 2
+[peers]
+min_schools = 5
+size_below = [150]
+[[peers.settlement]]
+key = \"village\"
+name = { ru = \"село\", en = \"village\" }
+";
+
 /// The small set with other indicators.
 fn mini_with(indicators: &str) -> Methodology {
     let mut files: Vec<SourceFile<'_>> = DEFAULT_SET
@@ -105,6 +124,7 @@ fn mini_with(indicators: &str) -> Methodology {
                 "choices.toml",
                 "deficits.toml",
                 "iom.toml",
+                "assessments.toml",
             ]
             .contains(&f.name)
         })
@@ -126,6 +146,10 @@ fn mini_with(indicators: &str) -> Methodology {
         SourceFile {
             name: "principal.toml",
             text: PRINCIPAL,
+        },
+        SourceFile {
+            name: "results.toml",
+            text: RESULTS_WITHOUT_CONTEXT,
         },
         SourceFile {
             name: "student.toml",

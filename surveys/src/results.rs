@@ -1,0 +1,656 @@
+//! Educational results (ВПР, ОГЭ, ЕГЭ and a region's own diagnostics) as the methodology sees
+//! them: the catalogue of assessments and their scales (`assessments*.toml`), the rules of
+//! `results.toml` (the minimum of participants behind a shown figure, objectivity, the criteria
+//! for entering and leaving the low-results list, peer groups), a school's figures for one
+//! assessment and year, the indicators they yield with their intervals, and year-on-year change.
+//! Selection and peer groups are in `results/selection.rs`.
+
+mod selection;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::stats::{self, Interval};
+use crate::text::Text;
+
+pub use selection::{
+    candidates, exits, peer_groups, peer_position, percentile, Candidate, Context, PeerGroup,
+    PeerPosition, Reason,
+};
+
+/// What kind of assessment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AssessmentKind {
+    Vpr,
+    Oge,
+    Ege,
+    Regional,
+}
+
+impl AssessmentKind {
+    pub const ALL: [AssessmentKind; 4] = [Self::Vpr, Self::Oge, Self::Ege, Self::Regional];
+
+    pub fn name(self, lang: &str) -> &'static str {
+        match (self, lang) {
+            (Self::Vpr, "en") => "VPR",
+            (Self::Vpr, _) => "ВПР",
+            (Self::Oge, "en") => "OGE",
+            (Self::Oge, _) => "ОГЭ",
+            (Self::Ege, "en") => "EGE",
+            (Self::Ege, _) => "ЕГЭ",
+            (Self::Regional, "en") => "regional diagnostic",
+            (Self::Regional, _) => "региональная диагностика",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Subject {
+    pub key: String,
+    pub name: Text,
+}
+
+/// One assessment of the catalogue: marks 2–5, or a score up to `max_score` with `pass_score`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Assessment {
+    pub key: String,
+    pub kind: AssessmentKind,
+    pub subject: String,
+    pub grade: Option<u8>,
+    pub max_score: Option<u32>,
+    pub pass_score: Option<u32>,
+}
+
+impl Assessment {
+    /// Whether the assessment is scored in test points rather than marks 2–5.
+    pub fn scored(&self) -> bool {
+        self.max_score.is_some()
+    }
+
+    /// The indicators the assessment yields, in the order pages show them.
+    pub fn indicators(&self) -> Vec<ResultIndicator> {
+        let mut all = vec![ResultIndicator::Fail, ResultIndicator::Mean];
+        if !self.scored() {
+            all.extend((2..=5).map(ResultIndicator::Mark));
+        }
+        all.extend([
+            ResultIndicator::Lowered,
+            ResultIndicator::Confirmed,
+            ResultIndicator::Raised,
+        ]);
+        all
+    }
+}
+
+/// Entering the low-results list.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EntryRule {
+    pub percentile: f64,
+    pub subjects: u32,
+    pub years: u32,
+    #[serde(default)]
+    pub peer_relative: bool,
+}
+
+/// Leaving the low-results list.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExitRule {
+    pub percentile: f64,
+    pub years: u32,
+}
+
+/// One sign of difficult social conditions: a principal's indicator at or above `from`.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContextRule {
+    pub indicator: String,
+    pub from: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settlement {
+    pub key: String,
+    pub name: Text,
+}
+
+/// How peer groups are drawn.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PeerRule {
+    pub min_schools: u32,
+    /// Size bands by students: below the first number, below the second, …, the rest.
+    pub size_below: Vec<u32>,
+    #[serde(rename = "settlement")]
+    pub settlements: Vec<Settlement>,
+}
+
+/// `results.toml` as written.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RulesFile {
+    pub methodology: String,
+    pub min_participants: u32,
+    pub objectivity_lowered: f64,
+    pub entry: EntryRule,
+    pub exit: ExitRule,
+    #[serde(default)]
+    pub context: Vec<ContextRule>,
+    pub peers: PeerRule,
+}
+
+/// An `assessments*.toml` file as written.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CatalogueFile {
+    pub methodology: String,
+    #[serde(default, rename = "subject")]
+    pub subjects: Vec<Subject>,
+    #[serde(default, rename = "assessment")]
+    pub assessments: Vec<Assessment>,
+}
+
+/// The results side of a methodology set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Results {
+    pub min_participants: u32,
+    pub objectivity_lowered: f64,
+    pub entry: EntryRule,
+    pub exit: ExitRule,
+    pub context: Vec<ContextRule>,
+    pub peers: PeerRule,
+    pub subjects: Vec<Subject>,
+    pub assessments: Vec<Assessment>,
+}
+
+impl Results {
+    pub(crate) fn new(rules: RulesFile, catalogues: Vec<CatalogueFile>) -> Results {
+        let mut subjects = Vec::new();
+        let mut assessments = Vec::new();
+        for c in catalogues {
+            subjects.extend(c.subjects);
+            assessments.extend(c.assessments);
+        }
+        Results {
+            min_participants: rules.min_participants,
+            objectivity_lowered: rules.objectivity_lowered,
+            entry: rules.entry,
+            exit: rules.exit,
+            context: rules.context,
+            peers: rules.peers,
+            subjects,
+            assessments,
+        }
+    }
+
+    pub fn assessment(&self, key: &str) -> Option<&Assessment> {
+        self.assessments.iter().find(|a| a.key == key)
+    }
+
+    pub fn subject_name<'a>(&'a self, key: &'a str, lang: &str) -> &'a str {
+        self.subjects
+            .iter()
+            .find(|s| s.key == key)
+            .map_or(key, |s| s.name.get(lang))
+    }
+
+    /// «ВПР, Русский язык, 5 класс».
+    pub fn assessment_name(&self, a: &Assessment, lang: &str) -> String {
+        let subject = self.subject_name(&a.subject, lang);
+        match (a.grade, lang) {
+            (Some(g), "en") => format!("{}, {subject}, grade {g}", a.kind.name(lang)),
+            (Some(g), _) => format!("{}, {subject}, {g} класс", a.kind.name(lang)),
+            (None, _) => format!("{}, {subject}", a.kind.name(lang)),
+        }
+    }
+
+    pub fn settlement_name<'a>(&'a self, key: &'a str, lang: &str) -> &'a str {
+        self.peers
+            .settlements
+            .iter()
+            .find(|s| s.key == key)
+            .map_or(key, |s| s.name.get(lang))
+    }
+
+    /// Whether a figure of `participants` may be shown.
+    pub fn shown(&self, participants: u32) -> bool {
+        participants >= self.min_participants
+    }
+
+    /// Checks the cross-references and ranges; every problem with its file and key.
+    pub(crate) fn check(
+        &self,
+        m: &crate::Methodology,
+        problems: &mut crate::methodology::Problems,
+    ) {
+        let file = "results.toml";
+        if self.min_participants < crate::rules::PRIVACY_FLOOR {
+            problems.add(
+                file,
+                Some("min_participants"),
+                format!(
+                    "{} is below the privacy floor of {}",
+                    self.min_participants,
+                    crate::rules::PRIVACY_FLOOR
+                ),
+            );
+        }
+        let share = |x: f64| (0.0..=1.0).contains(&x);
+        if !share(self.objectivity_lowered) {
+            problems.add(
+                file,
+                Some("objectivity_lowered"),
+                "must be a share in [0, 1]",
+            );
+        }
+        for (key, p) in [
+            ("entry.percentile", self.entry.percentile),
+            ("exit.percentile", self.exit.percentile),
+        ] {
+            if !(0.0..=100.0).contains(&p) {
+                problems.add(file, Some(key), "must be a percentile in [0, 100]");
+            }
+        }
+        for (key, n) in [
+            ("entry.subjects", self.entry.subjects),
+            ("entry.years", self.entry.years),
+            ("exit.years", self.exit.years),
+            ("peers.min_schools", self.peers.min_schools),
+        ] {
+            if n == 0 {
+                problems.add(file, Some(key), "must be at least 1");
+            }
+        }
+        if self.peers.size_below.windows(2).any(|w| w[0] >= w[1]) {
+            problems.add(file, Some("peers.size_below"), "the bands must rise");
+        }
+        if self.peers.settlements.is_empty() {
+            problems.add(
+                file,
+                Some("peers.settlement"),
+                "no settlement types are defined",
+            );
+        }
+        for c in &self.context {
+            match m.indicator(&c.indicator) {
+                None => problems.add(
+                    file,
+                    Some(&c.indicator),
+                    "context: no indicator of this key in indicators.toml",
+                ),
+                Some(i) if i.group != crate::Group::Principal => problems.add(
+                    file,
+                    Some(&c.indicator),
+                    "context: only the principal's indicators describe a school's conditions",
+                ),
+                Some(_) => {}
+            }
+            if !share(c.from) {
+                problems.add(
+                    file,
+                    Some(&c.indicator),
+                    "context: `from` must be in [0, 1]",
+                );
+            }
+        }
+        let file = "assessments.toml";
+        let mut seen = std::collections::HashSet::new();
+        for s in &self.subjects {
+            if !seen.insert(s.key.as_str()) {
+                problems.add(file, Some(&s.key), "subject key used twice");
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        for a in &self.assessments {
+            if !valid_key(&a.key) {
+                problems.add(
+                    file,
+                    Some(&a.key),
+                    "the key may hold only latin letters, digits, `-` and `_`",
+                );
+            }
+            if !seen.insert(a.key.as_str()) {
+                problems.add(file, Some(&a.key), "assessment key used twice");
+            }
+            if !self.subjects.iter().any(|s| s.key == a.subject) {
+                problems.add(
+                    file,
+                    Some(&a.key),
+                    format!("subject `{}` is not in any [[subject]]", a.subject),
+                );
+            }
+            if a.grade.is_some_and(|g| !(1..=11).contains(&g)) {
+                problems.add(file, Some(&a.key), "grade must be 1 to 11");
+            }
+            match (a.max_score, a.pass_score) {
+                (None, None) => {}
+                (Some(max), Some(pass)) if max > 0 && pass <= max => {}
+                (Some(_), Some(_)) => problems.add(
+                    file,
+                    Some(&a.key),
+                    "max_score must be positive and pass_score at most max_score",
+                ),
+                _ => problems.add(
+                    file,
+                    Some(&a.key),
+                    "a scored assessment states both max_score and pass_score",
+                ),
+            }
+        }
+        if self.assessments.is_empty() {
+            problems.add(file, None, "no assessments are defined");
+        }
+    }
+}
+
+fn valid_key(key: &str) -> bool {
+    (1..=40).contains(&key.len())
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+}
+
+/// One school's figures for one assessment in one year, as imported.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct Figures {
+    pub participants: u32,
+    /// Marks 2, 3, 4, 5 (marks scale).
+    pub marks: Option<[u32; 4]>,
+    /// Below the pass score (score scale).
+    pub below_pass: Option<u32>,
+    /// Mean test score (score scale).
+    pub mean_score: Option<f64>,
+    /// Against journal marks: lowered, confirmed, raised.
+    pub objectivity: Option<[u32; 3]>,
+}
+
+/// A results indicator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ResultIndicator {
+    /// Share of «2», or below the pass score.
+    Fail,
+    /// Mean mark (2–5), or mean score as a share of the maximum.
+    Mean,
+    /// Share of a mark.
+    Mark(u8),
+    /// Share whose assessment mark is lower than the journal mark.
+    Lowered,
+    Confirmed,
+    Raised,
+}
+
+impl ResultIndicator {
+    pub fn key(self) -> String {
+        match self {
+            Self::Fail => "fail".into(),
+            Self::Mean => "mean".into(),
+            Self::Mark(m) => format!("mark{m}"),
+            Self::Lowered => "lowered".into(),
+            Self::Confirmed => "confirmed".into(),
+            Self::Raised => "raised".into(),
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<ResultIndicator> {
+        Some(match key {
+            "fail" => Self::Fail,
+            "mean" => Self::Mean,
+            "mark2" => Self::Mark(2),
+            "mark3" => Self::Mark(3),
+            "mark4" => Self::Mark(4),
+            "mark5" => Self::Mark(5),
+            "lowered" => Self::Lowered,
+            "confirmed" => Self::Confirmed,
+            "raised" => Self::Raised,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self, a: &Assessment, lang: &str) -> String {
+        let en = lang == "en";
+        match self {
+            Self::Fail if a.scored() => if en {
+                "share below the pass score"
+            } else {
+                "доля ниже минимального балла"
+            }
+            .into(),
+            Self::Fail => if en {
+                "share of «2»"
+            } else {
+                "доля «2»"
+            }
+            .into(),
+            Self::Mean if a.scored() => if en {
+                "mean score, share of the maximum"
+            } else {
+                "средний балл, доля от максимума"
+            }
+            .into(),
+            Self::Mean => if en {
+                "mean mark"
+            } else {
+                "средняя отметка"
+            }
+            .into(),
+            Self::Mark(m) => {
+                if en {
+                    format!("share of «{m}»")
+                } else {
+                    format!("доля «{m}»")
+                }
+            }
+            Self::Lowered => if en {
+                "marks below the journal's"
+            } else {
+                "понизили отметку по журналу"
+            }
+            .into(),
+            Self::Confirmed => if en {
+                "marks equal to the journal's"
+            } else {
+                "подтвердили отметку по журналу"
+            }
+            .into(),
+            Self::Raised => if en {
+                "marks above the journal's"
+            } else {
+                "повысили отметку по журналу"
+            }
+            .into(),
+        }
+    }
+
+    /// Whether a lower value is better (share of «2», marks below the journal's).
+    pub fn lower_is_better(self) -> bool {
+        matches!(
+            self,
+            Self::Fail | Self::Lowered | Self::Raised | Self::Mark(2) | Self::Mark(3)
+        )
+    }
+
+    /// Whether the value is a share in [0, 1] (everything but a mean mark).
+    pub fn is_share(self, a: &Assessment) -> bool {
+        self != Self::Mean || a.scored()
+    }
+}
+
+/// A figure with its interval, when it has one.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Estimate {
+    pub value: f64,
+    pub interval: Option<Interval>,
+    pub participants: u32,
+}
+
+/// The value of an indicator, `None` when the figures lack it or have too few participants.
+pub fn estimate(
+    r: &Results,
+    a: &Assessment,
+    f: &Figures,
+    indicator: ResultIndicator,
+    confidence: f64,
+) -> Option<Estimate> {
+    if !r.shown(f.participants) {
+        return None;
+    }
+    let n = f.participants;
+    let share = |k: u32| Estimate {
+        value: f64::from(k) / f64::from(n),
+        interval: Some(stats::wilson(k, n, confidence, None)),
+        participants: n,
+    };
+    let objectivity = |i: usize| {
+        f.objectivity
+            .map(|o| o[i])
+            .filter(|_| objectivity_total(f) > 0)
+    };
+    match indicator {
+        ResultIndicator::Fail => f.marks.map(|m| m[0]).or(f.below_pass).map(share),
+        ResultIndicator::Mark(k) if (2..=5).contains(&k) => {
+            f.marks.map(|m| share(m[usize::from(k - 2)]))
+        }
+        ResultIndicator::Mark(_) => None,
+        ResultIndicator::Mean => {
+            if let Some(max) = a.max_score {
+                let mean = f.mean_score?;
+                return Some(Estimate {
+                    value: (mean / f64::from(max)).clamp(0.0, 1.0),
+                    interval: None,
+                    participants: n,
+                });
+            }
+            let m = f.marks?;
+            let total: u32 = m.iter().sum();
+            if total == 0 {
+                return None;
+            }
+            let (mut sum, mut squares) = (0.0, 0.0);
+            for (i, count) in m.iter().enumerate() {
+                let mark = (i + 2) as f64;
+                sum += mark * f64::from(*count);
+                squares += mark * mark * f64::from(*count);
+            }
+            let count = f64::from(total);
+            let mean = sum / count;
+            let interval = (total >= 2).then(|| {
+                let variance = ((squares - sum * mean) / (count - 1.0)).max(0.0);
+                let half = stats::t_quantile(0.5 + confidence / 2.0, total - 1)
+                    * (variance / count).sqrt();
+                Interval {
+                    low: (mean - half).max(2.0),
+                    high: (mean + half).min(5.0),
+                }
+            });
+            Some(Estimate {
+                value: mean,
+                interval,
+                participants: n,
+            })
+        }
+        ResultIndicator::Lowered => {
+            objectivity(0).map(|k| share_of(k, objectivity_total(f), confidence))
+        }
+        ResultIndicator::Confirmed => {
+            objectivity(1).map(|k| share_of(k, objectivity_total(f), confidence))
+        }
+        ResultIndicator::Raised => {
+            objectivity(2).map(|k| share_of(k, objectivity_total(f), confidence))
+        }
+    }
+}
+
+fn objectivity_total(f: &Figures) -> u32 {
+    f.objectivity.map_or(0, |o| o.iter().sum())
+}
+
+fn share_of(k: u32, n: u32, confidence: f64) -> Estimate {
+    Estimate {
+        value: f64::from(k) / f64::from(n.max(1)),
+        interval: Some(stats::wilson(k, n, confidence, None)),
+        participants: n,
+    }
+}
+
+/// Whether a school's assessment is flagged for objectivity: at least the methodology's share of
+/// participants wrote the assessment below their journal mark.
+pub fn objectivity_flag(r: &Results, a: &Assessment, f: &Figures, confidence: f64) -> bool {
+    estimate(r, a, f, ResultIndicator::Lowered, confidence)
+        .is_some_and(|e| crate::cutoff::reaches(e.value, r.objectivity_lowered))
+}
+
+/// Year-on-year change of an indicator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Trend {
+    /// Better beyond the two figures' uncertainty («значимо»).
+    Improved,
+    /// Worse beyond the uncertainty.
+    Worsened,
+    /// «в пределах погрешности».
+    WithinError,
+}
+
+/// The change from `before` to `after`, judged as the profile's change is (`stats::beyond`).
+pub fn trend(indicator: ResultIndicator, before: &Estimate, after: &Estimate) -> Option<Trend> {
+    let delta = after.value - before.value;
+    if before.interval.is_none() || after.interval.is_none() {
+        return None;
+    }
+    if !stats::beyond(delta, before.interval, after.interval) {
+        return Some(Trend::WithinError);
+    }
+    let better = (delta < 0.0) == indicator.lower_is_better();
+    Some(if better {
+        Trend::Improved
+    } else {
+        Trend::Worsened
+    })
+}
+
+/// A school's figures by assessment and year: what selection, peers and cards read.
+pub type SchoolResults = BTreeMap<(String, u16), Figures>;
+
+/// Whether a results target is met by a later figure: the same verdicts as a profile target.
+pub fn judge_target(
+    indicator: ResultIndicator,
+    target: f64,
+    later: Option<&Estimate>,
+) -> crate::programme::Verdict {
+    use crate::programme::{Achievement, Verdict};
+    let Some(later) = later else {
+        return Verdict {
+            achievement: Achievement::InsufficientData,
+            actual: None,
+            beyond_uncertainty: None,
+        };
+    };
+    let meets = |v: f64| {
+        if indicator.lower_is_better() {
+            crate::cutoff::reaches(target, v)
+        } else {
+            crate::cutoff::reaches(v, target)
+        }
+    };
+    let achieved = meets(later.value);
+    Verdict {
+        achievement: if achieved {
+            Achievement::Achieved
+        } else {
+            Achievement::NotAchieved
+        },
+        actual: Some(later.value),
+        beyond_uncertainty: later
+            .interval
+            .map(|i| meets(i.low) == achieved && meets(i.high) == achieved),
+    }
+}
+
+#[cfg(test)]
+mod tests;
