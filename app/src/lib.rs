@@ -8,6 +8,7 @@ pub mod overview;
 pub mod pages;
 pub mod reports;
 pub mod respond;
+pub mod results;
 pub mod work;
 
 use leptos::prelude::*;
@@ -163,6 +164,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/work/registry") view=pages::work::RegistryPage ssr=SsrMode::Async />
                     <Route path=path!("/work/change") view=pages::work::ChangePage ssr=SsrMode::Async />
                     <Route path=path!("/work/effectiveness") view=pages::work::EffectivenessPage ssr=SsrMode::Async />
+                    <Route path=path!("/work/results") view=pages::work::ResultsPage ssr=SsrMode::Async />
+                    <Route path=path!("/work/schools/:school") view=pages::work::SchoolCardPage ssr=SsrMode::Async />
                     <Route path=path!("/work/campaigns/:id/monitor") view=pages::work::MonitorPage ssr=SsrMode::Async />
                     <Route path=path!("/work/campaigns/:id/matrix") view=pages::work::MatrixPage ssr=SsrMode::Async />
                     <Route path=path!("/work/campaigns/:id/quality") view=pages::work::QualityPage ssr=SsrMode::Async />

@@ -24,6 +24,7 @@ pub mod housekeeping;
 pub mod programmes;
 pub mod reports;
 pub mod respond;
+pub mod results;
 
 pub mod auth;
 pub mod scope;
@@ -38,6 +39,7 @@ pub mod memo;
 pub mod problem;
 pub mod reply;
 pub mod secrets;
+pub mod sheets;
 pub mod storage;
 pub mod tallying;
 

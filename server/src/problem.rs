@@ -47,8 +47,8 @@ pub enum Kind {
     NotUtf8,
     UnreadableXlsx,
     NoSheets,
-    /// A workbook larger than a registry can be (cells far out, or too much when unzipped).
-    TooLargeXlsx,
+    /// A workbook beyond the bounds of what it may hold (cells far out, or too much unzipped).
+    TooLargeXlsx(crate::sheets::Bounds),
     UnreadableSheet,
     /// A file upload that broke off.
     Incomplete,
@@ -131,6 +131,22 @@ pub enum Kind {
     FileTooLarge(u64),
     /// A school's documents would take more than its quota of this many MB.
     UploadQuota(u64),
+    /// An assessment key or (procedure, subject, grade) the methodology's catalogue lacks.
+    UnknownAssessment(String),
+    /// A school code or name not in the region's registry.
+    UnknownSchool(String),
+    /// Not a percentage from 0 to 100.
+    Percent,
+    /// Marks (or percentages) that do not add up to the participants.
+    MarksSum { sum: u32, participants: u32 },
+    /// Students compared with their journal marks are more than the participants.
+    ObjectivitySum { sum: u32, participants: u32 },
+    /// A school and assessment met earlier in the same file.
+    RepeatedResult,
+    /// A mean score outside 0 to the assessment's maximum.
+    MeanScore(u32),
+    /// Not a year from 2000 to 2100.
+    Year,
     /// A problem worded by the survey engine (an answer of a paper questionnaire).
     Answer(String),
     /// A problem worded where it was found (the paper CLI, in English).
@@ -446,18 +462,50 @@ impl Kind {
                 "The file is empty: no school rows",
             ),
             Kind::NotUtf8 => t(
-                "Файл CSV должен быть в кодировке UTF-8",
-                "A CSV file must be UTF-8",
+                "Файл CSV должен быть в кодировке UTF-8 или Windows-1251",
+                "A CSV file must be UTF-8 or Windows-1251",
             ),
+            Kind::UnknownAssessment(what) => match lang {
+                Lang::Ru => format!("в методике нет такой оценочной процедуры: {what}"),
+                Lang::En => format!("the methodology has no such assessment: {what}"),
+            },
+            Kind::UnknownSchool(what) => match lang {
+                Lang::Ru => format!("школы «{what}» нет в реестре региона"),
+                Lang::En => format!("«{what}» is not a school of the region's registry"),
+            },
+            Kind::Percent => t("процент от 0 до 100", "a percentage from 0 to 100"),
+            Kind::MarksSum { sum, participants } => match lang {
+                Lang::Ru => format!("отметок в сумме {sum}, а участников {participants}"),
+                Lang::En => format!("the marks add up to {sum}, but the participants are {participants}"),
+            },
+            Kind::ObjectivitySum { sum, participants } => match lang {
+                Lang::Ru => format!("сравнённых с журналом {sum} — больше, чем участников ({participants})"),
+                Lang::En => format!("{sum} compared with the journal: more than the participants ({participants})"),
+            },
+            Kind::RepeatedResult => t(
+                "эта школа и эта процедура уже встречались выше",
+                "this school and assessment appear above already",
+            ),
+            Kind::MeanScore(max) => match lang {
+                Lang::Ru => format!("средний балл — число от 0 до {max}"),
+                Lang::En => format!("the mean score is a number from 0 to {max}"),
+            },
+            Kind::Year => t("год — от 2000 до 2100", "a year from 2000 to 2100"),
             Kind::UnreadableXlsx => t(
                 "Не удалось прочитать файл XLSX",
                 "Cannot read the XLSX file",
             ),
             Kind::NoSheets => t("В книге нет листов", "The workbook has no sheets"),
-            Kind::TooLargeXlsx => t(
-                "Книга слишком велика для реестра: не больше 50 000 строк и 26 столбцов, до 64 МБ в распакованном виде",
-                "The workbook is too large for a registry: at most 50,000 rows and 26 columns, up to 64 MB unzipped",
-            ),
+            Kind::TooLargeXlsx(b) => match lang {
+                Lang::Ru => format!(
+                    "Книга слишком велика: не больше {} строк и {} столбцов, до {} МБ в распакованном виде",
+                    b.rows, b.columns, b.unzipped >> 20
+                ),
+                Lang::En => format!(
+                    "The workbook is too large: at most {} rows and {} columns, up to {} MB unzipped",
+                    b.rows, b.columns, b.unzipped >> 20
+                ),
+            },
             Kind::UnreadableSheet => t(
                 "Не удалось прочитать первый лист",
                 "Cannot read the first sheet",

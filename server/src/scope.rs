@@ -305,6 +305,11 @@ impl Gate {
         &self.methodology
     }
 
+    /// The methodology, to hand to work done off the request's thread.
+    pub fn methodology_arc(&self) -> Arc<Methodology> {
+        self.methodology.clone()
+    }
+
     /// The registry's schools the viewer may see, by region, municipality and name.
     pub async fn schools(&self, viewer: &Viewer) -> Result<Vec<PlacedSchool>, ServerError> {
         let mut schools = self.storage.schools_with_place().await?;

@@ -41,13 +41,6 @@ const EXAMPLE: [&str; 6] = [
 /// Most problems listed back to the user.
 const MAX_PROBLEMS: usize = 50;
 
-/// What a registry workbook may hold, checked before it is read: a region has a few thousand
-/// schools, so these leave room and still keep a crafted file (a cell at XFD1048576, a
-/// compressed bomb) from taking the server's memory.
-const XLSX_MAX_UNZIPPED: u64 = 64 << 20;
-const XLSX_MAX_ROWS: u32 = 50_000;
-const XLSX_MAX_COLUMNS: u32 = 26;
-
 fn valid_code(code: &str) -> bool {
     (1..=40).contains(&code.len())
         && code
@@ -110,111 +103,6 @@ pub fn check_rows(rows: &[Vec<String>]) -> Result<Vec<RegistryRow>, Refused> {
     } else {
         Err(Refused(problems))
     }
-}
-
-/// Reads an uploaded file into rows of text cells (CSV or XLSX by content).
-fn read_file(name: &str, bytes: &[u8]) -> Result<Vec<Vec<String>>, Refused> {
-    let whole = |kind: Kind| Refused::one(At::Whole, kind);
-    let is_xlsx = bytes.starts_with(b"PK") || name.to_lowercase().ends_with(".xlsx");
-    if is_xlsx {
-        return read_xlsx(bytes);
-    }
-    let text = String::from_utf8(
-        bytes
-            .strip_prefix(b"\xEF\xBB\xBF")
-            .unwrap_or(bytes)
-            .to_vec(),
-    )
-    .map_err(|_| whole(Kind::NotUtf8))?;
-    let delimiter = if text.lines().next().is_some_and(|l| l.contains(';')) {
-        b';'
-    } else {
-        b','
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(text.as_bytes());
-    reader
-        .records()
-        .enumerate()
-        .map(|(n, r)| {
-            r.map(|r| r.iter().map(str::to_owned).collect())
-                .map_err(|_| Refused::one(At::Row(n as u64 + 1, None), Kind::NotCsv))
-        })
-        .collect()
-}
-
-/// The first sheet of a workbook as rows of text cells, from its first used row and column (as
-/// a spreadsheet shows them), refusing a file larger than a registry can be before reading it.
-fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, Refused> {
-    use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
-    use std::io::Read;
-    let whole = |kind: Kind| Refused::one(At::Whole, kind);
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|_| whole(Kind::UnreadableXlsx))?;
-    // Counted as the entries unzip, not taken from the sizes the archive declares, which may lie
-    // (a megabyte that unzips to gigabytes while it says kilobytes); no further than the bound.
-    let mut unzipped = 0u64;
-    for i in 0..archive.len() {
-        let entry = archive
-            .by_index(i)
-            .map_err(|_| whole(Kind::UnreadableXlsx))?;
-        let room = XLSX_MAX_UNZIPPED - unzipped;
-        unzipped += std::io::copy(&mut Read::take(entry, room + 1), &mut std::io::sink())
-            .map_err(|_| whole(Kind::UnreadableXlsx))?;
-        if unzipped > XLSX_MAX_UNZIPPED {
-            return Err(whole(Kind::TooLargeXlsx));
-        }
-    }
-    let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes))
-        .map_err(|_| whole(Kind::UnreadableXlsx))?;
-    let first = book
-        .sheet_names()
-        .first()
-        .cloned()
-        .ok_or_else(|| whole(Kind::NoSheets))?;
-    let mut reader = book
-        .worksheet_cells_reader(&first)
-        .map_err(|_| whole(Kind::UnreadableSheet))?;
-    let within = |(row, column): (u32, u32)| row < XLSX_MAX_ROWS && column < XLSX_MAX_COLUMNS;
-    if !within(reader.dimensions().end) {
-        return Err(whole(Kind::TooLargeXlsx));
-    }
-    let mut cells = Vec::new();
-    while let Some(cell) = reader
-        .next_cell()
-        .map_err(|_| whole(Kind::UnreadableSheet))?
-    {
-        let at = cell.get_position();
-        if !within(at) {
-            return Err(whole(Kind::TooLargeXlsx));
-        }
-        let value = Data::from(cell.get_value().clone());
-        if value != Data::Empty {
-            cells.push((at, value.to_string()));
-        }
-    }
-    let top = cells.iter().map(|((r, _), _)| *r).min().unwrap_or(0);
-    let left = cells.iter().map(|((_, c), _)| *c).min().unwrap_or(0);
-    let mut rows: Vec<Vec<String>> = Vec::new();
-    for ((r, c), value) in cells {
-        let (r, c) = ((r - top) as usize, (c - left) as usize);
-        if rows.len() <= r {
-            rows.resize(r + 1, Vec::new());
-        }
-        if rows[r].len() <= c {
-            rows[r].resize(c + 1, String::new());
-        }
-        rows[r][c] = value;
-    }
-    // Like a sheet's range, every row as wide as the widest.
-    let width = rows.iter().map(Vec::len).max().unwrap_or(0);
-    for row in &mut rows {
-        row.resize(width, String::new());
-    }
-    Ok(rows)
 }
 
 /// Stores checked rows in one transaction when the viewer may write them all and no school
@@ -293,7 +181,9 @@ pub async fn import(
             .filter(|(_, b)| !b.is_empty())
             .ok_or_else(|| Refused::one(At::Whole, Kind::NoFile))?;
         // Unzipping and parsing take a while: off the threads that answer requests.
-        let rows = tokio::task::spawn_blocking(move || read_file(&name, &bytes))
+        let rows = tokio::task::spawn_blocking(move || {
+            crate::sheets::read_table(&name, &bytes, crate::sheets::Bounds::REGISTRY)
+        })
             .await
             .map_err(|e| {
                 ServerError::Inconsistent(format!("reading a registry file stopped: {e}"))

@@ -132,6 +132,18 @@ pub const RULES: &[Rule] = &[
     ),
     rule("/api/work-programme", Access::SignedIn, false),
     rule("/work/effectiveness", Access::Roles(OVERSEERS), false),
+    // Educational results: the region's page and imports, a school's card.
+    rule("/work/results", Access::Roles(OVERSEERS), false),
+    rule("/api/work-results", Access::Roles(OVERSEERS), false),
+    rule("/work/results/import", Access::Roles(CAMPAIGNERS), true),
+    rule("/work/results/cohorts", Access::Roles(CAMPAIGNERS), true),
+    rule(
+        "/work/results/template/{file}",
+        Access::Roles(CAMPAIGNERS),
+        false,
+    ),
+    rule("/work/schools/{school}", Access::SignedIn, false),
+    rule("/api/work-school-card", Access::SignedIn, false),
     rule(
         "/export/campaigns/{id}/schools/{school}/programme.docx",
         Access::SignedIn,

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use app::overview::SharedOverviewSource;
 use app::reports::SharedReportSource;
+use app::results::SharedResultsSource;
 use app::work::SharedWorkSource;
 use app::{shell, App};
 use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRef, Request, State};
@@ -36,6 +37,7 @@ use crate::home::StorageOverview;
 use crate::programmes::{evidence, plan, risks, stages, workflow};
 use crate::reports::Reports;
 use crate::respond::{self, Respondents};
+use crate::results::{self as yardstick, Yardstick};
 use crate::scope::Gate;
 use crate::storage::Storage;
 
@@ -47,6 +49,8 @@ mod guesses;
 const BODY_LIMIT: usize = 1 << 20;
 /// The largest registry file.
 const REGISTRY_UPLOAD_LIMIT: usize = 10 << 20;
+/// The largest results file (a region's year: 60,000 rows and more).
+const RESULTS_UPLOAD_LIMIT: usize = 32 << 20;
 
 /// Shared state of every request, behind one pointer: axum hands every request its own copy,
 /// which then costs one count instead of a copy of every part.
@@ -63,6 +67,7 @@ pub struct Shared {
     pub cookies: CookiePolicy,
     pub proxies: TrustedProxies,
     pub upload_quota: crate::config::UploadQuota,
+    pub yardstick: Yardstick,
 }
 
 macro_rules! parts {
@@ -84,6 +89,7 @@ parts!(
     cookies: CookiePolicy,
     proxies: TrustedProxies,
     upload_quota: crate::config::UploadQuota,
+    yardstick: Yardstick,
 );
 
 /// Builds the whole router for a storage, methodology and configuration.
@@ -95,6 +101,7 @@ pub fn router(config: &Config, storage: Storage, methodology: Arc<Methodology>) 
         .site_addr(config.addr)
         .build();
     let gate = Gate::new(storage.clone(), methodology.clone(), clock::today);
+    let results = Yardstick::new(storage.clone(), gate.clone());
     let respondents = Respondents::new(storage.clone(), methodology, config.cookies, clock::today)
         .with_draft_starts(config.drafts_per_address_hour);
     let state = AppState(Arc::new(Shared {
@@ -106,7 +113,9 @@ pub fn router(config: &Config, storage: Storage, methodology: Arc<Methodology>) 
         cookies: config.cookies,
         proxies: TrustedProxies(Arc::new(config.trusted_proxies.clone())),
         upload_quota: config.upload_quota,
+        yardstick: results.clone(),
     }));
+    let results: SharedResultsSource = Arc::new(results);
     let work: SharedWorkSource = Arc::new(Coordinators {
         storage: storage.clone(),
         gate: gate.clone(),
@@ -230,6 +239,13 @@ pub fn router(config: &Config, storage: Storage, methodology: Arc<Methodology>) 
         )
         .route("/work/registry/schools", post(registry::add_school))
         .route("/work/registry/agreement", post(workflow::set_agreement))
+        .route(
+            "/work/results/import",
+            post(yardstick::routes::import_results)
+                .layer(DefaultBodyLimit::max(RESULTS_UPLOAD_LIMIT)),
+        )
+        .route("/work/results/cohorts", post(yardstick::routes::set_cohort))
+        .route("/work/results/template/{file}", get(yardstick::routes::template))
         .route("/work/registry/template.csv", get(registry::template_csv))
         .route("/work/registry/template.xlsx", get(registry::template_xlsx))
         .route("/session/end", post(accounts::sign_out))
@@ -256,6 +272,7 @@ pub fn router(config: &Config, storage: Storage, methodology: Arc<Methodology>) 
                 provide_context(overview.clone());
                 provide_context(work.clone());
                 provide_context(reports.clone());
+                provide_context(results.clone());
             },
             move || shell(leptos_options.clone()),
         )

@@ -1,6 +1,6 @@
 //! Storage behind one interface with two backends: SQLite (embedded default) and PostgreSQL.
 //! One file per kind of data: `places` (the registry), `campaigns` (with their schools and
-//! access codes), `responses`, `tallies` (their sufficient statistics), `publications` (with decisions on a group code's surplus), `programmes` (anti-risk programmes), `stages` (their stage dates, stage reports and evidence files), `drafts` (with the respondent side's writes, which `writer`
+//! access codes), `responses`, `tallies` (their sufficient statistics), `publications` (with decisions on a group code's surplus), `programmes` (anti-risk programmes), `results` (educational results, cohorts, results targets), `stages` (their stage dates, stage reports and evidence files), `drafts` (with the respondent side's writes, which `writer`
 //! batches), `accounts` (with sessions).
 //!
 //! The SQL is kept portable (`$n` placeholders, `RETURNING`, `ON CONFLICT`, integers and text) so
@@ -14,6 +14,7 @@ mod places;
 mod programmes;
 mod publications;
 mod responses;
+mod results;
 mod stages;
 mod tallies;
 mod writer;
@@ -40,6 +41,9 @@ pub use programmes::{
     TargetRow,
 };
 pub use publications::{PublicationRow, Surplus};
+pub use results::{
+    CohortEventRow, CohortRow, NewImport, ResultImportRow, ResultRow, ResultTargetRow,
+};
 pub use responses::{GroupCount, PublishedAnswers, ResponsePages, ResponseRow, StoredResponse};
 pub use stages::{FileRow, MeasureMark, NewFile, StageReportRow, StageRow};
 pub use tallies::{CountedResponse, PublishedThrough, Rebuilt, Sums, TallyPiece, TallyRow};

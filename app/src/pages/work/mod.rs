@@ -11,6 +11,7 @@ mod new_campaign;
 mod programme;
 mod quality;
 mod registry;
+mod results;
 mod users;
 
 use leptos::prelude::*;
@@ -30,6 +31,7 @@ pub use new_campaign::NewCampaignPage;
 pub use programme::{ProgrammePage, ProgrammePrintPage};
 pub use quality::QualityPage;
 pub use registry::RegistryPage;
+pub use results::{ResultsPage, SchoolCardPage};
 pub use users::UsersPage;
 
 /// A query parameter of the current address.

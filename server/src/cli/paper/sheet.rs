@@ -33,13 +33,13 @@ pub fn read(
 ) -> Result<(Sheet, Vec<RowProblem>), RowProblem> {
     let problem =
         |line: u64, reason: String| RowProblem::new(file, line, None, Kind::Other(reason));
-    let (text, encoding) = decode(bytes).map_err(|line| {
+    let (text, encoding) = crate::sheets::decode(bytes).map_err(|line| {
         problem(
             line,
             "is not UTF-8 (nor Windows-1251); save the file as «CSV UTF-8»".into(),
         )
     })?;
-    let delimiter = delimiter(&text);
+    let delimiter = crate::sheets::delimiter(&text);
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(true)
@@ -112,52 +112,6 @@ pub fn read(
         },
         problems,
     ))
-}
-
-/// The text of the file and its encoding; `Err(line)` with the first line that is neither
-/// UTF-8 nor plausibly Windows-1251.
-fn decode(bytes: &[u8]) -> Result<(String, &'static str), u64> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(text) => Ok((text.to_owned(), "UTF-8")),
-        Err(_) if looks_like_windows_1251(bytes) => {
-            let (text, _, _) = encoding_rs::WINDOWS_1251.decode(bytes);
-            Ok((text.into_owned(), "Windows-1251"))
-        }
-        Err(e) => {
-            let newlines = bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n');
-            Err(newlines.count() as u64 + 1)
-        }
-    }
-}
-
-/// Whether the bytes above ASCII are, nearly all, what Russian text in Windows-1251 is made of:
-/// Cyrillic letters (0xC0–0xFF, Ё and ё) and its usual punctuation (« » № – — … and the
-/// no-break space). UTF-8 text fails this: half of its bytes above ASCII are below 0xC0.
-fn looks_like_windows_1251(bytes: &[u8]) -> bool {
-    let high: Vec<u8> = bytes.iter().copied().filter(|b| *b >= 0x80).collect();
-    let russian = high
-        .iter()
-        .filter(|b| {
-            **b >= 0xC0
-                || matches!(
-                    **b,
-                    0xA8 | 0xB8 | 0xAB | 0xBB | 0xB9 | 0x96 | 0x97 | 0x85 | 0xA0
-                )
-        })
-        .count();
-    !high.is_empty() && russian * 10 >= high.len() * 9
-}
-
-/// `;` when the header line has more of them than commas (Russian Excel), else `,`.
-fn delimiter(text: &str) -> u8 {
-    let first = text.lines().next().unwrap_or_default();
-    let count = |c: char| first.chars().filter(|x| *x == c).count();
-    if count(';') > count(',') {
-        b';'
-    } else {
-        b','
-    }
 }
 
 /// The header must be the template's columns: none twice, none unknown, none missing.

@@ -1,0 +1,422 @@
+//! Educational results: a school's figures per assessment and year, each import of a region's year
+//! with its history, a school's settlement type, cohorts with their history, and programme targets
+//! on a results indicator.
+
+use surveys::results::Figures;
+
+use super::{with_pool, Storage};
+use crate::error::ServerError;
+
+/// One school's figures for an assessment and year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResultRow {
+    pub school_id: i64,
+    pub assessment: String,
+    pub year: u16,
+    pub figures: Figures,
+}
+
+#[derive(sqlx::FromRow)]
+struct Stored {
+    school_id: i64,
+    assessment: String,
+    year: i64,
+    participants: i64,
+    mark2: Option<i64>,
+    mark3: Option<i64>,
+    mark4: Option<i64>,
+    mark5: Option<i64>,
+    below_pass: Option<i64>,
+    mean_score: Option<f64>,
+    lowered: Option<i64>,
+    confirmed: Option<i64>,
+    raised: Option<i64>,
+}
+
+fn count(x: i64) -> u32 {
+    u32::try_from(x).unwrap_or(0)
+}
+
+impl From<Stored> for ResultRow {
+    fn from(s: Stored) -> ResultRow {
+        let marks = match (s.mark2, s.mark3, s.mark4, s.mark5) {
+            (Some(a), Some(b), Some(c), Some(d)) => Some([count(a), count(b), count(c), count(d)]),
+            _ => None,
+        };
+        let objectivity = match (s.lowered, s.confirmed, s.raised) {
+            (Some(a), Some(b), Some(c)) => Some([count(a), count(b), count(c)]),
+            _ => None,
+        };
+        ResultRow {
+            school_id: s.school_id,
+            assessment: s.assessment,
+            year: u16::try_from(s.year).unwrap_or(0),
+            figures: Figures {
+                participants: count(s.participants),
+                marks,
+                below_pass: s.below_pass.map(count),
+                mean_score: s.mean_score,
+                objectivity,
+            },
+        }
+    }
+}
+
+/// One import of a region's year.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ResultImportRow {
+    pub id: i64,
+    pub year: i64,
+    pub user_name: String,
+    pub at: i64,
+    pub file_name: String,
+    pub layout: String,
+    pub rows: i64,
+    pub replaced: i64,
+}
+
+/// What an import is: whose, which year, which file.
+pub struct NewImport<'a> {
+    pub region_id: i64,
+    pub year: u16,
+    pub user_id: i64,
+    pub at: i64,
+    pub file_name: &'a str,
+    pub layout: &'a str,
+}
+
+/// A cohort membership: school, category key, year.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CohortRow {
+    pub school_id: i64,
+    pub category: String,
+    pub year: i64,
+}
+
+/// One change of a school's cohorts.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CohortEventRow {
+    pub category: String,
+    pub year: i64,
+    pub added: bool,
+    pub user_name: String,
+    pub at: i64,
+    pub how: String,
+}
+
+/// A programme target on a results indicator.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct ResultTargetRow {
+    pub id: i64,
+    pub risk_id: i64,
+    pub assessment: String,
+    pub indicator: String,
+    pub baseline: Option<f64>,
+    pub baseline_year: Option<i64>,
+    pub target: f64,
+    pub judged_year: i64,
+}
+
+/// Rows written by one statement: 14 values each, far under either backend's limit.
+const BATCH: usize = 400;
+
+const SELECT: &str = "SELECT r.school_id, r.assessment, r.year, r.participants, r.mark2, r.mark3,
+        r.mark4, r.mark5, r.below_pass, r.mean_score, r.lowered, r.confirmed, r.raised
+     FROM results r";
+
+impl Storage {
+    /// Stores a region's year of results in one transaction: the rows of every assessment the
+    /// file holds replace that assessment's year in the region; the import is kept in the history.
+    /// Returns how many rows were replaced.
+    pub async fn import_results(
+        &self,
+        import: &NewImport<'_>,
+        rows: &[ResultRow],
+    ) -> Result<u64, ServerError> {
+        let mut assessments: Vec<&str> = rows.iter().map(|r| r.assessment.as_str()).collect();
+        assessments.sort_unstable();
+        assessments.dedup();
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let mut replaced = 0;
+            for assessment in &assessments {
+                replaced += sqlx::query(
+                    "DELETE FROM results WHERE year = $1 AND assessment = $2 AND school_id IN
+                       (SELECT s.id FROM schools s JOIN municipalities m ON m.id = s.municipality_id
+                        WHERE m.region_id = $3)",
+                )
+                .bind(i64::from(import.year))
+                .bind(*assessment)
+                .bind(import.region_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            }
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO result_imports (region_id, year, user_id, at, file_name, layout, rows, replaced)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            )
+            .bind(import.region_id)
+            .bind(i64::from(import.year))
+            .bind(import.user_id)
+            .bind(import.at)
+            .bind(import.file_name)
+            .bind(import.layout)
+            .bind(rows.len() as i64)
+            .bind(replaced as i64)
+            .fetch_one(&mut *tx)
+            .await?;
+            for chunk in rows.chunks(BATCH) {
+                let mut insert = sqlx::QueryBuilder::new(
+                    "INSERT INTO results (school_id, assessment, year, participants, mark2, mark3,
+                     mark4, mark5, below_pass, mean_score, lowered, confirmed, raised, import_id) ",
+                );
+                insert.push_values(chunk, |mut b, r| {
+                    let f = &r.figures;
+                    let mark = |i: usize| f.marks.map(|m| i64::from(m[i]));
+                    let judged = |i: usize| f.objectivity.map(|o| i64::from(o[i]));
+                    b.push_bind(r.school_id)
+                        .push_bind(r.assessment.clone())
+                        .push_bind(i64::from(r.year))
+                        .push_bind(i64::from(f.participants))
+                        .push_bind(mark(0))
+                        .push_bind(mark(1))
+                        .push_bind(mark(2))
+                        .push_bind(mark(3))
+                        .push_bind(f.below_pass.map(i64::from))
+                        .push_bind(f.mean_score)
+                        .push_bind(judged(0))
+                        .push_bind(judged(1))
+                        .push_bind(judged(2))
+                        .push_bind(id);
+                });
+                insert.build().execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+            Ok(replaced)
+        })
+    }
+
+    /// What a region's reading of its results depends on: its newest import, the newest
+    /// publication and the newest change of a cohort.
+    pub async fn results_version(&self, region_id: i64) -> Result<(i64, i64, i64), ServerError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT (SELECT COALESCE(MAX(id), 0) FROM result_imports WHERE region_id = $1),
+                        (SELECT COALESCE(MAX(id), 0) FROM publications),
+                        (SELECT COALESCE(MAX(id), 0) FROM cohort_events)",
+            )
+            .bind(region_id)
+            .fetch_one(pool)
+            .await?
+        }))
+    }
+
+    /// Every result of a region's schools, every year.
+    pub async fn region_results(&self, region_id: i64) -> Result<Vec<ResultRow>, ServerError> {
+        let rows: Vec<Stored> = with_pool!(self, pool => {
+            sqlx::query_as(&format!(
+                "{SELECT} JOIN schools s ON s.id = r.school_id
+                 JOIN municipalities m ON m.id = s.municipality_id
+                 WHERE m.region_id = $1 ORDER BY r.school_id, r.assessment, r.year"
+            ))
+            .bind(region_id)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows.into_iter().map(ResultRow::from).collect())
+    }
+
+    /// The imports of a region, newest first.
+    pub async fn result_imports(
+        &self,
+        region_id: i64,
+    ) -> Result<Vec<ResultImportRow>, ServerError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT i.id, i.year, u.name AS user_name, i.at, i.file_name, i.layout, i.rows, i.replaced
+                 FROM result_imports i JOIN users u ON u.id = i.user_id
+                 WHERE i.region_id = $1 ORDER BY i.id DESC",
+            )
+            .bind(region_id)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    /// Sets (or clears) a school's settlement type.
+    pub async fn set_settlement(
+        &self,
+        school_id: i64,
+        settlement: Option<&str>,
+    ) -> Result<(), ServerError> {
+        with_pool!(self, pool => {
+            sqlx::query("UPDATE schools SET settlement = $1 WHERE id = $2")
+                .bind(settlement)
+                .bind(school_id)
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+
+    /// Every school's settlement type, by school id.
+    pub async fn settlements(&self) -> Result<Vec<(i64, Option<String>)>, ServerError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_as("SELECT id, settlement FROM schools").fetch_all(pool).await?
+        }))
+    }
+
+    /// The cohorts of every school of a region.
+    pub async fn region_cohorts(&self, region_id: i64) -> Result<Vec<CohortRow>, ServerError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT c.school_id, c.category, c.year FROM cohorts c
+                 JOIN schools s ON s.id = c.school_id
+                 JOIN municipalities m ON m.id = s.municipality_id
+                 WHERE m.region_id = $1 ORDER BY c.year DESC, c.category, c.school_id",
+            )
+            .bind(region_id)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    /// Adds schools to a cohort of a year, or takes them out, with a history entry for each school
+    /// whose membership changes; in one transaction. Returns how many changed.
+    pub async fn set_cohort(
+        &self,
+        schools: &[i64],
+        category: &str,
+        year: u16,
+        added: bool,
+        user_id: i64,
+        at: i64,
+        how: &str,
+    ) -> Result<u64, ServerError> {
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let mut changed = 0;
+            for school in schools {
+                let done = if added {
+                    sqlx::query(
+                        "INSERT INTO cohorts (school_id, category, year) VALUES ($1, $2, $3)
+                         ON CONFLICT DO NOTHING",
+                    )
+                } else {
+                    sqlx::query(
+                        "DELETE FROM cohorts WHERE school_id = $1 AND category = $2 AND year = $3",
+                    )
+                }
+                .bind(*school)
+                .bind(category)
+                .bind(i64::from(year))
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if done > 0 {
+                    changed += 1;
+                    sqlx::query(
+                        "INSERT INTO cohort_events (school_id, category, year, added, user_id, at, how)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    )
+                    .bind(*school)
+                    .bind(category)
+                    .bind(i64::from(year))
+                    .bind(added)
+                    .bind(user_id)
+                    .bind(at)
+                    .bind(how)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+            tx.commit().await?;
+            Ok(changed)
+        })
+    }
+
+    /// The history of a school's cohorts, newest first.
+    pub async fn cohort_events(&self, school_id: i64) -> Result<Vec<CohortEventRow>, ServerError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT e.category, e.year, e.added, u.name AS user_name, e.at, e.how
+                 FROM cohort_events e JOIN users u ON u.id = e.user_id
+                 WHERE e.school_id = $1 ORDER BY e.id DESC",
+            )
+            .bind(school_id)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    /// Sets a risk's target on a results indicator (replacing one on the same indicator).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn set_result_target(
+        &self,
+        risk_id: i64,
+        assessment: &str,
+        indicator: &str,
+        baseline: Option<(f64, u16)>,
+        target: f64,
+        judged_year: u16,
+    ) -> Result<i64, ServerError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_scalar(
+                "INSERT INTO result_targets (risk_id, assessment, indicator, baseline, baseline_year, target, judged_year)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)
+                 ON CONFLICT (risk_id, assessment, indicator) DO UPDATE SET baseline = excluded.baseline,
+                   baseline_year = excluded.baseline_year, target = excluded.target,
+                   judged_year = excluded.judged_year
+                 RETURNING id",
+            )
+            .bind(risk_id)
+            .bind(assessment)
+            .bind(indicator)
+            .bind(baseline.map(|b| b.0))
+            .bind(baseline.map(|b| i64::from(b.1)))
+            .bind(target)
+            .bind(i64::from(judged_year))
+            .fetch_one(pool)
+            .await?
+        }))
+    }
+
+    /// Removes a results target of a programme; whether there was one.
+    pub async fn remove_result_target(
+        &self,
+        programme_id: i64,
+        target_id: i64,
+    ) -> Result<bool, ServerError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query(
+                "DELETE FROM result_targets WHERE id = $1 AND risk_id IN
+                   (SELECT id FROM chosen_risks WHERE programme_id = $2)",
+            )
+            .bind(target_id)
+            .bind(programme_id)
+            .execute(pool)
+            .await?
+            .rows_affected()
+                > 0
+        }))
+    }
+
+    /// The results targets of a programme's risks.
+    pub async fn result_targets(
+        &self,
+        programme_id: i64,
+    ) -> Result<Vec<ResultTargetRow>, ServerError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT t.id, t.risk_id, t.assessment, t.indicator, t.baseline, t.baseline_year,
+                        t.target, t.judged_year
+                 FROM result_targets t JOIN chosen_risks r ON r.id = t.risk_id
+                 WHERE r.programme_id = $1 ORDER BY t.id",
+            )
+            .bind(programme_id)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+}
