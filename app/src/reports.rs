@@ -166,6 +166,7 @@ pub struct DeficitView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Profile {
     pub campaign: CampaignItem,
+    pub school_id: i64,
     pub school: String,
     pub municipality: String,
     pub methodology_version: String,
@@ -429,6 +430,39 @@ pub struct ProgrammeView {
     pub results: Option<ResultsView>,
     /// The agreement's steps so far (submitted, agreed), for the printed document.
     pub agreement: Vec<HistoryEntry>,
+    /// Targets on educational results, judged on the import of their year.
+    pub result_targets: Vec<ResultTargetView>,
+    /// The results indicators a target may be set on (the school's assessments with a shown
+    /// figure).
+    pub result_choices: Vec<ResultChoice>,
+}
+
+/// A programme target on an educational results indicator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResultTargetView {
+    pub id: i64,
+    pub factor: String,
+    /// «ВПР, Математика, 5 класс: доля «2»».
+    pub name: String,
+    /// The baseline with its year.
+    pub baseline: Option<String>,
+    pub target: String,
+    pub judged_year: u16,
+    pub actual: Option<String>,
+    /// `achieved`, `not_achieved`, `insufficient_data` or `awaiting` (no import of the year yet).
+    pub achievement: String,
+    pub verdict: String,
+    /// The actual figure's interval straddles the target.
+    pub uncertain: bool,
+}
+
+/// A results indicator a target may be set on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResultChoice {
+    /// `assessment:indicator`.
+    pub key: String,
+    pub name: String,
+    pub baseline: Option<String>,
 }
 
 /// A measure's statuses: key, Russian and English words.
@@ -506,6 +540,11 @@ pub struct Effectiveness {
     pub rows: Vec<EffectRow>,
     /// Catalogue measures left out for appearing in fewer than `min` judged programmes.
     pub hidden: u32,
+    /// Results-based outcomes: schools whose share of «2» fell beyond the uncertainty in the
+    /// newest year, in words.
+    pub improved: Vec<String>,
+    /// Schools of the low-results list that now meet the criteria for leaving it.
+    pub leaving: Vec<String>,
 }
 
 /// One catalogue measure in «эффективность мер».

@@ -7,6 +7,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "ssr")]
 use crate::access::Viewer;
 use crate::error::AppError;
 use crate::i18n::Lang;
@@ -50,9 +51,14 @@ impl Cohort {
 
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
-            Cohort::LowResults => lang.tr("школы с низкими результатами", "schools with low results"),
+            Cohort::LowResults => {
+                lang.tr("школы с низкими результатами", "schools with low results")
+            }
             Cohort::Project500 => lang.tr("проект «500+»", "the «500+» project"),
-            Cohort::RegionalTwin => lang.tr("региональная программа поддержки", "regional support programme"),
+            Cohort::RegionalTwin => lang.tr(
+                "региональная программа поддержки",
+                "regional support programme",
+            ),
             Cohort::DifficultConditions => lang.tr(
                 "школы в сложных социальных условиях",
                 "schools in difficult social conditions",

@@ -80,6 +80,9 @@ pub struct Attention {
     pub chosen: Vec<(String, String, u32)>,
     /// Schools of closed, published campaigns without a programme («school — campaign»).
     pub without: Vec<String>,
+    /// Educational results: (significant improvements of the newest year, schools that now meet
+    /// the criteria for leaving the low-results list), for those who see the overview.
+    pub results: Option<(u32, u32)>,
 }
 
 /// One option of a registry list (a region, municipality or school).

@@ -48,7 +48,11 @@ pub enum Kind {
     UnreadableXlsx,
     NoSheets,
     /// A workbook beyond the bounds of what it may hold (cells far out, or too much unzipped).
-    TooLargeXlsx(crate::sheets::Bounds),
+    TooLargeXlsx {
+        rows: u32,
+        columns: u32,
+        megabytes: u64,
+    },
     UnreadableSheet,
     /// A file upload that broke off.
     Incomplete,
@@ -138,15 +142,23 @@ pub enum Kind {
     /// Not a percentage from 0 to 100.
     Percent,
     /// Marks (or percentages) that do not add up to the participants.
-    MarksSum { sum: u32, participants: u32 },
+    MarksSum {
+        sum: u32,
+        participants: u32,
+    },
     /// Students compared with their journal marks are more than the participants.
-    ObjectivitySum { sum: u32, participants: u32 },
+    ObjectivitySum {
+        sum: u32,
+        participants: u32,
+    },
     /// A school and assessment met earlier in the same file.
     RepeatedResult,
     /// A mean score outside 0 to the assessment's maximum.
     MeanScore(u32),
     /// Not a year from 2000 to 2100.
     Year,
+    /// Not one of these values.
+    OneOf(String),
     /// A problem worded by the survey engine (an answer of a paper questionnaire).
     Answer(String),
     /// A problem worded where it was found (the paper CLI, in English).
@@ -491,19 +503,21 @@ impl Kind {
                 Lang::En => format!("the mean score is a number from 0 to {max}"),
             },
             Kind::Year => t("год — от 2000 до 2100", "a year from 2000 to 2100"),
+            Kind::OneOf(values) => match lang {
+                Lang::Ru => format!("одно из значений: {values}"),
+                Lang::En => format!("one of: {values}"),
+            },
             Kind::UnreadableXlsx => t(
                 "Не удалось прочитать файл XLSX",
                 "Cannot read the XLSX file",
             ),
             Kind::NoSheets => t("В книге нет листов", "The workbook has no sheets"),
-            Kind::TooLargeXlsx(b) => match lang {
+            Kind::TooLargeXlsx { rows, columns, megabytes } => match lang {
                 Lang::Ru => format!(
-                    "Книга слишком велика: не больше {} строк и {} столбцов, до {} МБ в распакованном виде",
-                    b.rows, b.columns, b.unzipped >> 20
+                    "Книга слишком велика: не больше {rows} строк и {columns} столбцов, до {megabytes} МБ в распакованном виде"
                 ),
                 Lang::En => format!(
-                    "The workbook is too large: at most {} rows and {} columns, up to {} MB unzipped",
-                    b.rows, b.columns, b.unzipped >> 20
+                    "The workbook is too large: at most {rows} rows and {columns} columns, up to {megabytes} MB unzipped"
                 ),
             },
             Kind::UnreadableSheet => t(

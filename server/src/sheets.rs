@@ -16,6 +16,15 @@ pub struct Bounds {
 }
 
 impl Bounds {
+    /// The refusal of a workbook beyond these bounds.
+    fn exceeded(self) -> Kind {
+        Kind::TooLargeXlsx {
+            rows: self.rows,
+            columns: self.columns,
+            megabytes: self.unzipped >> 20,
+        }
+    }
+
     /// A region's registry: a few thousand schools, with room to spare.
     pub const REGISTRY: Bounds = Bounds {
         unzipped: 64 << 20,
@@ -120,7 +129,7 @@ fn read_xlsx(bytes: &[u8], bounds: Bounds) -> Result<Vec<Vec<String>>, Refused> 
         unzipped += std::io::copy(&mut Read::take(entry, room + 1), &mut std::io::sink())
             .map_err(|_| whole(Kind::UnreadableXlsx))?;
         if unzipped > bounds.unzipped {
-            return Err(whole(Kind::TooLargeXlsx(bounds)));
+            return Err(whole(bounds.exceeded()));
         }
     }
     let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes))
@@ -135,7 +144,7 @@ fn read_xlsx(bytes: &[u8], bounds: Bounds) -> Result<Vec<Vec<String>>, Refused> 
         .map_err(|_| whole(Kind::UnreadableSheet))?;
     let within = |(row, column): (u32, u32)| row < bounds.rows && column < bounds.columns;
     if !within(reader.dimensions().end) {
-        return Err(whole(Kind::TooLargeXlsx(bounds)));
+        return Err(whole(bounds.exceeded()));
     }
     let mut cells = Vec::new();
     while let Some(cell) = reader
@@ -144,7 +153,7 @@ fn read_xlsx(bytes: &[u8], bounds: Bounds) -> Result<Vec<Vec<String>>, Refused> 
     {
         let at = cell.get_position();
         if !within(at) {
-            return Err(whole(Kind::TooLargeXlsx(bounds)));
+            return Err(whole(bounds.exceeded()));
         }
         let value = Data::from(cell.get_value().clone());
         if value != Data::Empty {
@@ -171,4 +180,3 @@ fn read_xlsx(bytes: &[u8], bounds: Bounds) -> Result<Vec<Vec<String>>, Refused> 
     }
     Ok(rows)
 }
-

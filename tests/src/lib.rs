@@ -106,6 +106,17 @@ impl TestApp {
         app
     }
 
+    /// The demo region with its cycle and three years of educational results, cohorts and a
+    /// results target in each state.
+    pub async fn with_demo_results(self) -> TestApp {
+        let app = self.with_demo_cycle().await;
+        let methodology = surveys::Methodology::default_set().expect("default methodology");
+        server::cli::demo_results::ensure_demo_results(&app.storage, &methodology)
+            .await
+            .expect("demo results");
+        app
+    }
+
     /// An access code of a demo school (`demo-01` …) for a respondent group.
     pub async fn demo_code(&self, school: &str, group: &str) -> String {
         let (campaign, school) = self.demo_school(school).await;

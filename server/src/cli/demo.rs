@@ -61,19 +61,21 @@ const PREVIOUS: CampaignSpec = CampaignSpec {
 
 /// A demo school: registry code, name, municipality index, overall risk tendency in [0,1],
 /// expected (teachers, students, parents) and the share of them who answer.
-struct DemoSchool {
-    code: &'static str,
+pub(super) struct DemoSchool {
+    pub(super) code: &'static str,
     name: &'static str,
     municipality: usize,
-    risk: f64,
-    expected: (i64, i64, i64),
+    pub(super) risk: f64,
+    pub(super) expected: (i64, i64, i64),
     answered: (f64, f64, f64),
+    /// The settlement type (peer groups).
+    settlement: &'static str,
 }
 
 const MUNICIPALITIES: [(&str, &str); 2] =
     [("north", "Северный район"), ("river", "Приречный округ")];
 
-const SCHOOLS: [DemoSchool; 6] = [
+pub(super) const SCHOOLS: [DemoSchool; 6] = [
     DemoSchool {
         code: "demo-01",
         name: "МБОУ «Берёзовская СОШ»",
@@ -81,6 +83,7 @@ const SCHOOLS: [DemoSchool; 6] = [
         risk: 0.15,
         expected: (18, 90, 90),
         answered: (0.9, 0.7, 0.5),
+        settlement: "village",
     },
     DemoSchool {
         code: "demo-02",
@@ -89,6 +92,7 @@ const SCHOOLS: [DemoSchool; 6] = [
         risk: 0.45,
         expected: (9, 40, 40),
         answered: (0.9, 0.8, 0.4),
+        settlement: "village",
     },
     DemoSchool {
         code: "demo-03",
@@ -97,6 +101,7 @@ const SCHOOLS: [DemoSchool; 6] = [
         risk: 0.7,
         expected: (14, 70, 70),
         answered: (0.8, 0.6, 0.05),
+        settlement: "village",
     },
     DemoSchool {
         code: "demo-04",
@@ -105,6 +110,7 @@ const SCHOOLS: [DemoSchool; 6] = [
         risk: 0.3,
         expected: (25, 120, 120),
         answered: (0.8, 0.55, 0.35),
+        settlement: "city",
     },
     DemoSchool {
         code: "demo-05",
@@ -113,6 +119,7 @@ const SCHOOLS: [DemoSchool; 6] = [
         risk: 0.55,
         expected: (12, 60, 60),
         answered: (0.85, 0.65, 0.4),
+        settlement: "town",
     },
     DemoSchool {
         code: "demo-06",
@@ -121,6 +128,7 @@ const SCHOOLS: [DemoSchool; 6] = [
         risk: 0.8,
         expected: (8, 30, 30),
         answered: (1.0, 0.7, 0.45),
+        settlement: "village",
     },
 ];
 
@@ -151,6 +159,7 @@ pub async fn ensure_demo(
                 municipality_name: municipality_name.into(),
                 school_code: s.code.into(),
                 school_name: s.name.into(),
+                settlement: Some(s.settlement.into()),
             }
         })
         .collect();
@@ -430,6 +439,7 @@ fn principal_numbers(risk: f64, rng: &mut impl Rng) -> Vec<(&'static str, f64)> 
         ("students_registered", count(students, share(0.002, 0.05))),
         ("students_special_needs", count(students, share(0.02, 0.1))),
         ("students_non_russian", count(students, share(-0.05, 0.35))),
+        ("students_low_income", count(students, share(0.05, 0.4))),
         ("teachers", teachers),
         ("vacancies", (risk * 4.0 - 1.0).round().max(0.0)),
         (

@@ -4,6 +4,7 @@
 
 pub mod demo;
 pub mod demo_cycle;
+pub mod demo_results;
 pub mod paper;
 
 use std::path::PathBuf;
@@ -203,6 +204,7 @@ pub async fn run(cli: Cli) -> Result<(), ServerError> {
     if with_demo {
         let summary = demo::ensure_demo(&storage, &methodology, today()).await?;
         demo_cycle::ensure_demo_cycle(&storage, &methodology, today()).await?;
+        demo_results::ensure_demo_results(&storage, &methodology).await?;
         let base = config
             .public_url
             .clone()

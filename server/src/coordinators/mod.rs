@@ -28,6 +28,8 @@ pub struct Coordinators {
     pub storage: Storage,
     pub gate: Gate,
     pub cookies: CookiePolicy,
+    /// Educational results (the start page's overview).
+    pub results: crate::results::Yardstick,
 }
 
 /// A campaign's heading with how many of its schools the viewer sees.
@@ -114,7 +116,12 @@ impl WorkSource for Coordinators {
     }
 
     async fn attention(&self, viewer: &Viewer, lang: Lang) -> Result<Attention, AppError> {
-        Ok(attention::attention(&self.gate, &self.storage, viewer, lang).await?)
+        let mut a = attention::attention(&self.gate, &self.storage, viewer, lang).await?;
+        if a.overview {
+            let (improved, leaving) = self.results.outcomes(viewer, lang).await?;
+            a.results = Some((improved.len() as u32, leaving.len() as u32));
+        }
+        Ok(a)
     }
 
     async fn campaigns(&self, viewer: &Viewer) -> Result<Vec<CampaignItem>, AppError> {

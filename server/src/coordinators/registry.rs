@@ -28,6 +28,10 @@ pub const COLUMNS: [&str; 6] = [
     "school_name",
 ];
 
+/// An optional last column: the school's settlement type, a key of the methodology's peer
+/// rules (`city`, `town`, `village`), for comparing like with like.
+pub const SETTLEMENT: &str = "settlement";
+
 /// The example row of the templates.
 const EXAMPLE: [&str; 6] = [
     "demo",
@@ -54,7 +58,7 @@ fn row_number(index: usize) -> u64 {
 }
 
 /// Checks the rows of a file (without its header): every problem with its row and column.
-pub fn check_rows(rows: &[Vec<String>]) -> Result<Vec<RegistryRow>, Refused> {
+pub fn check_rows(rows: &[Vec<String>], settlements: &[&str]) -> Result<Vec<RegistryRow>, Refused> {
     let mut problems = Vec::new();
     let mut seen = HashSet::new();
     let mut checked = Vec::new();
@@ -86,7 +90,18 @@ pub fn check_rows(rows: &[Vec<String>]) -> Result<Vec<RegistryRow>, Refused> {
         if !seen.insert(cell(4)) {
             say("school_code", Kind::RepeatedSchoolCode);
         }
+        let settlement = row
+            .get(COLUMNS.len())
+            .map(|c| c.trim().to_owned())
+            .filter(|c| !c.is_empty());
+        if settlement
+            .as_deref()
+            .is_some_and(|s| !settlements.contains(&s))
+        {
+            say(SETTLEMENT, Kind::OneOf(settlements.join(", ")));
+        }
         checked.push(RegistryRow {
+            settlement,
             region_code: cell(0),
             region_name: cell(1),
             municipality_code: cell(2),
@@ -103,6 +118,17 @@ pub fn check_rows(rows: &[Vec<String>]) -> Result<Vec<RegistryRow>, Refused> {
     } else {
         Err(Refused(problems))
     }
+}
+
+/// The settlement types the methodology knows.
+fn settlement_keys(gate: &Gate) -> Vec<&str> {
+    gate.methodology()
+        .results
+        .peers
+        .settlements
+        .iter()
+        .map(|s| s.key.as_str())
+        .collect()
 }
 
 /// Stores checked rows in one transaction when the viewer may write them all and no school
@@ -184,22 +210,41 @@ pub async fn import(
         let rows = tokio::task::spawn_blocking(move || {
             crate::sheets::read_table(&name, &bytes, crate::sheets::Bounds::REGISTRY)
         })
-            .await
-            .map_err(|e| {
-                ServerError::Inconsistent(format!("reading a registry file stopped: {e}"))
-            })??;
+        .await
+        .map_err(|e| {
+            ServerError::Inconsistent(format!("reading a registry file stopped: {e}"))
+        })??;
         let header: Vec<String> = rows
             .first()
             .map(|r| r.iter().map(|c| c.trim().to_lowercase()).collect())
             .unwrap_or_default();
-        if header
+        let named: Vec<&str> = header
             .iter()
             .map(String::as_str)
-            .ne(COLUMNS.iter().copied())
-        {
-            return Err(Refused::one(At::Row(1, None), Kind::Columns(COLUMNS.join(", "))).into());
+            .filter(|h| !h.is_empty())
+            .collect();
+        let fits = named == COLUMNS
+            || named
+                .split_last()
+                .is_some_and(|(last, rest)| *last == SETTLEMENT && rest == COLUMNS);
+        if !fits {
+            return Err(Refused::one(
+                At::Row(1, None),
+                Kind::Columns(format!("{} [, {SETTLEMENT}]", COLUMNS.join(", "))),
+            )
+            .into());
         }
-        let checked = check_rows(&rows[1..])?;
+        let settlement = header.get(COLUMNS.len()).is_some_and(|h| h == SETTLEMENT);
+        let checked = check_rows(&rows[1..], &settlement_keys(&gate))?;
+        let checked: Vec<RegistryRow> = checked
+            .into_iter()
+            .map(|mut r| {
+                if !settlement {
+                    r.settlement = None;
+                }
+                r
+            })
+            .collect();
         store(&storage, &gate, &viewer, &checked).await
     };
     outcome(imported.await, &headers)
@@ -247,6 +292,10 @@ pub struct SchoolForm {
     school_code: String,
     #[validate(length(max = 1000))]
     school_name: String,
+    /// Optional: a settlement type key; empty keeps the school's own.
+    #[serde(default)]
+    #[validate(length(max = 40))]
+    settlement: String,
 }
 
 /// `POST /work/registry/schools`: adds (or renames) one school through the import's checks.
@@ -265,9 +314,10 @@ pub async fn add_school(
         form.municipality_name,
         form.school_code,
         form.school_name,
+        form.settlement,
     ];
     let added = async {
-        let checked = check_rows(&[row])?;
+        let checked = check_rows(&[row], &settlement_keys(&gate))?;
         store(&storage, &gate, &viewer, &checked).await
     };
     // The one row of a form is «row 2» of an import: name the field alone.
@@ -291,11 +341,17 @@ mod tests {
 
     #[test]
     fn every_bad_cell_is_named_by_row_and_column() {
-        let problems = check_rows(&[
-            row(["r", "Регион", "m", "Район", "s-1", "Школа 1"]),
-            row(["r", "", "m", "Район", "s 2", "Школа 2"]),
-            row(["r", "Регион", "m", "Район", "s-1", "Школа 3"]),
-        ])
+        let mut with_settlement = row(["r", "Регион", "m", "Район", "s-4", "Школа 4"]);
+        with_settlement.push("hamlet".into());
+        let problems = check_rows(
+            &[
+                row(["r", "Регион", "m", "Район", "s-1", "Школа 1"]),
+                row(["r", "", "m", "Район", "s 2", "Школа 2"]),
+                row(["r", "Регион", "m", "Район", "s-1", "Школа 3"]),
+                with_settlement,
+            ],
+            &["city", "town", "village"],
+        )
         .expect_err("refused")
         .0
         .iter()
@@ -307,6 +363,7 @@ mod tests {
                 "Строка 3, столбец region_name: пусто",
                 "Строка 3, столбец school_code: код: латинские буквы, цифры, - _ . (до 40 знаков)",
                 "Строка 4, столбец school_code: этот код школы уже встречался выше",
+                "Строка 5, столбец settlement: одно из значений: city, town, village",
             ]
         );
     }

@@ -1,7 +1,9 @@
 //! Files coordinators download: the matrix workbook with its indicators, change and method
-//! (`workbook`), the raw responses as CSV or XLSX, streamed (`raw`), and a school's anti-risk
-//! programme as a Word document (`programme_doc`).
+//! (`workbook`), the raw responses as CSV or XLSX, streamed (`raw`), a school's anti-risk
+//! programme as a Word document (`programme_doc`), and the educational results table with its
+//! codebook (`results`).
 
 pub mod programme_doc;
 pub mod raw;
+pub mod results;
 pub mod workbook;

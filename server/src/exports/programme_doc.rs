@@ -204,6 +204,41 @@ pub fn document(p: &ProgrammeView, lang: Lang) -> Result<Vec<u8>, ServerError> {
     for r in &p.risks {
         doc = risk_part(doc, r, lang);
     }
+    if !p.result_targets.is_empty() {
+        doc = doc.add_paragraph(heading(
+            lang.tr(
+                "Целевые показатели по образовательным результатам",
+                "Targets on educational results",
+            ),
+            26,
+        ));
+        let rows = p
+            .result_targets
+            .iter()
+            .map(|t| {
+                vec![
+                    format!("{}: {}", t.factor, t.name),
+                    t.baseline.clone().unwrap_or_else(|| "—".into()),
+                    t.target.clone(),
+                    t.judged_year.to_string(),
+                    t.actual.clone().unwrap_or_else(|| "—".into()),
+                    t.verdict.clone(),
+                ]
+            })
+            .collect();
+        doc = doc.add_table(table(
+            &[
+                lang.tr("Показатель", "Indicator"),
+                lang.tr("Было", "Baseline"),
+                lang.tr("Цель", "Target"),
+                lang.tr("Год оценки", "Judged on"),
+                lang.tr("Стало", "Actual"),
+                lang.tr("Итог", "Verdict"),
+            ],
+            rows,
+            &[34, 14, 10, 10, 12, 20],
+        ));
+    }
     if let Some(results) = &p.results {
         doc = doc.add_paragraph(heading(
             &match lang {
@@ -271,12 +306,13 @@ pub fn document(p: &ProgrammeView, lang: Lang) -> Result<Vec<u8>, ServerError> {
 pub async fn programme_docx(
     State(gate): State<Gate>,
     State(storage): State<Storage>,
+    State(yardstick): State<crate::results::Yardstick>,
     Extension(viewer): Extension<Viewer>,
     Path((campaign, school)): Path<(i64, i64)>,
     headers: HeaderMap,
 ) -> Result<Response, ServerError> {
     let lang = cookies::lang(&headers);
-    let view = programme(&gate, &storage, &viewer, campaign, school, lang)
+    let view = programme(&gate, &storage, &yardstick, &viewer, campaign, school, lang)
         .await?
         .filter(|p| p.status.is_some())
         .ok_or(ServerError::NotFound)?;

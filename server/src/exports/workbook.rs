@@ -42,7 +42,11 @@ fn colour(hex: &str) -> Color {
 }
 
 /// Writes a table from (row, 0): a bold header, then its cells; numbers stay numbers.
-fn write_table(sheet: &mut Worksheet, table: &Table, first_row: u32) -> Result<(), XlsxError> {
+pub(super) fn write_table(
+    sheet: &mut Worksheet,
+    table: &Table,
+    first_row: u32,
+) -> Result<(), XlsxError> {
     let header = Format::new()
         .set_bold()
         .set_background_color(Color::RGB(0xF3F5F7))
@@ -80,6 +84,7 @@ pub fn matrix_workbook(
     changes: Option<&[surveys::change::ProfileChange]>,
     quality: &surveys::quality::InstrumentQuality,
     programmes: &Table,
+    results: Option<&(u16, Table)>,
     lang: Lang,
 ) -> Result<Vec<u8>, XlsxError> {
     let l = lang.code();
@@ -150,6 +155,30 @@ pub fn matrix_workbook(
     write_table(sheet, programmes, 0)?;
     sheet.set_freeze_panes(1, 0)?;
     sheet.set_column_width(0, 36)?;
+
+    // The schools' educational results of the newest year imported.
+    if let Some((year, table)) = results {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(lang.tr("Результаты", "Results"))?;
+        write_table(sheet, table, 0)?;
+        sheet.set_freeze_panes(1, 1)?;
+        sheet.set_column_width(0, 36)?;
+        let at = table.rows.len() as u32 + 2;
+        sheet.write_string(
+            at,
+            0,
+            match lang {
+                Lang::Ru => format!(
+                    "Год: {year}. Доли — от 0 до 1; где участников меньше {}, показателей нет.",
+                    m.results.min_participants
+                ),
+                Lang::En => format!(
+                    "Year: {year}. Shares from 0 to 1; no figures where fewer than {} took part.",
+                    m.results.min_participants
+                ),
+            },
+        )?;
+    }
 
     // Level distribution per factor, with a native chart.
     let name = lang.tr("Распределение", "Distribution").to_owned();
@@ -263,12 +292,17 @@ pub fn matrix_workbook(
 async fn programmes_table(
     gate: &Gate,
     storage: &Storage,
+    yardstick: &crate::results::Yardstick,
     viewer: &Viewer,
     in_scope: &crate::scope::InScope,
     lang: Lang,
 ) -> Result<Table, ServerError> {
     let today = crate::clock::today();
     let later = results::later(gate, viewer, &in_scope.campaign).await?;
+    let region = match in_scope.schools.first() {
+        Some(s) => Some(yardstick.region(s.region_id).await?),
+        None => None,
+    };
     let mut rows = Vec::new();
     for p in storage.campaign_programmes(in_scope.campaign.id).await? {
         let Some(school) = in_scope.schools.iter().find(|s| s.school_id == p.school_id) else {
@@ -277,6 +311,21 @@ async fn programmes_table(
         let risks = storage.chosen_risks(p.id).await?;
         let measures = storage.programme_measures(p.id).await?;
         let targets = storage.programme_targets(p.id).await?;
+        let result_targets = storage.result_targets(p.id).await?;
+        let judged: Vec<crate::results::Judged> = match &region {
+            Some(region) => result_targets
+                .iter()
+                .map(|t| region.judge(gate.methodology(), &school.code, t))
+                .collect(),
+            None => Vec::new(),
+        };
+        let verdicts: Vec<_> = judged
+            .iter()
+            .filter_map(|j| match j {
+                crate::results::Judged::Verdict(v) => Some(v),
+                crate::results::Judged::Awaiting => None,
+            })
+            .collect();
         let overdue = measures.iter().filter(|m| m.overdue(today)).count();
         let status = app::reports::programme_status_words(&p.status, lang);
         rows.push(vec![
@@ -293,6 +342,12 @@ async fn programmes_table(
             Cell::Number(overdue as f64),
             Cell::Number(targets.len() as f64),
             targets_met(gate.methodology(), later.as_ref(), &school.code, &targets),
+            Cell::Number(result_targets.len() as f64),
+            if verdicts.is_empty() {
+                Cell::Text(String::new())
+            } else {
+                achieved_of(verdicts.into_iter())
+            },
         ]);
     }
     Ok(Table {
@@ -304,6 +359,8 @@ async fn programmes_table(
             "overdue_measures",
             "targets",
             "targets_met",
+            "result_targets",
+            "result_targets_met",
         ]
         .map(String::from)
         .to_vec(),
@@ -318,14 +375,16 @@ fn targets_met(m: &Methodology, later: Option<&Later>, code: &str, targets: &[Ta
         return Cell::Text(String::new());
     };
     let judged = results::verdicts(m, targets, later.profile(code));
-    let achieved = judged
-        .iter()
-        .filter(|v| v.achievement == Achievement::Achieved)
-        .count();
-    let with_data = judged
-        .iter()
-        .filter(|v| v.achievement != Achievement::InsufficientData)
-        .count();
+    achieved_of(judged.iter())
+}
+
+/// «achieved / judged with data» of verdicts.
+fn achieved_of<'a>(verdicts: impl Iterator<Item = &'a surveys::programme::Verdict>) -> Cell {
+    let (mut achieved, mut with_data) = (0, 0);
+    for v in verdicts {
+        achieved += usize::from(v.achievement == Achievement::Achieved);
+        with_data += usize::from(v.achievement != Achievement::InsufficientData);
+    }
     Cell::Text(format!("{achieved} / {with_data}"))
 }
 
@@ -333,6 +392,7 @@ fn targets_met(m: &Methodology, later: Option<&Later>, code: &str, targets: &[Ta
 pub async fn matrix_xlsx(
     State(gate): State<Gate>,
     State(storage): State<Storage>,
+    State(yardstick): State<crate::results::Yardstick>,
     Extension(viewer): Extension<Viewer>,
     Path(id): Path<i64>,
     Query(q): Query<MatrixQuery>,
@@ -376,9 +436,36 @@ pub async fn matrix_xlsx(
     for (p, s) in profiles.iter_mut().zip(&in_scope.schools) {
         p.school = named(s);
     }
-    let programmes =
-        programmes_table(&gate, &storage, &viewer, &in_scope, cookies::lang(&headers)).await?;
+    let programmes = programmes_table(
+        &gate,
+        &storage,
+        &yardstick,
+        &viewer,
+        &in_scope,
+        cookies::lang(&headers),
+    )
+    .await?;
     let lang = cookies::lang(&headers);
+    let results = match in_scope.schools.first() {
+        Some(first) => {
+            let region = yardstick.region(first.region_id).await?;
+            let rows: Vec<crate::results::table::Row<'_>> = in_scope
+                .schools
+                .iter()
+                .map(|s| crate::results::table::Row {
+                    code: &s.code,
+                    name: &s.name,
+                    municipality: &s.municipality,
+                })
+                .collect();
+            region.years.last().map(|year| {
+                let table =
+                    crate::results::table::wide(gate.methodology(), &region, &rows, *year, lang);
+                (*year, table)
+            })
+        }
+        None => None,
+    };
     let title = format!(
         "{} — {}",
         in_scope.campaign.name,
@@ -400,6 +487,7 @@ pub async fn matrix_xlsx(
         changes.as_deref(),
         &quality,
         &programmes,
+        results.as_ref(),
         lang,
     )
     .map_err(xlsx_error)?;

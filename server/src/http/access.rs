@@ -142,6 +142,13 @@ pub const RULES: &[Rule] = &[
         Access::Roles(CAMPAIGNERS),
         false,
     ),
+    rule("/work/results/export.csv", Access::Roles(OVERSEERS), false),
+    rule("/work/results/export.xlsx", Access::Roles(OVERSEERS), false),
+    rule(
+        "/work/results/codebook.csv",
+        Access::Roles(OVERSEERS),
+        false,
+    ),
     rule("/work/schools/{school}", Access::SignedIn, false),
     rule("/api/work-school-card", Access::SignedIn, false),
     rule(
@@ -182,6 +189,16 @@ pub const RULES: &[Rule] = &[
     ),
     rule(
         "/work/campaigns/{id}/schools/{school}/programme/targets/{target}/remove",
+        Access::Roles(PROGRAMME_WRITERS),
+        true,
+    ),
+    rule(
+        "/work/campaigns/{id}/schools/{school}/programme/result-targets",
+        Access::Roles(PROGRAMME_WRITERS),
+        true,
+    ),
+    rule(
+        "/work/campaigns/{id}/schools/{school}/programme/result-targets/{target}/remove",
         Access::Roles(PROGRAMME_WRITERS),
         true,
     ),

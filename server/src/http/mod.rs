@@ -32,7 +32,7 @@ use crate::config::{Config, TrustedProxies};
 use crate::cookies::CookiePolicy;
 use crate::coordinators::{accounts, campaigns, code_sheets, publishing, registry, Coordinators};
 use crate::error::ServerError;
-use crate::exports::{programme_doc, raw, workbook};
+use crate::exports::{programme_doc, raw, results as results_export, workbook};
 use crate::home::StorageOverview;
 use crate::programmes::{evidence, plan, risks, stages, workflow};
 use crate::reports::Reports;
@@ -117,6 +117,7 @@ pub fn router(config: &Config, storage: Storage, methodology: Arc<Methodology>) 
     }));
     let results: SharedResultsSource = Arc::new(results);
     let work: SharedWorkSource = Arc::new(Coordinators {
+        results: state.0.yardstick.clone(),
         storage: storage.clone(),
         gate: gate.clone(),
         cookies: config.cookies,
@@ -126,6 +127,7 @@ pub fn router(config: &Config, storage: Storage, methodology: Arc<Methodology>) 
         .clone()
         .unwrap_or_else(|| format!("http://{}", config.addr));
     let reports: SharedReportSource = Arc::new(Reports {
+        results: state.0.yardstick.clone(),
         gate,
         storage: storage.clone(),
         public_url,
@@ -205,6 +207,14 @@ pub fn router(config: &Config, storage: Storage, methodology: Arc<Methodology>) 
             post(plan::remove_target),
         )
         .route(
+            "/work/campaigns/{id}/schools/{school}/programme/result-targets",
+            post(plan::set_result_target),
+        )
+        .route(
+            "/work/campaigns/{id}/schools/{school}/programme/result-targets/{target}/remove",
+            post(plan::remove_result_target),
+        )
+        .route(
             "/work/campaigns/{id}/schools/{school}/programme/stages/{stage}",
             post(stages::file_report),
         )
@@ -245,7 +255,19 @@ pub fn router(config: &Config, storage: Storage, methodology: Arc<Methodology>) 
                 .layer(DefaultBodyLimit::max(RESULTS_UPLOAD_LIMIT)),
         )
         .route("/work/results/cohorts", post(yardstick::routes::set_cohort))
-        .route("/work/results/template/{file}", get(yardstick::routes::template))
+        .route("/work/results/export.csv", get(results_export::results_csv))
+        .route(
+            "/work/results/export.xlsx",
+            get(results_export::results_xlsx),
+        )
+        .route(
+            "/work/results/codebook.csv",
+            get(results_export::codebook_csv),
+        )
+        .route(
+            "/work/results/template/{file}",
+            get(yardstick::routes::template),
+        )
         .route("/work/registry/template.csv", get(registry::template_csv))
         .route("/work/registry/template.xlsx", get(registry::template_xlsx))
         .route("/session/end", post(accounts::sign_out))

@@ -343,3 +343,112 @@ pub async fn set_target(
     };
     refusal_back(&back, &headers, 3, done.await)
 }
+
+/// A target on an educational results indicator: `choice` is `assessment:indicator`, the value
+/// typed in the indicator's units (a share in percent, a mean mark as it is), judged on the
+/// import of `year`.
+#[derive(serde::Deserialize, Validate)]
+pub struct ResultTargetForm {
+    #[validate(length(min = 1, max = 20))]
+    factor: String,
+    #[validate(length(min = 3, max = 100))]
+    choice: String,
+    #[validate(custom(function = "decimal"))]
+    target: String,
+    #[validate(range(min = 2000, max = 2100))]
+    year: u32,
+}
+
+/// `POST …/programme/result-targets`: sets a chosen risk's target on a results indicator, with
+/// the school's newest shown figure as its baseline.
+pub async fn set_result_target(
+    State(gate): State<Gate>,
+    State(storage): State<Storage>,
+    State(yardstick): State<crate::results::Yardstick>,
+    Extension(viewer): Extension<Viewer>,
+    Path((campaign, school)): Path<(i64, i64)>,
+    headers: HeaderMap,
+    Form(form): Form<ResultTargetForm>,
+) -> Result<Response, ServerError> {
+    let back = page(campaign, school);
+    let done = async {
+        form.validate().map_err(Refused::from)?;
+        let (programme, _) = open_programme(&gate, &storage, &viewer, campaign, school).await?;
+        let m = gate.methodology();
+        let invalid = || Refused::one(At::Field("choice"), Kind::Invalid);
+        let (key, indicator) = form.choice.split_once(':').ok_or_else(invalid)?;
+        let a = m.results.assessment(key).ok_or_else(invalid)?;
+        let indicator = surveys::results::ResultIndicator::parse(indicator)
+            .filter(|i| crate::results::TARGET_INDICATORS.contains(i))
+            .ok_or_else(invalid)?;
+        let typed = surveys::answers::decimal(&form.target).unwrap_or_default();
+        let target = if indicator.is_share(a) {
+            typed / 100.0
+        } else {
+            typed
+        };
+        let in_range = if indicator.is_share(a) {
+            (0.0..=1.0).contains(&target)
+        } else {
+            (2.0..=5.0).contains(&target)
+        };
+        if !in_range {
+            return Err(Refused::one(At::Field("target"), Kind::Invalid).into());
+        }
+        let placed = gate
+            .schools(&viewer)
+            .await?
+            .into_iter()
+            .find(|s| s.id == school)
+            .ok_or(ServerError::NotFound)?;
+        let region = yardstick.region(placed.region_id).await?;
+        let baseline = region
+            .latest(m, &placed.code, &a.key, indicator)
+            .map(|(e, year)| (e.value, year));
+        let subject = format!("risk:{}", form.factor);
+        let set = storage
+            .set_result_target(
+                programme.id,
+                &form.factor,
+                &a.key,
+                &indicator.key(),
+                baseline,
+                target,
+                u16::try_from(form.year).unwrap_or(0),
+                event(&viewer, "target_set", &subject, ""),
+            )
+            .await?;
+        if !set {
+            return Err(ServerError::NotFound);
+        }
+        Ok(see_other(&format!("{back}#result-targets"), None))
+    };
+    refusal_back(&back, &headers, 3, done.await)
+}
+
+/// `POST …/programme/result-targets/{target}/remove`.
+pub async fn remove_result_target(
+    State(gate): State<Gate>,
+    State(storage): State<Storage>,
+    Extension(viewer): Extension<Viewer>,
+    Path((campaign, school, id)): Path<(i64, i64, i64)>,
+    headers: HeaderMap,
+) -> Result<Response, ServerError> {
+    let back = page(campaign, school);
+    let done = async {
+        let (programme, _) = open_programme(&gate, &storage, &viewer, campaign, school).await?;
+        let subject = format!("result_target:{id}");
+        let removed = storage
+            .remove_result_target(
+                programme.id,
+                id,
+                event(&viewer, "target_removed", &subject, ""),
+            )
+            .await?;
+        if !removed {
+            return Err(ServerError::NotFound);
+        }
+        Ok(see_other(&format!("{back}#result-targets"), None))
+    };
+    refusal_back(&back, &headers, 3, done.await)
+}

@@ -35,6 +35,8 @@ pub struct Reports {
     pub storage: crate::storage::Storage,
     /// Where respondents reach the site (for code sheets' links), never taken from a request.
     pub public_url: String,
+    /// Educational results (a programme's results targets).
+    pub results: crate::results::Yardstick,
 }
 
 /// The campaign's schools in scope narrowed to a municipality, with the municipalities to choose
@@ -131,7 +133,16 @@ impl ReportSource for Reports {
         school: i64,
         lang: Lang,
     ) -> Result<Option<ProgrammeView>, AppError> {
-        Ok(programme::programme(&self.gate, &self.storage, viewer, campaign, school, lang).await?)
+        Ok(programme::programme(
+            &self.gate,
+            &self.storage,
+            &self.results,
+            viewer,
+            campaign,
+            school,
+            lang,
+        )
+        .await?)
     }
 
     async fn code_sheet(

@@ -36,6 +36,7 @@ pub async fn profile(
     let Some(scored) = scored else {
         return Ok(Some(Profile {
             campaign,
+            school_id: s.school_id,
             school: s.name.clone(),
             municipality: s.municipality.clone(),
             methodology_version: in_scope.campaign.methodology_version.clone(),
@@ -127,13 +128,14 @@ fn profile_of(
     deficits: DeficitView,
     risks: RiskPanel,
 ) -> Profile {
-    let (school, municipality) = in_scope
+    let (school_id, school, municipality) = in_scope
         .schools
         .first()
-        .map(|s| (s.name.clone(), s.municipality.clone()))
+        .map(|s| (s.school_id, s.name.clone(), s.municipality.clone()))
         .unwrap_or_default();
     Profile {
         campaign,
+        school_id,
         school,
         municipality,
         methodology_version: profile.methodology_version.clone(),

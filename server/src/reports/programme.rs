@@ -61,9 +61,11 @@ fn size_words(bytes: i64, lang: Lang) -> String {
 }
 
 /// The programme of a school of a campaign, if the viewer may see the school.
+#[allow(clippy::too_many_arguments)]
 pub async fn programme(
     gate: &Gate,
     storage: &Storage,
+    results: &crate::results::Yardstick,
     viewer: &Viewer,
     campaign: i64,
     school: i64,
@@ -100,6 +102,8 @@ pub async fn programme(
         can_attach: false,
         results: None,
         agreement: Vec::new(),
+        result_targets: Vec::new(),
+        result_choices: Vec::new(),
     };
     let (Some(scored), Some(programme)) = (scored, storage.programme(campaign, school).await?)
     else {
@@ -317,6 +321,10 @@ pub async fn programme(
         .map(entry)
         .collect();
     view.history = events.iter().map(entry).collect();
+    let region = results.region(s.region_id).await?;
+    let targets = storage.result_targets(programme.id).await?;
+    view.result_targets = super::results::result_targets_view(m, &region, &s.code, &targets, lang);
+    view.result_choices = super::results::result_choices(m, &region, &s.code, lang);
     view.status = Some(programme.status);
     Ok(Some(view))
 }

@@ -5,15 +5,20 @@
 
 use app::access::{Role, Viewer};
 use app::i18n::Lang;
-use app::reports::{EffectRow, Effectiveness, FactorChangeView, ResultsView, TargetResultView};
+use app::reports::{
+    EffectRow, Effectiveness, FactorChangeView, ResultChoice, ResultTargetView, ResultsView,
+    TargetResultView,
+};
 use surveys::programme::{Achievement, Verdict};
+use surveys::results::ResultIndicator;
 use surveys::{Methodology, SchoolProfile};
 
 use super::views::{level_of, show_value};
 use super::Reports;
 use crate::error::ServerError;
 use crate::programmes::results::{self, met, verdicts, Later, MIN_PROGRAMMES};
-use crate::storage::{ChosenRiskRow, TargetRow};
+use crate::results::{Judged, Region};
+use crate::storage::{ChosenRiskRow, ResultTargetRow, TargetRow};
 
 fn verdict_words(v: &Verdict, lang: Lang) -> (&'static str, &'static str) {
     match v.achievement {
@@ -24,6 +29,118 @@ fn verdict_words(v: &Verdict, lang: Lang) -> (&'static str, &'static str) {
             lang.tr("недостаточно данных", "insufficient data"),
         ),
     }
+}
+
+/// A results indicator's name: «ВПР, Математика, 5 класс: доля «2»».
+fn result_name(
+    m: &Methodology,
+    assessment: &str,
+    indicator: ResultIndicator,
+    lang: Lang,
+) -> String {
+    match m.results.assessment(assessment) {
+        Some(a) => format!(
+            "{}: {}",
+            m.results.assessment_name(a, lang.code()),
+            indicator.name(a, lang.code())
+        ),
+        None => assessment.to_owned(),
+    }
+}
+
+fn result_value(
+    m: &Methodology,
+    assessment: &str,
+    indicator: ResultIndicator,
+    value: f64,
+) -> String {
+    let share = m
+        .results
+        .assessment(assessment)
+        .is_some_and(|a| indicator.is_share(a));
+    crate::results::figure(value, share)
+}
+
+/// A programme's results targets, judged on the import of their year.
+pub fn result_targets_view(
+    m: &Methodology,
+    region: &Region,
+    code: &str,
+    targets: &[ResultTargetRow],
+    lang: Lang,
+) -> Vec<ResultTargetView> {
+    targets
+        .iter()
+        .filter_map(|t| {
+            let indicator = ResultIndicator::parse(&t.indicator)?;
+            let value = |v: f64| result_value(m, &t.assessment, indicator, v);
+            let judged_year = u16::try_from(t.judged_year).unwrap_or(0);
+            let (key, verdict, actual, uncertain) = match region.judge(m, code, t) {
+                Judged::Awaiting => (
+                    "awaiting",
+                    match lang {
+                        Lang::Ru => format!("ждёт результатов {judged_year} года"),
+                        Lang::En => format!("awaiting the {judged_year} results"),
+                    },
+                    None,
+                    false,
+                ),
+                Judged::Verdict(v) => {
+                    let (key, words) = verdict_words(&v, lang);
+                    (
+                        key,
+                        words.to_owned(),
+                        v.actual.map(value),
+                        v.beyond_uncertainty == Some(false),
+                    )
+                }
+            };
+            Some(ResultTargetView {
+                id: t.id,
+                factor: t.factor.clone(),
+                name: result_name(m, &t.assessment, indicator, lang),
+                baseline: t
+                    .baseline
+                    .map(|b| format!("{} ({})", value(b), t.baseline_year.unwrap_or_default())),
+                target: value(t.target),
+                judged_year,
+                actual,
+                achievement: key.to_owned(),
+                verdict,
+                uncertain,
+            })
+        })
+        .collect()
+}
+
+/// The results indicators of a school's assessments with a shown figure, with the newest one.
+pub fn result_choices(
+    m: &Methodology,
+    region: &Region,
+    code: &str,
+    lang: Lang,
+) -> Vec<ResultChoice> {
+    let Some(mine) = region.results.get(code) else {
+        return Vec::new();
+    };
+    let mut keys: Vec<&str> = mine.keys().map(|(k, _)| k.as_str()).collect();
+    keys.dedup();
+    let mut out = Vec::new();
+    for key in keys {
+        for indicator in crate::results::TARGET_INDICATORS {
+            if let Some((e, year)) = region.latest(m, code, key, indicator) {
+                out.push(ResultChoice {
+                    key: format!("{key}:{}", indicator.key()),
+                    name: result_name(m, key, indicator, lang),
+                    baseline: Some(format!(
+                        "{} ({year})",
+                        result_value(m, key, indicator, e.value)
+                    )),
+                });
+            }
+        }
+    }
+    out
 }
 
 /// A programme's results against the later campaign, for its school (by registry code).
@@ -116,10 +233,13 @@ pub async fn effectiveness(
             .cmp(&(a.met + a.not_met))
             .then(a.factor.cmp(&b.factor))
     });
+    let (improved, leaving) = reports.results.outcomes(viewer, lang).await?;
     Ok(Some(Effectiveness {
         min: MIN_PROGRAMMES,
         judged: (found.judged >= MIN_PROGRAMMES).then_some(found.judged),
         rows,
         hidden,
+        improved,
+        leaving,
     }))
 }

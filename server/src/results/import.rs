@@ -91,7 +91,12 @@ fn normal(header: &str) -> String {
         .to_lowercase()
         .replace('ё', "е")
         .chars()
-        .filter(|c| !matches!(c, '«' | '»' | '"' | '\'' | ' ' | ',' | '_' | '.' | '(' | ')'))
+        .filter(|c| {
+            !matches!(
+                c,
+                '«' | '»' | '"' | '\'' | ' ' | ',' | '_' | '.' | '(' | ')'
+            )
+        })
         .collect::<String>()
         .replace("количество", "")
         .replace("кол-во", "")
@@ -104,11 +109,15 @@ fn column(header: &str) -> Option<Col> {
     Some(match bare.as_str() {
         "assessment" => Col::Assessment,
         "schoolcode" | "кодоо" | "логиноо" | "кодшколы" => Col::SchoolCode,
-        "schoolname" | "наименованиеоо" | "оо" | "школа" | "названиешколы" => Col::SchoolName,
+        "schoolname" | "наименованиеоо" | "оо" | "школа" | "названиешколы" => {
+            Col::SchoolName
+        }
         "процедура" | "оценочнаяпроцедура" | "вид" => Col::Procedure,
         "предмет" => Col::Subject,
         "класс" | "параллель" => Col::Grade,
-        "participants" | "участников" | "участники" | "участвовали" => Col::Participants,
+        "participants" | "участников" | "участники" | "участвовали" => {
+            Col::Participants
+        }
         "mark2" | "2" | "отметка2" => mark(2, percent),
         "mark3" | "3" | "отметка3" => mark(3, percent),
         "mark4" | "4" | "отметка4" => mark(4, percent),
@@ -116,7 +125,9 @@ fn column(header: &str) -> Option<Col> {
         "belowpass" | "нижеминимального" | "непреодолелиминимальныйпорог" if percent => {
             Col::BelowPassPercent
         }
-        "belowpass" | "нижеминимального" | "непреодолелиминимальныйпорог" => Col::BelowPass,
+        "belowpass" | "нижеминимального" | "непреодолелиминимальныйпорог" => {
+            Col::BelowPass
+        }
         "meanscore" | "среднийбалл" => Col::MeanScore,
         _ => {
             let judged = ["lowered", "confirmed", "raised"]
@@ -154,7 +165,9 @@ fn procedure(text: &str) -> Option<AssessmentKind> {
         "впр" | "vpr" => Some(AssessmentKind::Vpr),
         "огэ" | "oge" => Some(AssessmentKind::Oge),
         "егэ" | "ege" => Some(AssessmentKind::Ege),
-        "региональнаядиагностика" | "regional" => Some(AssessmentKind::Regional),
+        "региональнаядиагностика" | "regional" => {
+            Some(AssessmentKind::Regional)
+        }
         _ => None,
     }
 }
@@ -186,10 +199,18 @@ pub fn read(results: &Results, known: &[Known], table: &[Vec<String>], year: u16
     let school = at.contains_key(&Col::SchoolCode) || at.contains_key(&Col::SchoolName);
     let mut missing: Vec<&str> = Vec::new();
     if !school {
-        missing.push(if layout == Layout::Template { "school_code" } else { "Код ОО / Наименование ОО" });
+        missing.push(if layout == Layout::Template {
+            "school_code"
+        } else {
+            "Код ОО / Наименование ОО"
+        });
     }
     if !at.contains_key(&Col::Participants) {
-        missing.push(if layout == Layout::Template { "participants" } else { "Количество участников" });
+        missing.push(if layout == Layout::Template {
+            "participants"
+        } else {
+            "Количество участников"
+        });
     }
     if layout == Layout::Federal {
         if !at.contains_key(&Col::Subject) {
@@ -200,7 +221,10 @@ pub fn read(results: &Results, known: &[Known], table: &[Vec<String>], year: u16
         }
     }
     if !missing.is_empty() {
-        read.problems.push(Problem::new(At::Row(1, None), Kind::Columns(missing.join(", "))));
+        read.problems.push(Problem::new(
+            At::Row(1, None),
+            Kind::Columns(missing.join(", ")),
+        ));
         return read;
     }
     let name_of = |c: Col| header[at[&c]].trim().to_owned();
@@ -227,8 +251,14 @@ pub fn read(results: &Results, known: &[Known], table: &[Vec<String>], year: u16
         read.seen += 1;
         let line = row_number(n);
         let mut problems: Vec<Problem> = Vec::new();
-        let cell = |c: Col| at.get(&c).and_then(|i| row.get(*i)).map(|v| v.trim()).unwrap_or("");
-        let mut say = |c: Col, kind: Kind| problems.push(Problem::new(At::Row(line, Some(name_of(c))), kind));
+        let cell = |c: Col| {
+            at.get(&c)
+                .and_then(|i| row.get(*i))
+                .map(|v| v.trim())
+                .unwrap_or("")
+        };
+        let mut say =
+            |c: Col, kind: Kind| problems.push(Problem::new(At::Row(line, Some(name_of(c))), kind));
         // The school: by code, else by its name as the registry writes it.
         let code = cell(Col::SchoolCode);
         let name = cell(Col::SchoolName);
@@ -246,7 +276,14 @@ pub fn read(results: &Results, known: &[Known], table: &[Vec<String>], year: u16
             }
             found
         } else {
-            say(if at.contains_key(&Col::SchoolCode) { Col::SchoolCode } else { Col::SchoolName }, Kind::Empty);
+            say(
+                if at.contains_key(&Col::SchoolCode) {
+                    Col::SchoolCode
+                } else {
+                    Col::SchoolName
+                },
+                Kind::Empty,
+            );
             None
         };
         // The assessment.
@@ -255,7 +292,14 @@ pub fn read(results: &Results, known: &[Known], table: &[Vec<String>], year: u16
                 let key = cell(Col::Assessment);
                 let found = results.assessment(key);
                 if found.is_none() {
-                    say(Col::Assessment, if key.is_empty() { Kind::Empty } else { Kind::UnknownAssessment(key.to_owned()) });
+                    say(
+                        Col::Assessment,
+                        if key.is_empty() {
+                            Kind::Empty
+                        } else {
+                            Kind::UnknownAssessment(key.to_owned())
+                        },
+                    );
                 }
                 found
             }
@@ -263,7 +307,14 @@ pub fn read(results: &Results, known: &[Known], table: &[Vec<String>], year: u16
         };
         let participants = whole(cell(Col::Participants));
         if participants.is_none() {
-            say(Col::Participants, if cell(Col::Participants).is_empty() { Kind::Empty } else { Kind::Count });
+            say(
+                Col::Participants,
+                if cell(Col::Participants).is_empty() {
+                    Kind::Empty
+                } else {
+                    Kind::Count
+                },
+            );
         }
         let mut figures = Figures {
             participants: participants.unwrap_or(0),
@@ -272,35 +323,64 @@ pub fn read(results: &Results, known: &[Known], table: &[Vec<String>], year: u16
         if let (Some(a), Some(n)) = (assessment, participants) {
             if a.scored() {
                 if has(&at, Col::BelowPass) || has(&at, Col::BelowPassPercent) {
-                    figures.below_pass = shares(&at, &cell, &mut say, &[(Col::BelowPass, Col::BelowPassPercent)], n, false)
-                        .and_then(|v| v.first().copied());
+                    figures.below_pass = shares(
+                        &at,
+                        &cell,
+                        &mut say,
+                        &[(Col::BelowPass, Col::BelowPassPercent)],
+                        n,
+                        false,
+                    )
+                    .and_then(|v| v.first().copied());
                 } else {
-                    say(Col::Participants, Kind::Columns("below_pass / Ниже минимального".into()));
+                    say(
+                        Col::Participants,
+                        Kind::Columns("below_pass / Ниже минимального".into()),
+                    );
                 }
                 let mean = cell(Col::MeanScore);
                 if !mean.is_empty() {
                     let max = a.max_score.unwrap_or(100);
                     match decimal(mean) {
-                        Some(v) if (0.0..=f64::from(max)).contains(&v) => figures.mean_score = Some(v),
+                        Some(v) if (0.0..=f64::from(max)).contains(&v) => {
+                            figures.mean_score = Some(v)
+                        }
                         _ => say(Col::MeanScore, Kind::MeanScore(max)),
                     }
                 }
             } else {
-                let pairs: Vec<(Col, Col)> = (2..=5).map(|m| (Col::Mark(m), Col::MarkPercent(m))).collect();
+                let pairs: Vec<(Col, Col)> = (2..=5)
+                    .map(|m| (Col::Mark(m), Col::MarkPercent(m)))
+                    .collect();
                 if pairs.iter().any(|(c, p)| has(&at, *c) || has(&at, *p)) {
-                    figures.marks = shares(&at, &cell, &mut say, &pairs, n, true).and_then(|v| v.try_into().ok());
+                    figures.marks = shares(&at, &cell, &mut say, &pairs, n, true)
+                        .and_then(|v| v.try_into().ok());
                 } else {
-                    say(Col::Participants, Kind::Columns("mark2 … mark5 / 2 … 5".into()));
+                    say(
+                        Col::Participants,
+                        Kind::Columns("mark2 … mark5 / 2 … 5".into()),
+                    );
                 }
             }
-            let judged: Vec<(Col, Col)> = (0..3).map(|i| (Col::Judged(i), Col::JudgedPercent(i))).collect();
-            let given = judged.iter().any(|(c, p)| !cell(*c).is_empty() || !cell(*p).is_empty());
+            let judged: Vec<(Col, Col)> = (0..3)
+                .map(|i| (Col::Judged(i), Col::JudgedPercent(i)))
+                .collect();
+            let given = judged
+                .iter()
+                .any(|(c, p)| !cell(*c).is_empty() || !cell(*p).is_empty());
             if given {
-                figures.objectivity = shares(&at, &cell, &mut say, &judged, n, false).and_then(|v| v.try_into().ok());
+                figures.objectivity =
+                    shares(&at, &cell, &mut say, &judged, n, false).and_then(|v| v.try_into().ok());
                 if let Some(o) = figures.objectivity {
                     let sum: u32 = o.iter().sum();
                     if sum > n {
-                        say(Col::Participants, Kind::ObjectivitySum { sum, participants: n });
+                        say(
+                            Col::Participants,
+                            Kind::ObjectivitySum {
+                                sum,
+                                participants: n,
+                            },
+                        );
                     }
                 }
             }
@@ -353,13 +433,22 @@ fn federal_assessment<'r, 'c>(
             || normal(&s.name.en) == normal(subject_text)
     });
     if subject.is_none() {
-        say(Col::Subject, if subject_text.is_empty() { Kind::Empty } else { Kind::UnknownAssessment(subject_text.to_owned()) });
+        say(
+            Col::Subject,
+            if subject_text.is_empty() {
+                Kind::Empty
+            } else {
+                Kind::UnknownAssessment(subject_text.to_owned())
+            },
+        );
     }
     let grade_text = cell(Col::Grade);
     let grade = if grade_text.is_empty() {
         None
     } else {
-        let g = whole(grade_text).and_then(|g| u8::try_from(g).ok()).filter(|g| (1..=11).contains(g));
+        let g = whole(grade_text)
+            .and_then(|g| u8::try_from(g).ok())
+            .filter(|g| (1..=11).contains(g));
         if g.is_none() {
             say(Col::Grade, Kind::Invalid);
         }
@@ -393,7 +482,10 @@ fn whole(text: &str) -> Option<u32> {
 
 fn decimal(text: &str) -> Option<f64> {
     let t = text.trim().replace(',', ".");
-    if t.is_empty() || !t.chars().all(|c| c.is_ascii_digit() || c == '.') || t.matches('.').count() > 1 {
+    if t.is_empty()
+        || !t.chars().all(|c| c.is_ascii_digit() || c == '.')
+        || t.matches('.').count() > 1
+    {
         return None;
     }
     t.parse().ok()
@@ -411,12 +503,18 @@ fn shares<'c>(
     n: u32,
     whole_set: bool,
 ) -> Option<Vec<u32>> {
-    let percent = pairs.iter().all(|(c, p)| !at.contains_key(c) && at.contains_key(p));
+    let percent = pairs
+        .iter()
+        .all(|(c, p)| !at.contains_key(c) && at.contains_key(p));
     let mut ok = true;
     let values: Vec<f64> = pairs
         .iter()
         .map(|(c, p)| {
-            let (col, text) = if percent { (*p, cell(*p)) } else { (*c, cell(*c)) };
+            let (col, text) = if percent {
+                (*p, cell(*p))
+            } else {
+                (*c, cell(*c))
+            };
             let value = if text.is_empty() {
                 Some(0.0).filter(|_| !whole_set)
             } else if percent {
@@ -443,13 +541,21 @@ fn shares<'c>(
         let exact: Vec<f64> = values.iter().map(|p| p * f64::from(n) / 100.0).collect();
         let total: f64 = values.iter().sum();
         if whole_set && (total - 100.0).abs() > 1.0 {
-            say(pairs[0].1, Kind::MarksSum { sum: total.round() as u32, participants: 100 });
+            say(
+                pairs[0].1,
+                Kind::MarksSum {
+                    sum: total.round() as u32,
+                    participants: 100,
+                },
+            );
             return None;
         }
         let mut counts: Vec<u32> = exact.iter().map(|x| x.floor() as u32).collect();
         if whole_set {
             let mut order: Vec<usize> = (0..exact.len()).collect();
-            order.sort_by(|a, b| (exact[*b] - exact[*b].floor()).total_cmp(&(exact[*a] - exact[*a].floor())));
+            order.sort_by(|a, b| {
+                (exact[*b] - exact[*b].floor()).total_cmp(&(exact[*a] - exact[*a].floor()))
+            });
             let mut left = n.saturating_sub(counts.iter().sum());
             for i in order.into_iter().cycle().take(exact.len() * 2) {
                 if left == 0 {
@@ -468,11 +574,23 @@ fn shares<'c>(
     if whole_set {
         let sum: u32 = counts.iter().sum();
         if sum != n {
-            say(pairs[0].0, Kind::MarksSum { sum, participants: n });
+            say(
+                pairs[0].0,
+                Kind::MarksSum {
+                    sum,
+                    participants: n,
+                },
+            );
             return None;
         }
     } else if !percent && counts.len() == 1 && counts[0] > n {
-        say(pairs[0].0, Kind::MarksSum { sum: counts[0], participants: n });
+        say(
+            pairs[0].0,
+            Kind::MarksSum {
+                sum: counts[0],
+                participants: n,
+            },
+        );
         return None;
     }
     Some(counts)
@@ -485,13 +603,23 @@ mod tests {
 
     fn known() -> Vec<Known> {
         vec![
-            Known { id: 1, code: "s-01".into(), name: "МБОУ «СОШ № 1»".into() },
-            Known { id: 2, code: "s-02".into(), name: "МКОУ «Озёрная ООШ»".into() },
+            Known {
+                id: 1,
+                code: "s-01".into(),
+                name: "МБОУ «СОШ № 1»".into(),
+            },
+            Known {
+                id: 2,
+                code: "s-02".into(),
+                name: "МКОУ «Озёрная ООШ»".into(),
+            },
         ]
     }
 
     fn table(rows: &[&[&str]]) -> Vec<Vec<String>> {
-        rows.iter().map(|r| r.iter().map(|c| (*c).to_owned()).collect()).collect()
+        rows.iter()
+            .map(|r| r.iter().map(|c| (*c).to_owned()).collect())
+            .collect()
     }
 
     fn words(read: &Read) -> Vec<String> {
@@ -506,8 +634,32 @@ mod tests {
     fn the_template_layout_reads_counts_and_the_comparison() {
         let m = m();
         let t = table(&[
-            &["assessment", "school_code", "school_name", "participants", "mark2", "mark3", "mark4", "mark5", "lowered", "confirmed", "raised"],
-            &["vpr-math-5", "s-01", "", "20", "4", "8", "6", "2", "5", "14", "1"],
+            &[
+                "assessment",
+                "school_code",
+                "school_name",
+                "participants",
+                "mark2",
+                "mark3",
+                "mark4",
+                "mark5",
+                "lowered",
+                "confirmed",
+                "raised",
+            ],
+            &[
+                "vpr-math-5",
+                "s-01",
+                "",
+                "20",
+                "4",
+                "8",
+                "6",
+                "2",
+                "5",
+                "14",
+                "1",
+            ],
             &["ege-rus", "s-02", "", "12", "", "", "", "", "", "", ""],
         ]);
         let read = read(&m.results, &known(), &t, 2026);
@@ -523,21 +675,65 @@ mod tests {
     fn the_federal_layout_reads_percentages_and_names() {
         let m = m();
         let t = table(&[
-            &["Наименование ОО", "Предмет", "Класс", "Кол-во участников", "% 2", "% 3", "% 4", "% 5", "Понизили (Отм. < Отм. по журналу) %", "Подтвердили %", "Повысили %"],
-            &["МКОУ «Озерная  ООШ»", "Русский язык", "5", "7", "28,57", "42,86", "14,29", "14,29", "42,86", "57,14", "0"],
-            &["МБОУ «Гимназия»", "Математика", "5", "7", "0", "0", "100", "0", "", "", ""],
+            &[
+                "Наименование ОО",
+                "Предмет",
+                "Класс",
+                "Кол-во участников",
+                "% 2",
+                "% 3",
+                "% 4",
+                "% 5",
+                "Понизили (Отм. < Отм. по журналу) %",
+                "Подтвердили %",
+                "Повысили %",
+            ],
+            &[
+                "МКОУ «Озерная  ООШ»",
+                "Русский язык",
+                "5",
+                "7",
+                "28,57",
+                "42,86",
+                "14,29",
+                "14,29",
+                "42,86",
+                "57,14",
+                "0",
+            ],
+            &[
+                "МБОУ «Гимназия»",
+                "Математика",
+                "5",
+                "7",
+                "0",
+                "0",
+                "100",
+                "0",
+                "",
+                "",
+                "",
+            ],
         ]);
         let read = read(&m.results, &known(), &t, 2026);
         assert_eq!(read.layout, Some(Layout::Federal));
         assert_eq!(read.rows.len(), 1, "{:?}", words(&read));
-        assert_eq!(read.rows[0].school_id, 2, "matched by name, ё and spaces aside");
+        assert_eq!(
+            read.rows[0].school_id, 2,
+            "matched by name, ё and spaces aside"
+        );
         assert_eq!(read.rows[0].assessment, "vpr-rus-5");
         assert_eq!(read.rows[0].figures.marks, Some([2, 3, 1, 1]));
         assert_eq!(read.rows[0].figures.objectivity, Some([3, 4, 0]));
-        assert_eq!(read.unmatched.iter().collect::<Vec<_>>(), ["МБОУ «Гимназия»"]);
+        assert_eq!(
+            read.unmatched.iter().collect::<Vec<_>>(),
+            ["МБОУ «Гимназия»"]
+        );
         assert_eq!(
             words(&read),
-            vec!["Строка 3, столбец Наименование ОО: школы «МБОУ «Гимназия»» нет в реестре региона"]
+            vec![
+                "Строка 3, столбец Наименование ОО: школы «МБОУ «Гимназия»» нет в реестре региона"
+            ]
         );
     }
 
@@ -545,7 +741,17 @@ mod tests {
     fn every_bad_cell_is_named_by_row_and_column() {
         let m = m();
         let t = table(&[
-            &["Код ОО", "Процедура", "Предмет", "Класс", "Участников", "2", "3", "4", "5"],
+            &[
+                "Код ОО",
+                "Процедура",
+                "Предмет",
+                "Класс",
+                "Участников",
+                "2",
+                "3",
+                "4",
+                "5",
+            ],
             &["s-01", "ВПР", "Математика", "5", "10", "1", "2", "3", "3"],
             &["s-01", "ВПР", "Алхимия", "5", "10", "1", "2", "3", "4"],
             &["s-09", "ЕГЭ", "Математика", "13", "x", "", "", "", ""],
@@ -562,7 +768,10 @@ mod tests {
             "Строка 4, столбец Участников: целое число от 0 до 10000",
             "Строка 6: эта школа и эта процедура уже встречались выше",
         ] {
-            assert!(all.iter().any(|w| w == expected), "missing «{expected}» in {all:#?}");
+            assert!(
+                all.iter().any(|w| w == expected),
+                "missing «{expected}» in {all:#?}"
+            );
         }
         assert_eq!(read.rows.len(), 1, "only row 5 is whole");
     }

@@ -6,7 +6,10 @@
 
 pub mod import;
 mod pages;
+
+pub use pages::figure;
 pub mod routes;
+pub mod table;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -92,7 +95,12 @@ impl Yardstick {
                     _ => schools.first().map(|s| s.region_id),
                 }
             }
-            _ => self.gate.schools(viewer).await?.first().map(|s| s.region_id),
+            _ => self
+                .gate
+                .schools(viewer)
+                .await?
+                .first()
+                .map(|s| s.region_id),
         })
     }
 
@@ -107,7 +115,12 @@ impl Yardstick {
             }
         }
         let region = Arc::new(self.read_region(region_id, settlements).await?);
-        let weight = region.results.values().map(BTreeMap::len).sum::<usize>().max(1);
+        let weight = region
+            .results
+            .values()
+            .map(BTreeMap::len)
+            .sum::<usize>()
+            .max(1);
         self.kept.put(key, region.clone(), weight);
         Ok(region)
     }
@@ -120,12 +133,17 @@ impl Yardstick {
         let m = self.gate.methodology();
         let mut schools = self.storage.schools_with_place().await?;
         schools.retain(|s| s.region_id == region_id);
-        let name = schools.first().map(|s| s.region.clone()).unwrap_or_default();
+        let name = schools
+            .first()
+            .map(|s| s.region.clone())
+            .unwrap_or_default();
         let code_of: HashMap<i64, &str> = schools.iter().map(|s| (s.id, s.code.as_str())).collect();
         let mut results: BTreeMap<String, SchoolResults> = BTreeMap::new();
         let mut years = std::collections::BTreeSet::new();
         for row in self.storage.region_results(region_id).await? {
-            let Some(code) = code_of.get(&row.school_id) else { continue };
+            let Some(code) = code_of.get(&row.school_id) else {
+                continue;
+            };
             years.insert(row.year);
             results
                 .entry((*code).to_owned())
@@ -172,6 +190,57 @@ impl Yardstick {
         })
     }
 
+    /// The results-based outcomes of the viewer's schools: significant improvements of the newest
+    /// year, and schools that now meet the criteria for leaving the low-results list.
+    pub async fn outcomes(
+        &self,
+        viewer: &Viewer,
+        lang: app::i18n::Lang,
+    ) -> Result<(Vec<String>, Vec<String>), ServerError> {
+        use app::i18n::Lang;
+        let Some(region) = self.region_of(viewer, None).await? else {
+            return Ok((Vec::new(), Vec::new()));
+        };
+        let region = self.region(region).await?;
+        let m = self.gate.methodology();
+        let seen = |code: &str| {
+            region
+                .schools
+                .iter()
+                .find(|s| s.code == code && viewer.scope.allows(s.place()))
+        };
+        let improved = region
+            .improvements(m)
+            .into_iter()
+            .filter_map(|i| {
+                let s = seen(&i.code)?;
+                let a = m.results.assessment(&i.assessment)?;
+                let name = m.results.assessment_name(a, lang.code());
+                let (before, after) = (figure(i.before, true), figure(i.after, true));
+                Some(match lang {
+                    Lang::Ru => format!(
+                        "{} — {name}: доля «2» {before} → {after} в {} году (значимо)",
+                        s.name, i.year
+                    ),
+                    Lang::En => format!(
+                        "{} — {name}: share of «2» {before} → {after} in {} (significant)",
+                        s.name, i.year
+                    ),
+                })
+            })
+            .collect();
+        let leaving = match region.years.last() {
+            Some(year) => region
+                .leaving(m, *year)
+                .into_iter()
+                .filter(|s| viewer.scope.allows(s.place()))
+                .map(|s| format!("{} ({})", s.name, s.municipality))
+                .collect(),
+            None => Vec::new(),
+        };
+        Ok((improved, leaving))
+    }
+
     /// The newest published profiles of a region's schools as the region reads them (without
     /// noise: the principal's numbers, which describe the school), and the students each
     /// school's newest campaign expects.
@@ -207,5 +276,142 @@ impl Yardstick {
             }
         }
         Ok((profiles, students))
+    }
+}
+
+/// The indicators a programme's results target is set on.
+pub const TARGET_INDICATORS: [surveys::results::ResultIndicator; 3] = [
+    surveys::results::ResultIndicator::Fail,
+    surveys::results::ResultIndicator::Mean,
+    surveys::results::ResultIndicator::Lowered,
+];
+
+/// A results target judged on its year's import.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Judged {
+    /// The year it is judged on has no import yet.
+    Awaiting,
+    Verdict(surveys::programme::Verdict),
+}
+
+impl Region {
+    /// A school's figure of an indicator for an assessment and year, when it may be shown.
+    pub fn estimate(
+        &self,
+        m: &surveys::Methodology,
+        code: &str,
+        assessment: &str,
+        year: u16,
+        indicator: surveys::results::ResultIndicator,
+    ) -> Option<surveys::results::Estimate> {
+        let a = m.results.assessment(assessment)?;
+        let f = self
+            .results
+            .get(code)?
+            .get(&(assessment.to_owned(), year))?;
+        surveys::results::estimate(&m.results, a, f, indicator, m.rules.confidence)
+    }
+
+    /// The newest shown figure of an indicator, with its year (a target's baseline).
+    pub fn latest(
+        &self,
+        m: &surveys::Methodology,
+        code: &str,
+        assessment: &str,
+        indicator: surveys::results::ResultIndicator,
+    ) -> Option<(surveys::results::Estimate, u16)> {
+        self.years.iter().rev().find_map(|y| {
+            self.estimate(m, code, assessment, *y, indicator)
+                .map(|e| (e, *y))
+        })
+    }
+
+    /// Judges a programme's results target on the import of its year.
+    pub fn judge(
+        &self,
+        m: &surveys::Methodology,
+        code: &str,
+        target: &crate::storage::ResultTargetRow,
+    ) -> Judged {
+        let year = u16::try_from(target.judged_year).unwrap_or(0);
+        let Some(indicator) = surveys::results::ResultIndicator::parse(&target.indicator) else {
+            return Judged::Awaiting;
+        };
+        if !self.years.contains(&year) {
+            return Judged::Awaiting;
+        }
+        let later = self.estimate(m, code, &target.assessment, year, indicator);
+        Judged::Verdict(surveys::results::judge_target(
+            indicator,
+            target.target,
+            later.as_ref(),
+        ))
+    }
+}
+
+/// A school whose share of «2» in an assessment fell beyond the uncertainty from one year to the
+/// next: (school code, assessment key, the earlier and the later figure, the later year).
+pub struct Improvement {
+    pub code: String,
+    pub assessment: String,
+    pub before: f64,
+    pub after: f64,
+    pub year: u16,
+}
+
+impl Region {
+    /// The schools of the low-results cohort that meet the criteria for leaving it in `year`.
+    pub fn leaving(&self, m: &surveys::Methodology, year: u16) -> Vec<&PlacedSchool> {
+        let exits = surveys::results::exits(&m.results, &self.results, year, m.rules.confidence);
+        self.schools
+            .iter()
+            .filter(|s| exits.contains(&s.code))
+            .filter(|s| {
+                self.cohorts_of(s.id)
+                    .iter()
+                    .any(|(k, _)| *k == app::results::Cohort::LowResults.key())
+            })
+            .collect()
+    }
+
+    /// The significant improvements of the newest year against the one before it.
+    pub fn improvements(&self, m: &surveys::Methodology) -> Vec<Improvement> {
+        use surveys::results::{estimate, trend, ResultIndicator, Trend};
+        let (Some(after), Some(before)) = (
+            self.years.last().copied(),
+            self.years.iter().rev().nth(1).copied(),
+        ) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (code, mine) in &self.results {
+            for ((key, year), f) in mine {
+                if *year != after {
+                    continue;
+                }
+                let (Some(a), Some(earlier)) =
+                    (m.results.assessment(key), mine.get(&(key.clone(), before)))
+                else {
+                    continue;
+                };
+                let confidence = m.rules.confidence;
+                let (Some(x), Some(y)) = (
+                    estimate(&m.results, a, earlier, ResultIndicator::Fail, confidence),
+                    estimate(&m.results, a, f, ResultIndicator::Fail, confidence),
+                ) else {
+                    continue;
+                };
+                if trend(ResultIndicator::Fail, &x, &y) == Some(Trend::Improved) {
+                    out.push(Improvement {
+                        code: code.clone(),
+                        assessment: key.clone(),
+                        before: x.value,
+                        after: y.value,
+                        year: after,
+                    });
+                }
+            }
+        }
+        out
     }
 }

@@ -112,11 +112,23 @@ fn criteria(r: &Results, m: &Methodology, lang: Lang) -> Vec<String> {
         let signs: Vec<String> = r
             .context
             .iter()
-            .map(|c| format!("{} ≥ {}", m.indicator_name(&c.indicator, lang.code()), figure(c.from, true)))
+            .map(|c| {
+                format!(
+                    "{} ≥ {}",
+                    m.indicator_name(&c.indicator, lang.code()),
+                    figure(c.from, true)
+                )
+            })
             .collect();
         out.push(match lang {
-            Lang::Ru => format!("Сложные социальные условия (по анкете руководителя): {}.", signs.join("; ")),
-            Lang::En => format!("Difficult social conditions (by the principal's questionnaire): {}.", signs.join("; ")),
+            Lang::Ru => format!(
+                "Сложные социальные условия (по анкете руководителя): {}.",
+                signs.join("; ")
+            ),
+            Lang::En => format!(
+                "Difficult social conditions (by the principal's questionnaire): {}.",
+                signs.join("; ")
+            ),
         });
     }
     out
@@ -128,17 +140,52 @@ fn reason_words(reason: &Reason, r: &Results, m: &Methodology, lang: Lang) -> St
             .map_or_else(|| key.to_owned(), |a| r.assessment_name(a, lang.code()))
     };
     match reason {
-        Reason::HighFail { year, assessment, value, threshold } => match lang {
-            Lang::Ru => format!("{year}, {}: доля «2» {} при пороге {}", name(assessment), figure(*value, true), figure(*threshold, true)),
-            Lang::En => format!("{year}, {}: share of «2» {} against a threshold of {}", name(assessment), figure(*value, true), figure(*threshold, true)),
+        Reason::HighFail {
+            year,
+            assessment,
+            value,
+            threshold,
+        } => match lang {
+            Lang::Ru => format!(
+                "{year}, {}: доля «2» {} при пороге {}",
+                name(assessment),
+                figure(*value, true),
+                figure(*threshold, true)
+            ),
+            Lang::En => format!(
+                "{year}, {}: share of «2» {} against a threshold of {}",
+                name(assessment),
+                figure(*value, true),
+                figure(*threshold, true)
+            ),
         },
-        Reason::Objectivity { year, assessment, value } => match lang {
-            Lang::Ru => format!("{year}, {}: отметку ниже журнальной получили {} — признак необъективности", name(assessment), figure(*value, true)),
-            Lang::En => format!("{year}, {}: {} got a lower mark than the journal's — an objectivity flag", name(assessment), figure(*value, true)),
+        Reason::Objectivity {
+            year,
+            assessment,
+            value,
+        } => match lang {
+            Lang::Ru => format!(
+                "{year}, {}: отметку ниже журнальной получили {} — признак необъективности",
+                name(assessment),
+                figure(*value, true)
+            ),
+            Lang::En => format!(
+                "{year}, {}: {} got a lower mark than the journal's — an objectivity flag",
+                name(assessment),
+                figure(*value, true)
+            ),
         },
         Reason::Conditions { indicator, value } => match lang {
-            Lang::Ru => format!("сложные условия: {} — {}", m.indicator_name(indicator, "ru"), figure(*value, true)),
-            Lang::En => format!("difficult conditions: {} — {}", m.indicator_name(indicator, "en"), figure(*value, true)),
+            Lang::Ru => format!(
+                "сложные условия: {} — {}",
+                m.indicator_name(indicator, "ru"),
+                figure(*value, true)
+            ),
+            Lang::En => format!(
+                "difficult conditions: {} — {}",
+                m.indicator_name(indicator, "en"),
+                figure(*value, true)
+            ),
         },
     }
 }
@@ -156,8 +203,17 @@ fn peer_words(g: Option<&PeerGroup>, r: &Results, lang: Lang) -> String {
     let mut parts = Vec::new();
     match &g.settlement {
         Some(Some(s)) => parts.push(r.settlement_name(s, lang.code()).to_owned()),
-        Some(None) => parts.push(lang.tr("тип населённого пункта не указан", "settlement type not given").to_owned()),
-        None => parts.push(lang.tr("все школы региона", "every school of the region").to_owned()),
+        Some(None) => parts.push(
+            lang.tr(
+                "тип населённого пункта не указан",
+                "settlement type not given",
+            )
+            .to_owned(),
+        ),
+        None => parts.push(
+            lang.tr("все школы региона", "every school of the region")
+                .to_owned(),
+        ),
     }
     if let Some(band) = g.size_band {
         let bounds = &r.peers.size_below;
@@ -177,9 +233,14 @@ fn peer_words(g: Option<&PeerGroup>, r: &Results, lang: Lang) -> String {
     }
     if let Some(d) = g.difficult {
         parts.push(if d {
-            lang.tr("сложные социальные условия", "difficult social conditions").to_owned()
+            lang.tr("сложные социальные условия", "difficult social conditions")
+                .to_owned()
         } else {
-            lang.tr("без признаков сложных условий", "no signs of difficult conditions").to_owned()
+            lang.tr(
+                "без признаков сложных условий",
+                "no signs of difficult conditions",
+            )
+            .to_owned()
         });
     }
     match lang {
@@ -188,12 +249,21 @@ fn peer_words(g: Option<&PeerGroup>, r: &Results, lang: Lang) -> String {
     }
 }
 
-fn chart_of(r: &Results, a: &Assessment, mine: &BTreeMap<u16, &Figures>, years: &[u16], lang: Lang, confidence: f64) -> Chart {
+fn chart_of(
+    r: &Results,
+    a: &Assessment,
+    mine: &BTreeMap<u16, &Figures>,
+    years: &[u16],
+    lang: Lang,
+    confidence: f64,
+) -> Chart {
     let indicator = ResultIndicator::Fail;
     let points: Vec<ChartPoint> = years
         .iter()
         .map(|y| {
-            let e = mine.get(y).and_then(|f| estimate(r, a, f, indicator, confidence));
+            let e = mine
+                .get(y)
+                .and_then(|f| estimate(r, a, f, indicator, confidence));
             ChartPoint {
                 year: *y,
                 value: e.map(|e| e.value),
@@ -207,7 +277,11 @@ fn chart_of(r: &Results, a: &Assessment, mine: &BTreeMap<u16, &Figures>, years: 
         .filter_map(|p| p.high.or(p.value))
         .fold(0.1_f64, f64::max);
     Chart {
-        title: format!("{}: {}", r.assessment_name(a, lang.code()), indicator.name(a, lang.code())),
+        title: format!(
+            "{}: {}",
+            r.assessment_name(a, lang.code()),
+            indicator.name(a, lang.code())
+        ),
         min: 0.0,
         max: ((top * 10.0).ceil() / 10.0).min(1.0),
         percent: true,
@@ -216,7 +290,14 @@ fn chart_of(r: &Results, a: &Assessment, mine: &BTreeMap<u16, &Figures>, years: 
 }
 
 /// One assessment of a school's card.
-fn block(region: &Region, r: &Results, a: &Assessment, code: &str, lang: Lang, confidence: f64) -> AssessmentBlock {
+fn block(
+    region: &Region,
+    r: &Results,
+    a: &Assessment,
+    code: &str,
+    lang: Lang,
+    confidence: f64,
+) -> AssessmentBlock {
     let empty = surveys::results::SchoolResults::new();
     let all = region.results.get(code).unwrap_or(&empty);
     let mine: BTreeMap<u16, &Figures> = all
@@ -255,12 +336,17 @@ fn block(region: &Region, r: &Results, a: &Assessment, code: &str, lang: Lang, c
         }
         let cells = values
             .iter()
-            .map(|v| v.as_ref().map_or_else(|| "—".to_owned(), |e| with_interval(e, share)))
+            .map(|v| {
+                v.as_ref()
+                    .map_or_else(|| "—".to_owned(), |e| with_interval(e, share))
+            })
             .collect();
         let trends = values
             .windows(2)
             .map(|w| match (&w[0], &w[1]) {
-                (Some(b), Some(x)) => trend(indicator, b, x).map(|t| trend_words(t, lang).to_owned()),
+                (Some(b), Some(x)) => {
+                    trend(indicator, b, x).map(|t| trend_words(t, lang).to_owned())
+                }
                 _ => None,
             })
             .collect();
@@ -274,8 +360,12 @@ fn block(region: &Region, r: &Results, a: &Assessment, code: &str, lang: Lang, c
     for y in &years {
         if objectivity_flag(r, a, mine[y], confidence) {
             flags.push(match lang {
-                Lang::Ru => format!("{y}: признак необъективности — отметки за работу заметно ниже журнальных"),
-                Lang::En => format!("{y}: objectivity flag — assessment marks well below the journal's"),
+                Lang::Ru => format!(
+                    "{y}: признак необъективности — отметки за работу заметно ниже журнальных"
+                ),
+                Lang::En => {
+                    format!("{y}: objectivity flag — assessment marks well below the journal's")
+                }
             });
         }
     }
@@ -283,7 +373,16 @@ fn block(region: &Region, r: &Results, a: &Assessment, code: &str, lang: Lang, c
     if let (Some(group), Some(last)) = (region.groups.get(code), years.last()) {
         for indicator in [ResultIndicator::Fail, ResultIndicator::Mean] {
             let share = indicator.is_share(a);
-            if let Some(p) = peer_position(r, &region.results, group, code, &a.key, *last, indicator, confidence) {
+            if let Some(p) = peer_position(
+                r,
+                &region.results,
+                group,
+                code,
+                &a.key,
+                *last,
+                indicator,
+                confidence,
+            ) {
                 peers.push(match lang {
                     Lang::Ru => format!(
                         "{last}, {}: {}-е место из {} сопоставимых школ; медиана группы {}, квартили {}–{}; медиана региона {}",
@@ -296,8 +395,12 @@ fn block(region: &Region, r: &Results, a: &Assessment, code: &str, lang: Lang, c
                 });
                 if p.better_than_peers {
                     flags.push(match (lang, p.below_region) {
-                        (Lang::Ru, true) => format!("{last}: лучше сопоставимых школ, хотя ниже среднего по региону"),
-                        (Lang::En, true) => format!("{last}: better than its peers, though below the region's median"),
+                        (Lang::Ru, true) => format!(
+                            "{last}: лучше сопоставимых школ, хотя ниже среднего по региону"
+                        ),
+                        (Lang::En, true) => format!(
+                            "{last}: better than its peers, though below the region's median"
+                        ),
                         (Lang::Ru, false) => format!("{last}: лучше сопоставимых школ"),
                         (Lang::En, false) => format!("{last}: better than its peers"),
                     });
@@ -340,39 +443,62 @@ impl Yardstick {
             .filter(|s| municipality.is_none_or(|id| s.municipality_id == id))
             .collect();
         let mut municipalities: Vec<Choice> = Vec::new();
-        for s in region.schools.iter().filter(|s| viewer.scope.allows(s.place())) {
+        for s in region
+            .schools
+            .iter()
+            .filter(|s| viewer.scope.allows(s.place()))
+        {
             if !municipalities.iter().any(|c| c.id == s.municipality_id) {
-                municipalities.push(Choice { id: s.municipality_id, name: s.municipality.clone() });
+                municipalities.push(Choice {
+                    id: s.municipality_id,
+                    name: s.municipality.clone(),
+                });
             }
         }
         let year = year
             .filter(|y| region.years.contains(y))
             .or_else(|| region.years.last().copied());
-        let by_code: BTreeMap<&str, &PlacedSchool> = in_scope.iter().map(|s| (s.code.as_str(), *s)).collect();
+        let by_code: BTreeMap<&str, &PlacedSchool> =
+            in_scope.iter().map(|s| (s.code.as_str(), *s)).collect();
         let cohorts_of = |id: i64| -> Vec<String> {
-            region.cohorts_of(id).into_iter().map(|(k, y)| cohort_words(k, y, lang)).collect()
+            region
+                .cohorts_of(id)
+                .into_iter()
+                .map(|(k, y)| cohort_words(k, y, lang))
+                .collect()
         };
         let mut candidates = Vec::new();
         let mut leaving = Vec::new();
         if let Some(y) = year {
-            for c in surveys::results::candidates(r, &region.results, &region.contexts, &region.groups, y, confidence) {
-                let Some(s) = by_code.get(c.school.as_str()) else { continue };
+            for c in surveys::results::candidates(
+                r,
+                &region.results,
+                &region.contexts,
+                &region.groups,
+                y,
+                confidence,
+            ) {
+                let Some(s) = by_code.get(c.school.as_str()) else {
+                    continue;
+                };
                 candidates.push(CandidateItem {
                     school: item(s),
                     enters: c.enters,
-                    reasons: c.reasons.iter().map(|x| reason_words(x, r, m, lang)).collect(),
+                    reasons: c
+                        .reasons
+                        .iter()
+                        .map(|x| reason_words(x, r, m, lang))
+                        .collect(),
                     cohorts: cohorts_of(s.id),
                 });
             }
-            candidates.sort_by(|a, b| b.enters.cmp(&a.enters).then(a.school.school.cmp(&b.school.school)));
-            let exits = surveys::results::exits(r, &region.results, y, confidence);
-            for code in exits {
-                let Some(s) = by_code.get(code.as_str()) else { continue };
-                let listed = region
-                    .cohorts_of(s.id)
-                    .iter()
-                    .any(|(k, _)| *k == Cohort::LowResults.key());
-                if listed {
+            candidates.sort_by(|a, b| {
+                b.enters
+                    .cmp(&a.enters)
+                    .then(a.school.school.cmp(&b.school.school))
+            });
+            for s in region.leaving(m, y) {
+                if by_code.contains_key(s.code.as_str()) {
                     leaving.push(item(s));
                 }
             }
@@ -405,7 +531,10 @@ impl Yardstick {
             let mut list: Vec<Choice> = Vec::new();
             for s in self.storage.schools_with_place().await? {
                 if !list.iter().any(|c| c.id == s.region_id) {
-                    list.push(Choice { id: s.region_id, name: s.region.clone() });
+                    list.push(Choice {
+                        id: s.region_id,
+                        name: s.region.clone(),
+                    });
                 }
             }
             list
@@ -445,7 +574,13 @@ impl Yardstick {
         campaign: Option<i64>,
         lang: Lang,
     ) -> Result<Option<SchoolCard>, ServerError> {
-        let Some(placed) = self.gate.schools(viewer).await?.into_iter().find(|s| s.id == school) else {
+        let Some(placed) = self
+            .gate
+            .schools(viewer)
+            .await?
+            .into_iter()
+            .find(|s| s.id == school)
+        else {
             return Ok(None);
         };
         let region = self.region(placed.region_id).await?;
@@ -478,19 +613,28 @@ impl Yardstick {
                                 factors.push(FactorLine {
                                     name: format!("{} {}", f.code.0, f.name.get(lang.code())),
                                     level: level.as_deref().and_then(|k| {
-                                        m.rules.levels.iter().find(|l| l.key == k).map(|l| l.name.get(lang.code()).to_owned())
+                                        m.rules
+                                            .levels
+                                            .iter()
+                                            .find(|l| l.key == k)
+                                            .map(|l| l.name.get(lang.code()).to_owned())
                                     }),
                                     level_key: level,
-                                    score: result.and_then(|x| x.score).map_or_else(|| "—".to_owned(), |s| decimals(s, 2)),
+                                    score: result
+                                        .and_then(|x| x.score)
+                                        .map_or_else(|| "—".to_owned(), |s| decimals(s, 2)),
                                 });
                             }
                         }
                     }
                     None => {
-                        profile_note = Some(lang.tr(
-                            "Результаты этой кампании ещё не опубликованы.",
-                            "This campaign's results are not published yet.",
-                        ).to_owned());
+                        profile_note = Some(
+                            lang.tr(
+                                "Результаты этой кампании ещё не опубликованы.",
+                                "This campaign's results are not published yet.",
+                            )
+                            .to_owned(),
+                        );
                     }
                 }
             }
@@ -501,7 +645,13 @@ impl Yardstick {
                 ));
             }
         } else {
-            profile_note = Some(lang.tr("Школа ещё не участвовала в кампаниях.", "The school has not been in a campaign yet.").to_owned());
+            profile_note = Some(
+                lang.tr(
+                    "Школа ещё не участвовала в кампаниях.",
+                    "The school has not been in a campaign yet.",
+                )
+                .to_owned(),
+            );
         }
         let mut keys: Vec<&str> = region
             .results
@@ -524,10 +674,30 @@ impl Yardstick {
             .map(|e| {
                 let what = cohort_words(&e.category, e.year, lang);
                 match (lang, e.added) {
-                    (Lang::Ru, true) => format!("{}: включена в «{what}» ({}, {})", moment(e.at), e.user_name, e.how),
-                    (Lang::Ru, false) => format!("{}: исключена из «{what}» ({}, {})", moment(e.at), e.user_name, e.how),
-                    (Lang::En, true) => format!("{}: added to «{what}» ({}, {})", moment(e.at), e.user_name, e.how),
-                    (Lang::En, false) => format!("{}: removed from «{what}» ({}, {})", moment(e.at), e.user_name, e.how),
+                    (Lang::Ru, true) => format!(
+                        "{}: включена в «{what}» ({}, {})",
+                        moment(e.at),
+                        e.user_name,
+                        e.how
+                    ),
+                    (Lang::Ru, false) => format!(
+                        "{}: исключена из «{what}» ({}, {})",
+                        moment(e.at),
+                        e.user_name,
+                        e.how
+                    ),
+                    (Lang::En, true) => format!(
+                        "{}: added to «{what}» ({}, {})",
+                        moment(e.at),
+                        e.user_name,
+                        e.how
+                    ),
+                    (Lang::En, false) => format!(
+                        "{}: removed from «{what}» ({}, {})",
+                        moment(e.at),
+                        e.user_name,
+                        e.how
+                    ),
                 }
             })
             .collect();
@@ -545,7 +715,13 @@ impl Yardstick {
                 .map(|(k, y)| cohort_words(k, y, lang))
                 .collect(),
             cohort_history: history,
-            campaigns: campaigns.iter().map(|c| Choice { id: c.id, name: c.name.clone() }).collect(),
+            campaigns: campaigns
+                .iter()
+                .map(|c| Choice {
+                    id: c.id,
+                    name: c.name.clone(),
+                })
+                .collect(),
             campaign: chosen.map(|c| c.id),
             factors,
             profile_note,
@@ -566,7 +742,9 @@ impl ResultsSource for Yardstick {
         municipality: Option<i64>,
         lang: Lang,
     ) -> Result<Option<ResultsOverview>, AppError> {
-        Ok(self.overview_of(viewer, region, year, municipality, lang).await?)
+        Ok(self
+            .overview_of(viewer, region, year, municipality, lang)
+            .await?)
     }
 
     async fn card(

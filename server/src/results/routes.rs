@@ -39,8 +39,15 @@ async fn writable_region(
     asked: Option<i64>,
 ) -> Result<i64, ServerError> {
     let refused = || ServerError::from(Refused::one(At::Field("region"), Kind::RegionOutOfScope));
-    let region = yardstick.region_of(viewer, asked).await?.ok_or_else(refused)?;
-    let code = yardstick.storage.region_code(region).await?.ok_or_else(refused)?;
+    let region = yardstick
+        .region_of(viewer, asked)
+        .await?
+        .ok_or_else(refused)?;
+    let code = yardstick
+        .storage
+        .region_code(region)
+        .await?
+        .ok_or_else(refused)?;
     match yardstick.gate.writable(viewer).await? {
         Writable::Everything => Ok(region),
         Writable::Region(c) if c == code => Ok(region),
@@ -75,8 +82,16 @@ pub async fn import_results(
             "year" => year = field.text().await.unwrap_or_default(),
             "valid_only" => valid_only = true,
             "file" => {
-                let name: String = field.file_name().unwrap_or_default().chars().take(200).collect();
-                let bytes = field.bytes().await.map_err(|_| Refused::one(At::Whole, Kind::Incomplete));
+                let name: String = field
+                    .file_name()
+                    .unwrap_or_default()
+                    .chars()
+                    .take(200)
+                    .collect();
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|_| Refused::one(At::Whole, Kind::Incomplete));
                 file = Some((name, bytes));
             }
             _ => {}
@@ -94,7 +109,11 @@ pub async fn import_results(
         let known: Vec<Known> = region_data
             .schools
             .iter()
-            .map(|s| Known { id: s.id, code: s.code.clone(), name: s.name.clone() })
+            .map(|s| Known {
+                id: s.id,
+                code: s.code.clone(),
+                name: s.name.clone(),
+            })
             .collect();
         let methodology = yardstick.gate.methodology_arc();
         let file_name = name.clone();
@@ -123,7 +142,14 @@ pub async fn import_results(
                 &read.rows,
             )
             .await?;
-        tracing::info!(region, year, rows = read.rows.len(), rejected = read.problems.len(), layout = layout.key(), "results imported");
+        tracing::info!(
+            region,
+            year,
+            rows = read.rows.len(),
+            rejected = read.problems.len(),
+            layout = layout.key(),
+            "results imported"
+        );
         let mut notices = vec![("imported", read.rows.len().to_string())];
         if !read.problems.is_empty() {
             notices.push(("problem", Refused(read.problems).words(lang, MAX_PROBLEMS)));
@@ -132,7 +158,10 @@ pub async fn import_results(
     };
     match outcome.await {
         Ok(notices) => Ok(back(region, &notices)),
-        Err(ServerError::Refused(refused)) => Ok(back(region, &[("problem", refused.words(lang, MAX_PROBLEMS))])),
+        Err(ServerError::Refused(refused)) => Ok(back(
+            region,
+            &[("problem", refused.words(lang, MAX_PROBLEMS))],
+        )),
         Err(other) => Err(other),
     }
 }
@@ -173,7 +202,11 @@ pub async fn template(
             row
         })
         .collect();
-    let filename = format!("orientir-results-{}.{}", a.key, if xlsx { "xlsx" } else { "csv" });
+    let filename = format!(
+        "orientir-results-{}.{}",
+        a.key,
+        if xlsx { "xlsx" } else { "csv" }
+    );
     if !xlsx {
         let mut body = columns.join(",");
         body.push('\n');
@@ -213,11 +246,15 @@ fn csv_cell(text: &str) -> String {
 }
 
 fn cohort_key(key: &str) -> Result<(), ValidationError> {
-    Cohort::parse(key).map(|_| ()).ok_or_else(|| ValidationError::new("invalid"))
+    Cohort::parse(key)
+        .map(|_| ())
+        .ok_or_else(|| ValidationError::new("invalid"))
 }
 
 fn action(key: &str) -> Result<(), ValidationError> {
-    matches!(key, "add" | "remove").then_some(()).ok_or_else(|| ValidationError::new("invalid"))
+    matches!(key, "add" | "remove")
+        .then_some(())
+        .ok_or_else(|| ValidationError::new("invalid"))
 }
 
 /// The cohort form of the candidate list.
@@ -277,14 +314,23 @@ pub async fn set_cohort(
         let schools = yardstick.storage.schools_with_place().await?;
         let mut region = admin_region;
         for id in &form.school {
-            let found = schools.iter().find(|s| s.id == *id).filter(|s| match &writable {
-                Writable::Everything => true,
-                Writable::Region(code) => s.region_code == *code,
-                Writable::Nothing => false,
-            });
+            let found = schools
+                .iter()
+                .find(|s| s.id == *id)
+                .filter(|s| match &writable {
+                    Writable::Everything => true,
+                    Writable::Region(code) => s.region_code == *code,
+                    Writable::Nothing => false,
+                });
             match found {
                 Some(s) => region = s.region_id,
-                None => return Err(Refused(vec![Problem::new(At::Field("school"), Kind::SchoolOutOfScope)]).into()),
+                None => {
+                    return Err(Refused(vec![Problem::new(
+                        At::Field("school"),
+                        Kind::SchoolOutOfScope,
+                    )])
+                    .into())
+                }
             }
         }
         let changed = yardstick
@@ -302,8 +348,14 @@ pub async fn set_cohort(
         Ok::<_, ServerError>((region, changed))
     };
     match outcome.await {
-        Ok((region, changed)) => Ok(see_other(&format!("/work/results?region={region}&cohorts={changed}#candidates"), None)),
-        Err(ServerError::Refused(refused)) => Ok(back(admin_region, &[("problem", refused.words(lang, MAX_PROBLEMS))])),
+        Ok((region, changed)) => Ok(see_other(
+            &format!("/work/results?region={region}&cohorts={changed}#candidates"),
+            None,
+        )),
+        Err(ServerError::Refused(refused)) => Ok(back(
+            admin_region,
+            &[("problem", refused.words(lang, MAX_PROBLEMS))],
+        )),
         Err(other) => Err(other),
     }
 }

@@ -37,14 +37,12 @@ pub use campaigns::{
 pub use drafts::{DraftRow, DraftWrite};
 pub use places::{Conflict, Named, PlacedSchool, Registry, RegistryRow};
 pub use programmes::{
-    ChosenRiskRow, MeasureFields, MeasureRow, NewEvent, ProgrammeEvent, ProgrammeRow, RiskChoice,
-    TargetRow,
+    ChosenRiskRow, MeasureFields, MeasureRow, NewEvent, ProgrammeEvent, ProgrammeRow,
+    ResultTargetRow, RiskChoice, TargetRow,
 };
 pub use publications::{PublicationRow, Surplus};
-pub use results::{
-    CohortEventRow, CohortRow, NewImport, ResultImportRow, ResultRow, ResultTargetRow,
-};
 pub use responses::{GroupCount, PublishedAnswers, ResponsePages, ResponseRow, StoredResponse};
+pub use results::{CohortEventRow, CohortRow, NewImport, ResultImportRow, ResultRow};
 pub use stages::{FileRow, MeasureMark, NewFile, StageReportRow, StageRow};
 pub use tallies::{CountedResponse, PublishedThrough, Rebuilt, Sums, TallyPiece, TallyRow};
 pub use writer::DraftWriter;

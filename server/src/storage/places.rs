@@ -64,6 +64,8 @@ pub struct RegistryRow {
     pub municipality_name: String,
     pub school_code: String,
     pub school_name: String,
+    /// The settlement type, when the file gives one.
+    pub settlement: Option<String>,
 }
 
 /// A school code of an import row (by its index) already used in another municipality.
@@ -213,6 +215,13 @@ impl Storage {
                 .bind(&row.school_name)
                 .execute(&mut *tx)
                 .await?;
+                if let Some(settlement) = &row.settlement {
+                    sqlx::query("UPDATE schools SET settlement = $1 WHERE code = $2")
+                        .bind(settlement)
+                        .bind(&row.school_code)
+                        .execute(&mut *tx)
+                        .await?;
+                }
             }
             if conflicts.is_empty() {
                 tx.commit().await?;

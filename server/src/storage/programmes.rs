@@ -21,6 +21,19 @@ pub struct ProgrammeRow {
     pub curator_agreed: bool,
 }
 
+/// A programme target on a results indicator, with its risk's factor.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct ResultTargetRow {
+    pub id: i64,
+    pub factor: String,
+    pub assessment: String,
+    pub indicator: String,
+    pub baseline: Option<f64>,
+    pub baseline_year: Option<i64>,
+    pub target: f64,
+    pub judged_year: i64,
+}
+
 /// A risk a school chose.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ChosenRiskRow {
@@ -512,6 +525,92 @@ impl Storage {
             tx.commit().await?;
             Ok(true)
         })
+    }
+
+    /// Sets a chosen risk's target on a results indicator (replacing one on the same assessment
+    /// and indicator), with its event; `false` when the programme has no such risk.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn set_result_target(
+        &self,
+        programme_id: i64,
+        factor: &str,
+        assessment: &str,
+        indicator: &str,
+        baseline: Option<(f64, u16)>,
+        target: f64,
+        judged_year: u16,
+        event: NewEvent<'_>,
+    ) -> Result<bool, ServerError> {
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let Some(risk) = risk_id_query!(programme_id, factor).fetch_optional(&mut *tx).await? else {
+                return Ok(false);
+            };
+            sqlx::query(
+                "INSERT INTO result_targets (risk_id, assessment, indicator, baseline, baseline_year, target, judged_year)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)
+                 ON CONFLICT (risk_id, assessment, indicator) DO UPDATE SET baseline = excluded.baseline,
+                   baseline_year = excluded.baseline_year, target = excluded.target,
+                   judged_year = excluded.judged_year",
+            )
+            .bind(risk)
+            .bind(assessment)
+            .bind(indicator)
+            .bind(baseline.map(|b| b.0))
+            .bind(baseline.map(|b| i64::from(b.1)))
+            .bind(target)
+            .bind(i64::from(judged_year))
+            .execute(&mut *tx)
+            .await?;
+            insert_event_query!(programme_id, event).execute(&mut *tx).await?;
+            tx.commit().await?;
+            Ok(true)
+        })
+    }
+
+    /// Removes a results target of a programme, with its event; whether the programme had it.
+    pub async fn remove_result_target(
+        &self,
+        programme_id: i64,
+        target_id: i64,
+        event: NewEvent<'_>,
+    ) -> Result<bool, ServerError> {
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let removed = sqlx::query(
+                "DELETE FROM result_targets WHERE id = $1 AND risk_id IN
+                   (SELECT id FROM chosen_risks WHERE programme_id = $2)",
+            )
+            .bind(target_id)
+            .bind(programme_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                > 0;
+            if removed {
+                insert_event_query!(programme_id, event).execute(&mut *tx).await?;
+                tx.commit().await?;
+            }
+            Ok(removed)
+        })
+    }
+
+    /// The results targets of a programme's risks, with each one's factor.
+    pub async fn result_targets(
+        &self,
+        programme_id: i64,
+    ) -> Result<Vec<ResultTargetRow>, ServerError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT t.id, r.factor, t.assessment, t.indicator, t.baseline, t.baseline_year,
+                        t.target, t.judged_year
+                 FROM result_targets t JOIN chosen_risks r ON r.id = t.risk_id
+                 WHERE r.programme_id = $1 ORDER BY t.id",
+            )
+            .bind(programme_id)
+            .fetch_all(pool)
+            .await?
+        }))
     }
 
     /// Removes a target of a programme; whether the programme had it.

@@ -104,19 +104,6 @@ pub struct CohortEventRow {
     pub how: String,
 }
 
-/// A programme target on a results indicator.
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
-pub struct ResultTargetRow {
-    pub id: i64,
-    pub risk_id: i64,
-    pub assessment: String,
-    pub indicator: String,
-    pub baseline: Option<f64>,
-    pub baseline_year: Option<i64>,
-    pub target: f64,
-    pub judged_year: i64,
-}
-
 /// Rows written by one statement: 14 values each, far under either backend's limit.
 const BATCH: usize = 400;
 
@@ -234,7 +221,7 @@ impl Storage {
     ) -> Result<Vec<ResultImportRow>, ServerError> {
         Ok(with_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT i.id, i.year, u.name AS user_name, i.at, i.file_name, i.layout, i.rows, i.replaced
+                "SELECT i.id, i.year, u.display_name AS user_name, i.at, i.file_name, i.layout, i.rows, i.replaced
                  FROM result_imports i JOIN users u ON u.id = i.user_id
                  WHERE i.region_id = $1 ORDER BY i.id DESC",
             )
@@ -340,81 +327,11 @@ impl Storage {
     pub async fn cohort_events(&self, school_id: i64) -> Result<Vec<CohortEventRow>, ServerError> {
         Ok(with_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT e.category, e.year, e.added, u.name AS user_name, e.at, e.how
+                "SELECT e.category, e.year, e.added, u.display_name AS user_name, e.at, e.how
                  FROM cohort_events e JOIN users u ON u.id = e.user_id
                  WHERE e.school_id = $1 ORDER BY e.id DESC",
             )
             .bind(school_id)
-            .fetch_all(pool)
-            .await?
-        }))
-    }
-
-    /// Sets a risk's target on a results indicator (replacing one on the same indicator).
-    #[allow(clippy::too_many_arguments)]
-    pub async fn set_result_target(
-        &self,
-        risk_id: i64,
-        assessment: &str,
-        indicator: &str,
-        baseline: Option<(f64, u16)>,
-        target: f64,
-        judged_year: u16,
-    ) -> Result<i64, ServerError> {
-        Ok(with_pool!(self, pool => {
-            sqlx::query_scalar(
-                "INSERT INTO result_targets (risk_id, assessment, indicator, baseline, baseline_year, target, judged_year)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)
-                 ON CONFLICT (risk_id, assessment, indicator) DO UPDATE SET baseline = excluded.baseline,
-                   baseline_year = excluded.baseline_year, target = excluded.target,
-                   judged_year = excluded.judged_year
-                 RETURNING id",
-            )
-            .bind(risk_id)
-            .bind(assessment)
-            .bind(indicator)
-            .bind(baseline.map(|b| b.0))
-            .bind(baseline.map(|b| i64::from(b.1)))
-            .bind(target)
-            .bind(i64::from(judged_year))
-            .fetch_one(pool)
-            .await?
-        }))
-    }
-
-    /// Removes a results target of a programme; whether there was one.
-    pub async fn remove_result_target(
-        &self,
-        programme_id: i64,
-        target_id: i64,
-    ) -> Result<bool, ServerError> {
-        Ok(with_pool!(self, pool => {
-            sqlx::query(
-                "DELETE FROM result_targets WHERE id = $1 AND risk_id IN
-                   (SELECT id FROM chosen_risks WHERE programme_id = $2)",
-            )
-            .bind(target_id)
-            .bind(programme_id)
-            .execute(pool)
-            .await?
-            .rows_affected()
-                > 0
-        }))
-    }
-
-    /// The results targets of a programme's risks.
-    pub async fn result_targets(
-        &self,
-        programme_id: i64,
-    ) -> Result<Vec<ResultTargetRow>, ServerError> {
-        Ok(with_pool!(self, pool => {
-            sqlx::query_as(
-                "SELECT t.id, t.risk_id, t.assessment, t.indicator, t.baseline, t.baseline_year,
-                        t.target, t.judged_year
-                 FROM result_targets t JOIN chosen_risks r ON r.id = t.risk_id
-                 WHERE r.programme_id = $1 ORDER BY t.id",
-            )
-            .bind(programme_id)
             .fetch_all(pool)
             .await?
         }))

@@ -5,6 +5,7 @@ mod access;
 mod accounts;
 mod campaigns;
 mod documents;
+mod educational;
 mod exports;
 mod hardening;
 mod http;

@@ -293,7 +293,7 @@ pub fn MonitorPage() -> impl IntoView {
                         {m.rows.into_iter().map(|r| view! {
                             <tr data-school=r.school_id>
                                 <th scope="row"><a href=format!("/work/campaigns/{id}/schools/{}", r.school_id)>{r.school}</a></th>
-                                <td>{r.municipality}{can_print_codes.then(|| view! { <br /><a href=format!("/work/campaigns/{id}/schools/{}/codes", r.school_id)>{lang.tr("Коды доступа", "Access codes")}</a> })}</td>
+                                <td>{r.municipality}<br /><a href=format!("/work/schools/{}", r.school_id) class="card-link">{lang.tr("Карточка школы", "School card")}</a>{can_print_codes.then(|| view! { <br /><a href=format!("/work/campaigns/{id}/schools/{}/codes", r.school_id)>{lang.tr("Коды доступа", "Access codes")}</a> })}</td>
                                 {r.groups.into_iter().map(|g| group_cell(g, lang)).collect_view()}
                             </tr>
                         }).collect_view()}
@@ -452,7 +452,7 @@ pub fn MatrixPage() -> impl IntoView {
                     <tbody>
                         {rows.into_iter().map(|r| view! {
                             <tr data-school=r.school_id>
-                                <th scope="row"><a href=format!("/work/campaigns/{id}/schools/{}", r.school_id)>{r.school}</a><br /><small>{r.municipality}</small></th>
+                                <th scope="row"><a href=format!("/work/campaigns/{id}/schools/{}", r.school_id)>{r.school}</a><br /><small>{r.municipality}</small><br /><small><a href=format!("/work/schools/{}", r.school_id) class="card-link">{lang.tr("карточка", "card")}</a></small></th>
                                 <td class="num high">{r.high}</td>
                                 {r.cells.into_iter().map(|c| {
                                     let label = c.level.as_ref().map_or_else(|| lang.tr("нет данных", "no data").to_owned(), |l| l.name.clone());
@@ -601,6 +601,7 @@ pub fn ProfilePage() -> impl IntoView {
                 <p class="school">{p.municipality.clone()}" · "{p.campaign.name.clone()}</p>
                 <h1>{p.school.clone()}</h1>
                 <CampaignNav campaign=id lang />
+                <p><a href=format!("/work/schools/{}", p.school_id) class="card-link">{lang.tr("Карточка школы: профиль и образовательные результаты", "School card: profile and educational results")}</a></p>
                 <Publication campaign=p.campaign.clone() lang />
             }
             .into_any();
@@ -609,6 +610,7 @@ pub fn ProfilePage() -> impl IntoView {
             <p class="school">{p.municipality.clone()}" · "{p.campaign.name.clone()}</p>
             <h1>{p.school.clone()}</h1>
             <CampaignNav campaign=id lang />
+            <p><a href=format!("/work/schools/{}", p.school_id) class="card-link">{lang.tr("Карточка школы: профиль и образовательные результаты", "School card: profile and educational results")}</a></p>
             <Publication campaign=p.campaign.clone() lang />
             <p class="meta">{match lang {
                 Lang::Ru => format!("Методика {}. Уровень фактора — по среднему риску его показателей с достаточным числом ответов.", p.methodology_version),

@@ -127,7 +127,7 @@ fn ChangeView(change: Change, lang: Lang) -> impl IntoView {
                         <tbody>
                             {c.rows.into_iter().map(|r| view! {
                                 <tr data-school=r.school_id>
-                                    <th scope="row">{r.school}<br /><small>{r.municipality}</small></th>
+                                    <th scope="row"><a href=format!("/work/schools/{}", r.school_id)>{r.school}</a><br /><small>{r.municipality}</small></th>
                                     <td class="num improved-count" title=lang.tr("значимо (всего по уровню)", "significant (all by level)")>{format!("{} ({})", r.improved, r.improved_all)}</td>
                                     <td class="num worsened-count" title=lang.tr("значимо (всего по уровню)", "significant (all by level)")>{format!("{} ({})", r.worsened, r.worsened_all)}</td>
                                     {r.cells.into_iter().map(|x| cell(x, lang)).collect_view()}

@@ -44,6 +44,20 @@ pub fn EffectivenessPage() -> impl IntoView {
                     </tbody>
                 </table></div>
             })}
+            <h2 id="results-outcomes">{lang.tr("По образовательным результатам", "By educational results")}</h2>
+            <h3>{lang.tr("Результаты значимо улучшились", "Results improved significantly")}</h3>
+            {if e.improved.is_empty() {
+                view! { <p>{lang.tr("Нет школ, где доля «2» снизилась больше погрешности.", "No school's share of «2» fell beyond the uncertainty.")}</p> }.into_any()
+            } else {
+                view! { <ul class="improved">{e.improved.into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}</ul> }.into_any()
+            }}
+            <h3>{lang.tr("Соответствуют критериям выхода из списка", "Meet the criteria for leaving the list")}</h3>
+            {if e.leaving.is_empty() {
+                view! { <p>{lang.tr("Таких школ нет.", "None.")}</p> }.into_any()
+            } else {
+                view! { <ul class="leaving">{e.leaving.into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}</ul> }.into_any()
+            }}
+            <p><a href="/work/results">{lang.tr("Образовательные результаты и отбор школ →", "Educational results and selection of schools →")}</a></p>
             {(e.hidden > 0).then(|| view! { <p class="muted">{match lang {
                 Lang::Ru => format!("Не показано мероприятий (меньше {min} программ): {}.", e.hidden),
                 Lang::En => format!("Measures not shown (fewer than {min} programmes): {}.", e.hidden),

@@ -74,6 +74,7 @@ pub fn WorkFrame(viewer: Viewer, lang: Lang, children: Children) -> impl IntoVie
             <nav aria-label=lang.tr("Разделы", "Sections")>
                 <a href="/work">{lang.tr("Кампании", "Campaigns")}</a>
                 <a href="/work/change">{lang.tr("Динамика", "Change")}</a>
+                {matches!(viewer.role, Role::Admin | Role::Regional | Role::Municipal).then(|| view! { <a href="/work/results">{lang.tr("Результаты", "Results")}</a> })}
                 {admin.then(|| view! { <a href="/admin/users">{lang.tr("Учётные записи", "Accounts")}</a> })}
                 <a href="/account">{lang.tr("Пароль", "Password")}</a>
             </nav>
@@ -123,6 +124,12 @@ fn AttentionPanel(attention: Attention, lang: Lang) -> impl IntoView {
                 <h2>{lang.tr("Антирисковые программы школ", "Schools' anti-risk programmes")}</h2>
                 <p>{a.statuses.into_iter().map(|(s, n)| format!("{s}: {n}")).collect::<Vec<_>>().join(" · ")}</p>
                 <p><a href="/work/effectiveness">{lang.tr("Эффективность мер: что было в программах, достигших целей", "Effectiveness of measures: what the programmes that met their targets had")}</a></p>
+                {a.results.map(|(improved, leaving)| view! {
+                    <p class="results-overview"><a href="/work/results">{match lang {
+                        Lang::Ru => format!("Образовательные результаты: значимых улучшений — {improved}, соответствуют критериям выхода из списка — {leaving}"),
+                        Lang::En => format!("Educational results: significant improvements — {improved}, meet the criteria for leaving the list — {leaving}"),
+                    }}</a></p>
+                })}
                 {(!a.chosen.is_empty()).then(|| view! {
                     <table class="chosen-factors">
                         <thead><tr>

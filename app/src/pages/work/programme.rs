@@ -352,6 +352,82 @@ fn results_section(p: &ProgrammeView, lang: Lang) -> AnyView {
     .into_any()
 }
 
+/// The targets on educational results: baseline (with its year) → target → the figure of the
+/// year it is judged on, with the verdict; the form to set one while the programme may change.
+fn result_targets_section(
+    p: &ProgrammeView,
+    base: &str,
+    edit: Option<&Viewer>,
+    lang: Lang,
+) -> AnyView {
+    if p.result_targets.is_empty() && (edit.is_none() || p.result_choices.is_empty()) {
+        return ().into_any();
+    }
+    let csrf = |v: &Viewer| view! { <Csrf viewer=v.clone() /> };
+    let factors: Vec<String> = p.risks.iter().map(|r| r.factor.clone()).collect();
+    let next_year = p
+        .campaign
+        .opens_on
+        .get(..4)
+        .and_then(|y| y.parse::<u16>().ok())
+        .map_or(2027, |y| y + 1);
+    view! {
+        <section class="result-targets" id="result-targets">
+            <h2>{lang.tr("Целевые показатели по образовательным результатам", "Targets on educational results")}</h2>
+            {(!p.result_targets.is_empty()).then(|| view! {
+                <div class="wide"><table class="result-target-table">
+                    <thead><tr>
+                        <th scope="col">{lang.tr("Показатель", "Indicator")}</th>
+                        <th scope="col" class="num">{lang.tr("Было", "Baseline")}</th>
+                        <th scope="col" class="num">{lang.tr("Цель", "Target")}</th>
+                        <th scope="col" class="num">{lang.tr("Год оценки", "Judged on")}</th>
+                        <th scope="col" class="num">{lang.tr("Стало", "Actual")}</th>
+                        <th scope="col">{lang.tr("Итог", "Verdict")}</th>
+                        {edit.map(|_| view! { <th scope="col"><span class="sr-only">{lang.tr("Действие", "Action")}</span></th> })}
+                    </tr></thead>
+                    <tbody>{p.result_targets.clone().into_iter().map(|t| view! {
+                        <tr data-result-target=t.id data-achievement=t.achievement.clone()>
+                            <td>{format!("{}: {}", t.factor, t.name)}</td>
+                            <td class="num">{t.baseline.unwrap_or_else(|| "—".into())}</td>
+                            <td class="num">{t.target}</td>
+                            <td class="num">{t.judged_year}</td>
+                            <td class="num">{t.actual.unwrap_or_else(|| "—".into())}</td>
+                            <td>{t.verdict}{t.uncertain.then(|| view! { <br /><small class="muted">{lang.tr("в пределах погрешности", "within the uncertainty")}</small> })}</td>
+                            {edit.map(|v| view! {
+                                <td><form method="post" action=format!("{base}/result-targets/{}/remove", t.id) class="inline">
+                                    {csrf(v)}
+                                    <button type="submit" class="secondary">{lang.tr("Удалить", "Remove")}</button>
+                                </form></td>
+                            })}
+                        </tr>
+                    }).collect_view()}</tbody>
+                </table></div>
+            }.into_any())}
+            {edit.filter(|_| !p.result_choices.is_empty() && !factors.is_empty()).map(|v| view! {
+                <form method="post" action=format!("{base}/result-targets") class="new-result-target">
+                    {csrf(v)}
+                    <label for="rt-factor">{lang.tr("Риск", "Risk")}</label>
+                    <select id="rt-factor" name="factor">
+                        {factors.clone().into_iter().map(|f| { let label = f.clone(); view! { <option value=f>{label}</option> } }).collect_view()}
+                    </select>
+                    <label for="rt-choice">{lang.tr("Показатель (сейчас)", "Indicator (now)")}</label>
+                    <select id="rt-choice" name="choice">
+                        {p.result_choices.clone().into_iter().map(|c| view! {
+                            <option value=c.key>{format!("{} — {}", c.name, c.baseline.unwrap_or_default())}</option>
+                        }).collect_view()}
+                    </select>
+                    <label for="rt-target">{lang.tr("Цель (доли — в процентах, средняя отметка — числом)", "Target (shares in percent, a mean mark as a number)")}</label>
+                    <input id="rt-target" name="target" inputmode="decimal" required />
+                    <label for="rt-year">{lang.tr("Год, по результатам которого оценить", "The year whose results judge it")}</label>
+                    <input id="rt-year" name="year" type="number" min="2000" max="2100" required value=next_year />
+                    <button type="submit" class="secondary">{lang.tr("Задать", "Set")}</button>
+                </form>
+            }.into_any())}
+        </section>
+    }
+    .into_any()
+}
+
 /// A stage's state in words.
 fn stage_state_words(state: &str, lang: Lang) -> &'static str {
     match state {
@@ -474,6 +550,7 @@ pub fn ProgrammePage() -> impl IntoView {
         let attach = p.can_attach.then_some(&viewer);
         let stages = stages_section(&p, &base, &viewer, lang);
         let results = results_section(&p, lang);
+        let result_targets = result_targets_section(&p, &base, edit, lang);
         let filed = query("filed")
             .map(|_| lang.tr("Отчёт по этапу сохранён.", "The stage report is filed."));
         let problem = super::notice(&viewer, "problem");
@@ -484,7 +561,8 @@ pub fn ProgrammePage() -> impl IntoView {
                 Lang::En => format!("Anti-risk programme: {}", p.school),
             }}</h1>
             <CampaignNav campaign=id lang />
-            <p><a href=format!("/work/campaigns/{id}/schools/{}#risks", p.school_id)>{lang.tr("← Профиль школы и выбор рисков", "← The school's profile and its chosen risks")}</a></p>
+            <p><a href=format!("/work/campaigns/{id}/schools/{}#risks", p.school_id)>{lang.tr("← Профиль школы и выбор рисков", "← The school's profile and its chosen risks")}</a>
+                " · "<a href=format!("/work/schools/{}", p.school_id)>{lang.tr("Карточка школы", "School card")}</a></p>
             <Publication campaign=p.campaign.clone() lang />
             {p.status.is_some().then(|| view! {
                 <p class="documents">
@@ -511,6 +589,7 @@ pub fn ProgrammePage() -> impl IntoView {
             } else {
                 p.risks.into_iter().map(|r| risk_section(r, &base, edit, attach, lang)).collect_view().into_any()
             }}
+            {result_targets}
             {results}
             {stages}
             {(!p.history.is_empty()).then(|| view! {
@@ -596,6 +675,7 @@ pub fn ProgrammePrintPage() -> impl IntoView {
                         </table>
                     </section>
                 }.into_any()).collect_view()}
+                {result_targets_section(&p, "", None, lang)}
                 {results_section(&p, lang)}
                 <section class="signatures">
                     <h2>{lang.tr("Согласование", "Agreement")}</h2>

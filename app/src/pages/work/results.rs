@@ -23,7 +23,13 @@ fn query_number<T: std::str::FromStr + Send + Sync + 'static>(
     move || query.read().get(name).and_then(|v| v.parse().ok())
 }
 
-fn select(name: &'static str, label: String, choices: Vec<Choice>, chosen: Option<i64>, any: Option<String>) -> impl IntoView {
+fn select(
+    name: &'static str,
+    label: String,
+    choices: Vec<Choice>,
+    chosen: Option<i64>,
+    any: Option<String>,
+) -> impl IntoView {
     let id = format!("f-{name}");
     view! {
         <label for=id.clone()>{label}</label>
@@ -61,7 +67,14 @@ fn results_view(o: ResultsOverview, lang: Lang, viewer: &Viewer) -> impl IntoVie
     let imported = number("imported");
     let cohort_set = number("cohorts");
     let upload = format!("/work/results/import?_csrf={}", viewer.csrf);
-    let years: Vec<Choice> = o.years.iter().map(|y| Choice { id: i64::from(*y), name: y.to_string() }).collect();
+    let years: Vec<Choice> = o
+        .years
+        .iter()
+        .map(|y| Choice {
+            id: i64::from(*y),
+            name: y.to_string(),
+        })
+        .collect();
     let chosen_year = o.year.map(i64::from);
     let region_id = o.region_id;
     let min = o.min_participants;
@@ -141,7 +154,7 @@ fn results_view(o: ResultsOverview, lang: Lang, viewer: &Viewer) -> impl IntoVie
                     </li>
                 }).collect_view()}</ul>
             </details>
-        })}
+        }.into_any())}
         <p>
             <a href=format!("/work/results/export.xlsx?region={region_id}")>{lang.tr("Таблица результатов (XLSX, с описанием полей)", "Results table (XLSX, with a codebook)")}</a>" · "
             <a href=format!("/work/results/export.csv?region={region_id}")>"CSV"</a>
@@ -232,9 +245,18 @@ fn CandidateTable(
 #[component]
 pub fn SchoolCardPage() -> impl IntoView {
     let params = use_params_map();
-    let school = move || params.read().get("school").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
+    let school = move || {
+        params
+            .read()
+            .get("school")
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
     let campaign = query_number::<i64>("campaign");
-    let report = Resource::new(move || (school(), campaign()), |(s, c)| get_school_card(s, c));
+    let report = Resource::new(
+        move || (school(), campaign()),
+        |(s, c)| get_school_card(s, c),
+    );
     report_page(report, card_view)
 }
 
@@ -275,25 +297,32 @@ fn card_view(c: SchoolCard, lang: Lang, _viewer: &Viewer) -> impl IntoView {
                     <p>{lang.tr("Антирисковая программа: ", "Anti-risk programme: ")}<a href=href>{state}</a></p>
                 })}
             </section>
-            <section class="card-results" aria-labelledby="results-h">
-                <h2 id="results-h">{lang.tr("Образовательные результаты", "Educational results")}</h2>
-                <p class="hint">{match lang {
-                    Lang::Ru => format!("В скобках — 90-процентный доверительный интервал (для долей — Вильсона). Изменение за год «значимо», если оно больше погрешности обеих оценок. Результаты, где участников меньше {min}, не показываются."),
-                    Lang::En => format!("In brackets, the 90% confidence interval (Wilson's for shares). A change over a year is «significant» when it is beyond the uncertainty of both figures. Results with fewer than {min} participants are not shown."),
-                }}</p>
-                {if c.assessments.is_empty() {
-                    view! { <p>{lang.tr("Результатов школы пока нет.", "The school has no results yet.")}</p> }.into_any()
-                } else {
-                    c.assessments.clone().into_iter().map(|a| assessment_view(a, lang)).collect_view().into_any()
-                }}
-            </section>
+            {results_column(&c, lang, min)}
         </div>
         {(!c.cohort_history.is_empty()).then(|| view! {
             <details><summary>{lang.tr("История категорий", "History of categories")}</summary>
-                <ul>{c.cohort_history.into_iter().map(|h| view! { <li>{h}</li> }).collect_view()}</ul>
+                <ul>{c.cohort_history.clone().into_iter().map(|h| view! { <li>{h}</li> }).collect_view()}</ul>
             </details>
         })}
     }
+}
+
+fn results_column(c: &SchoolCard, lang: Lang, min: u32) -> AnyView {
+    view! {
+        <section class="card-results" aria-labelledby="results-h">
+            <h2 id="results-h">{lang.tr("Образовательные результаты", "Educational results")}</h2>
+            <p class="hint">{match lang {
+                Lang::Ru => format!("В скобках — 90-процентный доверительный интервал (для долей — Вильсона). Изменение за год «значимо», если оно больше погрешности обеих оценок. Результаты, где участников меньше {min}, не показываются."),
+                Lang::En => format!("In brackets, the 90% confidence interval (Wilson's for shares). A change over a year is «significant» when it is beyond the uncertainty of both figures. Results with fewer than {min} participants are not shown."),
+            }}</p>
+            {if c.assessments.is_empty() {
+                view! { <p>{lang.tr("Результатов школы пока нет.", "The school has no results yet.")}</p> }.into_any()
+            } else {
+                c.assessments.clone().into_iter().map(|a| assessment_view(a, lang).into_any()).collect_view().into_any()
+            }}
+        </section>
+    }
+    .into_any()
 }
 
 fn assessment_view(a: AssessmentBlock, lang: Lang) -> impl IntoView {
@@ -356,7 +385,10 @@ fn chart_svg(c: &Chart) -> impl IntoView {
             format!("{v:.1}")
         }
     };
-    let grid: Vec<(f64, String)> = [c.min, (c.min + c.max) / 2.0, c.max].into_iter().map(|v| (y(v), label(v))).collect();
+    let grid: Vec<(f64, String)> = [c.min, (c.min + c.max) / 2.0, c.max]
+        .into_iter()
+        .map(|v| (y(v), label(v)))
+        .collect();
     let line: String = c
         .points
         .iter()
