@@ -4,7 +4,10 @@
 # their sums rebuilt by `orientir rescore`, then the release server timed as a regional
 # coordinator meets it: publishing the open campaign, the first request of each page after a
 # restart (cold), the 95th percentile of ORIENTIR_BENCH_REPEAT more (warm, default 20), the
-# matrix workbook, and the server's memory.
+# matrix workbook, and the server's memory. Three years of educational results (every school ×
+# every assessment of the catalogue, bench/results/gen.py) are imported through the results page's
+# form, each import timed; the results page (the candidate list) and a school's card are timed
+# with the other pages.
 # Usage: bench/scale/run.sh [sqlite|postgres|both] [schools] [orientir binary]
 # PostgreSQL: DATABASE_URL of a server where a database may be created (default the local one).
 set -euo pipefail
@@ -69,11 +72,21 @@ for backend in $backends; do
   echo "publish      $(ms "$took") ms (tallied: $(q "select count(*) from publications where campaign_id = $campaign and tallied is not null" 2>/dev/null || echo "no sums") of 1)"
   # The earlier campaign is published at its close by its first reader.
   curl -s -b "$jar" -o /dev/null "$base/work/campaigns/$previous/matrix"
+  # Three years of results, each imported through the page's form.
+  results_csrf=$(csrf_of "$base/work/results" "$jar")
+  for year in 2024 2025 2026; do
+    python3 bench/results/gen.py "$backend" "$target" "$year" "$work/results-$year.csv" >/dev/null
+    read -r code took < <(curl -s -b "$jar" -o /dev/null -w '%{http_code} %{time_total}\n' \
+      -F "year=$year" -F "file=@$work/results-$year.csv" "$base/work/results/import?_csrf=$results_csrf")
+    [ "$code" = 303 ] || { echo "results import $year: HTTP $code" >&2; exit 1; }
+    echo "import $year  $(ms "$took") ms ($(q "select count(*) from results where year = $year") rows, $(( $(stat -c %s "$work/results-$year.csv") / 1024 )) KB)"
+  done
   stop; run serve
   time_of() { curl -s -b "$jar" -o "$work/page" -w '%{http_code} %{time_total}\n' "$base$1"; }
   for page in "matrix:matrix-table:/work/campaigns/$campaign/matrix" "profile:class=\"factor\":/work/campaigns/$campaign/schools/$school" \
               "change:change-table:/work/change?before=$previous&after=$campaign" "monitor:class=\"monitor\":/work/campaigns/$campaign/monitor" \
-              "workbook:PK:/export/campaigns/$campaign/matrix.xlsx"; do
+              "workbook:PK:/export/campaigns/$campaign/matrix.xlsx" "results:class=\"candidates\":/work/results" \
+              "card:card-results:/work/schools/$school"; do
     name=${page%%:*}; rest=${page#*:}; marker=${rest%%:*}; path=${rest#*:}
     read -r code cold < <(time_of "$path")
     [ "$code" = 200 ] || { echo "$name: HTTP $code" >&2; exit 1; }

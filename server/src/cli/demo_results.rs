@@ -154,9 +154,15 @@ pub async fn ensure_demo_results(storage: &Storage, m: &Methodology) -> Result<(
         (&["demo-03", "demo-06"][..], Cohort::Project500, 2025),
         (&["demo-06"][..], Cohort::DifficultConditions, 2025),
     ] {
-        storage
-            .set_cohort(&ids(codes), cohort.key(), year, true, admin, now, "demo")
-            .await?;
+        let change = crate::storage::CohortChange {
+            category: cohort.key(),
+            year,
+            added: true,
+            user_id: admin,
+            at: now,
+            how: "demo",
+        };
+        storage.set_cohort(&ids(codes), &change).await?;
     }
     // A results target in each state, on last year's programmes.
     let Some(campaign) = storage.campaign_by_code(PREVIOUS_CAMPAIGN_CODE).await? else {

@@ -76,6 +76,14 @@ pub(super) fn write_table(
     Ok(())
 }
 
+/// The sheets of other features in the matrix workbook.
+pub struct OtherSheets {
+    /// The schools' anti-risk programmes.
+    pub programmes: Table,
+    /// The schools' educational results of the newest year imported (that year, the table).
+    pub results: Option<(u16, Table)>,
+}
+
 /// The matrix workbook of a campaign's schools in the viewer's scope.
 pub fn matrix_workbook(
     m: &Methodology,
@@ -83,10 +91,13 @@ pub fn matrix_workbook(
     profiles: &[surveys::SchoolProfile],
     changes: Option<&[surveys::change::ProfileChange]>,
     quality: &surveys::quality::InstrumentQuality,
-    programmes: &Table,
-    results: Option<&(u16, Table)>,
+    other: &OtherSheets,
     lang: Lang,
 ) -> Result<Vec<u8>, XlsxError> {
+    let OtherSheets {
+        programmes,
+        results,
+    } = other;
     let l = lang.code();
     let mut workbook = Workbook::new();
     let levels = &m.rules.levels;
@@ -486,8 +497,10 @@ pub async fn matrix_xlsx(
         &profiles,
         changes.as_deref(),
         &quality,
-        &programmes,
-        results.as_ref(),
+        &OtherSheets {
+            programmes,
+            results,
+        },
         lang,
     )
     .map_err(xlsx_error)?;

@@ -150,7 +150,7 @@ impl Yardstick {
                 .or_default()
                 .insert((row.assessment, row.year), row.figures);
         }
-        let (profiles, students) = self.latest_profiles(region_id).await?;
+        let (profiles, students) = self.latest_profiles(region_id, schools.len()).await?;
         let settled: HashMap<i64, Option<String>> = settlements.iter().cloned().collect();
         let contexts: BTreeMap<String, Context> = schools
             .iter()
@@ -247,6 +247,7 @@ impl Yardstick {
     async fn latest_profiles(
         &self,
         region_id: i64,
+        schools: usize,
     ) -> Result<(HashMap<i64, SchoolProfile>, HashMap<i64, u32>), ServerError> {
         let region = Viewer {
             user_id: 0,
@@ -273,6 +274,10 @@ impl Yardstick {
                 for (s, p) in in_scope.schools.iter().zip(&scored.profiles) {
                     profiles.entry(s.school_id).or_insert_with(|| p.clone());
                 }
+            }
+            // Older campaigns only for schools the newer ones did not have.
+            if profiles.len() >= schools && students.len() >= schools {
+                break;
             }
         }
         Ok((profiles, students))

@@ -337,12 +337,14 @@ pub async fn set_cohort(
             .storage
             .set_cohort(
                 &form.school,
-                &form.category,
-                u16::try_from(form.year).unwrap_or(0),
-                form.action == "add",
-                viewer.user_id,
-                crate::clock::now(),
-                "candidates",
+                &crate::storage::CohortChange {
+                    category: &form.category,
+                    year: u16::try_from(form.year).unwrap_or(0),
+                    added: form.action == "add",
+                    user_id: viewer.user_id,
+                    at: crate::clock::now(),
+                    how: "candidates",
+                },
             )
             .await?;
         Ok::<_, ServerError>((region, changed))

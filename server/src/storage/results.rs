@@ -93,6 +93,17 @@ pub struct CohortRow {
     pub year: i64,
 }
 
+/// Schools put into a cohort of a year, or taken out: by whom, when and how (`candidates`, `demo`).
+#[derive(Debug, Clone, Copy)]
+pub struct CohortChange<'a> {
+    pub category: &'a str,
+    pub year: u16,
+    pub added: bool,
+    pub user_id: i64,
+    pub at: i64,
+    pub how: &'a str,
+}
+
 /// One change of a school's cohorts.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct CohortEventRow {
@@ -274,13 +285,16 @@ impl Storage {
     pub async fn set_cohort(
         &self,
         schools: &[i64],
-        category: &str,
-        year: u16,
-        added: bool,
-        user_id: i64,
-        at: i64,
-        how: &str,
+        change: &CohortChange<'_>,
     ) -> Result<u64, ServerError> {
+        let CohortChange {
+            category,
+            year,
+            added,
+            user_id,
+            at,
+            how,
+        } = *change;
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             let mut changed = 0;

@@ -122,7 +122,10 @@ async fn a_workbook_with_a_far_cell_is_refused_and_the_server_keeps_answering(ba
     let bytes = book.save_to_buffer().expect("workbook");
     assert!(bytes.len() < 10_000, "{} bytes", bytes.len());
     let page = upload(&region, &app, &csrf, "bomb.xlsx", bytes).await;
-    assert!(page.contains("Книга слишком велика для реестра"), "{page}");
+    assert!(
+        page.contains("Книга слишком велика: не больше 50000 строк и 26 столбцов, до 64 МБ"),
+        "{page}"
+    );
     let health = reqwest::get(app.url("/healthz")).await.expect("health");
     assert_eq!(health.status(), StatusCode::OK);
     app.finish().await;
@@ -204,7 +207,10 @@ async fn a_workbook_that_unzips_to_more_than_it_says_is_refused(backend: Backend
     let bytes = lying_workbook(80 << 20);
     assert!(bytes.len() < 1 << 20, "{} bytes", bytes.len());
     let page = upload(&region, &app, &csrf, "bomb.xlsx", bytes).await;
-    assert!(page.contains("Книга слишком велика для реестра"), "{page}");
+    assert!(
+        page.contains("Книга слишком велика: не больше 50000 строк и 26 столбцов, до 64 МБ"),
+        "{page}"
+    );
     // A small one, under the bound whatever it says, is read (and refused only for its columns).
     let page = upload(&region, &app, &csrf, "small.xlsx", lying_workbook(100)).await;
     assert!(page.contains("region_code"), "{page}");

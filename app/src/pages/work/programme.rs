@@ -375,7 +375,7 @@ fn result_targets_section(
         <section class="result-targets" id="result-targets">
             <h2>{lang.tr("Целевые показатели по образовательным результатам", "Targets on educational results")}</h2>
             {(!p.result_targets.is_empty()).then(|| view! {
-                <div class="wide"><table class="result-target-table">
+                <div class="wide" tabindex="0" role="region" aria-label=lang.tr("Целевые показатели по результатам", "Targets on results")><table class="result-target-table">
                     <thead><tr>
                         <th scope="col">{lang.tr("Показатель", "Indicator")}</th>
                         <th scope="col" class="num">{lang.tr("Было", "Baseline")}</th>

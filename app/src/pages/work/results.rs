@@ -164,7 +164,7 @@ fn results_view(o: ResultsOverview, lang: Lang, viewer: &Viewer) -> impl IntoVie
             view! { <p>{lang.tr("Результатов пока не загружали.", "No results have been imported yet.")}</p> }.into_any()
         } else {
             view! {
-                <div class="wide"><table class="imports">
+                <div class="wide" tabindex="0" role="region" aria-label=lang.tr("История загрузок", "Import history")><table class="imports">
                     <thead><tr>
                         <th scope="col">{lang.tr("Год", "Year")}</th>
                         <th scope="col">{lang.tr("Когда", "When")}</th>
@@ -194,7 +194,7 @@ fn CandidateTable(
     year: u16,
 ) -> impl IntoView {
     let table = view! {
-        <div class="wide"><table class="candidates">
+        <div class="wide" tabindex="0" role="region" aria-label=lang.tr("Кандидаты", "Candidates")><table class="candidates">
             <thead><tr>
                 {can_import.then(|| view! { <th scope="col"><span class="sr-only">{lang.tr("Выбрать", "Select")}</span></th> })}
                 <th scope="col">{lang.tr("Школа", "School")}</th>
@@ -338,7 +338,7 @@ fn assessment_view(a: AssessmentBlock, lang: Lang) -> impl IntoView {
                 {chart_svg(&a.chart)}
                 <figcaption>{a.chart.title.clone()}</figcaption>
             </figure>
-            <table class="results-table">
+            <div class="wide" tabindex="0" role="region" aria-label=a.name.clone()><table class="results-table">
                 <caption class="sr-only">{a.name.clone()}</caption>
                 <thead><tr>
                     <th scope="col">{lang.tr("Показатель", "Indicator")}</th>
@@ -351,7 +351,7 @@ fn assessment_view(a: AssessmentBlock, lang: Lang) -> impl IntoView {
                         }).collect_view()}
                     </tr>
                 }).collect_view()}</tbody>
-            </table>
+            </table></div>
             {(!a.peers.is_empty()).then(|| view! {
                 <ul class="peers">{a.peers.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
             })}
