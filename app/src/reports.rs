@@ -617,6 +617,7 @@ pub trait ReportSource: Send + Sync {
         viewer: &crate::access::Viewer,
         campaign: i64,
         municipality: Option<i64>,
+        cohort: Option<String>,
         lang: crate::i18n::Lang,
     ) -> Result<Option<Monitor>, AppError>;
     async fn matrix(
@@ -624,6 +625,7 @@ pub trait ReportSource: Send + Sync {
         viewer: &crate::access::Viewer,
         campaign: i64,
         municipality: Option<i64>,
+        cohort: Option<String>,
         lang: crate::i18n::Lang,
     ) -> Result<Option<Matrix>, AppError>;
     async fn profile(
@@ -647,6 +649,7 @@ pub trait ReportSource: Send + Sync {
         before: Option<i64>,
         after: Option<i64>,
         municipality: Option<i64>,
+        cohort: Option<String>,
         lang: crate::i18n::Lang,
     ) -> Result<Option<Change>, AppError>;
     async fn quality(
@@ -684,12 +687,13 @@ fn context() -> Result<(SharedReportSource, Session), AppError> {
 pub async fn get_monitor(
     campaign: i64,
     municipality: Option<i64>,
+    cohort: Option<String>,
 ) -> Result<Report<Monitor>, AppError> {
     let (source, session) = context()?;
     let report = match &session.viewer {
         Some(v) => {
             source
-                .monitor(v, campaign, municipality, session.lang)
+                .monitor(v, campaign, municipality, cohort, session.lang)
                 .await?
         }
         None => None,
@@ -701,12 +705,13 @@ pub async fn get_monitor(
 pub async fn get_matrix(
     campaign: i64,
     municipality: Option<i64>,
+    cohort: Option<String>,
 ) -> Result<Report<Matrix>, AppError> {
     let (source, session) = context()?;
     let report = match &session.viewer {
         Some(v) => {
             source
-                .matrix(v, campaign, municipality, session.lang)
+                .matrix(v, campaign, municipality, cohort, session.lang)
                 .await?
         }
         None => None,
@@ -729,12 +734,13 @@ pub async fn get_change(
     before: Option<i64>,
     after: Option<i64>,
     municipality: Option<i64>,
+    cohort: Option<String>,
 ) -> Result<Report<Change>, AppError> {
     let (source, session) = context()?;
     let report = match &session.viewer {
         Some(v) => {
             source
-                .change(v, before, after, municipality, session.lang)
+                .change(v, before, after, municipality, cohort, session.lang)
                 .await?
         }
         None => None,

@@ -109,6 +109,8 @@ pub struct ResultsOverview {
     pub can_import: bool,
     /// The year the criteria are evaluated for.
     pub year: Option<u16>,
+    /// This year (the import form's default).
+    pub this_year: u16,
     pub years: Vec<u16>,
     pub municipality: Option<i64>,
     pub municipalities: Vec<Choice>,
@@ -122,6 +124,12 @@ pub struct ResultsOverview {
     pub leaving: Vec<SchoolItem>,
     /// (key, name) of the cohorts.
     pub cohorts: Vec<(String, String)>,
+    /// The cohort the lists are narrowed to.
+    pub cohort: Option<String>,
+    /// Each cohort of each year with its schools in scope: («category (year)», schools).
+    pub cohort_lists: Vec<(String, Vec<SchoolItem>)>,
+    /// The region's schools the viewer may put into a cohort by hand.
+    pub schools: Vec<Choice>,
     pub min_participants: u32,
 }
 
@@ -210,6 +218,7 @@ pub trait ResultsSource: Send + Sync {
         region: Option<i64>,
         year: Option<u16>,
         municipality: Option<i64>,
+        cohort: Option<String>,
         lang: Lang,
     ) -> Result<Option<ResultsOverview>, AppError>;
     async fn card(
@@ -236,12 +245,13 @@ pub async fn get_results(
     region: Option<i64>,
     year: Option<u16>,
     municipality: Option<i64>,
+    cohort: Option<String>,
 ) -> Result<Report<ResultsOverview>, AppError> {
     let session = crate::work::session();
     let report = match &session.viewer {
         Some(v) => {
             source()?
-                .overview(v, region, year, municipality, session.lang)
+                .overview(v, region, year, municipality, cohort, session.lang)
                 .await?
         }
         None => None,

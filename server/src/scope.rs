@@ -353,6 +353,20 @@ impl Gate {
         Ok(Some(InScope { campaign, schools }))
     }
 
+    /// Narrows a campaign's schools in scope to those of a cohort (of any year), when one is
+    /// given.
+    pub async fn keep_cohort(
+        &self,
+        in_scope: &mut InScope,
+        cohort: Option<app::results::Cohort>,
+    ) -> Result<(), ServerError> {
+        if let Some(cohort) = cohort {
+            let members = self.storage.cohort_members(cohort.key()).await?;
+            in_scope.schools.retain(|s| members.contains(&s.school_id));
+        }
+        Ok(())
+    }
+
     /// One school of a campaign, if the viewer may see it, with how many schools of the campaign
     /// the viewer sees in all.
     pub async fn school(

@@ -155,14 +155,20 @@ pub async fn ensure_demo_results(storage: &Storage, m: &Methodology) -> Result<(
         (&["demo-06"][..], Cohort::DifficultConditions, 2025),
     ] {
         let change = crate::storage::CohortChange {
-            category: cohort.key(),
-            year,
             added: true,
             user_id: admin,
             at: now,
             how: "demo",
         };
-        storage.set_cohort(&ids(codes), &change).await?;
+        let entries: Vec<crate::storage::CohortEntry> = ids(codes)
+            .into_iter()
+            .map(|school| crate::storage::CohortEntry {
+                school,
+                category: cohort.key().to_owned(),
+                year,
+            })
+            .collect();
+        storage.set_cohort(&entries, &change).await?;
     }
     // A results target in each state, on last year's programmes.
     let Some(campaign) = storage.campaign_by_code(PREVIOUS_CAMPAIGN_CODE).await? else {

@@ -135,12 +135,13 @@ pub async fn run(cli: Cli) -> Result<(), ServerError> {
         Command::CheckInstruments { dir } => {
             let m = paper::load_methodology_dir(&dir)?;
             println!(
-                "{}: methodology {} is valid ({} factors, {} indicators, {} instruments)",
+                "{}: methodology {} is valid ({} factors, {} indicators, {} instruments, {} assessments)",
                 dir.display(),
                 m.version,
                 m.factors.len(),
                 m.indicators.len(),
-                m.instruments.len()
+                m.instruments.len(),
+                m.results.assessments.len()
             );
             return Ok(());
         }

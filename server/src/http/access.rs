@@ -138,6 +138,11 @@ pub const RULES: &[Rule] = &[
     rule("/work/results/import", Access::Roles(CAMPAIGNERS), true),
     rule("/work/results/cohorts", Access::Roles(CAMPAIGNERS), true),
     rule(
+        "/work/results/cohorts/import",
+        Access::Roles(CAMPAIGNERS),
+        true,
+    ),
+    rule(
         "/work/results/template/{file}",
         Access::Roles(CAMPAIGNERS),
         false,

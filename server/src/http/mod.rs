@@ -255,6 +255,11 @@ pub fn router(config: &Config, storage: Storage, methodology: Arc<Methodology>) 
                 .layer(DefaultBodyLimit::max(RESULTS_UPLOAD_LIMIT)),
         )
         .route("/work/results/cohorts", post(yardstick::routes::set_cohort))
+        .route(
+            "/work/results/cohorts/import",
+            post(yardstick::routes::import_cohorts)
+                .layer(DefaultBodyLimit::max(REGISTRY_UPLOAD_LIMIT)),
+        )
         .route("/work/results/export.csv", get(results_export::results_csv))
         .route(
             "/work/results/export.xlsx",

@@ -19,7 +19,7 @@ pub async fn change(
     viewer: &Viewer,
     before: Option<i64>,
     after: Option<i64>,
-    municipality: Option<i64>,
+    narrow: super::Narrow,
     lang: Lang,
 ) -> Result<Option<Change>, ServerError> {
     let m = gate.methodology();
@@ -63,13 +63,15 @@ pub async fn change(
     let (Some(before), Some(after)) = (before, after) else {
         return Ok(Some(report));
     };
-    let (Some(all), Some(earlier), Some(later)) = (
+    let (Some(all), Some(mut earlier), Some(mut later)) = (
         gate.campaign(viewer, after, None).await?,
-        gate.campaign(viewer, before, municipality).await?,
-        gate.campaign(viewer, after, municipality).await?,
+        gate.campaign(viewer, before, narrow.municipality).await?,
+        gate.campaign(viewer, after, narrow.municipality).await?,
     ) else {
         return Ok(Some(report));
     };
+    gate.keep_cohort(&mut earlier, narrow.cohort).await?;
+    gate.keep_cohort(&mut later, narrow.cohort).await?;
     report.municipalities = municipalities(&all.schools);
     let (was, is) = (
         &earlier.campaign.methodology_version,

@@ -16,11 +16,10 @@ pub async fn matrix(
     gate: &Gate,
     viewer: &Viewer,
     campaign: i64,
-    municipality: Option<i64>,
+    narrow: super::Narrow,
     lang: Lang,
 ) -> Result<Option<Matrix>, ServerError> {
-    let Some((in_scope, choices, count)) =
-        super::filtered(gate, viewer, campaign, municipality).await?
+    let Some((in_scope, choices, count)) = super::filtered(gate, viewer, campaign, narrow).await?
     else {
         return Ok(None);
     };

@@ -45,17 +45,36 @@ async fn filtered(
     gate: &Gate,
     viewer: &Viewer,
     campaign: i64,
-    municipality: Option<i64>,
+    narrow: Narrow,
 ) -> Result<Option<(InScope, Vec<Choice>, usize)>, ServerError> {
     let Some(all) = gate.campaign(viewer, campaign, None).await? else {
         return Ok(None);
     };
     let choices = views::municipalities(&all.schools);
     let in_scope = all.schools.len();
-    Ok(gate
-        .campaign(viewer, campaign, municipality)
-        .await?
-        .map(|narrowed| (narrowed, choices, in_scope)))
+    let Some(mut narrowed) = gate.campaign(viewer, campaign, narrow.municipality).await? else {
+        return Ok(None);
+    };
+    gate.keep_cohort(&mut narrowed, narrow.cohort).await?;
+    Ok(Some((narrowed, choices, in_scope)))
+}
+
+/// What a list of schools is narrowed to: a municipality, a cohort.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Narrow {
+    pub municipality: Option<i64>,
+    pub cohort: Option<app::results::Cohort>,
+}
+
+/// A cohort's key from a page's address: none, or one of `Cohort`'s (anything else is refused,
+/// naming the field).
+fn cohort_of(key: Option<&str>) -> Result<Option<app::results::Cohort>, AppError> {
+    match key.filter(|k| !k.is_empty()) {
+        None => Ok(None),
+        Some(k) => app::results::Cohort::parse(k)
+            .map(Some)
+            .ok_or_else(|| AppError::BadRequest("cohort: no such category".into())),
+    }
 }
 
 #[async_trait::async_trait]
@@ -65,17 +84,14 @@ impl ReportSource for Reports {
         viewer: &Viewer,
         campaign: i64,
         municipality: Option<i64>,
+        cohort: Option<String>,
         lang: Lang,
     ) -> Result<Option<Monitor>, AppError> {
-        Ok(monitor::monitor(
-            &self.gate,
-            &self.storage,
-            viewer,
-            campaign,
+        let narrow = Narrow {
             municipality,
-            lang,
-        )
-        .await?)
+            cohort: cohort_of(cohort.as_deref())?,
+        };
+        Ok(monitor::monitor(&self.gate, &self.storage, viewer, campaign, narrow, lang).await?)
     }
 
     async fn matrix(
@@ -83,9 +99,14 @@ impl ReportSource for Reports {
         viewer: &Viewer,
         campaign: i64,
         municipality: Option<i64>,
+        cohort: Option<String>,
         lang: Lang,
     ) -> Result<Option<Matrix>, AppError> {
-        Ok(matrix::matrix(&self.gate, viewer, campaign, municipality, lang).await?)
+        let narrow = Narrow {
+            municipality,
+            cohort: cohort_of(cohort.as_deref())?,
+        };
+        Ok(matrix::matrix(&self.gate, viewer, campaign, narrow, lang).await?)
     }
 
     async fn profile(
@@ -104,9 +125,14 @@ impl ReportSource for Reports {
         before: Option<i64>,
         after: Option<i64>,
         municipality: Option<i64>,
+        cohort: Option<String>,
         lang: Lang,
     ) -> Result<Option<Change>, AppError> {
-        Ok(change::change(&self.gate, viewer, before, after, municipality, lang).await?)
+        let narrow = Narrow {
+            municipality,
+            cohort: cohort_of(cohort.as_deref())?,
+        };
+        Ok(change::change(&self.gate, viewer, before, after, narrow, lang).await?)
     }
 
     async fn quality(

@@ -20,11 +20,10 @@ pub async fn monitor(
     storage: &Storage,
     viewer: &Viewer,
     campaign: i64,
-    municipality: Option<i64>,
+    narrow: super::Narrow,
     lang: Lang,
 ) -> Result<Option<Monitor>, ServerError> {
-    let Some((in_scope, choices, count)) =
-        super::filtered(gate, viewer, campaign, municipality).await?
+    let Some((in_scope, choices, count)) = super::filtered(gate, viewer, campaign, narrow).await?
     else {
         return Ok(None);
     };

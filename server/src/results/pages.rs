@@ -427,6 +427,7 @@ impl Yardstick {
         asked: Option<i64>,
         year: Option<u16>,
         municipality: Option<i64>,
+        cohort: Option<Cohort>,
         lang: Lang,
     ) -> Result<Option<ResultsOverview>, ServerError> {
         let Some(region_id) = self.region_of(viewer, asked).await? else {
@@ -441,6 +442,9 @@ impl Yardstick {
             .iter()
             .filter(|s| viewer.scope.allows(s.place()))
             .filter(|s| municipality.is_none_or(|id| s.municipality_id == id))
+            .filter(|s| {
+                cohort.is_none_or(|c| region.cohorts_of(s.id).iter().any(|(k, _)| *k == c.key()))
+            })
             .collect();
         let mut municipalities: Vec<Choice> = Vec::new();
         for s in region
@@ -547,6 +551,7 @@ impl Yardstick {
             regions,
             can_import,
             year,
+            this_year: u16::try_from(crate::clock::today().ymd().0).unwrap_or(2026),
             years: region.years.clone(),
             municipality,
             municipalities,
@@ -563,6 +568,33 @@ impl Yardstick {
                 .iter()
                 .map(|c| (c.key().to_owned(), c.label(lang).to_owned()))
                 .collect(),
+            cohort: cohort.map(|c| c.key().to_owned()),
+            cohort_lists: {
+                let mut lists: Vec<(String, Vec<SchoolItem>)> = Vec::new();
+                for c in &region.cohorts {
+                    let Some(s) = in_scope.iter().find(|s| s.id == c.school_id) else {
+                        continue;
+                    };
+                    let title = cohort_words(&c.category, c.year, lang);
+                    match lists.iter_mut().find(|(t, _)| *t == title) {
+                        Some((_, schools)) => schools.push(item(s)),
+                        None => lists.push((title, vec![item(s)])),
+                    }
+                }
+                lists
+            },
+            schools: if can_import {
+                region
+                    .schools
+                    .iter()
+                    .map(|s| Choice {
+                        id: s.id,
+                        name: format!("{} ({})", s.name, s.municipality),
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            },
             min_participants: r.min_participants,
         }))
     }
@@ -740,10 +772,18 @@ impl ResultsSource for Yardstick {
         region: Option<i64>,
         year: Option<u16>,
         municipality: Option<i64>,
+        cohort: Option<String>,
         lang: Lang,
     ) -> Result<Option<ResultsOverview>, AppError> {
+        let cohort = match cohort.as_deref().filter(|c| !c.is_empty()) {
+            None => None,
+            Some(key) => Some(
+                Cohort::parse(key)
+                    .ok_or_else(|| AppError::BadRequest("cohort: no such category".into()))?,
+            ),
+        };
         Ok(self
-            .overview_of(viewer, region, year, municipality, lang)
+            .overview_of(viewer, region, year, municipality, cohort, lang)
             .await?)
     }
 

@@ -17,7 +17,7 @@ use crate::problem::{At, Kind, Problem, Refused};
 use crate::reply::{attachment, encode, see_other, spreadsheet_safe, CSV, XLSX};
 use crate::scope::Writable;
 use crate::sheets::{read_table, Bounds};
-use crate::storage::NewImport;
+use crate::storage::{CohortChange, CohortEntry, NewImport};
 
 /// Most problems listed back.
 const MAX_PROBLEMS: usize = 50;
@@ -257,7 +257,7 @@ fn action(key: &str) -> Result<(), ValidationError> {
         .ok_or_else(|| ValidationError::new("invalid"))
 }
 
-/// The cohort form of the candidate list.
+/// The cohort form of the candidate list (or of one school chosen by hand).
 #[derive(Debug, Validate)]
 pub struct CohortForm {
     #[validate(length(min = 1, max = 5000))]
@@ -268,6 +268,15 @@ pub struct CohortForm {
     year: u32,
     #[validate(custom(function = "action"))]
     action: String,
+    /// `candidates` (ticked on the list) or `hand` (one school chosen).
+    #[validate(custom(function = "how"))]
+    how: String,
+}
+
+fn how(key: &str) -> Result<(), ValidationError> {
+    matches!(key, "candidates" | "hand")
+        .then_some(())
+        .ok_or_else(|| ValidationError::new("invalid"))
 }
 
 impl CohortForm {
@@ -279,6 +288,7 @@ impl CohortForm {
                 .map(|(_, v)| v.trim().to_owned())
                 .unwrap_or_default()
         };
+        let how = one("how");
         CohortForm {
             school: fields
                 .iter()
@@ -288,12 +298,32 @@ impl CohortForm {
             category: one("category"),
             year: one("year").parse().unwrap_or(0),
             action: one("action"),
+            how: if how.is_empty() {
+                "candidates".into()
+            } else {
+                how
+            },
         }
     }
 }
 
-/// `POST /work/results/cohorts`: adds the ticked schools to a cohort of a year, or takes them
-/// out, each change in the school's history.
+/// The region's schools the viewer may write, by id; refuses the first one it may not.
+async fn writable_schools(
+    yardstick: &Yardstick,
+    viewer: &Viewer,
+) -> Result<Vec<crate::storage::PlacedSchool>, ServerError> {
+    let writable = yardstick.gate.writable(viewer).await?;
+    let mut schools = yardstick.storage.schools_with_place().await?;
+    schools.retain(|s| match &writable {
+        Writable::Everything => true,
+        Writable::Region(code) => s.region_code == *code,
+        Writable::Nothing => false,
+    });
+    Ok(schools)
+}
+
+/// `POST /work/results/cohorts`: adds the ticked schools (or one chosen by hand) to a cohort of a
+/// year, or takes them out, each change in the school's history.
 pub async fn set_cohort(
     State(yardstick): State<Yardstick>,
     Extension(viewer): Extension<Viewer>,
@@ -302,60 +332,159 @@ pub async fn set_cohort(
 ) -> Result<Response, ServerError> {
     let lang = crate::cookies::lang(&headers);
     let form = CohortForm::from_fields(&fields);
-    let region = writable_region(&yardstick, &viewer, None).await;
-    let admin_region = match region {
-        Ok(r) => r,
-        Err(e) => return Err(e),
-    };
+    let home = writable_region(&yardstick, &viewer, None).await?;
     let outcome = async {
         form.validate().map_err(Refused::from)?;
-        // Every ticked school must be one the viewer may write.
-        let writable = yardstick.gate.writable(&viewer).await?;
-        let schools = yardstick.storage.schools_with_place().await?;
-        let mut region = admin_region;
+        let schools = writable_schools(&yardstick, &viewer).await?;
+        let mut region = home;
+        let mut entries = Vec::new();
         for id in &form.school {
-            let found = schools
-                .iter()
-                .find(|s| s.id == *id)
-                .filter(|s| match &writable {
-                    Writable::Everything => true,
-                    Writable::Region(code) => s.region_code == *code,
-                    Writable::Nothing => false,
-                });
-            match found {
-                Some(s) => region = s.region_id,
-                None => {
-                    return Err(Refused(vec![Problem::new(
-                        At::Field("school"),
-                        Kind::SchoolOutOfScope,
-                    )])
-                    .into())
-                }
-            }
+            let Some(s) = schools.iter().find(|s| s.id == *id) else {
+                return Err(Refused::one(At::Field("school"), Kind::SchoolOutOfScope).into());
+            };
+            region = s.region_id;
+            entries.push(CohortEntry {
+                school: s.id,
+                category: form.category.clone(),
+                year: u16::try_from(form.year).unwrap_or(0),
+            });
         }
-        let changed = yardstick
-            .storage
-            .set_cohort(
-                &form.school,
-                &crate::storage::CohortChange {
-                    category: &form.category,
-                    year: u16::try_from(form.year).unwrap_or(0),
-                    added: form.action == "add",
-                    user_id: viewer.user_id,
-                    at: crate::clock::now(),
-                    how: "candidates",
-                },
-            )
-            .await?;
+        let change = CohortChange {
+            added: form.action == "add",
+            user_id: viewer.user_id,
+            at: crate::clock::now(),
+            how: &form.how,
+        };
+        let changed = yardstick.storage.set_cohort(&entries, &change).await?;
         Ok::<_, ServerError>((region, changed))
     };
     match outcome.await {
         Ok((region, changed)) => Ok(see_other(
-            &format!("/work/results?region={region}&cohorts={changed}#candidates"),
+            &format!("/work/results?region={region}&cohorts={changed}#cohorts"),
             None,
         )),
         Err(ServerError::Refused(refused)) => Ok(back(
-            admin_region,
+            home,
+            &[("problem", refused.words(lang, MAX_PROBLEMS))],
+        )),
+        Err(other) => Err(other),
+    }
+}
+
+/// The columns of a cohort import.
+pub const COHORT_COLUMNS: [&str; 3] = ["school_code", "category", "year"];
+
+/// Checks the rows of a cohort import: every problem with its row and column.
+fn cohort_rows(
+    table: &[Vec<String>],
+    schools: &[crate::storage::PlacedSchool],
+) -> Result<Vec<CohortEntry>, Refused> {
+    let header: Vec<String> = table
+        .first()
+        .map(|r| r.iter().map(|c| c.trim().to_lowercase()).collect())
+        .unwrap_or_default();
+    if header
+        .iter()
+        .map(String::as_str)
+        .ne(COHORT_COLUMNS.iter().copied())
+    {
+        return Err(Refused::one(
+            At::Row(1, None),
+            Kind::Columns(COHORT_COLUMNS.join(", ")),
+        ));
+    }
+    let mut problems = Vec::new();
+    let mut entries = Vec::new();
+    for (n, row) in table[1..].iter().enumerate() {
+        if row.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let line = n as u64 + 2;
+        let cell = |i: usize| row.get(i).map(|c| c.trim()).unwrap_or("");
+        let mut say = |column: &str, kind: Kind| {
+            problems.push(Problem::new(At::Row(line, Some(column.to_owned())), kind));
+        };
+        let school = schools.iter().find(|s| s.code == cell(0));
+        if school.is_none() {
+            say("school_code", Kind::UnknownSchool(cell(0).to_owned()));
+        }
+        let category = app::results::Cohort::parse(cell(1));
+        if category.is_none() {
+            let keys: Vec<&str> = app::results::Cohort::ALL.iter().map(|c| c.key()).collect();
+            say("category", Kind::OneOf(keys.join(", ")));
+        }
+        let year = year_of(cell(2)).ok();
+        if year.is_none() {
+            say("year", Kind::Year);
+        }
+        if let (Some(s), Some(c), Some(y)) = (school, category, year) {
+            entries.push(CohortEntry {
+                school: s.id,
+                category: c.key().to_owned(),
+                year: y,
+            });
+        }
+    }
+    if entries.is_empty() && problems.is_empty() {
+        problems.push(Problem::new(At::Whole, Kind::EmptyFile));
+    }
+    if problems.is_empty() {
+        Ok(entries)
+    } else {
+        Err(Refused(problems))
+    }
+}
+
+/// `POST /work/results/cohorts/import` (multipart, `file`): puts the schools of a CSV or XLSX
+/// (`school_code, category, year`) into their cohorts — all of them, or none while a row is wrong.
+pub async fn import_cohorts(
+    State(yardstick): State<Yardstick>,
+    Extension(viewer): Extension<Viewer>,
+    headers: HeaderMap,
+    mut multipart: Multipart,
+) -> Result<Response, ServerError> {
+    let lang = crate::cookies::lang(&headers);
+    let home = writable_region(&yardstick, &viewer, None).await?;
+    let outcome = async {
+        let mut file = None;
+        while let Ok(Some(field)) = multipart.next_field().await {
+            if field.name() == Some("file") {
+                let name: String = field
+                    .file_name()
+                    .unwrap_or_default()
+                    .chars()
+                    .take(200)
+                    .collect();
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|_| Refused::one(At::Whole, Kind::Incomplete))?;
+                file = Some((name, bytes));
+            }
+        }
+        let (name, bytes) = file
+            .filter(|(_, b)| !b.is_empty())
+            .ok_or_else(|| Refused::one(At::Whole, Kind::NoFile))?;
+        let table = read_table(&name, &bytes, Bounds::REGISTRY)?;
+        let schools = writable_schools(&yardstick, &viewer).await?;
+        let entries = cohort_rows(&table, &schools)?;
+        let how = format!("import: {name}");
+        let change = CohortChange {
+            added: true,
+            user_id: viewer.user_id,
+            at: crate::clock::now(),
+            how: &how,
+        };
+        let changed = yardstick.storage.set_cohort(&entries, &change).await?;
+        Ok::<_, ServerError>(changed)
+    };
+    match outcome.await {
+        Ok(changed) => Ok(see_other(
+            &format!("/work/results?region={home}&cohorts={changed}#cohorts"),
+            None,
+        )),
+        Err(ServerError::Refused(refused)) => Ok(back(
+            home,
             &[("problem", refused.words(lang, MAX_PROBLEMS))],
         )),
         Err(other) => Err(other),

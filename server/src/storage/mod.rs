@@ -42,7 +42,9 @@ pub use programmes::{
 };
 pub use publications::{PublicationRow, Surplus};
 pub use responses::{GroupCount, PublishedAnswers, ResponsePages, ResponseRow, StoredResponse};
-pub use results::{CohortChange, CohortEventRow, CohortRow, NewImport, ResultImportRow, ResultRow};
+pub use results::{
+    CohortChange, CohortEntry, CohortEventRow, CohortRow, NewImport, ResultImportRow, ResultRow,
+};
 pub use stages::{FileRow, MeasureMark, NewFile, StageReportRow, StageRow};
 pub use tallies::{CountedResponse, PublishedThrough, Rebuilt, Sums, TallyPiece, TallyRow};
 pub use writer::DraftWriter;

@@ -93,11 +93,18 @@ pub struct CohortRow {
     pub year: i64,
 }
 
-/// Schools put into a cohort of a year, or taken out: by whom, when and how (`candidates`, `demo`).
+/// A school in a cohort of a year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CohortEntry {
+    pub school: i64,
+    pub category: String,
+    pub year: u16,
+}
+
+/// Schools put into cohorts, or taken out: by whom, when and how (`candidates`, `hand`, the
+/// name of an imported file, `demo`).
 #[derive(Debug, Clone, Copy)]
 pub struct CohortChange<'a> {
-    pub category: &'a str,
-    pub year: u16,
     pub added: bool,
     pub user_id: i64,
     pub at: i64,
@@ -284,12 +291,10 @@ impl Storage {
     /// whose membership changes; in one transaction. Returns how many changed.
     pub async fn set_cohort(
         &self,
-        schools: &[i64],
+        entries: &[CohortEntry],
         change: &CohortChange<'_>,
     ) -> Result<u64, ServerError> {
         let CohortChange {
-            category,
-            year,
             added,
             user_id,
             at,
@@ -298,7 +303,7 @@ impl Storage {
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             let mut changed = 0;
-            for school in schools {
+            for CohortEntry { school, category, year } in entries {
                 let done = if added {
                     sqlx::query(
                         "INSERT INTO cohorts (school_id, category, year) VALUES ($1, $2, $3)
@@ -311,7 +316,7 @@ impl Storage {
                 }
                 .bind(*school)
                 .bind(category)
-                .bind(i64::from(year))
+                .bind(i64::from(*year))
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
@@ -323,7 +328,7 @@ impl Storage {
                     )
                     .bind(*school)
                     .bind(category)
-                    .bind(i64::from(year))
+                    .bind(i64::from(*year))
                     .bind(added)
                     .bind(user_id)
                     .bind(at)
@@ -335,6 +340,16 @@ impl Storage {
             tx.commit().await?;
             Ok(changed)
         })
+    }
+
+    /// The schools in a cohort, of any year.
+    pub async fn cohort_members(&self, category: &str) -> Result<Vec<i64>, ServerError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_scalar("SELECT DISTINCT school_id FROM cohorts WHERE category = $1")
+                .bind(category)
+                .fetch_all(pool)
+                .await?
+        }))
     }
 
     /// The history of a school's cohorts, newest first.

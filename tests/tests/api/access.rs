@@ -191,6 +191,7 @@ const EXPECTED: &[(&str, &str, Who, &str)] = &[
         Who::Raw,
         "school=1&category=low_results&year=2026&action=add",
     ),
+    ("POST", "/work/results/cohorts/import", Who::Raw, ""),
     ("GET", "/work/results/template/{file}", Who::Raw, ""),
     ("GET", "/work/results/export.csv", Who::Deciders, ""),
     ("GET", "/work/results/export.xlsx", Who::Deciders, ""),

@@ -584,7 +584,113 @@ async fn the_results_table_downloads_with_nothing_under_the_minimum(backend: Bac
     app.finish().await;
 }
 
+async fn cohorts_by_hand_by_import_and_as_a_filter(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo_results().await;
+    let (region, csrf) = app.sign_in("region").await;
+    let demo_01 = school_id(&app, "demo-01").await;
+    // By hand: one school, with its history.
+    let r = region
+        .post(app.url("/work/results/cohorts"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!(
+            "_csrf={csrf}&how=hand&school={demo_01}&category=project_500&year=2027&action=add"
+        ))
+        .send()
+        .await
+        .expect("cohort");
+    assert!(r.headers()[LOCATION]
+        .to_str()
+        .expect("location")
+        .contains("cohorts=1"));
+    let card = harness::text(&region, &app.url(&format!("/work/schools/{demo_01}"))).await;
+    assert!(
+        card.contains("проект «500+» (2027)") && card.contains("hand"),
+        "{card}"
+    );
+    // By import: a bad file names every problem and changes nothing; a good one is stored.
+    let upload = |body: &'static str| {
+        let form = Form::new().part(
+            "file",
+            Part::bytes(body.as_bytes().to_vec()).file_name("cohorts.csv"),
+        );
+        region
+            .post(app.url(&format!("/work/results/cohorts/import?_csrf={csrf}")))
+            .multipart(form)
+            .send()
+    };
+    let r = upload("school_code,category,year\ndemo-02,low_results,2027\nnope,low_results,2027\ndemo-03,golden,20x\n").await.expect("post");
+    let to = r.headers()[LOCATION].to_str().expect("location").to_owned();
+    let page = harness::text(&region, &app.url(&to)).await;
+    for text in [
+        "Строка 3, столбец school_code: школы «nope» нет в реестре региона",
+        "Строка 4, столбец category: одно из значений: low_results, project_500, regional_twin, difficult_conditions",
+        "Строка 4, столбец year: год — от 2000 до 2100",
+    ] {
+        assert!(page.contains(text), "«{text}» in {page}");
+    }
+    let members = app
+        .storage
+        .cohort_members("low_results")
+        .await
+        .expect("members");
+    assert!(
+        !members.contains(&school_id(&app, "demo-02").await),
+        "nothing of a refused file"
+    );
+    let r =
+        upload("school_code,category,year\ndemo-02,low_results,2027\ndemo-04,low_results,2027\n")
+            .await
+            .expect("post");
+    assert!(r.headers()[LOCATION]
+        .to_str()
+        .expect("location")
+        .contains("cohorts=2"));
+    // Lists narrow to a cohort: the matrix and the results page.
+    let campaign = app.demo_campaign().await;
+    let all = harness::text(
+        &region,
+        &app.url(&format!("/work/campaigns/{campaign}/matrix")),
+    )
+    .await;
+    let project = harness::text(
+        &region,
+        &app.url(&format!(
+            "/work/campaigns/{campaign}/matrix?cohort=project_500"
+        )),
+    )
+    .await;
+    assert!(all.contains("Берёзовская") && all.contains("Заречная"));
+    assert!(
+        project.contains("Берёзовская")
+            && project.contains("Лесновская")
+            && !project.contains("Заречная СОШ</a>"),
+        "{project}"
+    );
+    let monitor = harness::text(
+        &region,
+        &app.url(&format!(
+            "/work/campaigns/{campaign}/monitor?cohort=difficult_conditions"
+        )),
+    )
+    .await;
+    assert!(
+        monitor.contains("Сосновская") && !monitor.contains("Берёзовская СОШ</a>"),
+        "{monitor}"
+    );
+    let bad = region
+        .post(app.url("/api/work-matrix"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("campaign={campaign}&cohort=nope"))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    assert!(bad.text().await.expect("body").contains("cohort"));
+    app.finish().await;
+}
+
 harness::on_both_backends!(
+    cohorts_by_hand_by_import_and_as_a_filter,
     either_layout_imports_all_or_nothing,
     the_template_workbook_goes_out_and_comes_back,
     the_region_sees_candidates_cohorts_and_schools_that_may_leave,

@@ -36,6 +36,12 @@ fn municipality_query() -> impl Fn() -> Option<i64> + Copy + Send + Sync + 'stat
     }
 }
 
+/// The cohort a list is narrowed to (`?cohort=`).
+pub(super) fn cohort_query() -> impl Fn() -> Option<String> + Copy + Send + Sync + 'static {
+    let query = use_query_map();
+    move || query.read().get("cohort").filter(|c| !c.is_empty())
+}
+
 fn selected_municipality() -> Option<i64> {
     use_query_map()
         .read_untracked()
@@ -110,12 +116,13 @@ pub(super) fn CampaignNav(campaign: i64, lang: Lang) -> impl IntoView {
     }
 }
 
-/// A filter by municipality (a plain GET form).
+/// A filter by municipality (when there are several) and by cohort (a plain GET form).
 #[component]
 fn MunicipalityFilter(choices: Vec<Choice>, selected: Option<i64>, lang: Lang) -> impl IntoView {
-    (choices.len() > 1).then(|| {
-        view! {
-            <form method="get" class="filter">
+    let cohort = use_query_map().read_untracked().get("cohort");
+    view! {
+        <form method="get" class="filter">
+            {(choices.len() > 1).then(|| view! {
                 <label for="municipality">{lang.tr("Муниципалитет", "Municipality")}</label>
                 <select id="municipality" name="municipality">
                     <option value="">{lang.tr("все", "all")}</option>
@@ -124,10 +131,26 @@ fn MunicipalityFilter(choices: Vec<Choice>, selected: Option<i64>, lang: Lang) -
                         view! { <option value=c.id selected=chosen>{c.name}</option> }
                     }).collect_view()}
                 </select>
-                <button type="submit" class="secondary">{lang.tr("Показать", "Show")}</button>
-            </form>
-        }
-    })
+            })}
+            <CohortSelect chosen=cohort lang />
+            <button type="submit" class="secondary">{lang.tr("Показать", "Show")}</button>
+        </form>
+    }
+}
+
+/// The cohort a list is narrowed to, for a GET form.
+#[component]
+pub(super) fn CohortSelect(chosen: Option<String>, lang: Lang) -> impl IntoView {
+    view! {
+        <label for="cohort">{lang.tr("Категория школ", "Schools' category")}</label>
+        <select id="cohort" name="cohort">
+            <option value="">{lang.tr("все школы", "every school")}</option>
+            {crate::results::Cohort::ALL.into_iter().map(|c| {
+                let selected = chosen.as_deref() == Some(c.key());
+                view! { <option value=c.key() selected=selected>{c.label(lang)}</option> }
+            }).collect_view()}
+        </select>
+    }
 }
 
 fn group_cell(g: GroupCell, lang: Lang) -> impl IntoView {
@@ -181,9 +204,10 @@ fn held_note(
 pub fn MonitorPage() -> impl IntoView {
     let campaign = id_param("id");
     let municipality = municipality_query();
+    let cohort = cohort_query();
     let monitor = Resource::new(
-        move || (campaign(), municipality()),
-        |(c, m)| get_monitor(c, m),
+        move || (campaign(), municipality(), cohort()),
+        |(c, m, k)| get_monitor(c, m, k),
     );
     // Hydrated, the monitor refreshes itself every 30 seconds.
     Effect::new(move |_| {
@@ -375,9 +399,10 @@ fn ink(background: &str) -> &'static str {
 pub fn MatrixPage() -> impl IntoView {
     let campaign = id_param("id");
     let municipality = municipality_query();
+    let cohort = cohort_query();
     let matrix = Resource::new(
-        move || (campaign(), municipality()),
-        |(c, m)| get_matrix(c, m),
+        move || (campaign(), municipality(), cohort()),
+        |(c, m, k)| get_matrix(c, m, k),
     );
     report_page(matrix, |m: Matrix, lang, viewer| {
         let methodologist = crate::access::RAW_READERS.contains(&viewer.role);

@@ -67,9 +67,10 @@ pub fn ChangePage() -> impl IntoView {
     let before = query_id("before");
     let after = query_id("after");
     let municipality = query_id("municipality");
+    let cohort = super::campaign::cohort_query();
     let change = Resource::new(
-        move || (before(), after(), municipality()),
-        |(b, a, m)| get_change(b, a, m),
+        move || (before(), after(), municipality(), cohort()),
+        |(b, a, m, k)| get_change(b, a, m, k),
     );
     view! {
         <Suspense fallback=|| view! { <p>"…"</p> }>
@@ -105,6 +106,7 @@ fn ChangeView(change: Change, lang: Lang) -> impl IntoView {
             {select("before", lang.tr("Было", "Before"), c.campaigns.clone(), c.before, None)}
             {select("after", lang.tr("Стало", "After"), c.campaigns.clone(), c.after, None)}
             {(c.municipalities.len() > 1).then(|| select("municipality", lang.tr("Муниципалитет", "Municipality"), c.municipalities.clone(), municipality, Some(lang.tr("все", "all"))))}
+            <super::campaign::CohortSelect chosen=use_query_map().read_untracked().get("cohort") lang />
             <button type="submit" class="secondary">{lang.tr("Сравнить", "Compare")}</button>
         </form>
         {c.versions.map(|v| view! { <p class="notice" role="status">{v}</p> })}

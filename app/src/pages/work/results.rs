@@ -55,9 +55,10 @@ pub fn ResultsPage() -> impl IntoView {
     let region = query_number::<i64>("region");
     let year = query_number::<u16>("year");
     let municipality = query_number::<i64>("municipality");
+    let cohort = super::campaign::cohort_query();
     let report = Resource::new(
-        move || (region(), year(), municipality()),
-        |(r, y, m)| get_results(r, y, m),
+        move || (region(), year(), municipality(), cohort()),
+        |(r, y, m, k)| get_results(r, y, m, k),
     );
     report_page(report, results_view)
 }
@@ -78,8 +79,9 @@ fn results_view(o: ResultsOverview, lang: Lang, viewer: &Viewer) -> impl IntoVie
     let chosen_year = o.year.map(i64::from);
     let region_id = o.region_id;
     let min = o.min_participants;
-    let this_year = o.year.unwrap_or(2026);
+    let this_year = o.year.unwrap_or(o.this_year);
     let can_import = o.can_import;
+    let cohort_section = cohorts_section(&o, lang, viewer);
     let cohorts = o.cohorts.clone();
     view! {
         <h1>{match lang {
@@ -104,6 +106,7 @@ fn results_view(o: ResultsOverview, lang: Lang, viewer: &Viewer) -> impl IntoVie
             {(o.regions.len() > 1).then(|| select("region", lang.tr("Регион", "Region").into(), o.regions.clone(), Some(region_id), None))}
             {(!years.is_empty()).then(|| select("year", lang.tr("Год", "Year").into(), years.clone(), chosen_year, None))}
             {(o.municipalities.len() > 1).then(|| select("municipality", lang.tr("Муниципалитет", "Municipality").into(), o.municipalities.clone(), o.municipality, Some(lang.tr("все", "all").into())))}
+            <super::campaign::CohortSelect chosen=o.cohort.clone() lang />
             <button type="submit" class="secondary">{lang.tr("Показать", "Show")}</button>
         </form>
         <h2>{lang.tr("Критерии отбора", "Selection criteria")}</h2>
@@ -123,6 +126,7 @@ fn results_view(o: ResultsOverview, lang: Lang, viewer: &Viewer) -> impl IntoVie
         } else {
             view! { <CandidateTable candidates=o.candidates lang can_import cohorts=cohorts.clone() viewer=viewer.clone() year=this_year /> }.into_any()
         }}
+        {cohort_section}
         <h2 id="leaving">{lang.tr("Соответствуют критериям выхода из списка", "Meet the criteria for leaving the list")}</h2>
         {if o.leaving.is_empty() {
             view! { <p>{lang.tr("Нет школ из списка с низкими результатами, которые соответствуют критериям выхода.", "No school of the low-results list meets the criteria for leaving it.")}</p> }.into_any()
@@ -413,4 +417,50 @@ fn chart_svg(c: &Chart) -> impl IntoView {
             }).collect_view()}
         </svg>
     }
+}
+
+/// The region's cohorts with their schools, and (for those who set them) a school put into one
+/// by hand or a file of them imported.
+fn cohorts_section(o: &ResultsOverview, lang: Lang, viewer: &Viewer) -> AnyView {
+    let upload = format!("/work/results/cohorts/import?_csrf={}", viewer.csrf);
+    let year = o.year.unwrap_or(o.this_year);
+    view! {
+        <h2 id="cohorts">{lang.tr("Категории школ", "Schools' categories")}</h2>
+        {if o.cohort_lists.is_empty() {
+            view! { <p>{lang.tr("Ни одна школа пока не отнесена к категории.", "No school is in a category yet.")}</p> }.into_any()
+        } else {
+            view! {
+                <ul class="cohort-lists">{o.cohort_lists.clone().into_iter().map(|(title, schools)| view! {
+                    <li><strong>{title}</strong>": "
+                        {schools.into_iter().map(|s| view! { <a href=format!("/work/schools/{}", s.school_id)>{s.school}</a>" " }).collect_view()}
+                    </li>
+                }).collect_view()}</ul>
+            }.into_any()
+        }}
+        {o.can_import.then(|| view! {
+            <form method="post" action="/work/results/cohorts" class="cohort-hand">
+                <Csrf viewer=viewer.clone() />
+                <input type="hidden" name="how" value="hand" />
+                <label for="h-school">{lang.tr("Школа", "School")}</label>
+                <select id="h-school" name="school">
+                    {o.schools.clone().into_iter().map(|c| view! { <option value=c.id>{c.name}</option> }).collect_view()}
+                </select>
+                <label for="h-category">{lang.tr("Категория", "Category")}</label>
+                <select id="h-category" name="category">
+                    {o.cohorts.clone().into_iter().map(|(key, name)| view! { <option value=key>{name}</option> }).collect_view()}
+                </select>
+                <label for="h-year">{lang.tr("Год", "Year")}</label>
+                <input id="h-year" name="year" type="number" min="2000" max="2100" required value=year />
+                <label class="check"><input type="radio" name="action" value="add" checked=true />{lang.tr(" включить", " add")}</label>
+                <label class="check"><input type="radio" name="action" value="remove" />{lang.tr(" исключить", " remove")}</label>
+                <button type="submit">{lang.tr("Сохранить", "Save")}</button>
+            </form>
+            <form method="post" action=upload enctype="multipart/form-data" class="cohort-import">
+                <label for="c-file">{lang.tr("Загрузить категории из файла (столбцы school_code, category, year)", "Import categories from a file (columns school_code, category, year)")}</label>
+                <input id="c-file" name="file" type="file" accept=".csv,.xlsx" required />
+                <button type="submit" class="secondary">{lang.tr("Загрузить", "Import")}</button>
+            </form>
+        }.into_any())}
+    }
+    .into_any()
 }
