@@ -183,8 +183,21 @@ pub struct AssessmentBlock {
     pub chart: Chart,
     /// Objectivity flags and «лучше сопоставимых школ».
     pub flags: Vec<String>,
-    /// The school among its peers, in words.
-    pub peers: Vec<String>,
+    /// The school among its peers, per indicator, in the newest year (`peer_year`).
+    pub peers: Vec<PeerRow>,
+    pub peer_year: Option<u16>,
+}
+
+/// A school's place among its peers for one indicator: never another school's own figure.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PeerRow {
+    pub name: String,
+    /// «2 из 7» (1 is the best).
+    pub place: String,
+    pub median: String,
+    pub quartiles: String,
+    /// The region's median.
+    pub region: String,
 }
 
 /// A school's card.

@@ -180,3 +180,49 @@ fn read_xlsx(bytes: &[u8], bounds: Bounds) -> Result<Vec<Vec<String>>, Refused> 
     }
     Ok(rows)
 }
+
+/// The `file` field of a multipart form: its name (cut to 200 characters) and bytes; the other
+/// fields are passed over. No file, or an empty one, is a refusal.
+pub async fn file_field(
+    multipart: &mut axum::extract::Multipart,
+) -> Result<(String, axum::body::Bytes), Refused> {
+    let mut file = None;
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() == Some("file") {
+            file = Some(uploaded(field).await?);
+        }
+    }
+    file.filter(|(_, b)| !b.is_empty())
+        .ok_or_else(|| Refused::one(At::Whole, Kind::NoFile))
+}
+
+/// A file field's name (cut to 200 characters) and bytes; one that broke off is a refusal.
+pub async fn uploaded(
+    field: axum::extract::multipart::Field<'_>,
+) -> Result<(String, axum::body::Bytes), Refused> {
+    let name: String = field
+        .file_name()
+        .unwrap_or_default()
+        .chars()
+        .take(200)
+        .collect();
+    let bytes = field
+        .bytes()
+        .await
+        .map_err(|_| Refused::one(At::Whole, Kind::Incomplete))?;
+    Ok((name, bytes))
+}
+
+/// `read_table` off the threads that answer requests (unzipping and parsing take a while).
+pub async fn read_table_aside(
+    name: String,
+    bytes: axum::body::Bytes,
+    bounds: Bounds,
+) -> Result<Vec<Vec<String>>, crate::error::ServerError> {
+    tokio::task::spawn_blocking(move || read_table(&name, &bytes, bounds))
+        .await
+        .map_err(|e| {
+            crate::error::ServerError::Inconsistent(format!("reading an upload stopped: {e}"))
+        })?
+        .map_err(Into::into)
+}

@@ -15,8 +15,8 @@ use crate::stats::{self, Interval};
 use crate::text::Text;
 
 pub use selection::{
-    candidates, exits, peer_groups, peer_position, percentile, Candidate, Context, PeerGroup,
-    PeerPosition, Reason,
+    candidates, exits, peer_groups, peer_position, percentile, position, standings, Candidate,
+    Context, PeerGroup, PeerPosition, Reason,
 };
 
 /// What kind of assessment.
@@ -489,7 +489,53 @@ pub struct Estimate {
     pub participants: u32,
 }
 
-/// The value of an indicator, `None` when the figures lack it or have too few participants.
+/// The part of a share an indicator counts, and of how many: (k, n).
+fn counted(f: &Figures, indicator: ResultIndicator) -> Option<(u32, u32)> {
+    let n = f.participants;
+    let judged = f.objectivity.map_or(0, |o| o.iter().sum::<u32>());
+    let of_judged = |i: usize| f.objectivity.filter(|_| judged > 0).map(|o| (o[i], judged));
+    match indicator {
+        ResultIndicator::Fail => f.marks.map(|m| m[0]).or(f.below_pass).map(|k| (k, n)),
+        ResultIndicator::Mark(k) if (2..=5).contains(&k) => {
+            f.marks.map(|m| (m[usize::from(k - 2)], n))
+        }
+        ResultIndicator::Mark(_) | ResultIndicator::Mean => None,
+        ResultIndicator::Lowered => of_judged(0),
+        ResultIndicator::Confirmed => of_judged(1),
+        ResultIndicator::Raised => of_judged(2),
+    }
+}
+
+/// The mean mark's sums over the marks 2–5: (count, Σ mark, Σ mark²).
+fn mark_sums(f: &Figures) -> Option<(u32, f64, f64)> {
+    let m = f.marks?;
+    let total: u32 = m.iter().sum();
+    let (mut sum, mut squares) = (0.0, 0.0);
+    for (i, count) in m.iter().enumerate() {
+        let mark = (i + 2) as f64;
+        sum += mark * f64::from(*count);
+        squares += mark * mark * f64::from(*count);
+    }
+    (total > 0).then_some((total, sum, squares))
+}
+
+/// The value of an indicator alone (what percentiles and peers compare), `None` when the figures
+/// lack it or have too few participants.
+pub fn value(r: &Results, a: &Assessment, f: &Figures, indicator: ResultIndicator) -> Option<f64> {
+    if !r.shown(f.participants) {
+        return None;
+    }
+    if indicator == ResultIndicator::Mean {
+        return match a.max_score {
+            Some(max) => f.mean_score.map(|m| (m / f64::from(max)).clamp(0.0, 1.0)),
+            None => mark_sums(f).map(|(n, sum, _)| sum / f64::from(n)),
+        };
+    }
+    counted(f, indicator).map(|(k, n)| f64::from(k) / f64::from(n.max(1)))
+}
+
+/// The value of an indicator with its interval (Wilson's for a share, Student's t for the mean
+/// mark, none for a mean score), `None` when the figures lack it or have too few participants.
 pub fn estimate(
     r: &Results,
     a: &Assessment,
@@ -497,85 +543,28 @@ pub fn estimate(
     indicator: ResultIndicator,
     confidence: f64,
 ) -> Option<Estimate> {
-    if !r.shown(f.participants) {
-        return None;
-    }
-    let n = f.participants;
-    let share = |k: u32| Estimate {
-        value: f64::from(k) / f64::from(n),
-        interval: Some(stats::wilson(k, n, confidence, None)),
-        participants: n,
-    };
-    let objectivity = |i: usize| {
-        f.objectivity
-            .map(|o| o[i])
-            .filter(|_| objectivity_total(f) > 0)
-    };
-    match indicator {
-        ResultIndicator::Fail => f.marks.map(|m| m[0]).or(f.below_pass).map(share),
-        ResultIndicator::Mark(k) if (2..=5).contains(&k) => {
-            f.marks.map(|m| share(m[usize::from(k - 2)]))
-        }
-        ResultIndicator::Mark(_) => None,
-        ResultIndicator::Mean => {
-            if let Some(max) = a.max_score {
-                let mean = f.mean_score?;
-                return Some(Estimate {
-                    value: (mean / f64::from(max)).clamp(0.0, 1.0),
-                    interval: None,
-                    participants: n,
-                });
-            }
-            let m = f.marks?;
-            let total: u32 = m.iter().sum();
-            if total == 0 {
-                return None;
-            }
-            let (mut sum, mut squares) = (0.0, 0.0);
-            for (i, count) in m.iter().enumerate() {
-                let mark = (i + 2) as f64;
-                sum += mark * f64::from(*count);
-                squares += mark * mark * f64::from(*count);
-            }
-            let count = f64::from(total);
-            let mean = sum / count;
-            let interval = (total >= 2).then(|| {
-                let variance = ((squares - sum * mean) / (count - 1.0)).max(0.0);
-                let half = stats::t_quantile(0.5 + confidence / 2.0, total - 1)
-                    * (variance / count).sqrt();
+    let value = value(r, a, f, indicator)?;
+    let interval = match indicator {
+        ResultIndicator::Mean if a.scored() => None,
+        ResultIndicator::Mean => mark_sums(f)
+            .filter(|(n, ..)| *n >= 2)
+            .map(|(n, sum, squares)| {
+                let count = f64::from(n);
+                let variance = ((squares - sum * value) / (count - 1.0)).max(0.0);
+                let half =
+                    stats::t_quantile(0.5 + confidence / 2.0, n - 1) * (variance / count).sqrt();
                 Interval {
-                    low: (mean - half).max(2.0),
-                    high: (mean + half).min(5.0),
+                    low: (value - half).max(2.0),
+                    high: (value + half).min(5.0),
                 }
-            });
-            Some(Estimate {
-                value: mean,
-                interval,
-                participants: n,
-            })
-        }
-        ResultIndicator::Lowered => {
-            objectivity(0).map(|k| share_of(k, objectivity_total(f), confidence))
-        }
-        ResultIndicator::Confirmed => {
-            objectivity(1).map(|k| share_of(k, objectivity_total(f), confidence))
-        }
-        ResultIndicator::Raised => {
-            objectivity(2).map(|k| share_of(k, objectivity_total(f), confidence))
-        }
-    }
-}
-
-fn objectivity_total(f: &Figures) -> u32 {
-    f.objectivity.map_or(0, |o| o.iter().sum())
-}
-
-fn share_of(k: u32, n: u32, confidence: f64) -> Estimate {
-    Estimate {
-        value: f64::from(k) / f64::from(n.max(1)),
-        interval: Some(stats::wilson(k, n, confidence, None)),
-        participants: n,
-    }
+            }),
+        _ => counted(f, indicator).map(|(k, n)| stats::wilson(k, n, confidence, None)),
+    };
+    Some(Estimate {
+        value,
+        interval,
+        participants: f.participants,
+    })
 }
 
 /// Whether a school's assessment is flagged for objectivity: at least the methodology's share of

@@ -192,28 +192,9 @@ pub async fn import(
     mut multipart: Multipart,
 ) -> Result<Response, ServerError> {
     let imported = async {
-        let mut file = None;
-        while let Ok(Some(field)) = multipart.next_field().await {
-            if field.name() == Some("file") {
-                let name = field.file_name().unwrap_or_default().to_owned();
-                let bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|_| Refused::one(At::Whole, Kind::Incomplete))?;
-                file = Some((name, bytes));
-            }
-        }
-        let (name, bytes) = file
-            .filter(|(_, b)| !b.is_empty())
-            .ok_or_else(|| Refused::one(At::Whole, Kind::NoFile))?;
-        // Unzipping and parsing take a while: off the threads that answer requests.
-        let rows = tokio::task::spawn_blocking(move || {
-            crate::sheets::read_table(&name, &bytes, crate::sheets::Bounds::REGISTRY)
-        })
-        .await
-        .map_err(|e| {
-            ServerError::Inconsistent(format!("reading a registry file stopped: {e}"))
-        })??;
+        let (name, bytes) = crate::sheets::file_field(&mut multipart).await?;
+        let rows =
+            crate::sheets::read_table_aside(name, bytes, crate::sheets::Bounds::REGISTRY).await?;
         let header: Vec<String> = rows
             .first()
             .map(|r| r.iter().map(|c| c.trim().to_lowercase()).collect())

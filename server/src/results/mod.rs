@@ -41,11 +41,75 @@ pub struct Region {
     pub cohorts: Vec<CohortRow>,
     /// The settlements the peer groups were drawn from.
     settlements: Vec<(i64, Option<String>)>,
+    /// Each indicator's standings of an assessment and year, as pages ask for them.
+    standings: std::sync::Mutex<HashMap<StandingKey, Arc<Standing>>>,
 }
+
+type StandingKey = (String, u16, surveys::results::ResultIndicator);
+
+/// Every shown value of one indicator, assessment and year, by school, sorted by value.
+type Standing = Vec<(String, f64)>;
 
 impl Region {
     pub fn school(&self, id: i64) -> Option<&PlacedSchool> {
         self.schools.iter().find(|s| s.id == id)
+    }
+
+    /// The standings of an indicator of an assessment and year (computed once, then kept).
+    fn standing(
+        &self,
+        m: &surveys::Methodology,
+        assessment: &str,
+        year: u16,
+        indicator: surveys::results::ResultIndicator,
+    ) -> Arc<Standing> {
+        let key = (assessment.to_owned(), year, indicator);
+        if let Some(kept) = self
+            .standings
+            .lock()
+            .ok()
+            .and_then(|s| s.get(&key).cloned())
+        {
+            return kept;
+        }
+        let computed = Arc::new(surveys::results::standings(
+            &m.results,
+            &self.results,
+            assessment,
+            year,
+            indicator,
+        ));
+        if let Ok(mut kept) = self.standings.lock() {
+            kept.insert(key, computed.clone());
+        }
+        computed
+    }
+
+    /// A school's place among `peers` (its peer group's schools) for an indicator.
+    pub fn peer_position(
+        &self,
+        m: &surveys::Methodology,
+        code: &str,
+        peers: &std::collections::HashSet<&str>,
+        assessment: &str,
+        year: u16,
+        indicator: surveys::results::ResultIndicator,
+    ) -> Option<surveys::results::PeerPosition> {
+        let a = m.results.assessment(assessment)?;
+        let figures = self
+            .results
+            .get(code)?
+            .get(&(assessment.to_owned(), year))?;
+        let own =
+            surveys::results::estimate(&m.results, a, figures, indicator, m.rules.confidence)?;
+        let standing = self.standing(m, assessment, year, indicator);
+        let values: Vec<f64> = standing
+            .iter()
+            .filter(|(s, _)| peers.contains(s.as_str()))
+            .map(|(_, v)| *v)
+            .collect();
+        let region: Vec<f64> = standing.iter().map(|(_, v)| *v).collect();
+        surveys::results::position(&m.results, indicator, &own, &values, &region)
     }
 
     /// The cohorts of a school: (category key, year), newest first.
@@ -115,13 +179,8 @@ impl Yardstick {
             }
         }
         let region = Arc::new(self.read_region(region_id, settlements).await?);
-        let weight = region
-            .results
-            .values()
-            .map(BTreeMap::len)
-            .sum::<usize>()
-            .max(1);
-        self.kept.put(key, region.clone(), weight);
+        // A region weighs one: a few are kept whatever their size.
+        self.kept.put(key, region.clone(), 1);
         Ok(region)
     }
 
@@ -187,6 +246,7 @@ impl Yardstick {
             groups,
             years: years.into_iter().collect(),
             settlements,
+            standings: std::sync::Mutex::default(),
         })
     }
 
@@ -367,7 +427,7 @@ pub struct Improvement {
 impl Region {
     /// The schools of the low-results cohort that meet the criteria for leaving it in `year`.
     pub fn leaving(&self, m: &surveys::Methodology, year: u16) -> Vec<&PlacedSchool> {
-        let exits = surveys::results::exits(&m.results, &self.results, year, m.rules.confidence);
+        let exits = surveys::results::exits(&m.results, &self.results, year);
         self.schools
             .iter()
             .filter(|s| exits.contains(&s.code))

@@ -9,12 +9,12 @@ use app::error::AppError;
 use app::i18n::Lang;
 use app::results::{
     AssessmentBlock, CandidateItem, Chart, ChartPoint, Cohort, FactorLine, ImportItem,
-    IndicatorLine, ResultsOverview, ResultsSource, SchoolCard, SchoolItem,
+    IndicatorLine, PeerRow, ResultsOverview, ResultsSource, SchoolCard, SchoolItem,
 };
 use app::work::Choice;
 use surveys::results::{
-    estimate, objectivity_flag, peer_position, trend, Assessment, Estimate, Figures, PeerGroup,
-    Reason, ResultIndicator, Results, Trend,
+    estimate, objectivity_flag, trend, Assessment, Estimate, Figures, PeerGroup, Reason,
+    ResultIndicator, Results, Trend,
 };
 use surveys::text::decimals;
 use surveys::Methodology;
@@ -292,12 +292,13 @@ fn chart_of(
 /// One assessment of a school's card.
 fn block(
     region: &Region,
-    r: &Results,
+    m: &Methodology,
     a: &Assessment,
     code: &str,
     lang: Lang,
-    confidence: f64,
 ) -> AssessmentBlock {
+    let r = &m.results;
+    let confidence = m.rules.confidence;
     let empty = surveys::results::SchoolResults::new();
     let all = region.results.get(code).unwrap_or(&empty);
     let mine: BTreeMap<u16, &Figures> = all
@@ -371,43 +372,39 @@ fn block(
     }
     let mut peers = Vec::new();
     if let (Some(group), Some(last)) = (region.groups.get(code), years.last()) {
-        for indicator in [ResultIndicator::Fail, ResultIndicator::Mean] {
+        let members: std::collections::HashSet<&str> =
+            group.schools.iter().map(String::as_str).collect();
+        for indicator in a.indicators() {
             let share = indicator.is_share(a);
-            if let Some(p) = peer_position(
-                r,
-                &region.results,
-                group,
-                code,
-                &a.key,
-                *last,
-                indicator,
-                confidence,
-            ) {
-                peers.push(match lang {
-                    Lang::Ru => format!(
-                        "{last}, {}: {}-е место из {} сопоставимых школ; медиана группы {}, квартили {}–{}; медиана региона {}",
-                        indicator.name(a, "ru"), p.place, p.of, figure(p.median, share), figure(p.q1, share), figure(p.q3, share), figure(p.region_median, share)
-                    ),
-                    Lang::En => format!(
-                        "{last}, {}: place {} of {} peer schools; the group's median {}, quartiles {}–{}; the region's median {}",
-                        indicator.name(a, "en"), p.place, p.of, figure(p.median, share), figure(p.q1, share), figure(p.q3, share), figure(p.region_median, share)
-                    ),
+            let Some(p) = region.peer_position(m, code, &members, &a.key, *last, indicator) else {
+                continue;
+            };
+            peers.push(PeerRow {
+                name: indicator.name(a, lang.code()),
+                place: match lang {
+                    Lang::Ru => format!("{} из {}", p.place, p.of),
+                    Lang::En => format!("{} of {}", p.place, p.of),
+                },
+                median: figure(p.median, share),
+                quartiles: format!("{}–{}", figure(p.q1, share), figure(p.q3, share)),
+                region: figure(p.region_median, share),
+            });
+            let headline = matches!(indicator, ResultIndicator::Fail | ResultIndicator::Mean);
+            if headline && p.better_than_peers {
+                flags.push(match (lang, p.below_region) {
+                    (Lang::Ru, true) => {
+                        format!("{last}: лучше сопоставимых школ, хотя ниже медианы региона")
+                    }
+                    (Lang::En, true) => {
+                        format!("{last}: better than its peers, though below the region's median")
+                    }
+                    (Lang::Ru, false) => format!("{last}: лучше сопоставимых школ"),
+                    (Lang::En, false) => format!("{last}: better than its peers"),
                 });
-                if p.better_than_peers {
-                    flags.push(match (lang, p.below_region) {
-                        (Lang::Ru, true) => format!(
-                            "{last}: лучше сопоставимых школ, хотя ниже среднего по региону"
-                        ),
-                        (Lang::En, true) => format!(
-                            "{last}: better than its peers, though below the region's median"
-                        ),
-                        (Lang::Ru, false) => format!("{last}: лучше сопоставимых школ"),
-                        (Lang::En, false) => format!("{last}: better than its peers"),
-                    });
-                }
             }
         }
     }
+    let peer_year = (!peers.is_empty()).then(|| years.last().copied()).flatten();
     flags.dedup();
     AssessmentBlock {
         key: a.key.clone(),
@@ -417,6 +414,7 @@ fn block(
         lines,
         flags,
         peers,
+        peer_year,
     }
 }
 
@@ -618,7 +616,6 @@ impl Yardstick {
         let region = self.region(placed.region_id).await?;
         let m = self.gate.methodology();
         let r = &m.results;
-        let confidence = m.rules.confidence;
         // The profile of the chosen campaign (the newest with the school by default).
         let mut campaigns = Vec::new();
         for (c, _) in self.gate.campaigns(viewer).await? {
@@ -695,7 +692,7 @@ impl Yardstick {
             .assessments
             .iter()
             .filter(|a| keys.contains(&a.key.as_str()))
-            .map(|a| block(&region, r, a, &placed.code, lang, confidence))
+            .map(|a| block(&region, m, a, &placed.code, lang))
             .collect();
         let context = region.contexts.get(&placed.code);
         let history = self

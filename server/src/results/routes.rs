@@ -81,33 +81,20 @@ pub async fn import_results(
             "region" => region = field.text().await.ok().and_then(|t| t.trim().parse().ok()),
             "year" => year = field.text().await.unwrap_or_default(),
             "valid_only" => valid_only = true,
-            "file" => {
-                let name: String = field
-                    .file_name()
-                    .unwrap_or_default()
-                    .chars()
-                    .take(200)
-                    .collect();
-                let bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|_| Refused::one(At::Whole, Kind::Incomplete));
-                file = Some((name, bytes));
-            }
+            "file" => file = Some(crate::sheets::uploaded(field).await),
             _ => {}
         }
     }
     let region = writable_region(&yardstick, &viewer, region).await?;
     let outcome = async {
         let year = year_of(&year)?;
-        let (name, bytes) = file.ok_or_else(|| Refused::one(At::Whole, Kind::NoFile))?;
-        let bytes = bytes?;
+        let (name, bytes) = file.ok_or_else(|| Refused::one(At::Whole, Kind::NoFile))??;
         if bytes.is_empty() {
             return Err(Refused::one(At::Whole, Kind::NoFile).into());
         }
-        let region_data = yardstick.region(region).await?;
-        let known: Vec<Known> = region_data
-            .schools
+        let mut schools = yardstick.storage.schools_with_place().await?;
+        schools.retain(|s| s.region_id == region);
+        let known: Vec<Known> = schools
             .iter()
             .map(|s| Known {
                 id: s.id,
@@ -191,10 +178,10 @@ pub async fn template(
         return Err(ServerError::NotFound);
     };
     let region = writable_region(&yardstick, &viewer, query.region).await?;
-    let region = yardstick.region(region).await?;
+    let mut schools = yardstick.storage.schools_with_place().await?;
+    schools.retain(|s| s.region_id == region);
     let columns = import::template_columns(a);
-    let rows: Vec<Vec<String>> = region
-        .schools
+    let rows: Vec<Vec<String>> = schools
         .iter()
         .map(|s| {
             let mut row = vec![a.key.clone(), s.code.clone(), s.name.clone()];
@@ -446,26 +433,8 @@ pub async fn import_cohorts(
     let lang = crate::cookies::lang(&headers);
     let home = writable_region(&yardstick, &viewer, None).await?;
     let outcome = async {
-        let mut file = None;
-        while let Ok(Some(field)) = multipart.next_field().await {
-            if field.name() == Some("file") {
-                let name: String = field
-                    .file_name()
-                    .unwrap_or_default()
-                    .chars()
-                    .take(200)
-                    .collect();
-                let bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|_| Refused::one(At::Whole, Kind::Incomplete))?;
-                file = Some((name, bytes));
-            }
-        }
-        let (name, bytes) = file
-            .filter(|(_, b)| !b.is_empty())
-            .ok_or_else(|| Refused::one(At::Whole, Kind::NoFile))?;
-        let table = read_table(&name, &bytes, Bounds::REGISTRY)?;
+        let (name, bytes) = crate::sheets::file_field(&mut multipart).await?;
+        let table = crate::sheets::read_table_aside(name.clone(), bytes, Bounds::REGISTRY).await?;
         let schools = writable_schools(&yardstick, &viewer).await?;
         let entries = cohort_rows(&table, &schools)?;
         let how = format!("import: {name}");

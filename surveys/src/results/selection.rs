@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::{estimate, objectivity_flag, ResultIndicator, Results, SchoolResults};
+use super::{estimate, objectivity_flag, value, ResultIndicator, Results, SchoolResults};
 use crate::cutoff::TOLERANCE;
 
 /// What the methodology knows of a school's conditions.
@@ -113,35 +113,40 @@ pub fn peer_groups(
 /// The `p`-th percentile (0–100) of values, interpolated between the nearest ranks; `None` of none.
 pub fn percentile(values: &[f64], p: f64) -> Option<f64> {
     let mut sorted: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+    sorted.sort_by(f64::total_cmp);
+    percentile_of_sorted(&sorted, p)
+}
+
+/// `percentile` of values already sorted (and finite).
+fn percentile_of_sorted(sorted: &[f64], p: f64) -> Option<f64> {
     if sorted.is_empty() {
         return None;
     }
-    sorted.sort_by(f64::total_cmp);
     let rank = (p.clamp(0.0, 100.0) / 100.0) * (sorted.len() - 1) as f64;
     let (below, above) = (rank.floor() as usize, rank.ceil() as usize);
     let weight = rank - below as f64;
     Some(sorted[below] + (sorted[above] - sorted[below]) * weight)
 }
 
-/// The shown values of an indicator for an assessment and year, over `schools`.
-fn values_of(
+/// The shown values of an indicator for an assessment and year over `schools`, sorted.
+fn values_of<'a>(
     r: &Results,
     all: &BTreeMap<String, SchoolResults>,
-    schools: &mut dyn Iterator<Item = &String>,
+    schools: impl Iterator<Item = &'a String>,
     assessment: &str,
     year: u16,
     indicator: ResultIndicator,
-    confidence: f64,
-) -> Vec<(String, f64)> {
+) -> Vec<f64> {
     let Some(a) = r.assessment(assessment) else {
         return Vec::new();
     };
-    schools
-        .filter_map(|s| {
-            let f = all.get(s)?.get(&(assessment.to_owned(), year))?;
-            estimate(r, a, f, indicator, confidence).map(|e| (s.clone(), e.value))
-        })
-        .collect()
+    let key = (assessment.to_owned(), year);
+    let mut values: Vec<f64> = schools
+        .filter_map(|s| value(r, a, all.get(s)?.get(&key)?, indicator))
+        .filter(|v| v.is_finite())
+        .collect();
+    values.sort_by(f64::total_cmp);
+    values
 }
 
 /// A school's place among its peers for one indicator, assessment and year.
@@ -183,31 +188,45 @@ pub fn peer_position(
         indicator,
         confidence,
     )?;
-    let peers = values_of(
-        r,
-        all,
-        &mut group.schools.iter(),
-        assessment,
-        year,
-        indicator,
-        confidence,
-    );
-    if (peers.len() as u32) < r.peers.min_schools {
+    let values = values_of(r, all, group.schools.iter(), assessment, year, indicator);
+    let region = values_of(r, all, all.keys(), assessment, year, indicator);
+    position(r, indicator, &own, &values, &region)
+}
+
+/// The standings of one indicator, assessment and year: every shown value by school, sorted by
+/// value — what a page reads many peer positions from without computing each value again.
+pub fn standings(
+    r: &Results,
+    all: &BTreeMap<String, SchoolResults>,
+    assessment: &str,
+    year: u16,
+    indicator: ResultIndicator,
+) -> Vec<(String, f64)> {
+    let Some(a) = r.assessment(assessment) else {
+        return Vec::new();
+    };
+    let key = (assessment.to_owned(), year);
+    let mut out: Vec<(String, f64)> = all
+        .iter()
+        .filter_map(|(s, mine)| value(r, a, mine.get(&key)?, indicator).map(|v| (s.clone(), v)))
+        .filter(|(_, v)| v.is_finite())
+        .collect();
+    out.sort_by(|x, y| x.1.total_cmp(&y.1));
+    out
+}
+
+/// A school's place given its own figure and the sorted values of its peers and of the region;
+/// `None` when the peers are fewer than the minimum of schools.
+pub fn position(
+    r: &Results,
+    indicator: ResultIndicator,
+    own: &super::Estimate,
+    values: &[f64],
+    region: &[f64],
+) -> Option<PeerPosition> {
+    if (values.len() as u32) < r.peers.min_schools {
         return None;
     }
-    let values: Vec<f64> = peers.iter().map(|(_, v)| *v).collect();
-    let region: Vec<f64> = values_of(
-        r,
-        all,
-        &mut all.keys(),
-        assessment,
-        year,
-        indicator,
-        confidence,
-    )
-    .into_iter()
-    .map(|(_, v)| v)
-    .collect();
     let better = |x: f64, y: f64| {
         if indicator.lower_is_better() {
             x < y - TOLERANCE
@@ -215,8 +234,8 @@ pub fn peer_position(
             x > y + TOLERANCE
         }
     };
-    let median = percentile(&values, 50.0)?;
-    let region_median = percentile(&region, 50.0)?;
+    let median = percentile_of_sorted(values, 50.0)?;
+    let region_median = percentile_of_sorted(region, 50.0)?;
     let worst_own = own.interval.map_or(own.value, |i| {
         if indicator.lower_is_better() {
             i.high
@@ -227,9 +246,9 @@ pub fn peer_position(
     Some(PeerPosition {
         place: 1 + values.iter().filter(|v| better(**v, own.value)).count() as u32,
         of: values.len() as u32,
-        q1: percentile(&values, 25.0)?,
+        q1: percentile_of_sorted(values, 25.0)?,
         median,
-        q3: percentile(&values, 75.0)?,
+        q3: percentile_of_sorted(values, 75.0)?,
         region_median,
         better_than_peers: better(worst_own, median),
         below_region: better(region_median, own.value),
@@ -267,7 +286,6 @@ pub struct Candidate {
 
 /// The thresholds of the entry criterion: per school, assessment and year, the percentile of the
 /// share of «2» over the region (or the school's peers).
-#[allow(clippy::too_many_arguments)]
 fn entry_threshold(
     r: &Results,
     all: &BTreeMap<String, SchoolResults>,
@@ -275,7 +293,6 @@ fn entry_threshold(
     school: &str,
     assessment: &str,
     year: u16,
-    confidence: f64,
     memo: &mut BTreeMap<(Vec<String>, String, u16), Option<f64>>,
 ) -> Option<f64> {
     let over: Vec<String> = if r.entry.peer_relative {
@@ -288,34 +305,15 @@ fn entry_threshold(
     };
     memo.entry((over.clone(), assessment.to_owned(), year))
         .or_insert_with(|| {
-            let values: Vec<f64> = if over.is_empty() {
-                values_of(
-                    r,
-                    all,
-                    &mut all.keys(),
-                    assessment,
-                    year,
-                    ResultIndicator::Fail,
-                    confidence,
-                )
+            let values = if over.is_empty() {
+                values_of(r, all, all.keys(), assessment, year, ResultIndicator::Fail)
             } else {
-                values_of(
-                    r,
-                    all,
-                    &mut over.iter(),
-                    assessment,
-                    year,
-                    ResultIndicator::Fail,
-                    confidence,
-                )
-            }
-            .into_iter()
-            .map(|(_, v)| v)
-            .collect();
+                values_of(r, all, over.iter(), assessment, year, ResultIndicator::Fail)
+            };
             if (values.len() as u32) < r.peers.min_schools {
                 return None;
             }
-            percentile(&values, r.entry.percentile)
+            percentile_of_sorted(&values, r.entry.percentile)
         })
         .to_owned()
 }
@@ -340,17 +338,16 @@ pub fn candidates(
             let mut subjects = BTreeSet::new();
             for ((key, at), figures) in results.iter().filter(|((_, at), _)| *at == y) {
                 let Some(a) = r.assessment(key) else { continue };
-                let Some(e) = estimate(r, a, figures, ResultIndicator::Fail, confidence) else {
+                let Some(fail) = value(r, a, figures, ResultIndicator::Fail) else {
                     continue;
                 };
-                let threshold =
-                    entry_threshold(r, all, groups, school, key, *at, confidence, &mut memo);
-                if let Some(t) = threshold.filter(|t| e.value > t + TOLERANCE) {
+                let threshold = entry_threshold(r, all, groups, school, key, *at, &mut memo);
+                if let Some(t) = threshold.filter(|t| fail > t + TOLERANCE) {
                     subjects.insert(a.subject.clone());
                     reasons.push(Reason::HighFail {
                         year: y,
                         assessment: key.clone(),
-                        value: e.value,
+                        value: fail,
                         threshold: t,
                     });
                 }
@@ -397,12 +394,7 @@ pub fn candidates(
 /// The schools that meet the criteria for leaving the list in `year`: in each of the exit rule's
 /// years they have shown results, and every shown share of «2» is at or below the region's
 /// percentile of its assessment.
-pub fn exits(
-    r: &Results,
-    all: &BTreeMap<String, SchoolResults>,
-    year: u16,
-    confidence: f64,
-) -> BTreeSet<String> {
+pub fn exits(r: &Results, all: &BTreeMap<String, SchoolResults>, year: u16) -> BTreeSet<String> {
     let first = year.saturating_sub(r.exit.years.saturating_sub(1) as u16);
     let mut thresholds: BTreeMap<(String, u16), Option<f64>> = BTreeMap::new();
     let mut out = BTreeSet::new();
@@ -411,29 +403,18 @@ pub fn exits(
             let mut shown = 0;
             for ((key, _), figures) in results.iter().filter(|((_, at), _)| *at == y) {
                 let Some(a) = r.assessment(key) else { continue };
-                let Some(e) = estimate(r, a, figures, ResultIndicator::Fail, confidence) else {
+                let Some(fail) = value(r, a, figures, ResultIndicator::Fail) else {
                     continue;
                 };
                 shown += 1;
                 let t = thresholds
                     .entry((key.clone(), y))
                     .or_insert_with(|| {
-                        let values: Vec<f64> = values_of(
-                            r,
-                            all,
-                            &mut all.keys(),
-                            key,
-                            y,
-                            ResultIndicator::Fail,
-                            confidence,
-                        )
-                        .into_iter()
-                        .map(|(_, v)| v)
-                        .collect();
-                        percentile(&values, r.exit.percentile)
+                        let values = values_of(r, all, all.keys(), key, y, ResultIndicator::Fail);
+                        percentile_of_sorted(&values, r.exit.percentile)
                     })
                     .to_owned();
-                if t.is_none_or(|t| e.value > t + TOLERANCE) {
+                if t.is_none_or(|t| fail > t + TOLERANCE) {
                     continue 'schools;
                 }
             }

@@ -310,10 +310,10 @@ fn leaving_the_list_needs_every_shown_share_at_or_below_the_exit_percentile() {
     let r = &m.results;
     let all = region(&[2025, 2026]);
     // The median of 0 … 7 is 3.5/20: s0 … s3 leave.
-    let out: Vec<String> = exits(r, &all, 2026, 0.9).into_iter().collect();
+    let out: Vec<String> = exits(r, &all, 2026).into_iter().collect();
     assert_eq!(out, ["s0", "s1", "s2", "s3"]);
     // Without the earlier year nobody has the years the rule asks for.
-    assert!(exits(r, &region(&[2026]), 2026, 0.9).is_empty());
+    assert!(exits(r, &region(&[2026]), 2026).is_empty());
 }
 
 #[test]
@@ -467,4 +467,73 @@ fn results_targets_are_judged_with_their_uncertainty() {
     );
     let v = judge_target(ResultIndicator::Mean, 3.5, None);
     assert_eq!(v.achievement, Achievement::InsufficientData);
+}
+
+/// Not a test: the selection's cost at a region's size (1,000 schools × 51 assessments × 3 years),
+/// run with `cargo test --release -p surveys -- --ignored selection_at_a_regions_size --nocapture`.
+#[test]
+#[ignore]
+fn selection_at_a_regions_size() {
+    let m = m();
+    let r = &m.results;
+    let mut all = BTreeMap::new();
+    let mut contexts = BTreeMap::new();
+    for s in 0..1000u32 {
+        let mut mine = SchoolResults::new();
+        for year in [2024, 2025, 2026] {
+            for (i, a) in r.assessments.iter().take(51).enumerate() {
+                let n = 10 + (s * 7 + i as u32 * 3 + u32::from(year)) % 50;
+                let two = (s * 13 + i as u32) % (n / 2 + 1);
+                let rest = n - two;
+                let f = if a.scored() {
+                    Figures {
+                        participants: n,
+                        below_pass: Some(two),
+                        mean_score: Some(60.0),
+                        ..Figures::default()
+                    }
+                } else {
+                    Figures {
+                        objectivity: Some([two, n - two, 0]),
+                        ..marks(two, rest / 2, rest / 4, rest - rest / 2 - rest / 4)
+                    }
+                };
+                mine.insert((a.key.clone(), year), f);
+            }
+        }
+        all.insert(format!("s{s:04}"), mine);
+        contexts.insert(
+            format!("s{s:04}"),
+            Context {
+                settlement: Some("village".into()),
+                students: Some(100 + s),
+                ..Context::default()
+            },
+        );
+    }
+    let started = std::time::Instant::now();
+    let groups = peer_groups(r, &contexts);
+    let grouped = started.elapsed();
+    let c = candidates(r, &all, &contexts, &groups, 2026, 0.9);
+    let selected = started.elapsed();
+    let e = exits(r, &all, 2026);
+    let exited = started.elapsed();
+    let mut positions = 0;
+    for a in r.assessments.iter().take(51) {
+        for i in a.indicators() {
+            positions += usize::from(
+                peer_position(r, &all, &groups["s0001"], "s0001", &a.key, 2026, i, 0.9).is_some(),
+            );
+        }
+    }
+    let card = started.elapsed();
+    println!(
+        "peer groups {grouped:?}; candidates {:?} ({} schools, {} entering); exits {:?} ({}); one card's peer positions {:?} ({positions})",
+        selected - grouped,
+        c.len(),
+        c.iter().filter(|c| c.enters).count(),
+        exited - selected,
+        e.len(),
+        card - exited,
+    );
 }

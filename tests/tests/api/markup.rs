@@ -82,6 +82,8 @@ async fn no_stored_text_is_ever_markup(backend: Backend) {
         "reason",
         "stagecomment",
         "file",
+        "resultsfile",
+        "cohortfile",
     ];
 
     // The registry: the demo school renamed, a new municipality; an account; a campaign; a stage.
@@ -314,6 +316,35 @@ async fn no_stored_text_is_ever_markup(backend: Backend) {
     )
     .await;
 
+    // The name of a results file and of a cohorts file (the import history, a card's history).
+    for (path, name, body, fields) in [
+        (
+            "/work/results/import",
+            "<b id=mk-resultsfile>x.csv",
+            "assessment,school_code,school_name,participants,mark2,mark3,mark4,mark5\nvpr-rus-5,demo-01,,10,1,4,3,2\n",
+            true,
+        ),
+        (
+            "/work/results/cohorts/import",
+            "<b id=mk-cohortfile>x.csv",
+            "school_code,category,year\ndemo-01,low_results,2026\n",
+            false,
+        ),
+    ] {
+        let mut form = Form::new().part("file", Part::bytes(body.as_bytes().to_vec()).file_name(name));
+        if fields {
+            form = form.text("year", "2026");
+        }
+        let r = region
+            .post(app.url(&format!("{path}?_csrf={region_csrf}")))
+            .multipart(form)
+            .send()
+            .await
+            .expect("upload");
+        let to = r.headers()["location"].to_str().expect("location").to_owned();
+        assert!(!to.contains("problem="), "{path} is refused: {to}");
+    }
+
     // Every page, print page, document and workbook that shows them, to each reader.
     let mut seen = std::collections::BTreeSet::new();
     let pages = [
@@ -328,6 +359,8 @@ async fn no_stored_text_is_ever_markup(backend: Backend) {
         // The school's name on its code sheet, beside the QR codes put in as markup.
         format!("/work/campaigns/{closed}/schools/{own}/codes"),
         created.clone(),
+        "/work/results".to_owned(),
+        format!("/work/schools/{own}"),
     ];
     for (who, client) in [
         ("admin", &admin),

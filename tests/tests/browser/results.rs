@@ -106,7 +106,7 @@ async fn results_and_cards(js: Js) {
         .type_into(Locator::Id("r-file"), file.to_str().expect("path"))
         .await;
     browser
-        .click(Locator::Css("form[enctype] button[type=submit]"))
+        .click(Locator::Css("form.results-import button[type=submit]"))
         .await;
     until_text(&browser, "p.notice", "Загружено строк: 1.").await;
 

@@ -4,33 +4,13 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use super::WorkFrame;
+use super::{select, WorkFrame};
 use crate::i18n::Lang;
 use crate::reports::{get_change, Change, ChangeCell, Report};
-use crate::work::Choice;
 
 fn query_id(name: &'static str) -> impl Fn() -> Option<i64> + Copy + Send + Sync + 'static {
     let query = use_query_map();
     move || query.read().get(name).and_then(|v| v.parse().ok())
-}
-
-fn select(
-    name: &'static str,
-    label: &'static str,
-    choices: Vec<Choice>,
-    chosen: Option<i64>,
-    any: Option<&'static str>,
-) -> impl IntoView {
-    view! {
-        <label for=name>{label}</label>
-        <select id=name name=name>
-            {any.map(|text| view! { <option value="">{text}</option> })}
-            {choices.into_iter().map(|c| {
-                let selected = chosen == Some(c.id);
-                view! { <option value=c.id selected=selected>{c.name}</option> }
-            }).collect_view()}
-        </select>
-    }
 }
 
 fn cell(c: ChangeCell, lang: Lang) -> impl IntoView {

@@ -52,6 +52,27 @@ fn number(name: &'static str) -> Option<u64> {
     query(name)?.parse().ok()
 }
 
+/// A labelled choice of a GET filter form, with an «any» option when one is given.
+fn select(
+    name: &'static str,
+    label: &str,
+    choices: Vec<crate::work::Choice>,
+    chosen: Option<i64>,
+    any: Option<&str>,
+) -> impl IntoView {
+    let (label, any) = (label.to_owned(), any.map(str::to_owned));
+    view! {
+        <label for=name>{label}</label>
+        <select id=name name=name>
+            {any.map(|text| view! { <option value="">{text}</option> })}
+            {choices.into_iter().map(|c| {
+                let selected = chosen == Some(c.id);
+                view! { <option value=c.id selected=selected>{c.name}</option> }
+            }).collect_view()}
+        </select>
+    }
+}
+
 /// The hidden field every form of a signed-in user sends.
 #[component]
 pub fn Csrf(viewer: Viewer) -> impl IntoView {

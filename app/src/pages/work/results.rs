@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::campaign::report_page;
-use super::{notice, number, Csrf};
+use super::{notice, number, select, Csrf};
 use crate::access::Viewer;
 use crate::i18n::Lang;
 use crate::results::{
@@ -21,26 +21,6 @@ fn query_number<T: std::str::FromStr + Send + Sync + 'static>(
 ) -> impl Fn() -> Option<T> + Copy + Send + Sync + 'static {
     let query = use_query_map();
     move || query.read().get(name).and_then(|v| v.parse().ok())
-}
-
-fn select(
-    name: &'static str,
-    label: String,
-    choices: Vec<Choice>,
-    chosen: Option<i64>,
-    any: Option<String>,
-) -> impl IntoView {
-    let id = format!("f-{name}");
-    view! {
-        <label for=id.clone()>{label}</label>
-        <select id=id name=name>
-            {any.map(|text| view! { <option value="">{text}</option> })}
-            {choices.into_iter().map(|c| {
-                let selected = chosen == Some(c.id);
-                view! { <option value=c.id selected=selected>{c.name}</option> }
-            }).collect_view()}
-        </select>
-    }
 }
 
 fn school_link(s: SchoolItem) -> impl IntoView {
@@ -103,9 +83,9 @@ fn results_view(o: ResultsOverview, lang: Lang, viewer: &Viewer) -> impl IntoVie
             Lang::En => format!("Schools changed in the category: {n}."),
         }}</p> })}
         <form method="get" class="filter">
-            {(o.regions.len() > 1).then(|| select("region", lang.tr("Регион", "Region").into(), o.regions.clone(), Some(region_id), None))}
-            {(!years.is_empty()).then(|| select("year", lang.tr("Год", "Year").into(), years.clone(), chosen_year, None))}
-            {(o.municipalities.len() > 1).then(|| select("municipality", lang.tr("Муниципалитет", "Municipality").into(), o.municipalities.clone(), o.municipality, Some(lang.tr("все", "all").into())))}
+            {(o.regions.len() > 1).then(|| select("region", lang.tr("Регион", "Region"), o.regions.clone(), Some(region_id), None))}
+            {(!years.is_empty()).then(|| select("year", lang.tr("Год", "Year"), years.clone(), chosen_year, None))}
+            {(o.municipalities.len() > 1).then(|| select("municipality", lang.tr("Муниципалитет", "Municipality"), o.municipalities.clone(), o.municipality, Some(lang.tr("все", "all"))))}
             <super::campaign::CohortSelect chosen=o.cohort.clone() lang />
             <button type="submit" class="secondary">{lang.tr("Показать", "Show")}</button>
         </form>
@@ -139,7 +119,7 @@ fn results_view(o: ResultsOverview, lang: Lang, viewer: &Viewer) -> impl IntoVie
                 "Файл CSV (UTF-8 или Windows-1251, запятая или точка с запятой) или XLSX в одном из двух видов: шаблон «Ориентира» по процедуре или выгрузка аналитики ФИС ОКО (строка на школу × предмет × класс, количество или проценты отметок, сравнение с журнальными отметками). Повторная загрузка года заменяет результаты этих процедур за год.",
                 "A CSV file (UTF-8 or Windows-1251, comma or semicolon) or XLSX in either layout: Orientir's template per assessment, or the federal monitoring system's analytics (a row per school × subject × grade, counts or percentages of marks, the comparison with journal marks). Importing a year again replaces that year's results of those assessments.",
             )}</p>
-            <form method="post" action=upload.clone() enctype="multipart/form-data" class="login-form">
+            <form method="post" action=upload.clone() enctype="multipart/form-data" class="login-form results-import">
                 <input type="hidden" name="region" value=region_id />
                 <label for="r-year">{lang.tr("Год", "Year")}</label>
                 <input id="r-year" name="year" type="number" min="2000" max="2100" required value=this_year />
@@ -215,7 +195,7 @@ fn CandidateTable(
                         {can_import.then(|| view! { <td><input type="checkbox" name="school" id=id value=school_id checked=c.enters aria-label=label /></td> })}
                         <th scope="row">{school_link(c.school)}</th>
                         <td>{if c.enters { lang.tr("выполнен", "met") } else { lang.tr("нет (только отметки)", "no (flags only)") }}</td>
-                        <td><ul>{c.reasons.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul></td>
+                        <td class="reasons">{c.reasons.join("; ")}</td>
                         <td>{c.cohorts.join("; ")}</td>
                     </tr>
                 }
@@ -278,7 +258,7 @@ fn card_view(c: SchoolCard, lang: Lang, _viewer: &Viewer) -> impl IntoView {
                 <h2 id="profile-h">{lang.tr("Профиль рисков", "Risk profile")}</h2>
                 {(c.campaigns.len() > 1).then(|| view! {
                     <form method="get" class="filter">
-                        {select("campaign", lang.tr("Кампания", "Campaign").into(), c.campaigns.clone(), c.campaign, None)}
+                        {select("campaign", lang.tr("Кампания", "Campaign"), c.campaigns.clone(), c.campaign, None)}
                         <button type="submit" class="secondary">{lang.tr("Показать", "Show")}</button>
                     </form>
                 })}
@@ -356,9 +336,25 @@ fn assessment_view(a: AssessmentBlock, lang: Lang) -> impl IntoView {
                     </tr>
                 }).collect_view()}</tbody>
             </table></div>
-            {(!a.peers.is_empty()).then(|| view! {
-                <ul class="peers">{a.peers.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
-            })}
+            {a.peer_year.map(|year| view! {
+                <div class="wide" tabindex="0" role="region" aria-label=lang.tr("Среди сопоставимых школ", "Among peer schools")>
+                <table class="peers">
+                    <caption>{match lang {
+                        Lang::Ru => format!("Среди сопоставимых школ, {year}"),
+                        Lang::En => format!("Among peer schools, {year}"),
+                    }}</caption>
+                    <thead><tr>
+                        <th scope="col">{lang.tr("Показатель", "Indicator")}</th>
+                        <th scope="col">{lang.tr("Место", "Place")}</th>
+                        <th scope="col">{lang.tr("Медиана группы", "Group median")}</th>
+                        <th scope="col">{lang.tr("Квартили группы", "Group quartiles")}</th>
+                        <th scope="col">{lang.tr("Медиана региона", "Region median")}</th>
+                    </tr></thead>
+                    <tbody>{a.peers.into_iter().map(|p| view! {
+                        <tr><th scope="row">{p.name}</th><td>{p.place}</td><td>{p.median}</td><td>{p.quartiles}</td><td>{p.region}</td></tr>
+                    }).collect_view()}</tbody>
+                </table></div>
+            }.into_any())}
         </section>
     }
 }
