@@ -22,7 +22,8 @@ repeat=${ORIENTIR_BENCH_REPEAT:-20}
 
 work=$(mktemp -d)
 server=""
-trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
+# ORIENTIR_BENCH_KEEP=1 keeps the databases (their folder is printed) for a closer look.
+trap 'kill "$server" 2>/dev/null || true; if [ -n "${ORIENTIR_BENCH_KEEP:-}" ]; then echo "kept: $work"; else rm -rf "$work"; fi' EXIT
 port=$((20000 + RANDOM % 20000))
 base="http://127.0.0.1:$port"
 ms() { python3 -c "import sys; print(f'{float(sys.argv[1])*1000:.0f}')" "$1"; }
@@ -75,8 +76,9 @@ for backend in $backends; do
   # Three years of results, each imported through the page's form (a binary from before the
   # results has no such page: it is measured without them).
   results=""
-  [ "$(curl -s -b "$jar" -o /dev/null -w '%{http_code}' "$base/work/results")" = 200 ] && results=yes
-  results_csrf=$(csrf_of "$base/work/results" "$jar")
+  if [ "$(curl -s -b "$jar" -o /dev/null -w '%{http_code}' "$base/work/results")" = 200 ]; then results=yes; fi
+  results_csrf=""
+  if [ -n "$results" ]; then results_csrf=$(csrf_of "$base/work/results" "$jar"); fi
   for year in ${results:+2024 2025 2026}; do
     python3 bench/results/gen.py "$backend" "$target" "$year" "$work/results-$year.csv" >/dev/null
     read -r code took < <(curl -s -b "$jar" -o /dev/null -w '%{http_code} %{time_total}\n' \

@@ -178,7 +178,15 @@ impl Yardstick {
                 return Ok(kept);
             }
         }
+        let started = std::time::Instant::now();
         let region = Arc::new(self.read_region(region_id, settlements).await?);
+        tracing::info!(
+            region = region_id,
+            schools = region.schools.len(),
+            results = region.results.values().map(BTreeMap::len).sum::<usize>(),
+            ms = started.elapsed().as_millis() as u64,
+            "a region's results read"
+        );
         // A region weighs one: a few are kept whatever their size.
         self.kept.put(key, region.clone(), 1);
         Ok(region)
@@ -199,7 +207,18 @@ impl Yardstick {
         let code_of: HashMap<i64, &str> = schools.iter().map(|s| (s.id, s.code.as_str())).collect();
         let mut results: BTreeMap<String, SchoolResults> = BTreeMap::new();
         let mut years = std::collections::BTreeSet::new();
-        for row in self.storage.region_results(region_id).await? {
+        // The results and the newest profiles (their contexts) are read side by side.
+        let started = std::time::Instant::now();
+        let (rows, latest) = tokio::join!(
+            self.storage.region_results(region_id),
+            self.latest_profiles(region_id, schools.len())
+        );
+        let (profiles, students) = latest?;
+        tracing::debug!(
+            ms = started.elapsed().as_millis() as u64,
+            "results and profiles read"
+        );
+        for row in rows? {
             let Some(code) = code_of.get(&row.school_id) else {
                 continue;
             };
@@ -209,7 +228,6 @@ impl Yardstick {
                 .or_default()
                 .insert((row.assessment, row.year), row.figures);
         }
-        let (profiles, students) = self.latest_profiles(region_id, schools.len()).await?;
         let settled: HashMap<i64, Option<String>> = settlements.iter().cloned().collect();
         let contexts: BTreeMap<String, Context> = schools
             .iter()

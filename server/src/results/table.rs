@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 
 use app::i18n::Lang;
-use surveys::results::{estimate, objectivity_flag, AssessmentKind, ResultIndicator};
+use surveys::results::{estimate, objectivity_flag, value, AssessmentKind, ResultIndicator};
 use surveys::tables::{Cell, Table};
 use surveys::text::respondents_band;
 use surveys::Methodology;
@@ -108,12 +108,14 @@ pub fn long(m: &Methodology, region: &Region, schools: &[Row<'_>], lang: Lang) -
                 Cell::Text(band(m, f.participants)),
             ];
             for i in INDICATORS {
-                let e = estimate(r, a, f, i, confidence);
-                row.push(e.map_or(Cell::Empty, |e| Cell::Number(e.value)));
                 if i == ResultIndicator::Fail {
+                    let e = estimate(r, a, f, i, confidence);
                     let interval = e.and_then(|e| e.interval);
+                    row.push(e.map_or(Cell::Empty, |e| Cell::Number(e.value)));
                     row.push(interval.map_or(Cell::Empty, |i| Cell::Number(i.low)));
                     row.push(interval.map_or(Cell::Empty, |i| Cell::Number(i.high)));
+                } else {
+                    row.push(value(r, a, f, i).map_or(Cell::Empty, Cell::Number));
                 }
             }
             row.push(if shown {
@@ -172,7 +174,6 @@ pub fn codebook(m: &Methodology, lang: Lang) -> Table {
 /// Schools × the share of «2» and the mean of every assessment with results in `year`.
 pub fn wide(m: &Methodology, region: &Region, schools: &[Row<'_>], year: u16, lang: Lang) -> Table {
     let r = &m.results;
-    let confidence = m.rules.confidence;
     let present: BTreeSet<&str> = schools
         .iter()
         .filter_map(|s| region.results.get(s.code))
@@ -213,8 +214,7 @@ pub fn wide(m: &Methodology, region: &Region, schools: &[Row<'_>], year: u16, la
                     Some(f) if r.shown(f.participants) => {
                         row.push(Cell::Text(respondents_band(f.participants)));
                         for i in [ResultIndicator::Fail, ResultIndicator::Mean] {
-                            let e = estimate(r, a, f, i, confidence);
-                            row.push(e.map_or(Cell::Empty, |e| Cell::Number(e.value)));
+                            row.push(value(r, a, f, i).map_or(Cell::Empty, Cell::Number));
                         }
                     }
                     Some(f) => {
