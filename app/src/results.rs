@@ -49,6 +49,17 @@ impl Cohort {
         Cohort::ALL.into_iter().find(|c| c.key() == key)
     }
 
+    /// A cohort from a page's address (`?cohort=`): none, or one of the keys; anything else is
+    /// refused, naming the field.
+    pub fn from_query(key: Option<&str>) -> Result<Option<Cohort>, AppError> {
+        match key.filter(|k| !k.is_empty()) {
+            None => Ok(None),
+            Some(k) => Cohort::parse(k)
+                .map(Some)
+                .ok_or_else(|| AppError::BadRequest("cohort: no such category".into())),
+        }
+    }
+
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
             Cohort::LowResults => {

@@ -30,8 +30,6 @@ pub enum AssessmentKind {
 }
 
 impl AssessmentKind {
-    pub const ALL: [AssessmentKind; 4] = [Self::Vpr, Self::Oge, Self::Ege, Self::Regional];
-
     pub fn name(self, lang: &str) -> &'static str {
         match (self, lang) {
             (Self::Vpr, "en") => "VPR",

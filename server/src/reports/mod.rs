@@ -66,17 +66,6 @@ pub struct Narrow {
     pub cohort: Option<app::results::Cohort>,
 }
 
-/// A cohort's key from a page's address: none, or one of `Cohort`'s (anything else is refused,
-/// naming the field).
-fn cohort_of(key: Option<&str>) -> Result<Option<app::results::Cohort>, AppError> {
-    match key.filter(|k| !k.is_empty()) {
-        None => Ok(None),
-        Some(k) => app::results::Cohort::parse(k)
-            .map(Some)
-            .ok_or_else(|| AppError::BadRequest("cohort: no such category".into())),
-    }
-}
-
 #[async_trait::async_trait]
 impl ReportSource for Reports {
     async fn monitor(
@@ -89,7 +78,7 @@ impl ReportSource for Reports {
     ) -> Result<Option<Monitor>, AppError> {
         let narrow = Narrow {
             municipality,
-            cohort: cohort_of(cohort.as_deref())?,
+            cohort: app::results::Cohort::from_query(cohort.as_deref())?,
         };
         Ok(monitor::monitor(&self.gate, &self.storage, viewer, campaign, narrow, lang).await?)
     }
@@ -104,7 +93,7 @@ impl ReportSource for Reports {
     ) -> Result<Option<Matrix>, AppError> {
         let narrow = Narrow {
             municipality,
-            cohort: cohort_of(cohort.as_deref())?,
+            cohort: app::results::Cohort::from_query(cohort.as_deref())?,
         };
         Ok(matrix::matrix(&self.gate, viewer, campaign, narrow, lang).await?)
     }
@@ -130,7 +119,7 @@ impl ReportSource for Reports {
     ) -> Result<Option<Change>, AppError> {
         let narrow = Narrow {
             municipality,
-            cohort: cohort_of(cohort.as_deref())?,
+            cohort: app::results::Cohort::from_query(cohort.as_deref())?,
         };
         Ok(change::change(&self.gate, viewer, before, after, narrow, lang).await?)
     }

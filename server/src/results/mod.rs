@@ -51,10 +51,6 @@ type StandingKey = (String, u16, surveys::results::ResultIndicator);
 type Standing = Vec<(String, f64)>;
 
 impl Region {
-    pub fn school(&self, id: i64) -> Option<&PlacedSchool> {
-        self.schools.iter().find(|s| s.id == id)
-    }
-
     /// The standings of an indicator of an assessment and year (computed once, then kept).
     fn standing(
         &self,

@@ -619,52 +619,52 @@ impl Yardstick {
         // The profile of the chosen campaign (the newest with the school by default).
         let mut campaigns = Vec::new();
         for (c, _) in self.gate.campaigns(viewer).await? {
-            if self.gate.school(viewer, c.id, school).await?.is_some() {
-                campaigns.push(c);
+            if let Some((in_scope, _)) = self.gate.school(viewer, c.id, school).await? {
+                campaigns.push(in_scope);
             }
         }
-        campaigns.sort_by(|a, b| b.opens_on.cmp(&a.opens_on).then(b.id.cmp(&a.id)));
-        let chosen = campaign
-            .and_then(|id| campaigns.iter().find(|c| c.id == id))
-            .or(campaigns.first())
-            .cloned();
+        campaigns.sort_by(|a, b| {
+            (b.campaign.opens_on, b.campaign.id).cmp(&(a.campaign.opens_on, a.campaign.id))
+        });
+        let chosen_at = campaign
+            .and_then(|id| campaigns.iter().position(|s| s.campaign.id == id))
+            .unwrap_or(0);
         let mut factors = Vec::new();
         let mut profile_note = None;
         let mut programme = None;
-        if let Some(c) = &chosen {
-            if let Some((in_scope, _)) = self.gate.school(viewer, c.id, school).await? {
-                match self.gate.score(viewer, &in_scope).await? {
-                    Some(scored) => {
-                        if let Some(p) = scored.profiles.first() {
-                            for f in &m.factors {
-                                let result = p.factor(&f.code.0);
-                                let level = result.and_then(|x| x.level.clone());
-                                factors.push(FactorLine {
-                                    name: format!("{} {}", f.code.0, f.name.get(lang.code())),
-                                    level: level.as_deref().and_then(|k| {
-                                        m.rules
-                                            .levels
-                                            .iter()
-                                            .find(|l| l.key == k)
-                                            .map(|l| l.name.get(lang.code()).to_owned())
-                                    }),
-                                    level_key: level,
-                                    score: result
-                                        .and_then(|x| x.score)
-                                        .map_or_else(|| "—".to_owned(), |s| decimals(s, 2)),
-                                });
-                            }
+        if let Some(in_scope) = campaigns.get(chosen_at) {
+            let c = &in_scope.campaign;
+            match self.gate.score(viewer, in_scope).await? {
+                Some(scored) => {
+                    if let Some(p) = scored.profiles.first() {
+                        for f in &m.factors {
+                            let result = p.factor(&f.code.0);
+                            let level = result.and_then(|x| x.level.clone());
+                            factors.push(FactorLine {
+                                name: format!("{} {}", f.code.0, f.name.get(lang.code())),
+                                level: level.as_deref().and_then(|k| {
+                                    m.rules
+                                        .levels
+                                        .iter()
+                                        .find(|l| l.key == k)
+                                        .map(|l| l.name.get(lang.code()).to_owned())
+                                }),
+                                level_key: level,
+                                score: result
+                                    .and_then(|x| x.score)
+                                    .map_or_else(|| "—".to_owned(), |s| decimals(s, 2)),
+                            });
                         }
                     }
-                    None => {
-                        profile_note = Some(
-                            lang.tr(
-                                "Результаты этой кампании ещё не опубликованы.",
-                                "This campaign's results are not published yet.",
-                            )
-                            .to_owned(),
-                        );
-                    }
+                }
+                None => {
+                    profile_note = Some(
+                        lang.tr(
+                            "Результаты этой кампании ещё не опубликованы.",
+                            "This campaign's results are not published yet.",
+                        )
+                        .to_owned(),
+                    );
                 }
             }
             if let Some(p) = self.storage.programme(c.id, school).await? {
@@ -746,12 +746,12 @@ impl Yardstick {
             cohort_history: history,
             campaigns: campaigns
                 .iter()
-                .map(|c| Choice {
-                    id: c.id,
-                    name: c.name.clone(),
+                .map(|s| Choice {
+                    id: s.campaign.id,
+                    name: s.campaign.name.clone(),
                 })
                 .collect(),
-            campaign: chosen.map(|c| c.id),
+            campaign: campaigns.get(chosen_at).map(|s| s.campaign.id),
             factors,
             profile_note,
             programme,
@@ -772,13 +772,7 @@ impl ResultsSource for Yardstick {
         cohort: Option<String>,
         lang: Lang,
     ) -> Result<Option<ResultsOverview>, AppError> {
-        let cohort = match cohort.as_deref().filter(|c| !c.is_empty()) {
-            None => None,
-            Some(key) => Some(
-                Cohort::parse(key)
-                    .ok_or_else(|| AppError::BadRequest("cohort: no such category".into()))?,
-            ),
-        };
+        let cohort = Cohort::from_query(cohort.as_deref())?;
         Ok(self
             .overview_of(viewer, region, year, municipality, cohort, lang)
             .await?)
