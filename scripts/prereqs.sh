@@ -23,6 +23,12 @@ if ! command -v brotli >/dev/null; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends brotli >/dev/null
 fi
+# A real SMTP server for the mail tests (Python's aiosmtpd, run by the tests on a free port).
+if ! command -v aiosmtpd >/dev/null; then
+  log "apt-get install python3-aiosmtpd"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends python3-aiosmtpd >/dev/null
+fi
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   log "apt-get install postgresql"
   $SUDO apt-get update -qq

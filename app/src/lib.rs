@@ -9,6 +9,7 @@ pub mod pages;
 pub mod reports;
 pub mod respond;
 pub mod results;
+pub mod support;
 pub mod work;
 
 use leptos::prelude::*;
@@ -166,6 +167,16 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/work/effectiveness") view=pages::work::EffectivenessPage ssr=SsrMode::Async />
                     <Route path=path!("/work/results") view=pages::work::ResultsPage ssr=SsrMode::Async />
                     <Route path=path!("/work/schools/:school") view=pages::work::SchoolCardPage ssr=SsrMode::Async />
+                    <Route path=path!("/work/support") view=pages::work::SupportListPage ssr=SsrMode::Async />
+                    <Route path=path!("/work/support/questions/:id") view=pages::work::QuestionThreadPage ssr=SsrMode::Async />
+                    <Route path=path!("/work/support/visits/:id") view=pages::work::VisitDetailPage ssr=SsrMode::Async />
+                    <Route path=path!("/work/knowledge") view=pages::work::KnowledgeBasePage ssr=SsrMode::Async />
+                    <Route path=path!("/work/events") view=pages::work::EventListPage ssr=SsrMode::Async />
+                    <Route path=path!("/work/events/:id") view=pages::work::EventDetailPage ssr=SsrMode::Async />
+                    <Route path=path!("/work/roadmaps") view=pages::work::RoadmapListPage ssr=SsrMode::Async />
+                    <Route path=path!("/work/roadmaps/:id") view=pages::work::RoadmapDetailPage ssr=SsrMode::Async />
+                    <Route path=path!("/work/roadmaps/:id/print") view=pages::work::RoadmapPrintPage ssr=SsrMode::Async />
+                    <Route path=path!("/work/inbox") view=pages::work::InboxListPage ssr=SsrMode::Async />
                     <Route path=path!("/work/campaigns/:id/monitor") view=pages::work::MonitorPage ssr=SsrMode::Async />
                     <Route path=path!("/work/campaigns/:id/matrix") view=pages::work::MatrixPage ssr=SsrMode::Async />
                     <Route path=path!("/work/campaigns/:id/quality") view=pages::work::QualityPage ssr=SsrMode::Async />

@@ -211,3 +211,94 @@ pub fn result_cookie(code: &str) -> String {
 pub fn draft_cookie(code: &str) -> String {
     format!("orientir_draft_{}", code.replace('-', ""))
 }
+
+/// The items of one page (section `index`) of a questionnaire as a respondent's page shows them:
+/// each item's fields with the values `raw` holds and the `problems` found, items hidden by
+/// their `show_if` marked. Used by every questionnaire, the event feedback's too.
+#[cfg(feature = "ssr")]
+pub fn item_views(
+    m: &surveys::Methodology,
+    instrument: &surveys::Instrument,
+    answers: &surveys::Answers,
+    index: usize,
+    raw: &surveys::RawAnswers,
+    problems: &std::collections::BTreeMap<String, String>,
+    lang: Lang,
+) -> Vec<ItemView> {
+    use surveys::{ItemKind, RawValue};
+    let l = lang.code();
+    let section = &instrument.sections[index];
+    let values = |key: &str| match raw.get(key) {
+        Some(RawValue::One(v)) => vec![v.clone()],
+        Some(RawValue::Many(vs)) => vs.clone(),
+        None => Vec::new(),
+    };
+    section
+        .items
+        .iter()
+        .map(|item| {
+            let hidden = !answers.is_shown(m, instrument, item);
+            let list = item.choices.as_deref().and_then(|key| m.choice_list(key));
+            let choices: Vec<ChoiceView> = list
+                .map(|list| {
+                    list.choices
+                        .iter()
+                        .map(|c| ChoiceView {
+                            value: c.value.clone(),
+                            label: c.label().get(l).to_owned(),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let control = match item.kind {
+                ItemKind::Multiple => "checkbox",
+                ItemKind::Integer => "integer",
+                ItemKind::Decimal => "decimal",
+                ItemKind::Text => "text",
+                _ => "radio",
+            };
+            let field = |key: String, label: String| FieldView {
+                values: values(&key),
+                error: problems.get(&key).cloned(),
+                key,
+                control: control.into(),
+                label,
+                hint: item.hint.as_ref().map(|h| h.get(l).to_owned()),
+                required: item.is_required(),
+                unit: item.unit.as_ref().map(|u| u.get(l).to_owned()),
+                max_length: (item.kind == ItemKind::Text)
+                    .then(|| item.text_limit())
+                    .or(item.max_length),
+                choices: choices.clone(),
+            };
+            if item.rows.is_empty() {
+                ItemView {
+                    key: item.key.clone(),
+                    hidden,
+                    heading: None,
+                    fields: vec![field(item.key.clone(), item.label().get(l).to_owned())],
+                }
+            } else {
+                ItemView {
+                    key: item.key.clone(),
+                    hidden,
+                    heading: Some(item.label().get(l).to_owned()),
+                    fields: item
+                        .rows
+                        .iter()
+                        .map(|r| {
+                            field(
+                                format!("{}.{}", item.key, r.key),
+                                if l == "en" {
+                                    r.en.clone()
+                                } else {
+                                    r.ru.clone()
+                                },
+                            )
+                        })
+                        .collect(),
+                }
+            }
+        })
+        .collect()
+}

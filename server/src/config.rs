@@ -57,6 +57,25 @@ pub struct ConfigArgs {
     /// `https://orientir.example.ru` (default: `http://` and the address listened on).
     #[arg(long, env = "ORIENTIR_PUBLIC_URL", global = true)]
     pub public_url: Option<String>,
+    /// The SMTP relay notifications are mailed through: `smtp://host:port` (plain, or
+    /// STARTTLS with `?tls=required`), `smtps://host:port` (TLS), with `user:password@` when the
+    /// relay needs it. Without it (or without `ORIENTIR_MAIL_FROM`) only the inbox is kept.
+    #[arg(long, env = "ORIENTIR_SMTP_URL", global = true, hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// The sender address of notification mail, e.g. `Ориентир <orientir@example.ru>`.
+    #[arg(long, env = "ORIENTIR_MAIL_FROM", global = true)]
+    pub mail_from: Option<String>,
+    /// How often (seconds) the mail queue is looked at when nothing woke the sender.
+    #[arg(long, env = "ORIENTIR_MAIL_EVERY", default_value_t = 30, global = true)]
+    pub mail_every: u64,
+    /// The hour (UTC, 0–23) from which the daily digests are mailed (6 UTC is 9:00 in Moscow).
+    #[arg(
+        long,
+        env = "ORIENTIR_MAIL_DIGEST_HOUR",
+        default_value_t = 6,
+        global = true
+    )]
+    pub mail_digest_hour: u32,
     /// Addresses of the proxies in front of Orientir (comma-separated), whose `X-Forwarded-For`
     /// names the client; from anyone else the header is ignored.
     #[arg(
@@ -191,9 +210,19 @@ pub struct Config {
     pub upload_quota: UploadQuota,
     /// Drafts one address may begin per hour (`respond::starts`); 0: no limit.
     pub drafts_per_address_hour: u32,
+    /// How notifications are mailed; `None`: the inbox alone.
+    pub mail: Option<MailConfig>,
 }
 
 impl Config {
+    /// The address people reach the site at, for links in printouts and mail: the public URL,
+    /// or `http://` and the address listened on.
+    pub fn public_base(&self) -> String {
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.addr))
+    }
+
     pub fn from_args(args: &ConfigArgs) -> Result<Config, ServerError> {
         let database =
             DatabaseUrl::parse(args.database_url.as_deref().unwrap_or(DEFAULT_SQLITE_URL))?;
@@ -239,6 +268,17 @@ impl Config {
                 bytes: args.upload_quota_mb.saturating_mul(1 << 20),
             },
             drafts_per_address_hour: args.drafts_per_address_hour,
+            mail: match (&args.smtp_url, &args.mail_from) {
+                (Some(url), Some(from)) if !url.trim().is_empty() && !from.trim().is_empty() => {
+                    Some(MailConfig {
+                        smtp_url: url.trim().to_owned(),
+                        from: from.trim().to_owned(),
+                        every: std::time::Duration::from_secs(args.mail_every.max(1)),
+                        digest_hour: args.mail_digest_hour.min(23),
+                    })
+                }
+                _ => None,
+            },
         })
     }
 }
@@ -258,6 +298,19 @@ fn public_url(url: &str) -> Result<String, ServerError> {
             "ORIENTIR_PUBLIC_URL «{url}» is not an address like https://orientir.example.ru"
         ))),
     }
+}
+
+/// How the server sends mail.
+#[derive(Debug, Clone)]
+pub struct MailConfig {
+    /// `smtp://host:port` (plain; STARTTLS when the server offers it with `?tls=required`),
+    /// `smtps://host:port` (TLS), with `user:password@` when the relay needs it.
+    pub smtp_url: String,
+    pub from: String,
+    /// How often the queue is looked at when nothing woke the sender.
+    pub every: std::time::Duration,
+    /// The hour (UTC) from which the day's digests go out; 24: never by themselves.
+    pub digest_hour: u32,
 }
 
 #[cfg(test)]

@@ -21,10 +21,12 @@ pub mod coordinators;
 pub mod exports;
 pub mod home;
 pub mod housekeeping;
+pub mod mail;
 pub mod programmes;
 pub mod reports;
 pub mod respond;
 pub mod results;
+pub mod support;
 
 pub mod auth;
 pub mod scope;
@@ -36,12 +38,14 @@ pub mod cookies;
 pub mod error;
 pub mod groups;
 pub mod memo;
+pub mod notify;
 pub mod problem;
 pub mod reply;
 pub mod secrets;
 pub mod sheets;
 pub mod storage;
 pub mod tallying;
+pub mod uploads;
 
 pub use config::Config;
 pub use error::ServerError;

@@ -117,6 +117,10 @@ pub enum Kind {
     ProgrammeLocked,
     /// A step of the agreement the viewer may not take now.
     NotYourStep,
+    /// A support step that is not the viewer's, or was taken meanwhile.
+    SupportStep,
+    /// A feedback code that is wrong, spent, or of a feedback not open.
+    FeedbackCode,
     /// A programme without a chosen risk submitted.
     NothingToSubmit,
     /// A decision on a group's surplus where nothing is held.
@@ -351,11 +355,57 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ("subject", "К чему", "About"),
     ("group", "Группа", "Group"),
     ("decision", "Решение", "Decision"),
-    ("title", "Название этапа", "Stage title"),
+    ("title", "Название", "Title"),
     ("analysis", "Анализ", "Analysis"),
     ("file", "Файл", "File"),
     ("stage", "Этап", "Stage"),
     ("agreement", "Кто согласует", "Who agrees"),
+    ("body", "Текст", "Text"),
+    (
+        "measure",
+        "Мероприятие программы",
+        "Measure of the programme",
+    ),
+    (
+        "kb_question",
+        "Вопрос для базы знаний",
+        "Question for the knowledge base",
+    ),
+    (
+        "kb_answer",
+        "Ответ для базы знаний",
+        "Answer for the knowledge base",
+    ),
+    (
+        "days",
+        "Срок ответа (рабочих дней)",
+        "Target (working days)",
+    ),
+    ("day", "Дата", "Date"),
+    ("mode", "Формат", "Format"),
+    ("purpose", "Цель визита", "Purpose"),
+    ("findings", "Выводы", "Findings"),
+    ("principals", "Директор (человек)", "Principal (people)"),
+    ("deputies", "Заместители (человек)", "Deputies (people)"),
+    ("others", "Другие (человек)", "Others (people)"),
+    ("responsible", "Ответственный", "Responsible"),
+    ("answer", "Ответ школы", "The school's answer"),
+    ("text", "Текст ответа", "Text of the answer"),
+    ("organiser", "Организатор", "Organiser"),
+    ("format", "Формат", "Format"),
+    ("ends_on", "Окончание", "Ends"),
+    ("description", "Описание", "Description"),
+    ("cohort", "Категория школ", "Category of schools"),
+    ("factors", "Риски", "Risks"),
+    ("codes", "Коды школ", "School codes"),
+    ("by", "Кого пригласить", "Whom to invite"),
+    ("owner", "Чья дорожная карта", "Whose roadmap"),
+    ("year", "Год", "Year"),
+    ("schools", "Школы (коды)", "Schools (codes)"),
+    ("expected", "Ожидаемый результат", "Expected result"),
+    ("email", "Адрес электронной почты", "E-mail address"),
+    ("attended", "Пришло", "Came"),
+    ("step", "Шаг", "Step"),
 ];
 
 /// The label of a form field.
@@ -395,6 +445,14 @@ impl Kind {
             Kind::FactorWithoutData => t(
                 "у этого фактора в профиле нет данных",
                 "this factor has no data in the profile",
+            ),
+            Kind::SupportStep => t(
+                "этот шаг сейчас не ваш или уже сделан — обновите страницу",
+                "this step is not yours now, or it was taken meanwhile — reload the page",
+            ),
+            Kind::FeedbackCode => t(
+                "код не подходит: он введён с ошибкой, уже использован, или приём отзывов закрыт",
+                "the code does not fit: mistyped, used already, or the feedback is closed",
             ),
             Kind::NotYourStep => t(
                 "Этот шаг согласования сейчас не ваш: программу отправляет школа или куратор, согласует тот, кого назначил регион, изменить согласованную можно, открыв её заново.",

@@ -54,6 +54,31 @@ impl Day {
     pub fn days_until(self, later: Day) -> i64 {
         later.0 - self.0
     }
+
+    /// Monday 0 … Sunday 6 (1970-01-01 was a Thursday).
+    pub fn weekday(self) -> u32 {
+        (self.0 + 3).rem_euclid(7) as u32
+    }
+
+    /// The day `days` working days (Monday to Friday) after this one: a question asked on a
+    /// Friday with a target of one working day is due on Monday.
+    pub fn plus_working_days(self, days: u32) -> Day {
+        let mut day = self;
+        let mut left = days;
+        while left > 0 {
+            day = day.plus_days(1);
+            if day.weekday() < 5 {
+                left -= 1;
+            }
+        }
+        day
+    }
+
+    /// The first day of this day's month.
+    pub fn month_start(self) -> Day {
+        let (y, m, _) = self.ymd();
+        Day::from_ymd(y, m, 1).unwrap_or(self)
+    }
 }
 
 fn days_in_month(year: i64, month: u32) -> u32 {
@@ -110,6 +135,18 @@ impl TryFrom<String> for Day {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn working_days_skip_the_weekend() {
+        let friday: Day = "2026-12-04".parse().expect("day");
+        assert_eq!(friday.weekday(), 4);
+        assert_eq!(friday.plus_working_days(1).to_string(), "2026-12-07");
+        assert_eq!(friday.plus_working_days(3).to_string(), "2026-12-09");
+        let saturday: Day = "2026-12-05".parse().expect("day");
+        assert_eq!(saturday.plus_working_days(1).to_string(), "2026-12-07");
+        assert_eq!(friday.plus_working_days(0), friday);
+        assert_eq!(friday.month_start().to_string(), "2026-12-01");
+    }
 
     #[test]
     fn days_round_trip_through_text() {

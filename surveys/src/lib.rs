@@ -12,6 +12,7 @@ pub mod change;
 pub mod cutoff;
 pub mod deficits;
 pub mod factor;
+pub mod feedback;
 pub mod form;
 pub mod formula;
 pub mod indicator;

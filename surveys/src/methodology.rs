@@ -75,6 +75,8 @@ pub struct Methodology {
     pub measures: MeasureLibrary,
     /// Educational results: the catalogue of assessments and the rules that read them.
     pub results: crate::results::Results,
+    /// The event feedback questionnaire (`feedback.toml`), when the set has one.
+    pub feedback: Option<Instrument>,
 }
 
 #[derive(Deserialize)]
@@ -107,7 +109,7 @@ macro_rules! embedded {
 }
 
 /// The files of Orientir's default methodology set, embedded in the binary.
-pub const DEFAULT_SET: [SourceFile<'static>; 14] = embedded!(
+pub const DEFAULT_SET: [SourceFile<'static>; 15] = embedded!(
     "methodology.toml",
     "factors.toml",
     "choices.toml",
@@ -122,6 +124,7 @@ pub const DEFAULT_SET: [SourceFile<'static>; 14] = embedded!(
     "teacher_deficits.toml",
     "results.toml",
     "assessments.toml",
+    "feedback.toml",
 );
 
 /// The names of the files every set has; any other `.toml` file is an instrument, except the
@@ -146,8 +149,11 @@ pub fn is_assessments_file(name: &str) -> bool {
 /// Whether a file takes part in scoring questionnaires (the results' files do not: a new
 /// assessment or criterion leaves every kept sum addable).
 fn scores(name: &str) -> bool {
-    name != "results.toml" && !is_assessments_file(name)
+    name != "results.toml" && name != FEEDBACK_FILE && !is_assessments_file(name)
 }
+
+/// The event feedback questionnaire (optional; not part of the risk profile).
+pub const FEEDBACK_FILE: &str = "feedback.toml";
 
 /// Collects load errors; the loader reports all of them at the end.
 #[derive(Default)]
@@ -238,14 +244,19 @@ impl Methodology {
             .filter_map(|f| parse(f, &mut problems).map(|c| (f.name, c)))
             .collect();
         let mut instruments = Vec::new();
-        for file in files
-            .iter()
-            .filter(|f| !FIXED_FILES.contains(&f.name) && !is_assessments_file(f.name))
-        {
+        for file in files.iter().filter(|f| {
+            !FIXED_FILES.contains(&f.name)
+                && !is_assessments_file(f.name)
+                && f.name != FEEDBACK_FILE
+        }) {
             if let Some(instrument) = parse::<Instrument>(file, &mut problems) {
                 instruments.push((file.name.to_owned(), instrument));
             }
         }
+        let feedback: Option<Instrument> = files
+            .iter()
+            .find(|f| f.name == FEEDBACK_FILE)
+            .and_then(|f| parse(f, &mut problems));
         let (
             Some(rules),
             Some(factors),
@@ -277,7 +288,9 @@ impl Methodology {
             instruments
                 .iter()
                 .map(|(f, i)| (f.as_str(), &i.methodology)),
-        ) {
+        )
+        .chain(feedback.iter().map(|i| (FEEDBACK_FILE, &i.methodology)))
+        {
             if *v != version {
                 problems.add(
                     file,
@@ -303,13 +316,20 @@ impl Methodology {
                 results,
                 catalogues.into_iter().map(|(_, c)| c).collect(),
             ),
+            feedback: None,
         };
         validate::check(&mut methodology, &instruments, &mut problems);
         methodology.results.check(&methodology, &mut problems);
+        let feedback = feedback.map(|mut f| {
+            crate::feedback::check(&methodology, &f, &mut problems);
+            f.index_slots();
+            f
+        });
         if !problems.0.is_empty() {
             return Err(LoadErrors(problems.0));
         }
         instruments.sort_by_key(|(_, i)| i.group);
+        methodology.feedback = feedback;
         methodology.instruments = instruments
             .into_iter()
             .map(|(_, mut i)| {

@@ -30,6 +30,7 @@ pub fn test_config(database: &str) -> Config {
         trusted_proxies: Vec::new(),
         upload_quota: server::config::UploadQuota::default(),
         drafts_per_address_hour: 5_000,
+        mail: None,
     }
 }
 
@@ -37,6 +38,8 @@ pub fn test_config(database: &str) -> Config {
 pub struct TestApp {
     pub base: String,
     pub storage: Storage,
+    /// The support work the app serves: its notifier (for a mail sender) and the reminders.
+    pub support: server::support::Support,
     pub db: TestDb,
     server: tokio::task::JoinHandle<()>,
 }
@@ -71,13 +74,18 @@ impl TestApp {
         // Served where it listens: links on code sheets lead back to it.
         config.addr = bound;
         let methodology = surveys::Methodology::default_set().expect("default methodology");
-        let app = server::http::router(&config, storage.clone(), std::sync::Arc::new(methodology));
+        let (app, support) = server::http::router_and_support(
+            &config,
+            storage.clone(),
+            std::sync::Arc::new(methodology),
+        );
         let server = tokio::spawn(async move {
             let _ = server::http::serve(listener, app).await;
         });
         TestApp {
             base,
             storage,
+            support,
             db,
             server,
         }
@@ -114,6 +122,22 @@ impl TestApp {
         server::cli::demo_results::ensure_demo_results(&app.storage, &methodology)
             .await
             .expect("demo results");
+        app
+    }
+
+    /// The demo region with its cycle, results and support work (questions, visits and
+    /// recommendations, events, roadmaps and the reminders of today).
+    pub async fn with_demo_support(self) -> TestApp {
+        let app = self.with_demo_results().await;
+        let methodology = surveys::Methodology::default_set().expect("default methodology");
+        server::cli::demo_support::ensure_demo_support(
+            &app.storage,
+            &methodology,
+            &app.base,
+            server::clock::today(),
+        )
+        .await
+        .expect("demo support");
         app
     }
 

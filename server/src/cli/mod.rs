@@ -5,6 +5,7 @@
 pub mod demo;
 pub mod demo_cycle;
 pub mod demo_results;
+pub mod demo_support;
 pub mod paper;
 
 use std::path::PathBuf;
@@ -210,12 +211,18 @@ pub async fn run(cli: Cli) -> Result<(), ServerError> {
             .public_url
             .clone()
             .unwrap_or_else(|| format!("http://{addr}"));
+        demo_support::ensure_demo_support(&storage, &methodology, &base, today()).await?;
         print_demo(&summary, &base);
     }
     let methodology = std::sync::Arc::new(methodology);
     let gate = crate::scope::Gate::new(storage.clone(), methodology.clone(), today);
     crate::housekeeping::spawn(storage.clone(), gate, today);
-    let app = http::router(&config, storage.clone(), methodology);
+    let (app, support) = http::router_and_support(&config, storage.clone(), methodology);
+    crate::support::reminders::spawn(support.clone());
+    if let Some(mail) = config.mail.clone() {
+        crate::mail::spawn(storage.clone(), support.notifier.clone(), mail)?;
+        tracing::info!("mail: notifications are sent through SMTP");
+    }
     // The one line scripts wait for: the real address, also when port 0 was asked for.
     println!("listening on http://{addr}");
     http::serve(listener, app).await?;

@@ -24,6 +24,7 @@ fn monitor(campaign: i64) -> String {
 /// `POST /work/campaigns/{id}/publish`: publishes the campaign's results now.
 pub async fn publish(
     State(gate): State<Gate>,
+    State(support): State<crate::support::Support>,
     Extension(viewer): Extension<Viewer>,
     Path(campaign): Path<i64>,
     headers: HeaderMap,
@@ -35,6 +36,15 @@ pub async fn publish(
         .publish(&in_scope.campaign, Some(viewer.user_id))
         .await
         .map(|p| see_other_with(&monitor(campaign), "published", &p.number.to_string()));
+    if published.is_ok() {
+        // The schools hear of it in the background: a region's thousand schools take a while.
+        tokio::spawn(async move {
+            let today = (support.today)();
+            if let Err(e) = crate::support::reminders::publications(&support, today).await {
+                tracing::warn!(error = %e, "could not tell of a publication");
+            }
+        });
+    }
     refusal_back(&monitor(campaign), &headers, 1, published)
 }
 

@@ -6,4 +6,5 @@
 pub mod programme_doc;
 pub mod raw;
 pub mod results;
+pub mod roadmap_doc;
 pub mod workbook;

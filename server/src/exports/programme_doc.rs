@@ -40,20 +40,20 @@ fn xml_safe(t: &str) -> String {
 }
 
 /// A run of text: every text of the document goes through here.
-fn run(t: &str) -> Run {
+pub(crate) fn run(t: &str) -> Run {
     Run::new().add_text(xml_safe(t))
 }
 
-fn text(t: &str) -> Paragraph {
+pub(crate) fn text(t: &str) -> Paragraph {
     Paragraph::new().add_run(run(t))
 }
 
-fn heading(t: &str, size: usize) -> Paragraph {
+pub(crate) fn heading(t: &str, size: usize) -> Paragraph {
     Paragraph::new().add_run(run(t).bold().size(size))
 }
 
 /// A table with a bold header row, its columns in proportion to `widths`.
-fn table(header: &[&str], rows: Vec<Vec<String>>, widths: &[usize]) -> Table {
+pub(crate) fn table(header: &[&str], rows: Vec<Vec<String>>, widths: &[usize]) -> Table {
     let total: usize = widths.iter().sum();
     let grid: Vec<usize> = widths.iter().map(|w| w * TEXT_WIDTH / total).collect();
     let cell = |t: &str, bold: bool| {
@@ -153,13 +153,9 @@ fn risk_part(doc: Docx, r: &RiskPlanView, lang: Lang) -> Docx {
 }
 
 /// The programme as a DOCX document.
-pub fn document(p: &ProgrammeView, lang: Lang) -> Result<Vec<u8>, ServerError> {
-    let status = p
-        .status
-        .as_deref()
-        .map(|s| app::reports::programme_status_words(s, lang))
-        .unwrap_or("");
-    let mut doc = Docx::new()
+/// An empty A4 document with 2 cm margins (3 cm on the left), Times New Roman 12 pt.
+pub(crate) fn a4() -> Docx {
+    Docx::new()
         .page_size(A4.0, A4.1)
         .page_margin(
             PageMargin::new()
@@ -175,6 +171,79 @@ pub fn document(p: &ProgrammeView, lang: Lang) -> Result<Vec<u8>, ServerError> {
                 .cs("Times New Roman"),
         )
         .default_size(24)
+}
+
+/// The document's bytes.
+pub(crate) fn pack(doc: Docx) -> Result<Vec<u8>, ServerError> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    doc.build()
+        .pack(&mut out)
+        .map_err(|e| ServerError::Write(e.to_string()))?;
+    Ok(out.into_inner())
+}
+
+/// The support work beside a programme, for its appendix: the school's visits and
+/// recommendations as table rows, worded.
+#[derive(Debug, Default)]
+pub struct Appendix {
+    pub visits: Vec<Vec<String>>,
+    pub recommendations: Vec<Vec<String>>,
+}
+
+impl Appendix {
+    /// The school's visits and recommendations from storage.
+    pub async fn of_school(
+        storage: &Storage,
+        school: i64,
+        lang: Lang,
+    ) -> Result<Appendix, ServerError> {
+        let visits = storage
+            .visits_of(school)
+            .await?
+            .into_iter()
+            .map(|v| {
+                vec![
+                    v.day.to_string(),
+                    v.mode.label(lang).to_owned(),
+                    v.status.label(lang).to_owned(),
+                    v.user_name,
+                    v.purpose,
+                    v.findings,
+                ]
+            })
+            .collect();
+        let recommendations = storage
+            .recommendations_of(school)
+            .await?
+            .into_iter()
+            .map(|r| {
+                vec![
+                    r.body,
+                    r.responsible.label(lang).to_owned(),
+                    r.due_on.to_string(),
+                    r.status.label(lang).to_owned(),
+                    r.answer,
+                ]
+            })
+            .collect();
+        Ok(Appendix {
+            visits,
+            recommendations,
+        })
+    }
+}
+
+pub fn document(
+    p: &ProgrammeView,
+    appendix: &Appendix,
+    lang: Lang,
+) -> Result<Vec<u8>, ServerError> {
+    let status = p
+        .status
+        .as_deref()
+        .map(|s| app::reports::programme_status_words(s, lang))
+        .unwrap_or("");
+    let mut doc = a4()
         .add_paragraph(
             Paragraph::new().align(AlignmentType::Center).add_run(
                 run(lang.tr("Антирисковая программа", "Anti-risk programme"))
@@ -294,11 +363,47 @@ pub fn document(p: &ProgrammeView, lang: Lang) -> Result<Vec<u8>, ServerError> {
             "{line}: ____________________ / ____________ / «___» ________ 20__ г."
         )));
     }
-    let mut out = std::io::Cursor::new(Vec::new());
-    doc.build()
-        .pack(&mut out)
-        .map_err(|e| ServerError::Write(e.to_string()))?;
-    Ok(out.into_inner())
+    if !appendix.visits.is_empty() || !appendix.recommendations.is_empty() {
+        doc = doc.add_paragraph(heading(
+            lang.tr(
+                "Приложение. Визиты и адресные рекомендации",
+                "Appendix. Visits and recommendations",
+            ),
+            26,
+        ));
+        if !appendix.visits.is_empty() {
+            doc = doc
+                .add_paragraph(heading(lang.tr("Визиты", "Visits"), 22))
+                .add_table(table(
+                    &[
+                        lang.tr("Дата", "Date"),
+                        lang.tr("Формат", "Format"),
+                        lang.tr("Состояние", "Status"),
+                        lang.tr("Кто", "Who"),
+                        lang.tr("Цель", "Purpose"),
+                        lang.tr("Выводы", "Findings"),
+                    ],
+                    appendix.visits.clone(),
+                    &[12, 12, 12, 16, 24, 24],
+                ));
+        }
+        if !appendix.recommendations.is_empty() {
+            doc = doc
+                .add_paragraph(heading(lang.tr("Рекомендации", "Recommendations"), 22))
+                .add_table(table(
+                    &[
+                        lang.tr("Рекомендация", "Recommendation"),
+                        lang.tr("Ответственный", "Responsible"),
+                        lang.tr("Срок", "Due"),
+                        lang.tr("Состояние", "Status"),
+                        lang.tr("Ответ школы", "The school's answer"),
+                    ],
+                    appendix.recommendations.clone(),
+                    &[34, 16, 12, 16, 22],
+                ));
+        }
+    }
+    pack(doc)
 }
 
 /// `GET /export/campaigns/{id}/schools/{school}/programme.docx`: the programme as a Word
@@ -316,7 +421,8 @@ pub async fn programme_docx(
         .await?
         .filter(|p| p.status.is_some())
         .ok_or(ServerError::NotFound)?;
-    let bytes = document(&view, lang)?;
+    let appendix = Appendix::of_school(&storage, school, lang).await?;
+    let bytes = document(&view, &appendix, lang)?;
     let name = format!("programme-{campaign}-{school}.docx");
     Ok(attachment(DOCX, &name, true, bytes))
 }

@@ -47,6 +47,14 @@ const PROGRAMME_WRITERS: &[Role] = &[Role::Admin, Role::Curator, Role::School];
 const AGREERS: &[Role] = &[Role::Admin, Role::Curator, Role::Municipal];
 /// What programmes achieved across schools: those who oversee many schools.
 const OVERSEERS: &[Role] = &[Role::Admin, Role::Regional, Role::Municipal];
+/// Supporting schools: visits, recommendations, answering questions.
+const SUPPORTERS: &[Role] = &[Role::Admin, Role::Curator, Role::Municipal];
+/// A question's thread: the school and its supporters.
+const THREAD: &[Role] = &[Role::Admin, Role::Curator, Role::Municipal, Role::School];
+/// Events and roadmaps are organised by the region and the municipalities.
+const ORGANISERS: &[Role] = &[Role::Admin, Role::Regional, Role::Municipal];
+/// What only a school's own account does: asking, registering, answering recommendations.
+const SCHOOL: &[Role] = &[Role::School];
 /// Raw individual answers (without identifying fields): `app::access::RAW_READERS`.
 const RAW: &[Role] = app::access::RAW_READERS;
 /// A school's access codes: `app::access::CODE_HOLDERS`.
@@ -303,6 +311,120 @@ pub const RULES: &[Rule] = &[
     ),
     rule("/api/work-quality", Access::Roles(CAMPAIGNERS), false),
     rule("/api/work-profile", Access::SignedIn, false),
+    // Support work: each handler cuts to the viewer's schools.
+    rule("/work/support", Access::SignedIn, false),
+    rule("/api/work-support", Access::SignedIn, false),
+    rule("/api/work-support-summary", Access::SignedIn, false),
+    rule("/work/support/questions", Access::Roles(SCHOOL), true),
+    rule("/work/support/questions/{id}", Access::SignedIn, false),
+    rule("/api/work-question", Access::SignedIn, false),
+    rule(
+        "/work/support/questions/{id}/messages",
+        Access::Roles(THREAD),
+        true,
+    ),
+    rule(
+        "/work/support/questions/{id}/close",
+        Access::Roles(SCHOOL),
+        true,
+    ),
+    rule(
+        "/work/support/questions/{id}/publish",
+        Access::Roles(CAMPAIGNERS),
+        true,
+    ),
+    rule(
+        "/work/support/questions/{id}/unpublish",
+        Access::Roles(CAMPAIGNERS),
+        true,
+    ),
+    rule("/work/support/target", Access::Roles(CAMPAIGNERS), true),
+    rule("/work/support/files/{file}", Access::SignedIn, false),
+    rule("/work/knowledge", Access::SignedIn, false),
+    rule("/api/work-knowledge", Access::SignedIn, false),
+    rule("/work/support/visits", Access::Roles(SUPPORTERS), true),
+    rule("/work/support/visits/{id}", Access::SignedIn, false),
+    rule("/api/work-visit", Access::SignedIn, false),
+    rule(
+        "/work/support/visits/{id}/save",
+        Access::Roles(SUPPORTERS),
+        true,
+    ),
+    rule(
+        "/work/support/visits/{id}/recommendations",
+        Access::Roles(SUPPORTERS),
+        true,
+    ),
+    rule(
+        "/work/support/recommendations/{id}/answer",
+        Access::Roles(SCHOOL),
+        true,
+    ),
+    rule(
+        "/work/support/recommendations/{id}/decide",
+        Access::Roles(SUPPORTERS),
+        true,
+    ),
+    rule("/work/events", Access::SignedIn, false),
+    rule("/api/work-events", Access::SignedIn, false),
+    rule("/work/events/create", Access::Roles(ORGANISERS), true),
+    rule("/work/events/{id}", Access::SignedIn, false),
+    rule("/api/work-event", Access::SignedIn, false),
+    rule("/work/events/{id}/invite", Access::Roles(ORGANISERS), true),
+    rule("/work/events/{id}/register", Access::Roles(SCHOOL), true),
+    rule(
+        "/work/events/{id}/attendance",
+        Access::Roles(ORGANISERS),
+        true,
+    ),
+    rule(
+        "/work/events/{id}/materials",
+        Access::Roles(ORGANISERS),
+        true,
+    ),
+    rule(
+        "/work/events/{id}/feedback",
+        Access::Roles(ORGANISERS),
+        true,
+    ),
+    rule("/work/roadmaps", Access::SignedIn, false),
+    rule("/api/work-roadmaps", Access::SignedIn, false),
+    rule("/work/roadmaps/create", Access::Roles(ORGANISERS), true),
+    rule("/work/roadmaps/{id}", Access::SignedIn, false),
+    rule("/work/roadmaps/{id}/print", Access::SignedIn, false),
+    rule("/api/work-roadmap", Access::SignedIn, false),
+    rule(
+        "/work/roadmaps/{id}/tracks",
+        Access::Roles(ORGANISERS),
+        true,
+    ),
+    rule(
+        "/work/roadmaps/{id}/activities",
+        Access::Roles(ORGANISERS),
+        true,
+    ),
+    rule(
+        "/work/roadmaps/{id}/activities/{activity}",
+        Access::Roles(ORGANISERS),
+        true,
+    ),
+    rule(
+        "/work/roadmaps/{id}/activities/{activity}/files",
+        Access::Roles(ORGANISERS),
+        true,
+    ),
+    rule(
+        "/export/roadmaps/{id}/roadmap.docx",
+        Access::SignedIn,
+        false,
+    ),
+    rule("/work/inbox", Access::SignedIn, false),
+    rule("/api/work-inbox", Access::SignedIn, false),
+    rule("/work/inbox/read", Access::SignedIn, true),
+    rule("/work/inbox/settings", Access::SignedIn, true),
+    // Anonymous feedback after an event: anyone with a code.
+    rule("/feedback", Access::Public, false),
+    rule("/feedback/{code}", Access::Public, false),
     // Admin only.
     rule("/admin/users", Access::Roles(ADMIN), false),
     rule("/admin/users/new", Access::Roles(ADMIN), true),

@@ -8,6 +8,7 @@ use std::time::Duration;
 use app::overview::SharedOverviewSource;
 use app::reports::SharedReportSource;
 use app::results::SharedResultsSource;
+use app::support::SharedSupportSource;
 use app::work::SharedWorkSource;
 use app::{shell, App};
 use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRef, Request, State};
@@ -34,12 +35,14 @@ use crate::coordinators::{accounts, campaigns, code_sheets, publishing, registry
 use crate::error::ServerError;
 use crate::exports::{programme_doc, raw, results as results_export, workbook};
 use crate::home::StorageOverview;
+use crate::notify::Notifier;
 use crate::programmes::{evidence, plan, risks, stages, workflow};
 use crate::reports::Reports;
 use crate::respond::{self, Respondents};
 use crate::results::{self as yardstick, Yardstick};
 use crate::scope::Gate;
 use crate::storage::Storage;
+use crate::support::{self, Support};
 
 pub mod access;
 mod edge;
@@ -49,6 +52,8 @@ mod guesses;
 const BODY_LIMIT: usize = 1 << 20;
 /// The largest registry file.
 const REGISTRY_UPLOAD_LIMIT: usize = 10 << 20;
+/// The largest form with a document (the document and a few text fields).
+const UPLOAD_LIMIT: usize = crate::uploads::MAX_FILE + (64 << 10);
 /// The largest results file (a region's year: 60,000 rows and more).
 const RESULTS_UPLOAD_LIMIT: usize = 32 << 20;
 
@@ -68,6 +73,8 @@ pub struct Shared {
     pub proxies: TrustedProxies,
     pub upload_quota: crate::config::UploadQuota,
     pub yardstick: Yardstick,
+    pub support: Support,
+    pub notifier: Notifier,
 }
 
 macro_rules! parts {
@@ -90,10 +97,22 @@ parts!(
     proxies: TrustedProxies,
     upload_quota: crate::config::UploadQuota,
     yardstick: Yardstick,
+    support: Support,
+    notifier: Notifier,
 );
 
 /// Builds the whole router for a storage, methodology and configuration.
 pub fn router(config: &Config, storage: Storage, methodology: Arc<Methodology>) -> Router {
+    router_and_support(config, storage, methodology).0
+}
+
+/// The router and the support work it serves (whose notifier the mail sender listens to and
+/// whose reminders are swept in the background).
+pub fn router_and_support(
+    config: &Config,
+    storage: Storage,
+    methodology: Arc<Methodology>,
+) -> (Router, Support) {
     let leptos_options = LeptosOptions::builder()
         .output_name("orientir")
         .site_root(config.site_root.to_string_lossy().into_owned())
@@ -104,6 +123,15 @@ pub fn router(config: &Config, storage: Storage, methodology: Arc<Methodology>) 
     let results = Yardstick::new(storage.clone(), gate.clone());
     let respondents = Respondents::new(storage.clone(), methodology, config.cookies, clock::today)
         .with_draft_starts(config.drafts_per_address_hour);
+    let notifier = Notifier::new(storage.clone(), &config.public_base());
+    let support = Support {
+        storage: storage.clone(),
+        gate: gate.clone(),
+        notifier: notifier.clone(),
+        quota: config.upload_quota,
+        today: clock::today,
+        mail: config.mail.is_some(),
+    };
     let state = AppState(Arc::new(Shared {
         leptos_options: leptos_options.clone(),
         storage: storage.clone(),
@@ -114,7 +142,10 @@ pub fn router(config: &Config, storage: Storage, methodology: Arc<Methodology>) 
         proxies: TrustedProxies(Arc::new(config.trusted_proxies.clone())),
         upload_quota: config.upload_quota,
         yardstick: results.clone(),
+        support: support.clone(),
+        notifier,
     }));
+    let support_source: SharedSupportSource = Arc::new(support.clone());
     let results: SharedResultsSource = Arc::new(results);
     let work: SharedWorkSource = Arc::new(Coordinators {
         results: state.0.yardstick.clone(),
@@ -122,10 +153,7 @@ pub fn router(config: &Config, storage: Storage, methodology: Arc<Methodology>) 
         gate: gate.clone(),
         cookies: config.cookies,
     });
-    let public_url = config
-        .public_url
-        .clone()
-        .unwrap_or_else(|| format!("http://{}", config.addr));
+    let public_url = config.public_base();
     let reports: SharedReportSource = Arc::new(Reports {
         results: state.0.yardstick.clone(),
         gate,
@@ -224,7 +252,8 @@ pub fn router(config: &Config, storage: Storage, methodology: Arc<Methodology>) 
         )
         .route(
             "/work/campaigns/{id}/schools/{school}/programme/measures/{measure}/files",
-            post(evidence::upload).layer(DefaultBodyLimit::max(evidence::MAX_FILE + (64 << 10))),
+            post(evidence::upload)
+                .layer(DefaultBodyLimit::max(crate::uploads::MAX_FILE + (64 << 10))),
         )
         .route(
             "/work/campaigns/{id}/schools/{school}/programme/files/{file}",
@@ -275,6 +304,94 @@ pub fn router(config: &Config, storage: Storage, methodology: Arc<Methodology>) 
         )
         .route("/work/registry/template.csv", get(registry::template_csv))
         .route("/work/registry/template.xlsx", get(registry::template_xlsx))
+        .route(
+            "/work/support/questions",
+            post(support::consultations::ask).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
+        .route(
+            "/work/support/questions/{id}/messages",
+            post(support::consultations::message).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
+        .route(
+            "/work/support/questions/{id}/close",
+            post(support::consultations::close),
+        )
+        .route(
+            "/work/support/questions/{id}/publish",
+            post(support::consultations::publish),
+        )
+        .route(
+            "/work/support/questions/{id}/unpublish",
+            post(support::consultations::unpublish),
+        )
+        .route(
+            "/work/support/target",
+            post(support::consultations::set_target),
+        )
+        .route("/work/support/files/{file}", get(support::files::download))
+        .route("/work/support/visits", post(support::visits::create))
+        .route(
+            "/work/support/visits/{id}/save",
+            post(support::visits::update),
+        )
+        .route(
+            "/work/support/visits/{id}/recommendations",
+            post(support::visits::recommend),
+        )
+        .route(
+            "/work/support/recommendations/{id}/answer",
+            post(support::visits::answer).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
+        .route(
+            "/work/support/recommendations/{id}/decide",
+            post(support::visits::decide),
+        )
+        .route("/work/events/create", post(support::events::create))
+        .route("/work/events/{id}/invite", post(support::events::invite))
+        .route(
+            "/work/events/{id}/register",
+            post(support::events::register),
+        )
+        .route(
+            "/work/events/{id}/attendance",
+            post(support::events::attendance),
+        )
+        .route(
+            "/work/events/{id}/materials",
+            post(support::events::materials).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
+        .route(
+            "/work/events/{id}/feedback",
+            post(support::events::feedback_step),
+        )
+        .route("/feedback", get(support::events::feedback_start))
+        .route(
+            "/feedback/{code}",
+            get(support::events::feedback_form).post(support::events::feedback_submit),
+        )
+        .route("/work/roadmaps/create", post(support::roadmaps::create))
+        .route(
+            "/work/roadmaps/{id}/tracks",
+            post(support::roadmaps::add_track),
+        )
+        .route(
+            "/work/roadmaps/{id}/activities",
+            post(support::roadmaps::add_activity),
+        )
+        .route(
+            "/work/roadmaps/{id}/activities/{activity}",
+            post(support::roadmaps::update_activity),
+        )
+        .route(
+            "/work/roadmaps/{id}/activities/{activity}/files",
+            post(support::roadmaps::activity_file).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
+        .route(
+            "/export/roadmaps/{id}/roadmap.docx",
+            get(crate::exports::roadmap_doc::roadmap_docx),
+        )
+        .route("/work/inbox/read", post(support::inbox::read))
+        .route("/work/inbox/settings", post(support::inbox::settings))
         .route("/session/end", post(accounts::sign_out))
         .route("/account/password", post(accounts::change_password))
         .route("/admin/users/new", post(accounts::create_user))
@@ -300,6 +417,7 @@ pub fn router(config: &Config, storage: Storage, methodology: Arc<Methodology>) 
                 provide_context(work.clone());
                 provide_context(reports.clone());
                 provide_context(results.clone());
+                provide_context(support_source.clone());
             },
             move || shell(leptos_options.clone()),
         )
@@ -323,7 +441,7 @@ pub fn router(config: &Config, storage: Storage, methodology: Arc<Methodology>) 
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state);
-    edge::wrap(router, config.cookies.secure)
+    (edge::wrap(router, config.cookies.secure), support)
 }
 
 /// The app's pages as Leptos lists them, the respondent's pages marked excluded (their own

@@ -12,7 +12,10 @@ use validator::Validate;
 
 use super::writes;
 use crate::clock;
+use app::support::NoticeKind;
+
 use crate::error::ServerError;
+use crate::notify::{Audience, Notifier};
 use crate::problem::{At, Kind, Refused};
 use crate::reply::{refusal_back, see_other};
 use crate::scope::{Gate, InScope};
@@ -131,7 +134,7 @@ async fn take(
     (campaign, school): (i64, i64),
     form: &StepForm,
     step: Step,
-) -> Result<(), ServerError> {
+) -> Result<Option<Told>, ServerError> {
     form.validate().map_err(Refused::from)?;
     let Some((in_scope, _)) = gate.school(viewer, campaign, school).await? else {
         return Err(ServerError::NotFound);
@@ -200,7 +203,38 @@ async fn take(
     if !moved {
         return Err(Refused::one(At::Whole, Kind::NotYourStep).into());
     }
-    Ok(())
+    // Who hears of the step: the next to agree, or the school.
+    let next = match agreement.as_str() {
+        "municipal" => Audience::Municipal,
+        _ => Audience::Curators,
+    };
+    let told = match step {
+        Step::Submit => Some((NoticeKind::ProgrammeSubmitted, next)),
+        Step::Agree if agrees(viewer, &agreement, &programme) == Some(false) => {
+            Some((NoticeKind::ProgrammeSubmitted, Audience::Municipal))
+        }
+        Step::Agree => Some((NoticeKind::ProgrammeAgreed, Audience::School)),
+        Step::Return => Some((NoticeKind::ProgrammeReturned, Audience::School)),
+        Step::Comment | Step::Reopen => None,
+    };
+    let name = in_scope
+        .schools
+        .iter()
+        .find(|s| s.school_id == school)
+        .map(|s| s.name.clone())
+        .unwrap_or_default();
+    Ok(told.map(|(kind, audience)| Told {
+        kind,
+        audience,
+        subject: format!("{name} — {}", in_scope.campaign.name),
+    }))
+}
+
+/// The notice a step of the agreement sends.
+struct Told {
+    kind: NoticeKind,
+    audience: Audience,
+    subject: String,
 }
 
 macro_rules! step_handler {
@@ -209,16 +243,22 @@ macro_rules! step_handler {
         pub async fn $name(
             State(gate): State<Gate>,
             State(storage): State<Storage>,
+            State(notifier): State<Notifier>,
             Extension(viewer): Extension<Viewer>,
             Path(ids): Path<(i64, i64)>,
             headers: HeaderMap,
             Form(form): Form<StepForm>,
         ) -> Result<Response, ServerError> {
             let back = format!("/work/campaigns/{}/schools/{}/programme", ids.0, ids.1);
-            let taken = take(&gate, &storage, &viewer, ids, &form, $step)
-                .await
-                .map(|()| see_other(&back, None));
-            refusal_back(&back, &headers, 3, taken)
+            let taken = take(&gate, &storage, &viewer, ids, &form, $step).await;
+            if let Ok(Some(told)) = &taken {
+                // Once per step: a programme submitted twice is told twice.
+                let key = format!("programme:{}:{}:{}", ids.0, ids.1, crate::clock::now());
+                notifier
+                    .school_quietly(ids.1, told.audience, told.kind, &key, &told.subject, &back)
+                    .await;
+            }
+            refusal_back(&back, &headers, 3, taken.map(|_| see_other(&back, None)))
         }
     };
 }

@@ -46,20 +46,6 @@ fn action_words(action: &str, lang: Lang) -> &'static str {
     }
 }
 
-/// A file's size in words.
-fn size_words(bytes: i64, lang: Lang) -> String {
-    let (value, unit) = if bytes >= 1 << 20 {
-        (bytes as f64 / f64::from(1 << 20), lang.tr("МБ", "MB"))
-    } else {
-        ((bytes as f64 / 1024.0).max(0.1), lang.tr("КБ", "KB"))
-    };
-    let text = format!("{value:.1}");
-    match lang {
-        Lang::Ru => format!("{} {unit}", text.replace('.', ",")),
-        Lang::En => format!("{text} {unit}"),
-    }
-}
-
 /// The programme of a school of a campaign, if the viewer may see the school.
 #[allow(clippy::too_many_arguments)]
 pub async fn programme(
@@ -180,7 +166,7 @@ pub async fn programme(
                         .map(|f| FileView {
                             id: f.id,
                             name: f.name.clone(),
-                            size: size_words(f.size, lang),
+                            size: crate::uploads::size_words(f.size, lang),
                         })
                         .collect(),
                 }

@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use app::i18n::Lang;
-use app::respond::{AreaView, ChoiceView, FieldView, IomView, ItemView, ReportView, SectionView};
-use surveys::{Answers, Group, ItemKind, Methodology, RawAnswers, RawValue};
+use app::respond::{AreaView, IomView, ReportView, SectionView};
+use surveys::{Answers, Group, Methodology, RawAnswers, RawValue};
 
 use super::{Opened, Respondents};
 use crate::error::ServerError;
@@ -43,79 +43,12 @@ impl Respondents {
         let problems = problems_of(draft);
         let mut ignored = Vec::new();
         let answers = Answers::parse_known(m, instrument, &raw, &mut ignored, |_| false);
+        let items = app::respond::item_views(m, instrument, &answers, index, &raw, &problems, lang);
         let values = |key: &str| match raw.get(key) {
             Some(RawValue::One(v)) => vec![v.clone()],
             Some(RawValue::Many(vs)) => vs.clone(),
             None => Vec::new(),
         };
-        let items = section
-            .items
-            .iter()
-            .map(|item| {
-                let hidden = !answers.is_shown(m, instrument, item);
-                let list = item.choices.as_deref().and_then(|key| m.choice_list(key));
-                let choices: Vec<ChoiceView> = list
-                    .map(|list| {
-                        list.choices
-                            .iter()
-                            .map(|c| ChoiceView {
-                                value: c.value.clone(),
-                                label: c.label().get(l).to_owned(),
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                let control = match item.kind {
-                    ItemKind::Multiple => "checkbox",
-                    ItemKind::Integer => "integer",
-                    ItemKind::Decimal => "decimal",
-                    ItemKind::Text => "text",
-                    _ => "radio",
-                };
-                let field = |key: String, label: String| FieldView {
-                    values: values(&key),
-                    error: problems.get(&key).cloned(),
-                    key,
-                    control: control.into(),
-                    label,
-                    hint: item.hint.as_ref().map(|h| h.get(l).to_owned()),
-                    required: item.is_required(),
-                    unit: item.unit.as_ref().map(|u| u.get(l).to_owned()),
-                    max_length: (item.kind == ItemKind::Text)
-                        .then(|| item.text_limit())
-                        .or(item.max_length),
-                    choices: choices.clone(),
-                };
-                if item.rows.is_empty() {
-                    ItemView {
-                        key: item.key.clone(),
-                        hidden,
-                        heading: None,
-                        fields: vec![field(item.key.clone(), item.label().get(l).to_owned())],
-                    }
-                } else {
-                    ItemView {
-                        key: item.key.clone(),
-                        hidden,
-                        heading: Some(item.label().get(l).to_owned()),
-                        fields: item
-                            .rows
-                            .iter()
-                            .map(|r| {
-                                field(
-                                    format!("{}.{}", item.key, r.key),
-                                    if l == "en" {
-                                        r.en.clone()
-                                    } else {
-                                        r.ru.clone()
-                                    },
-                                )
-                            })
-                            .collect(),
-                    }
-                }
-            })
-            .collect();
         let context = section
             .items
             .iter()

@@ -10,12 +10,14 @@
 mod accounts;
 mod campaigns;
 mod drafts;
+mod notices;
 mod places;
 mod programmes;
 mod publications;
 mod responses;
 mod results;
 mod stages;
+mod support;
 mod tallies;
 mod writer;
 
@@ -35,6 +37,7 @@ pub use campaigns::{
     AccessCode, CampaignRow, CodeInfo, ExpectedCounts, NewCampaign, SchoolInCampaign, SchoolPlan,
 };
 pub use drafts::{DraftRow, DraftWrite};
+pub use notices::{MailRow, MailSettings, NewMail, NewNotice, NoticeRow, Sent};
 pub use places::{Conflict, Named, PlacedSchool, Registry, RegistryRow};
 pub use programmes::{
     ChosenRiskRow, MeasureFields, MeasureRow, NewEvent, ProgrammeEvent, ProgrammeRow,
@@ -46,6 +49,11 @@ pub use results::{
     CohortChange, CohortEntry, CohortEventRow, CohortRow, NewImport, ResultImportRow, ResultRow,
 };
 pub use stages::{FileRow, MeasureMark, NewFile, StageReportRow, StageRow};
+pub use support::{
+    ActivityFields, ActivityRow, Change, EventFields, EventRow, EventSchoolRow, HistoryRow,
+    MessageRow, NewSupportFile, QuestionRow, RecommendationRow, RoadmapRow, SupportFileRow,
+    TrackRow, UnfiledStage, VisitFields, VisitRow,
+};
 pub use tallies::{CountedResponse, PublishedThrough, Rebuilt, Sums, TallyPiece, TallyRow};
 pub use writer::DraftWriter;
 

@@ -23,6 +23,14 @@ enum Who {
     Agreers,
     /// Admin and schools (a school's access codes).
     CodeHolders,
+    /// Admin, curators and municipal coordinators (visits, recommendations).
+    Supporters,
+    /// Admin, curators, municipal coordinators and schools (a question's thread).
+    Thread,
+    /// Admin, regional and municipal coordinators (events, roadmaps).
+    Organisers,
+    /// A school's own account (asking, registering, answering a recommendation).
+    School,
 }
 
 /// (method, route pattern, who may use it, form body).
@@ -326,6 +334,159 @@ const EXPECTED: &[(&str, &str, Who, &str)] = &[
         "active=true",
     ),
     ("POST", "/admin/users/{id}/lift", Who::Admin, ""),
+    ("GET", "/work/support", Who::SignedIn, ""),
+    ("POST", "/api/work-support", Who::SignedIn, ""),
+    ("POST", "/api/work-support-summary", Who::SignedIn, ""),
+    ("POST", "/work/support/questions", Who::School, ""),
+    ("GET", "/work/support/questions/{id}", Who::SignedIn, ""),
+    ("POST", "/api/work-question", Who::SignedIn, "id=1"),
+    (
+        "POST",
+        "/work/support/questions/{id}/messages",
+        Who::Thread,
+        "",
+    ),
+    (
+        "POST",
+        "/work/support/questions/{id}/close",
+        Who::School,
+        "",
+    ),
+    (
+        "POST",
+        "/work/support/questions/{id}/publish",
+        Who::Raw,
+        "kb_question=x&kb_answer=y",
+    ),
+    (
+        "POST",
+        "/work/support/questions/{id}/unpublish",
+        Who::Raw,
+        "",
+    ),
+    (
+        "POST",
+        "/work/support/target",
+        Who::Raw,
+        "region=999&days=3",
+    ),
+    ("GET", "/work/support/files/{file}", Who::SignedIn, ""),
+    ("GET", "/work/knowledge", Who::SignedIn, ""),
+    ("POST", "/api/work-knowledge", Who::SignedIn, ""),
+    (
+        "POST",
+        "/work/support/visits",
+        Who::Supporters,
+        "school=999999&day=2026-01-01&mode=online&status=planned&purpose=x",
+    ),
+    ("GET", "/work/support/visits/{id}", Who::SignedIn, ""),
+    ("POST", "/api/work-visit", Who::SignedIn, "id=1"),
+    (
+        "POST",
+        "/work/support/visits/{id}/save",
+        Who::Supporters,
+        "day=x&mode=x&status=x&purpose=x",
+    ),
+    (
+        "POST",
+        "/work/support/visits/{id}/recommendations",
+        Who::Supporters,
+        "body=x&due_on=x&responsible=x",
+    ),
+    (
+        "POST",
+        "/work/support/recommendations/{id}/answer",
+        Who::School,
+        "",
+    ),
+    (
+        "POST",
+        "/work/support/recommendations/{id}/decide",
+        Who::Supporters,
+        "decision=accept",
+    ),
+    ("GET", "/work/events", Who::SignedIn, ""),
+    ("POST", "/api/work-events", Who::SignedIn, ""),
+    (
+        "POST",
+        "/work/events/create",
+        Who::Organisers,
+        "organiser=x&title=&format=x&starts_on=&ends_on=",
+    ),
+    ("GET", "/work/events/{id}", Who::SignedIn, ""),
+    ("POST", "/api/work-event", Who::SignedIn, "id=1"),
+    (
+        "POST",
+        "/work/events/{id}/invite",
+        Who::Organisers,
+        "by=codes&codes=",
+    ),
+    (
+        "POST",
+        "/work/events/{id}/register",
+        Who::School,
+        "teachers=1",
+    ),
+    ("POST", "/work/events/{id}/attendance", Who::Organisers, ""),
+    ("POST", "/work/events/{id}/materials", Who::Organisers, ""),
+    (
+        "POST",
+        "/work/events/{id}/feedback",
+        Who::Organisers,
+        "step=open",
+    ),
+    ("GET", "/work/roadmaps", Who::SignedIn, ""),
+    ("POST", "/api/work-roadmaps", Who::SignedIn, ""),
+    (
+        "POST",
+        "/work/roadmaps/create",
+        Who::Organisers,
+        "owner=x&year=2026&title=",
+    ),
+    ("GET", "/work/roadmaps/{id}", Who::SignedIn, ""),
+    ("GET", "/work/roadmaps/{id}/print", Who::SignedIn, ""),
+    ("POST", "/api/work-roadmap", Who::SignedIn, "id=1"),
+    (
+        "POST",
+        "/work/roadmaps/{id}/tracks",
+        Who::Organisers,
+        "title=x",
+    ),
+    (
+        "POST",
+        "/work/roadmaps/{id}/activities",
+        Who::Organisers,
+        "track=1&title=x&starts_on=x&due_on=x&responsible=x",
+    ),
+    (
+        "POST",
+        "/work/roadmaps/{id}/activities/{activity}",
+        Who::Organisers,
+        "track=1&title=x&starts_on=x&due_on=x&responsible=x",
+    ),
+    (
+        "POST",
+        "/work/roadmaps/{id}/activities/{activity}/files",
+        Who::Organisers,
+        "",
+    ),
+    (
+        "GET",
+        "/export/roadmaps/{id}/roadmap.docx",
+        Who::SignedIn,
+        "",
+    ),
+    ("GET", "/work/inbox", Who::SignedIn, ""),
+    ("POST", "/api/work-inbox", Who::SignedIn, ""),
+    ("POST", "/work/inbox/read", Who::SignedIn, ""),
+    (
+        "POST",
+        "/work/inbox/settings",
+        Who::SignedIn,
+        "email=not-an-address",
+    ),
+    ("GET", "/feedback", Who::Anyone, ""),
+    ("GET", "/feedback/{code}", Who::Anyone, ""),
     // Last: it ends the session.
     ("POST", "/session/end", Who::SignedIn, ""),
 ];
@@ -381,7 +542,8 @@ async fn walk(backend: Backend) {
                 .replace("{measure}", "1")
                 .replace("{target}", "1")
                 .replace("{stage}", "1")
-                .replace("{file}", "1");
+                .replace("{file}", "1")
+                .replace("{activity}", "1");
             let mut request = client.request(
                 Method::from_bytes(method.as_bytes()).expect("method"),
                 app.url(&path),
@@ -416,6 +578,10 @@ async fn walk(backend: Backend) {
                 Who::ProgrammeWriters => matches!(user, Some("admin" | "curator" | "school")),
                 Who::Agreers => matches!(user, Some("admin" | "curator" | "north")),
                 Who::CodeHolders => matches!(user, Some("admin" | "school")),
+                Who::Supporters => matches!(user, Some("admin" | "curator" | "north")),
+                Who::Thread => matches!(user, Some("admin" | "curator" | "north" | "school")),
+                Who::Organisers => matches!(user, Some("admin" | "region" | "north")),
+                Who::School => user == Some("school"),
             };
             if allowed(status, location.as_deref()) != may {
                 wrong.push(format!(

@@ -10,6 +10,7 @@ use harness::{Backend, TestApp};
 mod exports;
 mod programmes;
 mod results;
+mod support;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_home_page_renders_without_javascript_and_hydrates_with_it() {

@@ -6,6 +6,8 @@
 #[cfg(feature = "ssr")]
 mod document;
 #[cfg(feature = "ssr")]
+mod feedback;
+#[cfg(feature = "ssr")]
 mod fields;
 pub mod live;
 #[cfg(feature = "ssr")]
@@ -18,6 +20,8 @@ use crate::i18n::Lang;
 use crate::respond::{CodeProblem, Page, SectionView, StartView, ThanksView};
 #[cfg(feature = "ssr")]
 pub use document::document;
+#[cfg(feature = "ssr")]
+pub use feedback::{feedback_document, FeedbackPage};
 
 /// A respondent's page with what it shows.
 pub enum RespondentPage {

@@ -12,6 +12,7 @@ mod programme;
 mod quality;
 mod registry;
 mod results;
+mod support;
 mod users;
 
 use leptos::prelude::*;
@@ -32,6 +33,10 @@ pub use programme::{ProgrammePage, ProgrammePrintPage};
 pub use quality::QualityPage;
 pub use registry::RegistryPage;
 pub use results::{ResultsPage, SchoolCardPage};
+pub use support::{
+    EventDetailPage, EventListPage, InboxListPage, KnowledgeBasePage, QuestionThreadPage,
+    RoadmapDetailPage, RoadmapListPage, RoadmapPrintPage, SupportListPage, VisitDetailPage,
+};
 pub use users::UsersPage;
 
 /// A query parameter of the current address.
@@ -96,6 +101,10 @@ pub fn WorkFrame(viewer: Viewer, lang: Lang, children: Children) -> impl IntoVie
                 <a href="/work">{lang.tr("Кампании", "Campaigns")}</a>
                 <a href="/work/change">{lang.tr("Динамика", "Change")}</a>
                 {matches!(viewer.role, Role::Admin | Role::Regional | Role::Municipal).then(|| view! { <a href="/work/results">{lang.tr("Результаты", "Results")}</a> })}
+                <a href="/work/support">{lang.tr("Поддержка", "Support")}</a>
+                <a href="/work/events">{lang.tr("Мероприятия", "Events")}</a>
+                <a href="/work/roadmaps">{lang.tr("Дорожные карты", "Roadmaps")}</a>
+                <a href="/work/inbox">{lang.tr("Уведомления", "Notifications")}</a>
                 {admin.then(|| view! { <a href="/admin/users">{lang.tr("Учётные записи", "Accounts")}</a> })}
                 <a href="/account">{lang.tr("Пароль", "Password")}</a>
             </nav>
@@ -190,6 +199,7 @@ pub fn WorkPage() -> impl IntoView {
                         let viewer_role = viewer.role;
                         view! {
                             <WorkFrame viewer lang>
+                                <support::SupportPanel />
                                 <AttentionPanel attention lang />
                                 <h1>{lang.tr("Кампании анкетирования", "Survey campaigns")}</h1>
                                 {matches!(viewer_role, Role::Admin | Role::Regional).then(|| view! {

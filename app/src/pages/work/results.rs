@@ -16,7 +16,7 @@ use crate::results::{
 };
 use crate::work::Choice;
 
-fn query_number<T: std::str::FromStr + Send + Sync + 'static>(
+pub(super) fn query_number<T: std::str::FromStr + Send + Sync + 'static>(
     name: &'static str,
 ) -> impl Fn() -> Option<T> + Copy + Send + Sync + 'static {
     let query = use_query_map();
@@ -288,6 +288,7 @@ fn card_view(c: SchoolCard, lang: Lang, _viewer: &Viewer) -> impl IntoView {
                 <ul>{c.cohort_history.clone().into_iter().map(|h| view! { <li>{h}</li> }).collect_view()}</ul>
             </details>
         })}
+        <super::support::SchoolSupport school=c.school_id />
     }
 }
 
