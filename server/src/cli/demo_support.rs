@@ -14,7 +14,6 @@ use app::support::{
     VisitStatus,
 };
 use surveys::calendar::Day;
-use surveys::feedback::FeedbackSums;
 use surveys::{Answers, Methodology, RawAnswers, RawValue};
 
 use crate::clock;
@@ -775,23 +774,11 @@ async fn feedback(
         return Ok(());
     };
     let schools = storage.event_schools(event).await?;
-    let codes: Vec<(i64, String, String)> = {
-        let mut rng = rand::thread_rng();
-        schools
-            .iter()
-            .flat_map(|s| {
-                std::iter::repeat_n(
-                    s.school_id,
-                    s.attended.unwrap_or_else(|| s.registered()).max(0) as usize,
-                )
-            })
-            .map(|school| {
-                let code = crate::access_code::generate(&mut rng);
-                let hash = crate::secrets::hash(&format!("feedback:{code}"));
-                (school, code, hash)
-            })
-            .collect()
-    };
+    let wanted: Vec<(i64, i64)> = schools
+        .iter()
+        .map(|s| (s.school_id, s.attended.unwrap_or_else(|| s.registered())))
+        .collect();
+    let codes = crate::support::events::new_codes(&wanted);
     let c = Change {
         owner_id: event,
         ..change("event", None, who, now - 20 * DAY, "feedback_opened")
@@ -809,14 +796,7 @@ async fn feedback(
         })?;
         storage
             .add_feedback(hash, |stored| {
-                let mut sums: FeedbackSums = if stored.is_empty() {
-                    FeedbackSums::default()
-                } else {
-                    serde_json::from_str(stored)
-                        .map_err(|e| ServerError::Inconsistent(e.to_string()))?
-                };
-                sums.add(m, instrument, &parsed);
-                serde_json::to_string(&sums).map_err(|e| ServerError::Inconsistent(e.to_string()))
+                crate::support::events::add_to_sums(stored, m, instrument, &parsed)
             })
             .await?;
     }

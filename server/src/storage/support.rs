@@ -936,12 +936,13 @@ impl Storage {
         })
     }
 
-    /// The unused feedback codes of a school at an event.
+    /// The feedback codes of a school at an event, used or not: the school is not shown which
+    /// were used, so that it cannot tell who of its people answered.
     pub async fn event_codes(&self, event: i64, school: i64) -> Result<Vec<String>, ServerError> {
         Ok(with_pool!(self, pool => {
             sqlx::query_scalar(
                 "SELECT code FROM event_codes WHERE event_id = $1 AND school_id = $2
-                 AND NOT used AND code <> '' ORDER BY code",
+                 AND code <> '' ORDER BY code",
             )
             .bind(event)
             .bind(school)

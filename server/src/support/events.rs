@@ -122,7 +122,7 @@ pub async fn create(
     let created = async {
         form.validate().map_err(Refused::from)?;
         let reach = support.reach(&viewer).await?;
-        let (region, municipality) = organiser(&form.organiser, &reach)?;
+        let (region, municipality) = super::place(&form.organiser, &reach, "organiser")?;
         if !organises(&viewer, region, municipality) {
             return Err(Refused::one(At::Field("organiser"), Kind::RegionOutOfScope).into());
         }
@@ -153,23 +153,6 @@ pub async fn create(
         Ok(see_other(&event_page(id), None))
     };
     refusal_back(EVENTS_PAGE, &headers, 3, created.await)
-}
-
-/// The region and municipality of an organiser's choice within reach.
-fn organiser(value: &str, reach: &Reach) -> Result<(i64, Option<i64>), Refused> {
-    let bad = || Refused::one(At::Field("organiser"), Kind::Invalid);
-    let (kind, id) = value.split_once(':').ok_or_else(bad)?;
-    let id: i64 = id.parse().map_err(|_| bad())?;
-    match kind {
-        "region" if reach.regions.contains(&id) => Ok((id, None)),
-        "municipality" => reach
-            .schools
-            .values()
-            .find(|s| s.municipality_id == id)
-            .map(|s| (s.region_id, Some(id)))
-            .ok_or_else(bad),
-        _ => Err(bad()),
-    }
 }
 
 /// Factor codes typed or chosen, checked against the methodology, as `RF01,RF07`.
@@ -246,21 +229,10 @@ pub async fn invite(
                     .collect()
             }
             "codes" => {
-                let mut ids = Vec::new();
-                for code in form
-                    .codes
-                    .split([',', ';', ' ', '\n', '\r', '\t'])
-                    .map(str::trim)
-                    .filter(|c| !c.is_empty())
-                {
-                    let school = own
-                        .iter()
-                        .find(|s| s.code.eq_ignore_ascii_case(code))
-                        .ok_or_else(|| {
-                            Refused::one(At::Field("codes"), Kind::UnknownSchool(code.to_owned()))
-                        })?;
-                    ids.push(school.id);
-                }
+                let ids: Vec<i64> = super::schools_by_code(&form.codes, &own, "codes")?
+                    .iter()
+                    .map(|s| s.id)
+                    .collect();
                 if ids.is_empty() {
                     return Err(Refused::one(At::Field("codes"), Kind::Empty).into());
                 }
@@ -435,18 +407,7 @@ pub async fn feedback_step(
                     let have = support.storage.event_codes(id, s.school_id).await?.len() as i64;
                     wanted.push((s.school_id, people - have));
                 }
-                let codes: Vec<(i64, String, String)> = {
-                    let mut rng = rand::thread_rng();
-                    wanted
-                        .into_iter()
-                        .flat_map(|(school, n)| std::iter::repeat_n(school, n.max(0) as usize))
-                        .map(|school| {
-                            let code = crate::access_code::generate(&mut rng);
-                            let hash = crate::secrets::hash(&format!("feedback:{code}"));
-                            (school, code, hash)
-                        })
-                        .collect()
-                };
+                let codes = new_codes(&wanted);
                 let change = Support::change(&viewer, "event", id, None, "feedback_opened", "");
                 support
                     .storage
@@ -462,6 +423,42 @@ pub async fn feedback_step(
         Ok(see_other(&back, None))
     };
     refusal_back(&back, &headers, 1, stepped.await)
+}
+
+/// New single-use feedback codes, `n` for each (school, n): (school, code, its hash).
+pub fn new_codes(wanted: &[(i64, i64)]) -> Vec<(i64, String, String)> {
+    let mut rng = rand::thread_rng();
+    wanted
+        .iter()
+        .flat_map(|(school, n)| std::iter::repeat_n(*school, (*n).max(0) as usize))
+        .map(|school| {
+            let code = crate::access_code::generate(&mut rng);
+            let hash = crate::secrets::hash(&format!("feedback:{code}"));
+            (school, code, hash)
+        })
+        .collect()
+}
+
+/// The stored sums of an event's feedback (JSON; empty: none yet).
+pub fn read_sums(stored: &str) -> Result<FeedbackSums, ServerError> {
+    if stored.trim().is_empty() {
+        return Ok(FeedbackSums::default());
+    }
+    serde_json::from_str(stored)
+        .map_err(|e| ServerError::Inconsistent(format!("feedback sums: {e}")))
+}
+
+/// The stored sums with one participant's answers added.
+pub fn add_to_sums(
+    stored: &str,
+    m: &surveys::Methodology,
+    instrument: &surveys::Instrument,
+    answers: &Answers,
+) -> Result<String, ServerError> {
+    let mut sums = read_sums(stored)?;
+    sums.add(m, instrument, answers);
+    serde_json::to_string(&sums)
+        .map_err(|e| ServerError::Inconsistent(format!("feedback sums: {e}")))
 }
 
 /// The hash a feedback code is kept under.
@@ -635,15 +632,7 @@ pub async fn feedback_submit(
     let counted = support
         .storage
         .add_feedback(&hash, |stored| {
-            let mut sums: FeedbackSums = if stored.trim().is_empty() {
-                FeedbackSums::default()
-            } else {
-                serde_json::from_str(stored)
-                    .map_err(|e| ServerError::Inconsistent(format!("feedback sums: {e}")))?
-            };
-            sums.add(&*m, instrument, &answers);
-            serde_json::to_string(&sums)
-                .map_err(|e| ServerError::Inconsistent(format!("feedback sums: {e}")))
+            add_to_sums(stored, &m, instrument, &answers)
         })
         .await?;
     let view = if counted {

@@ -190,6 +190,52 @@ pub fn factor_names(gate: &Gate, lang: app::i18n::Lang) -> Vec<(String, String)>
         .collect()
 }
 
+/// A place of a form's choice (`region:ID` or `municipality:ID`) within reach, as (region,
+/// municipality), or the field named.
+pub fn place(
+    value: &str,
+    reach: &Reach,
+    field: &'static str,
+) -> Result<(i64, Option<i64>), Refused> {
+    let bad = || Refused::one(At::Field(field), Kind::Invalid);
+    let (kind, id) = value.split_once(':').ok_or_else(bad)?;
+    let id: i64 = id.parse().map_err(|_| bad())?;
+    match kind {
+        "region" if reach.regions.contains(&id) => Ok((id, None)),
+        "municipality" => reach
+            .schools
+            .values()
+            .find(|s| s.municipality_id == id)
+            .map(|s| (s.region_id, Some(id)))
+            .ok_or_else(bad),
+        _ => Err(bad()),
+    }
+}
+
+/// The schools of typed registry codes (separated by commas, semicolons, spaces or lines),
+/// each among `within`, in the order typed; an unknown code is named in `field`.
+pub fn schools_by_code<'a>(
+    text: &str,
+    within: &[&'a PlacedSchool],
+    field: &'static str,
+) -> Result<Vec<&'a PlacedSchool>, Refused> {
+    let mut found = Vec::new();
+    for code in text
+        .split([',', ';', ' ', '\n', '\r', '\t'])
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
+        let school = within
+            .iter()
+            .find(|s| s.code.eq_ignore_ascii_case(code))
+            .ok_or_else(|| Refused::one(At::Field(field), Kind::UnknownSchool(code.to_owned())))?;
+        if !found.iter().any(|f: &&PlacedSchool| f.id == school.id) {
+            found.push(*school);
+        }
+    }
+    Ok(found)
+}
+
 /// A moment in words (UTC).
 pub fn moment(at: i64) -> String {
     clock::moment(at)

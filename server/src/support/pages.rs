@@ -16,7 +16,6 @@ use app::support::{
 use app::work::Choice;
 use app::AppError;
 use surveys::calendar::Day;
-use surveys::feedback::FeedbackSums;
 
 use super::consultations::publishes;
 use super::visits::authored;
@@ -33,6 +32,15 @@ pub const NO_CONTACT_DAYS: i64 = 60;
 
 fn app_error(e: ServerError) -> AppError {
     e.into()
+}
+
+/// What a lookup found; `None` when there is nothing the viewer may see.
+fn found<T>(looked: Result<T, ServerError>) -> Result<Option<T>, ServerError> {
+    match looked {
+        Ok(value) => Ok(Some(value)),
+        Err(ServerError::NotFound) => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 /// An action of a history in words.
@@ -319,10 +327,8 @@ impl Support {
         id: i64,
         lang: Lang,
     ) -> Result<Option<QuestionPage>, ServerError> {
-        let (q, _) = match self.seen_question(viewer, id).await {
-            Ok(found) => found,
-            Err(ServerError::NotFound) => return Ok(None),
-            Err(e) => return Err(e),
+        let Some((q, _)) = found(self.seen_question(viewer, id).await)? else {
+            return Ok(None);
         };
         let reach = self.reach(viewer).await?;
         let files = self.files("message", lang).await?;
@@ -435,10 +441,8 @@ impl Support {
         id: i64,
         lang: Lang,
     ) -> Result<Option<VisitPage>, ServerError> {
-        let (v, school) = match self.seen_visit(viewer, id).await {
-            Ok(found) => found,
-            Err(ServerError::NotFound) => return Ok(None),
-            Err(e) => return Err(e),
+        let Some((v, school)) = found(self.seen_visit(viewer, id).await)? else {
+            return Ok(None);
         };
         let reach = self.reach(viewer).await?;
         let files = self.files("recommendation", lang).await?;
@@ -511,25 +515,41 @@ impl Support {
         places
     }
 
-    async fn events_page(&self, viewer: &Viewer, lang: Lang) -> Result<EventsPage, ServerError> {
-        let reach = self.reach(viewer).await?;
-        let all = self.storage.all_event_schools().await?;
-        let events = self
+    /// The events the viewer sees, each with its schools.
+    async fn seen_events(
+        &self,
+        viewer: &Viewer,
+        reach: &Reach,
+    ) -> Result<Vec<(EventRow, Vec<EventSchoolRow>)>, ServerError> {
+        let mut by_event: HashMap<i64, Vec<EventSchoolRow>> = HashMap::new();
+        for s in self.storage.all_event_schools().await? {
+            by_event.entry(s.event_id).or_default().push(s);
+        }
+        Ok(self
             .storage
             .events()
             .await?
             .into_iter()
-            .filter_map(|e| {
-                let schools: Vec<&EventSchoolRow> =
-                    all.iter().filter(|s| s.event_id == e.id).collect();
-                let owned: Vec<EventSchoolRow> = schools.iter().map(|s| (*s).clone()).collect();
-                events::sees(viewer, &reach, &e, &owned).then(|| {
-                    let visible: Vec<&EventSchoolRow> = schools
-                        .into_iter()
-                        .filter(|s| reach.schools.contains_key(&s.school_id))
-                        .collect();
-                    Support::event_item(&reach, &e, &visible)
-                })
+            .map(|e| {
+                let schools = by_event.remove(&e.id).unwrap_or_default();
+                (e, schools)
+            })
+            .filter(|(e, schools)| events::sees(viewer, reach, e, schools))
+            .collect())
+    }
+
+    async fn events_page(&self, viewer: &Viewer, lang: Lang) -> Result<EventsPage, ServerError> {
+        let reach = self.reach(viewer).await?;
+        let events = self
+            .seen_events(viewer, &reach)
+            .await?
+            .iter()
+            .map(|(e, schools)| {
+                let visible: Vec<&EventSchoolRow> = schools
+                    .iter()
+                    .filter(|s| reach.schools.contains_key(&s.school_id))
+                    .collect();
+                Support::event_item(&reach, e, &visible)
             })
             .collect();
         Ok(EventsPage {
@@ -545,10 +565,8 @@ impl Support {
         id: i64,
         lang: Lang,
     ) -> Result<Option<EventPage>, ServerError> {
-        let (e, schools, reach) = match self.seen_event(viewer, id).await {
-            Ok(found) => found,
-            Err(ServerError::NotFound) => return Ok(None),
-            Err(err) => return Err(err),
+        let Some((e, schools, reach)) = found(self.seen_event(viewer, id).await)? else {
+            return Ok(None);
         };
         let organiser = organises(viewer, e.region_id, e.municipality_id);
         let visible: Vec<&EventSchoolRow> = schools
@@ -585,12 +603,7 @@ impl Support {
         let reads_results = organiser || matches!(viewer.role, Role::Admin | Role::Regional);
         let feedback = match (&m.feedback, reads_results && e.feedback_closed) {
             (Some(instrument), true) => {
-                let sums: FeedbackSums = if e.feedback_sums.is_empty() {
-                    FeedbackSums::default()
-                } else {
-                    serde_json::from_str(&e.feedback_sums)
-                        .map_err(|err| ServerError::Inconsistent(format!("feedback sums: {err}")))?
-                };
+                let sums = events::read_sums(&e.feedback_sums)?;
                 sums.results(m, instrument, lang.code(), minimum)
                     .map(|lines| FeedbackResults {
                         answers: match lang {
@@ -751,10 +764,8 @@ impl Support {
         id: i64,
         lang: Lang,
     ) -> Result<Option<RoadmapPage>, ServerError> {
-        let keeps = match self.seen_roadmap(viewer, id).await {
-            Ok((_, keeps)) => keeps,
-            Err(ServerError::NotFound) => return Ok(None),
-            Err(e) => return Err(e),
+        let Some((_, keeps)) = found(self.seen_roadmap(viewer, id).await)? else {
+            return Ok(None);
         };
         let reach = self.reach(viewer).await?;
         let today = (self.today)();
@@ -873,17 +884,12 @@ impl Support {
             .into_iter()
             .filter(|v| ours(v.school_id))
             .collect();
-        let all_schools = self.storage.all_event_schools().await?;
-        let events = self.storage.events().await?.into_iter().filter(|e| {
-            let s: Vec<EventSchoolRow> = all_schools
-                .iter()
-                .filter(|s| s.event_id == e.id)
-                .cloned()
-                .collect();
-            events::sees(viewer, &reach, e, &s)
-                && e.starts_on >= month
-                && e.starts_on < month.plus_days(31).month_start()
-        });
+        let next_month = month.plus_days(31).month_start();
+        let events = self
+            .seen_events(viewer, &reach)
+            .await?
+            .into_iter()
+            .filter(|(e, _)| e.starts_on >= month && e.starts_on < next_month);
         let roadmaps = self.read_roadmaps(viewer, &reach).await?;
         let mut summary = SupportSummary {
             questions_waiting: questions
@@ -898,7 +904,7 @@ impl Support {
             recommendations_overdue: recs.iter().filter(|r| r.overdue(today)).count(),
             visits_this_month: visits
                 .iter()
-                .filter(|v| v.day >= month && v.day < month.plus_days(31).month_start())
+                .filter(|v| v.day >= month && v.day < next_month)
                 .count(),
             events_this_month: events.count(),
             activities_overdue: roadmaps

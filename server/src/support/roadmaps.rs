@@ -17,7 +17,7 @@ use super::{day, optional_text, organises, text, Reach, Support};
 use crate::error::ServerError;
 use crate::problem::{At, Kind, Refused};
 use crate::reply::{refusal_back, see_other};
-use crate::storage::{ActivityFields, RoadmapRow, TrackRow};
+use crate::storage::{ActivityFields, PlacedSchool, RoadmapRow, TrackRow};
 use crate::uploads;
 
 pub const ROADMAPS_PAGE: &str = "/work/roadmaps";
@@ -108,22 +108,7 @@ pub async fn create(
     let created = async {
         form.validate().map_err(Refused::from)?;
         let reach = support.reach(&viewer).await?;
-        let bad = || Refused::one(At::Field("owner"), Kind::Invalid);
-        let (kind, id) = form.owner.split_once(':').ok_or_else(bad)?;
-        let id: i64 = id.parse().map_err(|_| bad())?;
-        let (region, municipality) = match kind {
-            "region" => (id, None),
-            "municipality" => {
-                let region = reach
-                    .schools
-                    .values()
-                    .find(|s| s.municipality_id == id)
-                    .map(|s| s.region_id)
-                    .ok_or_else(bad)?;
-                (region, Some(id))
-            }
-            _ => return Err(bad().into()),
-        };
+        let (region, municipality) = super::place(&form.owner, &reach, "owner")?;
         let allowed = organises(&viewer, region, municipality)
             && (municipality.is_some() || viewer.role != Role::Municipal);
         if !allowed {
@@ -207,28 +192,20 @@ impl ActivityForm {
             return Err(Refused::one(At::Field("cohort"), Kind::Invalid));
         }
         // The target schools by registry code, each of the roadmap's territory.
-        let mut codes = Vec::new();
-        for code in self
+        let territory: Vec<&PlacedSchool> = reach
             .schools
-            .split([',', ';', ' ', '\n', '\r', '\t'])
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-        {
-            let known = reach.schools.values().any(|s| {
-                s.code.eq_ignore_ascii_case(code)
-                    && s.region_id == roadmap.region_id
+            .values()
+            .filter(|s| {
+                s.region_id == roadmap.region_id
                     && roadmap
                         .municipality_id
                         .is_none_or(|m| m == s.municipality_id)
-            });
-            if !known {
-                return Err(Refused::one(
-                    At::Field("schools"),
-                    Kind::UnknownSchool(code.to_owned()),
-                ));
-            }
-            codes.push(code.to_uppercase());
-        }
+            })
+            .collect();
+        let codes: Vec<String> = super::schools_by_code(&self.schools, &territory, "schools")?
+            .iter()
+            .map(|s| s.code.to_uppercase())
+            .collect();
         let status = match self.status.as_str() {
             "" => ActivityStatus::Planned,
             s => ActivityStatus::parse(s)

@@ -287,7 +287,9 @@ async fn each_role_sees_the_campaign_with_its_schools_only(backend: Backend) {
     ] {
         let (c, _) = app.sign_in(login).await;
         let (_, page) = body(&c, &app.url("/work")).await;
-        let cell = page
+        // The campaigns' table (the start page has other tables above it).
+        let campaigns = page.split("class=\"campaigns\"").nth(1).unwrap_or_default();
+        let cell = campaigns
             .split("class=\"num\">")
             .nth(1)
             .and_then(|r| r.split('<').next())

@@ -976,6 +976,221 @@ async fn reminders_fill_the_inboxes_once_and_start_pages_show_the_work(backend: 
     app.finish().await;
 }
 
+/// A marker for one stored text: a `</textarea>`, an element naming the text, a character XML
+/// forbids.
+fn marker(what: &str) -> String {
+    format!("</textarea><b id=mk-{what}>x</b>\u{1}")
+}
+
+/// Fails when a document carries a marker as an element; records the markers it shows escaped.
+fn check(name: &str, body: &str, seen: &mut std::collections::BTreeSet<String>) {
+    assert!(
+        !body.contains("<b id=mk-") && !body.contains("<b id=\"mk-"),
+        "{name} carries a stored text as markup"
+    );
+    let mut rest = body;
+    while let Some(i) = rest.find("&lt;b id=mk-") {
+        let tail = &rest[i + "&lt;b id=mk-".len()..];
+        let end = tail.find("&gt;").unwrap_or(0);
+        seen.insert(tail[..end].to_owned());
+        rest = &tail[end..];
+    }
+}
+
+async fn every_stored_support_text_is_text(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo_cycle().await;
+    let (_, demo01) = app.demo_school("demo-01").await;
+    let region_id = app.storage.schools_with_place().await.expect("schools")[0].region_id;
+    let (school, s_csrf) = app.sign_in("school").await;
+    let (curator, c_csrf) = app.sign_in("curator").await;
+    let (region, r_csrf) = app.sign_in("region").await;
+    let m = marker;
+    // A question with a file, its answer, its publication.
+    let (_, location) = multipart(
+        &school,
+        &app,
+        "/work/support/questions",
+        &s_csrf,
+        &[("title", &m("title")), ("body", &m("body"))],
+        Some("<b id=mk-file>x.pdf"),
+    )
+    .await;
+    let q = id_in(&location);
+    multipart(
+        &curator,
+        &app,
+        &format!("/work/support/questions/{q}/messages"),
+        &c_csrf,
+        &[("body", &m("answer"))],
+        None,
+    )
+    .await;
+    post(
+        &region,
+        &app,
+        &format!("/work/support/questions/{q}/publish"),
+        &[
+            ("_csrf", &r_csrf),
+            ("kb_question", &m("kbq")),
+            ("kb_answer", &m("kba")),
+        ],
+    )
+    .await;
+    // A visit, its recommendation and the school's reason.
+    let r = curator
+        .post(app.url("/work/support/visits"))
+        .form(&[
+            ("_csrf", c_csrf.as_str()),
+            ("school", &demo01.to_string()),
+            ("day", "2026-11-20"),
+            ("mode", "online"),
+            ("status", "held"),
+            ("purpose", &m("purpose")),
+            ("findings", &m("findings")),
+        ])
+        .send()
+        .await
+        .expect("visit");
+    let v = id_in(r.headers()[LOCATION].to_str().expect("loc"));
+    post(
+        &curator,
+        &app,
+        &format!("/work/support/visits/{v}/recommendations"),
+        &[
+            ("_csrf", &c_csrf),
+            ("body", &m("rec")),
+            ("due_on", "2027-01-10"),
+            ("responsible", "teachers"),
+        ],
+    )
+    .await;
+    let rec = app.storage.recommendations_of(demo01).await.expect("recs")[0].id;
+    multipart(
+        &school,
+        &app,
+        &format!("/work/support/recommendations/{rec}/answer"),
+        &s_csrf,
+        &[("answer", "disagreed"), ("text", &m("reason"))],
+        None,
+    )
+    .await;
+    // An event and a roadmap.
+    let r = region
+        .post(app.url("/work/events/create"))
+        .form(&[
+            ("_csrf", r_csrf.as_str()),
+            ("organiser", &format!("region:{region_id}")),
+            ("title", &m("event")),
+            ("format", "webinar"),
+            ("starts_on", "2027-01-15"),
+            ("ends_on", "2027-01-15"),
+            ("description", &m("description")),
+        ])
+        .send()
+        .await
+        .expect("event");
+    let event = id_in(r.headers()[LOCATION].to_str().expect("loc"));
+    let (_, location) = post(
+        &region,
+        &app,
+        "/work/roadmaps/create",
+        &[
+            ("_csrf", &r_csrf),
+            ("owner", &format!("region:{region_id}")),
+            ("year", "2026"),
+            ("title", &m("roadmap")),
+        ],
+    )
+    .await;
+    let rm = id_in(&location);
+    let (_, location) = post(
+        &region,
+        &app,
+        &format!("/work/roadmaps/{rm}/tracks"),
+        &[("_csrf", &r_csrf), ("title", &m("track"))],
+    )
+    .await;
+    let track = location.rsplit("track-").next().expect("track").to_owned();
+    post(
+        &region,
+        &app,
+        &format!("/work/roadmaps/{rm}/activities"),
+        &[
+            ("_csrf", &r_csrf),
+            ("track", &track),
+            ("title", &m("activity")),
+            ("starts_on", "2026-01-01"),
+            ("due_on", "2026-06-01"),
+            ("responsible", &m("responsible")),
+            ("expected", &m("expected")),
+        ],
+    )
+    .await;
+    // Every page, print page and document that shows them.
+    let mut seen = std::collections::BTreeSet::new();
+    let previous = app.previous_demo_campaign().await;
+    for (client, path) in [
+        (&region, format!("/work/support/questions/{q}")),
+        (&school, format!("/work/support/questions/{q}")),
+        (&school, "/work/knowledge".to_owned()),
+        (&curator, "/work/support".to_owned()),
+        (&school, format!("/work/support/visits/{v}")),
+        (&curator, format!("/work/support/visits/{v}")),
+        (&curator, format!("/work/schools/{demo01}")),
+        (&region, format!("/work/events/{event}")),
+        (&region, "/work/events".to_owned()),
+        (&region, format!("/work/roadmaps/{rm}")),
+        (&region, format!("/work/roadmaps/{rm}/print")),
+        (&curator, "/work/inbox".to_owned()),
+    ] {
+        check(&path, &text(client, &app, &path).await, &mut seen);
+    }
+    for (client, path) in [
+        (&region, format!("/export/roadmaps/{rm}/roadmap.docx")),
+        (
+            &curator,
+            format!("/export/campaigns/{previous}/schools/{demo01}/programme.docx"),
+        ),
+    ] {
+        let bytes = client
+            .get(app.url(&path))
+            .send()
+            .await
+            .expect("docx")
+            .bytes()
+            .await
+            .expect("bytes");
+        let xml = part(&bytes, "word/document.xml");
+        assert!(!xml.contains('\u{1}'), "{path}: a character XML forbids");
+        check(&path, &xml, &mut seen);
+    }
+    let all = [
+        "title",
+        "body",
+        "file",
+        "answer",
+        "kbq",
+        "kba",
+        "purpose",
+        "findings",
+        "rec",
+        "reason",
+        "event",
+        "description",
+        "roadmap",
+        "track",
+        "activity",
+        "responsible",
+        "expected",
+    ];
+    let missing: Vec<&str> = all.iter().copied().filter(|w| !seen.contains(*w)).collect();
+    assert!(
+        missing.is_empty(),
+        "never shown (so never checked): {missing:?}"
+    );
+    app.finish().await;
+}
+
 harness::on_both_backends!(
     a_question_goes_from_the_school_to_its_supporters_and_into_the_knowledge_base,
     each_role_sees_only_its_schools_questions,
@@ -984,4 +1199,5 @@ harness::on_both_backends!(
     feedback_results_show_from_the_minimum_to_the_organisers_only,
     a_roadmap_has_tracks_activities_progress_and_documents,
     reminders_fill_the_inboxes_once_and_start_pages_show_the_work,
+    every_stored_support_text_is_text,
 );
