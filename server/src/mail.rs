@@ -70,7 +70,11 @@ pub fn spawn(
     }))
 }
 
-/// Leases and sends one batch; how many were leased.
+/// Mails sent at once (over the transport's pool of connections).
+const AT_ONCE: usize = 8;
+
+/// Leases and sends one batch, several mails at once, and records how they ended in one
+/// transaction; how many were leased.
 async fn send_batch(
     storage: &Storage,
     transport: &AsyncSmtpTransport<Tokio1Executor>,
@@ -80,16 +84,28 @@ async fn send_batch(
     let now = clock::now();
     let mails = storage.lease_mail(sender, now, now + LEASE, BATCH).await?;
     let leased = mails.len();
+    let gate = std::sync::Arc::new(tokio::sync::Semaphore::new(AT_ONCE));
+    let mut sending = tokio::task::JoinSet::new();
     for mail in mails {
-        let sent = send_one(transport, from, &mail).await;
-        if let Sent::Failed(e) | Sent::Retry(_, e) = &sent {
-            // The address is personal data: only the mail's number goes to the log.
-            tracing::warn!(mail = mail.id, error = %e, "a mail was not sent");
-        }
-        storage
-            .mail_done(mail.id, sender, &sent, clock::now())
-            .await?;
+        let (transport, from, gate) = (transport.clone(), from.clone(), gate.clone());
+        sending.spawn(async move {
+            let _turn = gate.acquire_owned().await;
+            let sent = send_one(&transport, &from, &mail).await;
+            (mail.id, sent)
+        });
     }
+    let mut done = Vec::with_capacity(leased);
+    while let Some(outcome) = sending.join_next().await {
+        // A task that panicked leaves its mail leased: it turns `unknown`, never sent twice.
+        if let Ok((id, sent)) = outcome {
+            if let Sent::Failed(e) | Sent::Retry(_, e) = &sent {
+                // The address is personal data: only the mail's number goes to the log.
+                tracing::warn!(mail = id, error = %e, "a mail was not sent");
+            }
+            done.push((id, sent));
+        }
+    }
+    storage.mails_done(sender, &done, clock::now()).await?;
     Ok(leased)
 }
 

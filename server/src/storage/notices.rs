@@ -358,34 +358,37 @@ impl Storage {
         }))
     }
 
-    /// Records how a leased mail ended.
-    pub async fn mail_done(
+    /// Records how leased mails ended, in one transaction.
+    pub async fn mails_done(
         &self,
-        id: i64,
         sender: &str,
-        sent: &Sent,
+        done: &[(i64, Sent)],
         now: i64,
     ) -> Result<(), ServerError> {
-        let (state, next, error) = match sent {
-            Sent::Sent => ("sent", now, String::new()),
-            Sent::Retry(at, e) => ("waiting", *at, e.clone()),
-            Sent::Failed(e) => ("failed", now, e.clone()),
-        };
         with_pool!(self, pool => {
-            sqlx::query(
-                "UPDATE mail_queue SET state = $1, next_at = $2, error = $3,
-                    attempts = attempts + 1, lease_by = NULL, lease_until = NULL,
-                    sent_at = CASE WHEN $1 = 'sent' THEN $4 ELSE sent_at END
-                 WHERE id = $5 AND lease_by = $6",
-            )
-            .bind(state)
-            .bind(next)
-            .bind(error)
-            .bind(now)
-            .bind(id)
-            .bind(sender)
-            .execute(pool)
-            .await?;
+            let mut tx = pool.begin().await?;
+            for (id, sent) in done {
+                let (state, next, error) = match sent {
+                    Sent::Sent => ("sent", now, String::new()),
+                    Sent::Retry(at, e) => ("waiting", *at, e.clone()),
+                    Sent::Failed(e) => ("failed", now, e.clone()),
+                };
+                sqlx::query(
+                    "UPDATE mail_queue SET state = $1, next_at = $2, error = $3,
+                        attempts = attempts + 1, lease_by = NULL, lease_until = NULL,
+                        sent_at = CASE WHEN $1 = 'sent' THEN $4 ELSE sent_at END
+                     WHERE id = $5 AND lease_by = $6",
+                )
+                .bind(state)
+                .bind(next)
+                .bind(error)
+                .bind(now)
+                .bind(id)
+                .bind(sender)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
         });
         Ok(())
     }

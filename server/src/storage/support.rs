@@ -425,6 +425,86 @@ impl Storage {
         Ok(with_pool!(self, pool => sqlx::query_as(&sql).fetch_all(pool).await?))
     }
 
+    /// The questions of these schools (through the index by school), newest first.
+    pub async fn questions_of(&self, schools: &[i64]) -> Result<Vec<QuestionRow>, ServerError> {
+        let sql = format!("{QUESTION} WHERE school_id = $1 ORDER BY last_at DESC, id DESC");
+        let mut all = Vec::new();
+        for school in schools {
+            let rows: Vec<QuestionRow> =
+                with_pool!(self, pool => sqlx::query_as(&sql).bind(school).fetch_all(pool).await?);
+            all.extend(rows);
+        }
+        all.sort_by(|a, b| (b.last_at, b.id).cmp(&(a.last_at, a.id)));
+        Ok(all)
+    }
+
+    /// Per school: questions waiting for an answer, and of them past their due day.
+    pub async fn question_counts(&self, today: Day) -> Result<Vec<(i64, i64, i64)>, ServerError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT school_id,
+                        CAST(SUM(CASE WHEN status = 'new' THEN 1 ELSE 0 END) AS BIGINT),
+                        CAST(SUM(CASE WHEN status = 'new' AND due_on < $1 THEN 1 ELSE 0 END) AS BIGINT)
+                 FROM questions GROUP BY school_id",
+            )
+            .bind(today.to_string())
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    /// Per school: open recommendations due from `today` to `soon`, and overdue ones.
+    pub async fn recommendation_counts(
+        &self,
+        today: Day,
+        soon: Day,
+    ) -> Result<Vec<(i64, i64, i64)>, ServerError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT school_id,
+                        CAST(SUM(CASE WHEN due_on >= $1 AND due_on <= $2 THEN 1 ELSE 0 END) AS BIGINT),
+                        CAST(SUM(CASE WHEN due_on < $1 THEN 1 ELSE 0 END) AS BIGINT)
+                 FROM recommendations WHERE status IN ('open', 'in_progress', 'returned')
+                 GROUP BY school_id",
+            )
+            .bind(today.to_string())
+            .bind(soon.to_string())
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    /// Per school: visits on the days from `from` up to (not including) `to`.
+    pub async fn visit_counts(&self, from: Day, to: Day) -> Result<Vec<(i64, i64)>, ServerError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT school_id, COUNT(*) FROM visits WHERE day >= $1 AND day < $2 GROUP BY school_id",
+            )
+            .bind(from.to_string())
+            .bind(to.to_string())
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    /// Per author and school: visits held on the days from `from` to `to`.
+    pub async fn visits_held(
+        &self,
+        from: Day,
+        to: Day,
+    ) -> Result<Vec<(i64, i64, i64)>, ServerError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT user_id, school_id, COUNT(*) FROM visits
+                 WHERE status = 'held' AND day >= $1 AND day <= $2 GROUP BY user_id, school_id",
+            )
+            .bind(from.to_string())
+            .bind(to.to_string())
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
     pub async fn question(&self, id: i64) -> Result<Option<QuestionRow>, ServerError> {
         let sql = format!("{QUESTION} WHERE id = $1");
         Ok(with_pool!(self, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?))
@@ -595,6 +675,16 @@ impl Storage {
         Ok(with_pool!(self, pool => sqlx::query_as(&sql).fetch_all(pool).await?))
     }
 
+    /// The visits of these schools (through the index by school), latest first.
+    pub async fn visits_of_schools(&self, schools: &[i64]) -> Result<Vec<VisitRow>, ServerError> {
+        let mut all = Vec::new();
+        for school in schools {
+            all.extend(self.visits_of(*school).await?);
+        }
+        all.sort_by(|a, b| (b.day, b.id).cmp(&(a.day, a.id)));
+        Ok(all)
+    }
+
     pub async fn visits_of(&self, school: i64) -> Result<Vec<VisitRow>, ServerError> {
         let sql = format!("{VISIT} WHERE v.school_id = $1 ORDER BY v.day DESC, v.id DESC");
         Ok(with_pool!(self, pool => sqlx::query_as(&sql).bind(school).fetch_all(pool).await?))
@@ -661,6 +751,18 @@ impl Storage {
     pub async fn recommendations(&self) -> Result<Vec<RecommendationRow>, ServerError> {
         let sql = format!("{RECOMMENDATION} ORDER BY due_on, id");
         Ok(with_pool!(self, pool => sqlx::query_as(&sql).fetch_all(pool).await?))
+    }
+
+    /// The recommendations of these schools (through the index by school).
+    pub async fn recommendations_of_schools(
+        &self,
+        schools: &[i64],
+    ) -> Result<Vec<RecommendationRow>, ServerError> {
+        let mut all = Vec::new();
+        for school in schools {
+            all.extend(self.recommendations_of(*school).await?);
+        }
+        Ok(all)
     }
 
     pub async fn recommendations_of(

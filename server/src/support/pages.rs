@@ -27,6 +27,10 @@ use crate::storage::{
 };
 use crate::uploads::size_words;
 
+/// A scope of at most this many schools reads their support work school by school (through the
+/// index by school) rather than the region's at once.
+const FEW_SCHOOLS: usize = 50;
+
 /// Days without contact after which a school counts as uncovered.
 pub const NO_CONTACT_DAYS: i64 = 60;
 
@@ -200,13 +204,19 @@ impl Support {
         let school = school.filter(|s| reach.schools.contains_key(s));
         let keep = |id: i64| reach.schools.contains_key(&id) && school.is_none_or(|s| s == id);
         // What waits comes first: new questions (oldest due first), then the rest, newest first.
-        let mut all_questions: Vec<QuestionRow> = self
-            .storage
-            .questions()
-            .await?
-            .into_iter()
-            .filter(|q| keep(q.school_id))
-            .collect();
+        // A few schools are read through the index by school; a region's, all at once.
+        let ids: Vec<i64> = match school {
+            Some(s) => vec![s],
+            None => reach.schools.keys().copied().collect(),
+        };
+        let few = (ids.len() <= FEW_SCHOOLS).then_some(ids.as_slice());
+        let mut all_questions: Vec<QuestionRow> = match few {
+            Some(ids) => self.storage.questions_of(ids).await?,
+            None => self.storage.questions().await?,
+        }
+        .into_iter()
+        .filter(|q| keep(q.school_id))
+        .collect();
         all_questions.sort_by_key(|q| {
             (
                 q.status != QuestionStatus::New,
@@ -223,13 +233,13 @@ impl Support {
             .take(LIST_LIMIT)
             .map(|q| self.question_item(q, &reach, lang))
             .collect();
-        let mut recs: Vec<RecommendationRow> = self
-            .storage
-            .recommendations()
-            .await?
-            .into_iter()
-            .filter(|r| keep(r.school_id))
-            .collect();
+        let mut recs: Vec<RecommendationRow> = match few {
+            Some(ids) => self.storage.recommendations_of_schools(ids).await?,
+            None => self.storage.recommendations().await?,
+        }
+        .into_iter()
+        .filter(|r| keep(r.school_id))
+        .collect();
         // Open ones first, the earliest due first.
         recs.sort_by_key(|r| (!r.status.open(), r.due_on));
         let mut per_visit: HashMap<i64, usize> = HashMap::new();
@@ -238,13 +248,13 @@ impl Support {
                 *per_visit.entry(v).or_default() += 1;
             }
         }
-        let all_visits: Vec<VisitRow> = self
-            .storage
-            .visits()
-            .await?
-            .into_iter()
-            .filter(|v| keep(v.school_id))
-            .collect();
+        let all_visits: Vec<VisitRow> = match few {
+            Some(ids) => self.storage.visits_of_schools(ids).await?,
+            None => self.storage.visits().await?,
+        }
+        .into_iter()
+        .filter(|v| keep(v.school_id))
+        .collect();
         let visits = all_visits
             .iter()
             .take(LIST_LIMIT)
@@ -861,58 +871,53 @@ impl Support {
         let reach = self.reach(viewer).await?;
         let today = (self.today)();
         let month = today.month_start();
-        let soon = today.plus_days(7);
-        let ours = |school: i64| reach.schools.contains_key(&school);
-        let questions: Vec<QuestionRow> = self
-            .storage
-            .questions()
-            .await?
-            .into_iter()
-            .filter(|q| ours(q.school_id))
-            .collect();
-        let recs: Vec<RecommendationRow> = self
-            .storage
-            .recommendations()
-            .await?
-            .into_iter()
-            .filter(|r| ours(r.school_id))
-            .collect();
-        let visits: Vec<VisitRow> = self
-            .storage
-            .visits()
-            .await?
-            .into_iter()
-            .filter(|v| ours(v.school_id))
-            .collect();
         let next_month = month.plus_days(31).month_start();
+        let ours = |school: &i64| reach.schools.contains_key(school);
+        // Counted by the database per school, summed over the viewer's schools.
+        let questions: HashMap<i64, (i64, i64)> = self
+            .storage
+            .question_counts(today)
+            .await?
+            .into_iter()
+            .filter(|(s, ..)| ours(s))
+            .map(|(s, waiting, overdue)| (s, (waiting, overdue)))
+            .collect();
+        let recs: Vec<(i64, i64, i64)> = self
+            .storage
+            .recommendation_counts(today, today.plus_days(7))
+            .await?
+            .into_iter()
+            .filter(|(s, ..)| ours(s))
+            .collect();
+        let visits: i64 = self
+            .storage
+            .visit_counts(month, next_month)
+            .await?
+            .iter()
+            .filter(|(s, _)| ours(s))
+            .map(|(_, n)| n)
+            .sum();
         let events = self
             .seen_events(viewer, &reach)
             .await?
             .into_iter()
-            .filter(|(e, _)| e.starts_on >= month && e.starts_on < next_month);
+            .filter(|(e, _)| e.starts_on >= month && e.starts_on < next_month)
+            .count();
         let roadmaps = self.read_roadmaps(viewer, &reach).await?;
+        let count = |n: i64| usize::try_from(n).unwrap_or(0);
         let mut summary = SupportSummary {
-            questions_waiting: questions
-                .iter()
-                .filter(|q| q.status == QuestionStatus::New)
-                .count(),
-            questions_overdue: questions.iter().filter(|q| q.overdue(today)).count(),
-            recommendations_due: recs
-                .iter()
-                .filter(|r| r.status.open() && r.due_on >= today && r.due_on <= soon)
-                .count(),
-            recommendations_overdue: recs.iter().filter(|r| r.overdue(today)).count(),
-            visits_this_month: visits
-                .iter()
-                .filter(|v| v.day >= month && v.day < next_month)
-                .count(),
-            events_this_month: events.count(),
+            questions_waiting: count(questions.values().map(|q| q.0).sum()),
+            questions_overdue: count(questions.values().map(|q| q.1).sum()),
+            recommendations_due: count(recs.iter().map(|r| r.1).sum()),
+            recommendations_overdue: count(recs.iter().map(|r| r.2).sum()),
+            visits_this_month: count(visits),
+            events_this_month: events,
             activities_overdue: roadmaps
                 .iter()
                 .flat_map(|(_, t)| t.iter().flat_map(|(_, a)| a.iter()))
                 .filter(|a| a.overdue(today))
                 .count(),
-            unread: usize::try_from(self.storage.unread(viewer.user_id).await?).unwrap_or(0),
+            unread: count(self.storage.unread(viewer.user_id).await?),
             coverage: None,
             load: Vec::new(),
         };
@@ -934,23 +939,32 @@ impl Support {
                 .collect();
             let total = uncovered.len();
             summary.coverage = Some((uncovered.into_iter().take(50).collect(), total));
-            summary.load = self.load(&reach, &questions, &visits, today, lang).await?;
+            let waiting: HashMap<i64, i64> = questions.iter().map(|(s, q)| (*s, q.0)).collect();
+            summary.load = self.load(&reach, &waiting, today, lang).await?;
         }
         Ok(summary)
     }
 
     /// Each curator's and municipal coordinator's load over the viewer's schools: schools,
-    /// open questions, visits held per month over the last three months.
+    /// questions waiting, visits held per month over the last three months.
     async fn load(
         &self,
         reach: &Reach,
-        questions: &[QuestionRow],
-        visits: &[VisitRow],
+        waiting: &HashMap<i64, i64>,
         today: Day,
         lang: Lang,
     ) -> Result<Vec<LoadRow>, ServerError> {
         let links = self.storage.curator_links().await?;
-        let from = today.plus_days(-90);
+        let mut held: HashMap<i64, i64> = HashMap::new();
+        for (user, school, n) in self
+            .storage
+            .visits_held(today.plus_days(-90), today)
+            .await?
+        {
+            if reach.schools.contains_key(&school) {
+                *held.entry(user).or_default() += n;
+            }
+        }
         let mut rows = Vec::new();
         for (user, role) in self.storage.users().await? {
             if !user.active {
@@ -973,26 +987,14 @@ impl Support {
             if schools.is_empty() {
                 continue;
             }
-            let open = questions
-                .iter()
-                .filter(|q| q.status == QuestionStatus::New && schools.contains(&q.school_id))
-                .count();
-            let held = visits
-                .iter()
-                .filter(|v| {
-                    v.user_id == user.id
-                        && v.day >= from
-                        && v.day <= today
-                        && v.status == app::support::VisitStatus::Held
-                })
-                .count();
-            let per_month = held as f64 / 3.0;
+            let open: i64 = schools.iter().filter_map(|s| waiting.get(s)).sum();
+            let per_month = held.get(&user.id).copied().unwrap_or(0) as f64 / 3.0;
             let words = format!("{per_month:.1}");
             rows.push(LoadRow {
                 who: user.display_name,
                 role: role.role.label(lang).to_owned(),
                 schools: schools.len(),
-                open_questions: open,
+                open_questions: usize::try_from(open).unwrap_or(0),
                 visits_per_month: if lang == Lang::Ru {
                     words.replace('.', ",")
                 } else {
