@@ -434,7 +434,7 @@ impl Storage {
                 with_pool!(self, pool => sqlx::query_as(&sql).bind(school).fetch_all(pool).await?);
             all.extend(rows);
         }
-        all.sort_by(|a, b| (b.last_at, b.id).cmp(&(a.last_at, a.id)));
+        all.sort_by_key(|q| std::cmp::Reverse((q.last_at, q.id)));
         Ok(all)
     }
 
@@ -681,7 +681,7 @@ impl Storage {
         for school in schools {
             all.extend(self.visits_of(*school).await?);
         }
-        all.sort_by(|a, b| (b.day, b.id).cmp(&(a.day, a.id)));
+        all.sort_by_key(|v| std::cmp::Reverse((v.day, v.id)));
         Ok(all)
     }
 
