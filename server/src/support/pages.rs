@@ -873,35 +873,37 @@ impl Support {
         let month = today.month_start();
         let next_month = month.plus_days(31).month_start();
         let ours = |school: &i64| reach.schools.contains_key(school);
-        // Counted by the database per school (the reads at once), summed over the viewer's schools.
-        let (question_counts, recommendation_counts, visit_counts, seen, roadmaps, unread) = tokio::join!(
-            self.storage.question_counts(today),
-            self.storage
-                .recommendation_counts(today, today.plus_days(7)),
-            self.storage.visit_counts(month, next_month),
-            self.seen_events(viewer, &reach),
-            self.read_roadmaps(viewer, &reach),
-            self.storage.unread(viewer.user_id),
-        );
-        let questions: HashMap<i64, (i64, i64)> = question_counts?
+        // Counted by the database per school, summed over the viewer's schools.
+        let questions: HashMap<i64, (i64, i64)> = self
+            .storage
+            .question_counts(today)
+            .await?
             .into_iter()
             .filter(|(s, ..)| ours(s))
             .map(|(s, waiting, overdue)| (s, (waiting, overdue)))
             .collect();
-        let recs: Vec<(i64, i64, i64)> = recommendation_counts?
+        let recs: Vec<(i64, i64, i64)> = self
+            .storage
+            .recommendation_counts(today, today.plus_days(7))
+            .await?
             .into_iter()
             .filter(|(s, ..)| ours(s))
             .collect();
-        let visits: i64 = visit_counts?
+        let visits: i64 = self
+            .storage
+            .visit_counts(month, next_month)
+            .await?
             .iter()
             .filter(|(s, _)| ours(s))
             .map(|(_, n)| n)
             .sum();
-        let events = seen?
+        let events = self
+            .seen_events(viewer, &reach)
+            .await?
             .into_iter()
             .filter(|(e, _)| e.starts_on >= month && e.starts_on < next_month)
             .count();
-        let roadmaps = roadmaps?;
+        let roadmaps = self.read_roadmaps(viewer, &reach).await?;
         let count = |n: i64| usize::try_from(n).unwrap_or(0);
         let mut summary = SupportSummary {
             questions_waiting: count(questions.values().map(|q| q.0).sum()),
@@ -915,19 +917,16 @@ impl Support {
                 .flat_map(|(_, t)| t.iter().flat_map(|(_, a)| a.iter()))
                 .filter(|a| a.overdue(today))
                 .count(),
-            unread: count(unread?),
+            unread: count(self.storage.unread(viewer.user_id).await?),
             coverage: None,
             load: Vec::new(),
         };
         if matches!(viewer.role, Role::Admin | Role::Regional) {
             let since = crate::clock::now() - NO_CONTACT_DAYS * 86_400;
-            let waiting: HashMap<i64, i64> = questions.iter().map(|(s, q)| (*s, q.0)).collect();
-            let (contacts, load) = tokio::join!(
-                self.storage.last_contacts(),
-                self.load(&reach, &waiting, today, lang)
-            );
-            summary.load = load?;
-            let contacted: HashSet<i64> = contacts?
+            let contacted: HashSet<i64> = self
+                .storage
+                .last_contacts()
+                .await?
                 .into_iter()
                 .filter(|(_, at)| *at >= since)
                 .map(|(s, _)| s)
@@ -940,6 +939,8 @@ impl Support {
                 .collect();
             let total = uncovered.len();
             summary.coverage = Some((uncovered.into_iter().take(50).collect(), total));
+            let waiting: HashMap<i64, i64> = questions.iter().map(|(s, q)| (*s, q.0)).collect();
+            summary.load = self.load(&reach, &waiting, today, lang).await?;
         }
         Ok(summary)
     }
@@ -953,20 +954,19 @@ impl Support {
         today: Day,
         lang: Lang,
     ) -> Result<Vec<LoadRow>, ServerError> {
-        let (links, held_rows, users) = tokio::join!(
-            self.storage.curator_links(),
-            self.storage.visits_held(today.plus_days(-90), today),
-            self.storage.users(),
-        );
-        let links = links?;
+        let links = self.storage.curator_links().await?;
         let mut held: HashMap<i64, i64> = HashMap::new();
-        for (user, school, n) in held_rows? {
+        for (user, school, n) in self
+            .storage
+            .visits_held(today.plus_days(-90), today)
+            .await?
+        {
             if reach.schools.contains_key(&school) {
                 *held.entry(user).or_default() += n;
             }
         }
         let mut rows = Vec::new();
-        for (user, role) in users? {
+        for (user, role) in self.storage.users().await? {
             if !user.active {
                 continue;
             }
