@@ -9,7 +9,7 @@ use harness::{Backend, TestApp};
 
 use super::sign_in;
 
-async fn open(browser: &Browser, app: &TestApp, path: &str, js: Js, ready: &str) {
+pub(super) async fn open(browser: &Browser, app: &TestApp, path: &str, js: Js, ready: &str) {
     browser.client.goto(&app.url(path)).await.expect("page");
     browser.wait_for(Locator::Css(ready)).await;
     if js == Js::On {
@@ -19,7 +19,7 @@ async fn open(browser: &Browser, app: &TestApp, path: &str, js: Js, ready: &str)
     }
 }
 
-async fn text_of(browser: &Browser, css: &str) -> String {
+pub(super) async fn text_of(browser: &Browser, css: &str) -> String {
     browser
         .wait_for(Locator::Css(css))
         .await
@@ -29,7 +29,7 @@ async fn text_of(browser: &Browser, css: &str) -> String {
 }
 
 /// axe at three widths: nothing serious or critical.
-async fn axe_at_every_width(browser: &Browser, page: &str) {
+pub(super) async fn axe_at_every_width(browser: &Browser, page: &str) {
     for (width, height) in [(320, 800), (768, 1000), (1280, 900)] {
         browser
             .client
@@ -42,7 +42,7 @@ async fn axe_at_every_width(browser: &Browser, page: &str) {
 }
 
 /// Waits (up to ten seconds) until the element's text holds `words`.
-async fn until_text(browser: &Browser, css: &str, words: &str) -> String {
+pub(super) async fn until_text(browser: &Browser, css: &str, words: &str) -> String {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     loop {
         let now = match browser.client.find(Locator::Css(css)).await {

@@ -7,62 +7,8 @@ use fantoccini::Locator;
 use harness::browser::{Browser, Js};
 use harness::{Backend, TestApp};
 
+use super::results::{axe_at_every_width, open, text_of, until_text};
 use super::sign_in;
-
-async fn open(browser: &Browser, app: &TestApp, path: &str, js: Js, ready: &str) {
-    browser.client.goto(&app.url(path)).await.expect("page");
-    browser.wait_for(Locator::Css(ready)).await;
-    if js == Js::On {
-        browser
-            .wait_for(Locator::Css("header.work-bar[data-hydrated='true']"))
-            .await;
-    }
-}
-
-async fn text_of(browser: &Browser, css: &str) -> String {
-    browser
-        .wait_for(Locator::Css(css))
-        .await
-        .text()
-        .await
-        .expect("text")
-}
-
-async fn axe_at_every_width(browser: &Browser, page: &str) {
-    for (width, height) in [(320, 800), (768, 1000), (1280, 900)] {
-        browser
-            .client
-            .set_window_size(width, height)
-            .await
-            .expect("window size");
-        let found = harness::axe::serious_violations(&browser.client).await;
-        assert!(found.is_empty(), "{page} at {width} px: {found:?}");
-    }
-    browser
-        .client
-        .set_window_size(1280, 900)
-        .await
-        .expect("window size");
-}
-
-/// Waits (up to ten seconds) until the element's text holds `words`.
-async fn until_text(browser: &Browser, css: &str, words: &str) -> String {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    loop {
-        let now = match browser.client.find(Locator::Css(css)).await {
-            Ok(e) => e.text().await.unwrap_or_default(),
-            Err(_) => String::new(),
-        };
-        if now.contains(words) {
-            return now;
-        }
-        if std::time::Instant::now() >= deadline {
-            let body = browser.client.source().await.unwrap_or_default();
-            panic!("{css} reads {now:?}, without {words:?}: {body}");
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-}
 
 /// Opens a `<details>` by its summary.
 async fn unfold(browser: &Browser, css: &str) {

@@ -4,9 +4,8 @@
 //! without JavaScript; every stored text is a text node.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
-use super::campaign::report_page;
+use super::campaign::{id_param, report_page};
 use super::results::query_number;
 use super::{notice, query, Csrf};
 use crate::access::{Role, Viewer};
@@ -20,17 +19,6 @@ use crate::support::{
     RoadmapPage, RoadmapsPage, SupportPage, SupportSummary, VisitItem, VisitMode, VisitPage,
     VisitStatus,
 };
-
-fn id_param() -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
-    let params = use_params_map();
-    move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0)
-    }
-}
 
 /// A refusal the server sent back to this page, sealed for this session.
 fn problem(viewer: &Viewer) -> AnyView {
@@ -343,7 +331,7 @@ fn support_view(p: SupportPage, lang: Lang, viewer: &Viewer) -> impl IntoView {
 
 #[component]
 pub fn QuestionThreadPage() -> impl IntoView {
-    let id = id_param();
+    let id = id_param("id");
     let page = Resource::new(id, get_question);
     report_page(page, question_view)
 }
@@ -462,7 +450,7 @@ fn knowledge_view(k: KnowledgePage, lang: Lang, _viewer: &Viewer) -> impl IntoVi
 
 #[component]
 pub fn VisitDetailPage() -> impl IntoView {
-    let id = id_param();
+    let id = id_param("id");
     let page = Resource::new(id, get_visit);
     report_page(page, visit_view)
 }
@@ -579,7 +567,7 @@ fn events_view(e: EventsPage, lang: Lang, viewer: &Viewer) -> impl IntoView {
 
 #[component]
 pub fn EventDetailPage() -> impl IntoView {
-    let id = id_param();
+    let id = id_param("id");
     let page = Resource::new(id, get_event);
     report_page(page, event_view)
 }
@@ -797,14 +785,14 @@ fn roadmaps_view(r: RoadmapsPage, lang: Lang, viewer: &Viewer) -> impl IntoView 
 
 #[component]
 pub fn RoadmapDetailPage() -> impl IntoView {
-    let id = id_param();
+    let id = id_param("id");
     let page = Resource::new(id, get_roadmap);
     report_page(page, roadmap_view)
 }
 
 #[component]
 pub fn RoadmapPrintPage() -> impl IntoView {
-    let id = id_param();
+    let id = id_param("id");
     let page = Resource::new(id, get_roadmap);
     report_page(page, roadmap_print)
 }
