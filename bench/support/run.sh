@@ -14,6 +14,7 @@ mails=${2:-10000}
 binary=${3:-target/release/orientir}
 repeat=${ORIENTIR_BENCH_REPEAT:-20}
 [ -x "$binary" ] || scripts/build.sh --release
+command -v aiosmtpd >/dev/null || { echo "aiosmtpd is missing: run scripts/prereqs.sh" >&2; exit 1; }
 work=$(mktemp -d)
 server=""
 smtp=""

@@ -1,6 +1,7 @@
 //! A few computed values kept by key for whoever asks again, the oldest dropped once their total
 //! weight passes a limit. For values that never change under their key (the scores of a
-//! publication: a publication is never rewritten), so nothing is ever invalidated.
+//! publication: a publication is never rewritten; figures under the version that every change
+//! moves), so nothing is ever invalidated.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -9,11 +10,20 @@ use std::sync::{Arc, Mutex};
 type Entry<K, V> = (K, Arc<V>, usize);
 
 /// Values by key, shared by clones.
-#[derive(Clone)]
 pub struct Memo<K, V> {
     entries: Arc<Mutex<VecDeque<Entry<K, V>>>>,
     /// The most total weight kept.
     limit: usize,
+}
+
+// By hand: a clone shares the entries, so neither keys nor values need to be `Clone`.
+impl<K, V> Clone for Memo<K, V> {
+    fn clone(&self) -> Memo<K, V> {
+        Memo {
+            entries: self.entries.clone(),
+            limit: self.limit,
+        }
+    }
 }
 
 impl<K: PartialEq, V> Memo<K, V> {

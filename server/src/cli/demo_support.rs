@@ -739,14 +739,14 @@ pub async fn ensure_demo_support(
     }
 
     // The reminders of today, into the inboxes.
-    let support = Support {
-        storage: storage.clone(),
-        gate: Gate::new(storage.clone(), Arc::new(methodology.clone()), clock::today),
-        notifier: Notifier::new(storage.clone(), public_url),
-        quota: crate::config::UploadQuota::default(),
-        today: clock::today,
-        mail: false,
-    };
+    let support = Support::new(
+        storage.clone(),
+        Gate::new(storage.clone(), Arc::new(methodology.clone()), clock::today),
+        Notifier::new(storage.clone(), public_url),
+        crate::config::UploadQuota::default(),
+        clock::today,
+        false,
+    );
     crate::support::reminders::sweep(&support, today).await?;
     Ok(())
 }

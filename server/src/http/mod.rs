@@ -124,14 +124,14 @@ pub fn router_and_support(
     let respondents = Respondents::new(storage.clone(), methodology, config.cookies, clock::today)
         .with_draft_starts(config.drafts_per_address_hour);
     let notifier = Notifier::new(storage.clone(), &config.public_base());
-    let support = Support {
-        storage: storage.clone(),
-        gate: gate.clone(),
-        notifier: notifier.clone(),
-        quota: config.upload_quota,
-        today: clock::today,
-        mail: config.mail.is_some(),
-    };
+    let support = Support::new(
+        storage.clone(),
+        gate.clone(),
+        notifier.clone(),
+        config.upload_quota,
+        clock::today,
+        config.mail.is_some(),
+    );
     let state = AppState(Arc::new(Shared {
         leptos_options: leptos_options.clone(),
         storage: storage.clone(),

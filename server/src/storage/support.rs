@@ -39,7 +39,10 @@ macro_rules! record {
         .bind($c.action)
         .bind($c.detail)
         .execute(&mut *$tx)
-        .await?
+        .await?;
+        sqlx::query("UPDATE support_version SET version = version + 1 WHERE id = 1")
+            .execute(&mut *$tx)
+            .await?
     };
 }
 
@@ -337,6 +340,15 @@ impl Storage {
             )
             .fetch_all(pool)
             .await?
+        }))
+    }
+
+    /// The number every support change moves (in the transaction of the change).
+    pub async fn support_version(&self) -> Result<i64, ServerError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_scalar("SELECT version FROM support_version WHERE id = 1")
+                .fetch_one(pool)
+                .await?
         }))
     }
 

@@ -24,6 +24,7 @@ use surveys::calendar::Day;
 
 use crate::clock;
 use crate::error::ServerError;
+use crate::memo::Memo;
 use crate::notify::Notifier;
 use crate::problem::{At, Kind, Refused};
 use crate::scope::Gate;
@@ -39,6 +40,8 @@ pub struct Support {
     pub today: fn() -> Day,
     /// Whether this server sends mail (the inbox page says so).
     pub mail: bool,
+    /// The start page's support figures, kept per support version and day.
+    pub tallies: Memo<pages::TalliesKey, pages::Tallies>,
 }
 
 /// The schools, municipalities and regions a viewer reaches.
@@ -72,6 +75,25 @@ impl Reach {
 }
 
 impl Support {
+    pub fn new(
+        storage: Storage,
+        gate: Gate,
+        notifier: Notifier,
+        quota: crate::config::UploadQuota,
+        today: fn() -> Day,
+        mail: bool,
+    ) -> Support {
+        Support {
+            storage,
+            gate,
+            notifier,
+            quota,
+            today,
+            mail,
+            tallies: Memo::new(pages::TALLIES_KEPT),
+        }
+    }
+
     /// What the viewer reaches.
     pub async fn reach(&self, viewer: &Viewer) -> Result<Reach, ServerError> {
         let all = self.storage.schools_with_place().await?;

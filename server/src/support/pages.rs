@@ -2,6 +2,7 @@
 //! viewer's reach and worded in the reader's language.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use app::access::{Role, Viewer};
 use app::i18n::Lang;
@@ -33,6 +34,32 @@ const FEW_SCHOOLS: usize = 50;
 
 /// Days without contact after which a school counts as uncovered.
 pub const NO_CONTACT_DAYS: i64 = 60;
+
+/// A roadmap with its tracks and their activities.
+type RoadmapTree = (RoadmapRow, Vec<(TrackRow, Vec<ActivityRow>)>);
+
+/// The support figures of every school on a day, which the start page sums over a viewer's
+/// schools: read once per support change and day (`Storage::support_version`) and kept.
+pub struct Tallies {
+    /// Per school: questions waiting for an answer, and overdue.
+    questions: HashMap<i64, (i64, i64)>,
+    /// Per school: open recommendations due within a week, and overdue.
+    recommendations: Vec<(i64, i64, i64)>,
+    /// Per school: visits this month.
+    visits: Vec<(i64, i64)>,
+    /// Per author and school: visits held over the last 90 days.
+    held: Vec<(i64, i64, i64)>,
+    /// Per school: its last contact (a visit held, an answer, an event attended), in seconds.
+    contacts: Vec<(i64, i64)>,
+    events: Vec<(EventRow, Vec<EventSchoolRow>)>,
+    roadmaps: Vec<RoadmapTree>,
+}
+
+/// The key tallies are kept under: the support version and the day.
+pub type TalliesKey = (i64, Day);
+
+/// How many tallies are kept (a day's and the one before it).
+pub const TALLIES_KEPT: usize = 2;
 
 fn app_error(e: ServerError) -> AppError {
     e.into()
@@ -526,11 +553,8 @@ impl Support {
     }
 
     /// The events the viewer sees, each with its schools.
-    async fn seen_events(
-        &self,
-        viewer: &Viewer,
-        reach: &Reach,
-    ) -> Result<Vec<(EventRow, Vec<EventSchoolRow>)>, ServerError> {
+    /// Every event with its schools.
+    async fn all_events(&self) -> Result<Vec<(EventRow, Vec<EventSchoolRow>)>, ServerError> {
         let mut by_event: HashMap<i64, Vec<EventSchoolRow>> = HashMap::new();
         for s in self.storage.all_event_schools().await? {
             by_event.entry(s.event_id).or_default().push(s);
@@ -544,8 +568,17 @@ impl Support {
                 let schools = by_event.remove(&e.id).unwrap_or_default();
                 (e, schools)
             })
-            .filter(|(e, schools)| events::sees(viewer, reach, e, schools))
             .collect())
+    }
+
+    async fn seen_events(
+        &self,
+        viewer: &Viewer,
+        reach: &Reach,
+    ) -> Result<Vec<(EventRow, Vec<EventSchoolRow>)>, ServerError> {
+        let mut all = self.all_events().await?;
+        all.retain(|(e, schools)| events::sees(viewer, reach, e, schools));
+        Ok(all)
     }
 
     async fn events_page(&self, viewer: &Viewer, lang: Lang) -> Result<EventsPage, ServerError> {
@@ -686,11 +719,8 @@ impl Support {
     }
 
     /// The roadmaps the viewer reads, with their tracks and activities.
-    async fn read_roadmaps(
-        &self,
-        viewer: &Viewer,
-        reach: &Reach,
-    ) -> Result<Vec<(RoadmapRow, Vec<(TrackRow, Vec<ActivityRow>)>)>, ServerError> {
+    /// Every roadmap with its tracks and their activities.
+    async fn all_roadmaps(&self) -> Result<Vec<RoadmapTree>, ServerError> {
         let tracks = self.storage.tracks().await?;
         let activities = self.storage.activities().await?;
         Ok(self
@@ -698,7 +728,6 @@ impl Support {
             .roadmaps()
             .await?
             .into_iter()
-            .filter(|r| roadmaps::reads(viewer, reach, r))
             .map(|r| {
                 let t = tracks
                     .iter()
@@ -717,6 +746,16 @@ impl Support {
                 (r, t)
             })
             .collect())
+    }
+
+    async fn read_roadmaps(
+        &self,
+        viewer: &Viewer,
+        reach: &Reach,
+    ) -> Result<Vec<RoadmapTree>, ServerError> {
+        let mut all = self.all_roadmaps().await?;
+        all.retain(|(r, _)| roadmaps::reads(viewer, reach, r));
+        Ok(all)
     }
 
     fn roadmap_item(
@@ -863,6 +902,40 @@ impl Support {
         })
     }
 
+    /// The support figures of every school today, read again only after a support change.
+    async fn tallies(&self, today: Day) -> Result<Arc<Tallies>, ServerError> {
+        // The version first: whatever the reads below see is at least as new as it.
+        let key = (self.storage.support_version().await?, today);
+        if let Some(kept) = self.tallies.get(&key) {
+            return Ok(kept);
+        }
+        let month = today.month_start();
+        let next_month = month.plus_days(31).month_start();
+        let tallies = Arc::new(Tallies {
+            questions: self
+                .storage
+                .question_counts(today)
+                .await?
+                .into_iter()
+                .map(|(s, waiting, overdue)| (s, (waiting, overdue)))
+                .collect(),
+            recommendations: self
+                .storage
+                .recommendation_counts(today, today.plus_days(7))
+                .await?,
+            visits: self.storage.visit_counts(month, next_month).await?,
+            held: self
+                .storage
+                .visits_held(today.plus_days(-90), today)
+                .await?,
+            contacts: self.storage.last_contacts().await?,
+            events: self.all_events().await?,
+            roadmaps: self.all_roadmaps().await?,
+        });
+        self.tallies.put(key, tallies.clone(), 1);
+        Ok(tallies)
+    }
+
     async fn summary_page(
         &self,
         viewer: &Viewer,
@@ -870,50 +943,46 @@ impl Support {
     ) -> Result<SupportSummary, ServerError> {
         let reach = self.reach(viewer).await?;
         let today = (self.today)();
+        let tallies = self.tallies(today).await?;
         let month = today.month_start();
         let next_month = month.plus_days(31).month_start();
         let ours = |school: &i64| reach.schools.contains_key(school);
         // Counted by the database per school, summed over the viewer's schools.
-        let questions: HashMap<i64, (i64, i64)> = self
-            .storage
-            .question_counts(today)
-            .await?
-            .into_iter()
-            .filter(|(s, ..)| ours(s))
-            .map(|(s, waiting, overdue)| (s, (waiting, overdue)))
+        let questions: Vec<(i64, i64)> = tallies
+            .questions
+            .iter()
+            .filter(|(s, _)| ours(s))
+            .map(|(_, q)| *q)
             .collect();
-        let recs: Vec<(i64, i64, i64)> = self
-            .storage
-            .recommendation_counts(today, today.plus_days(7))
-            .await?
-            .into_iter()
+        let recs: Vec<&(i64, i64, i64)> = tallies
+            .recommendations
+            .iter()
             .filter(|(s, ..)| ours(s))
             .collect();
-        let visits: i64 = self
-            .storage
-            .visit_counts(month, next_month)
-            .await?
+        let visits: i64 = tallies
+            .visits
             .iter()
             .filter(|(s, _)| ours(s))
             .map(|(_, n)| n)
             .sum();
-        let events = self
-            .seen_events(viewer, &reach)
-            .await?
-            .into_iter()
+        let events = tallies
+            .events
+            .iter()
+            .filter(|(e, schools)| events::sees(viewer, &reach, e, schools))
             .filter(|(e, _)| e.starts_on >= month && e.starts_on < next_month)
             .count();
-        let roadmaps = self.read_roadmaps(viewer, &reach).await?;
         let count = |n: i64| usize::try_from(n).unwrap_or(0);
         let mut summary = SupportSummary {
-            questions_waiting: count(questions.values().map(|q| q.0).sum()),
-            questions_overdue: count(questions.values().map(|q| q.1).sum()),
+            questions_waiting: count(questions.iter().map(|q| q.0).sum()),
+            questions_overdue: count(questions.iter().map(|q| q.1).sum()),
             recommendations_due: count(recs.iter().map(|r| r.1).sum()),
             recommendations_overdue: count(recs.iter().map(|r| r.2).sum()),
             visits_this_month: count(visits),
             events_this_month: events,
-            activities_overdue: roadmaps
+            activities_overdue: tallies
+                .roadmaps
                 .iter()
+                .filter(|(r, _)| roadmaps::reads(viewer, &reach, r))
                 .flat_map(|(_, t)| t.iter().flat_map(|(_, a)| a.iter()))
                 .filter(|a| a.overdue(today))
                 .count(),
@@ -923,13 +992,11 @@ impl Support {
         };
         if matches!(viewer.role, Role::Admin | Role::Regional) {
             let since = crate::clock::now() - NO_CONTACT_DAYS * 86_400;
-            let contacted: HashSet<i64> = self
-                .storage
-                .last_contacts()
-                .await?
-                .into_iter()
+            let contacted: HashSet<i64> = tallies
+                .contacts
+                .iter()
                 .filter(|(_, at)| *at >= since)
-                .map(|(s, _)| s)
+                .map(|(s, _)| *s)
                 .collect();
             let uncovered: Vec<String> = reach
                 .sorted()
@@ -939,8 +1006,7 @@ impl Support {
                 .collect();
             let total = uncovered.len();
             summary.coverage = Some((uncovered.into_iter().take(50).collect(), total));
-            let waiting: HashMap<i64, i64> = questions.iter().map(|(s, q)| (*s, q.0)).collect();
-            summary.load = self.load(&reach, &waiting, today, lang).await?;
+            summary.load = self.load(&reach, &tallies, lang).await?;
         }
         Ok(summary)
     }
@@ -950,19 +1016,14 @@ impl Support {
     async fn load(
         &self,
         reach: &Reach,
-        waiting: &HashMap<i64, i64>,
-        today: Day,
+        tallies: &Tallies,
         lang: Lang,
     ) -> Result<Vec<LoadRow>, ServerError> {
         let links = self.storage.curator_links().await?;
         let mut held: HashMap<i64, i64> = HashMap::new();
-        for (user, school, n) in self
-            .storage
-            .visits_held(today.plus_days(-90), today)
-            .await?
-        {
-            if reach.schools.contains_key(&school) {
-                *held.entry(user).or_default() += n;
+        for (user, school, n) in &tallies.held {
+            if reach.schools.contains_key(school) {
+                *held.entry(*user).or_default() += n;
             }
         }
         let mut rows = Vec::new();
@@ -987,7 +1048,11 @@ impl Support {
             if schools.is_empty() {
                 continue;
             }
-            let open: i64 = schools.iter().filter_map(|s| waiting.get(s)).sum();
+            let open: i64 = schools
+                .iter()
+                .filter_map(|s| tallies.questions.get(s))
+                .map(|q| q.0)
+                .sum();
             let per_month = held.get(&user.id).copied().unwrap_or(0) as f64 / 3.0;
             let words = format!("{per_month:.1}");
             rows.push(LoadRow {

@@ -946,8 +946,24 @@ async fn reminders_fill_the_inboxes_once_and_start_pages_show_the_work(backend: 
             .any(|l| l["role"] == "Куратор" && l["schools"] == 2),
         "{load:?}"
     );
-    assert!(summary["questions_waiting"].as_u64().expect("n") >= 2);
+    let waiting = summary["questions_waiting"].as_u64().expect("n");
+    assert!(waiting >= 2);
+    // The figures are kept until the next support change, which counts at once.
+    let again = api(&region, &app, "work-support-summary", &[]).await;
+    assert_eq!(again, summary);
     let (school, s_csrf) = app.sign_in("school").await;
+    let (status, location) = multipart(
+        &school,
+        &app,
+        "/work/support/questions",
+        &s_csrf,
+        &[("title", "Ещё вопрос"), ("body", "Как составить график?")],
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{location}");
+    let changed = api(&region, &app, "work-support-summary", &[]).await;
+    assert_eq!(changed["questions_waiting"].as_u64(), Some(waiting + 1));
     let own = api(&school, &app, "work-support-summary", &[]).await;
     assert!(own["coverage"].is_null(), "coverage is the region's");
     let html = text(&school, &app, "/work").await;
