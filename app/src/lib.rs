@@ -4,6 +4,7 @@
 pub mod access;
 pub mod error;
 pub mod i18n;
+pub mod listing;
 pub mod overview;
 pub mod pages;
 pub mod reports;

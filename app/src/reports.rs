@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
+use crate::listing::{ListQuery, Paging};
 use crate::work::{CampaignItem, Choice, Session};
 
 /// A risk level with its colour.
@@ -51,7 +52,9 @@ pub struct MonitorRow {
 pub struct Monitor {
     pub campaign: CampaignItem,
     pub municipalities: Vec<Choice>,
+    /// One page of the schools (`paging`), sorted and searched as asked.
     pub rows: Vec<MonitorRow>,
+    pub paging: Paging,
     /// The viewer may publish the campaign's results now (admin, regional; open campaign).
     pub can_publish: bool,
     /// The viewer may admit or discard held submissions (admin, regional, municipal).
@@ -112,8 +115,11 @@ pub struct Matrix {
     pub campaign: CampaignItem,
     pub municipalities: Vec<Choice>,
     pub levels: Vec<LevelView>,
+    /// Over every school the filter leaves, not only the page.
     pub factors: Vec<FactorColumn>,
+    /// One page of the schools (`paging`), sorted and searched as asked.
     pub rows: Vec<MatrixRow>,
+    pub paging: Paging,
     /// The groups whose raw answers the viewer may download (`access::RAW_READERS`): (group
     /// key, its name).
     pub raw_exports: Vec<(String, String)>,
@@ -250,7 +256,9 @@ pub struct Change {
     /// current one, and the reader is told).
     pub versions: Option<String>,
     pub factors: Vec<(String, String)>,
+    /// One page of the schools (`paging`), sorted and searched as asked.
     pub rows: Vec<ChangeRow>,
+    pub paging: Paging,
     /// One of the two campaigns has no publication the viewer may read yet.
     pub unpublished: bool,
     /// Per factor: schools improved, worsened beyond the uncertainty.
@@ -618,6 +626,7 @@ pub trait ReportSource: Send + Sync {
         campaign: i64,
         municipality: Option<i64>,
         cohort: Option<String>,
+        list: ListQuery,
         lang: crate::i18n::Lang,
     ) -> Result<Option<Monitor>, AppError>;
     async fn matrix(
@@ -626,6 +635,7 @@ pub trait ReportSource: Send + Sync {
         campaign: i64,
         municipality: Option<i64>,
         cohort: Option<String>,
+        list: ListQuery,
         lang: crate::i18n::Lang,
     ) -> Result<Option<Matrix>, AppError>;
     async fn profile(
@@ -650,6 +660,7 @@ pub trait ReportSource: Send + Sync {
         after: Option<i64>,
         municipality: Option<i64>,
         cohort: Option<String>,
+        list: ListQuery,
         lang: crate::i18n::Lang,
     ) -> Result<Option<Change>, AppError>;
     async fn quality(
@@ -688,12 +699,13 @@ pub async fn get_monitor(
     campaign: i64,
     municipality: Option<i64>,
     cohort: Option<String>,
+    #[server(default)] list: ListQuery,
 ) -> Result<Report<Monitor>, AppError> {
     let (source, session) = context()?;
     let report = match &session.viewer {
         Some(v) => {
             source
-                .monitor(v, campaign, municipality, cohort, session.lang)
+                .monitor(v, campaign, municipality, cohort, list, session.lang)
                 .await?
         }
         None => None,
@@ -706,12 +718,13 @@ pub async fn get_matrix(
     campaign: i64,
     municipality: Option<i64>,
     cohort: Option<String>,
+    #[server(default)] list: ListQuery,
 ) -> Result<Report<Matrix>, AppError> {
     let (source, session) = context()?;
     let report = match &session.viewer {
         Some(v) => {
             source
-                .matrix(v, campaign, municipality, cohort, session.lang)
+                .matrix(v, campaign, municipality, cohort, list, session.lang)
                 .await?
         }
         None => None,
@@ -735,12 +748,13 @@ pub async fn get_change(
     after: Option<i64>,
     municipality: Option<i64>,
     cohort: Option<String>,
+    #[server(default)] list: ListQuery,
 ) -> Result<Report<Change>, AppError> {
     let (source, session) = context()?;
     let report = match &session.viewer {
         Some(v) => {
             source
-                .change(v, before, after, municipality, cohort, session.lang)
+                .change(v, before, after, municipality, cohort, list, session.lang)
                 .await?
         }
         None => None,

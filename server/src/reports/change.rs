@@ -4,6 +4,7 @@
 
 use app::access::Viewer;
 use app::i18n::Lang;
+use app::listing::{self, ListQuery, Paging, SortKey};
 use app::reports::{Change, ChangeCell, ChangeRow};
 use app::work::Choice;
 use surveys::change::Transition;
@@ -20,6 +21,7 @@ pub async fn change(
     before: Option<i64>,
     after: Option<i64>,
     narrow: super::Narrow,
+    list: &ListQuery,
     lang: Lang,
 ) -> Result<Option<Change>, ServerError> {
     let m = gate.methodology();
@@ -56,6 +58,7 @@ pub async fn change(
         versions: None,
         factors,
         rows: Vec::new(),
+        paging: Paging::default(),
         unpublished: false,
         totals: vec![(0, 0); m.factors.len()],
         totals_all: vec![(0, 0); m.factors.len()],
@@ -98,6 +101,9 @@ pub async fn change(
     };
     for paired in gate.compare(&first.profiles, &second.profiles) {
         let s = &later.schools[paired.after];
+        if !listing::matches(list, &s.name) {
+            continue;
+        }
         let change = paired.change;
         let cells: Vec<ChangeCell> = change
             .factors
@@ -140,5 +146,17 @@ pub async fn change(
             worsened_all: change.worsened,
         });
     }
+    // The totals above count every school the filter leaves; the page is cut after them.
+    let rows = std::mem::take(&mut report.rows);
+    (report.rows, report.paging) = listing::cut(rows, list, |r: &ChangeRow, column| match column {
+        "school" => Some(listing::text_key(&r.school)),
+        "improved" => Some(SortKey::Number(Some(f64::from(r.improved)))),
+        "worsened" => Some(SortKey::Number(Some(f64::from(r.worsened)))),
+        code => r
+            .cells
+            .iter()
+            .find(|c| c.code == code)
+            .map(|c| SortKey::Number(c.delta)),
+    });
     Ok(Some(report))
 }

@@ -3,6 +3,7 @@
 
 use app::access::Viewer;
 use app::i18n::Lang;
+use app::listing::{self, ListQuery, Paging, SortKey};
 use app::reports::{FactorCell, FactorColumn, Matrix, MatrixRow};
 
 use super::views::{level_of, levels};
@@ -17,6 +18,7 @@ pub async fn matrix(
     viewer: &Viewer,
     campaign: i64,
     narrow: super::Narrow,
+    list: &ListQuery,
     lang: Lang,
 ) -> Result<Option<Matrix>, ServerError> {
     let Some((in_scope, choices, count)) = super::filtered(gate, viewer, campaign, narrow).await?
@@ -38,10 +40,11 @@ pub async fn matrix(
             levels,
             factors: Vec::new(),
             rows: Vec::new(),
+            paging: Paging::default(),
             raw_exports: Vec::new(),
         }));
     };
-    let rows: Vec<MatrixRow> = in_scope
+    let mut rows: Vec<MatrixRow> = in_scope
         .schools
         .iter()
         .zip(&scored.profiles)
@@ -62,6 +65,16 @@ pub async fn matrix(
                 .collect(),
         })
         .collect();
+    listing::search(&mut rows, list, |r| &r.school);
+    if let Some(level) = &list.level {
+        rows.retain(|r| {
+            r.cells
+                .iter()
+                .any(|c| c.level.as_ref().is_some_and(|l| &l.key == level))
+        });
+    }
+    // The list's own order: the most factors at the highest level first.
+    rows.sort_by(|a, b| b.high.cmp(&a.high));
     let factors = m
         .factors
         .iter()
@@ -99,12 +112,23 @@ pub async fn matrix(
     } else {
         Vec::new()
     };
+    // The distribution above counts every school the filter leaves; the page is cut after it.
+    let (rows, paging) = listing::cut(rows, list, |r: &MatrixRow, column| match column {
+        "school" => Some(listing::text_key(&r.school)),
+        "high" => Some(SortKey::Number(Some(f64::from(r.high)))),
+        code => r
+            .cells
+            .iter()
+            .find(|c| c.code == code)
+            .map(|c| SortKey::Number(c.score)),
+    });
     Ok(Some(Matrix {
         campaign,
         municipalities: choices,
         levels,
         factors,
         rows,
+        paging,
         raw_exports,
     }))
 }

@@ -16,6 +16,7 @@ pub mod views;
 
 use app::access::Viewer;
 use app::i18n::Lang;
+use app::listing::ListQuery;
 use app::reports::{
     Change, CodeSheet, Effectiveness, Matrix, Monitor, Profile, ProgrammeView, QualityReport,
     ReportSource,
@@ -74,13 +75,23 @@ impl ReportSource for Reports {
         campaign: i64,
         municipality: Option<i64>,
         cohort: Option<String>,
+        list: ListQuery,
         lang: Lang,
     ) -> Result<Option<Monitor>, AppError> {
         let narrow = Narrow {
             municipality,
             cohort: app::results::Cohort::from_query(cohort.as_deref())?,
         };
-        Ok(monitor::monitor(&self.gate, &self.storage, viewer, campaign, narrow, lang).await?)
+        Ok(monitor::monitor(
+            &self.gate,
+            &self.storage,
+            viewer,
+            campaign,
+            narrow,
+            &list,
+            lang,
+        )
+        .await?)
     }
 
     async fn matrix(
@@ -89,13 +100,14 @@ impl ReportSource for Reports {
         campaign: i64,
         municipality: Option<i64>,
         cohort: Option<String>,
+        list: ListQuery,
         lang: Lang,
     ) -> Result<Option<Matrix>, AppError> {
         let narrow = Narrow {
             municipality,
             cohort: app::results::Cohort::from_query(cohort.as_deref())?,
         };
-        Ok(matrix::matrix(&self.gate, viewer, campaign, narrow, lang).await?)
+        Ok(matrix::matrix(&self.gate, viewer, campaign, narrow, &list, lang).await?)
     }
 
     async fn profile(
@@ -115,13 +127,14 @@ impl ReportSource for Reports {
         after: Option<i64>,
         municipality: Option<i64>,
         cohort: Option<String>,
+        list: ListQuery,
         lang: Lang,
     ) -> Result<Option<Change>, AppError> {
         let narrow = Narrow {
             municipality,
             cohort: app::results::Cohort::from_query(cohort.as_deref())?,
         };
-        Ok(change::change(&self.gate, viewer, before, after, narrow, lang).await?)
+        Ok(change::change(&self.gate, viewer, before, after, narrow, &list, lang).await?)
     }
 
     async fn quality(

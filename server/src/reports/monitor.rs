@@ -2,8 +2,11 @@
 //! rate and whether the group's minimum and floor are met, submissions held beyond a group code's
 //! surplus limit, and the publication the results are read from; counts only, never answers.
 
+use std::collections::HashMap;
+
 use app::access::{Role, Viewer};
 use app::i18n::Lang;
+use app::listing::{self, ListQuery, SortKey};
 use app::reports::{Monitor, MonitorRow};
 use surveys::profile::group_results;
 use surveys::Group;
@@ -21,6 +24,7 @@ pub async fn monitor(
     viewer: &Viewer,
     campaign: i64,
     narrow: super::Narrow,
+    list: &ListQuery,
     lang: Lang,
 ) -> Result<Option<Monitor>, ServerError> {
     let Some((in_scope, choices, count)) = super::filtered(gate, viewer, campaign, narrow).await?
@@ -28,17 +32,18 @@ pub async fn monitor(
         return Ok(None);
     };
     let m = gate.methodology();
-    let counts = gate.counts(&in_scope).await?;
-    let rows = in_scope
-        .schools
-        .iter()
+    let mut counts: HashMap<i64, ([u32; 5], [u32; 5])> = HashMap::new();
+    for c in gate.counts(&in_scope).await? {
+        let (per_group, held) = counts.entry(c.school_id).or_default();
+        per_group[c.group.index()] = u32::try_from(c.responses).unwrap_or(0);
+        held[c.group.index()] = u32::try_from(c.held).unwrap_or(0);
+    }
+    let mut schools: Vec<_> = in_scope.schools.iter().collect();
+    listing::search(&mut schools, list, |s| &s.name);
+    let rows: Vec<MonitorRow> = schools
+        .into_iter()
         .map(|s| {
-            let mut per_group = [0u32; 5];
-            let mut held = [0u32; 5];
-            for c in counts.iter().filter(|c| c.school_id == s.school_id) {
-                per_group[c.group.index()] = u32::try_from(c.responses).unwrap_or(0);
-                held[c.group.index()] = u32::try_from(c.held).unwrap_or(0);
-            }
+            let (per_group, held) = counts.get(&s.school_id).copied().unwrap_or_default();
             let expected = s.expected();
             let mut results = group_results(m, &expected, &per_group);
             results.push(surveys::deficits::participation(
@@ -59,11 +64,23 @@ pub async fn monitor(
             }
         })
         .collect();
+    // Sorted by a group's rate (what the page shows: none under the minimum), a name, or kept
+    // in the registry's order.
+    let (rows, paging) = listing::cut(rows, list, |r: &MonitorRow, column| match column {
+        "school" => Some(listing::text_key(&r.school)),
+        "municipality" => Some(listing::text_key(&r.municipality)),
+        group => r
+            .groups
+            .iter()
+            .find(|g| g.group == group)
+            .map(|g| SortKey::Number(g.rate)),
+    });
     let publication = gate.publication(viewer, &in_scope.campaign).await?;
     Ok(Some(Monitor {
         campaign: campaign_item(&in_scope.campaign, count, publication.as_ref()),
         municipalities: choices,
         rows,
+        paging,
         can_publish: matches!(viewer.role, Role::Admin | Role::Regional)
             && gate.is_open(&in_scope.campaign),
         can_decide: matches!(viewer.role, Role::Admin | Role::Regional | Role::Municipal),

@@ -58,7 +58,10 @@ async fn the_monitor_shows_each_school_of_the_scope_with_its_response_rates(back
             .expect("stored");
     }
     let html = page(&north, &app, &format!("/work/campaigns/{campaign}/monitor")).await;
-    assert!(html.contains("Диагностика учителей</th>"), "{html}");
+    assert!(
+        html.contains(">Диагностика учителей<span aria-hidden=\"true\" class=\"sort-mark\">"),
+        "{html}"
+    );
     let row = html
         .split(&format!("<tr data-school=\"{school}\""))
         .nth(1)
@@ -204,30 +207,11 @@ async fn a_school_sees_only_itself(backend: Backend) {
     app.finish().await;
 }
 
-async fn the_matrix_sorts_by_a_factor_and_counts_levels_per_factor(backend: Backend) {
-    let app = TestApp::spawn(backend).await.with_demo().await;
-    let campaign = app.demo_campaign().await;
-    let (admin, _) = app.sign_in("admin").await;
-    let html = page(
-        &admin,
-        &app,
-        &format!("/work/campaigns/{campaign}/matrix?sort=RF03"),
-    )
-    .await;
-    assert_eq!(count(&html, "<tr data-school="), 6);
-    assert_eq!(count(&html, "data-factor=\"RF03\""), 6);
-    // Rows in descending RF03 score.
-    let scores: Vec<f64> = html
-        .split("data-factor=\"RF03\"")
-        .skip(1)
-        .filter_map(|cell| cell.split('>').nth(1)?.split('<').next()?.parse().ok())
-        .collect();
-    assert!(scores.len() >= 2, "{scores:?}");
-    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
-    // Each factor's distribution covers the six schools.
+/// The schools the matrix's distribution counts in its first factor's column (every level and
+/// «not enough data»).
+fn distributed(html: &str) -> u32 {
     let foot = html.split("<tfoot>").nth(1).expect("distribution");
-    let first_column: u32 = foot
-        .split("<tr>")
+    foot.split("<tr>")
         .skip(1)
         .filter_map(|row| {
             row.split("<td class=\"num\">")
@@ -237,7 +221,45 @@ async fn the_matrix_sorts_by_a_factor_and_counts_levels_per_factor(backend: Back
                 .parse::<u32>()
                 .ok()
         })
-        .sum();
+        .sum()
+}
+
+async fn the_matrix_sorts_by_a_factor_and_counts_levels_per_factor(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo().await;
+    let campaign = app.demo_campaign().await;
+    let (admin, _) = app.sign_in("admin").await;
+    let html = page(
+        &admin,
+        &app,
+        &format!("/work/campaigns/{campaign}/matrix?sort=RF03&dir=desc"),
+    )
+    .await;
+    assert_eq!(count(&html, "<tr data-school="), 6);
+    assert_eq!(count(&html, "data-factor=\"RF03\""), 6);
+    let scores = |html: &str| -> Vec<f64> {
+        html.split("data-factor=\"RF03\"")
+            .skip(1)
+            .filter_map(|cell| cell.split('>').nth(1)?.split('<').next()?.parse().ok())
+            .collect()
+    };
+    // Rows in descending RF03 score, the header saying so; then ascending.
+    let down = scores(&html);
+    assert!(down.len() >= 2, "{down:?}");
+    assert!(down.windows(2).all(|w| w[0] >= w[1]), "{down:?}");
+    assert!(
+        html.contains("aria-sort=\"descending\""),
+        "the sorted column is marked"
+    );
+    let html = page(
+        &admin,
+        &app,
+        &format!("/work/campaigns/{campaign}/matrix?sort=RF03"),
+    )
+    .await;
+    let up = scores(&html);
+    assert!(up.windows(2).all(|w| w[0] <= w[1]), "{up:?}");
+    // Each factor's distribution covers the six schools.
+    let first_column = distributed(&html);
     assert_eq!(first_column, 6);
     app.finish().await;
 }
@@ -475,6 +497,119 @@ async fn a_sent_personal_code_is_not_replaced(backend: Backend) {
     app.finish().await;
 }
 
+/// The school names of a page's rows, in order.
+fn row_names(html: &str) -> Vec<String> {
+    html.split("<tr data-school=")
+        .skip(1)
+        .filter_map(|row| {
+            let link = row.split("<th scope=\"row\"><a href=").nth(1)?;
+            Some(link.split('>').nth(1)?.split('<').next()?.to_owned())
+        })
+        .collect()
+}
+
+async fn long_lists_sort_search_and_page_on_the_server(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo().await;
+    let (campaign, demo01) = app.demo_school("demo-01").await;
+    let places = app.storage.schools_with_place().await.expect("schools");
+    let municipality = places
+        .iter()
+        .find(|s| s.id == demo01)
+        .expect("demo-01")
+        .municipality_id;
+    // 60 more schools in the campaign: 66 in the region's lists.
+    for n in 1..=60 {
+        let id = app
+            .storage
+            .upsert_school(
+                municipality,
+                &format!("bulk-{n:02}"),
+                &format!("Массовая школа № {n:02}"),
+            )
+            .await
+            .expect("school");
+        app.storage
+            .set_expected_counts(campaign, id, 10, 20, 20)
+            .await
+            .expect("expected");
+    }
+    let (region, _) = app.sign_in("region").await;
+    let monitor = format!("/work/campaigns/{campaign}/monitor");
+    // A page of 50, the status counting all 66, a link to the next page.
+    let first_page = page(&region, &app, &monitor).await;
+    assert_eq!(count(&first_page, "<tr data-school="), 50);
+    assert!(
+        first_page.contains("data-total=\"66\""),
+        "the status counts the whole list"
+    );
+    assert!(first_page.contains("rel=\"next\""));
+    let second = page(&region, &app, &format!("{monitor}?page=2")).await;
+    assert_eq!(count(&second, "<tr data-school="), 16);
+    let first: std::collections::BTreeSet<String> = row_names(&first_page).into_iter().collect();
+    assert!(
+        row_names(&second).iter().all(|n| !first.contains(n)),
+        "no school on two pages"
+    );
+    let small = page(&region, &app, &format!("{monitor}?per=25&page=3")).await;
+    assert_eq!(count(&small, "<tr data-school="), 16);
+    assert!(small.contains("aria-current=\"page\">3<"), "{small}");
+    // Sorted by name, both ways; the sorted column says so.
+    let up = row_names(&page(&region, &app, &format!("{monitor}?sort=school&per=100")).await);
+    assert_eq!(up.len(), 66);
+    let folded = |v: &[String]| -> Vec<String> { v.iter().map(|n| n.to_lowercase()).collect() };
+    let mut sorted = folded(&up);
+    sorted.sort();
+    assert_eq!(folded(&up), sorted);
+    let html = page(
+        &region,
+        &app,
+        &format!("{monitor}?sort=school&dir=desc&per=100"),
+    )
+    .await;
+    assert!(html.contains("aria-sort=\"descending\""));
+    let mut down = row_names(&html);
+    down.reverse();
+    assert_eq!(down, up);
+    // Searched by words of the name, in any order and case; the filter form keeps the words.
+    let html = page(
+        &region,
+        &app,
+        &format!("{monitor}?q=%E2%84%96+07+%D0%BC%D0%B0%D1%81%D1%81%D0%BE%D0%B2%D0%B0%D1%8F"),
+    )
+    .await;
+    assert_eq!(row_names(&html), ["Массовая школа № 07"]);
+    assert!(html.contains("data-total=\"1\""));
+    assert!(
+        html.contains("value=\"№ 07 массовая\""),
+        "the search stays in its field"
+    );
+    // A page past the end reads as the last; an unknown column keeps the order.
+    let last = page(&region, &app, &format!("{monitor}?page=99")).await;
+    assert_eq!(row_names(&last), row_names(&second));
+    let odd = page(&region, &app, &format!("{monitor}?sort=%3Cb%3E")).await;
+    assert_eq!(row_names(&odd), row_names(&first_page));
+    // The matrix: a page of rows, its distribution over every school of the filter.
+    let html = page(&region, &app, &format!("/work/campaigns/{campaign}/matrix")).await;
+    assert_eq!(count(&html, "<tr data-school="), 50);
+    let first_column = distributed(&html);
+    assert_eq!(first_column, 66, "the distribution counts every school");
+    // Over the server function too: the page and its paging.
+    let r = region
+        .post(app.url("/api/work-matrix"))
+        .form(&[
+            ("campaign", campaign.to_string()),
+            ("list[sort]", "school".into()),
+            ("list[page]", "2".into()),
+        ])
+        .send()
+        .await
+        .expect("request");
+    let json: serde_json::Value = r.json().await.expect("json");
+    assert_eq!(json["report"]["paging"]["total"], 66, "{json}");
+    assert_eq!(json["report"]["rows"].as_array().map(Vec::len), Some(16));
+    app.finish().await;
+}
+
 harness::on_both_backends!(
     a_school_prints_its_access_codes_with_links_and_qr_codes,
     a_sent_personal_code_is_not_replaced,
@@ -483,6 +618,7 @@ harness::on_both_backends!(
     a_profile_explains_each_level_and_hides_what_too_few_answered,
     a_school_sees_only_itself,
     the_matrix_sorts_by_a_factor_and_counts_levels_per_factor,
+    long_lists_sort_search_and_page_on_the_server,
     every_share_mean_and_factor_carries_its_uncertainty,
     the_region_sees_how_well_its_instruments_work,
 );

@@ -659,8 +659,92 @@ async fn coordinator_walkthrough(js: Js) {
             "the workbook: {size}"
         );
     }
+    sorts_and_searches_the_matrix(&browser, &app, js).await;
     browser.close().await;
     app.finish().await;
+}
+
+/// The names in a list's rows, in order.
+async fn row_names(browser: &Browser) -> Vec<String> {
+    let mut names = Vec::new();
+    for cell in browser
+        .client
+        .find_all(Locator::Css("tbody th[scope='row'] > a"))
+        .await
+        .expect("rows")
+    {
+        names.push(cell.text().await.expect("name"));
+    }
+    names
+}
+
+/// The matrix sorts by its school column (with JavaScript in place: the page is not loaded
+/// again) and searches by name through its filter form.
+async fn sorts_and_searches_the_matrix(browser: &Browser, app: &TestApp, js: Js) {
+    let matrix = app.url(&format!(
+        "/work/campaigns/{}/matrix",
+        app.demo_campaign().await
+    ));
+    browser.client.goto(&matrix).await.expect("matrix");
+    browser.wait_for(Locator::Css(".matrix-table")).await;
+    if js == Js::On {
+        browser
+            .wait_for(Locator::Css("header.work-bar[data-hydrated='true']"))
+            .await;
+        browser
+            .client
+            .execute("window.kept = 1", vec![])
+            .await
+            .expect("mark");
+    }
+    let before = row_names(browser).await;
+    browser
+        .click(Locator::Css(".matrix-table thead th:first-child a"))
+        .await;
+    browser
+        .wait_for(Locator::Css(".matrix-table th[aria-sort='ascending']"))
+        .await;
+    let mut names = row_names(browser).await;
+    let mut sorted = before.clone();
+    sorted.sort_by_key(|n| n.to_lowercase());
+    assert_eq!(names, sorted, "sorted by name");
+    if js == Js::On {
+        let kept = browser
+            .client
+            .execute("return window.kept === 1", vec![])
+            .await
+            .expect("mark");
+        assert_eq!(kept, serde_json::json!(true), "sorted in place");
+    }
+    // Down the other way with the next click.
+    browser
+        .click(Locator::Css(".matrix-table thead th:first-child a"))
+        .await;
+    browser
+        .wait_for(Locator::Css(".matrix-table th[aria-sort='descending']"))
+        .await;
+    names.reverse();
+    assert_eq!(row_names(browser).await, names);
+    // A search by a school's name leaves that school.
+    let wanted = names[1].clone();
+    browser.type_into(Locator::Id("q"), &wanted).await;
+    browser.click(Locator::Css("form.filter button")).await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let now = row_names(browser).await;
+        if now == [wanted.clone()] {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the search left {now:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    if js == Js::On {
+        let found = harness::axe::serious_violations(&browser.client).await;
+        assert!(found.is_empty(), "searched matrix: {found:?}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -5,9 +5,11 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+use super::listing::{list_query, ListFields, Pager, Shown, SortHeader};
 use super::{query, Csrf, WorkFrame};
 use crate::access::Viewer;
 use crate::i18n::Lang;
+use crate::listing::Paging;
 use crate::reports::{
     get_code_sheet, get_matrix, get_monitor, get_profile, CodeEntry, CodeSheet, DeficitView,
     FactorView, GroupCell, LevelView, Matrix, Monitor, Profile, Report, RiskPanel, StageItem,
@@ -116,12 +118,20 @@ pub(super) fn CampaignNav(campaign: i64, lang: Lang) -> impl IntoView {
     }
 }
 
-/// A filter by municipality (when there are several) and by cohort (a plain GET form).
+/// A list's filter (a plain GET form): by municipality (when there are several), by cohort, by
+/// a risk level (when `levels` are given), by the school's name, and the page size.
 #[component]
-fn MunicipalityFilter(choices: Vec<Choice>, selected: Option<i64>, lang: Lang) -> impl IntoView {
+fn MunicipalityFilter(
+    choices: Vec<Choice>,
+    selected: Option<i64>,
+    paging: Paging,
+    #[prop(optional)] levels: Vec<LevelView>,
+    lang: Lang,
+) -> impl IntoView {
     let cohort = use_query_map().read_untracked().get("cohort");
+    let level = use_query_map().read_untracked().get("level");
     view! {
-        <form method="get" class="filter">
+        <form method="get" class="filter" role="search">
             {(choices.len() > 1).then(|| view! {
                 <label for="municipality">{lang.tr("Муниципалитет", "Municipality")}</label>
                 <select id="municipality" name="municipality">
@@ -133,6 +143,17 @@ fn MunicipalityFilter(choices: Vec<Choice>, selected: Option<i64>, lang: Lang) -
                 </select>
             })}
             <CohortSelect chosen=cohort lang />
+            {(!levels.is_empty()).then(|| view! {
+                <label for="level">{lang.tr("Есть фактор на уровне", "A factor at the level")}</label>
+                <select id="level" name="level">
+                    <option value="">{lang.tr("любом", "any")}</option>
+                    {levels.into_iter().map(|l| {
+                        let chosen = level.as_deref() == Some(l.key.as_str());
+                        view! { <option value=l.key selected=chosen>{l.name}</option> }
+                    }).collect_view()}
+                </select>
+            })}
+            <ListFields paging lang />
             <button type="submit" class="secondary">{lang.tr("Показать", "Show")}</button>
         </form>
     }
@@ -205,9 +226,10 @@ pub fn MonitorPage() -> impl IntoView {
     let campaign = id_param("id");
     let municipality = municipality_query();
     let cohort = cohort_query();
+    let list = list_query();
     let monitor = Resource::new(
-        move || (campaign(), municipality(), cohort()),
-        |(c, m, k)| get_monitor(c, m, k),
+        move || (campaign(), municipality(), cohort(), list()),
+        |(c, m, k, l)| get_monitor(c, m, k, l),
     );
     // Hydrated, the monitor refreshes itself every 30 seconds.
     Effect::new(move |_| {
@@ -262,10 +284,15 @@ pub fn MonitorPage() -> impl IntoView {
                     .map(|g| (r.school.clone(), r.school_id, g.clone()))
             })
             .collect();
-        let groups: Vec<String> = m
+        let groups: Vec<(String, String)> = m
             .rows
             .first()
-            .map(|r| r.groups.iter().map(|g| g.label.clone()).collect())
+            .map(|r| {
+                r.groups
+                    .iter()
+                    .map(|g| (g.group.clone(), g.label.clone()))
+                    .collect()
+            })
             .unwrap_or_default();
         view! {
             <h1>{m.campaign.name.clone()}</h1>
@@ -305,13 +332,14 @@ pub fn MonitorPage() -> impl IntoView {
                 "Ответов / ожидается, доля ответивших и достаточно ли их для показателей (минимум ответов и порог отклика группы).",
                 "Responses / expected, the response rate, and whether that is enough for the indicators (the group's minimum and response-rate floor).",
             )}</p>
-            <MunicipalityFilter choices=m.municipalities.clone() selected lang />
-            <div class="wide">
+            <MunicipalityFilter choices=m.municipalities.clone() selected paging=m.paging.clone() lang />
+            <Shown paging=m.paging.clone() lang />
+            <div class="wide list" tabindex="0" role="region" aria-label=lang.tr("Отклик по школам", "Response rates by school")>
                 <table class="monitor">
                     <thead><tr>
-                        <th scope="col">{lang.tr("Школа", "School")}</th>
-                        <th scope="col">{lang.tr("Муниципалитет", "Municipality")}</th>
-                        {groups.into_iter().map(|g| view! { <th scope="col" class="num">{g}</th> }).collect_view()}
+                        <SortHeader label=lang.tr("Школа", "School").into() column="school".into() paging=m.paging.clone() lang />
+                        <SortHeader label=lang.tr("Муниципалитет", "Municipality").into() column="municipality".into() paging=m.paging.clone() lang />
+                        {groups.into_iter().map(|(key, label)| view! { <SortHeader label column=key paging=m.paging.clone() numeric=true lang /> }).collect_view()}
                     </tr></thead>
                     <tbody>
                         {m.rows.into_iter().map(|r| view! {
@@ -324,6 +352,7 @@ pub fn MonitorPage() -> impl IntoView {
                     </tbody>
                 </table>
             </div>
+            <Pager paging=m.paging.clone() lang />
         }
     })
 }
@@ -400,9 +429,10 @@ pub fn MatrixPage() -> impl IntoView {
     let campaign = id_param("id");
     let municipality = municipality_query();
     let cohort = cohort_query();
+    let list = list_query();
     let matrix = Resource::new(
-        move || (campaign(), municipality(), cohort()),
-        |(c, m, k)| get_matrix(c, m, k),
+        move || (campaign(), municipality(), cohort(), list()),
+        |(c, m, k, l)| get_matrix(c, m, k, l),
     );
     report_page(matrix, |m: Matrix, lang, viewer| {
         let methodologist = crate::access::RAW_READERS.contains(&viewer.role);
@@ -415,30 +445,8 @@ pub fn MatrixPage() -> impl IntoView {
             }
             .into_any();
         }
-        let sort = use_query_map().read_untracked().get("sort");
-        let mut rows = m.rows.clone();
-        match sort.as_deref() {
-            Some("high") | None => {
-                rows.sort_by(|a, b| b.high.cmp(&a.high).then(a.school.cmp(&b.school)))
-            }
-            Some(code) => rows.sort_by(|a, b| {
-                let score = |r: &crate::reports::MatrixRow| {
-                    r.cells
-                        .iter()
-                        .find(|c| c.code == code)
-                        .and_then(|c| c.score)
-                        .unwrap_or(-1.0)
-                };
-                score(b)
-                    .partial_cmp(&score(a))
-                    .unwrap_or(std::cmp::Ordering::Equal)
-            }),
-        }
-        let filter = use_query_map()
-            .read_untracked()
-            .get("municipality")
-            .map(|m| format!("&municipality={m}"))
-            .unwrap_or_default();
+        let rows = m.rows.clone();
+        let paging = m.paging.clone();
         let levels = m.levels.clone();
         view! {
             <h1>{m.campaign.name.clone()}</h1>
@@ -450,7 +458,7 @@ pub fn MatrixPage() -> impl IntoView {
                 <li><span class="swatch" style="background:#e6e8eb"></span>{lang.tr("недостаточно данных", "not enough data")}</li>
                 <li>{lang.tr("* уровень неустойчив: с учётом погрешности балл может попасть на соседний уровень", "* unstable level: within the uncertainty the score may fall on a neighbouring level")}</li>
             </ul>
-            <MunicipalityFilter choices=m.municipalities.clone() selected=selected_municipality() lang />
+            <MunicipalityFilter choices=m.municipalities.clone() selected=selected_municipality() paging=paging.clone() levels=levels.clone() lang />
             <p>
                 <a href=format!("/export/campaigns/{id}/matrix.xlsx")>{lang.tr("Скачать в Excel", "Download as Excel")}</a>
                 {methodologist.then(|| view! { " · "<a href=format!("/work/campaigns/{id}/quality")>{lang.tr("Качество инструментов", "Instrument quality")}</a> })}
@@ -465,13 +473,14 @@ pub fn MatrixPage() -> impl IntoView {
                     }).collect_view()}
                 </p>
             })}
-            <div class="wide">
+            <Shown paging=paging.clone() lang />
+            <div class="wide list" tabindex="0" role="region" aria-label=lang.tr("Матрица рисков", "Risk matrix")>
                 <table class="matrix-table">
                     <thead><tr>
-                        <th scope="col">{lang.tr("Школа", "School")}</th>
-                        <th scope="col" class="num"><a href=format!("?sort=high{filter}")>{lang.tr("Высоких", "High")}</a></th>
+                        <SortHeader label=lang.tr("Школа", "School").into() column="school".into() paging=paging.clone() lang />
+                        <SortHeader label=lang.tr("Высоких", "High").into() column="high".into() paging=paging.clone() numeric=true lang />
                         {m.factors.iter().map(|f| view! {
-                            <th scope="col" title=f.name.clone()><a href=format!("?sort={}{filter}", f.code)>{f.code.clone()}</a></th>
+                            <SortHeader label=f.code.clone() column=f.code.clone() paging=paging.clone() numeric=true title=f.name.clone() lang />
                         }).collect_view()}
                     </tr></thead>
                     <tbody>
@@ -502,6 +511,7 @@ pub fn MatrixPage() -> impl IntoView {
                     </tfoot>
                 </table>
             </div>
+            <Pager paging=paging.clone() lang />
             <h3>{lang.tr("Факторы", "Factors")}</h3>
             <dl class="factor-names">
                 {m.factors.into_iter().map(|f| view! { <dt>{f.code}</dt><dd>{f.name}</dd> }).collect_view()}

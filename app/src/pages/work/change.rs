@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+use super::listing::{list_query, ListFields, Pager, Shown, SortHeader};
 use super::{select, WorkFrame};
 use crate::i18n::Lang;
 use crate::reports::{get_change, Change, ChangeCell, Report};
@@ -48,9 +49,10 @@ pub fn ChangePage() -> impl IntoView {
     let after = query_id("after");
     let municipality = query_id("municipality");
     let cohort = super::campaign::cohort_query();
+    let list = list_query();
     let change = Resource::new(
-        move || (before(), after(), municipality(), cohort()),
-        |(b, a, m, k)| get_change(b, a, m, k),
+        move || (before(), after(), municipality(), cohort(), list()),
+        |(b, a, m, k, l)| get_change(b, a, m, k, l),
     );
     view! {
         <Suspense fallback=|| view! { <p>"…"</p> }>
@@ -82,11 +84,12 @@ fn ChangeView(change: Change, lang: Lang) -> impl IntoView {
         .and_then(|v| v.parse().ok());
     view! {
         <h1>{lang.tr("Динамика между кампаниями", "Change between campaigns")}</h1>
-        <form method="get" class="filter">
+        <form method="get" class="filter" role="search">
             {select("before", lang.tr("Было", "Before"), c.campaigns.clone(), c.before, None)}
             {select("after", lang.tr("Стало", "After"), c.campaigns.clone(), c.after, None)}
             {(c.municipalities.len() > 1).then(|| select("municipality", lang.tr("Муниципалитет", "Municipality"), c.municipalities.clone(), municipality, Some(lang.tr("все", "all"))))}
             <super::campaign::CohortSelect chosen=use_query_map().read_untracked().get("cohort") lang />
+            <ListFields paging=c.paging.clone() lang />
             <button type="submit" class="secondary">{lang.tr("Сравнить", "Compare")}</button>
         </form>
         {c.versions.map(|v| view! { <p class="notice" role="status">{v}</p> })}
@@ -94,17 +97,19 @@ fn ChangeView(change: Change, lang: Lang) -> impl IntoView {
             "У одной из кампаний ещё нет публикации результатов: динамика появится, когда обе будут опубликованы.",
             "One of the campaigns has no published results yet: the change appears once both are published.",
         )}</p> })}
-        {if c.rows.is_empty() {
+        {if c.rows.is_empty() && c.paging.q.is_empty() {
             view! { <p>{lang.tr("Нет школ, участвовавших в обеих кампаниях.", "No school took part in both campaigns.")}</p> }.into_any()
         } else {
+            let paging = c.paging.clone();
             view! {
-                <div class="wide">
+                <Shown paging=paging.clone() lang />
+                <div class="wide list" tabindex="0" role="region" aria-label=lang.tr("Динамика по школам", "Change by school")>
                     <table class="change-table">
                         <thead><tr>
-                            <th scope="col">{lang.tr("Школа", "School")}</th>
-                            <th scope="col" class="num">{lang.tr("Лучше", "Better")}</th>
-                            <th scope="col" class="num">{lang.tr("Хуже", "Worse")}</th>
-                            {c.factors.iter().map(|(code, name)| view! { <th scope="col" title=name.clone()>{code.clone()}</th> }).collect_view()}
+                            <SortHeader label=lang.tr("Школа", "School").into() column="school".into() paging=paging.clone() lang />
+                            <SortHeader label=lang.tr("Лучше", "Better").into() column="improved".into() paging=paging.clone() numeric=true lang />
+                            <SortHeader label=lang.tr("Хуже", "Worse").into() column="worsened".into() paging=paging.clone() numeric=true lang />
+                            {c.factors.iter().map(|(code, name)| view! { <SortHeader label=code.clone() column=code.clone() paging=paging.clone() numeric=true title=name.clone() lang /> }).collect_view()}
                         </tr></thead>
                         <tbody>
                             {c.rows.into_iter().map(|r| view! {
@@ -124,6 +129,7 @@ fn ChangeView(change: Change, lang: Lang) -> impl IntoView {
                         </tfoot>
                     </table>
                 </div>
+                <Pager paging lang />
                 <p class="hint">{lang.tr(
                     "↓ — риск снизился (например, «высокий → средний»), ↑ — вырос, = — уровень тот же, ? — в одной из кампаний недостаточно данных. «Значимо» — разница баллов больше их погрешности; «в пределах погрешности» — смена уровня может быть случайной. «Лучше» и «Хуже» считают только значимые изменения, в скобках — все смены уровня.",
                     "↓ — less risk (e.g. «high → medium»), ↑ — more, = — the same level, ? — one of the campaigns lacks data. «Significant»: the difference of the scores is beyond their uncertainty; «within the uncertainty»: the change of level may be chance. «Better» and «Worse» count significant changes only, all changes of level in brackets.",

@@ -6,6 +6,7 @@ mod account;
 mod campaign;
 mod change;
 mod effectiveness;
+mod listing;
 mod login;
 mod new_campaign;
 mod programme;
