@@ -653,6 +653,8 @@ pub trait ReportSource: Send + Sync {
         school: i64,
         lang: crate::i18n::Lang,
     ) -> Result<Option<CodeSheet>, AppError>;
+    /// Two campaigns, the narrowing and the list: each a choice of the page.
+    #[allow(clippy::too_many_arguments)]
     async fn change(
         &self,
         viewer: &crate::access::Viewer,

@@ -74,7 +74,7 @@ pub async fn matrix(
         });
     }
     // The list's own order: the most factors at the highest level first.
-    rows.sort_by(|a, b| b.high.cmp(&a.high));
+    rows.sort_by_key(|r| std::cmp::Reverse(r.high));
     let factors = m
         .factors
         .iter()

@@ -120,6 +120,7 @@ impl ReportSource for Reports {
         Ok(profile::profile(self, viewer, campaign, school, lang).await?)
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn change(
         &self,
         viewer: &Viewer,

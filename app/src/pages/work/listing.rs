@@ -70,12 +70,10 @@ pub fn SortHeader(
     lang: Lang,
 ) -> impl IntoView {
     let current = paging.sort.as_deref() == Some(column.as_str());
-    let sorted = current.then(|| {
-        if paging.desc {
-            "descending"
-        } else {
-            "ascending"
-        }
+    let sorted = current.then_some(if paging.desc {
+        "descending"
+    } else {
+        "ascending"
     });
     let next_desc = if current { !paging.desc } else { numeric };
     let href = link(&[
