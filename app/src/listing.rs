@@ -138,19 +138,20 @@ pub fn cut<T>(
         keyed.sort_by(|a, b| compare(&a.0, &b.0, query.desc));
         rows = keyed.into_iter().map(|(_, r)| r).collect();
     }
-    let per = query.per();
-    let total = rows.len();
-    let pages = total.div_ceil(per).max(1);
-    let page = query.page.unwrap_or(1).clamp(1, pages);
-    let rows: Vec<T> = rows.into_iter().skip((page - 1) * per).take(per).collect();
-    let paging = Paging {
-        total,
-        page,
-        per,
+    let mut paging = Paging {
+        total: rows.len(),
+        page: 1,
+        per: query.per(),
         desc: query.desc && sort.is_some(),
         sort,
         q: query.search().unwrap_or_default().to_owned(),
     };
+    paging.page = query.page.unwrap_or(1).clamp(1, paging.pages());
+    let rows: Vec<T> = rows
+        .into_iter()
+        .skip((paging.page - 1) * paging.per)
+        .take(paging.per)
+        .collect();
     (rows, paging)
 }
 

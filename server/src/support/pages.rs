@@ -61,6 +61,12 @@ pub type TalliesKey = (i64, Day);
 /// How many tallies are kept (a day's and the one before it).
 pub const TALLIES_KEPT: usize = 2;
 
+/// The first day of `today`'s month and of the next.
+fn this_month(today: Day) -> (Day, Day) {
+    let month = today.month_start();
+    (month, month.plus_days(31).month_start())
+}
+
 fn app_error(e: ServerError) -> AppError {
     e.into()
 }
@@ -909,8 +915,7 @@ impl Support {
         if let Some(kept) = self.tallies.get(&key) {
             return Ok(kept);
         }
-        let month = today.month_start();
-        let next_month = month.plus_days(31).month_start();
+        let (month, next_month) = this_month(today);
         let tallies = Arc::new(Tallies {
             questions: self
                 .storage
@@ -944,8 +949,7 @@ impl Support {
         let reach = self.reach(viewer).await?;
         let today = (self.today)();
         let tallies = self.tallies(today).await?;
-        let month = today.month_start();
-        let next_month = month.plus_days(31).month_start();
+        let (month, next_month) = this_month(today);
         let ours = |school: &i64| reach.schools.contains_key(school);
         // Counted by the database per school, summed over the viewer's schools.
         let questions: Vec<(i64, i64)> = tallies

@@ -678,6 +678,19 @@ async fn row_names(browser: &Browser) -> Vec<String> {
     names
 }
 
+/// Sorts the matrix by its school column with a click and waits for the order (`ascending`,
+/// `descending`) the header then reports.
+async fn sort_by_school(browser: &Browser, order: &str) {
+    browser
+        .click(Locator::Css(".matrix-table thead th:first-child a"))
+        .await;
+    browser
+        .wait_for(Locator::Css(&format!(
+            ".matrix-table th[aria-sort='{order}']"
+        )))
+        .await;
+}
+
 /// The matrix sorts by its school column (with JavaScript in place: the page is not loaded
 /// again) and searches by name through its filter form.
 async fn sorts_and_searches_the_matrix(browser: &Browser, app: &TestApp, js: Js) {
@@ -698,12 +711,7 @@ async fn sorts_and_searches_the_matrix(browser: &Browser, app: &TestApp, js: Js)
             .expect("mark");
     }
     let before = row_names(browser).await;
-    browser
-        .click(Locator::Css(".matrix-table thead th:first-child a"))
-        .await;
-    browser
-        .wait_for(Locator::Css(".matrix-table th[aria-sort='ascending']"))
-        .await;
+    sort_by_school(browser, "ascending").await;
     let mut names = row_names(browser).await;
     let mut sorted = before.clone();
     sorted.sort_by_key(|n| n.to_lowercase());
@@ -717,12 +725,7 @@ async fn sorts_and_searches_the_matrix(browser: &Browser, app: &TestApp, js: Js)
         assert_eq!(kept, serde_json::json!(true), "sorted in place");
     }
     // Down the other way with the next click.
-    browser
-        .click(Locator::Css(".matrix-table thead th:first-child a"))
-        .await;
-    browser
-        .wait_for(Locator::Css(".matrix-table th[aria-sort='descending']"))
-        .await;
+    sort_by_school(browser, "descending").await;
     names.reverse();
     assert_eq!(row_names(browser).await, names);
     // A search by a school's name leaves that school.
