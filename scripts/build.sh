@@ -53,6 +53,7 @@ cp style/main.css "$pkg/orientir.css"
 cp frontend/islands.js "$pkg/islands.js"
 if [ "$profile" = release ]; then
   tools/node_modules/.bin/terser "$pkg/islands.js" --module --compress --mangle -o "$pkg/islands.js"
+  python3 scripts/minify_css.py "$pkg/orientir.css"
 fi
 # The release bundle goes out precompressed (served as is by the server); a debug bundle is
 # compressed on the fly.
