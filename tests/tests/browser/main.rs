@@ -664,18 +664,29 @@ async fn coordinator_walkthrough(js: Js) {
     app.finish().await;
 }
 
-/// The names in a list's rows, in order.
+/// The names in a list's rows, in order. Hydrated, the list may be drawn once more just after a
+/// navigation: rows that went stale while being read are read again.
 async fn row_names(browser: &Browser) -> Vec<String> {
-    let mut names = Vec::new();
-    for cell in browser
-        .client
-        .find_all(Locator::Css("tbody th[scope='row'] > a"))
-        .await
-        .expect("rows")
-    {
-        names.push(cell.text().await.expect("name"));
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    'read: loop {
+        let mut names = Vec::new();
+        for cell in browser
+            .client
+            .find_all(Locator::Css("tbody th[scope='row'] > a"))
+            .await
+            .expect("rows")
+        {
+            match cell.text().await {
+                Ok(name) => names.push(name),
+                Err(e) => {
+                    assert!(std::time::Instant::now() < deadline, "rows: {e}");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue 'read;
+                }
+            }
+        }
+        return names;
     }
-    names
 }
 
 /// Sorts the matrix by its school column with a click and waits for the order (`ascending`,
