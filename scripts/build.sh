@@ -50,15 +50,17 @@ for bundle in orientir respondent; do
   fi
 done
 cp style/main.css "$pkg/orientir.css"
+cp style/work.css "$pkg/work.css"
 cp frontend/islands.js "$pkg/islands.js"
 if [ "$profile" = release ]; then
   tools/node_modules/.bin/terser "$pkg/islands.js" --module --compress --mangle -o "$pkg/islands.js"
   python3 scripts/minify_css.py "$pkg/orientir.css"
+  python3 scripts/minify_css.py "$pkg/work.css"
 fi
 # The release bundle goes out precompressed (served as is by the server); a debug bundle is
 # compressed on the fly.
 rm -f "$pkg"/*.br "$pkg"/*.gz
-files=("$pkg"/orientir.js "$pkg"/orientir.wasm "$pkg"/respondent.js "$pkg"/respondent.wasm "$pkg"/orientir.css "$pkg"/islands.js)
+files=("$pkg"/orientir.js "$pkg"/orientir.wasm "$pkg"/respondent.js "$pkg"/respondent.wasm "$pkg"/orientir.css "$pkg"/work.css "$pkg"/islands.js)
 if [ "$profile" = release ]; then
   for file in "${files[@]}"; do
     gzip -9 -k -f "$file"
@@ -71,7 +73,7 @@ fi
 find "$pkg" -mindepth 1 -maxdepth 1 -type d -exec rm -rf {} +
 hash=$(cat "${files[@]}" | sha256sum | cut -c1-16)
 mkdir -p "$pkg/$hash"
-cp "$pkg"/orientir.* "$pkg"/respondent.* "$pkg"/islands.* "$pkg/$hash/"
+cp "$pkg"/orientir.* "$pkg"/work.* "$pkg"/respondent.* "$pkg"/islands.* "$pkg/$hash/"
 echo "$hash" > "$site/bundle.txt"
 if $site_only; then
   echo "built: $site" >&2

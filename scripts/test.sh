@@ -40,6 +40,9 @@ if [ -z "${ORIENTIR_TEST_POSTGRES_URL:-}" ]; then
   fi
 fi
 
+# Pages render as deep futures: tests' runtime threads get the 8 MiB stack `orientir` gives its
+# own (also set in .cargo/config.toml for a test run by hand).
+export RUST_MIN_STACK=8388608
 cargo test -p surveys -p app -p server "$@"
 # The integration tests start a whole Orientir per test. They run under cargo-nextest, each in a
 # process of its own and several at once (.config/nextest.toml); each request has a deadline and

@@ -1,12 +1,16 @@
 //! Orientir's user interface: one Leptos app rendered on the server and hydrated in the browser.
 //! Every page renders its data on the server, so it is complete without JavaScript.
 
+// The pages' views are deep types; the server builds them all.
+#![recursion_limit = "256"]
+
 pub mod access;
 pub mod error;
 pub mod i18n;
 pub mod listing;
 pub mod overview;
 pub mod pages;
+pub mod programmes;
 pub mod reports;
 pub mod respond;
 pub mod results;
@@ -97,6 +101,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn Head(options: LeptosOptions, scripts: Scripts) -> impl IntoView {
     let stylesheet = format!("/{}/orientir.css", options.site_pkg_dir);
+    // The coordinators' styles, for the pages the whole app hydrates (never a respondent's).
+    let work_styles = (scripts == Scripts::App).then(
+        || view! { <link rel="stylesheet" href=format!("/{}/work.css", options.site_pkg_dir) /> },
+    );
     let loader = format!("/{}/islands.js", options.site_pkg_dir);
     let scripts = match scripts {
         Scripts::App => view! { <HydrationScripts options /> }.into_any(),
@@ -107,6 +115,7 @@ pub fn Head(options: LeptosOptions, scripts: Scripts) -> impl IntoView {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <link rel="stylesheet" id="orientir" href=stylesheet />
+        {work_styles}
         {scripts}
     }
 }
@@ -164,6 +173,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/users") view=pages::work::UsersPage ssr=SsrMode::Async />
                     <Route path=path!("/work/campaigns/new") view=pages::work::NewCampaignPage ssr=SsrMode::Async />
                     <Route path=path!("/work/registry") view=pages::work::RegistryPage ssr=SsrMode::Async />
+                    <Route path=path!("/work/campaigns/:id/overview") view=pages::work::OverviewPage ssr=SsrMode::Async />
+                    <Route path=path!("/work/campaigns/:id/programmes") view=pages::work::ProgrammeListPage ssr=SsrMode::Async />
                     <Route path=path!("/work/change") view=pages::work::ChangePage ssr=SsrMode::Async />
                     <Route path=path!("/work/effectiveness") view=pages::work::EffectivenessPage ssr=SsrMode::Async />
                     <Route path=path!("/work/results") view=pages::work::ResultsPage ssr=SsrMode::Async />

@@ -181,6 +181,56 @@ pub struct Profile {
     pub factors: Vec<FactorView>,
     pub deficits: DeficitView,
     pub risks: RiskPanel,
+    /// The school's factors over the published campaigns it took part in, oldest first; none
+    /// with fewer than two.
+    pub history: Option<ProfileHistory>,
+}
+
+/// A school's factor scores over campaigns (each scored by the running methodology).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProfileHistory {
+    /// (campaign id, name), oldest first.
+    pub campaigns: Vec<(i64, String)>,
+    pub factors: Vec<FactorHistory>,
+}
+
+/// One factor's score and level in each campaign of a `ProfileHistory` (none without enough
+/// data).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FactorHistory {
+    pub code: String,
+    pub name: String,
+    pub points: Vec<Option<(f64, Option<LevelView>)>>,
+}
+
+/// A campaign's schools in scope by municipality: per factor, how many schools stand at each
+/// level (a picture of the region, and the table beside it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RegionOverview {
+    pub campaign: CampaignItem,
+    pub levels: Vec<LevelView>,
+    /// (code, name).
+    pub factors: Vec<(String, String)>,
+    /// The whole scope first, then each municipality by name; empty while nothing is published.
+    pub areas: Vec<OverviewArea>,
+}
+
+/// The schools of an area (the viewer's whole scope, or a municipality) per factor and level.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OverviewArea {
+    /// `None` for the whole scope.
+    pub municipality: Option<i64>,
+    pub name: String,
+    pub schools: u32,
+    /// One per factor, in the methodology's order.
+    pub cells: Vec<LevelCounts>,
+}
+
+/// Schools at each level (in the methodology's order) and without enough data.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct LevelCounts {
+    pub per_level: Vec<u32>,
+    pub insufficient: u32,
 }
 
 /// A risk the school chose for its anti-risk programme.
@@ -211,8 +261,8 @@ pub struct RiskPanel {
     pub can_choose: bool,
     /// The most risks a school may choose.
     pub max: u32,
-    /// The programme's status (`draft`, `submitted`, `returned`, `agreed`), once it exists.
-    pub status: Option<String>,
+    /// The programme's status, once it exists.
+    pub status: Option<crate::programmes::ProgrammeStatus>,
 }
 
 /// One factor of one school between two campaigns.
@@ -225,6 +275,9 @@ pub struct ChangeCell {
     pub delta: Option<f64>,
     /// `improved`, `worsened`, `unchanged` or `unknown` (a side without enough data).
     pub transition: String,
+    /// The two scores as published (none without enough data).
+    pub before_score: Option<f64>,
+    pub after_score: Option<f64>,
     /// Whether the difference is beyond the scores' uncertainty («значимо») or within it («в
     /// пределах погрешности»); `None` without both scores.
     pub significant: Option<bool>,
@@ -256,6 +309,8 @@ pub struct Change {
     /// current one, and the reader is told).
     pub versions: Option<String>,
     pub factors: Vec<(String, String)>,
+    /// The methodology's levels (the chart's patterns).
+    pub levels: Vec<LevelView>,
     /// One page of the schools (`paging`), sorted and searched as asked.
     pub rows: Vec<ChangeRow>,
     pub paging: Paging,
@@ -413,7 +468,7 @@ pub struct ProgrammeView {
     pub school_id: i64,
     pub school: String,
     pub municipality: String,
-    pub status: Option<String>,
+    pub status: Option<crate::programmes::ProgrammeStatus>,
     /// The viewer may change it now (the school, its curator, an admin; draft or returned).
     pub can_edit: bool,
     pub risks: Vec<RiskPlanView>,
@@ -488,16 +543,6 @@ pub fn measure_status_words(status: &str, lang: crate::i18n::Lang) -> &'static s
         .find(|(key, ..)| *key == status)
         .unwrap_or(&MEASURE_STATUSES[0]);
     lang.tr(ru, en)
-}
-
-/// A programme's status in words (on pages and in its document).
-pub fn programme_status_words(status: &str, lang: crate::i18n::Lang) -> &'static str {
-    match status {
-        "submitted" => lang.tr("отправлена на согласование", "submitted for agreement"),
-        "returned" => lang.tr("возвращена на доработку", "returned for changes"),
-        "agreed" => lang.tr("согласована", "agreed"),
-        _ => lang.tr("черновик", "draft"),
-    }
 }
 
 /// A programme's results against a later published campaign of its school.
@@ -665,6 +710,13 @@ pub trait ReportSource: Send + Sync {
         list: ListQuery,
         lang: crate::i18n::Lang,
     ) -> Result<Option<Change>, AppError>;
+    async fn overview(
+        &self,
+        viewer: &crate::access::Viewer,
+        campaign: i64,
+        cohort: Option<String>,
+        lang: crate::i18n::Lang,
+    ) -> Result<Option<RegionOverview>, AppError>;
     async fn quality(
         &self,
         viewer: &crate::access::Viewer,
@@ -710,6 +762,19 @@ pub async fn get_monitor(
                 .monitor(v, campaign, municipality, cohort, list, session.lang)
                 .await?
         }
+        None => None,
+    };
+    Ok(Report { session, report })
+}
+
+#[server(prefix = "/api", endpoint = "work-overview")]
+pub async fn get_overview(
+    campaign: i64,
+    cohort: Option<String>,
+) -> Result<Report<RegionOverview>, AppError> {
+    let (source, session) = context()?;
+    let report = match &session.viewer {
+        Some(v) => source.overview(v, campaign, cohort, session.lang).await?,
         None => None,
     };
     Ok(Report { session, report })

@@ -60,6 +60,14 @@ pub struct ProgrammeLink {
     pub note: String,
 }
 
+/// A closed, published campaign and how many of its schools in scope have no programme.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WithoutProgramme {
+    pub campaign_id: i64,
+    pub campaign: String,
+    pub schools: usize,
+}
+
 /// What needs the viewer's attention in the anti-risk programmes, and for municipal and regional
 /// coordinators the overview the region's roadmap starts from.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -74,12 +82,12 @@ pub struct Attention {
     pub stages_due: Vec<ProgrammeLink>,
     /// Shown to municipal and regional coordinators and admins.
     pub overview: bool,
-    /// (status in words, programmes).
-    pub statuses: Vec<(String, u32)>,
+    /// (a state, schools in it; «without» counts the schools of closed, published campaigns).
+    pub statuses: Vec<(crate::programmes::ProgrammeState, u32)>,
     /// (factor code, name, schools that chose it), most chosen first.
     pub chosen: Vec<(String, String, u32)>,
-    /// Schools of closed, published campaigns without a programme («school — campaign»).
-    pub without: Vec<String>,
+    /// Closed, published campaigns with schools that have no programme.
+    pub without: Vec<WithoutProgramme>,
     /// Educational results: (significant improvements of the newest year, schools that now meet
     /// the criteria for leaving the low-results list), for those who see the overview.
     pub results: Option<(u32, u32)>,

@@ -90,6 +90,11 @@ for backend in $backends; do
   time_of() { curl -s -b "$jar" -o "$work/page" -w '%{http_code} %{time_total}\n' "$base$1"; }
   for page in "matrix:matrix-table:/work/campaigns/$campaign/matrix" "profile:class=\"factor\":/work/campaigns/$campaign/schools/$school" \
               "change:change-table:/work/change?before=$previous&after=$campaign" "monitor:class=\"monitor\":/work/campaigns/$campaign/monitor" \
+              "monitor-q:class=\"monitor\":/work/campaigns/$campaign/monitor?sort=student&dir=desc&q=1&per=100" \
+              "matrix-q:matrix-table:/work/campaigns/$campaign/matrix?level=high&sort=RF03&dir=desc&per=100" \
+              "change-q:change-table:/work/change?before=$previous&after=$campaign&sort=improved&dir=desc&per=100" \
+              "programmes:class=\"programmes\":/work/campaigns/$previous/programmes?state=none&sort=school&per=100" \
+              "overview:overview-chart:/work/campaigns/$campaign/overview" \
               "workbook:PK:/export/campaigns/$campaign/matrix.xlsx" \
               ${results:+"results:class=\"candidates\":/work/results" "card:card-results:/work/schools/$school"}; do
     name=${page%%:*}; rest=${page#*:}; marker=${rest%%:*}; path=${rest#*:}
@@ -97,7 +102,7 @@ for backend in $backends; do
     [ "$code" = 200 ] || { echo "$name: HTTP $code" >&2; exit 1; }
     grep -q "$marker" "$work/page" || { echo "$name: the answer lacks $marker" >&2; exit 1; }
     warm=$(for _ in $(seq "$repeat"); do time_of "$path" | cut -d' ' -f2; done | sort -n | sed -n "$(( (repeat * 95 + 99) / 100 ))p")
-    printf '%-12s cold %6s ms   warm p95 %6s ms\n' "$name" "$(ms "$cold")" "$(ms "$warm")"
+    printf '%-12s cold %6s ms   warm p95 %6s ms   %6s KB\n' "$name" "$(ms "$cold")" "$(ms "$warm")" "$(( $(stat -c %s "$work/page") / 1024 ))"
   done
   echo "server RSS $(awk '/VmRSS/ {print int($2/1024)}' "/proc/$server/status") MB"
   stop

@@ -14,6 +14,9 @@
 //!
 //! `main.rs` only parses the command line and calls `cli::run`.
 
+// The pages' views are deep types; the server builds them all.
+#![recursion_limit = "256"]
+
 pub mod cli;
 pub mod http;
 

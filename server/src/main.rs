@@ -9,10 +9,24 @@ use clap::Parser;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-#[tokio::main]
-async fn main() -> ExitCode {
+/// The stack of each runtime thread: a page is rendered as one deep future, which needs more than
+/// tokio's 2 MiB in a debug build (the release one needs far less).
+const THREAD_STACK: usize = 8 * 1024 * 1024;
+
+fn main() -> ExitCode {
     let cli = server::cli::Cli::parse();
-    match server::cli::run(cli).await {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_stack_size(THREAD_STACK)
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("orientir: error: the runtime does not start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(server::cli::run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("orientir: error: {e}");

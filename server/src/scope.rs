@@ -353,6 +353,27 @@ impl Gate {
         Ok(Some(InScope { campaign, schools }))
     }
 
+    /// The campaign's schools in scope narrowed to a municipality and a cohort, with the
+    /// municipalities to choose from and how many schools of the campaign the viewer may see in
+    /// all.
+    pub async fn narrowed(
+        &self,
+        viewer: &Viewer,
+        campaign: i64,
+        narrow: Narrow,
+    ) -> Result<Option<(InScope, Vec<app::work::Choice>, usize)>, ServerError> {
+        let Some(all) = self.campaign(viewer, campaign, None).await? else {
+            return Ok(None);
+        };
+        let choices = municipalities(&all.schools);
+        let in_scope = all.schools.len();
+        let Some(mut narrowed) = self.campaign(viewer, campaign, narrow.municipality).await? else {
+            return Ok(None);
+        };
+        self.keep_cohort(&mut narrowed, narrow.cohort).await?;
+        Ok(Some((narrowed, choices, in_scope)))
+    }
+
     /// Narrows a campaign's schools in scope to those of a cohort (of any year), when one is
     /// given.
     pub async fn keep_cohort(
@@ -679,5 +700,47 @@ impl Gate {
             },
             _ => Writable::Nothing,
         })
+    }
+}
+
+/// What a list of schools is narrowed to: a municipality, a cohort.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Narrow {
+    pub municipality: Option<i64>,
+    pub cohort: Option<app::results::Cohort>,
+}
+
+/// The municipalities of the schools, to filter by.
+pub fn municipalities(schools: &[SchoolInCampaign]) -> Vec<app::work::Choice> {
+    let mut list: Vec<app::work::Choice> = schools
+        .iter()
+        .map(|s| app::work::Choice {
+            id: s.municipality_id,
+            name: s.municipality.clone(),
+        })
+        .collect();
+    list.sort_by(|a, b| a.name.cmp(&b.name));
+    list.dedup();
+    list
+}
+
+/// A campaign's heading with how many of its schools the viewer sees.
+pub fn campaign_item(
+    c: &CampaignRow,
+    schools: usize,
+    published: Option<&PublicationRow>,
+) -> app::work::CampaignItem {
+    app::work::CampaignItem {
+        id: c.id,
+        name: c.name.clone(),
+        methodology_version: c.methodology_version.clone(),
+        opens_on: c.opens_on.to_string(),
+        closes_on: c.closes_on.to_string(),
+        schools,
+        published: published.map(|p| app::work::Published {
+            number: p.number,
+            on: p.published_on.to_string(),
+            at_close: p.at_close,
+        }),
     }
 }

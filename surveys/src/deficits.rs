@@ -191,15 +191,10 @@ pub struct DeficitSummary {
     pub areas: Vec<AreaDistribution>,
 }
 
-/// The fewest teachers over whom a school's summary is shown (never under the privacy floor).
-pub fn min_teachers(m: &Methodology) -> u32 {
-    m.deficits.min_teachers.max(crate::rules::PRIVACY_FLOOR)
-}
-
 /// How many of a school's teachers have taken the diagnostic, against the expected number;
 /// `sufficient` when the school's summary can be shown. A count of participants, never results.
 pub fn participation(m: &Methodology, expected: Option<u32>, teachers: u32) -> GroupResult {
-    let min_respondents = min_teachers(m);
+    let min_respondents = m.min_teachers();
     GroupResult {
         group: Group::TeacherDeficits,
         responses: teachers,
@@ -237,7 +232,7 @@ pub fn add_result(m: &Methodology, tally: &mut Tally, result: &DeficitResult) {
 /// The school's distribution of bands per area, from the tally of its teachers' results.
 pub fn summary(m: &Methodology, tally: &Tally) -> DeficitSummary {
     let teachers = tally.teachers;
-    if teachers < min_teachers(m) {
+    if teachers < m.min_teachers() {
         return DeficitSummary {
             teachers,
             suppressed: true,

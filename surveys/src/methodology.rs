@@ -362,11 +362,17 @@ impl Methodology {
             .map_or(key, |a| a.name.get(lang))
     }
 
+    /// The fewest teachers over whom a school's diagnostic summary is shown (never under the
+    /// privacy floor).
+    pub fn min_teachers(&self) -> u32 {
+        self.deficits.min_teachers.max(crate::rules::PRIVACY_FLOOR)
+    }
+
     /// Fewest respondents of a group behind anything shown of it: the group's rule, and for the
     /// teachers' diagnostic the diagnostic's minimum of teachers.
     pub fn min_respondents(&self, group: Group) -> u32 {
         match group {
-            Group::TeacherDeficits => crate::deficits::min_teachers(self),
+            Group::TeacherDeficits => self.min_teachers(),
             _ => self.rules.min_respondents(group),
         }
     }

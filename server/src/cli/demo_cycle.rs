@@ -220,8 +220,8 @@ pub async fn ensure_demo_cycle(
         storage
             .move_programme(
                 id,
-                &["draft"],
-                "submitted",
+                &[app::programmes::ProgrammeStatus::Draft],
+                app::programmes::ProgrammeStatus::Submitted,
                 false,
                 event(now, writer, "submitted", "", ""),
             )
@@ -239,8 +239,8 @@ pub async fn ensure_demo_cycle(
                 storage
                     .move_programme(
                         id,
-                        &["submitted"],
-                        "returned",
+                        &[app::programmes::ProgrammeStatus::Submitted],
+                        app::programmes::ProgrammeStatus::Returned,
                         false,
                         event(
                             now,
@@ -256,8 +256,8 @@ pub async fn ensure_demo_cycle(
                 storage
                     .move_programme(
                         id,
-                        &["submitted"],
-                        "agreed",
+                        &[app::programmes::ProgrammeStatus::Submitted],
+                        app::programmes::ProgrammeStatus::Agreed,
                         false,
                         event(now, agreer, "agreed", "", ""),
                     )

@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 
 use app::access::{Role, Viewer};
 use app::i18n::Lang;
-use app::work::{Attention, ProgrammeLink};
+use app::programmes::{ProgrammeState, ProgrammeStatus};
+use app::work::{Attention, ProgrammeLink, WithoutProgramme};
 
 use crate::clock;
 use crate::error::ServerError;
@@ -15,15 +16,6 @@ use crate::programmes::workflow::{steps, Step};
 use crate::programmes::writes;
 use crate::scope::Gate;
 use crate::storage::Storage;
-
-fn status_words(status: &str, lang: Lang) -> &'static str {
-    match status {
-        "submitted" => lang.tr("на согласовании", "submitted"),
-        "returned" => lang.tr("возвращены", "returned"),
-        "agreed" => lang.tr("согласованы", "agreed"),
-        _ => lang.tr("черновики", "drafts"),
-    }
-}
 
 /// The attention lists and overview of the viewer's scope.
 pub async fn attention(
@@ -37,7 +29,7 @@ pub async fn attention(
         overview: matches!(viewer.role, Role::Admin | Role::Regional | Role::Municipal),
         ..Attention::default()
     };
-    let mut statuses: BTreeMap<&'static str, u32> = BTreeMap::new();
+    let mut statuses: BTreeMap<ProgrammeState, u32> = BTreeMap::new();
     let mut chosen: BTreeMap<String, u32> = BTreeMap::new();
     for (campaign, schools) in gate.campaigns(viewer).await? {
         if schools == 0 {
@@ -64,7 +56,7 @@ pub async fn attention(
             if steps(viewer, &in_scope, s.school_id, &agreement, p).contains(&Step::Agree) {
                 a.awaiting.push(link(String::new()));
             }
-            if p.status == "returned" && writes(viewer, &in_scope, s.school_id) {
+            if p.status == ProgrammeStatus::Returned && writes(viewer, &in_scope, s.school_id) {
                 a.returned.push(link(String::new()));
             }
             let overdue = storage
@@ -83,7 +75,7 @@ pub async fn attention(
             let next = stages
                 .iter()
                 .find(|st| !filed.contains(&(p.id, st.id)))
-                .filter(|_| p.status == "agreed");
+                .filter(|_| p.status == ProgrammeStatus::Agreed);
             if let Some(st) = next {
                 let note = |ru: &str, en: &str| match lang {
                     Lang::Ru => format!("{ru}: {} ({})", st.title, st.due_on),
@@ -97,7 +89,7 @@ pub async fn attention(
                     _ => {}
                 }
             }
-            *statuses.entry(status_words(&p.status, lang)).or_default() += 1;
+            *statuses.entry(ProgrammeState::Has(p.status)).or_default() += 1;
             for r in storage.chosen_risks(p.id).await? {
                 *chosen.entry(r.factor).or_default() += 1;
             }
@@ -108,19 +100,24 @@ pub async fn attention(
             && !gate.is_open(&campaign)
             && gate.publication(viewer, &campaign).await?.is_some()
         {
-            for s in &in_scope.schools {
-                if !programmes.iter().any(|p| p.school_id == s.school_id) {
-                    a.without.push(format!("{} — {}", s.name, campaign.name));
-                }
+            let schools = in_scope
+                .schools
+                .iter()
+                .filter(|s| !programmes.iter().any(|p| p.school_id == s.school_id))
+                .count();
+            if schools > 0 {
+                *statuses.entry(ProgrammeState::Without).or_default() += schools as u32;
+                a.without.push(WithoutProgramme {
+                    campaign_id: campaign.id,
+                    campaign: campaign.name.clone(),
+                    schools,
+                });
             }
         }
     }
     if a.overview {
         let m = gate.methodology();
-        a.statuses = statuses
-            .into_iter()
-            .map(|(s, n)| (s.to_owned(), n))
-            .collect();
+        a.statuses = statuses.into_iter().collect();
         let mut list: Vec<(String, String, u32)> = chosen
             .into_iter()
             .map(|(code, n)| {

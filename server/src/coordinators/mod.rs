@@ -12,15 +12,15 @@ pub mod registry;
 use app::access::{Role, Viewer};
 use app::i18n::Lang;
 use app::work::{
-    Attention, CampaignItem, Choice, Published, RegionAgreement, SchoolChoice, UserItem,
-    WorkSource, LOGIN_COOKIE,
+    Attention, CampaignItem, Choice, RegionAgreement, SchoolChoice, UserItem, WorkSource,
+    LOGIN_COOKIE,
 };
 use app::AppError;
 
 use crate::cookies::CookiePolicy;
 use crate::error::ServerError;
-use crate::scope::Gate;
-use crate::storage::{CampaignRow, Named, PublicationRow, Storage};
+use crate::scope::{campaign_item, Gate};
+use crate::storage::{Named, Storage};
 
 /// The coordinators' pages' data.
 #[derive(Clone)]
@@ -30,27 +30,6 @@ pub struct Coordinators {
     pub cookies: CookiePolicy,
     /// Educational results (the start page's overview).
     pub results: crate::results::Yardstick,
-}
-
-/// A campaign's heading with how many of its schools the viewer sees.
-pub fn campaign_item(
-    c: &CampaignRow,
-    schools: usize,
-    published: Option<&PublicationRow>,
-) -> CampaignItem {
-    CampaignItem {
-        id: c.id,
-        name: c.name.clone(),
-        methodology_version: c.methodology_version.clone(),
-        opens_on: c.opens_on.to_string(),
-        closes_on: c.closes_on.to_string(),
-        schools,
-        published: published.map(|p| Published {
-            number: p.number,
-            on: p.published_on.to_string(),
-            at_close: p.at_close,
-        }),
-    }
 }
 
 fn choices(list: Vec<Named>) -> Vec<Choice> {

@@ -238,11 +238,7 @@ pub fn document(
     appendix: &Appendix,
     lang: Lang,
 ) -> Result<Vec<u8>, ServerError> {
-    let status = p
-        .status
-        .as_deref()
-        .map(|s| app::reports::programme_status_words(s, lang))
-        .unwrap_or("");
+    let status = p.status.map(|s| s.label(lang)).unwrap_or("");
     let mut doc = a4()
         .add_paragraph(
             Paragraph::new().align(AlignmentType::Center).add_run(

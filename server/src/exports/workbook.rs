@@ -338,7 +338,7 @@ async fn programmes_table(
             })
             .collect();
         let overdue = measures.iter().filter(|m| m.overdue(today)).count();
-        let status = app::reports::programme_status_words(&p.status, lang);
+        let status = p.status.label(lang);
         rows.push(vec![
             Cell::Text(format!("{} ({})", school.name, school.municipality)),
             Cell::Text(

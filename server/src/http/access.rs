@@ -89,6 +89,10 @@ pub const RULES: &[Rule] = &[
     rule("/api/work-home", Access::SignedIn, false),
     rule("/work/campaigns/{id}/monitor", Access::SignedIn, false),
     rule("/work/campaigns/{id}/matrix", Access::SignedIn, false),
+    rule("/work/campaigns/{id}/programmes", Access::SignedIn, false),
+    rule("/api/work-programmes", Access::SignedIn, false),
+    rule("/work/campaigns/{id}/overview", Access::SignedIn, false),
+    rule("/api/work-overview", Access::SignedIn, false),
     rule(
         "/work/campaigns/{id}/schools/{school}",
         Access::SignedIn,

@@ -6,6 +6,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use app::overview::SharedOverviewSource;
+use app::programmes::SharedProgrammeSource;
 use app::reports::SharedReportSource;
 use app::results::SharedResultsSource;
 use app::support::SharedSupportSource;
@@ -152,6 +153,10 @@ pub fn router_and_support(
         storage: storage.clone(),
         gate: gate.clone(),
         cookies: config.cookies,
+    });
+    let programmes: SharedProgrammeSource = Arc::new(crate::programmes::list::Programmes {
+        gate: gate.clone(),
+        storage: storage.clone(),
     });
     let public_url = config.public_base();
     let reports: SharedReportSource = Arc::new(Reports {
@@ -416,6 +421,7 @@ pub fn router_and_support(
                 provide_context(overview.clone());
                 provide_context(work.clone());
                 provide_context(reports.clone());
+                provide_context(programmes.clone());
                 provide_context(results.clone());
                 provide_context(support_source.clone());
             },

@@ -5,6 +5,7 @@
 //! school itself, its curator, an admin; municipal and regional coordinators read their scope.
 
 pub mod evidence;
+pub mod list;
 pub mod plan;
 pub mod results;
 pub mod risks;
@@ -51,7 +52,7 @@ pub(crate) async fn writable(
         .cloned()
         .ok_or(ServerError::NotFound)?;
     if let Some(p) = storage.programme(campaign, school).await? {
-        if !matches!(p.status.as_str(), "draft" | "returned") {
+        if !p.status.editable() {
             return Err(Refused::one(At::Whole, Kind::ProgrammeLocked).into());
         }
     }

@@ -121,7 +121,7 @@ pub async fn effectiveness(
             .campaign_programmes(campaign.id)
             .await?
             .into_iter()
-            .filter(|p| p.status == "agreed")
+            .filter(|p| p.status == app::programmes::ProgrammeStatus::Agreed)
             .collect();
         if programmes.is_empty() {
             continue;

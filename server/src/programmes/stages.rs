@@ -175,7 +175,7 @@ pub async fn file_report(
     let filed = async {
         let (analysis, marks) = read_report(&pairs)?;
         let programme = written(&gate, &storage, &viewer, campaign, school).await?;
-        if programme.status != "agreed" {
+        if programme.status != app::programmes::ProgrammeStatus::Agreed {
             return Err(Refused::one(At::Whole, Kind::NotAgreed).into());
         }
         if !storage

@@ -4,6 +4,7 @@
 //! only after it is reopened, which needs a new submission. Every step is in the history.
 
 use app::access::{Role, Viewer};
+use app::programmes::ProgrammeStatus;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
@@ -53,10 +54,10 @@ pub fn steps(
     let writer = writes(viewer, in_scope, school);
     let agreer = in_scope.schools.iter().any(|s| s.school_id == school)
         && agrees(viewer, agreement, programme).is_some();
-    match programme.status.as_str() {
-        "draft" | "returned" if writer => vec![Step::Submit],
-        "submitted" if agreer => vec![Step::Comment, Step::Return, Step::Agree],
-        "agreed" if writer => vec![Step::Reopen],
+    match programme.status {
+        ProgrammeStatus::Draft | ProgrammeStatus::Returned if writer => vec![Step::Submit],
+        ProgrammeStatus::Submitted if agreer => vec![Step::Comment, Step::Return, Step::Agree],
+        ProgrammeStatus::Agreed if writer => vec![Step::Reopen],
         _ => Vec::new(),
     }
 }
@@ -173,30 +174,48 @@ async fn take(
             true
         }
         Step::Submit => {
-            let from = ["draft", "returned"];
+            let from = [ProgrammeStatus::Draft, ProgrammeStatus::Returned];
             storage
-                .move_programme(id, &from, "submitted", false, event("submitted"))
+                .move_programme(
+                    id,
+                    &from,
+                    ProgrammeStatus::Submitted,
+                    false,
+                    event("submitted"),
+                )
                 .await?
         }
         Step::Return => {
             storage
-                .move_programme(id, &["submitted"], "returned", false, event("returned"))
+                .move_programme(
+                    id,
+                    &[ProgrammeStatus::Submitted],
+                    ProgrammeStatus::Returned,
+                    false,
+                    event("returned"),
+                )
                 .await?
         }
         Step::Agree => {
             let last = agrees(viewer, &agreement, &programme).unwrap_or(false);
             let (to, action) = if last {
-                ("agreed", "agreed")
+                (ProgrammeStatus::Agreed, "agreed")
             } else {
-                ("submitted", "agreed_by_curator")
+                (ProgrammeStatus::Submitted, "agreed_by_curator")
             };
             storage
-                .move_programme(id, &["submitted"], to, !last, event(action))
+                .move_programme(id, &[ProgrammeStatus::Submitted], to, !last, event(action))
                 .await?
         }
         Step::Reopen => {
             storage
-                .move_programme(id, &["agreed"], "draft", false, event("reopened"))
+                .move_programme(
+                    id,
+                    &[ProgrammeStatus::Agreed],
+                    ProgrammeStatus::Draft,
+                    false,
+                    event("reopened"),
+                )
                 .await?
         }
     };

@@ -9,8 +9,9 @@ use app::reports::{Change, ChangeCell, ChangeRow};
 use app::work::Choice;
 use surveys::change::Transition;
 
-use super::views::{level_of, municipalities};
+use super::views::level_of;
 use crate::error::ServerError;
+use crate::scope::municipalities;
 use crate::scope::published;
 use crate::scope::Gate;
 
@@ -20,7 +21,7 @@ pub async fn change(
     viewer: &Viewer,
     before: Option<i64>,
     after: Option<i64>,
-    narrow: super::Narrow,
+    narrow: crate::scope::Narrow,
     list: &ListQuery,
     lang: Lang,
 ) -> Result<Option<Change>, ServerError> {
@@ -57,6 +58,7 @@ pub async fn change(
         after,
         versions: None,
         factors,
+        levels: super::views::levels(m, lang),
         rows: Vec::new(),
         paging: Paging::default(),
         unpublished: false,
@@ -130,6 +132,8 @@ pub async fn change(
                     before: level_of(m, f.before_level.as_ref(), lang),
                     after: level_of(m, f.after_level.as_ref(), lang),
                     delta: f.delta.map(published),
+                    before_score: f.before_score.map(published),
+                    after_score: f.after_score.map(published),
                     transition: transition.into(),
                     significant: f.significant,
                 }

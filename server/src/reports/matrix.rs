@@ -7,8 +7,8 @@ use app::listing::{self, ListQuery, Paging, SortKey};
 use app::reports::{FactorCell, FactorColumn, Matrix, MatrixRow};
 
 use super::views::{level_of, levels};
-use crate::coordinators::campaign_item;
 use crate::error::ServerError;
+use crate::scope::campaign_item;
 use crate::scope::published;
 use crate::scope::Gate;
 
@@ -17,12 +17,11 @@ pub async fn matrix(
     gate: &Gate,
     viewer: &Viewer,
     campaign: i64,
-    narrow: super::Narrow,
+    narrow: crate::scope::Narrow,
     list: &ListQuery,
     lang: Lang,
 ) -> Result<Option<Matrix>, ServerError> {
-    let Some((in_scope, choices, count)) = super::filtered(gate, viewer, campaign, narrow).await?
-    else {
+    let Some((in_scope, choices, count)) = gate.narrowed(viewer, campaign, narrow).await? else {
         return Ok(None);
     };
     let scored = gate.score(viewer, &in_scope).await?;

@@ -6,6 +6,7 @@
 mod change;
 mod matrix;
 mod monitor;
+mod overview;
 mod profile;
 mod programme;
 pub use programme::programme;
@@ -19,14 +20,12 @@ use app::i18n::Lang;
 use app::listing::ListQuery;
 use app::reports::{
     Change, CodeSheet, Effectiveness, Matrix, Monitor, Profile, ProgrammeView, QualityReport,
-    ReportSource,
+    RegionOverview, ReportSource,
 };
-use app::work::Choice;
 use app::AppError;
 
 use crate::coordinators::code_sheets;
-use crate::error::ServerError;
-use crate::scope::{Gate, InScope};
+use crate::scope::{Gate, Narrow};
 
 /// The reports, as the pages and server functions ask for them.
 #[derive(Clone)]
@@ -38,33 +37,6 @@ pub struct Reports {
     pub public_url: String,
     /// Educational results (a programme's results targets).
     pub results: crate::results::Yardstick,
-}
-
-/// The campaign's schools in scope narrowed to a municipality, with the municipalities to choose
-/// from and how many schools of the campaign the viewer may see in all.
-async fn filtered(
-    gate: &Gate,
-    viewer: &Viewer,
-    campaign: i64,
-    narrow: Narrow,
-) -> Result<Option<(InScope, Vec<Choice>, usize)>, ServerError> {
-    let Some(all) = gate.campaign(viewer, campaign, None).await? else {
-        return Ok(None);
-    };
-    let choices = views::municipalities(&all.schools);
-    let in_scope = all.schools.len();
-    let Some(mut narrowed) = gate.campaign(viewer, campaign, narrow.municipality).await? else {
-        return Ok(None);
-    };
-    gate.keep_cohort(&mut narrowed, narrow.cohort).await?;
-    Ok(Some((narrowed, choices, in_scope)))
-}
-
-/// What a list of schools is narrowed to: a municipality, a cohort.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Narrow {
-    pub municipality: Option<i64>,
-    pub cohort: Option<app::results::Cohort>,
 }
 
 #[async_trait::async_trait]
@@ -136,6 +108,20 @@ impl ReportSource for Reports {
             cohort: app::results::Cohort::from_query(cohort.as_deref())?,
         };
         Ok(change::change(&self.gate, viewer, before, after, narrow, &list, lang).await?)
+    }
+
+    async fn overview(
+        &self,
+        viewer: &Viewer,
+        campaign: i64,
+        cohort: Option<String>,
+        lang: Lang,
+    ) -> Result<Option<RegionOverview>, AppError> {
+        let narrow = Narrow {
+            municipality: None,
+            cohort: app::results::Cohort::from_query(cohort.as_deref())?,
+        };
+        Ok(overview::overview(&self.gate, viewer, campaign, narrow, lang).await?)
     }
 
     async fn quality(

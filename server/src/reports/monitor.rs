@@ -12,8 +12,8 @@ use surveys::profile::group_results;
 use surveys::Group;
 
 use super::views::{group_cells, stage_items};
-use crate::coordinators::campaign_item;
 use crate::error::ServerError;
+use crate::scope::campaign_item;
 use crate::scope::Gate;
 use crate::storage::Storage;
 
@@ -23,12 +23,11 @@ pub async fn monitor(
     storage: &Storage,
     viewer: &Viewer,
     campaign: i64,
-    narrow: super::Narrow,
+    narrow: crate::scope::Narrow,
     list: &ListQuery,
     lang: Lang,
 ) -> Result<Option<Monitor>, ServerError> {
-    let Some((in_scope, choices, count)) = super::filtered(gate, viewer, campaign, narrow).await?
-    else {
+    let Some((in_scope, choices, count)) = gate.narrowed(viewer, campaign, narrow).await? else {
         return Ok(None);
     };
     let m = gate.methodology();

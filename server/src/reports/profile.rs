@@ -4,12 +4,71 @@
 
 use app::access::Viewer;
 use app::i18n::Lang;
-use app::reports::{DeficitView, LevelView, Profile, RiskPanel};
+use app::reports::{DeficitView, FactorHistory, LevelView, Profile, ProfileHistory, RiskPanel};
 
-use super::views::{factor_view, group_cells, levels};
+use super::views::{factor_view, group_cells, level_of, levels};
 use super::Reports;
-use crate::coordinators::campaign_item;
 use crate::error::ServerError;
+use crate::scope::{campaign_item, published};
+
+/// The school's factors in every published campaign it took part in that the viewer may read,
+/// oldest first, each scored by the running methodology (as the change page scores them); none
+/// with fewer than two such campaigns.
+async fn history(
+    reports: &Reports,
+    viewer: &Viewer,
+    school: i64,
+    lang: Lang,
+) -> Result<Option<ProfileHistory>, ServerError> {
+    let gate = &reports.gate;
+    let m = gate.methodology();
+    let mut campaigns = reports.storage.campaigns().await?;
+    campaigns.reverse();
+    let mut names = Vec::new();
+    let mut columns: Vec<Vec<Option<(f64, Option<LevelView>)>>> = Vec::new();
+    for c in campaigns {
+        let Some((in_scope, _)) = gate.school(viewer, c.id, school).await? else {
+            continue;
+        };
+        let Some(scored) = gate.score(viewer, &in_scope).await? else {
+            continue;
+        };
+        let Some(profile) = scored.profiles.first() else {
+            continue;
+        };
+        names.push((c.id, c.name.clone()));
+        columns.push(
+            profile
+                .factors
+                .iter()
+                .map(|f| {
+                    f.score
+                        .map(|s| (published(s), level_of(m, f.level.as_ref(), lang)))
+                })
+                .collect(),
+        );
+    }
+    if names.len() < 2 {
+        return Ok(None);
+    }
+    let factors = m
+        .factors
+        .iter()
+        .enumerate()
+        .map(|(n, f)| FactorHistory {
+            code: f.code.0.clone(),
+            name: f.name.get(lang.code()).to_owned(),
+            points: columns
+                .iter()
+                .map(|column| column.get(n).cloned().flatten())
+                .collect(),
+        })
+        .collect();
+    Ok(Some(ProfileHistory {
+        campaigns: names,
+        factors,
+    }))
+}
 
 /// The profile of one school of a campaign, if the viewer may see it.
 pub async fn profile(
@@ -49,6 +108,7 @@ pub async fn profile(
                 suppressed: None,
             },
             risks: RiskPanel::default(),
+            history: None,
         }));
     };
     let (Some(profile), Some(summary)) = (scored.profiles.first(), scored.deficits.first()) else {
@@ -86,9 +146,9 @@ pub async fn profile(
                 Lang::En => "The summary of the teachers' diagnostic is read by the curator and coordinators, not by the school: the school holds the teachers' personal codes, and a summary over them could give one teacher's answers away. Each teacher reads their own report with their result key.".to_owned(),
             }),
         };
-        return Ok(Some(profile_of(
-            &in_scope, campaign, profile, m, lang, deficits, risks,
-        )));
+        let mut view = profile_of(&in_scope, campaign, profile, m, lang, deficits, risks);
+        view.history = history(reports, viewer, school, lang).await?;
+        return Ok(Some(view));
     }
     let deficits = DeficitView {
         bands,
@@ -105,17 +165,17 @@ pub async fn profile(
         suppressed: summary.suppressed.then(|| match lang {
             Lang::Ru => format!(
                 "Недостаточно данных: сводка показывается, когда диагностику прошли не меньше {} учителей.",
-                surveys::deficits::min_teachers(m)
+                m.min_teachers()
             ),
             Lang::En => format!(
                 "Not enough data: the summary is shown once at least {} teachers have taken the diagnostic.",
-                surveys::deficits::min_teachers(m)
+                m.min_teachers()
             ),
         }),
     };
-    Ok(Some(profile_of(
-        &in_scope, campaign, profile, m, lang, deficits, risks,
-    )))
+    let mut view = profile_of(&in_scope, campaign, profile, m, lang, deficits, risks);
+    view.history = history(reports, viewer, school, lang).await?;
+    Ok(Some(view))
 }
 
 /// The profile page's data from a scored profile.
@@ -148,5 +208,6 @@ fn profile_of(
             .collect(),
         deficits,
         risks,
+        history: None,
     }
 }

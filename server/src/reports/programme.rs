@@ -14,11 +14,11 @@ use app::reports::{
 use super::results::results_view;
 use super::views::{form_value, level_of, show_value, stage_items};
 use crate::clock;
-use crate::coordinators::campaign_item;
 use crate::error::ServerError;
 use crate::programmes::results::later;
 use crate::programmes::stages::comments_on_stages;
 use crate::programmes::writes;
+use crate::scope::campaign_item;
 use crate::scope::Gate;
 use crate::storage::Storage;
 
@@ -99,8 +99,8 @@ pub async fn programme(
         return Ok(Some(view));
     };
     let writer = writes(viewer, &in_scope, school);
-    view.can_edit = matches!(programme.status.as_str(), "draft" | "returned") && writer;
-    view.can_report = programme.status == "agreed" && writer;
+    view.can_edit = programme.status.editable() && writer;
+    view.can_report = programme.status == app::programmes::ProgrammeStatus::Agreed && writer;
     view.can_attach = writer;
     view.can_comment_stages = comments_on_stages(viewer);
     let files = storage.programme_files(programme.id).await?;

@@ -7,9 +7,9 @@ use app::access::Viewer;
 use app::i18n::Lang;
 use app::reports::{AreaRow, ItemRow, QualityReport, ScaleRow};
 
-use crate::coordinators::campaign_item;
 use crate::error::ServerError;
 use crate::groups;
+use crate::scope::campaign_item;
 use crate::scope::{published, respondents_band, Gate};
 
 /// The quality report of a campaign, if the viewer may see it.

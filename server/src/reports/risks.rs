@@ -52,9 +52,7 @@ pub async fn panel(
             });
         }
     }
-    let open = programme
-        .as_ref()
-        .is_none_or(|p| matches!(p.status.as_str(), "draft" | "returned"));
+    let open = programme.as_ref().is_none_or(|p| p.status.editable());
     Ok(RiskPanel {
         chosen: chosen
             .into_iter()

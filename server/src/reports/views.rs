@@ -4,14 +4,12 @@
 
 use app::i18n::Lang;
 use app::reports::{FactorView, GroupCell, IndicatorView, LevelView};
-use app::work::Choice;
 use surveys::indicator::Display;
 use surveys::profile::{GroupResult, Insufficiency};
 use surveys::{Methodology, SchoolProfile};
 
 use crate::groups;
 use crate::scope::{published, respondents_band};
-use crate::storage::SchoolInCampaign;
 
 /// The methodology's risk levels.
 pub fn levels(m: &Methodology, lang: Lang) -> Vec<LevelView> {
@@ -30,20 +28,6 @@ pub fn levels(m: &Methodology, lang: Lang) -> Vec<LevelView> {
 pub fn level_of(m: &Methodology, key: Option<&String>, lang: Lang) -> Option<LevelView> {
     let key = key?;
     levels(m, lang).into_iter().find(|l| &l.key == key)
-}
-
-/// The municipalities of the schools, to filter by.
-pub fn municipalities(schools: &[SchoolInCampaign]) -> Vec<Choice> {
-    let mut list: Vec<Choice> = schools
-        .iter()
-        .map(|s| Choice {
-            id: s.municipality_id,
-            name: s.municipality.clone(),
-        })
-        .collect();
-    list.sort_by(|a, b| a.name.cmp(&b.name));
-    list.dedup();
-    list
 }
 
 /// Each group's responses against the expected count and the engine's minimums; a count under

@@ -669,7 +669,7 @@ impl Yardstick {
             }
             if let Some(p) = self.storage.programme(c.id, school).await? {
                 programme = Some((
-                    app::reports::programme_status_words(&p.status, lang).to_owned(),
+                    p.status.label(lang).to_owned(),
                     format!("/work/campaigns/{}/schools/{school}/programme", c.id),
                 ));
             }

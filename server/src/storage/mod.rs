@@ -40,8 +40,8 @@ pub use drafts::{DraftRow, DraftWrite};
 pub use notices::{MailRow, MailSettings, NewMail, NewNotice, NoticeRow, Sent};
 pub use places::{Conflict, Named, PlacedSchool, Registry, RegistryRow};
 pub use programmes::{
-    ChosenRiskRow, MeasureFields, MeasureRow, NewEvent, ProgrammeEvent, ProgrammeRow,
-    ResultTargetRow, RiskChoice, TargetRow,
+    measure_overdue, ChosenRiskRow, MeasureFields, MeasureRow, MeasureState, NewEvent,
+    ProgrammeEvent, ProgrammeRow, ResultTargetRow, RiskChoice, TargetRow,
 };
 pub use publications::{PublicationRow, Surplus};
 pub use responses::{GroupCount, PublishedAnswers, ResponsePages, ResponseRow, StoredResponse};

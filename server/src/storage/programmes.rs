@@ -2,6 +2,7 @@
 //! their reasoning, goal and tasks, the measures and targets of each risk, and the history of
 //! every change.
 
+use app::programmes::ProgrammeStatus;
 use surveys::calendar::Day;
 
 use super::{with_pool, Storage};
@@ -13,8 +14,8 @@ pub struct ProgrammeRow {
     pub id: i64,
     pub campaign_id: i64,
     pub school_id: i64,
-    /// `draft`, `submitted`, `returned` or `agreed`.
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: ProgrammeStatus,
     #[sqlx(try_from = "String")]
     pub created_on: Day,
     /// With agreement by both, the curator has agreed and the municipality has not yet.
@@ -132,6 +133,39 @@ impl Storage {
                 .bind(campaign_id)
                 .fetch_all(pool)
                 .await?
+        }))
+    }
+
+    /// The factors each programme of a campaign chose, in the order chosen: (programme, factor).
+    pub async fn campaign_chosen_factors(
+        &self,
+        campaign_id: i64,
+    ) -> Result<Vec<(i64, String)>, ServerError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT r.programme_id, r.factor FROM chosen_risks r
+                 JOIN programmes p ON p.id = r.programme_id WHERE p.campaign_id = $1 ORDER BY r.id",
+            )
+            .bind(campaign_id)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    /// The deadline and status of every measure of a campaign's programmes.
+    pub async fn campaign_measure_states(
+        &self,
+        campaign_id: i64,
+    ) -> Result<Vec<MeasureState>, ServerError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT r.programme_id, m.due_on, m.status FROM programme_measures m
+                 JOIN chosen_risks r ON r.id = m.risk_id
+                 JOIN programmes p ON p.id = r.programme_id WHERE p.campaign_id = $1",
+            )
+            .bind(campaign_id)
+            .fetch_all(pool)
+            .await?
         }))
     }
 
@@ -293,9 +327,24 @@ impl MeasureRow {
 
     /// Past its deadline and neither done nor given up: «просрочено», computed, never typed.
     pub fn overdue(&self, today: Day) -> bool {
-        self.due().is_some_and(|d| d < today)
-            && !matches!(self.status.as_str(), "done" | "not_done")
+        measure_overdue(self.due_on.as_deref(), &self.status, today)
     }
+}
+
+/// Whether a measure with this deadline and status is overdue on `today`.
+pub fn measure_overdue(due_on: Option<&str>, status: &str, today: Day) -> bool {
+    due_on
+        .and_then(|d| d.parse::<Day>().ok())
+        .is_some_and(|d| d < today)
+        && !matches!(status, "done" | "not_done")
+}
+
+/// A measure's deadline and status, with its programme: what a list of programmes counts.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct MeasureState {
+    pub programme_id: i64,
+    pub due_on: Option<String>,
+    pub status: String,
 }
 
 /// A target of a chosen risk: an indicator of its factor, its value in the published profile
@@ -650,15 +699,15 @@ impl Storage {
     pub async fn move_programme(
         &self,
         programme_id: i64,
-        from: &[&str],
-        to: &str,
+        from: &[ProgrammeStatus],
+        to: ProgrammeStatus,
         curator_agreed: bool,
         event: NewEvent<'_>,
     ) -> Result<bool, ServerError> {
-        // The statuses are the program's own words, never a user's.
+        // The statuses are the program's own keys, never a user's words.
         let list = from
             .iter()
-            .map(|s| format!("'{s}'"))
+            .map(|s| format!("'{}'", s.key()))
             .collect::<Vec<_>>()
             .join(", ");
         with_pool!(self, pool => {
@@ -666,7 +715,7 @@ impl Storage {
             let moved = sqlx::query(&format!(
                 "UPDATE programmes SET status = $1, curator_agreed = $2 WHERE id = $3 AND status IN ({list})"
             ))
-            .bind(to)
+            .bind(to.key())
             .bind(curator_agreed)
             .bind(programme_id)
             .execute(&mut *tx)

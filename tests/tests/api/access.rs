@@ -70,6 +70,8 @@ const EXPECTED: &[(&str, &str, Who, &str)] = &[
     ("POST", "/api/work-home", Who::SignedIn, ""),
     ("GET", "/work/campaigns/{id}/monitor", Who::SignedIn, ""),
     ("GET", "/work/campaigns/{id}/matrix", Who::SignedIn, ""),
+    ("GET", "/work/campaigns/{id}/programmes", Who::SignedIn, ""),
+    ("GET", "/work/campaigns/{id}/overview", Who::SignedIn, ""),
     (
         "GET",
         "/work/campaigns/{id}/schools/{school}",
@@ -77,6 +79,13 @@ const EXPECTED: &[(&str, &str, Who, &str)] = &[
         "",
     ),
     ("POST", "/api/work-monitor", Who::SignedIn, "campaign={id}"),
+    (
+        "POST",
+        "/api/work-programmes",
+        Who::SignedIn,
+        "campaign={id}",
+    ),
+    ("POST", "/api/work-overview", Who::SignedIn, "campaign={id}"),
     ("GET", "/work/change", Who::SignedIn, ""),
     ("GET", "/work/campaigns/new", Who::Raw, ""),
     ("GET", "/work/registry", Who::Raw, ""),

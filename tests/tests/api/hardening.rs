@@ -544,7 +544,7 @@ async fn the_release_bundle_goes_out_precompressed_under_names_of_its_content(ba
     let login = harness::text(&harness::client(), &app.url("/login")).await;
     for (page, files, other) in [
         (&home, ["islands.js", "orientir.css"], "orientir.wasm"),
-        (&login, ["orientir.wasm", "orientir.js"], "islands.js"),
+        (&login, ["orientir.wasm", "work.css"], "islands.js"),
     ] {
         for file in files {
             assert!(
@@ -554,6 +554,10 @@ async fn the_release_bundle_goes_out_precompressed_under_names_of_its_content(ba
         }
         assert!(!page.contains(other), "{page}");
     }
+    assert!(
+        !home.contains("work.css"),
+        "a respondent loads no coordinator's styles"
+    );
     for (file, encoding) in [
         ("orientir.wasm", "br"),
         ("respondent.wasm", "br"),
@@ -561,6 +565,7 @@ async fn the_release_bundle_goes_out_precompressed_under_names_of_its_content(ba
         ("islands.js", "gzip"),
         ("orientir.js", "gzip"),
         ("orientir.css", "br"),
+        ("work.css", "br"),
     ] {
         let r = harness::client()
             .get(app.url(&format!("/pkg/{folder}/{file}")))

@@ -229,7 +229,7 @@ async fn a_school_chooses_its_risks_from_its_published_profile(backend: Backend)
         .await
         .expect("query")
         .expect("a programme");
-    assert_eq!(programme.status, "draft");
+    assert_eq!(programme.status, app::programmes::ProgrammeStatus::Draft);
     let history = app
         .storage
         .programme_events(programme.id)
@@ -1201,7 +1201,7 @@ async fn the_start_page_says_what_needs_attention(backend: Backend) {
     let (region, _) = app.sign_in("region").await;
     let home = text(&region, &app, "/work").await;
     assert!(home.contains("Антирисковые программы школ"), "{home}");
-    assert!(home.contains("на согласовании: 1"));
+    assert!(home.contains("отправлена на согласование: 1"), "{home}");
     assert!(home.contains(&format!("<tr data-factor=\"{code}\">")));
     assert!(home.contains("Школы без программы"));
     assert!(

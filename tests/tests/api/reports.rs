@@ -610,7 +610,157 @@ async fn long_lists_sort_search_and_page_on_the_server(backend: Backend) {
     app.finish().await;
 }
 
+/// A report server function's JSON.
+async fn report(
+    client: &Client,
+    app: &TestApp,
+    endpoint: &str,
+    form: &[(&str, String)],
+) -> serde_json::Value {
+    let r = client
+        .post(app.url(endpoint))
+        .form(form)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.status(), StatusCode::OK, "{endpoint}");
+    r.json().await.expect("json")
+}
+
+/// The pictures: the region's overview counts what the matrix counts, per municipality and in
+/// all, with the table beside it; a municipal coordinator's holds its own municipality alone;
+/// the change page draws every school's factors with the significant changes marked; a profile
+/// shows the school's factors over both published campaigns.
+async fn pictures_show_the_region_the_change_and_a_school_over_time(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo().await;
+    let (campaign, school) = app.demo_school("demo-03").await;
+    let (region, _) = app.sign_in("region").await;
+    let html = page(
+        &region,
+        &app,
+        &format!("/work/campaigns/{campaign}/overview"),
+    )
+    .await;
+    assert!(html.contains("<figure class=\"overview-chart\">"), "{html}");
+    assert!(html.contains("<pattern id=\"ov-2\""), "a pattern per level");
+    let form = [("campaign", campaign.to_string())];
+    let overview = report(&region, &app, "/api/work-overview", &form).await;
+    let areas = overview["report"]["areas"]
+        .as_array()
+        .expect("areas")
+        .clone();
+    assert!(
+        areas.len() >= 3,
+        "every school, then each municipality: {overview}"
+    );
+    assert_eq!(count(&html, "<g data-area="), areas.len());
+    assert_eq!(
+        count(
+            &html.split("overview-table").nth(1).expect("the table"),
+            "<tr><th scope=\"row\">"
+        ),
+        areas.len(),
+        "the table beside holds every area"
+    );
+    // The whole scope counts what the matrix counts; the municipalities add up to it.
+    let matrix = report(
+        &region,
+        &app,
+        "/api/work-matrix",
+        &[
+            ("campaign", campaign.to_string()),
+            ("list[per]", "100".into()),
+        ],
+    )
+    .await;
+    let factors = matrix["report"]["factors"].as_array().expect("factors");
+    for (n, factor) in factors.iter().enumerate() {
+        assert_eq!(
+            areas[0]["cells"][n]["per_level"], factor["per_level"],
+            "{n}"
+        );
+        assert_eq!(areas[0]["cells"][n]["insufficient"], factor["insufficient"]);
+        let levels = factor["per_level"].as_array().expect("levels").len();
+        for level in 0..levels {
+            let sum: u64 = areas[1..]
+                .iter()
+                .map(|a| a["cells"][n]["per_level"][level].as_u64().expect("count"))
+                .sum();
+            assert_eq!(Some(sum), areas[0]["cells"][n]["per_level"][level].as_u64());
+        }
+    }
+    let schools: u64 = areas[1..]
+        .iter()
+        .map(|a| a["schools"].as_u64().expect("schools"))
+        .sum();
+    assert_eq!(Some(schools), areas[0]["schools"].as_u64());
+    // A municipal coordinator's overview: its municipality alone beside its whole.
+    let (north, _) = app.sign_in("north").await;
+    let own = report(&north, &app, "/api/work-overview", &form).await;
+    let own_areas = own["report"]["areas"].as_array().expect("areas");
+    assert_eq!(own_areas.len(), 2, "{own}");
+    assert_eq!(own_areas[0]["schools"], own_areas[1]["schools"]);
+    // The change page's chart: a row per school of the page, a mark per factor, the significant
+    // changes as the table counts them.
+    let change = page(&north, &app, "/work/change").await;
+    let chart = change
+        .split("<figure class=\"change-chart\">")
+        .nth(1)
+        .and_then(|c| c.split("</figure>").next())
+        .expect("the change chart")
+        .to_owned();
+    assert_eq!(count(&chart, "<g data-school="), 3);
+    assert_eq!(count(&chart, "<g data-factor="), 30);
+    let data = report(&north, &app, "/api/work-change", &[]).await;
+    let significant = data["report"]["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .flat_map(|r| r["cells"].as_array().expect("cells").clone())
+        .filter(|c| c["significant"] == true)
+        .count();
+    assert_eq!(count(&chart, "data-significant=\"true\""), significant);
+    // A school's factors over both published campaigns, the newest as its profile shows them.
+    let path = format!("/work/campaigns/{campaign}/schools/{school}");
+    let profile_html = page(&region, &app, &path).await;
+    assert!(
+        profile_html.contains("<section class=\"history\">"),
+        "{profile_html}"
+    );
+    let profile = report(
+        &region,
+        &app,
+        "/api/work-profile",
+        &[
+            ("campaign", campaign.to_string()),
+            ("school", school.to_string()),
+        ],
+    )
+    .await;
+    let history = &profile["report"]["history"];
+    assert_eq!(
+        history["campaigns"].as_array().map(Vec::len),
+        Some(2),
+        "{history}"
+    );
+    assert_eq!(history["campaigns"][1][0], campaign);
+    for (n, f) in profile["report"]["factors"]
+        .as_array()
+        .expect("factors")
+        .iter()
+        .enumerate()
+    {
+        let newest = &history["factors"][n]["points"][1];
+        match f["score"].as_f64() {
+            Some(score) => assert_eq!(newest[0].as_f64(), Some(score), "{n}"),
+            None => assert!(newest.is_null(), "{n}"),
+        }
+    }
+    app.finish().await;
+}
+
 harness::on_both_backends!(
+    pictures_show_the_region_the_change_and_a_school_over_time,
     a_school_prints_its_access_codes_with_links_and_qr_codes,
     a_sent_personal_code_is_not_replaced,
     the_change_page_compares_last_year_with_this_year,

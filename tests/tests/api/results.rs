@@ -342,7 +342,7 @@ async fn the_demo_shows_the_whole_cycle(backend: Backend) {
     let (region, _) = app.sign_in("region").await;
     let home = text(&region, &app, "/work").await;
     assert!(
-        home.contains("Антирисковые программы школ") && home.contains("Школы без программы: 1"),
+        home.contains("Антирисковые программы школ") && home.contains("нет программы: 1"),
         "{home}"
     );
     // Once is enough: a second run changes nothing.
@@ -357,7 +357,97 @@ async fn the_demo_shows_the_whole_cycle(backend: Backend) {
     app.finish().await;
 }
 
+/// A campaign's list of programmes: every school of the viewer's scope with its programme's
+/// state, counts per state over the whole filter, filtered by state, sorted and searched; a
+/// school sees its own row only; a state that is none is refused naming the field.
+async fn the_programme_list_shows_each_schools_state(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo_cycle().await;
+    let closed = app.previous_demo_campaign().await;
+    let rows = |html: &str| -> Vec<(String, String)> {
+        html.split("<tr data-school=\"")
+            .skip(1)
+            .map(|r| {
+                let state = r.split("data-state=\"").nth(1).unwrap_or("");
+                let school = r.split("\"").next().unwrap_or("");
+                (
+                    school.to_owned(),
+                    state.split('"').next().unwrap_or("").to_owned(),
+                )
+            })
+            .collect()
+    };
+    let path = format!("/work/campaigns/{closed}/programmes");
+    let (region, _) = app.sign_in("region").await;
+    let html = text(&region, &app, &path).await;
+    let all = rows(&html);
+    let mut states: Vec<&str> = all.iter().map(|(_, s)| s.as_str()).collect();
+    states.sort_unstable();
+    assert_eq!(
+        states,
+        ["agreed", "agreed", "draft", "none", "returned", "submitted"],
+        "{html}"
+    );
+    assert!(
+        html.contains(">согласована (2)<"),
+        "counts per state: {html}"
+    );
+    assert!(html.contains(">нет программы (1)<"), "{html}");
+    // The overdue measure of demo-01's agreed programme shows in its row.
+    let demo01 = app.demo_school("demo-01").await.1;
+    let own = html
+        .split(&format!("<tr data-school=\"{demo01}\""))
+        .nth(1)
+        .and_then(|r| r.split("</tr>").next())
+        .expect("demo-01's row")
+        .to_owned();
+    assert!(
+        own.contains("num flag"),
+        "an overdue measure is flagged: {own}"
+    );
+    // Filtered by state: only those rows, the counts unchanged.
+    let agreed = text(&region, &app, &format!("{path}?state=agreed")).await;
+    assert_eq!(
+        rows(&agreed)
+            .iter()
+            .map(|(_, s)| s.as_str())
+            .collect::<Vec<_>>(),
+        ["agreed", "agreed"]
+    );
+    assert!(agreed.contains("data-total=\"2\""));
+    assert!(agreed.contains(">нет программы (1)<"), "{agreed}");
+    let none = text(&region, &app, &format!("{path}?state=none")).await;
+    assert_eq!(rows(&none).len(), 1);
+    // Sorted by the state: the way to agreement, none first.
+    let sorted = text(&region, &app, &format!("{path}?sort=state")).await;
+    assert_eq!(
+        rows(&sorted)
+            .iter()
+            .map(|(_, s)| s.as_str())
+            .collect::<Vec<_>>(),
+        ["none", "draft", "returned", "submitted", "agreed", "agreed"]
+    );
+    // The start page links each campaign's schools without a programme to this list.
+    let home = text(&region, &app, "/work").await;
+    assert!(home.contains(&format!("{path}?state=none")), "{home}");
+    // A school reads its own row alone.
+    let (school, _) = app.sign_in("school").await;
+    let own_list = text(&school, &app, &path).await;
+    assert_eq!(rows(&own_list).len(), 1);
+    assert_eq!(rows(&own_list)[0].0, demo01.to_string());
+    // A state that is none is refused, naming the field.
+    let r = region
+        .post(app.url("/api/work-programmes"))
+        .form(&[("campaign", closed.to_string()), ("state", "<b>".into())])
+        .send()
+        .await
+        .expect("list");
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(r.text().await.expect("body").contains("state"));
+    app.finish().await;
+}
+
 harness::on_both_backends!(
     targets_are_judged_against_the_next_published_campaign,
     the_demo_shows_the_whole_cycle,
+    the_programme_list_shows_each_schools_state,
 );

@@ -7,9 +7,11 @@ use fantoccini::Locator;
 use harness::browser::{Browser, Js};
 use harness::{Backend, TestApp};
 
+mod every_page;
 mod exports;
 mod programmes;
 mod results;
+mod screenshots;
 mod support;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -756,6 +758,12 @@ async fn sorts_and_searches_the_matrix(browser: &Browser, app: &TestApp, js: Js)
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     if js == Js::On {
+        let kept = browser
+            .client
+            .execute("return window.kept === 1", vec![])
+            .await
+            .expect("mark");
+        assert_eq!(kept, serde_json::json!(true), "searched in place");
         let found = harness::axe::serious_violations(&browser.client).await;
         assert!(found.is_empty(), "searched matrix: {found:?}");
     }

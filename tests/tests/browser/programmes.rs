@@ -322,3 +322,115 @@ async fn stored_markup_stays_text_without_javascript() {
 async fn stored_markup_stays_text_with_javascript() {
     stored_markup_cannot_take_the_browser_away(Js::On).await;
 }
+
+/// The states of the programme list's rows, in order.
+async fn row_states(browser: &Browser) -> Vec<String> {
+    let mut states = Vec::new();
+    for row in browser
+        .client
+        .find_all(Locator::Css("table.programmes tbody tr"))
+        .await
+        .expect("rows")
+    {
+        states.push(
+            row.attr("data-state")
+                .await
+                .ok()
+                .flatten()
+                .unwrap_or_default(),
+        );
+    }
+    states
+}
+
+/// Waits (up to ten seconds) until the list's rows are in `wanted` states.
+async fn rows_become(browser: &Browser, wanted: &[&str]) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let now = row_states(browser).await;
+        if now == wanted {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "rows {now:?}, not {wanted:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+/// The region filters a campaign's programmes by state and sorts them by state (with
+/// JavaScript in place, the page not loaded again); axe at three widths.
+async fn programme_list(js: Js) {
+    let app = TestApp::spawn(Backend::Sqlite)
+        .await
+        .with_demo_cycle()
+        .await;
+    let closed = app.previous_demo_campaign().await;
+    let browser = Browser::start(js).await;
+    sign_in(&browser, &app, "region").await;
+    let path = format!("/work/campaigns/{closed}/programmes");
+    open(&browser, &app, &path, js, "table.programmes").await;
+    if js == Js::On {
+        browser
+            .client
+            .execute("window.kept = 1", vec![])
+            .await
+            .expect("mark");
+        super::results::axe_at_every_width(&browser, "programme list").await;
+    }
+    assert_eq!(row_states(&browser).await.len(), 6);
+    browser
+        .wait_for(Locator::Id("state"))
+        .await
+        .select_by_value("agreed")
+        .await
+        .expect("choose a state");
+    browser.click(Locator::Css("form.filter button")).await;
+    rows_become(&browser, &["agreed", "agreed"]).await;
+    // Every state again, sorted by the state with a click on its header.
+    browser
+        .wait_for(Locator::Id("state"))
+        .await
+        .select_by_value("")
+        .await
+        .expect("every state");
+    browser.click(Locator::Css("form.filter button")).await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while row_states(&browser).await.len() != 6 {
+        assert!(std::time::Instant::now() < deadline, "every state again");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    browser
+        .click(Locator::Css("table.programmes thead th:nth-child(3) a"))
+        .await;
+    rows_become(
+        &browser,
+        &["none", "draft", "returned", "submitted", "agreed", "agreed"],
+    )
+    .await;
+    if js == Js::On {
+        let kept = browser
+            .client
+            .execute("return window.kept === 1", vec![])
+            .await
+            .expect("mark");
+        assert_eq!(
+            kept,
+            serde_json::json!(true),
+            "filtered and sorted in place"
+        );
+    }
+    browser.close().await;
+    app.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_programme_list_filters_and_sorts_without_javascript() {
+    programme_list(Js::Off).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_programme_list_filters_and_sorts_with_javascript() {
+    programme_list(Js::On).await;
+}

@@ -5,11 +5,12 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::listing::{list_query, ListFields, Pager, Shown, SortHeader};
+use super::listing::{list_query, ListFields, ListForm, Pager, Shown, SortHeader};
 use super::{query, Csrf, WorkFrame};
 use crate::access::Viewer;
 use crate::i18n::Lang;
 use crate::listing::Paging;
+use crate::programmes::ProgrammeState;
 use crate::reports::{
     get_code_sheet, get_matrix, get_monitor, get_profile, CodeEntry, CodeSheet, DeficitView,
     FactorView, GroupCell, LevelView, Matrix, Monitor, Profile, Report, RiskPanel, StageItem,
@@ -114,24 +115,31 @@ pub(super) fn CampaignNav(campaign: i64, lang: Lang) -> impl IntoView {
         <nav class="tabs" aria-label=lang.tr("Отчёты кампании", "Campaign reports")>
             <a href=format!("/work/campaigns/{campaign}/monitor")>{lang.tr("Отклик", "Response rates")}</a>
             <a href=format!("/work/campaigns/{campaign}/matrix")>{lang.tr("Матрица рисков", "Risk matrix")}</a>
+            <a href=format!("/work/campaigns/{campaign}/overview")>{lang.tr("Обзор по муниципалитетам", "Overview by municipality")}</a>
+            <a href=format!("/work/campaigns/{campaign}/programmes")>{lang.tr("Программы школ", "Schools' programmes")}</a>
         </nav>
     }
+    .into_any()
 }
 
-/// A list's filter (a plain GET form): by municipality (when there are several), by cohort, by
-/// a risk level (when `levels` are given), by the school's name, and the page size.
+/// A list's filter (a GET form, followed in place once hydrated): by municipality (when there
+/// are several), by cohort, by a risk level (when `levels` are given), by a programme's state
+/// (when `states` are given, with how many schools each would show), by the school's name, and
+/// the page size.
 #[component]
-fn MunicipalityFilter(
+pub(super) fn MunicipalityFilter(
     choices: Vec<Choice>,
     selected: Option<i64>,
     paging: Paging,
     #[prop(optional)] levels: Vec<LevelView>,
+    #[prop(optional)] states: Vec<(ProgrammeState, usize)>,
     lang: Lang,
 ) -> impl IntoView {
     let cohort = use_query_map().read_untracked().get("cohort");
     let level = use_query_map().read_untracked().get("level");
+    let state = use_query_map().read_untracked().get("state");
     view! {
-        <form method="get" class="filter" role="search">
+        <ListForm lang>
             {(choices.len() > 1).then(|| view! {
                 <label for="municipality">{lang.tr("Муниципалитет", "Municipality")}</label>
                 <select id="municipality" name="municipality">
@@ -153,9 +161,19 @@ fn MunicipalityFilter(
                     }).collect_view()}
                 </select>
             })}
+            {(!states.is_empty()).then(|| view! {
+                <label for="state">{lang.tr("Программа", "Programme")}</label>
+                <select id="state" name="state">
+                    <option value="">{lang.tr("любая", "any")}</option>
+                    {states.into_iter().map(|(s, n)| {
+                        let chosen = state.as_deref() == Some(s.key());
+                        view! { <option value=s.key() selected=chosen>{format!("{} ({n})", s.label(lang))}</option> }
+                    }).collect_view()}
+                </select>
+            })}
             <ListFields paging lang />
             <button type="submit" class="secondary">{lang.tr("Показать", "Show")}</button>
-        </form>
+        </ListForm>
     }
 }
 
@@ -662,6 +680,7 @@ pub fn ProfilePage() -> impl IntoView {
             <h2>{lang.tr("Рисковый профиль", "Risk profile")}</h2>
             <FactorChart factors=p.factors.clone() lang />
             {p.factors.into_iter().map(|factor| view! { <FactorDetails factor lang /> }).collect_view()}
+            {p.history.map(|history| view! { <super::charts::HistoryChart history levels=p.levels.clone() lang /> }.into_any())}
             <h2>{lang.tr("Профессиональные дефициты учителей", "Teachers' professional deficits")}</h2>
             <Deficits deficits=p.deficits lang />
             <Risks panel=p.risks viewer action=format!("/work/campaigns/{id}/schools/{}/risks", query_school()) lang />
@@ -683,10 +702,7 @@ fn query_school() -> i64 {
 /// school, its curator, an admin) the forms to choose and drop them.
 #[component]
 fn Risks(panel: RiskPanel, viewer: Viewer, action: String, lang: Lang) -> impl IntoView {
-    let status = panel
-        .status
-        .as_deref()
-        .map(|s| crate::reports::programme_status_words(s, lang));
+    let status = panel.status.map(|s| s.label(lang));
     let room = panel.can_choose && panel.chosen.len() < panel.max as usize;
     let problem = super::notice(&viewer, "problem");
     let drop = format!("{action}/drop");

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use super::listing::{list_query, ListFields, Pager, Shown, SortHeader};
+use super::listing::{list_query, ListFields, ListForm, Pager, Shown, SortHeader};
 use super::{select, WorkFrame};
 use crate::i18n::Lang;
 use crate::reports::{get_change, Change, ChangeCell, Report};
@@ -82,16 +82,18 @@ fn ChangeView(change: Change, lang: Lang) -> impl IntoView {
         .read_untracked()
         .get("municipality")
         .and_then(|v| v.parse().ok());
+    let (campaigns, municipalities) = (c.campaigns.clone(), c.municipalities.clone());
+    let (before, after, form_paging) = (c.before, c.after, c.paging.clone());
     view! {
         <h1>{lang.tr("Динамика между кампаниями", "Change between campaigns")}</h1>
-        <form method="get" class="filter" role="search">
-            {select("before", lang.tr("Было", "Before"), c.campaigns.clone(), c.before, None)}
-            {select("after", lang.tr("Стало", "After"), c.campaigns.clone(), c.after, None)}
-            {(c.municipalities.len() > 1).then(|| select("municipality", lang.tr("Муниципалитет", "Municipality"), c.municipalities.clone(), municipality, Some(lang.tr("все", "all"))))}
+        <ListForm lang>
+            {select("before", lang.tr("Было", "Before"), campaigns.clone(), before, None)}
+            {select("after", lang.tr("Стало", "After"), campaigns, after, None)}
+            {(municipalities.len() > 1).then(|| select("municipality", lang.tr("Муниципалитет", "Municipality"), municipalities, municipality, Some(lang.tr("все", "all"))))}
             <super::campaign::CohortSelect chosen=use_query_map().read_untracked().get("cohort") lang />
-            <ListFields paging=c.paging.clone() lang />
+            <ListFields paging=form_paging lang />
             <button type="submit" class="secondary">{lang.tr("Сравнить", "Compare")}</button>
-        </form>
+        </ListForm>
         {c.versions.map(|v| view! { <p class="notice" role="status">{v}</p> })}
         {c.unpublished.then(|| view! { <p class="notice" role="status">{lang.tr(
             "У одной из кампаний ещё нет публикации результатов: динамика появится, когда обе будут опубликованы.",
@@ -101,8 +103,12 @@ fn ChangeView(change: Change, lang: Lang) -> impl IntoView {
             view! { <p>{lang.tr("Нет школ, участвовавших в обеих кампаниях.", "No school took part in both campaigns.")}</p> }.into_any()
         } else {
             let paging = c.paging.clone();
+            let chart = (!c.rows.is_empty()).then(|| view! {
+                <super::charts::ChangeChart factors=c.factors.clone() rows=c.rows.clone() levels=c.levels.clone() lang />
+            });
             view! {
                 <Shown paging=paging.clone() lang />
+                {chart}
                 <div class="wide list" tabindex="0" role="region" aria-label=lang.tr("Динамика по школам", "Change by school")>
                     <table class="change-table">
                         <thead><tr>

@@ -3,6 +3,7 @@
 //! work without JavaScript; hydrated, the router follows them in place.
 
 use leptos::prelude::*;
+use leptos_router::components::Form;
 use leptos_router::hooks::{use_location, use_query_map};
 
 use crate::i18n::Lang;
@@ -95,6 +96,19 @@ pub fn SortHeader(
         <th scope="col" class=if numeric { "num sortable" } else { "sortable" } aria-sort=sorted title=title>
             <a href=href>{label}<span class="sort-mark" aria-hidden="true">{mark}</span><span class="sr-only">{format!(" ({hint})")}</span></a>
         </th>
+    }
+}
+
+/// A list's filter form: a GET form to the page's own address, so that it works without
+/// JavaScript and can be bookmarked; hydrated, the router follows it in place (no reload, the
+/// scroll kept).
+#[component]
+pub fn ListForm(lang: Lang, children: Children) -> impl IntoView {
+    let action = use_location().pathname.get_untracked();
+    view! {
+        <Form method="get" action=action noscroll=true attr:class="filter" attr:role="search" attr:aria-label=lang.tr("Отбор списка", "Filter the list")>
+            {children()}
+        </Form>
     }
 }
 

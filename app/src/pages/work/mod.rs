@@ -5,11 +5,14 @@
 mod account;
 mod campaign;
 mod change;
+mod charts;
 mod effectiveness;
 mod listing;
 mod login;
 mod new_campaign;
+mod overview;
 mod programme;
+mod programmes;
 mod quality;
 mod registry;
 mod results;
@@ -30,7 +33,9 @@ pub use change::ChangePage;
 pub use effectiveness::EffectivenessPage;
 pub use login::LoginPage;
 pub use new_campaign::NewCampaignPage;
+pub use overview::OverviewPage;
 pub use programme::{ProgrammePage, ProgrammePrintPage};
+pub use programmes::ProgrammeListPage;
 pub use quality::QualityPage;
 pub use registry::RegistryPage;
 pub use results::{ResultsPage, SchoolCardPage};
@@ -153,7 +158,7 @@ fn AttentionPanel(attention: Attention, lang: Lang) -> impl IntoView {
         {a.overview.then(|| view! {
             <section class="programmes-overview">
                 <h2>{lang.tr("Антирисковые программы школ", "Schools' anti-risk programmes")}</h2>
-                <p>{a.statuses.into_iter().map(|(s, n)| format!("{s}: {n}")).collect::<Vec<_>>().join(" · ")}</p>
+                <p class="states">{a.statuses.into_iter().map(|(s, n)| format!("{}: {n}", s.label(lang))).collect::<Vec<_>>().join(" · ")}</p>
                 <p><a href="/work/effectiveness">{lang.tr("Эффективность мер: что было в программах, достигших целей", "Effectiveness of measures: what the programmes that met their targets had")}</a></p>
                 {a.results.map(|(improved, leaving)| view! {
                     <p class="results-overview"><a href="/work/results">{match lang {
@@ -175,13 +180,10 @@ fn AttentionPanel(attention: Attention, lang: Lang) -> impl IntoView {
                     </table>
                 })}
                 {(!a.without.is_empty()).then(|| view! {
-                    <details>
-                        <summary>{match lang {
-                            Lang::Ru => format!("Школы без программы: {}", a.without.len()),
-                            Lang::En => format!("Schools without a programme: {}", a.without.len()),
-                        }}</summary>
-                        <ul class="without">{a.without.into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}</ul>
-                    </details>
+                    <h3>{lang.tr("Школы без программы", "Schools without a programme")}</h3>
+                    <ul class="without">{a.without.into_iter().map(|w| view! {
+                        <li><a href=format!("/work/campaigns/{}/programmes?state=none", w.campaign_id)>{w.campaign}</a>{format!(": {}", w.schools)}</li>
+                    }).collect_view()}</ul>
                 })}
             </section>
         })}
@@ -226,7 +228,9 @@ pub fn WorkPage() -> impl IntoView {
                                                         <td>
                                                             {c.name}<br />
                                                             <a href=format!("/work/campaigns/{}/monitor", c.id)>{lang.tr("Отклик", "Response rates")}</a>" · "
-                                                            <a href=format!("/work/campaigns/{}/matrix", c.id)>{lang.tr("Матрица рисков", "Risk matrix")}</a>
+                                                            <a href=format!("/work/campaigns/{}/matrix", c.id)>{lang.tr("Матрица рисков", "Risk matrix")}</a>" · "
+                                                            <a href=format!("/work/campaigns/{}/overview", c.id)>{lang.tr("Обзор", "Overview")}</a>" · "
+                                                            <a href=format!("/work/campaigns/{}/programmes", c.id)>{lang.tr("Программы", "Programmes")}</a>
                                                         </td>
                                                         <td>{c.methodology_version}</td>
                                                         <td>{format!("{} — {}", c.opens_on, c.closes_on)}</td>

@@ -10,8 +10,7 @@ use crate::access::Viewer;
 use crate::i18n::Lang;
 use crate::pages::StoredTextArea;
 use crate::reports::{
-    get_programme, programme_status_words as status_words, FileView, MeasureView, ProgrammeView,
-    RiskPlanView, MEASURE_STATUSES,
+    get_programme, FileView, MeasureView, ProgrammeView, RiskPlanView, MEASURE_STATUSES,
 };
 
 /// The steps of the agreement the viewer may take now, as plain forms.
@@ -442,7 +441,8 @@ fn stage_state_words(state: &str, lang: Lang) -> &'static str {
 /// file the next report (writers of an agreed programme) and to comment (those who agree).
 fn stages_section(p: &ProgrammeView, base: &str, viewer: &Viewer, lang: Lang) -> AnyView {
     if p.stages.is_empty()
-        || p.status.as_deref() != Some("agreed") && p.stages.iter().all(|s| s.report.is_none())
+        || p.status != Some(crate::programmes::ProgrammeStatus::Agreed)
+            && p.stages.iter().all(|s| s.report.is_none())
     {
         return ().into_any();
     }
@@ -570,7 +570,7 @@ pub fn ProgrammePage() -> impl IntoView {
                     <a href=format!("/export/campaigns/{id}/schools/{}/programme.docx", p.school_id)>{lang.tr("Скачать в Word (DOCX)", "Download as Word (DOCX)")}</a>
                 </p>
             })}
-            {p.status.as_deref().map(|s| view! { <p class="programme-status">{lang.tr("Состояние: ", "Status: ")}<strong>{status_words(s, lang)}</strong></p> })}
+            {p.status.map(|s| view! { <p class="programme-status">{lang.tr("Состояние: ", "Status: ")}<strong>{s.label(lang)}</strong></p> })}
             {problem.map(|t| view! { <p class="error" role="alert">{t}</p> })}
             {filed.map(|t| view! { <p class="notice" role="status">{t}</p> })}
             {(!p.comments.is_empty()).then(|| view! {
@@ -634,7 +634,7 @@ pub fn ProgrammePrintPage() -> impl IntoView {
                 <p><strong>{p.school.clone()}</strong></p>
                 <p>{lang.tr("Муниципалитет: ", "Municipality: ")}{p.municipality.clone()}</p>
                 <p>{lang.tr("По результатам кампании: ", "After the campaign: ")}{p.campaign.name.clone()}</p>
-                <p>{lang.tr("Состояние: ", "Status: ")}{p.status.as_deref().map(|s| status_words(s, lang))}</p>
+                <p>{lang.tr("Состояние: ", "Status: ")}{p.status.map(|s| s.label(lang))}</p>
                 {p.risks.clone().into_iter().map(|r| view! {
                     <section class="doc-risk">
                         <h2>{format!("{} {}", r.factor, r.name)}{r.level.map(|l| format!(" — {}", l.name))}</h2>

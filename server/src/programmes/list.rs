@@ -1,0 +1,154 @@
+//! A campaign's schools with their programmes: the state of each (none yet, draft, submitted,
+//! returned, agreed), the risks chosen, the measures and how many are overdue, the next stage
+//! report due — filtered by municipality, cohort and state, searched, sorted and paged like every
+//! long school list (`app::listing`). Read with three queries whatever the number of schools.
+
+use std::collections::HashMap;
+
+use app::access::Viewer;
+use app::listing::{self, ListQuery, SortKey};
+use app::programmes::{ProgrammeList, ProgrammeListRow, ProgrammeState, ProgrammeStatus};
+use surveys::calendar::Day;
+
+use crate::error::ServerError;
+use crate::scope::{Gate, Narrow};
+use crate::storage::{measure_overdue, Storage};
+
+/// The list of a campaign's programmes in the viewer's scope; `None` when the campaign is not
+/// the viewer's.
+#[allow(clippy::too_many_arguments)]
+pub async fn programme_list(
+    gate: &Gate,
+    storage: &Storage,
+    viewer: &Viewer,
+    campaign: i64,
+    narrow: Narrow,
+    state: Option<ProgrammeState>,
+    list: &ListQuery,
+    today: Day,
+) -> Result<Option<ProgrammeList>, ServerError> {
+    let Some((in_scope, municipalities, count)) = gate.narrowed(viewer, campaign, narrow).await?
+    else {
+        return Ok(None);
+    };
+    let programmes = storage.campaign_programmes(campaign).await?;
+    let by_school: HashMap<i64, (i64, ProgrammeStatus)> = programmes
+        .iter()
+        .map(|p| (p.school_id, (p.id, p.status)))
+        .collect();
+    let mut risks: HashMap<i64, Vec<String>> = HashMap::new();
+    for (programme, factor) in storage.campaign_chosen_factors(campaign).await? {
+        risks.entry(programme).or_default().push(factor);
+    }
+    let mut measures: HashMap<i64, (u32, u32)> = HashMap::new();
+    for m in storage.campaign_measure_states(campaign).await? {
+        let (all, overdue) = measures.entry(m.programme_id).or_default();
+        *all += 1;
+        *overdue += u32::from(measure_overdue(m.due_on.as_deref(), &m.status, today));
+    }
+    let stages = storage.stages(campaign).await?;
+    let filed = storage.campaign_stage_reports(campaign).await?;
+    let mut rows: Vec<ProgrammeListRow> = in_scope
+        .schools
+        .iter()
+        .map(|s| {
+            let programme = by_school.get(&s.school_id).copied();
+            let id = programme.map(|(id, _)| id);
+            let (all, overdue) = id
+                .and_then(|id| measures.get(&id).copied())
+                .unwrap_or_default();
+            // The first stage without this programme's report, when it is due or overdue.
+            let stage = programme
+                .filter(|(_, status)| *status == ProgrammeStatus::Agreed)
+                .and_then(|(id, _)| stages.iter().find(|st| !filed.contains(&(id, st.id))))
+                .and_then(|st| match st.state(false, today) {
+                    "overdue" => Some((st.title.clone(), st.due_on.to_string(), true)),
+                    "due" => Some((st.title.clone(), st.due_on.to_string(), false)),
+                    _ => None,
+                });
+            ProgrammeListRow {
+                school_id: s.school_id,
+                school: s.name.clone(),
+                municipality: s.municipality.clone(),
+                state: ProgrammeState::of(programme.map(|(_, status)| status)),
+                risks: id.and_then(|id| risks.remove(&id)).unwrap_or_default(),
+                measures: all,
+                overdue,
+                stage,
+            }
+        })
+        .collect();
+    listing::search(&mut rows, list, |r| &r.school);
+    // The counts per state describe the filter but the state, so each tells what choosing it
+    // would show.
+    let states = ProgrammeState::all()
+        .map(|s| (s, rows.iter().filter(|r| r.state == s).count()))
+        .collect();
+    if let Some(state) = state {
+        rows.retain(|r| r.state == state);
+    }
+    let (rows, paging) = listing::cut(rows, list, |r: &ProgrammeListRow, column| match column {
+        "school" => Some(listing::text_key(&r.school)),
+        "municipality" => Some(listing::text_key(&r.municipality)),
+        "state" => Some(SortKey::Number(Some(state_rank(r.state)))),
+        "risks" => Some(SortKey::Number(Some(r.risks.len() as f64))),
+        "measures" => Some(SortKey::Number(Some(f64::from(r.measures)))),
+        "overdue" => Some(SortKey::Number(Some(f64::from(r.overdue)))),
+        _ => None,
+    });
+    let publication = gate.publication(viewer, &in_scope.campaign).await?;
+    Ok(Some(ProgrammeList {
+        campaign: crate::scope::campaign_item(&in_scope.campaign, count, publication.as_ref()),
+        municipalities,
+        rows,
+        paging,
+        states,
+    }))
+}
+
+/// A state's place when sorting: none, draft, returned, submitted, agreed (the way to agreement).
+fn state_rank(state: ProgrammeState) -> f64 {
+    match state {
+        ProgrammeState::Without => 0.0,
+        ProgrammeState::Has(ProgrammeStatus::Draft) => 1.0,
+        ProgrammeState::Has(ProgrammeStatus::Returned) => 2.0,
+        ProgrammeState::Has(ProgrammeStatus::Submitted) => 3.0,
+        ProgrammeState::Has(ProgrammeStatus::Agreed) => 4.0,
+    }
+}
+
+/// The programmes' pages' data, behind `app::programmes::ProgrammeSource`.
+#[derive(Clone)]
+pub struct Programmes {
+    pub gate: Gate,
+    pub storage: Storage,
+}
+
+#[async_trait::async_trait]
+impl app::programmes::ProgrammeSource for Programmes {
+    async fn programme_list(
+        &self,
+        viewer: &Viewer,
+        campaign: i64,
+        municipality: Option<i64>,
+        cohort: Option<app::results::Cohort>,
+        state: Option<ProgrammeState>,
+        list: ListQuery,
+    ) -> Result<Option<ProgrammeList>, app::AppError> {
+        let narrow = Narrow {
+            municipality,
+            cohort,
+        };
+        Ok(programme_list(
+            &self.gate,
+            &self.storage,
+            viewer,
+            campaign,
+            narrow,
+            state,
+            &list,
+            crate::clock::today(),
+        )
+        .await?)
+    }
+}
