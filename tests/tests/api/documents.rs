@@ -161,7 +161,7 @@ async fn a_programme_prints_on_a4_and_downloads_as_docx(backend: Backend) {
         .map(|(doc, _)| doc)
         .expect("the document");
     assert!(!document.contains("<form"), "nothing to click on paper");
-    let css = text(&school, &app, "/pkg/orientir.css").await;
+    let css = text(&school, &app, "/pkg/work.css").await;
     assert!(css.contains("@page { size: A4;"));
     // Nobody outside the school's scope downloads it.
     let other = app.demo_school("demo-02").await.1;
