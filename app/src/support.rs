@@ -48,6 +48,15 @@ macro_rules! keyed {
 }
 
 keyed!(
+    /// The lists of the support page, one shown at a time.
+    SupportList {
+        Questions = "questions", "Вопросы", "Questions";
+        Visits = "visits", "Визиты", "Visits";
+        Recommendations = "recommendations", "Рекомендации", "Recommendations";
+    }
+);
+
+keyed!(
     /// Where a school's question stands: new (waiting for an answer), answered, closed by the
     /// school; a new message of the school's opens it again.
     QuestionStatus {
@@ -219,12 +228,21 @@ pub struct RecommendationItem {
     pub decidable: bool,
 }
 
-/// The support page: what the viewer's scope holds, with filters.
+/// The support page: what the viewer's scope holds, one list at a time, filtered, searched by
+/// the school's name, sorted and cut into pages (`crate::listing`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SupportPage {
-    /// The schools the viewer may ask for, plan a visit at or filter by.
+    /// The schools the viewer may ask for or plan a visit at.
     pub schools: Vec<Choice>,
-    pub school: Option<i64>,
+    /// The one school the lists are narrowed to (from its card), with its name.
+    pub school: Option<(i64, String)>,
+    /// The list shown; the other two are counted only.
+    pub show: SupportList,
+    pub municipalities: Vec<Choice>,
+    /// The shown list's statuses: (key, words, how many the filter but the status leaves).
+    pub states: Vec<(String, String, usize)>,
+    /// Where the shown list's page stands.
+    pub paging: crate::listing::Paging,
     pub questions: Vec<QuestionItem>,
     pub visits: Vec<VisitItem>,
     pub recommendations: Vec<RecommendationItem>,
@@ -241,13 +259,21 @@ pub struct SupportPage {
     pub answer_days: Option<i64>,
     /// The viewer sets the region's target (a regional coordinator, an admin): the regions.
     pub target_regions: Vec<Choice>,
-    /// How many questions, visits and recommendations there are in all (the lists show at most
-    /// `LIST_LIMIT` each, what waits first).
+    /// How many questions, visits and recommendations the filter leaves (the tabs' counts).
     pub totals: [usize; 3],
 }
 
-/// The most rows a support list shows; narrowing to a school shows all of its own.
-pub const LIST_LIMIT: usize = 200;
+/// What a reader asked of the support page's lists.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SupportFilter {
+    /// One school (from its card).
+    pub school: Option<i64>,
+    /// `questions` (the default), `visits` or `recommendations`.
+    pub show: Option<String>,
+    pub municipality: Option<i64>,
+    /// A status key of the shown list.
+    pub state: Option<String>,
+}
 
 /// One message of a question's thread.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -484,7 +510,8 @@ pub trait SupportSource: Send + Sync {
     async fn support(
         &self,
         viewer: &Viewer,
-        school: Option<i64>,
+        filter: SupportFilter,
+        list: crate::listing::ListQuery,
         lang: Lang,
     ) -> Result<SupportPage, AppError>;
     async fn question(
@@ -550,8 +577,11 @@ where
 }
 
 #[server(prefix = "/api", endpoint = "work-support")]
-pub async fn get_support(school: Option<i64>) -> Result<Report<SupportPage>, AppError> {
-    signed_in(|s, v, l| async move { s.support(&v, school, l).await.map(Some) }).await
+pub async fn get_support(
+    #[server(default)] filter: SupportFilter,
+    #[server(default)] list: crate::listing::ListQuery,
+) -> Result<Report<SupportPage>, AppError> {
+    signed_in(|s, v, l| async move { s.support(&v, filter, list, l).await.map(Some) }).await
 }
 
 #[server(prefix = "/api", endpoint = "work-question")]

@@ -347,6 +347,8 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ("due_on", "Срок", "Deadline"),
     ("expected_result", "Ожидаемый результат", "Expected result"),
     ("status", "Состояние", "Status"),
+    ("state", "Состояние", "Status"),
+    ("show", "Список", "List"),
     ("status_reason", "Причина", "Reason"),
     ("evidence", "Подтверждение", "Evidence"),
     ("indicator", "Показатель", "Indicator"),

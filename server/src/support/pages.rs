@@ -6,13 +6,14 @@ use std::sync::Arc;
 
 use app::access::{Role, Viewer};
 use app::i18n::Lang;
+use app::listing::{self, ListQuery, SortKey};
 use app::results::Cohort;
 use app::support::{
     ActivityView, EventItem, EventPage, EventsPage, FeedbackResults, FileLink, HistoryLine,
     InboxPage, Invitation, KnowledgeItem, KnowledgePage, LoadRow, MessageView, NoticeKind,
     NoticeView, QuestionItem, QuestionPage, QuestionStatus, RecommendationItem,
-    RecommendationStatus, RoadmapItem, RoadmapPage, RoadmapsPage, SupportPage, SupportSource,
-    SupportSummary, TrackView, VisitItem, VisitPage, LIST_LIMIT,
+    RecommendationStatus, RoadmapItem, RoadmapPage, RoadmapsPage, SupportFilter, SupportList,
+    SupportPage, SupportSource, SupportSummary, TrackView, VisitItem, VisitPage, VisitStatus,
 };
 use app::work::Choice;
 use app::AppError;
@@ -22,6 +23,7 @@ use super::consultations::publishes;
 use super::visits::authored;
 use super::{events, factor_names, moment, organises, roadmaps, supports, Reach, Support};
 use crate::error::ServerError;
+use crate::problem::{At, Kind, Refused};
 use crate::storage::{
     ActivityRow, EventRow, EventSchoolRow, HistoryRow, QuestionRow, RecommendationRow, RoadmapRow,
     TrackRow, VisitRow,
@@ -230,27 +232,40 @@ impl Support {
     async fn support_page(
         &self,
         viewer: &Viewer,
-        school: Option<i64>,
+        filter: SupportFilter,
+        list: ListQuery,
         lang: Lang,
     ) -> Result<SupportPage, ServerError> {
         let reach = self.reach(viewer).await?;
-        let school = school.filter(|s| reach.schools.contains_key(s));
-        let keep = |id: i64| reach.schools.contains_key(&id) && school.is_none_or(|s| s == id);
-        // What waits comes first: new questions (oldest due first), then the rest, newest first.
+        let show = match filter.show.as_deref().filter(|s| !s.is_empty()) {
+            None => SupportList::Questions,
+            Some(key) => SupportList::parse(key)
+                .ok_or_else(|| Refused::one(At::Field("show"), Kind::Invalid))?,
+        };
+        let school = filter.school.filter(|s| reach.schools.contains_key(s));
+        // The filter: the viewer's scope, one school or a municipality, a part of the name.
+        let keep = |id: i64| {
+            reach.school(id).is_some_and(|s| {
+                school.is_none_or(|x| x == id)
+                    && filter.municipality.is_none_or(|m| m == s.municipality_id)
+                    && listing::matches(&list, &s.name)
+            })
+        };
         // A few schools are read through the index by school; a region's, all at once.
         let ids: Vec<i64> = match school {
             Some(s) => vec![s],
             None => reach.schools.keys().copied().collect(),
         };
         let few = (ids.len() <= FEW_SCHOOLS).then_some(ids.as_slice());
-        let mut all_questions: Vec<QuestionRow> = match few {
+        let mut questions: Vec<QuestionRow> = match few {
             Some(ids) => self.storage.questions_of(ids).await?,
             None => self.storage.questions().await?,
         }
         .into_iter()
         .filter(|q| keep(q.school_id))
         .collect();
-        all_questions.sort_by_key(|q| {
+        // What waits comes first: new questions (oldest due first), then the rest, newest first.
+        questions.sort_by_key(|q| {
             (
                 q.status != QuestionStatus::New,
                 if q.status == QuestionStatus::New {
@@ -260,12 +275,6 @@ impl Support {
                 },
             )
         });
-        let totals_questions = all_questions.len();
-        let questions = all_questions
-            .iter()
-            .take(LIST_LIMIT)
-            .map(|q| self.question_item(q, &reach, lang))
-            .collect();
         let mut recs: Vec<RecommendationRow> = match few {
             Some(ids) => self.storage.recommendations_of_schools(ids).await?,
             None => self.storage.recommendations().await?,
@@ -281,25 +290,104 @@ impl Support {
                 *per_visit.entry(v).or_default() += 1;
             }
         }
-        let all_visits: Vec<VisitRow> = match few {
+        let visits: Vec<VisitRow> = match few {
             Some(ids) => self.storage.visits_of_schools(ids).await?,
             None => self.storage.visits().await?,
         }
         .into_iter()
         .filter(|v| keep(v.school_id))
         .collect();
-        let visits = all_visits
-            .iter()
-            .take(LIST_LIMIT)
-            .map(|v| Support::visit_item(v, &reach, per_visit.get(&v.id).copied().unwrap_or(0)))
+        let totals = [questions.len(), visits.len(), recs.len()];
+        let name = |id: i64| reach.school(id).map_or("", |s| s.name.as_str());
+        let state = filter.state.as_deref().filter(|s| !s.is_empty());
+        // The shown list alone is worded, counted per status, filtered by one and cut to a page.
+        let (mut shown_questions, mut shown_visits, mut shown_recs) =
+            (Vec::new(), Vec::new(), Vec::new());
+        let (states, paging) = match show {
+            SupportList::Questions => {
+                let states = counted(
+                    QuestionStatus::ALL,
+                    &questions,
+                    |q| q.status,
+                    |s| (s.key(), s.label(lang)),
+                );
+                let wanted = status_of(state, QuestionStatus::parse)?;
+                questions.retain(|q| wanted.is_none_or(|w| q.status == w));
+                let (rows, paging) =
+                    listing::cut(questions, &list, |q: &QuestionRow, column| match column {
+                        "school" => Some(listing::text_key(name(q.school_id))),
+                        "status" => Some(SortKey::Text(q.status.key().to_owned())),
+                        "due" => Some(SortKey::Text(q.due_on.to_string())),
+                        _ => None,
+                    });
+                shown_questions = rows
+                    .iter()
+                    .map(|q| self.question_item(q, &reach, lang))
+                    .collect();
+                (states, paging)
+            }
+            SupportList::Visits => {
+                let mut visits = visits;
+                let states = counted(
+                    VisitStatus::ALL,
+                    &visits,
+                    |v| v.status,
+                    |s| (s.key(), s.label(lang)),
+                );
+                let wanted = status_of(state, VisitStatus::parse)?;
+                visits.retain(|v| wanted.is_none_or(|w| v.status == w));
+                let (rows, paging) =
+                    listing::cut(visits, &list, |v: &VisitRow, column| match column {
+                        "school" => Some(listing::text_key(name(v.school_id))),
+                        "status" => Some(SortKey::Text(v.status.key().to_owned())),
+                        "day" => Some(SortKey::Text(v.day.to_string())),
+                        "recommendations" => Some(SortKey::Number(Some(
+                            per_visit.get(&v.id).copied().unwrap_or(0) as f64,
+                        ))),
+                        _ => None,
+                    });
+                shown_visits = rows
+                    .iter()
+                    .map(|v| {
+                        Support::visit_item(v, &reach, per_visit.get(&v.id).copied().unwrap_or(0))
+                    })
+                    .collect();
+                (states, paging)
+            }
+            SupportList::Recommendations => {
+                let states = counted(
+                    RecommendationStatus::ALL,
+                    &recs,
+                    |r| r.status,
+                    |s| (s.key(), s.label(lang)),
+                );
+                let wanted = status_of(state, RecommendationStatus::parse)?;
+                recs.retain(|r| wanted.is_none_or(|w| r.status == w));
+                let (rows, paging) =
+                    listing::cut(recs, &list, |r: &RecommendationRow, column| match column {
+                        "school" => Some(listing::text_key(name(r.school_id))),
+                        "status" => Some(SortKey::Text(r.status.key().to_owned())),
+                        "due" => Some(SortKey::Text(r.due_on.to_string())),
+                        _ => None,
+                    });
+                let files = self.files("recommendation", lang).await?;
+                shown_recs = rows
+                    .iter()
+                    .map(|r| self.recommendation_item(viewer, r, &reach, &files))
+                    .collect();
+                (states, paging)
+            }
+        };
+        let mut municipalities: Vec<Choice> = reach
+            .schools
+            .values()
+            .map(|s| Choice {
+                id: s.municipality_id,
+                name: s.municipality.clone(),
+            })
             .collect();
-        let files = self.files("recommendation", lang).await?;
-        let recommendations = recs
-            .iter()
-            .take(LIST_LIMIT)
-            .map(|r| self.recommendation_item(viewer, r, &reach, &files))
-            .collect();
-        let totals = [totals_questions, all_visits.len(), recs.len()];
+        municipalities.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+        municipalities.dedup();
         let own = reach.own_school(viewer);
         let (factors, measures) = match own {
             Some(s) => {
@@ -350,10 +438,14 @@ impl Support {
                     name: s.name.clone(),
                 })
                 .collect(),
-            school,
-            questions,
-            visits,
-            recommendations,
+            school: school.map(|id| (id, name(id).to_owned())),
+            show,
+            municipalities,
+            states,
+            paging,
+            questions: shown_questions,
+            visits: shown_visits,
+            recommendations: shown_recs,
             asks: own.is_some(),
             visits_planned: supports(viewer),
             factors,
@@ -1089,10 +1181,11 @@ impl SupportSource for Support {
     async fn support(
         &self,
         viewer: &Viewer,
-        school: Option<i64>,
+        filter: SupportFilter,
+        list: ListQuery,
         lang: Lang,
     ) -> Result<SupportPage, AppError> {
-        self.support_page(viewer, school, lang)
+        self.support_page(viewer, filter, list, lang)
             .await
             .map_err(app_error)
     }
@@ -1152,5 +1245,32 @@ impl SupportSource for Support {
     }
     async fn summary(&self, viewer: &Viewer, lang: Lang) -> Result<SupportSummary, AppError> {
         self.summary_page(viewer, lang).await.map_err(app_error)
+    }
+}
+
+/// Each status of a list with how many of `rows` stand in it: (key, words, count).
+fn counted<T, S: Copy + PartialEq>(
+    all: &[S],
+    rows: &[T],
+    status: impl Fn(&T) -> S,
+    words: impl Fn(S) -> (&'static str, &'static str),
+) -> Vec<(String, String, usize)> {
+    all.iter()
+        .map(|s| {
+            let (key, label) = words(*s);
+            let n = rows.iter().filter(|r| status(r) == *s).count();
+            (key.to_owned(), label.to_owned(), n)
+        })
+        .collect()
+}
+
+/// The status a list is filtered by: none for every status, a refusal naming the field for a
+/// key that is none of the list's.
+fn status_of<S>(key: Option<&str>, parse: fn(&str) -> Option<S>) -> Result<Option<S>, ServerError> {
+    match key {
+        None => Ok(None),
+        Some(k) => parse(k)
+            .map(Some)
+            .ok_or_else(|| Refused::one(At::Field("state"), Kind::Invalid).into()),
     }
 }

@@ -512,7 +512,10 @@ async fn recommendations_are_answered_by_the_school_and_judged_by_their_author(b
         &curator,
         &app,
         "work-support",
-        &[("school", demo01.to_string())],
+        &[
+            ("filter[school]", demo01.to_string()),
+            ("filter[show]", "visits".to_owned()),
+        ],
     )
     .await;
     assert_eq!(list["visits"].as_array().expect("visits").len(), 1);
@@ -1207,7 +1210,114 @@ async fn every_stored_support_text_is_text(backend: Backend) {
     app.finish().await;
 }
 
+/// The support page's lists at a region's size: one list at a time with the counts of all
+/// three, filtered by status (with how many each would show) and municipality, searched by the
+/// school's name, sorted and cut into pages; a status that is none of the list's is refused
+/// naming the field.
+async fn support_lists_filter_sort_search_and_page(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo_cycle().await;
+    let (admin, csrf) = app.sign_in("admin").await;
+    let mut schools = Vec::new();
+    for code in [
+        "demo-01", "demo-02", "demo-03", "demo-04", "demo-05", "demo-06",
+    ] {
+        schools.push(app.demo_school(code).await.1);
+    }
+    // 30 visits over six schools: every third one planned, the rest held.
+    for n in 0..30 {
+        let status = if n % 3 == 0 { "planned" } else { "held" };
+        let r = admin
+            .post(app.url("/work/support/visits"))
+            .form(&[
+                ("_csrf", csrf.clone()),
+                ("school", schools[n % 6].to_string()),
+                ("day", format!("2026-11-{:02}", n % 28 + 1)),
+                ("mode", "online".into()),
+                ("status", status.into()),
+                ("purpose", format!("Визит {n}")),
+                ("findings", String::new()),
+            ])
+            .send()
+            .await
+            .expect("visit");
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    }
+    let list = |form: Vec<(&'static str, String)>| {
+        let admin = admin.clone();
+        let app = &app;
+        async move {
+            let mut form = form;
+            form.push(("filter[show]", "visits".into()));
+            api(&admin, app, "work-support", &form).await
+        }
+    };
+    let all = list(vec![]).await;
+    assert_eq!(all["show"], "Visits");
+    assert_eq!(all["paging"]["total"], 30, "{}", all["paging"]);
+    assert_eq!(all["visits"].as_array().map(Vec::len), Some(30));
+    assert!(
+        all["questions"].as_array().expect("questions").is_empty(),
+        "one list at a time"
+    );
+    assert_eq!(all["totals"][1], 30);
+    // Pages of 25.
+    let second = list(vec![("list[per]", "25".into()), ("list[page]", "2".into())]).await;
+    assert_eq!(second["visits"].as_array().map(Vec::len), Some(5));
+    // By status, with the counts of each over the rest of the filter.
+    let planned = list(vec![("filter[state]", "planned".into())]).await;
+    assert_eq!(planned["paging"]["total"], 10);
+    let states = planned["states"].as_array().expect("states");
+    assert!(
+        states.iter().any(|s| s[0] == "held" && s[2] == 20),
+        "{states:?}"
+    );
+    // Sorted by school, descending.
+    let sorted = list(vec![
+        ("list[sort]", "school".into()),
+        ("list[desc]", "true".into()),
+    ])
+    .await;
+    let names: Vec<String> = sorted["visits"]
+        .as_array()
+        .expect("visits")
+        .iter()
+        .map(|v| v["school"].as_str().expect("name").to_lowercase())
+        .collect();
+    let mut expected = names.clone();
+    expected.sort();
+    expected.reverse();
+    assert_eq!(names, expected);
+    // Searched by a school's name.
+    let one = sorted["visits"][0]["school"]
+        .as_str()
+        .expect("name")
+        .to_owned();
+    let found = list(vec![("list[q]", one.clone())]).await;
+    assert_eq!(found["paging"]["total"], 5, "{one}");
+    // The page at an address: the tabs, the status filter with its counts, the rows.
+    let html = harness::text(
+        &admin,
+        &app.url("/work/support?show=visits&state=held&per=25"),
+    )
+    .await;
+    assert!(html.contains("Визиты (30)"), "the tab counts the list");
+    assert!(html.contains(">проведён (20)<"), "{html}");
+    assert_eq!(html.matches("<tr data-visit=").count(), 20);
+    assert!(html.contains("rel=\"next\"") == false);
+    // A status that is none of the list's is refused, naming the field.
+    let r = admin
+        .post(app.url("/api/work-support"))
+        .form(&[("filter[show]", "visits"), ("filter[state]", "<b>")])
+        .send()
+        .await
+        .expect("list");
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(r.text().await.expect("body").contains("Состояние"));
+    app.finish().await;
+}
+
 harness::on_both_backends!(
+    support_lists_filter_sort_search_and_page,
     a_question_goes_from_the_school_to_its_supporters_and_into_the_knowledge_base,
     each_role_sees_only_its_schools_questions,
     recommendations_are_answered_by_the_school_and_judged_by_their_author,

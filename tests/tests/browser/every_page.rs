@@ -69,6 +69,8 @@ async fn every_page_a_role_reaches_passes_axe_at_three_widths() {
         "/work/results".to_owned(),
         format!("/work/schools/{school}"),
         "/work/support".to_owned(),
+        "/work/support?show=visits".to_owned(),
+        "/work/support?show=recommendations".to_owned(),
         "/work/knowledge".to_owned(),
         "/work/events".to_owned(),
         "/work/roadmaps".to_owned(),
@@ -81,7 +83,7 @@ async fn every_page_a_role_reaches_passes_axe_at_three_widths() {
     // The detail pages, found by their lists' links.
     for (list, prefix) in [
         ("/work/support", "/work/support/questions/"),
-        ("/work/support", "/work/support/visits/"),
+        ("/work/support?show=visits", "/work/support/visits/"),
         ("/work/events", "/work/events/"),
         ("/work/roadmaps", "/work/roadmaps/"),
     ] {

@@ -84,7 +84,14 @@ async fn support_work(js: Js) {
         .await;
     until_text(&browser, "ol.thread", "открытых уроков").await;
     assert!(text_of(&browser, "p.lead").await.contains("есть ответ"));
-    open(&browser, &app, "/work/support", js, "details.new-visit").await;
+    open(
+        &browser,
+        &app,
+        "/work/support?show=visits",
+        js,
+        "details.new-visit",
+    )
+    .await;
     if js == Js::On {
         axe_at_every_width(&browser, "support (curator)").await;
     }

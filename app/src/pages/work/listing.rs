@@ -11,12 +11,15 @@ use crate::listing::{query_string, ListQuery, Paging, PER_PAGE_CHOICES};
 
 /// The keys a list's links carry over from the current address: its filters and the list's own
 /// state (never a notice).
-const CARRIED: [&str; 10] = [
+const CARRIED: [&str; 13] = [
     "before",
     "after",
+    "school",
+    "show",
     "municipality",
     "cohort",
     "level",
+    "state",
     "sort",
     "dir",
     "q",
@@ -96,6 +99,38 @@ pub fn SortHeader(
         <th scope="col" class=if numeric { "num sortable" } else { "sortable" } aria-sort=sorted title=title>
             <a href=href>{label}<span class="sort-mark" aria-hidden="true">{mark}</span><span class="sr-only">{format!(" ({hint})")}</span></a>
         </th>
+    }
+}
+
+/// Links that sort a list that is not a table (its items carry forms): the current order marked
+/// (`aria-current`), the next click on it reversing it.
+#[component]
+pub fn SortLinks(
+    columns: Vec<(String, String, bool)>,
+    paging: Paging,
+    lang: Lang,
+) -> impl IntoView {
+    view! {
+        <p class="sort-links">{lang.tr("Сортировать: ", "Sort: ")}
+            {columns.into_iter().enumerate().map(|(n, (label, column, numeric))| {
+                let current = paging.sort.as_deref() == Some(column.as_str());
+                let next_desc = if current { !paging.desc } else { numeric };
+                let href = link(&[
+                    ("sort", column),
+                    ("dir", if next_desc { "desc" } else { "" }.to_owned()),
+                    ("page", String::new()),
+                ]);
+                let mark = match (current, paging.desc) {
+                    (true, false) => " ▲",
+                    (true, true) => " ▼",
+                    (false, _) => "",
+                };
+                view! {
+                    {(n > 0).then_some(" · ")}
+                    <a href=href aria-current=current.then_some("true")>{label}{mark}</a>
+                }
+            }).collect_view()}
+        </p>
     }
 }
 

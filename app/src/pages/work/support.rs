@@ -6,18 +6,19 @@
 use leptos::prelude::*;
 
 use super::campaign::{id_param, report_page};
-use super::results::query_number;
+use super::listing::{list_query, ListFields, ListForm, Pager, Shown, SortHeader, SortLinks};
 use super::{notice, query, Csrf};
 use crate::access::{Role, Viewer};
 use crate::i18n::Lang;
+use crate::listing::Paging;
 use crate::pages::StoredTextArea;
 use crate::support::{
     get_event, get_events, get_inbox, get_knowledge, get_question, get_roadmap, get_roadmaps,
     get_support, get_support_summary, get_visit, ActivityStatus, EventFormat, EventPage,
     EventsPage, FileLink, HistoryLine, InboxPage, KnowledgePage, NoticeKind, QuestionItem,
     QuestionPage, QuestionStatus, RecommendationAnswer, RecommendationItem, Responsible,
-    RoadmapPage, RoadmapsPage, SupportPage, SupportSummary, VisitItem, VisitMode, VisitPage,
-    VisitStatus,
+    RoadmapPage, RoadmapsPage, SupportFilter, SupportList, SupportPage, SupportSummary, VisitItem,
+    VisitMode, VisitPage, VisitStatus,
 };
 
 /// A refusal the server sent back to this page, sealed for this session.
@@ -84,24 +85,45 @@ fn count_input(name: &'static str, label: &'static str, value: i64) -> AnyView {
 
 // The support page.
 
+/// What the address asks of the support page's lists (tracked).
+fn support_filter() -> impl Fn() -> SupportFilter + Copy + Send + Sync + 'static {
+    let query = leptos_router::hooks::use_query_map();
+    move || {
+        let q = query.read();
+        let text = |key: &str| q.get(key).filter(|v| !v.is_empty());
+        SupportFilter {
+            school: q.get_str("school").and_then(|v| v.parse().ok()),
+            show: text("show"),
+            municipality: q.get_str("municipality").and_then(|v| v.parse().ok()),
+            state: text("state"),
+        }
+    }
+}
+
 #[component]
 pub fn SupportListPage() -> impl IntoView {
-    let school = query_number::<i64>("school");
-    let page = Resource::new(school, get_support);
+    let filter = support_filter();
+    let list = list_query();
+    let page = Resource::new(move || (filter(), list()), |(f, l)| get_support(f, l));
     report_page(page, support_view)
 }
 
-fn question_rows(list: Vec<QuestionItem>, lang: Lang) -> AnyView {
+/// A sortable column header of a support list.
+fn sort_header(label: &str, column: &str, paging: &Paging, numeric: bool, lang: Lang) -> AnyView {
+    view! { <SortHeader label=label.to_owned() column=column.to_owned() paging=paging.clone() numeric lang /> }.into_any()
+}
+
+fn question_rows(list: Vec<QuestionItem>, paging: &Paging, lang: Lang) -> AnyView {
     if list.is_empty() {
         return view! { <p>{lang.tr("Вопросов нет.", "No questions.")}</p> }.into_any();
     }
     view! {
-        <div class="wide" tabindex="0" role="region" aria-label=lang.tr("Вопросы", "Questions")><table class="questions">
+        <div class="wide list" tabindex="0" role="region" aria-label=lang.tr("Вопросы", "Questions")><table class="questions">
             <thead><tr>
                 <th scope="col">{lang.tr("Вопрос", "Question")}</th>
-                <th scope="col">{lang.tr("Школа", "School")}</th>
-                <th scope="col">{lang.tr("Состояние", "Status")}</th>
-                <th scope="col">{lang.tr("Ответить до", "Answer by")}</th>
+                {sort_header(lang.tr("Школа", "School"), "school", paging, false, lang)}
+                {sort_header(lang.tr("Состояние", "Status"), "status", paging, false, lang)}
+                {sort_header(lang.tr("Ответить до", "Answer by"), "due", paging, false, lang)}
             </tr></thead>
             <tbody>{list.into_iter().map(|q| view! {
                 <tr data-question=q.id data-status=q.status.key() class:overdue=q.overdue>
@@ -117,19 +139,19 @@ fn question_rows(list: Vec<QuestionItem>, lang: Lang) -> AnyView {
     .into_any()
 }
 
-fn visit_rows(list: Vec<VisitItem>, lang: Lang) -> AnyView {
+fn visit_rows(list: Vec<VisitItem>, paging: &Paging, lang: Lang) -> AnyView {
     if list.is_empty() {
         return view! { <p>{lang.tr("Визитов нет.", "No visits.")}</p> }.into_any();
     }
     view! {
-        <div class="wide" tabindex="0" role="region" aria-label=lang.tr("Визиты", "Visits")><table class="visits">
+        <div class="wide list" tabindex="0" role="region" aria-label=lang.tr("Визиты", "Visits")><table class="visits">
             <thead><tr>
-                <th scope="col">{lang.tr("Дата", "Date")}</th>
-                <th scope="col">{lang.tr("Школа", "School")}</th>
+                {sort_header(lang.tr("Дата", "Date"), "day", paging, false, lang)}
+                {sort_header(lang.tr("Школа", "School"), "school", paging, false, lang)}
                 <th scope="col">{lang.tr("Формат", "Format")}</th>
-                <th scope="col">{lang.tr("Состояние", "Status")}</th>
+                {sort_header(lang.tr("Состояние", "Status"), "status", paging, false, lang)}
                 <th scope="col">{lang.tr("Кто", "Who")}</th>
-                <th scope="col" class="num">{lang.tr("Рекомендаций", "Recommendations")}</th>
+                {sort_header(lang.tr("Рекомендаций", "Recommendations"), "recommendations", paging, true, lang)}
             </tr></thead>
             <tbody>{list.into_iter().map(|v| view! {
                 <tr data-visit=v.id data-status=v.status.key()>
@@ -286,45 +308,101 @@ fn support_view(p: SupportPage, lang: Lang, viewer: &Viewer) -> impl IntoView {
             <button type="submit" class="secondary">{lang.tr("Установить", "Set")}</button>
         </form>
     });
-    let filter = (p.schools.len() > 1).then(|| view! {
-        <form method="get" class="filter">
-            {super::select("school", lang.tr("Школа", "School"), p.schools.clone(), p.school, Some(lang.tr("все школы", "all schools")))}
-            <button type="submit" class="secondary">{lang.tr("Показать", "Show")}</button>
-        </form>
+    let show = p.show;
+    let paging = p.paging.clone();
+    // The tabs: each list with how many the filter leaves.
+    let tabs = view! {
+        <nav class="tabs" aria-label=lang.tr("Списки", "Lists")>
+            {SupportList::ALL.iter().zip(p.totals).map(|(l, n)| {
+                let href = tab_link(*l);
+                let current = (*l == show).then_some("page");
+                view! { <a href=href aria-current=current>{format!("{} ({n})", l.label(lang))}</a> }
+            }).collect_view()}
+        </nav>
+    }
+    .into_any();
+    let one_school = p.school.clone().map(|(_, name)| view! {
+        <p class="notice" role="status">{lang.tr("Показана одна школа: ", "One school shown: ")}{name}" · "
+            <a href="/work/support">{lang.tr("показать все", "show all")}</a></p>
     });
-    let recs = p.recommendations.clone();
-    let shown = |n: usize, total: usize| {
-        (total > n).then(|| view! {
-            <p class="hint">{match lang {
-                Lang::Ru => format!("Показаны {n} из {total}: сначала то, что ждёт; выберите школу, чтобы увидеть все её."),
-                Lang::En => format!("Showing {n} of {total}: what waits first; choose a school to see all of its own."),
-            }}</p>
-        })
+    let states = p.states.clone();
+    let chosen_state = leptos_router::hooks::use_query_map()
+        .read_untracked()
+        .get("state");
+    let municipalities = p.municipalities.clone();
+    let municipality = leptos_router::hooks::use_query_map()
+        .read_untracked()
+        .get("municipality")
+        .and_then(|v| v.parse::<i64>().ok());
+    let form_paging = paging.clone();
+    let school_field = p
+        .school
+        .as_ref()
+        .map(|(id, _)| view! { <input type="hidden" name="school" value=*id /> });
+    let filter = view! {
+        <ListForm lang>
+            <input type="hidden" name="show" value=show.key() />
+            {school_field}
+            {(municipalities.len() > 1).then(|| super::select("municipality", lang.tr("Муниципалитет", "Municipality"), municipalities, municipality, Some(lang.tr("все", "all"))))}
+            <label for="state">{lang.tr("Состояние", "Status")}</label>
+            <select id="state" name="state">
+                <option value="">{lang.tr("любое", "any")}</option>
+                {states.into_iter().map(|(key, label, n)| {
+                    let selected = chosen_state.as_deref() == Some(key.as_str());
+                    view! { <option value=key selected=selected>{format!("{label} ({n})")}</option> }
+                }).collect_view()}
+            </select>
+            <ListFields paging=form_paging lang />
+            <button type="submit" class="secondary">{lang.tr("Показать", "Show")}</button>
+        </ListForm>
+    }
+    .into_any();
+    let list = match show {
+        SupportList::Questions => question_rows(p.questions, &paging, lang),
+        SupportList::Visits => view! { {plan}{visit_rows(p.visits, &paging, lang)} }.into_any(),
+        SupportList::Recommendations => {
+            let recs = p.recommendations;
+            if recs.is_empty() {
+                view! { <p>{lang.tr("Рекомендаций нет.", "No recommendations.")}</p> }.into_any()
+            } else {
+                view! {
+                    <SortLinks columns=vec![
+                        (lang.tr("по школе", "by school").to_owned(), "school".to_owned(), false),
+                        (lang.tr("по сроку", "by due date").to_owned(), "due".to_owned(), false),
+                        (lang.tr("по состоянию", "by status").to_owned(), "status".to_owned(), false),
+                    ] paging=paging.clone() lang />
+                    <ul class="recommendations">{recs.into_iter().map(|r| recommendation(r, viewer, lang)).collect_view()}</ul>
+                }.into_any()
+            }
+        }
     };
-    let [tq, tv, tr] = p.totals;
-    let (sq, sv, sr) = (p.questions.len(), p.visits.len(), p.recommendations.len());
     view! {
         <h1>{lang.tr("Методическая поддержка", "Support")}</h1>
         {problem(viewer)}
         <p><a href="/work/knowledge">{lang.tr("База знаний: ответы на вопросы школ", "Knowledge base: answers to schools' questions")}</a></p>
-        {filter}
         {target}
         {ask}
-        <h2>{lang.tr("Вопросы", "Questions")}</h2>
-        {shown(sq, tq)}
-        {question_rows(p.questions, lang)}
-        <h2>{lang.tr("Визиты", "Visits")}</h2>
-        {plan}
-        {shown(sv, tv)}
-        {visit_rows(p.visits, lang)}
-        <h2>{lang.tr("Рекомендации", "Recommendations")}</h2>
-        {shown(sr, tr)}
-        {if recs.is_empty() {
-            view! { <p>{lang.tr("Рекомендаций нет.", "No recommendations.")}</p> }.into_any()
-        } else {
-            view! { <ul class="recommendations">{recs.into_iter().map(|r| recommendation(r, viewer, lang)).collect_view()}</ul> }.into_any()
-        }}
+        {one_school}
+        {tabs}
+        <h2>{show.label(lang)}</h2>
+        {filter}
+        <Shown paging=paging.clone() lang />
+        {list}
+        <Pager paging lang />
     }
+}
+
+/// The address of a support list's tab: the school and municipality kept, the rest anew.
+fn tab_link(list: SupportList) -> String {
+    let q = leptos_router::hooks::use_query_map().read_untracked();
+    let mut pairs: Vec<(&str, String)> = ["school", "municipality", "q"]
+        .into_iter()
+        .filter_map(|k| q.get(k).map(|v| (k, v)))
+        .collect();
+    if list != SupportList::Questions {
+        pairs.push(("show", list.key().to_owned()));
+    }
+    format!("/work/support{}", crate::listing::query_string(pairs))
 }
 
 // A question.
@@ -1077,31 +1155,56 @@ fn summary_view(s: SupportSummary, lang: Lang) -> impl IntoView {
 /// A school's visits and recommendations, on its card.
 #[component]
 pub fn SchoolSupport(school: i64) -> impl IntoView {
-    let page = Resource::new(move || Some(school), get_support);
+    // The school's visits (the latest page) and its recommendations (all of one school).
+    let of = move |show: SupportList, per: usize| {
+        get_support(
+            SupportFilter {
+                school: Some(school),
+                show: Some(show.key().to_owned()),
+                ..SupportFilter::default()
+            },
+            crate::listing::ListQuery {
+                per: Some(per),
+                ..crate::listing::ListQuery::default()
+            },
+        )
+    };
+    let visits = Resource::new(|| (), move |_| of(SupportList::Visits, 25));
+    let recommendations = Resource::new(|| (), move |_| of(SupportList::Recommendations, 100));
     view! {
         <Suspense fallback=|| ()>
-            {move || page.get().map(|r| match r {
-                Ok(crate::reports::Report { session, report: Some(p) }) => school_support_view(p, session.lang, school).into_any(),
-                _ => ().into_any(),
-            })}
+            {move || match (visits.get(), recommendations.get()) {
+                (
+                    Some(Ok(crate::reports::Report { session, report: Some(v) })),
+                    Some(Ok(crate::reports::Report { report: Some(r), .. })),
+                ) => Some(school_support_view(v, r, session.lang, school).into_any()),
+                _ => None,
+            }}
         </Suspense>
     }
 }
 
-fn school_support_view(p: SupportPage, lang: Lang, school: i64) -> impl IntoView {
-    let open: Vec<RecommendationItem> = p
+fn school_support_view(
+    p: SupportPage,
+    recommendations: SupportPage,
+    lang: Lang,
+    school: i64,
+) -> impl IntoView {
+    let open: Vec<RecommendationItem> = recommendations
         .recommendations
         .into_iter()
         .filter(|r| r.status.open() || r.status == crate::support::RecommendationStatus::Done)
         .collect();
+    let [questions, visits, _] = p.totals;
+    let paging = p.paging.clone();
     view! {
         <section class="card-support" aria-labelledby="card-support-h">
             <h2 id="card-support-h">{lang.tr("Поддержка школы", "Support of the school")}</h2>
             <p><a href=format!("/work/support?school={school}")>{match lang {
-                Lang::Ru => format!("Вопросов: {}, визитов: {}, рекомендаций в работе: {}", p.questions.len(), p.visits.len(), open.len()),
-                Lang::En => format!("Questions: {}, visits: {}, recommendations in progress: {}", p.questions.len(), p.visits.len(), open.len()),
+                Lang::Ru => format!("Вопросов: {questions}, визитов: {visits}, рекомендаций в работе: {}", open.len()),
+                Lang::En => format!("Questions: {questions}, visits: {visits}, recommendations in progress: {}", open.len()),
             }}</a></p>
-            {visit_rows(p.visits.into_iter().take(5).collect(), lang)}
+            {visit_rows(p.visits.into_iter().take(5).collect(), &paging, lang)}
             <ul class="card-recommendations">{open.into_iter().map(|r| view! {
                 <li class:overdue=r.overdue>{r.body}" · "{r.status.label(lang)}" · "{r.due_on}</li>
             }).collect_view()}</ul>
