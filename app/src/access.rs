@@ -42,6 +42,33 @@ impl TryFrom<String> for Role {
 /// (`surveys::privacy`).
 pub const CODE_HOLDERS: &[Role] = &[Role::Admin, Role::School];
 
+// The role sets of the access table (`server/src/http/access.rs`), written once: the table checks
+// routes with them and the features and pages decide what to show and allow with the same sets.
+
+/// The operator.
+pub const ADMIN: &[Role] = &[Role::Admin];
+/// The region's own work: campaigns and the registry, publishing, stage dates, the knowledge
+/// base and the target for answering schools.
+pub const CAMPAIGNERS: &[Role] = &[Role::Admin, Role::Regional];
+/// Deciding on a group code's surplus is the work of those who know the schools.
+pub const DECIDERS: &[Role] = &[Role::Admin, Role::Regional, Role::Municipal];
+/// A school's anti-risk programme is written by the school, its curator and an admin.
+pub const PROGRAMME_WRITERS: &[Role] = &[Role::Admin, Role::Curator, Role::School];
+/// Agreeing a programme (its curator or municipal coordinator, as the region sets, or an admin)
+/// and commenting on its stage reports.
+pub const AGREERS: &[Role] = &[Role::Admin, Role::Curator, Role::Municipal];
+/// Those who oversee many schools: what programmes achieved, educational results, the overview
+/// of programmes on the start page.
+pub const OVERSEERS: &[Role] = &[Role::Admin, Role::Regional, Role::Municipal];
+/// Supporting schools: visits, recommendations, answering questions.
+pub const SUPPORTERS: &[Role] = &[Role::Admin, Role::Curator, Role::Municipal];
+/// A question's thread: the school and its supporters.
+pub const THREAD: &[Role] = &[Role::Admin, Role::Curator, Role::Municipal, Role::School];
+/// Events and roadmaps are organised by the region and the municipalities.
+pub const ORGANISERS: &[Role] = &[Role::Admin, Role::Regional, Role::Municipal];
+/// What only a school's own account does: asking, registering, answering recommendations.
+pub const SCHOOL: &[Role] = &[Role::School];
+
 /// Who may download raw individual answers (without identifying fields): the region's analysts.
 /// They hold no codes, so they cannot recognise answers of their own among the rows.
 pub const RAW_READERS: &[Role] = &[Role::Admin, Role::Regional];

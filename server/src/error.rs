@@ -68,21 +68,41 @@ pub fn internal(error: &ServerError) -> AppError {
     AppError::Internal { request_id }
 }
 
-/// Server functions and page sources return the UI layer's error.
+/// Server functions and page sources return the UI layer's error: a refusal of the caller's
+/// input in the reader's language (a server function runs with its request, whose language
+/// cookie says which), anything else opaque.
 impl From<ServerError> for AppError {
     fn from(error: ServerError) -> AppError {
-        internal(&error)
+        match error {
+            ServerError::Refused(refused) => {
+                let lang = app::i18n::from_cookies(&app::i18n::request_cookies());
+                AppError::BadRequest(refused.words(lang, usize::MAX))
+            }
+            other => internal(&other),
+        }
     }
 }
+
+/// A refusal a handler answered with, before it is worded: the edge words it in the reader's
+/// language (`http::edge::word_refusals`), since a handler's error does not know the request.
+#[derive(Clone)]
+pub struct Unworded(pub std::sync::Arc<Refused>);
 
 impl IntoResponse for ServerError {
     fn into_response(self) -> Response {
         match self {
-            ServerError::Refused(refused) => (
-                StatusCode::BAD_REQUEST,
-                refused.words(app::i18n::Lang::Ru, usize::MAX),
-            )
-                .into_response(),
+            ServerError::Refused(refused) => {
+                // Worded at the edge in the reader's language; Russian until then.
+                let mut response = (
+                    StatusCode::BAD_REQUEST,
+                    refused.words(app::i18n::Lang::Ru, usize::MAX),
+                )
+                    .into_response();
+                response
+                    .extensions_mut()
+                    .insert(Unworded(std::sync::Arc::new(refused)));
+                response
+            }
             ServerError::NotFound => StatusCode::NOT_FOUND.into_response(),
             other => (
                 StatusCode::INTERNAL_SERVER_ERROR,

@@ -5,12 +5,11 @@
 
 use std::collections::BTreeMap;
 
-use app::access::{Role, Viewer};
+use app::access::Viewer;
 use app::i18n::Lang;
 use app::programmes::{ProgrammeState, ProgrammeStatus};
 use app::work::{Attention, ProgrammeLink, WithoutProgramme};
 
-use crate::clock;
 use crate::error::ServerError;
 use crate::programmes::workflow::{steps, Step};
 use crate::programmes::writes;
@@ -23,10 +22,10 @@ pub async fn attention(
     storage: &Storage,
     viewer: &Viewer,
     lang: Lang,
+    today: surveys::calendar::Day,
 ) -> Result<Attention, ServerError> {
-    let today = clock::today();
     let mut a = Attention {
-        overview: matches!(viewer.role, Role::Admin | Role::Regional | Role::Municipal),
+        overview: app::access::OVERSEERS.contains(&viewer.role),
         ..Attention::default()
     };
     let mut statuses: BTreeMap<ProgrammeState, u32> = BTreeMap::new();

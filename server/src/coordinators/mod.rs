@@ -95,7 +95,14 @@ impl WorkSource for Coordinators {
     }
 
     async fn attention(&self, viewer: &Viewer, lang: Lang) -> Result<Attention, AppError> {
-        let mut a = attention::attention(&self.gate, &self.storage, viewer, lang).await?;
+        let mut a = attention::attention(
+            &self.gate,
+            &self.storage,
+            viewer,
+            lang,
+            crate::clock::today(),
+        )
+        .await?;
         if a.overview {
             let (improved, leaving) = self.results.outcomes(viewer, lang).await?;
             a.results = Some((improved.len() as u32, leaving.len() as u32));

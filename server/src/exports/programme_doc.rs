@@ -413,10 +413,19 @@ pub async fn programme_docx(
     headers: HeaderMap,
 ) -> Result<Response, ServerError> {
     let lang = cookies::lang(&headers);
-    let view = programme(&gate, &storage, &yardstick, &viewer, campaign, school, lang)
-        .await?
-        .filter(|p| p.status.is_some())
-        .ok_or(ServerError::NotFound)?;
+    let view = programme(
+        &gate,
+        &storage,
+        &yardstick,
+        &viewer,
+        campaign,
+        school,
+        lang,
+        crate::clock::today(),
+    )
+    .await?
+    .filter(|p| p.status.is_some())
+    .ok_or(ServerError::NotFound)?;
     let appendix = Appendix::of_school(&storage, school, lang).await?;
     let bytes = document(&view, &appendix, lang)?;
     let name = format!("programme-{campaign}-{school}.docx");

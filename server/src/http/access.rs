@@ -36,29 +36,11 @@ pub struct Rule {
     pub csrf: bool,
 }
 
-const ADMIN: &[Role] = &[Role::Admin];
-/// Setting up campaigns is the region's work.
-const CAMPAIGNERS: &[Role] = &[Role::Admin, Role::Regional];
-/// Deciding on a group code's surplus is the work of those who know the schools.
-const DECIDERS: &[Role] = &[Role::Admin, Role::Regional, Role::Municipal];
-/// A school's anti-risk programme is written by the school, its curator and an admin.
-const PROGRAMME_WRITERS: &[Role] = &[Role::Admin, Role::Curator, Role::School];
-/// Agreeing a programme: its curator or municipal coordinator, as the region sets, or an admin.
-const AGREERS: &[Role] = &[Role::Admin, Role::Curator, Role::Municipal];
-/// What programmes achieved across schools: those who oversee many schools.
-const OVERSEERS: &[Role] = &[Role::Admin, Role::Regional, Role::Municipal];
-/// Supporting schools: visits, recommendations, answering questions.
-const SUPPORTERS: &[Role] = &[Role::Admin, Role::Curator, Role::Municipal];
-/// A question's thread: the school and its supporters.
-const THREAD: &[Role] = &[Role::Admin, Role::Curator, Role::Municipal, Role::School];
-/// Events and roadmaps are organised by the region and the municipalities.
-const ORGANISERS: &[Role] = &[Role::Admin, Role::Regional, Role::Municipal];
-/// What only a school's own account does: asking, registering, answering recommendations.
-const SCHOOL: &[Role] = &[Role::School];
-/// Raw individual answers (without identifying fields): `app::access::RAW_READERS`.
-const RAW: &[Role] = app::access::RAW_READERS;
-/// A school's access codes: `app::access::CODE_HOLDERS`.
-const CODES: &[Role] = app::access::CODE_HOLDERS;
+// Who may do what: the role sets of `app::access`, written once and used by the features too.
+use app::access::{
+    ADMIN, AGREERS, CAMPAIGNERS, CODE_HOLDERS as CODES, DECIDERS, ORGANISERS, OVERSEERS,
+    PROGRAMME_WRITERS, RAW_READERS as RAW, SCHOOL, SUPPORTERS, THREAD,
+};
 
 const fn rule(path: &'static str, access: Access, csrf: bool) -> Rule {
     Rule { path, access, csrf }

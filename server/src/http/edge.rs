@@ -90,12 +90,37 @@ async fn cache_control(request: Request<Body>, next: Next) -> Response {
     response
 }
 
+/// A handler's refusal (`error::Unworded`) worded in the language the request's cookie names:
+/// the field and the reason in the reader's language, whichever handler refused.
+pub async fn word_refusals(request: Request<Body>, next: Next) -> Response {
+    let lang = crate::cookies::lang(request.headers());
+    let mut response = next.run(request).await;
+    match response.extensions_mut().remove::<crate::error::Unworded>() {
+        Some(crate::error::Unworded(refused)) => {
+            let mut worded = axum::response::IntoResponse::into_response((
+                response.status(),
+                refused.words(lang, usize::MAX),
+            ));
+            for (name, value) in response.headers() {
+                if name != axum::http::header::CONTENT_LENGTH
+                    && name != axum::http::header::CONTENT_TYPE
+                {
+                    worded.headers_mut().insert(name.clone(), value.clone());
+                }
+            }
+            worded
+        }
+        None => response,
+    }
+}
+
 /// The router wrapped in the edge layers; `secure` when the site is served over HTTPS.
 pub fn wrap(router: Router, secure: bool) -> Router {
     let header = |name: HeaderName, value: &'static str| {
         SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
     };
     let router = router
+        .layer(axum::middleware::from_fn(word_refusals))
         .layer(CompressionLayer::new().br(true).gzip(true).deflate(true))
         // A panicking handler answers 500 (with the request id) instead of dropping the connection.
         .layer(tower_http::catch_panic::CatchPanicLayer::new())

@@ -12,7 +12,7 @@ pub mod risks;
 pub mod stages;
 pub mod workflow;
 
-use app::access::{Role, Viewer};
+use app::access::Viewer;
 use surveys::SchoolProfile;
 
 use crate::clock;
@@ -23,7 +23,7 @@ use crate::storage::{NewEvent, ProgrammeRow, Storage};
 
 /// Whether the viewer may write the programme of `school` of a campaign in its scope.
 pub fn writes(viewer: &Viewer, in_scope: &InScope, school: i64) -> bool {
-    matches!(viewer.role, Role::Admin | Role::School | Role::Curator)
+    app::access::PROGRAMME_WRITERS.contains(&viewer.role)
         && in_scope.schools.iter().any(|s| s.school_id == school)
 }
 

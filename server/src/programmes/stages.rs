@@ -3,7 +3,7 @@
 //! reason when not done, evidence — and writes a short analysis; those who agree comment on it.
 //! A report can be filed anew until the stage is over; each filing keeps a copy of the measures.
 
-use app::access::{Role, Viewer};
+use app::access::Viewer;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
@@ -199,7 +199,7 @@ pub async fn file_report(
 /// Whether the viewer comments on stage reports (of schools in its scope): an admin, a curator,
 /// a municipal coordinator.
 pub fn comments_on_stages(viewer: &Viewer) -> bool {
-    matches!(viewer.role, Role::Admin | Role::Curator | Role::Municipal)
+    app::access::AGREERS.contains(&viewer.role)
 }
 
 /// A comment on a stage report.

@@ -156,6 +156,7 @@ impl ReportSource for Reports {
             campaign,
             school,
             lang,
+            crate::clock::today(),
         )
         .await?)
     }

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use app::access::{Role, Viewer};
+use app::access::Viewer;
 use app::i18n::Lang;
 use app::listing::{self, ListQuery, SortKey};
 use app::reports::{Monitor, MonitorRow};
@@ -80,12 +80,12 @@ pub async fn monitor(
         municipalities: choices,
         rows,
         paging,
-        can_publish: matches!(viewer.role, Role::Admin | Role::Regional)
+        can_publish: app::access::CAMPAIGNERS.contains(&viewer.role)
             && gate.is_open(&in_scope.campaign),
-        can_decide: matches!(viewer.role, Role::Admin | Role::Regional | Role::Municipal),
+        can_decide: app::access::DECIDERS.contains(&viewer.role),
         surplus_percent: m.rules.surplus_percent,
         stages: stage_items(&storage.stages(campaign).await?),
-        can_set_stages: matches!(viewer.role, Role::Admin | Role::Regional),
+        can_set_stages: app::access::CAMPAIGNERS.contains(&viewer.role),
         can_print_codes: app::access::CODE_HOLDERS.contains(&viewer.role),
     }))
 }

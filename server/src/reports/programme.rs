@@ -56,6 +56,7 @@ pub async fn programme(
     campaign: i64,
     school: i64,
     lang: Lang,
+    today: surveys::calendar::Day,
 ) -> Result<Option<ProgrammeView>, ServerError> {
     let Some((in_scope, count)) = gate.school(viewer, campaign, school).await? else {
         return Ok(None);
@@ -108,7 +109,6 @@ pub async fn programme(
     let chosen = storage.chosen_risks(programme.id).await?;
     let measures = storage.programme_measures(programme.id).await?;
     let targets = storage.programme_targets(programme.id).await?;
-    let today = clock::today();
     let events = storage.programme_events(programme.id).await?;
     // Comments of those who agree (and the comment of a return), by what they are about.
     let comments_on = |subject: &str| -> Vec<String> {

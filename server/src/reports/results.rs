@@ -3,7 +3,7 @@
 //! and its chosen factors' levels then and now; the region's «эффективность мер», with no row
 //! (and no total) under the minimum of programmes.
 
-use app::access::{Role, Viewer};
+use app::access::Viewer;
 use app::i18n::Lang;
 use app::reports::{
     EffectRow, Effectiveness, FactorChangeView, ResultChoice, ResultTargetView, ResultsView,
@@ -206,7 +206,7 @@ pub async fn effectiveness(
     viewer: &Viewer,
     lang: Lang,
 ) -> Result<Option<Effectiveness>, ServerError> {
-    if !matches!(viewer.role, Role::Admin | Role::Regional | Role::Municipal) {
+    if !app::access::OVERSEERS.contains(&viewer.role) {
         return Ok(None);
     }
     let m = reports.gate.methodology();

@@ -265,7 +265,7 @@ pub struct PublishForm {
 
 /// Whether the viewer publishes to the knowledge base: a regional coordinator, an admin.
 pub fn publishes(viewer: &Viewer) -> bool {
-    matches!(viewer.role, Role::Admin | Role::Regional)
+    app::access::CAMPAIGNERS.contains(&viewer.role)
 }
 
 /// `POST /work/support/questions/{id}/publish`: a regional coordinator publishes an answered

@@ -142,7 +142,7 @@ impl Support {
 
 /// Whether the viewer supports schools: plans visits, answers questions.
 pub fn supports(viewer: &Viewer) -> bool {
-    matches!(viewer.role, Role::Admin | Role::Curator | Role::Municipal)
+    app::access::SUPPORTERS.contains(&viewer.role)
 }
 
 /// Whether the viewer organises events and keeps roadmaps in `region` (and, for a municipal

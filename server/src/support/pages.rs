@@ -741,7 +741,7 @@ impl Support {
         let m = self.gate.methodology();
         let minimum = m.rules.min_respondents;
         // The results: to the organising side only, once closed, from the minimum of answers.
-        let reads_results = organiser || matches!(viewer.role, Role::Admin | Role::Regional);
+        let reads_results = organiser || app::access::CAMPAIGNERS.contains(&viewer.role);
         let feedback = match (&m.feedback, reads_results && e.feedback_closed) {
             (Some(instrument), true) => {
                 let sums = events::read_sums(&e.feedback_sums)?;
@@ -1086,7 +1086,7 @@ impl Support {
             coverage: None,
             load: Vec::new(),
         };
-        if matches!(viewer.role, Role::Admin | Role::Regional) {
+        if app::access::CAMPAIGNERS.contains(&viewer.role) {
             let since = crate::clock::now() - NO_CONTACT_DAYS * 86_400;
             let contacted: HashSet<i64> = tallies
                 .contacts

@@ -193,7 +193,52 @@ async fn a_server_function_with_bad_arguments_is_a_client_error(backend: Backend
     app.finish().await;
 }
 
+/// A refusal names the field and the reason in the reader's language, whichever way it leaves:
+/// a plain route's answer and a server function's.
+async fn a_refusal_is_worded_in_the_readers_language(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo().await;
+    let english = |request: reqwest::RequestBuilder| request.header("cookie", "orientir_lang=en");
+    let r = english(harness::client().post(app.url("/session")))
+        .form(&[("login", "north"), ("password", &"x".repeat(100_000))])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let text = r.text().await.expect("body");
+    assert!(text.contains("Password: "), "{text}");
+    assert!(!text.contains("Пароль"), "{text}");
+    let (region, _) = app.sign_in("region").await;
+    let r = region
+        .post(app.url("/api/work-support"))
+        .form(&[("filter[show]", "visits"), ("filter[state]", "nothing")])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        r.text().await.expect("body").contains("Состояние: "),
+        "Russian by default"
+    );
+    // The reader switches to English (the language cookie joins the session's).
+    region
+        .get(app.url("/lang/en?back=/work"))
+        .send()
+        .await
+        .expect("language");
+    let r = region
+        .post(app.url("/api/work-support"))
+        .form(&[("filter[show]", "visits"), ("filter[state]", "nothing")])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let text = r.text().await.expect("body");
+    assert!(text.contains("Status: "), "{text}");
+    app.finish().await;
+}
+
 harness::on_both_backends!(
+    a_refusal_is_worded_in_the_readers_language,
     every_problem_of_an_account_or_a_campaign_form_is_named_at_once,
     a_server_function_with_bad_arguments_is_a_client_error,
     a_campaign_with_odd_dates_or_a_school_twice_is_refused_field_by_field,

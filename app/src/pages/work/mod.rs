@@ -106,7 +106,7 @@ pub fn WorkFrame(viewer: Viewer, lang: Lang, children: Children) -> impl IntoVie
             <nav aria-label=lang.tr("Разделы", "Sections")>
                 <a href="/work">{lang.tr("Кампании", "Campaigns")}</a>
                 <a href="/work/change">{lang.tr("Динамика", "Change")}</a>
-                {matches!(viewer.role, Role::Admin | Role::Regional | Role::Municipal).then(|| view! { <a href="/work/results">{lang.tr("Результаты", "Results")}</a> })}
+                {crate::access::OVERSEERS.contains(&viewer.role).then(|| view! { <a href="/work/results">{lang.tr("Результаты", "Results")}</a> })}
                 <a href="/work/support">{lang.tr("Поддержка", "Support")}</a>
                 <a href="/work/events">{lang.tr("Мероприятия", "Events")}</a>
                 <a href="/work/roadmaps">{lang.tr("Дорожные карты", "Roadmaps")}</a>
@@ -205,7 +205,7 @@ pub fn WorkPage() -> impl IntoView {
                                 <support::SupportPanel />
                                 <AttentionPanel attention lang />
                                 <h1>{lang.tr("Кампании анкетирования", "Survey campaigns")}</h1>
-                                {matches!(viewer_role, Role::Admin | Role::Regional).then(|| view! {
+                                {crate::access::CAMPAIGNERS.contains(&viewer_role).then(|| view! {
                                     <p>
                                         <a class="button" href="/work/campaigns/new">{lang.tr("Новая кампания", "New campaign")}</a>" "
                                         <a href="/work/registry">{lang.tr("Реестр школ", "Registry of schools")}</a>

@@ -760,7 +760,7 @@ fn event_view(e: EventPage, lang: Lang, viewer: &Viewer) -> impl IntoView {
             <ul class="codes">{e.codes.clone().into_iter().map(|c| view! { <li><code>{c}</code></li> }).collect_view()}</ul>
         </section>
     });
-    let feedback = match (&e.feedback, e.feedback_closed, e.organises || matches!(viewer.role, Role::Admin | Role::Regional)) {
+    let feedback = match (&e.feedback, e.feedback_closed, e.organises || crate::access::CAMPAIGNERS.contains(&viewer.role)) {
         (Some(f), _, _) => view! {
             <section class="feedback-results" aria-labelledby="fb-h">
                 <h2 id="fb-h">{lang.tr("Итоги отзывов", "Feedback results")}</h2>
