@@ -155,6 +155,18 @@ pub struct Viewer {
     pub csrf: String,
 }
 
+impl Viewer {
+    /// Whether the viewer sets up a region (who agrees its programmes, its registry's rules): an
+    /// admin any, a regional coordinator its own.
+    pub fn sets_region(&self, region: i64) -> bool {
+        match (self.role, &self.scope) {
+            (Role::Admin, _) => true,
+            (Role::Regional, Scope::Region(own)) => *own == region,
+            _ => false,
+        }
+    }
+}
+
 /// The notices the server puts in a page's address as text (a refusal's words, a new code):
 /// the server seals them for the session that caused them, and a page shows one only under its
 /// seal, so a crafted link cannot make a page say anything.

@@ -155,10 +155,86 @@ pub trait ProgrammeSource: Send + Sync {
         state: Option<ProgrammeState>,
         list: crate::listing::ListQuery,
     ) -> Result<Option<ProgrammeList>, crate::AppError>;
+    /// A school's programme of a campaign, if the viewer may see the school.
+    async fn programme(
+        &self,
+        viewer: &crate::access::Viewer,
+        campaign: i64,
+        school: i64,
+        lang: Lang,
+    ) -> Result<Option<crate::reports::ProgrammeView>, crate::AppError>;
+    /// «Эффективность мер» over the viewer's scope (those who oversee many schools).
+    async fn effectiveness(
+        &self,
+        viewer: &crate::access::Viewer,
+        lang: Lang,
+    ) -> Result<Option<crate::reports::Effectiveness>, crate::AppError>;
+    /// The risks a school chose from its profile of a campaign, and what may be chosen.
+    async fn risks(
+        &self,
+        viewer: &crate::access::Viewer,
+        campaign: i64,
+        school: i64,
+        lang: Lang,
+    ) -> Result<Option<crate::reports::RiskPanel>, crate::AppError>;
+    /// What needs the viewer's attention in the programmes, and their overview.
+    async fn attention(
+        &self,
+        viewer: &crate::access::Viewer,
+        lang: Lang,
+    ) -> Result<crate::work::Attention, crate::AppError>;
 }
 
 #[cfg(feature = "ssr")]
 pub type SharedProgrammeSource = std::sync::Arc<dyn ProgrammeSource>;
+
+/// The programmes' port and the request's session, for a server function.
+#[cfg(feature = "ssr")]
+pub(crate) fn context() -> Result<(SharedProgrammeSource, crate::work::Session), crate::AppError> {
+    let source = leptos::prelude::use_context::<SharedProgrammeSource>().ok_or_else(|| {
+        crate::AppError::Internal {
+            request_id: "-".into(),
+        }
+    })?;
+    Ok((source, crate::work::session()))
+}
+
+#[leptos::server(prefix = "/api", endpoint = "work-effectiveness")]
+pub async fn get_effectiveness(
+) -> Result<crate::reports::Report<crate::reports::Effectiveness>, crate::AppError> {
+    let (source, session) = context()?;
+    let report = match &session.viewer {
+        Some(v) => source.effectiveness(v, session.lang).await?,
+        None => None,
+    };
+    Ok(crate::reports::Report { session, report })
+}
+
+#[leptos::server(prefix = "/api", endpoint = "work-programme")]
+pub async fn get_programme(
+    campaign: i64,
+    school: i64,
+) -> Result<crate::reports::Report<crate::reports::ProgrammeView>, crate::AppError> {
+    let (source, session) = context()?;
+    let report = match &session.viewer {
+        Some(v) => source.programme(v, campaign, school, session.lang).await?,
+        None => None,
+    };
+    Ok(crate::reports::Report { session, report })
+}
+
+#[leptos::server(prefix = "/api", endpoint = "work-risks")]
+pub async fn get_risks(
+    campaign: i64,
+    school: i64,
+) -> Result<crate::reports::Report<crate::reports::RiskPanel>, crate::AppError> {
+    let (source, session) = context()?;
+    let report = match &session.viewer {
+        Some(v) => source.risks(v, campaign, school, session.lang).await?,
+        None => None,
+    };
+    Ok(crate::reports::Report { session, report })
+}
 
 #[leptos::server(prefix = "/api", endpoint = "work-programmes")]
 pub async fn get_programme_list(

@@ -690,14 +690,6 @@ pub trait ReportSource: Send + Sync {
         school: i64,
         lang: crate::i18n::Lang,
     ) -> Result<Option<Profile>, AppError>;
-    /// Links and QR codes lead to the site's configured public address.
-    async fn code_sheet(
-        &self,
-        viewer: &crate::access::Viewer,
-        campaign: i64,
-        school: i64,
-        lang: crate::i18n::Lang,
-    ) -> Result<Option<CodeSheet>, AppError>;
     /// Two campaigns, the narrowing and the list: each a choice of the page.
     #[allow(clippy::too_many_arguments)]
     async fn change(
@@ -723,18 +715,6 @@ pub trait ReportSource: Send + Sync {
         campaign: i64,
         lang: crate::i18n::Lang,
     ) -> Result<Option<QualityReport>, AppError>;
-    async fn effectiveness(
-        &self,
-        viewer: &crate::access::Viewer,
-        lang: crate::i18n::Lang,
-    ) -> Result<Option<Effectiveness>, AppError>;
-    async fn programme(
-        &self,
-        viewer: &crate::access::Viewer,
-        campaign: i64,
-        school: i64,
-        lang: crate::i18n::Lang,
-    ) -> Result<Option<ProgrammeView>, AppError>;
 }
 
 #[cfg(feature = "ssr")]
@@ -831,7 +811,9 @@ pub async fn get_change(
 
 #[server(prefix = "/api", endpoint = "work-codes")]
 pub async fn get_code_sheet(campaign: i64, school: i64) -> Result<Report<CodeSheet>, AppError> {
-    let (source, session) = context()?;
+    // A school's code sheet is the coordinators' room's.
+    let source = crate::work::source()?;
+    let session = crate::work::session();
     let report = match &session.viewer {
         Some(v) => source.code_sheet(v, campaign, school, session.lang).await?,
         None => None,
@@ -844,26 +826,6 @@ pub async fn get_quality(campaign: i64) -> Result<Report<QualityReport>, AppErro
     let (source, session) = context()?;
     let report = match &session.viewer {
         Some(v) => source.quality(v, campaign, session.lang).await?,
-        None => None,
-    };
-    Ok(Report { session, report })
-}
-
-#[server(prefix = "/api", endpoint = "work-effectiveness")]
-pub async fn get_effectiveness() -> Result<Report<Effectiveness>, AppError> {
-    let (source, session) = context()?;
-    let report = match &session.viewer {
-        Some(v) => source.effectiveness(v, session.lang).await?,
-        None => None,
-    };
-    Ok(Report { session, report })
-}
-
-#[server(prefix = "/api", endpoint = "work-programme")]
-pub async fn get_programme(campaign: i64, school: i64) -> Result<Report<ProgrammeView>, AppError> {
-    let (source, session) = context()?;
-    let report = match &session.viewer {
-        Some(v) => source.programme(v, campaign, school, session.lang).await?,
         None => None,
     };
     Ok(Report { session, report })

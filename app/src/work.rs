@@ -161,8 +161,15 @@ pub trait WorkSource: Send + Sync {
     /// new one) and, for a new one, the `Set-Cookie` value that keeps it.
     async fn login_token(&self, held: Option<String>)
         -> Result<(String, Option<String>), AppError>;
-    async fn attention(&self, viewer: &Viewer, lang: Lang) -> Result<Attention, AppError>;
     async fn campaigns(&self, viewer: &Viewer) -> Result<Vec<CampaignItem>, AppError>;
+    /// Links and QR codes lead to the site's configured public address.
+    async fn code_sheet(
+        &self,
+        viewer: &crate::access::Viewer,
+        campaign: i64,
+        school: i64,
+        lang: crate::i18n::Lang,
+    ) -> Result<Option<crate::reports::CodeSheet>, AppError>;
     /// Who agrees the programmes of the regions the viewer sets up (admin: all; regional: its own).
     async fn agreements(&self, viewer: &Viewer) -> Result<Vec<RegionAgreement>, AppError>;
     async fn users(&self, lang: Lang) -> Result<Vec<UserItem>, AppError>;
@@ -177,7 +184,7 @@ pub trait WorkSource: Send + Sync {
 pub type SharedWorkSource = std::sync::Arc<dyn WorkSource>;
 
 #[cfg(feature = "ssr")]
-fn source() -> Result<SharedWorkSource, AppError> {
+pub(crate) fn source() -> Result<SharedWorkSource, AppError> {
     use_context::<SharedWorkSource>().ok_or_else(|| AppError::Internal {
         request_id: "-".into(),
     })
@@ -219,10 +226,11 @@ pub async fn get_work_home() -> Result<WorkHome, AppError> {
     let session = session();
     let (campaigns, attention) = match &session.viewer {
         Some(viewer) => {
-            let source = source()?;
+            // The campaigns are the coordinators' room's; what needs attention, the programmes'.
+            let (programmes, _) = crate::programmes::context()?;
             (
-                source.campaigns(viewer).await?,
-                source.attention(viewer, session.lang).await?,
+                source()?.campaigns(viewer).await?,
+                programmes.attention(viewer, session.lang).await?,
             )
         }
         None => (Vec::new(), Attention::default()),

@@ -33,11 +33,13 @@ pub mod support;
 
 pub mod auth;
 pub mod scope;
+pub mod yardstick;
 
 pub mod access_code;
 pub mod clock;
 pub mod config;
 pub mod cookies;
+pub mod documents;
 pub mod error;
 pub mod groups;
 pub mod memo;
@@ -49,6 +51,7 @@ pub mod sheets;
 pub mod storage;
 pub mod tallying;
 pub mod uploads;
+pub mod views;
 
 pub use config::Config;
 pub use error::ServerError;

@@ -49,6 +49,47 @@ impl Audience {
 }
 
 impl Notifier {
+    /// Tells each school of a campaign, and its supporters, of a publication of its results made in
+    /// the last week (before the close by a coordinator, or at the close); once per publication.
+    pub async fn publications(&self, today: surveys::calendar::Day) -> Result<usize, ServerError> {
+        let mut told = 0;
+        for campaign in self.storage.campaigns().await? {
+            let Some(latest) = self
+                .storage
+                .publications(campaign.id)
+                .await?
+                .into_iter()
+                .max_by_key(|p| p.number)
+            else {
+                continue;
+            };
+            if latest.published_on < today.plus_days(-7) {
+                continue;
+            }
+            let key = format!("published:{}:{}", campaign.id, latest.number);
+            for school in self.storage.campaign_schools(campaign.id).await? {
+                let link = format!(
+                    "/work/campaigns/{}/schools/{}",
+                    campaign.id, school.school_id
+                );
+                let subject = format!("{} — {}", school.name, campaign.name);
+                for audience in [Audience::School, Audience::Supporters] {
+                    self.school(
+                        school.school_id,
+                        audience,
+                        NoticeKind::ResultsPublished,
+                        &key,
+                        &subject,
+                        &link,
+                    )
+                    .await?;
+                }
+                told += 1;
+            }
+        }
+        Ok(told)
+    }
+
     pub fn new(storage: Storage, public_url: &str) -> Notifier {
         Notifier {
             storage,

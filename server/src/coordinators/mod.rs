@@ -3,7 +3,6 @@
 //! data of the coordinators' pages, read through the scope gate.
 
 pub mod accounts;
-pub mod attention;
 pub mod campaigns;
 pub mod code_sheets;
 pub mod publishing;
@@ -12,8 +11,7 @@ pub mod registry;
 use app::access::{Role, Viewer};
 use app::i18n::Lang;
 use app::work::{
-    Attention, CampaignItem, Choice, RegionAgreement, SchoolChoice, UserItem, WorkSource,
-    LOGIN_COOKIE,
+    CampaignItem, Choice, RegionAgreement, SchoolChoice, UserItem, WorkSource, LOGIN_COOKIE,
 };
 use app::AppError;
 
@@ -28,8 +26,8 @@ pub struct Coordinators {
     pub storage: Storage,
     pub gate: Gate,
     pub cookies: CookiePolicy,
-    /// Educational results (the start page's overview).
-    pub results: crate::results::Yardstick,
+    /// Where respondents reach the site (for code sheets' links), never taken from a request.
+    pub public_url: String,
 }
 
 fn choices(list: Vec<Named>) -> Vec<Choice> {
@@ -94,20 +92,15 @@ impl WorkSource for Coordinators {
         Ok((token, Some(cookie)))
     }
 
-    async fn attention(&self, viewer: &Viewer, lang: Lang) -> Result<Attention, AppError> {
-        let mut a = attention::attention(
-            &self.gate,
-            &self.storage,
-            viewer,
-            lang,
-            crate::clock::today(),
-        )
-        .await?;
-        if a.overview {
-            let (improved, leaving) = self.results.outcomes(viewer, lang).await?;
-            a.results = Some((improved.len() as u32, leaving.len() as u32));
-        }
-        Ok(a)
+    async fn code_sheet(
+        &self,
+        viewer: &Viewer,
+        campaign: i64,
+        school: i64,
+        lang: Lang,
+    ) -> Result<Option<app::reports::CodeSheet>, AppError> {
+        let base = &self.public_url;
+        Ok(code_sheets::sheet(&self.gate, viewer, campaign, school, base, lang).await?)
     }
 
     async fn campaigns(&self, viewer: &Viewer) -> Result<Vec<CampaignItem>, AppError> {
@@ -150,7 +143,7 @@ impl WorkSource for Coordinators {
     async fn agreements(&self, viewer: &Viewer) -> Result<Vec<RegionAgreement>, AppError> {
         let mut list = Vec::new();
         for region in self.storage.registry().await?.regions {
-            if crate::programmes::workflow::sets_agreement(viewer, region.id) {
+            if viewer.sets_region(region.id) {
                 list.push(RegionAgreement {
                     agreement: self.storage.region_agreement(region.id).await?,
                     region_id: region.id,

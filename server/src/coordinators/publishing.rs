@@ -24,7 +24,7 @@ fn monitor(campaign: i64) -> String {
 /// `POST /work/campaigns/{id}/publish`: publishes the campaign's results now.
 pub async fn publish(
     State(gate): State<Gate>,
-    State(support): State<crate::support::Support>,
+    State(notifier): State<crate::notify::Notifier>,
     Extension(viewer): Extension<Viewer>,
     Path(campaign): Path<i64>,
     headers: HeaderMap,
@@ -39,8 +39,7 @@ pub async fn publish(
     if published.is_ok() {
         // The schools hear of it in the background: a region's thousand schools take a while.
         tokio::spawn(async move {
-            let today = (support.today)();
-            if let Err(e) = crate::support::reminders::publications(&support, today).await {
+            if let Err(e) = notifier.publications(crate::clock::today()).await {
                 tracing::warn!(error = %e, "could not tell of a publication");
             }
         });

@@ -3,8 +3,5 @@
 //! programme as a Word document (`programme_doc`), and the educational results table with its
 //! codebook (`results`).
 
-pub mod programme_doc;
 pub mod raw;
-pub mod results;
-pub mod roadmap_doc;
 pub mod workbook;

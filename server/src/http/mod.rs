@@ -34,18 +34,22 @@ use crate::config::{Config, TrustedProxies};
 use crate::cookies::CookiePolicy;
 use crate::coordinators::{accounts, campaigns, code_sheets, publishing, registry, Coordinators};
 use crate::error::ServerError;
-use crate::exports::{programme_doc, raw, results as results_export, workbook};
+use crate::exports::raw;
 use crate::home::StorageOverview;
 use crate::notify::Notifier;
+use crate::programmes::document as programme_doc;
 use crate::programmes::{evidence, plan, risks, stages, workflow};
 use crate::reports::Reports;
 use crate::respond::{self, Respondents};
-use crate::results::{self as yardstick, Yardstick};
+use crate::results;
+use crate::results::export as results_export;
 use crate::scope::Gate;
 use crate::storage::Storage;
 use crate::support::{self, Support};
+use crate::yardstick::Yardstick;
 
 pub mod access;
+mod downloads;
 mod edge;
 mod guesses;
 
@@ -148,22 +152,21 @@ pub fn router_and_support(
     }));
     let support_source: SharedSupportSource = Arc::new(support.clone());
     let results: SharedResultsSource = Arc::new(results);
+    let public_url = config.public_base();
     let work: SharedWorkSource = Arc::new(Coordinators {
-        results: state.0.yardstick.clone(),
         storage: storage.clone(),
         gate: gate.clone(),
         cookies: config.cookies,
+        public_url,
     });
     let programmes: SharedProgrammeSource = Arc::new(crate::programmes::list::Programmes {
         gate: gate.clone(),
         storage: storage.clone(),
-    });
-    let public_url = config.public_base();
-    let reports: SharedReportSource = Arc::new(Reports {
         results: state.0.yardstick.clone(),
+    });
+    let reports: SharedReportSource = Arc::new(Reports {
         gate,
         storage: storage.clone(),
-        public_url,
     });
     let overview: SharedOverviewSource = Arc::new(StorageOverview(storage));
     let routes = app_routes();
@@ -285,13 +288,13 @@ pub fn router_and_support(
         .route("/work/registry/agreement", post(workflow::set_agreement))
         .route(
             "/work/results/import",
-            post(yardstick::routes::import_results)
+            post(results::routes::import_results)
                 .layer(DefaultBodyLimit::max(RESULTS_UPLOAD_LIMIT)),
         )
-        .route("/work/results/cohorts", post(yardstick::routes::set_cohort))
+        .route("/work/results/cohorts", post(results::routes::set_cohort))
         .route(
             "/work/results/cohorts/import",
-            post(yardstick::routes::import_cohorts)
+            post(results::routes::import_cohorts)
                 .layer(DefaultBodyLimit::max(REGISTRY_UPLOAD_LIMIT)),
         )
         .route("/work/results/export.csv", get(results_export::results_csv))
@@ -305,7 +308,7 @@ pub fn router_and_support(
         )
         .route(
             "/work/results/template/{file}",
-            get(yardstick::routes::template),
+            get(results::routes::template),
         )
         .route("/work/registry/template.csv", get(registry::template_csv))
         .route("/work/registry/template.xlsx", get(registry::template_xlsx))
@@ -393,7 +396,7 @@ pub fn router_and_support(
         )
         .route(
             "/export/roadmaps/{id}/roadmap.docx",
-            get(crate::exports::roadmap_doc::roadmap_docx),
+            get(crate::support::roadmap_doc::roadmap_docx),
         )
         .route("/work/inbox/read", post(support::inbox::read))
         .route("/work/inbox/settings", post(support::inbox::settings))
@@ -404,7 +407,7 @@ pub fn router_and_support(
         .route("/admin/users/{id}/lift", post(accounts::lift_wait))
         .route(
             "/export/campaigns/{id}/matrix.xlsx",
-            get(workbook::matrix_xlsx),
+            get(downloads::matrix_xlsx),
         )
         .route(
             "/export/campaigns/{id}/responses.csv",

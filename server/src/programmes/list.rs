@@ -6,8 +6,11 @@
 use std::collections::HashMap;
 
 use app::access::Viewer;
+use app::i18n::Lang;
 use app::listing::{self, ListQuery, SortKey};
 use app::programmes::{ProgrammeList, ProgrammeListRow, ProgrammeState, ProgrammeStatus};
+use app::reports::{Effectiveness, ProgrammeView, RiskPanel};
+use app::work::Attention;
 use surveys::calendar::Day;
 
 use crate::error::ServerError;
@@ -122,6 +125,8 @@ fn state_rank(state: ProgrammeState) -> f64 {
 pub struct Programmes {
     pub gate: Gate,
     pub storage: Storage,
+    /// Educational results (a programme's results targets, the start page's outcomes).
+    pub results: crate::yardstick::Yardstick,
 }
 
 #[async_trait::async_trait]
@@ -150,5 +155,82 @@ impl app::programmes::ProgrammeSource for Programmes {
             crate::clock::today(),
         )
         .await?)
+    }
+
+    async fn programme(
+        &self,
+        viewer: &Viewer,
+        campaign: i64,
+        school: i64,
+        lang: Lang,
+    ) -> Result<Option<ProgrammeView>, app::AppError> {
+        Ok(super::page::programme(
+            &self.gate,
+            &self.storage,
+            &self.results,
+            viewer,
+            campaign,
+            school,
+            lang,
+            crate::clock::today(),
+        )
+        .await?)
+    }
+
+    async fn effectiveness(
+        &self,
+        viewer: &Viewer,
+        lang: Lang,
+    ) -> Result<Option<Effectiveness>, app::AppError> {
+        Ok(
+            super::effect::effectiveness(&self.gate, &self.storage, &self.results, viewer, lang)
+                .await?,
+        )
+    }
+
+    async fn risks(
+        &self,
+        viewer: &Viewer,
+        campaign: i64,
+        school: i64,
+        lang: Lang,
+    ) -> Result<Option<RiskPanel>, app::AppError> {
+        let Some((in_scope, _)) = self.gate.school(viewer, campaign, school).await? else {
+            return Ok(None);
+        };
+        let Some(scored) = self.gate.score(viewer, &in_scope).await? else {
+            return Ok(None);
+        };
+        let Some(profile) = scored.profiles.first() else {
+            return Ok(None);
+        };
+        Ok(Some(
+            super::panel::panel(
+                &self.gate,
+                &self.storage,
+                viewer,
+                &in_scope,
+                school,
+                profile,
+                lang,
+            )
+            .await?,
+        ))
+    }
+
+    async fn attention(&self, viewer: &Viewer, lang: Lang) -> Result<Attention, app::AppError> {
+        let mut a = super::attention::attention(
+            &self.gate,
+            &self.storage,
+            viewer,
+            lang,
+            crate::clock::today(),
+        )
+        .await?;
+        if a.overview {
+            let (improved, leaving) = self.results.outcomes(viewer, lang).await?;
+            a.results = Some((improved.len() as u32, leaving.len() as u32));
+        }
+        Ok(a)
     }
 }

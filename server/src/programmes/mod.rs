@@ -4,11 +4,17 @@
 //! (`evidence.rs`). Who may write a school's programme: the
 //! school itself, its curator, an admin; municipal and regional coordinators read their scope.
 
+pub mod attention;
+pub mod document;
+pub mod effect;
 pub mod evidence;
 pub mod list;
+pub mod page;
+pub mod panel;
 pub mod plan;
 pub mod results;
 pub mod risks;
+pub mod sheet;
 pub mod stages;
 pub mod workflow;
 

@@ -364,7 +364,7 @@ pub struct ResultTargetForm {
 pub async fn set_result_target(
     State(gate): State<Gate>,
     State(storage): State<Storage>,
-    State(yardstick): State<crate::results::Yardstick>,
+    State(yardstick): State<crate::yardstick::Yardstick>,
     Extension(viewer): Extension<Viewer>,
     Path((campaign, school)): Path<(i64, i64)>,
     headers: HeaderMap,
@@ -379,7 +379,7 @@ pub async fn set_result_target(
         let (key, indicator) = form.choice.split_once(':').ok_or_else(invalid)?;
         let a = m.results.assessment(key).ok_or_else(invalid)?;
         let indicator = surveys::results::ResultIndicator::parse(indicator)
-            .filter(|i| crate::results::TARGET_INDICATORS.contains(i))
+            .filter(|i| crate::yardstick::TARGET_INDICATORS.contains(i))
             .ok_or_else(invalid)?;
         let typed = surveys::answers::decimal(&form.target).unwrap_or_default();
         let target = if indicator.is_share(a) {

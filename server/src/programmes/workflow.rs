@@ -62,17 +62,6 @@ pub fn steps(
     }
 }
 
-/// Whether the viewer sets who agrees the programmes of a region: an admin any, a regional
-/// coordinator its own.
-pub fn sets_agreement(viewer: &Viewer, region: i64) -> bool {
-    use app::access::Scope;
-    match (viewer.role, &viewer.scope) {
-        (Role::Admin, _) => true,
-        (Role::Regional, Scope::Region(own)) => *own == region,
-        _ => false,
-    }
-}
-
 fn agreement(text: &str) -> Result<(), validator::ValidationError> {
     match text {
         "curator" | "municipal" | "both" => Ok(()),
@@ -101,7 +90,7 @@ pub async fn set_agreement(
     let back = "/work/registry";
     let set = async {
         form.validate().map_err(Refused::from)?;
-        if !sets_agreement(&viewer, form.region) {
+        if !viewer.sets_region(form.region) {
             return Err(ServerError::NotFound);
         }
         storage

@@ -9,11 +9,11 @@ use app::reports::{Change, ChangeCell, ChangeRow};
 use app::work::Choice;
 use surveys::change::Transition;
 
-use super::views::level_of;
 use crate::error::ServerError;
 use crate::scope::municipalities;
 use crate::scope::published;
 use crate::scope::Gate;
+use crate::views::level_of;
 
 /// The change between two campaigns (by default the two newest with schools in scope).
 pub async fn change(
@@ -58,7 +58,7 @@ pub async fn change(
         after,
         versions: None,
         factors,
-        levels: super::views::levels(m, lang),
+        levels: crate::views::levels(m, lang),
         rows: Vec::new(),
         paging: Paging::default(),
         unpublished: false,

@@ -6,11 +6,11 @@ use app::i18n::Lang;
 use app::listing::{self, ListQuery, Paging, SortKey};
 use app::reports::{FactorCell, FactorColumn, Matrix, MatrixRow};
 
-use super::views::{level_of, levels};
 use crate::error::ServerError;
 use crate::scope::campaign_item;
 use crate::scope::published;
 use crate::scope::Gate;
+use crate::views::{level_of, levels};
 
 /// The matrix of a campaign's schools in scope, narrowed to a municipality when one is given.
 pub async fn matrix(

@@ -8,23 +8,14 @@ mod matrix;
 mod monitor;
 mod overview;
 mod profile;
-mod programme;
-pub use programme::programme;
 mod quality;
-mod results;
-mod risks;
-pub mod views;
 
 use app::access::Viewer;
 use app::i18n::Lang;
 use app::listing::ListQuery;
-use app::reports::{
-    Change, CodeSheet, Effectiveness, Matrix, Monitor, Profile, ProgrammeView, QualityReport,
-    RegionOverview, ReportSource,
-};
+use app::reports::{Change, Matrix, Monitor, Profile, QualityReport, RegionOverview, ReportSource};
 use app::AppError;
 
-use crate::coordinators::code_sheets;
 use crate::scope::{Gate, Narrow};
 
 /// The reports, as the pages and server functions ask for them.
@@ -33,10 +24,6 @@ pub struct Reports {
     pub gate: Gate,
     /// For what the reports show of other features (a school's chosen risks).
     pub storage: crate::storage::Storage,
-    /// Where respondents reach the site (for code sheets' links), never taken from a request.
-    pub public_url: String,
-    /// Educational results (a programme's results targets).
-    pub results: crate::results::Yardstick,
 }
 
 #[async_trait::async_trait]
@@ -131,44 +118,5 @@ impl ReportSource for Reports {
         lang: Lang,
     ) -> Result<Option<QualityReport>, AppError> {
         Ok(quality::quality(&self.gate, viewer, campaign, lang).await?)
-    }
-
-    async fn effectiveness(
-        &self,
-        viewer: &Viewer,
-        lang: Lang,
-    ) -> Result<Option<Effectiveness>, AppError> {
-        Ok(results::effectiveness(self, viewer, lang).await?)
-    }
-
-    async fn programme(
-        &self,
-        viewer: &Viewer,
-        campaign: i64,
-        school: i64,
-        lang: Lang,
-    ) -> Result<Option<ProgrammeView>, AppError> {
-        Ok(programme::programme(
-            &self.gate,
-            &self.storage,
-            &self.results,
-            viewer,
-            campaign,
-            school,
-            lang,
-            crate::clock::today(),
-        )
-        .await?)
-    }
-
-    async fn code_sheet(
-        &self,
-        viewer: &Viewer,
-        campaign: i64,
-        school: i64,
-        lang: Lang,
-    ) -> Result<Option<CodeSheet>, AppError> {
-        let base = &self.public_url;
-        Ok(code_sheets::sheet(&self.gate, viewer, campaign, school, base, lang).await?)
     }
 }

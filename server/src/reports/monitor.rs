@@ -11,11 +11,11 @@ use app::reports::{Monitor, MonitorRow};
 use surveys::profile::group_results;
 use surveys::Group;
 
-use super::views::{group_cells, stage_items};
 use crate::error::ServerError;
 use crate::scope::campaign_item;
 use crate::scope::Gate;
 use crate::storage::Storage;
+use crate::views::{group_cells, stage_items};
 
 /// The monitor of a campaign's schools in scope, narrowed to a municipality when one is given.
 pub async fn monitor(

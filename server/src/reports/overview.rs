@@ -9,9 +9,9 @@ use app::access::Viewer;
 use app::i18n::Lang;
 use app::reports::{LevelCounts, OverviewArea, RegionOverview};
 
-use super::views::levels;
 use crate::error::ServerError;
 use crate::scope::{campaign_item, Gate, Narrow};
+use crate::views::levels;
 
 pub async fn overview(
     gate: &Gate,

@@ -6,10 +6,10 @@ use app::access::Viewer;
 use app::i18n::Lang;
 use app::reports::{DeficitView, FactorHistory, LevelView, Profile, ProfileHistory, RiskPanel};
 
-use super::views::{factor_view, group_cells, level_of, levels};
 use super::Reports;
 use crate::error::ServerError;
 use crate::scope::{campaign_item, published};
+use crate::views::{factor_view, group_cells, level_of, levels};
 
 /// The school's factors in every published campaign it took part in that the viewer may read,
 /// oldest first, each scored by the running methodology (as the change page scores them); none
@@ -114,16 +114,8 @@ pub async fn profile(
     let (Some(profile), Some(summary)) = (scored.profiles.first(), scored.deficits.first()) else {
         return Ok(None);
     };
-    let risks = super::risks::panel(
-        gate,
-        &reports.storage,
-        viewer,
-        &in_scope,
-        school,
-        profile,
-        lang,
-    )
-    .await?;
+    // The risks chosen from the profile are the programmes' to show (`work-risks`).
+    let risks = RiskPanel::default();
     let bands: Vec<LevelView> = m
         .deficits
         .bands

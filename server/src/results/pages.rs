@@ -19,24 +19,17 @@ use surveys::results::{
 use surveys::text::decimals;
 use surveys::Methodology;
 
-use super::{Region, Yardstick};
 use crate::clock::moment;
 use crate::error::ServerError;
 use crate::storage::PlacedSchool;
+use crate::yardstick::{Region, Yardstick};
 
 /// Who imports results and sets cohorts: the region's work (`http/access.rs`).
 pub fn imports(role: Role) -> bool {
     matches!(role, Role::Admin | Role::Regional)
 }
 
-/// A figure of an indicator: a share as a percentage, a mean mark with two decimals.
-pub fn figure(value: f64, share: bool) -> String {
-    if share {
-        format!("{}%", decimals(value * 100.0, 0))
-    } else {
-        decimals(value, 2)
-    }
-}
+use crate::yardstick::figure;
 
 /// A figure with its interval.
 fn with_interval(e: &Estimate, share: bool) -> String {

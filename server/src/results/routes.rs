@@ -11,13 +11,13 @@ use serde::Deserialize;
 use validator::{Validate, ValidationError};
 
 use super::import::{self, Known};
-use super::Yardstick;
 use crate::error::ServerError;
 use crate::problem::{At, Kind, Problem, Refused};
 use crate::reply::{attachment, encode, see_other, spreadsheet_safe, CSV, XLSX};
 use crate::scope::Writable;
 use crate::sheets::{read_table, Bounds};
 use crate::storage::{CohortChange, CohortEntry, NewImport};
+use crate::yardstick::Yardstick;
 
 /// Most problems listed back.
 const MAX_PROBLEMS: usize = 50;

@@ -14,6 +14,7 @@ pub mod files;
 pub mod inbox;
 pub mod pages;
 pub mod reminders;
+pub mod roadmap_doc;
 pub mod roadmaps;
 pub mod visits;
 

@@ -162,51 +162,8 @@ pub async fn sweep(support: &Support, today: Day) -> Result<usize, ServerError> 
             reminded += 1;
         }
     }
-    reminded += publications(support, today).await?;
+    reminded += support.notifier.publications(today).await?;
     Ok(reminded)
-}
-
-/// Tells each school of a campaign, and its supporters, of a publication of its results made in
-/// the last week (before the close by a coordinator, or at the close); once per publication.
-pub async fn publications(support: &Support, today: Day) -> Result<usize, ServerError> {
-    let mut told = 0;
-    for campaign in support.storage.campaigns().await? {
-        let Some(latest) = support
-            .storage
-            .publications(campaign.id)
-            .await?
-            .into_iter()
-            .max_by_key(|p| p.number)
-        else {
-            continue;
-        };
-        if latest.published_on < today.plus_days(-7) {
-            continue;
-        }
-        let key = format!("published:{}:{}", campaign.id, latest.number);
-        for school in support.storage.campaign_schools(campaign.id).await? {
-            let link = format!(
-                "/work/campaigns/{}/schools/{}",
-                campaign.id, school.school_id
-            );
-            let subject = format!("{} — {}", school.name, campaign.name);
-            for audience in [Audience::School, Audience::Supporters] {
-                support
-                    .notifier
-                    .school(
-                        school.school_id,
-                        audience,
-                        NoticeKind::ResultsPublished,
-                        &key,
-                        &subject,
-                        &link,
-                    )
-                    .await?;
-            }
-            told += 1;
-        }
-    }
-    Ok(told)
 }
 
 /// The start of a long text, for a notice's subject.

@@ -86,6 +86,12 @@ const EXPECTED: &[(&str, &str, Who, &str)] = &[
         "campaign={id}",
     ),
     ("POST", "/api/work-overview", Who::SignedIn, "campaign={id}"),
+    (
+        "POST",
+        "/api/work-risks",
+        Who::SignedIn,
+        "campaign={id}&school=1",
+    ),
     ("GET", "/work/change", Who::SignedIn, ""),
     ("GET", "/work/campaigns/new", Who::Raw, ""),
     ("GET", "/work/registry", Who::Raw, ""),

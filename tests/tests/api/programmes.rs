@@ -7,21 +7,31 @@ use harness::{Backend, TestApp};
 use reqwest::header::LOCATION;
 use reqwest::{Client, StatusCode};
 
+/// A school's profile as its page shows it: the reports' profile with the programmes' risk panel
+/// (`work-risks`) in it.
 pub(super) async fn profile(
     client: &Client,
     app: &TestApp,
     campaign: i64,
     school: i64,
 ) -> serde_json::Value {
-    client
-        .post(app.url("/api/work-profile"))
-        .form(&[("campaign", campaign), ("school", school)])
-        .send()
-        .await
-        .expect("profile")
-        .json()
-        .await
-        .expect("json")
+    let read = |endpoint: &'static str| async move {
+        client
+            .post(app.url(endpoint))
+            .form(&[("campaign", campaign), ("school", school)])
+            .send()
+            .await
+            .expect("server function")
+            .json::<serde_json::Value>()
+            .await
+            .expect("json")
+    };
+    let mut page = read("/api/work-profile").await;
+    let risks = read("/api/work-risks").await;
+    if !page["report"].is_null() && !risks["report"].is_null() {
+        page["report"]["risks"] = risks["report"].clone();
+    }
+    page
 }
 
 /// Posts a form of the profile page; returns the status and where it leads.

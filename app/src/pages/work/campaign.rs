@@ -645,7 +645,21 @@ fn FactorDetails(factor: FactorView, lang: Lang) -> impl IntoView {
 pub fn ProfilePage() -> impl IntoView {
     let campaign = id_param("id");
     let school = id_param("school");
-    let profile = Resource::new(move || (campaign(), school()), |(c, s)| get_profile(c, s));
+    // The profile is the reports' room's; the risks chosen from it, the programmes'.
+    let profile = Resource::new(
+        move || (campaign(), school()),
+        |(c, s)| async move {
+            let mut page = get_profile(c, s).await?;
+            if let Some(profile) = page.report.as_mut() {
+                if profile.campaign.published.is_some() {
+                    if let Some(risks) = crate::programmes::get_risks(c, s).await?.report {
+                        profile.risks = risks;
+                    }
+                }
+            }
+            Ok(page)
+        },
+    );
     report_page(profile, |p: Profile, lang, viewer| {
         let id = p.campaign.id;
         let viewer = viewer.clone();

@@ -6,7 +6,8 @@ use leptos::prelude::*;
 
 use super::campaign::report_page;
 use crate::i18n::Lang;
-use crate::reports::{get_effectiveness, Effectiveness};
+use crate::programmes::get_effectiveness;
+use crate::reports::Effectiveness;
 
 #[component]
 pub fn EffectivenessPage() -> impl IntoView {

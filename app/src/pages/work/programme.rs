@@ -9,9 +9,8 @@ use super::{query, Csrf};
 use crate::access::Viewer;
 use crate::i18n::Lang;
 use crate::pages::StoredTextArea;
-use crate::reports::{
-    get_programme, FileView, MeasureView, ProgrammeView, RiskPlanView, MEASURE_STATUSES,
-};
+use crate::programmes::get_programme;
+use crate::reports::{FileView, MeasureView, ProgrammeView, RiskPlanView, MEASURE_STATUSES};
 
 /// The steps of the agreement the viewer may take now, as plain forms.
 fn agreement_steps(p: &ProgrammeView, base: &str, viewer: &Viewer, lang: Lang) -> impl IntoView {

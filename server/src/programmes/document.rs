@@ -10,71 +10,15 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::Extension;
-use docx_rs::{
-    AlignmentType, Docx, PageMargin, Paragraph, Run, RunFonts, Table, TableCell, TableRow,
-    WidthType,
-};
+use docx_rs::{AlignmentType, Docx, Paragraph};
 
+use super::page::programme;
 use crate::cookies;
+use crate::documents::{a4, heading, pack, run, table, text, DOCX};
 use crate::error::ServerError;
 use crate::reply::attachment;
-use crate::reports::programme;
 use crate::scope::Gate;
 use crate::storage::Storage;
-
-/// The content type of a Word document.
-pub const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
-
-/// A4 in twentieths of a point, and 2 cm (left 3 cm) margins, as Russian documents are laid out.
-const A4: (u32, u32) = (11_906, 16_838);
-/// The width of the text between the margins, in twentieths of a point.
-const TEXT_WIDTH: usize = 11_906 - 1_701 - 850;
-
-/// Text as XML 1.0 may hold it: the control characters it forbids (all under U+0020 but tab,
-/// line feed and carriage return, and U+FFFE, U+FFFF) are dropped. One typed U+0001 in a measure
-/// made the whole document unopenable; docx-rs escapes markup but keeps these.
-fn xml_safe(t: &str) -> String {
-    t.chars()
-        .filter(|c| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..))
-        .collect()
-}
-
-/// A run of text: every text of the document goes through here.
-pub(crate) fn run(t: &str) -> Run {
-    Run::new().add_text(xml_safe(t))
-}
-
-pub(crate) fn text(t: &str) -> Paragraph {
-    Paragraph::new().add_run(run(t))
-}
-
-pub(crate) fn heading(t: &str, size: usize) -> Paragraph {
-    Paragraph::new().add_run(run(t).bold().size(size))
-}
-
-/// A table with a bold header row, its columns in proportion to `widths`.
-pub(crate) fn table(header: &[&str], rows: Vec<Vec<String>>, widths: &[usize]) -> Table {
-    let total: usize = widths.iter().sum();
-    let grid: Vec<usize> = widths.iter().map(|w| w * TEXT_WIDTH / total).collect();
-    let cell = |t: &str, bold: bool| {
-        let small = run(t).size(20);
-        TableCell::new().add_paragraph(Paragraph::new().add_run(if bold {
-            small.bold()
-        } else {
-            small
-        }))
-    };
-    let mut all = vec![TableRow::new(
-        header.iter().map(|h| cell(h, true)).collect(),
-    )];
-    all.extend(
-        rows.into_iter()
-            .map(|r| TableRow::new(r.iter().map(|c| cell(c, false)).collect())),
-    );
-    Table::new(all)
-        .set_grid(grid)
-        .width(TEXT_WIDTH, WidthType::Dxa)
-}
 
 fn risk_part(doc: Docx, r: &RiskPlanView, lang: Lang) -> Docx {
     let level = r
@@ -150,36 +94,6 @@ fn risk_part(doc: Docx, r: &RiskPlanView, lang: Lang) -> Docx {
         targets,
         &[60, 20, 20],
     ))
-}
-
-/// The programme as a DOCX document.
-/// An empty A4 document with 2 cm margins (3 cm on the left), Times New Roman 12 pt.
-pub(crate) fn a4() -> Docx {
-    Docx::new()
-        .page_size(A4.0, A4.1)
-        .page_margin(
-            PageMargin::new()
-                .top(1134)
-                .bottom(1134)
-                .left(1701)
-                .right(850),
-        )
-        .default_fonts(
-            RunFonts::new()
-                .ascii("Times New Roman")
-                .hi_ansi("Times New Roman")
-                .cs("Times New Roman"),
-        )
-        .default_size(24)
-}
-
-/// The document's bytes.
-pub(crate) fn pack(doc: Docx) -> Result<Vec<u8>, ServerError> {
-    let mut out = std::io::Cursor::new(Vec::new());
-    doc.build()
-        .pack(&mut out)
-        .map_err(|e| ServerError::Write(e.to_string()))?;
-    Ok(out.into_inner())
 }
 
 /// The support work beside a programme, for its appendix: the school's visits and
@@ -407,7 +321,7 @@ pub fn document(
 pub async fn programme_docx(
     State(gate): State<Gate>,
     State(storage): State<Storage>,
-    State(yardstick): State<crate::results::Yardstick>,
+    State(yardstick): State<crate::yardstick::Yardstick>,
     Extension(viewer): Extension<Viewer>,
     Path((campaign, school)): Path<(i64, i64)>,
     headers: HeaderMap,
@@ -430,15 +344,4 @@ pub async fn programme_docx(
     let bytes = document(&view, &appendix, lang)?;
     let name = format!("programme-{campaign}-{school}.docx");
     Ok(attachment(DOCX, &name, true, bytes))
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn characters_xml_forbids_are_dropped_and_the_rest_kept() {
-        assert_eq!(
-            super::xml_safe("a\u{1}b\u{8}\tc\nd\u{FFFE}е\u{1F600}"),
-            "ab\tc\ndе\u{1F600}"
-        );
-    }
 }

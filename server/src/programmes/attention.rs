@@ -10,9 +10,9 @@ use app::i18n::Lang;
 use app::programmes::{ProgrammeState, ProgrammeStatus};
 use app::work::{Attention, ProgrammeLink, WithoutProgramme};
 
+use super::workflow::{steps, Step};
+use super::writes;
 use crate::error::ServerError;
-use crate::programmes::workflow::{steps, Step};
-use crate::programmes::writes;
 use crate::scope::Gate;
 use crate::storage::Storage;
 

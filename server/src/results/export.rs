@@ -14,8 +14,8 @@ use crate::cookies;
 use crate::error::ServerError;
 use crate::problem::Refused;
 use crate::reply::{attachment, spreadsheet_safe, CSV, XLSX};
-use crate::results::table::{codebook, long, Row};
-use crate::results::Yardstick;
+use crate::yardstick::table::{codebook, long, Row};
+use crate::yardstick::Yardstick;
 
 #[derive(Deserialize, Validate)]
 pub struct ExportQuery {
@@ -112,13 +112,13 @@ pub async fn results_xlsx(
         let mut workbook = rust_xlsxwriter::Workbook::new();
         let sheet = workbook.add_worksheet();
         sheet.set_name(lang.tr("Результаты", "Results"))?;
-        super::workbook::write_table(sheet, &table, 0)?;
+        crate::documents::write_table(sheet, &table, 0)?;
         sheet.set_freeze_panes(1, 3)?;
         sheet.set_column_width(2, 36)?;
         sheet.set_column_width(6, 36)?;
         let sheet = workbook.add_worksheet();
         sheet.set_name(lang.tr("Описание полей", "Codebook"))?;
-        super::workbook::write_table(sheet, &book, 0)?;
+        crate::documents::write_table(sheet, &book, 0)?;
         sheet.set_column_width(0, 28)?;
         sheet.set_column_width(1, 100)?;
         workbook.save_to_buffer()

@@ -11,16 +11,16 @@ use app::reports::{
     ProgrammeView, RiskPlanView, StageReportView, StageView, TargetView,
 };
 
-use super::results::results_view;
-use super::views::{form_value, level_of, show_value, stage_items};
+use super::effect::results_view;
+use super::results::later;
+use super::stages::comments_on_stages;
+use super::writes;
 use crate::clock;
 use crate::error::ServerError;
-use crate::programmes::results::later;
-use crate::programmes::stages::comments_on_stages;
-use crate::programmes::writes;
 use crate::scope::campaign_item;
 use crate::scope::Gate;
 use crate::storage::Storage;
+use crate::views::{form_value, level_of, show_value, stage_items};
 
 /// The words of a history entry's action.
 fn action_words(action: &str, lang: Lang) -> &'static str {
@@ -51,7 +51,7 @@ fn action_words(action: &str, lang: Lang) -> &'static str {
 pub async fn programme(
     gate: &Gate,
     storage: &Storage,
-    results: &crate::results::Yardstick,
+    results: &crate::yardstick::Yardstick,
     viewer: &Viewer,
     campaign: i64,
     school: i64,
@@ -309,8 +309,8 @@ pub async fn programme(
     view.history = events.iter().map(entry).collect();
     let region = results.region(s.region_id).await?;
     let targets = storage.result_targets(programme.id).await?;
-    view.result_targets = super::results::result_targets_view(m, &region, &s.code, &targets, lang);
-    view.result_choices = super::results::result_choices(m, &region, &s.code, lang);
+    view.result_targets = super::effect::result_targets_view(m, &region, &s.code, &targets, lang);
+    view.result_choices = super::effect::result_choices(m, &region, &s.code, lang);
     view.status = Some(programme.status);
     Ok(Some(view))
 }

@@ -7,11 +7,11 @@ use app::i18n::Lang;
 use app::reports::{ChosenRiskView, RiskPanel, SuggestionView};
 use surveys::SchoolProfile;
 
-use super::views::level_of;
+use super::writes;
 use crate::error::ServerError;
-use crate::programmes::writes;
 use crate::scope::{Gate, InScope};
 use crate::storage::Storage;
+use crate::views::level_of;
 
 /// The risk panel of a school's published profile for the viewer.
 pub async fn panel(

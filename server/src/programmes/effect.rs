@@ -13,12 +13,11 @@ use surveys::programme::{Achievement, Verdict};
 use surveys::results::ResultIndicator;
 use surveys::{Methodology, SchoolProfile};
 
-use super::views::{level_of, show_value};
-use super::Reports;
+use super::results::{self, met, verdicts, Later, MIN_PROGRAMMES};
 use crate::error::ServerError;
-use crate::programmes::results::{self, met, verdicts, Later, MIN_PROGRAMMES};
-use crate::results::{Judged, Region};
 use crate::storage::{ChosenRiskRow, ResultTargetRow, TargetRow};
+use crate::views::{level_of, show_value};
+use crate::yardstick::{Judged, Region};
 
 fn verdict_words(v: &Verdict, lang: Lang) -> (&'static str, &'static str) {
     match v.achievement {
@@ -58,7 +57,7 @@ fn result_value(
         .results
         .assessment(assessment)
         .is_some_and(|a| indicator.is_share(a));
-    crate::results::figure(value, share)
+    crate::yardstick::figure(value, share)
 }
 
 /// A programme's results targets, judged on the import of their year.
@@ -127,7 +126,7 @@ pub fn result_choices(
     keys.dedup();
     let mut out = Vec::new();
     for key in keys {
-        for indicator in crate::results::TARGET_INDICATORS {
+        for indicator in crate::yardstick::TARGET_INDICATORS {
             if let Some((e, year)) = region.latest(m, code, key, indicator) {
                 out.push(ResultChoice {
                     key: format!("{key}:{}", indicator.key()),
@@ -202,15 +201,17 @@ pub fn results_view(
 /// «Эффективность мер» of the viewer's scope, for municipal and regional coordinators and
 /// admins; nothing under `MIN_PROGRAMMES` judged programmes, per row and in total.
 pub async fn effectiveness(
-    reports: &Reports,
+    gate: &crate::scope::Gate,
+    storage: &crate::storage::Storage,
+    yardstick: &crate::yardstick::Yardstick,
     viewer: &Viewer,
     lang: Lang,
 ) -> Result<Option<Effectiveness>, ServerError> {
     if !app::access::OVERSEERS.contains(&viewer.role) {
         return Ok(None);
     }
-    let m = reports.gate.methodology();
-    let found = results::effectiveness(&reports.gate, &reports.storage, viewer).await?;
+    let m = gate.methodology();
+    let found = results::effectiveness(gate, storage, viewer).await?;
     let l = lang.code();
     let mut rows = Vec::new();
     let mut hidden = 0;
@@ -233,7 +234,7 @@ pub async fn effectiveness(
             .cmp(&(a.met + a.not_met))
             .then(a.factor.cmp(&b.factor))
     });
-    let (improved, leaving) = reports.results.outcomes(viewer, lang).await?;
+    let (improved, leaving) = yardstick.outcomes(viewer, lang).await?;
     Ok(Some(Effectiveness {
         min: MIN_PROGRAMMES,
         judged: (found.judged >= MIN_PROGRAMMES).then_some(found.judged),

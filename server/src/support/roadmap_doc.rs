@@ -11,8 +11,8 @@ use axum::response::Response;
 use axum::Extension;
 use docx_rs::{AlignmentType, Paragraph};
 
-use super::programme_doc::{a4, heading, pack, run, table, text, DOCX};
 use crate::cookies;
+use crate::documents::{a4, heading, pack, run, table, text, DOCX};
 use crate::error::ServerError;
 use crate::reply::attachment;
 use crate::support::Support;
