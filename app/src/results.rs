@@ -130,7 +130,9 @@ pub struct ResultsOverview {
     pub imports: Vec<ImportItem>,
     /// The criteria in words.
     pub criteria: Vec<String>,
+    /// One page of the candidates (`paging`), searched and sorted as asked.
     pub candidates: Vec<CandidateItem>,
+    pub paging: crate::listing::Paging,
     /// Schools of the low-results cohort that now meet the criteria for leaving it.
     pub leaving: Vec<SchoolItem>,
     /// (key, name) of the cohorts.
@@ -243,6 +245,7 @@ pub trait ResultsSource: Send + Sync {
         year: Option<u16>,
         municipality: Option<i64>,
         cohort: Option<String>,
+        list: crate::listing::ListQuery,
         lang: Lang,
     ) -> Result<Option<ResultsOverview>, AppError>;
     async fn card(
@@ -270,12 +273,13 @@ pub async fn get_results(
     year: Option<u16>,
     municipality: Option<i64>,
     cohort: Option<String>,
+    #[server(default)] list: crate::listing::ListQuery,
 ) -> Result<Report<ResultsOverview>, AppError> {
     let session = crate::work::session();
     let report = match &session.viewer {
         Some(v) => {
             source()?
-                .overview(v, region, year, municipality, cohort, session.lang)
+                .overview(v, region, year, municipality, cohort, list, session.lang)
                 .await?
         }
         None => None,

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use app::access::{Role, Viewer};
 use app::error::AppError;
 use app::i18n::Lang;
+use app::listing::{self, ListQuery, SortKey};
 use app::results::{
     AssessmentBlock, CandidateItem, Chart, ChartPoint, Cohort, FactorLine, ImportItem,
     IndicatorLine, PeerRow, ResultsOverview, ResultsSource, SchoolCard, SchoolItem,
@@ -419,6 +420,7 @@ impl Yardstick {
         year: Option<u16>,
         municipality: Option<i64>,
         cohort: Option<Cohort>,
+        list: &ListQuery,
         lang: Lang,
     ) -> Result<Option<ResultsOverview>, ServerError> {
         let Some(region_id) = self.region_of(viewer, asked).await? else {
@@ -492,12 +494,21 @@ impl Yardstick {
                     .cmp(&a.enters)
                     .then(a.school.school.cmp(&b.school.school))
             });
+            listing::search(&mut candidates, list, |c| &c.school.school);
             for s in region.leaving(m, y) {
                 if by_code.contains_key(s.code.as_str()) {
                     leaving.push(item(s));
                 }
             }
         }
+        // The candidates a page at a time, sorted as asked; the lists below them whole.
+        let (candidates, paging) =
+            listing::cut(candidates, list, |c: &CandidateItem, column| match column {
+                "school" => Some(listing::text_key(&c.school.school)),
+                "municipality" => Some(listing::text_key(&c.school.municipality)),
+                "enters" => Some(SortKey::Number(Some(f64::from(u8::from(c.enters))))),
+                _ => None,
+            });
         let can_import = imports(viewer.role);
         let imports_list = if can_import || viewer.role == Role::Municipal {
             self.storage
@@ -554,6 +565,7 @@ impl Yardstick {
             imports: imports_list,
             criteria: criteria(r, m, lang),
             candidates,
+            paging,
             leaving,
             cohorts: Cohort::ALL
                 .iter()
@@ -763,11 +775,12 @@ impl ResultsSource for Yardstick {
         year: Option<u16>,
         municipality: Option<i64>,
         cohort: Option<String>,
+        list: ListQuery,
         lang: Lang,
     ) -> Result<Option<ResultsOverview>, AppError> {
         let cohort = Cohort::from_query(cohort.as_deref())?;
         Ok(self
-            .overview_of(viewer, region, year, municipality, cohort, lang)
+            .overview_of(viewer, region, year, municipality, cohort, &list, lang)
             .await?)
     }
 

@@ -248,6 +248,28 @@ async fn the_region_sees_candidates_cohorts_and_schools_that_may_leave(backend: 
         page.contains("признак необъективности"),
         "demo-02's flag is a reason"
     );
+    // The candidates sort, search and page on the server like every long list.
+    let names = |html: &str| -> Vec<String> {
+        html.split("<tr data-school=")
+            .skip(1)
+            .filter_map(|r| r.split("<th scope=\"row\">").nth(1))
+            .filter_map(|r| r.split("</a>").next())
+            .map(|r| r.rsplit('>').next().unwrap_or("").to_owned())
+            .collect()
+    };
+    let up = names(&harness::text(&region, &app.url("/work/results?sort=school")).await);
+    let mut down =
+        names(&harness::text(&region, &app.url("/work/results?sort=school&dir=desc")).await);
+    down.reverse();
+    assert!(up.len() >= 2, "{up:?}");
+    assert_eq!(up, down);
+    let found = harness::text(
+        &region,
+        &app.url("/work/results?q=%D0%9B%D0%B5%D1%81%D0%BD%D0%BE%D0%B2%D1%81%D0%BA%D0%B0%D1%8F"),
+    )
+    .await;
+    assert_eq!(names(&found).len(), 1, "{found}");
+    assert!(names(&found)[0].contains("Лесновская"));
     // The school that left the list meets the criteria for leaving it.
     let leaving = &page[page.find(r#"id="leaving""#).expect("leaving")..];
     assert!(

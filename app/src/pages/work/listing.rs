@@ -11,7 +11,9 @@ use crate::listing::{query_string, ListQuery, Paging, PER_PAGE_CHOICES};
 
 /// The keys a list's links carry over from the current address: its filters and the list's own
 /// state (never a notice).
-const CARRIED: [&str; 13] = [
+const CARRIED: [&str; 15] = [
+    "region",
+    "year",
     "before",
     "after",
     "school",

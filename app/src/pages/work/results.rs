@@ -36,9 +36,10 @@ pub fn ResultsPage() -> impl IntoView {
     let year = query_number::<u16>("year");
     let municipality = query_number::<i64>("municipality");
     let cohort = super::campaign::cohort_query();
+    let list = super::listing::list_query();
     let report = Resource::new(
-        move || (region(), year(), municipality(), cohort()),
-        |(r, y, m, k)| get_results(r, y, m, k),
+        move || (region(), year(), municipality(), cohort(), list()),
+        |(r, y, m, k, l)| get_results(r, y, m, k, l),
     );
     report_page(report, results_view)
 }
@@ -63,6 +64,9 @@ fn results_view(o: ResultsOverview, lang: Lang, viewer: &Viewer) -> impl IntoVie
     let can_import = o.can_import;
     let cohort_section = cohorts_section(&o, lang, viewer);
     let cohorts = o.cohorts.clone();
+    let (regions, municipalities) = (o.regions.clone(), o.municipalities.clone());
+    let (chosen_municipality, chosen_cohort) = (o.municipality, o.cohort.clone());
+    let form_paging = o.paging.clone();
     view! {
         <h1>{match lang {
             Lang::Ru => format!("Образовательные результаты: {}", o.region),
@@ -82,13 +86,14 @@ fn results_view(o: ResultsOverview, lang: Lang, viewer: &Viewer) -> impl IntoVie
             Lang::Ru => format!("Изменено школ в категории: {n}."),
             Lang::En => format!("Schools changed in the category: {n}."),
         }}</p> })}
-        <form method="get" class="filter">
-            {(o.regions.len() > 1).then(|| select("region", lang.tr("Регион", "Region"), o.regions.clone(), Some(region_id), None))}
-            {(!years.is_empty()).then(|| select("year", lang.tr("Год", "Year"), years.clone(), chosen_year, None))}
-            {(o.municipalities.len() > 1).then(|| select("municipality", lang.tr("Муниципалитет", "Municipality"), o.municipalities.clone(), o.municipality, Some(lang.tr("все", "all"))))}
-            <super::campaign::CohortSelect chosen=o.cohort.clone() lang />
+        <super::listing::ListForm lang>
+            {(regions.len() > 1).then(|| select("region", lang.tr("Регион", "Region"), regions, Some(region_id), None))}
+            {(!years.is_empty()).then(|| select("year", lang.tr("Год", "Year"), years, chosen_year, None))}
+            {(municipalities.len() > 1).then(|| select("municipality", lang.tr("Муниципалитет", "Municipality"), municipalities, chosen_municipality, Some(lang.tr("все", "all"))))}
+            <super::campaign::CohortSelect chosen=chosen_cohort lang />
+            <super::listing::ListFields paging=form_paging lang />
             <button type="submit" class="secondary">{lang.tr("Показать", "Show")}</button>
-        </form>
+        </super::listing::ListForm>
         <h2>{lang.tr("Критерии отбора", "Selection criteria")}</h2>
         <ul class="criteria">{o.criteria.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}</ul>
         <p class="hint">{match lang {
@@ -101,10 +106,15 @@ fn results_view(o: ResultsOverview, lang: Lang, viewer: &Viewer) -> impl IntoVie
             (Lang::Ru, None) => "Кандидаты в список школ с низкими результатами".to_owned(),
             (Lang::En, None) => "Candidates for the list of schools with low results".to_owned(),
         }}</h2>
-        {if o.candidates.is_empty() {
+        {if o.candidates.is_empty() && o.paging.q.is_empty() {
             view! { <p>{lang.tr("По загруженным результатам критерии не выделяют ни одной школы.", "By the results imported, the criteria single out no school.")}</p> }.into_any()
         } else {
-            view! { <CandidateTable candidates=o.candidates lang can_import cohorts=cohorts.clone() viewer=viewer.clone() year=this_year /> }.into_any()
+            let paging = o.paging.clone();
+            view! {
+                <super::listing::Shown paging=paging.clone() lang />
+                <CandidateTable candidates=o.candidates paging=paging.clone() lang can_import cohorts=cohorts.clone() viewer=viewer.clone() year=this_year />
+                <super::listing::Pager paging lang />
+            }.into_any()
         }}
         {cohort_section}
         <h2 id="leaving">{lang.tr("Соответствуют критериям выхода из списка", "Meet the criteria for leaving the list")}</h2>
@@ -171,6 +181,7 @@ fn results_view(o: ResultsOverview, lang: Lang, viewer: &Viewer) -> impl IntoVie
 #[component]
 fn CandidateTable(
     candidates: Vec<CandidateItem>,
+    paging: crate::listing::Paging,
     lang: Lang,
     can_import: bool,
     cohorts: Vec<(String, String)>,
@@ -178,11 +189,11 @@ fn CandidateTable(
     year: u16,
 ) -> impl IntoView {
     let table = view! {
-        <div class="wide" tabindex="0" role="region" aria-label=lang.tr("Кандидаты", "Candidates")><table class="candidates">
+        <div class="wide list" tabindex="0" role="region" aria-label=lang.tr("Кандидаты", "Candidates")><table class="candidates">
             <thead><tr>
                 {can_import.then(|| view! { <th scope="col"><span class="sr-only">{lang.tr("Выбрать", "Select")}</span></th> })}
-                <th scope="col">{lang.tr("Школа", "School")}</th>
-                <th scope="col">{lang.tr("Критерий входа", "Entry criterion")}</th>
+                <super::listing::SortHeader label=lang.tr("Школа", "School").into() column="school".into() paging=paging.clone() lang />
+                <super::listing::SortHeader label=lang.tr("Критерий входа", "Entry criterion").into() column="enters".into() paging=paging.clone() numeric=true lang />
                 <th scope="col">{lang.tr("Причины", "Reasons")}</th>
                 <th scope="col">{lang.tr("Категории", "Categories")}</th>
             </tr></thead>
