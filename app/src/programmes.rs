@@ -65,6 +65,63 @@ impl TryFrom<String> for ProgrammeStatus {
     }
 }
 
+/// Where a measure of a programme stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MeasureStatus {
+    Planned,
+    InProgress,
+    Done,
+    NotDone,
+}
+
+impl MeasureStatus {
+    pub const ALL: [MeasureStatus; 4] = [
+        MeasureStatus::Planned,
+        MeasureStatus::InProgress,
+        MeasureStatus::Done,
+        MeasureStatus::NotDone,
+    ];
+
+    /// Its key in storage and forms.
+    pub fn key(self) -> &'static str {
+        match self {
+            MeasureStatus::Planned => "planned",
+            MeasureStatus::InProgress => "in_progress",
+            MeasureStatus::Done => "done",
+            MeasureStatus::NotDone => "not_done",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<MeasureStatus> {
+        Self::ALL.into_iter().find(|s| s.key() == key)
+    }
+
+    /// The status a stored or sent key stands for: an empty or unknown one is planned.
+    pub fn of(key: &str) -> MeasureStatus {
+        Self::parse(key).unwrap_or(MeasureStatus::Planned)
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            MeasureStatus::Planned => lang.tr("запланировано", "planned"),
+            MeasureStatus::InProgress => lang.tr("выполняется", "in progress"),
+            MeasureStatus::Done => lang.tr("выполнено", "done"),
+            MeasureStatus::NotDone => lang.tr("не выполнено", "not done"),
+        }
+    }
+
+    /// Carried out or given up: no longer due (never overdue).
+    pub fn closed(self) -> bool {
+        matches!(self, MeasureStatus::Done | MeasureStatus::NotDone)
+    }
+
+    /// Given up: it needs a reason.
+    pub fn needs_reason(self) -> bool {
+        self == MeasureStatus::NotDone
+    }
+}
+
 /// A school's programme state in a list: its status, or no programme yet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

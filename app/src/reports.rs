@@ -528,23 +528,6 @@ pub struct ResultChoice {
     pub baseline: Option<String>,
 }
 
-/// A measure's statuses: key, Russian and English words.
-pub const MEASURE_STATUSES: &[(&str, &str, &str)] = &[
-    ("planned", "запланировано", "planned"),
-    ("in_progress", "выполняется", "in progress"),
-    ("done", "выполнено", "done"),
-    ("not_done", "не выполнено", "not done"),
-];
-
-/// A measure's status in words (an unknown key reads as planned).
-pub fn measure_status_words(status: &str, lang: crate::i18n::Lang) -> &'static str {
-    let (_, ru, en) = MEASURE_STATUSES
-        .iter()
-        .find(|(key, ..)| *key == status)
-        .unwrap_or(&MEASURE_STATUSES[0]);
-    lang.tr(ru, en)
-}
-
 /// A programme's results against a later published campaign of its school.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResultsView {

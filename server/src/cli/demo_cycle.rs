@@ -8,6 +8,7 @@
 use std::sync::Arc;
 
 use app::access::{Role, Scope, Viewer};
+use app::programmes::MeasureStatus;
 use surveys::calendar::Day;
 use surveys::programme::{default_target, suggestions};
 use surveys::Methodology;
@@ -180,7 +181,7 @@ pub async fn ensure_demo_cycle(
                 starts_on: Some(today.plus_days(starts)),
                 due_on: (stage != Stage::Draft || n == 0).then(|| today.plus_days(due)),
                 expected_result: m.expected_result.get("ru").to_owned(),
-                status: "planned".into(),
+                status: MeasureStatus::Planned.key().into(),
                 status_reason: String::new(),
                 evidence: String::new(),
                 catalogue: i64::try_from(*index).ok(),
@@ -270,12 +271,13 @@ pub async fn ensure_demo_cycle(
                         measure_id: *m,
                         action: String::new(),
                         status: if done {
-                            "done"
+                            MeasureStatus::Done
                         } else if n == 0 {
-                            "in_progress"
+                            MeasureStatus::InProgress
                         } else {
-                            "planned"
+                            MeasureStatus::Planned
                         }
+                        .key()
                         .into(),
                         status_reason: String::new(),
                         evidence: if done || n == 0 {

@@ -6,9 +6,10 @@
 
 use app::access::Viewer;
 use app::i18n::Lang;
+use app::programmes::MeasureStatus;
 use app::reports::{
-    measure_status_words, CatalogueMeasure, FileView, HistoryEntry, IndicatorChoice, MeasureView,
-    ProgrammeView, RiskPlanView, StageReportView, StageView, TargetView,
+    CatalogueMeasure, FileView, HistoryEntry, IndicatorChoice, MeasureView, ProgrammeView,
+    RiskPlanView, StageReportView, StageView, TargetView,
 };
 
 use super::effect::results_view;
@@ -153,7 +154,7 @@ pub async fn programme(
                     starts_on: x.starts_on.clone(),
                     due_on: x.due_on.clone(),
                     expected_result: x.expected_result.clone(),
-                    status: measure_status_words(&x.status, lang).to_owned(),
+                    status: MeasureStatus::of(&x.status).label(lang).to_owned(),
                     status_reason: x.status_reason.clone(),
                     evidence: x.evidence.clone(),
                     overdue: x.overdue(today),
@@ -262,7 +263,7 @@ pub async fn programme(
                     .await?
                     .into_iter()
                     .map(|m| {
-                        let status = measure_status_words(&m.status, lang).to_owned();
+                        let status = MeasureStatus::of(&m.status).label(lang).to_owned();
                         (m.action, status, m.status_reason, m.evidence)
                     })
                     .collect(),

@@ -94,11 +94,7 @@ pub(super) fn day_or_empty(text: &str) -> Result<(), ValidationError> {
 }
 
 pub(super) fn status(text: &str) -> Result<(), ValidationError> {
-    if text.is_empty()
-        || app::reports::MEASURE_STATUSES
-            .iter()
-            .any(|(key, ..)| *key == text)
-    {
+    if text.is_empty() || app::programmes::MeasureStatus::parse(text).is_some() {
         Ok(())
     } else {
         Err(ValidationError::new("status"))
@@ -152,7 +148,7 @@ impl MeasureForm {
             due_on: day(&self.due_on),
             expected_result: self.expected_result.trim().to_owned(),
             status: if self.status.is_empty() {
-                "planned".to_owned()
+                app::programmes::MeasureStatus::Planned.key().to_owned()
             } else {
                 self.status.clone()
             },
@@ -203,7 +199,9 @@ pub async fn update_measure(
     let back = page(campaign, school);
     let done = async {
         form.validate().map_err(Refused::from)?;
-        if form.status == "not_done" && form.status_reason.trim().is_empty() {
+        if app::programmes::MeasureStatus::of(&form.status).needs_reason()
+            && form.status_reason.trim().is_empty()
+        {
             return Err(Refused::one(At::Field("status_reason"), Kind::Empty).into());
         }
         let (programme, _) = open_programme(&gate, &storage, &viewer, campaign, school).await?;

@@ -140,7 +140,9 @@ fn read_report(pairs: &[(String, String)]) -> Result<(String, Vec<MeasureMark>),
             problems.extend(Refused::from(e).0);
             continue;
         }
-        if mark.status == "not_done" && mark.status_reason.is_empty() {
+        if app::programmes::MeasureStatus::of(&mark.status).needs_reason()
+            && mark.status_reason.is_empty()
+        {
             problems.push(Problem::new(At::Field("status_reason"), Kind::Empty));
             continue;
         }
@@ -148,7 +150,7 @@ fn read_report(pairs: &[(String, String)]) -> Result<(String, Vec<MeasureMark>),
             measure_id: id,
             action: String::new(),
             status: if mark.status.is_empty() {
-                "planned".to_owned()
+                app::programmes::MeasureStatus::Planned.key().to_owned()
             } else {
                 mark.status
             },

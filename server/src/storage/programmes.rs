@@ -2,7 +2,7 @@
 //! their reasoning, goal and tasks, the measures and targets of each risk, and the history of
 //! every change.
 
-use app::programmes::ProgrammeStatus;
+use app::programmes::{MeasureStatus, ProgrammeStatus};
 use surveys::calendar::Day;
 
 use super::{with_pool, Storage};
@@ -336,7 +336,7 @@ pub fn measure_overdue(due_on: Option<&str>, status: &str, today: Day) -> bool {
     due_on
         .and_then(|d| d.parse::<Day>().ok())
         .is_some_and(|d| d < today)
-        && !matches!(status, "done" | "not_done")
+        && !MeasureStatus::of(status).closed()
 }
 
 /// A measure's deadline and status, with its programme: what a list of programmes counts.

@@ -10,7 +10,8 @@ use crate::access::Viewer;
 use crate::i18n::Lang;
 use crate::pages::StoredTextArea;
 use crate::programmes::get_programme;
-use crate::reports::{FileView, MeasureView, ProgrammeView, RiskPlanView, MEASURE_STATUSES};
+use crate::programmes::MeasureStatus;
+use crate::reports::{FileView, MeasureView, ProgrammeView, RiskPlanView};
 
 /// The steps of the agreement the viewer may take now, as plain forms.
 fn agreement_steps(p: &ProgrammeView, base: &str, viewer: &Viewer, lang: Lang) -> impl IntoView {
@@ -491,8 +492,8 @@ fn stages_section(p: &ProgrammeView, base: &str, viewer: &Viewer, lang: Lang) ->
                             <legend>{format!("{factor}: {}", m.action)}</legend>
                             <label>{lang.tr("Состояние", "Status")}
                                 <select name=format!("status-{id}")>
-                                    {MEASURE_STATUSES.iter().map(|(k, ru, en)| view! {
-                                        <option value=*k selected=key == *k>{lang.tr(ru, en)}</option>
+                                    {MeasureStatus::ALL.into_iter().map(|s| view! {
+                                        <option value=s.key() selected=key == s.key()>{s.label(lang)}</option>
                                     }).collect_view()}
                                 </select>
                             </label>
