@@ -139,8 +139,16 @@ pub struct ResultsOverview {
     pub cohorts: Vec<(String, String)>,
     /// The cohort the lists are narrowed to.
     pub cohort: Option<String>,
-    /// Each cohort of each year with its schools in scope: («category (year)», schools).
-    pub cohort_lists: Vec<(String, Vec<SchoolItem>)>,
+    /// Each cohort of each year with how many of its schools are in scope: («category (year)»,
+    /// schools).
+    pub cohort_lists: Vec<(String, usize)>,
+    /// The list shown: `candidates` (the default) or `cohorts` (the schools of each cohort).
+    pub show: String,
+    /// One page of the cohorts' schools when they are shown (`paging`): (school, «category
+    /// (year)»).
+    pub members: Vec<(SchoolItem, String)>,
+    /// How many candidates and cohort memberships the filter leaves (the tabs' counts).
+    pub totals: [usize; 2],
     /// The region's schools the viewer may put into a cohort by hand.
     pub schools: Vec<Choice>,
     pub min_participants: u32,
@@ -245,6 +253,7 @@ pub trait ResultsSource: Send + Sync {
         year: Option<u16>,
         municipality: Option<i64>,
         cohort: Option<String>,
+        show: Option<String>,
         list: crate::listing::ListQuery,
         lang: Lang,
     ) -> Result<Option<ResultsOverview>, AppError>;
@@ -273,13 +282,23 @@ pub async fn get_results(
     year: Option<u16>,
     municipality: Option<i64>,
     cohort: Option<String>,
+    show: Option<String>,
     #[server(default)] list: crate::listing::ListQuery,
 ) -> Result<Report<ResultsOverview>, AppError> {
     let session = crate::work::session();
     let report = match &session.viewer {
         Some(v) => {
             source()?
-                .overview(v, region, year, municipality, cohort, list, session.lang)
+                .overview(
+                    v,
+                    region,
+                    year,
+                    municipality,
+                    cohort,
+                    show,
+                    list,
+                    session.lang,
+                )
                 .await?
         }
         None => None,

@@ -420,6 +420,7 @@ impl Yardstick {
         year: Option<u16>,
         municipality: Option<i64>,
         cohort: Option<Cohort>,
+        show_cohorts: bool,
         list: &ListQuery,
         lang: Lang,
     ) -> Result<Option<ResultsOverview>, ServerError> {
@@ -501,14 +502,45 @@ impl Yardstick {
                 }
             }
         }
-        // The candidates a page at a time, sorted as asked; the lists below them whole.
-        let (candidates, paging) =
-            listing::cut(candidates, list, |c: &CandidateItem, column| match column {
-                "school" => Some(listing::text_key(&c.school.school)),
-                "municipality" => Some(listing::text_key(&c.school.municipality)),
-                "enters" => Some(SortKey::Number(Some(f64::from(u8::from(c.enters))))),
-                _ => None,
-            });
+        // The cohorts' schools in scope: («category (year)», school), each cohort counted.
+        let mut members: Vec<(SchoolItem, String)> = Vec::new();
+        let mut cohort_lists: Vec<(String, usize)> = Vec::new();
+        for c in &region.cohorts {
+            let Some(s) = in_scope.iter().find(|s| s.id == c.school_id) else {
+                continue;
+            };
+            let title = cohort_words(&c.category, c.year, lang);
+            match cohort_lists.iter_mut().find(|(t, _)| *t == title) {
+                Some((_, n)) => *n += 1,
+                None => cohort_lists.push((title.clone(), 1)),
+            }
+            members.push((item(s), title));
+        }
+        listing::search(&mut members, list, |(s, _)| &s.school);
+        let totals = [candidates.len(), members.len()];
+        // The list shown a page at a time, sorted as asked; the other only counted.
+        let (candidates, members, paging) = if show_cohorts {
+            let (members, paging) = listing::cut(
+                members,
+                list,
+                |(s, title): &(SchoolItem, String), column| match column {
+                    "school" => Some(listing::text_key(&s.school)),
+                    "municipality" => Some(listing::text_key(&s.municipality)),
+                    "cohort" => Some(listing::text_key(title)),
+                    _ => None,
+                },
+            );
+            (Vec::new(), members, paging)
+        } else {
+            let (candidates, paging) =
+                listing::cut(candidates, list, |c: &CandidateItem, column| match column {
+                    "school" => Some(listing::text_key(&c.school.school)),
+                    "municipality" => Some(listing::text_key(&c.school.municipality)),
+                    "enters" => Some(SortKey::Number(Some(f64::from(u8::from(c.enters))))),
+                    _ => None,
+                });
+            (candidates, Vec::new(), paging)
+        };
         let can_import = imports(viewer.role);
         let imports_list = if can_import || viewer.role == Role::Municipal {
             self.storage
@@ -572,20 +604,15 @@ impl Yardstick {
                 .map(|c| (c.key().to_owned(), c.label(lang).to_owned()))
                 .collect(),
             cohort: cohort.map(|c| c.key().to_owned()),
-            cohort_lists: {
-                let mut lists: Vec<(String, Vec<SchoolItem>)> = Vec::new();
-                for c in &region.cohorts {
-                    let Some(s) = in_scope.iter().find(|s| s.id == c.school_id) else {
-                        continue;
-                    };
-                    let title = cohort_words(&c.category, c.year, lang);
-                    match lists.iter_mut().find(|(t, _)| *t == title) {
-                        Some((_, schools)) => schools.push(item(s)),
-                        None => lists.push((title, vec![item(s)])),
-                    }
-                }
-                lists
-            },
+            cohort_lists,
+            show: if show_cohorts {
+                "cohorts"
+            } else {
+                "candidates"
+            }
+            .to_owned(),
+            members,
+            totals,
             schools: if can_import {
                 region
                     .schools
@@ -775,12 +802,27 @@ impl ResultsSource for Yardstick {
         year: Option<u16>,
         municipality: Option<i64>,
         cohort: Option<String>,
+        show: Option<String>,
         list: ListQuery,
         lang: Lang,
     ) -> Result<Option<ResultsOverview>, AppError> {
         let cohort = Cohort::from_query(cohort.as_deref())?;
+        let cohorts = match show.as_deref().filter(|s| !s.is_empty()) {
+            None | Some("candidates") => false,
+            Some("cohorts") => true,
+            Some(_) => return Err(AppError::BadRequest("show: no such list".into())),
+        };
         Ok(self
-            .overview_of(viewer, region, year, municipality, cohort, &list, lang)
+            .overview_of(
+                viewer,
+                region,
+                year,
+                municipality,
+                cohort,
+                cohorts,
+                &list,
+                lang,
+            )
             .await?)
     }
 

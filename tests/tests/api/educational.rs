@@ -270,6 +270,31 @@ async fn the_region_sees_candidates_cohorts_and_schools_that_may_leave(backend: 
     .await;
     assert_eq!(names(&found).len(), 1, "{found}");
     assert!(names(&found)[0].contains("Лесновская"));
+    // The cohorts' schools, the other list of the page, a page at a time.
+    let members = harness::text(
+        &region,
+        &app.url("/work/results?show=cohorts&sort=school&dir=desc"),
+    )
+    .await;
+    let listed = names(&members);
+    assert!(!listed.is_empty(), "{members}");
+    let total: usize = members
+        .split("data-total=\"")
+        .nth(1)
+        .and_then(|t| t.split('"').next())
+        .and_then(|t| t.parse().ok())
+        .expect("a total");
+    assert_eq!(listed.len(), total.min(50));
+    assert!(
+        members.contains(&format!("Школы по категориям ({total})")),
+        "{members}"
+    );
+    let mut sorted = listed.clone();
+    sorted.sort_by_key(|n| std::cmp::Reverse(n.to_lowercase()));
+    assert_eq!(
+        listed.iter().map(|n| n.to_lowercase()).collect::<Vec<_>>(),
+        sorted.iter().map(|n| n.to_lowercase()).collect::<Vec<_>>()
+    );
     // The school that left the list meets the criteria for leaving it.
     let leaving = &page[page.find(r#"id="leaving""#).expect("leaving")..];
     assert!(

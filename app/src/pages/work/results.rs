@@ -37,9 +37,11 @@ pub fn ResultsPage() -> impl IntoView {
     let municipality = query_number::<i64>("municipality");
     let cohort = super::campaign::cohort_query();
     let list = super::listing::list_query();
+    let query = leptos_router::hooks::use_query_map();
+    let show = move || query.read().get("show").filter(|s| !s.is_empty());
     let report = Resource::new(
-        move || (region(), year(), municipality(), cohort(), list()),
-        |(r, y, m, k, l)| get_results(r, y, m, k, l),
+        move || (region(), year(), municipality(), cohort(), show(), list()),
+        |(r, y, m, k, s, l)| get_results(r, y, m, k, s, l),
     );
     report_page(report, results_view)
 }
@@ -106,7 +108,15 @@ fn results_view(o: ResultsOverview, lang: Lang, viewer: &Viewer) -> impl IntoVie
             (Lang::Ru, None) => "Кандидаты в список школ с низкими результатами".to_owned(),
             (Lang::En, None) => "Candidates for the list of schools with low results".to_owned(),
         }}</h2>
-        {if o.candidates.is_empty() && o.paging.q.is_empty() {
+        {list_tabs(&o.show, o.totals, lang)}
+        {if o.show == "cohorts" {
+            let paging = o.paging.clone();
+            view! {
+                <super::listing::Shown paging=paging.clone() lang />
+                {members_table(o.members, &paging, lang)}
+                <super::listing::Pager paging lang />
+            }.into_any()
+        } else if o.candidates.is_empty() && o.paging.q.is_empty() {
             view! { <p>{lang.tr("По загруженным результатам критерии не выделяют ни одной школы.", "By the results imported, the criteria single out no school.")}</p> }.into_any()
         } else {
             let paging = o.paging.clone();
@@ -176,6 +186,62 @@ fn results_view(o: ResultsOverview, lang: Lang, viewer: &Viewer) -> impl IntoVie
             }.into_any()
         }}
     }
+}
+
+/// The address of one of the page's lists: the filters kept, the list's own state anew.
+fn tab_link(show: &str) -> String {
+    let q = leptos_router::hooks::use_query_map().read_untracked();
+    let mut pairs: Vec<(&str, String)> = ["region", "year", "municipality", "cohort", "q"]
+        .into_iter()
+        .filter_map(|k| q.get(k).map(|v| (k, v)))
+        .collect();
+    if show != "candidates" {
+        pairs.push(("show", show.to_owned()));
+    }
+    format!(
+        "/work/results{}#candidates",
+        crate::listing::query_string(pairs)
+    )
+}
+
+/// The page's two lists, each with how many the filter leaves.
+fn list_tabs(show: &str, totals: [usize; 2], lang: Lang) -> AnyView {
+    let [candidates, members] = totals;
+    let tab = |key: &'static str, label: String| {
+        let current = (show == key).then_some("page");
+        view! { <a href=tab_link(key) aria-current=current>{label}</a> }
+    };
+    view! {
+        <nav class="tabs" aria-label=lang.tr("Списки", "Lists")>
+            {tab("candidates", format!("{} ({candidates})", lang.tr("Кандидаты", "Candidates")))}
+            {tab("cohorts", format!("{} ({members})", lang.tr("Школы по категориям", "Schools by category")))}
+        </nav>
+    }
+    .into_any()
+}
+
+/// The cohorts' schools, a page of them.
+fn members_table(
+    members: Vec<(SchoolItem, String)>,
+    paging: &crate::listing::Paging,
+    lang: Lang,
+) -> AnyView {
+    if members.is_empty() {
+        return view! { <p>{lang.tr("Ни одна школа пока не отнесена к категории.", "No school is in a category yet.")}</p> }.into_any();
+    }
+    view! {
+        <div class="wide list" tabindex="0" role="region" aria-label=lang.tr("Школы по категориям", "Schools by category")><table class="members">
+            <thead><tr>
+                <super::listing::SortHeader label=lang.tr("Школа", "School").into() column="school".into() paging=paging.clone() lang />
+                <super::listing::SortHeader label=lang.tr("Категория", "Category").into() column="cohort".into() paging=paging.clone() lang />
+            </tr></thead>
+            <tbody>{members.into_iter().map(|(s, title)| {
+                let id = s.school_id;
+                view! { <tr data-school=id><th scope="row">{school_link(s)}</th><td>{title}</td></tr> }
+            }).collect_view()}</tbody>
+        </table></div>
+    }
+    .into_any()
 }
 
 #[component]
@@ -439,10 +505,12 @@ fn cohorts_section(o: &ResultsOverview, lang: Lang, viewer: &Viewer) -> AnyView 
         } else {
             view! {
                 <ul class="cohort-lists">{o.cohort_lists.clone().into_iter().map(|(title, schools)| view! {
-                    <li><strong>{title}</strong>": "
-                        {schools.into_iter().map(|s| view! { <a href=format!("/work/schools/{}", s.school_id)>{s.school}</a>" " }).collect_view()}
-                    </li>
+                    <li><strong>{title}</strong>{match lang {
+                        Lang::Ru => format!(": школ — {schools}"),
+                        Lang::En => format!(": {schools} schools"),
+                    }}</li>
                 }).collect_view()}</ul>
+                <p><a href=tab_link("cohorts")>{lang.tr("Список школ по категориям", "The schools by category")}</a></p>
             }.into_any()
         }}
         {o.can_import.then(|| view! {
