@@ -612,7 +612,7 @@ fn FactorDetails(factor: FactorView, lang: Lang) -> impl IntoView {
             </summary>
             <p class="why">{f.why.clone()}</p>
             {unstable.map(|u| view! { <p class="unstable-note">{u}</p> })}
-            <div class="wide"><table>
+            <div class="wide" tabindex="0" role="region" aria-label=format!("{}: {}", f.code, lang.tr("показатели", "indicators"))><table>
                 <thead><tr>
                     <th scope="col">{lang.tr("Показатель", "Indicator")}</th>
                     <th scope="col">{lang.tr("Группа", "Group")}</th>

@@ -31,7 +31,7 @@ pub fn EffectivenessPage() -> impl IntoView {
                 }}</p> }.into_any(),
             }}
             {(!e.rows.is_empty()).then(|| view! {
-                <div class="wide"><table class="effectiveness">
+                <div class="wide" tabindex="0" role="region" aria-label=lang.tr("Эффективность мер", "Effectiveness of measures")><table class="effectiveness">
                     <thead><tr>
                         <th scope="col">{lang.tr("Фактор", "Factor")}</th>
                         <th scope="col">{lang.tr("Мероприятие", "Measure")}</th>

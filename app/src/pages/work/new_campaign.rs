@@ -45,7 +45,7 @@ pub fn NewCampaignPage() -> impl IntoView {
                                         }}</p>
                                     </div>
                                     <h2>{lang.tr("Школы и ожидаемое число участников", "Schools and expected respondents")}</h2>
-                                    <div class="wide">
+                                    <div class="wide" tabindex="0" role="region" aria-label=lang.tr("Школы кампании", "The campaign's schools")>
                                         <table>
                                             <thead><tr>
                                                 <th scope="col">{lang.tr("Школа", "School")}</th>

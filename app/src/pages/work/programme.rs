@@ -111,7 +111,7 @@ fn risk_section(
             <p class="reasoning">{r.reasoning}</p>
             {plan}
             <h3>{lang.tr("Мероприятия", "Measures")}</h3>
-            <div class="wide"><table class="measures">
+            <div class="wide" tabindex="0" role="region" aria-label=format!("{factor}: {}", lang.tr("мероприятия", "measures"))><table class="measures">
                 <thead><tr>
                     <th scope="col">{lang.tr("Мероприятие", "Measure")}</th>
                     <th scope="col">{lang.tr("Ответственный", "Responsible")}</th>
@@ -179,7 +179,7 @@ fn risk_section(
                 </form>
             })}
             <h3>{lang.tr("Целевые показатели", "Targets")}</h3>
-            <div class="wide"><table class="targets">
+            <div class="wide" tabindex="0" role="region" aria-label=format!("{factor}: {}", lang.tr("целевые показатели", "targets"))><table class="targets">
                 <thead><tr>
                     <th scope="col">{lang.tr("Показатель", "Indicator")}</th>
                     <th scope="col" class="num">{lang.tr("Было", "Baseline")}</th>
@@ -321,7 +321,7 @@ fn results_section(p: &ProgrammeView, lang: Lang) -> AnyView {
                 Lang::En => format!("Results by the campaign «{}»", r.campaign),
             }}</h2>
             <p class="results-summary">{summary}</p>
-            <div class="wide"><table class="target-results">
+            <div class="wide" tabindex="0" role="region" aria-label=lang.tr("Результаты по целям", "Results against the targets")><table class="target-results">
                 <thead><tr>
                     <th scope="col">{lang.tr("Показатель", "Indicator")}</th>
                     <th scope="col" class="num">{lang.tr("Было", "Baseline")}</th>
@@ -463,11 +463,12 @@ fn stages_section(p: &ProgrammeView, base: &str, viewer: &Viewer, lang: Lang) ->
         .collect();
     let stages = p.stages.clone().into_iter().map(|s| {
         let sid = s.stage.id;
+        let marks_label = format!("{}: {}", s.stage.title, lang.tr("отметки о выполнении", "marks"));
         let report = s.report.map(|r| view! {
             <div class="stage-report">
                 <p><strong>{lang.tr("Анализ: ", "Analysis: ")}</strong>{r.analysis}</p>
                 <p class="muted">{format!("{} · {} UTC", r.who, r.when)}</p>
-                <div class="wide"><table class="marks">
+                <div class="wide" tabindex="0" role="region" aria-label=marks_label><table class="marks">
                     <thead><tr>
                         <th scope="col">{lang.tr("Мероприятие", "Measure")}</th>
                         <th scope="col">{lang.tr("Состояние", "Status")}</th>
@@ -594,7 +595,7 @@ pub fn ProgrammePage() -> impl IntoView {
             {stages}
             {(!p.history.is_empty()).then(|| view! {
                 <h2>{lang.tr("История изменений", "History of changes")}</h2>
-                <div class="wide"><table class="history">
+                <div class="wide" tabindex="0" role="region" aria-label=lang.tr("История программы", "The programme's history")><table class="history">
                     <thead><tr>
                         <th scope="col">{lang.tr("Когда (UTC)", "When (UTC)")}</th>
                         <th scope="col">{lang.tr("Кто", "Who")}</th>

@@ -36,7 +36,7 @@ pub fn QualityPage() -> impl IntoView {
                 "From the published answers of the campaign's schools. Cronbach's α: how consistently the questions of one factor in one group measure it (0.7 and above is acceptable); an item–rest correlation under 0.2 says the question measures something else; more than 30 % «don't know» and questions everyone answers alike are worth rewording. Nothing is computed from fewer respondents than the minimum.",
             )}</p>
             <h3>{lang.tr("Шкалы факторов", "Factor scales")}</h3>
-            <div class="wide"><table class="quality-scales">
+            <div class="wide" tabindex="0" role="region" aria-label=lang.tr("Шкалы", "Scales")><table class="quality-scales">
                 <thead><tr>
                     <th scope="col">{lang.tr("Группа", "Group")}</th>
                     <th scope="col">{lang.tr("Фактор", "Factor")}</th>
@@ -57,7 +57,7 @@ pub fn QualityPage() -> impl IntoView {
                 </tbody>
             </table></div>
             <h3>{lang.tr("Вопросы", "Questions")}</h3>
-            <div class="wide"><table class="quality-items">
+            <div class="wide" tabindex="0" role="region" aria-label=lang.tr("Вопросы", "Items")><table class="quality-items">
                 <thead><tr>
                     <th scope="col">{lang.tr("Группа", "Group")}</th>
                     <th scope="col">{lang.tr("Вопрос", "Question")}</th>
@@ -84,7 +84,7 @@ pub fn QualityPage() -> impl IntoView {
                 </tbody>
             </table></div>
             <h3>{lang.tr("Области диагностики учителей", "Areas of the teachers' diagnostic")}</h3>
-            <div class="wide"><table class="quality-areas">
+            <div class="wide" tabindex="0" role="region" aria-label=lang.tr("Области", "Areas")><table class="quality-areas">
                 <thead><tr>
                     <th scope="col">{lang.tr("Область", "Area")}</th>
                     <th scope="col" class="num">{lang.tr("Вопросов", "Items")}</th>
