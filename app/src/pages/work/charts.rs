@@ -276,7 +276,7 @@ pub fn ChangeChart(
 #[component]
 pub fn HistoryChart(history: ProfileHistory, levels: Vec<LevelView>, lang: Lang) -> impl IntoView {
     const LABEL: f64 = 250.0;
-    const COLUMN: f64 = 120.0;
+    const COLUMN: f64 = 190.0;
     const ROW: f64 = 40.0;
     const TOP: f64 = 30.0;
     let h = history;
@@ -304,7 +304,7 @@ pub fn HistoryChart(history: ProfileHistory, levels: Vec<LevelView>, lang: Lang)
                         let dot = level_index(level).map_or_else(|| NO_DATA.to_owned(), |n| fill("hi", n));
                         view! {
                             <circle cx=x(i) cy=format!("{:.1}", y(*s)) r="6" fill=dot stroke="#1f2328" stroke-width="1" />
-                            <text x=x(i) + 10.0 y=format!("{:.1}", y(*s) + 4.0) font-size="11">{surveys::text::decimals(*s, 2)}</text>
+                            <text x=x(i) + 9.0 y=format!("{:.1}", y(*s) - 6.0) font-size="11">{surveys::text::decimals(*s, 2)}</text>
                         }.into_any()
                     }
                     None => view! { <text x=x(i) y=top + ROW / 2.0 + 4.0 font-size="11" text-anchor="middle">"—"</text> }.into_any(),
@@ -318,7 +318,7 @@ pub fn HistoryChart(history: ProfileHistory, levels: Vec<LevelView>, lang: Lang)
         .enumerate()
         .map(|(i, (_, name))| {
             view! {
-                <text x=x(i) y="18" font-size="12" text-anchor="middle">{short(name, 18)}</text>
+                <text x=x(i) y="18" font-size="12" text-anchor="middle">{short(name, 24)}</text>
             }
         })
         .collect_view();
