@@ -96,7 +96,7 @@ for backend in $backends; do
               "programmes:class=\"programmes\":/work/campaigns/$previous/programmes?state=none&sort=school&per=100" \
               "overview:overview-chart:/work/campaigns/$campaign/overview" \
               "workbook:PK:/export/campaigns/$campaign/matrix.xlsx" \
-              ${results:+"results:class=\"candidates\":/work/results" "card:card-results:/work/schools/$school"}; do
+              ${results:+"results:class=\"candidates\":/work/results" "results-q:class=\"candidates\":/work/results?sort=school&dir=desc&per=100" "cohorts-q:class=\"tabs\":/work/results?show=cohorts&sort=school&per=100" "card:card-results:/work/schools/$school"}; do
     name=${page%%:*}; rest=${page#*:}; marker=${rest%%:*}; path=${rest#*:}
     read -r code cold < <(time_of "$path")
     [ "$code" = 200 ] || { echo "$name: HTTP $code" >&2; exit 1; }

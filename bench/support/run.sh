@@ -63,5 +63,8 @@ for login in admin region north curator school; do
   page=$(p95 -b "$jar" "$base/work")
   summary=$(p95 -b "$jar" -X POST "$base/api/work-support-summary")
   support=$(p95 -b "$jar" "$base/work/support")
-  echo "$login: start page p95 ${page} ms, its support summary ${summary} ms, /work/support ${support} ms ($(curl -s -b "$jar" "$base/work/support" | wc -c) bytes)"
+  # A list filtered and sorted: the visits held, by school, descending.
+  sorted="$base/work/support?show=visits&state=held&sort=school&dir=desc"
+  visits=$(p95 -b "$jar" "$sorted")
+  echo "$login: start page p95 ${page} ms, its support summary ${summary} ms, /work/support ${support} ms ($(curl -s -b "$jar" "$base/work/support" | wc -c) bytes), visits held by school ${visits} ms ($(curl -s -b "$jar" "$sorted" | wc -c) bytes)"
 done
