@@ -47,7 +47,8 @@ pub async fn programme_list(
     for m in storage.campaign_measure_states(campaign).await? {
         let (all, overdue) = measures.entry(m.programme_id).or_default();
         *all += 1;
-        *overdue += u32::from(measure_overdue(m.due_on.as_deref(), &m.status, today));
+        let due = m.due_on.as_deref().and_then(|d| d.parse().ok());
+        *overdue += u32::from(measure_overdue(due, &m.status, today));
     }
     let stages = storage.stages(campaign).await?;
     let filed = storage.campaign_stage_reports(campaign).await?;

@@ -301,42 +301,71 @@ pub struct MeasureFields {
     pub catalogue: Option<i64>,
 }
 
-/// A stored measure, with the factor of its risk.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+/// A stored measure: its fields as they were written, with its id and the factor of its risk.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MeasureRow {
     pub id: i64,
     pub factor: String,
-    pub action: String,
-    pub responsible_role: String,
-    pub responsible_name: String,
-    /// `YYYY-MM-DD`.
-    pub starts_on: Option<String>,
-    pub due_on: Option<String>,
-    pub expected_result: String,
-    pub status: String,
-    pub status_reason: String,
-    pub evidence: String,
-    pub catalogue: Option<i64>,
+    pub fields: MeasureFields,
 }
 
-impl MeasureRow {
-    /// The deadline, when it is one.
-    pub fn due(&self) -> Option<Day> {
-        self.due_on.as_deref().and_then(|d| d.parse().ok())
-    }
+/// A measure as the database holds it (its days as text), read into a `MeasureRow`.
+#[derive(sqlx::FromRow)]
+struct StoredMeasure {
+    id: i64,
+    factor: String,
+    action: String,
+    responsible_role: String,
+    responsible_name: String,
+    starts_on: Option<String>,
+    due_on: Option<String>,
+    expected_result: String,
+    status: String,
+    status_reason: String,
+    evidence: String,
+    catalogue: Option<i64>,
+}
 
+impl From<StoredMeasure> for MeasureRow {
+    fn from(m: StoredMeasure) -> MeasureRow {
+        let day = |d: Option<String>| d.and_then(|d| d.parse::<Day>().ok());
+        MeasureRow {
+            id: m.id,
+            factor: m.factor,
+            fields: MeasureFields {
+                action: m.action,
+                responsible_role: m.responsible_role,
+                responsible_name: m.responsible_name,
+                starts_on: day(m.starts_on),
+                due_on: day(m.due_on),
+                expected_result: m.expected_result,
+                status: m.status,
+                status_reason: m.status_reason,
+                evidence: m.evidence,
+                catalogue: m.catalogue,
+            },
+        }
+    }
+}
+
+impl std::ops::Deref for MeasureRow {
+    type Target = MeasureFields;
+
+    fn deref(&self) -> &MeasureFields {
+        &self.fields
+    }
+}
+
+impl MeasureFields {
     /// Past its deadline and neither done nor given up: «просрочено», computed, never typed.
     pub fn overdue(&self, today: Day) -> bool {
-        measure_overdue(self.due_on.as_deref(), &self.status, today)
+        measure_overdue(self.due_on, &self.status, today)
     }
 }
 
 /// Whether a measure with this deadline and status is overdue on `today`.
-pub fn measure_overdue(due_on: Option<&str>, status: &str, today: Day) -> bool {
-    due_on
-        .and_then(|d| d.parse::<Day>().ok())
-        .is_some_and(|d| d < today)
-        && !MeasureStatus::of(status).closed()
+pub fn measure_overdue(due_on: Option<Day>, status: &str, today: Day) -> bool {
+    due_on.is_some_and(|d| d < today) && !MeasureStatus::of(status).closed()
 }
 
 /// A measure's deadline and status, with its programme: what a list of programmes counts.
@@ -536,12 +565,13 @@ impl Storage {
         &self,
         programme_id: i64,
     ) -> Result<Vec<MeasureRow>, ServerError> {
-        Ok(with_pool!(self, pool => {
+        let stored: Vec<StoredMeasure> = with_pool!(self, pool => {
             sqlx::query_as(&format!("{MEASURE_COLUMNS} WHERE r.programme_id = $1 ORDER BY r.id, m.id"))
                 .bind(programme_id)
                 .fetch_all(pool)
                 .await?
-        }))
+        });
+        Ok(stored.into_iter().map(MeasureRow::from).collect())
     }
 
     /// Sets (or replaces) the target of an indicator for a programme's chosen risk of `factor`;
