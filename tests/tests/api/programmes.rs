@@ -494,7 +494,7 @@ async fn a_programme_keeps_its_measures_and_targets_per_chosen_risk(backend: Bac
     );
     assert_eq!(measures[0].evidence, "Письмо № 12");
     assert_eq!(
-        measures[0].due().map(|d| d.to_string()).as_deref(),
+        measures[0].due_on.map(|d| d.to_string()).as_deref(),
         Some("2027-03-01")
     );
     assert_eq!(measures[0].catalogue, Some(0));
