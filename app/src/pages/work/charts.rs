@@ -45,7 +45,7 @@ fn patterns(prefix: &'static str, levels: &[LevelView]) -> impl IntoView {
 /// The levels' swatches with their names, as text beside a picture.
 #[component]
 pub fn Legend(
-    prefix: &'static str,
+    prefix: String,
     levels: Vec<LevelView>,
     #[prop(optional)] no_data: bool,
     lang: Lang,
@@ -55,8 +55,8 @@ pub fn Legend(
             {levels.iter().enumerate().map(|(n, l)| view! {
                 <li>
                     <svg width="16" height="12" aria-hidden="true" focusable="false">
-                        <defs>{pattern(prefix, n, &l.colour)}</defs>
-                        <rect width="16" height="12" fill=fill(prefix, n) stroke="#555" stroke-width="0.5" />
+                        <defs>{pattern(&prefix, n, &l.colour)}</defs>
+                        <rect width="16" height="12" fill=fill(&prefix, n) stroke="#555" stroke-width="0.5" />
                     </svg>
                     " "{l.name.clone()}
                 </li>
@@ -89,6 +89,46 @@ fn percent(n: u32, of: u32) -> u32 {
     } else {
         ((f64::from(n) * 100.0) / f64::from(of)).round() as u32
     }
+}
+
+/// How a picture is framed: its figure's class, its name (read aloud), the prefix of its level
+/// patterns, its size and its caption.
+struct Frame {
+    class: &'static str,
+    title: &'static str,
+    prefix: &'static str,
+    size: (f64, f64),
+    caption: &'static str,
+    no_data: bool,
+}
+
+/// A picture in its figure: the SVG in a box that scrolls when the window is narrow (focusable,
+/// named), the caption and the levels' legend below it.
+fn picture(frame: Frame, levels: &[LevelView], body: AnyView, lang: Lang) -> AnyView {
+    let Frame {
+        class,
+        title,
+        prefix,
+        size: (width, height),
+        caption,
+        no_data,
+    } = frame;
+    let legend = format!("{prefix}-legend");
+    view! {
+        <figure class=class>
+            <div class="wide" tabindex="0" role="region" aria-label=title>
+                <svg class="picture" viewBox=format!("0 0 {width} {height}") width=width role="img" aria-label=title focusable="false">
+                    {patterns(prefix, levels)}
+                    {body}
+                </svg>
+            </div>
+            <figcaption>
+                {caption}
+                <Legend prefix=legend levels=levels.to_vec() no_data lang />
+            </figcaption>
+        </figure>
+    }
+    .into_any()
 }
 
 /// The region's overview: a row per area (the whole scope, then each municipality), a column
@@ -143,22 +183,19 @@ pub fn OverviewChart(overview: RegionOverview, lang: Lang) -> impl IntoView {
         "Доля школ на каждом уровне риска по факторам и муниципалитетам",
         "The share of schools at each risk level by factor and municipality",
     );
-    let figure = view! {
-        <figure class="overview-chart">
-            <div class="wide" tabindex="0" role="region" aria-label=title>
-                <svg class="picture" viewBox=format!("0 0 {width} {height}") width=width role="img" aria-label=title focusable="false">
-                    {patterns("ov", &levels)}
-                    {heads}
-                    {rows}
-                </svg>
-            </div>
-            <figcaption>
-                {lang.tr("Слева направо: высокий уровень, средний, низкий, недостаточно данных; в скобках — число школ.", "Left to right: high level, medium, low, not enough data; in brackets, the number of schools.")}
-                <Legend prefix="ovl" levels=levels.clone() no_data=true lang />
-            </figcaption>
-        </figure>
-    }
-    .into_any();
+    let figure = picture(
+        Frame {
+            class: "overview-chart",
+            title,
+            prefix: "ov",
+            size: (width, height),
+            caption: lang.tr("Слева направо: высокий уровень, средний, низкий, недостаточно данных; в скобках — число школ.", "Left to right: high level, medium, low, not enough data; in brackets, the number of schools."),
+            no_data: true,
+        },
+        &levels,
+        view! { {heads}{rows} }.into_any(),
+        lang,
+    );
     let table = view! {
         <div class="wide list" tabindex="0" role="region" aria-label=lang.tr("Доли школ по уровням (таблица)", "Shares of schools by level (table)")>
             <table class="overview-table">
@@ -249,25 +286,22 @@ pub fn ChangeChart(
         "Баллы риска по факторам: было → стало, по школам",
         "Risk scores by factor: before → after, by school",
     );
-    view! {
-        <figure class="change-chart">
-            <div class="wide" tabindex="0" role="region" aria-label=title>
-                <svg class="picture" viewBox=format!("0 0 {width} {height}") width=width role="img" aria-label=title focusable="false">
-                    {patterns("ch", &levels)}
-                    {heads}
-                    {body}
-                </svg>
-            </div>
-            <figcaption>
-                {lang.tr(
-                    "Шкала в каждой клетке — балл риска от 0 (слева) до 1 (справа). Кольцо — было, точка — стало (узор и цвет — уровень); сплошная жирная линия — изменение больше погрешности, пунктир — в её пределах.",
-                    "Each cell's scale is the risk score from 0 (left) to 1 (right). A ring is before, a dot after (its pattern and colour the level); a solid bold line is a change beyond the uncertainty, a dashed one within it.",
-                )}
-                <Legend prefix="chl" levels=levels.clone() lang />
-            </figcaption>
-        </figure>
-    }
-    .into_any()
+    picture(
+        Frame {
+            class: "change-chart",
+            title,
+            prefix: "ch",
+            size: (width, height),
+            caption: lang.tr(
+                "Шкала в каждой клетке — балл риска от 0 (слева) до 1 (справа). Кольцо — было, точка — стало (узор и цвет — уровень); сплошная жирная линия — изменение больше погрешности, пунктир — в её пределах.",
+                "Each cell's scale is the risk score from 0 (left) to 1 (right). A ring is before, a dot after (its pattern and colour the level); a solid bold line is a change beyond the uncertainty, a dashed one within it.",
+            ),
+            no_data: false,
+        },
+        &levels,
+        view! { {heads}{body} }.into_any(),
+        lang,
+    )
 }
 
 /// A school's factors over campaigns: a row per factor, a column per campaign (oldest on the
@@ -326,25 +360,22 @@ pub fn HistoryChart(history: ProfileHistory, levels: Vec<LevelView>, lang: Lang)
         "Факторы школы по кампаниям",
         "The school's factors over campaigns",
     );
-    let figure = view! {
-            <figure class="history-chart">
-                <div class="wide" tabindex="0" role="region" aria-label=title>
-                    <svg class="picture" viewBox=format!("0 0 {width} {height}") width=width role="img" aria-label=title focusable="false">
-                        {patterns("hi", &levels)}
-                        {heads}
-                        {rows}
-                    </svg>
-                </div>
-                <figcaption>
-                    {lang.tr(
-                        "Чем выше точка в строке, тем выше балл риска (от 0 до 1). Все кампании пересчитаны по действующей методике.",
-                        "The higher a dot in its row, the higher the risk score (0 to 1). Every campaign is scored by the methodology in force.",
-                    )}
-                    <Legend prefix="hil" levels=levels.clone() lang />
-                </figcaption>
-            </figure>
-    }
-    .into_any();
+    let figure = picture(
+        Frame {
+            class: "history-chart",
+            title,
+            prefix: "hi",
+            size: (width, height),
+            caption: lang.tr(
+                "Чем выше точка в строке, тем выше балл риска (от 0 до 1). Все кампании пересчитаны по действующей методике.",
+                "The higher a dot in its row, the higher the risk score (0 to 1). Every campaign is scored by the methodology in force.",
+            ),
+            no_data: false,
+        },
+        &levels,
+        view! { {heads}{rows} }.into_any(),
+        lang,
+    );
     let table = view! {
             <div class="wide list" tabindex="0" role="region" aria-label=lang.tr("Факторы по кампаниям (таблица)", "Factors over campaigns (table)")>
                 <table class="history-table">
