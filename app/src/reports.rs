@@ -269,8 +269,10 @@ pub struct RiskPanel {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChangeCell {
     pub code: String,
-    pub before: Option<LevelView>,
-    pub after: Option<LevelView>,
+    /// The levels' keys (`Change::levels` words them): a page of fifty schools carries five
+    /// hundred cells.
+    pub before: Option<String>,
+    pub after: Option<String>,
     /// after − before; negative is less risk.
     pub delta: Option<f64>,
     /// `improved`, `worsened`, `unchanged` or `unknown` (a side without enough data).

@@ -13,7 +13,6 @@ use crate::error::ServerError;
 use crate::scope::municipalities;
 use crate::scope::published;
 use crate::scope::Gate;
-use crate::views::level_of;
 
 /// The change between two campaigns (by default the two newest with schools in scope).
 pub async fn change(
@@ -129,8 +128,8 @@ pub async fn change(
                 };
                 ChangeCell {
                     code: f.code.0.clone(),
-                    before: level_of(m, f.before_level.as_ref(), lang),
-                    after: level_of(m, f.after_level.as_ref(), lang),
+                    before: f.before_level.clone(),
+                    after: f.after_level.clone(),
                     delta: f.delta.map(published),
                     before_score: f.before_score.map(published),
                     after_score: f.after_score.map(published),

@@ -14,9 +14,10 @@ fn query_id(name: &'static str) -> impl Fn() -> Option<i64> + Copy + Send + Sync
     move || query.read().get(name).and_then(|v| v.parse().ok())
 }
 
-fn cell(c: ChangeCell, lang: Lang) -> impl IntoView {
-    let name = |l: &Option<crate::reports::LevelView>| {
-        l.as_ref()
+fn cell(c: ChangeCell, levels: &[crate::reports::LevelView], lang: Lang) -> impl IntoView {
+    let name = |key: &Option<String>| {
+        key.as_ref()
+            .and_then(|k| levels.iter().find(|l| &l.key == k))
             .map_or_else(|| lang.tr("н/д", "n/a").to_owned(), |l| l.name.clone())
     };
     let (mark, class) = match c.transition.as_str() {
@@ -103,6 +104,7 @@ fn ChangeView(change: Change, lang: Lang) -> impl IntoView {
             view! { <p>{lang.tr("Нет школ, участвовавших в обеих кампаниях.", "No school took part in both campaigns.")}</p> }.into_any()
         } else {
             let paging = c.paging.clone();
+            let levels = c.levels.clone();
             let chart = (!c.rows.is_empty()).then(|| view! {
                 <super::charts::ChangeChart factors=c.factors.clone() rows=c.rows.clone() levels=c.levels.clone() lang />
             });
@@ -123,7 +125,7 @@ fn ChangeView(change: Change, lang: Lang) -> impl IntoView {
                                     <th scope="row"><a href=format!("/work/schools/{}", r.school_id)>{r.school}</a><br /><small>{r.municipality}</small></th>
                                     <td class="num improved-count" title=lang.tr("значимо (всего по уровню)", "significant (all by level)")>{format!("{} ({})", r.improved, r.improved_all)}</td>
                                     <td class="num worsened-count" title=lang.tr("значимо (всего по уровню)", "significant (all by level)")>{format!("{} ({})", r.worsened, r.worsened_all)}</td>
-                                    {r.cells.into_iter().map(|x| cell(x, lang)).collect_view()}
+                                    {r.cells.into_iter().map(|x| cell(x, &levels, lang).into_any()).collect_view()}
                                 </tr>
                             }).collect_view()}
                         </tbody>

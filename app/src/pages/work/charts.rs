@@ -248,33 +248,34 @@ pub fn ChangeChart(
     const TOP: f64 = 24.0;
     let width = LABEL + CELL * factors.len() as f64;
     let height = TOP + ROW * rows.len() as f64 + 4.0;
-    let level_index = |l: &Option<LevelView>| {
-        l.as_ref()
-            .and_then(|l| levels.iter().position(|x| x.key == l.key))
+    let level_index = |key: &Option<String>| {
+        key.as_ref()
+            .and_then(|k| levels.iter().position(|x| &x.key == k))
     };
+    // A region's page holds fifty schools or more: each mark is as short as it can be (its
+    // strokes in the stylesheet's classes, every row's tracks one path).
     let body = rows.iter().enumerate().map(|(r, row)| {
         let y = TOP + ROW * r as f64 + ROW / 2.0;
+        let tracks: String = (0..row.cells.len())
+            .map(|c| format!("M{:.0},{y:.0}h{TRACK:.0}", LABEL + CELL * c as f64 + 3.0))
+            .collect();
         let cells = row.cells.iter().enumerate().map(|(c, cell)| {
             let x0 = LABEL + CELL * c as f64;
-            let at = |s: f64| x0 + TRACK * s.clamp(0.0, 1.0) + 3.0;
+            let at = |s: f64| format!("{:.1}", x0 + TRACK * s.clamp(0.0, 1.0) + 3.0);
             let significant = cell.significant == Some(true);
             let after_fill = level_index(&cell.after).map_or_else(|| NO_DATA.to_owned(), |n| fill("ch", n));
             view! {
-                <g data-factor=cell.code.clone() data-significant=significant.to_string()>
-                    <line x1=x0 + 3.0 x2=x0 + TRACK + 3.0 y1=y y2=y stroke="#c8ccd1" stroke-width="1" />
-                    {cell.before_score.zip(cell.after_score).map(|(b, a)| view! {
-                        <line x1=format!("{:.1}", at(b)) x2=format!("{:.1}", at(a)) y1=y y2=y stroke="#1f2328"
-                            stroke-width=if significant { "2.5" } else { "1" }
-                            stroke-dasharray=if significant { "none" } else { "3 2" } />
-                    })}
-                    {cell.before_score.map(|b| view! { <circle cx=format!("{:.1}", at(b)) cy=y r="3.5" fill="#ffffff" stroke="#1f2328" stroke-width="1.2" /> })}
-                    {cell.after_score.map(|a| view! { <circle cx=format!("{:.1}", at(a)) cy=y r="4.5" fill=after_fill.clone() stroke="#1f2328" stroke-width="1" /> })}
-                </g>
+                {cell.before_score.zip(cell.after_score).map(|(b, a)| view! {
+                    <path d=format!("M{},{y:.0}H{}", at(b), at(a)) class=if significant { "sig" } else { "within" } />
+                })}
+                {cell.before_score.map(|b| view! { <circle class="before" cx=at(b) cy=y r="3.5" /> })}
+                {cell.after_score.map(|a| view! { <circle class="after" cx=at(a) cy=y r="4.5" fill=after_fill.clone() /> })}
             }
         }).collect_view();
         view! {
             <g data-school=row.school_id>
                 <text x="0" y=y + 4.0 font-size="12">{short(&row.school, 28)}</text>
+                <path class="track" d=tracks />
                 {cells}
             </g>
         }
