@@ -98,13 +98,20 @@ pub struct SchoolItem {
     pub municipality: String,
 }
 
+/// The reasons a candidate's line shows (its card shows every one): a school with results in
+/// thirty assessments may have as many.
+pub const SHOWN_REASONS: usize = 3;
+
 /// A school the selection criteria single out.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CandidateItem {
     pub school: SchoolItem,
     /// Meets the criterion for entering the low-results list.
     pub enters: bool,
+    /// The first `SHOWN_REASONS` reasons in words; the school's card has them all.
     pub reasons: Vec<String>,
+    /// How many more reasons there are.
+    pub more_reasons: usize,
     /// The cohorts it carries, in words.
     pub cohorts: Vec<String>,
 }

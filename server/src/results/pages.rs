@@ -485,8 +485,10 @@ impl Yardstick {
                     reasons: c
                         .reasons
                         .iter()
+                        .take(app::results::SHOWN_REASONS)
                         .map(|x| reason_words(x, r, m, lang))
                         .collect(),
+                    more_reasons: c.reasons.len().saturating_sub(app::results::SHOWN_REASONS),
                     cohorts: cohorts_of(s.id),
                 });
             }

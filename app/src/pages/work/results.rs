@@ -272,7 +272,12 @@ fn CandidateTable(
                         {can_import.then(|| view! { <td><input type="checkbox" name="school" id=id value=school_id checked=c.enters aria-label=label /></td> })}
                         <th scope="row">{school_link(c.school)}</th>
                         <td>{if c.enters { lang.tr("выполнен", "met") } else { lang.tr("нет (только отметки)", "no (flags only)") }}</td>
-                        <td class="reasons">{c.reasons.join("; ")}</td>
+                        <td class="reasons">{c.reasons.join("; ")}{(c.more_reasons > 0).then(|| view! {
+                            " "<a href=format!("/work/schools/{school_id}")>{match lang {
+                                Lang::Ru => format!("и ещё {} — в карточке школы", c.more_reasons),
+                                Lang::En => format!("and {} more on the school's card", c.more_reasons),
+                            }}</a>
+                        })}</td>
                         <td>{c.cohorts.join("; ")}</td>
                     </tr>
                 }
