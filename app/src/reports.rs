@@ -194,13 +194,16 @@ pub struct ProfileHistory {
     pub factors: Vec<FactorHistory>,
 }
 
+/// A factor's score and level in one campaign, none without enough data.
+pub type FactorPoint = Option<(f64, Option<LevelView>)>;
+
 /// One factor's score and level in each campaign of a `ProfileHistory` (none without enough
 /// data).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FactorHistory {
     pub code: String,
     pub name: String,
-    pub points: Vec<Option<(f64, Option<LevelView>)>>,
+    pub points: Vec<FactorPoint>,
 }
 
 /// A campaign's schools in scope by municipality: per factor, how many schools stand at each

@@ -116,6 +116,17 @@ pub struct CandidateItem {
     pub cohorts: Vec<String>,
 }
 
+/// What a reader asked of the results page: the region (an admin's choice), the year, a
+/// municipality, a cohort and the list shown (`candidates` or `cohorts`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ResultsFilter {
+    pub region: Option<i64>,
+    pub year: Option<u16>,
+    pub municipality: Option<i64>,
+    pub cohort: Option<String>,
+    pub show: Option<String>,
+}
+
 /// The region's results page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResultsOverview {
@@ -256,11 +267,7 @@ pub trait ResultsSource: Send + Sync {
     async fn overview(
         &self,
         viewer: &Viewer,
-        region: Option<i64>,
-        year: Option<u16>,
-        municipality: Option<i64>,
-        cohort: Option<String>,
-        show: Option<String>,
+        filter: ResultsFilter,
         list: crate::listing::ListQuery,
         lang: Lang,
     ) -> Result<Option<ResultsOverview>, AppError>;
@@ -295,18 +302,14 @@ pub async fn get_results(
     let session = crate::work::session();
     let report = match &session.viewer {
         Some(v) => {
-            source()?
-                .overview(
-                    v,
-                    region,
-                    year,
-                    municipality,
-                    cohort,
-                    show,
-                    list,
-                    session.lang,
-                )
-                .await?
+            let filter = ResultsFilter {
+                region,
+                year,
+                municipality,
+                cohort,
+                show,
+            };
+            source()?.overview(v, filter, list, session.lang).await?
         }
         None => None,
     };

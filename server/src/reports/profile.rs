@@ -4,7 +4,9 @@
 
 use app::access::Viewer;
 use app::i18n::Lang;
-use app::reports::{DeficitView, FactorHistory, LevelView, Profile, ProfileHistory, RiskPanel};
+use app::reports::{
+    DeficitView, FactorHistory, FactorPoint, LevelView, Profile, ProfileHistory, RiskPanel,
+};
 
 use super::Reports;
 use crate::error::ServerError;
@@ -25,7 +27,7 @@ async fn history(
     let mut campaigns = reports.storage.campaigns().await?;
     campaigns.reverse();
     let mut names = Vec::new();
-    let mut columns: Vec<Vec<Option<(f64, Option<LevelView>)>>> = Vec::new();
+    let mut columns: Vec<Vec<FactorPoint>> = Vec::new();
     for c in campaigns {
         let Some((in_scope, _)) = gate.school(viewer, c.id, school).await? else {
             continue;

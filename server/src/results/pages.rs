@@ -10,7 +10,7 @@ use app::i18n::Lang;
 use app::listing::{self, ListQuery, SortKey};
 use app::results::{
     AssessmentBlock, CandidateItem, Chart, ChartPoint, Cohort, FactorLine, ImportItem,
-    IndicatorLine, PeerRow, ResultsOverview, ResultsSource, SchoolCard, SchoolItem,
+    IndicatorLine, PeerRow, ResultsFilter, ResultsOverview, ResultsSource, SchoolCard, SchoolItem,
 };
 use app::work::Choice;
 use surveys::results::{
@@ -51,6 +51,16 @@ fn trend_words(t: Trend, lang: Lang) -> &'static str {
         Trend::Worsened => lang.tr("значимо хуже", "significantly worse"),
         Trend::WithinError => lang.tr("в пределах погрешности", "within the uncertainty"),
     }
+}
+
+/// The results page's filter, read: the region asked for, the year, a municipality, a cohort,
+/// and whether the cohorts' schools are the list shown.
+struct Asked {
+    region: Option<i64>,
+    year: Option<u16>,
+    municipality: Option<i64>,
+    cohort: Option<Cohort>,
+    show_cohorts: bool,
 }
 
 fn item(s: &PlacedSchool) -> SchoolItem {
@@ -416,14 +426,17 @@ impl Yardstick {
     async fn overview_of(
         &self,
         viewer: &Viewer,
-        asked: Option<i64>,
-        year: Option<u16>,
-        municipality: Option<i64>,
-        cohort: Option<Cohort>,
-        show_cohorts: bool,
+        asked: Asked,
         list: &ListQuery,
         lang: Lang,
     ) -> Result<Option<ResultsOverview>, ServerError> {
+        let Asked {
+            region: asked,
+            year,
+            municipality,
+            cohort,
+            show_cohorts,
+        } = asked;
         let Some(region_id) = self.region_of(viewer, asked).await? else {
             return Ok(None);
         };
@@ -800,14 +813,17 @@ impl ResultsSource for Yardstick {
     async fn overview(
         &self,
         viewer: &Viewer,
-        region: Option<i64>,
-        year: Option<u16>,
-        municipality: Option<i64>,
-        cohort: Option<String>,
-        show: Option<String>,
+        filter: ResultsFilter,
         list: ListQuery,
         lang: Lang,
     ) -> Result<Option<ResultsOverview>, AppError> {
+        let ResultsFilter {
+            region,
+            year,
+            municipality,
+            cohort,
+            show,
+        } = filter;
         let cohort = Cohort::from_query(cohort.as_deref())?;
         let cohorts = match show.as_deref().filter(|s| !s.is_empty()) {
             None | Some("candidates") => false,
@@ -817,11 +833,13 @@ impl ResultsSource for Yardstick {
         Ok(self
             .overview_of(
                 viewer,
-                region,
-                year,
-                municipality,
-                cohort,
-                cohorts,
+                Asked {
+                    region,
+                    year,
+                    municipality,
+                    cohort,
+                    show_cohorts: cohorts,
+                },
                 &list,
                 lang,
             )

@@ -668,7 +668,7 @@ async fn pictures_show_the_region_the_change_and_a_school_over_time(backend: Bac
     assert_eq!(count(&html, "<g data-area="), areas.len());
     assert_eq!(
         count(
-            &html.split("overview-table").nth(1).expect("the table"),
+            html.split("overview-table").nth(1).expect("the table"),
             "<tr><th scope=\"row\">"
         ),
         areas.len(),
