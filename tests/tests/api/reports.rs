@@ -723,7 +723,7 @@ async fn pictures_show_the_region_the_change_and_a_school_over_time(backend: Bac
         .to_owned();
     assert_eq!(count(&chart, "<g data-school="), 3);
     assert_eq!(
-        count(&chart, "<circle class=\"after\""),
+        count(&chart, "class=\"after\""),
         data_cells_with_scores(&north, &app).await,
         "a dot per cell with a score"
     );
