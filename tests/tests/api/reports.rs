@@ -714,7 +714,13 @@ async fn pictures_show_the_region_the_change_and_a_school_over_time(backend: Bac
     assert_eq!(own_areas[0]["schools"], own_areas[1]["schools"]);
     // The change page's chart: a row per school of the page, a mark per factor, the significant
     // changes as the table counts them.
-    let change = page(&north, &app, "/work/change").await;
+    let table = page(&north, &app, "/work/change").await;
+    assert!(
+        !table.contains("<figure class=\"change-chart\">"),
+        "a page carries the table or the chart"
+    );
+    let change = page(&north, &app, "/work/change?view=chart").await;
+    assert!(!change.contains("<table class=\"change-table\">"));
     let chart = change
         .split("<figure class=\"change-chart\">")
         .nth(1)

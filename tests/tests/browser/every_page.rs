@@ -65,6 +65,7 @@ async fn every_page_a_role_reaches_passes_axe_at_three_widths() {
         format!("{c}/schools/{school}/codes"),
         format!("/work/campaigns/{closed}/schools/{school}/programme"),
         "/work/change".to_owned(),
+        "/work/change?view=chart".to_owned(),
         "/work/effectiveness".to_owned(),
         "/work/results".to_owned(),
         format!("/work/schools/{school}"),

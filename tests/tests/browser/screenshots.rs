@@ -49,7 +49,7 @@ async fn readme_pictures_are_made_from_the_demo() {
     shoot(
         &browser,
         &app,
-        "/work/change",
+        "/work/change?view=chart",
         "figure.change-chart",
         "change",
     )

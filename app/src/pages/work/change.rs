@@ -105,12 +105,30 @@ fn ChangeView(change: Change, lang: Lang) -> impl IntoView {
         } else {
             let paging = c.paging.clone();
             let levels = c.levels.clone();
-            let chart = (!c.rows.is_empty()).then(|| view! {
-                <super::charts::ChangeChart factors=c.factors.clone() rows=c.rows.clone() levels=c.levels.clone() lang />
-            });
+            // The rows as a table or, asked for, as a picture (`?view=chart`): a page carries
+            // one of them, so that fifty schools stay a light page.
+            let as_chart = super::query("view").as_deref() == Some("chart");
+            let switch = view! {
+                <nav class="tabs" aria-label=lang.tr("Вид", "View")>
+                    <a href=super::listing::link(&[("view", String::new())]) aria-current=(!as_chart).then_some("page")>{lang.tr("Таблица", "Table")}</a>
+                    <a href=super::listing::link(&[("view", "chart".to_owned())]) aria-current=as_chart.then_some("page")>{lang.tr("График", "Chart")}</a>
+                </nav>
+            }
+            .into_any();
+            if as_chart {
+                return view! {
+                    {switch}
+                    <Shown paging=paging.clone() lang />
+                    {(!c.rows.is_empty()).then(|| view! {
+                        <super::charts::ChangeChart factors=c.factors.clone() rows=c.rows.clone() levels=c.levels.clone() lang />
+                    })}
+                    <Pager paging lang />
+                }
+                .into_any();
+            }
             view! {
+                {switch}
                 <Shown paging=paging.clone() lang />
-                {chart}
                 <div class="wide list" tabindex="0" role="region" aria-label=lang.tr("Динамика по школам", "Change by school")>
                     <table class="change-table">
                         <thead><tr>

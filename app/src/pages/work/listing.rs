@@ -11,7 +11,8 @@ use crate::listing::{query_string, ListQuery, Paging, PER_PAGE_CHOICES};
 
 /// The keys a list's links carry over from the current address: its filters and the list's own
 /// state (never a notice).
-const CARRIED: [&str; 15] = [
+const CARRIED: [&str; 16] = [
+    "view",
     "region",
     "year",
     "before",
@@ -47,7 +48,7 @@ pub fn list_query() -> impl Fn() -> ListQuery + Copy + Send + Sync + 'static {
 }
 
 /// The current address with some keys changed (an empty value drops the key).
-fn link(changes: &[(&'static str, String)]) -> String {
+pub fn link(changes: &[(&'static str, String)]) -> String {
     let map = use_query_map().read_untracked();
     let mut pairs: Vec<(&str, String)> = CARRIED
         .iter()
