@@ -721,6 +721,10 @@ async fn pictures_show_the_region_the_change_and_a_school_over_time(backend: Bac
     );
     let change = page(&north, &app, "/work/change?view=chart").await;
     assert!(!change.contains("<table class=\"change-table\">"));
+    assert!(
+        change.contains("<h1>") && change.contains("class=\"filter\""),
+        "the chart's page is the whole page: {change}"
+    );
     let chart = change
         .split("<figure class=\"change-chart\">")
         .nth(1)

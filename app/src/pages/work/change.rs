@@ -116,7 +116,7 @@ fn ChangeView(change: Change, lang: Lang) -> impl IntoView {
             }
             .into_any();
             if as_chart {
-                return view! {
+                view! {
                     {switch}
                     <Shown paging=paging.clone() lang />
                     {(!c.rows.is_empty()).then(|| view! {
@@ -124,8 +124,8 @@ fn ChangeView(change: Change, lang: Lang) -> impl IntoView {
                     })}
                     <Pager paging lang />
                 }
-                .into_any();
-            }
+                .into_any()
+            } else {
             view! {
                 {switch}
                 <Shown paging=paging.clone() lang />
@@ -161,6 +161,7 @@ fn ChangeView(change: Change, lang: Lang) -> impl IntoView {
                     "↓ — less risk (e.g. «high → medium»), ↑ — more, = — the same level, ? — one of the campaigns lacks data. «Significant»: the difference of the scores is beyond their uncertainty; «within the uncertainty»: the change of level may be chance. «Better» and «Worse» count significant changes only, all changes of level in brackets.",
                 )}</p>
             }.into_any()
+            }
         }}
     }
     .into_any()
