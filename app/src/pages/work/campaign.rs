@@ -29,7 +29,7 @@ pub(super) fn id_param(name: &'static str) -> impl Fn() -> i64 + Copy + Send + S
     }
 }
 
-fn municipality_query() -> impl Fn() -> Option<i64> + Copy + Send + Sync + 'static {
+pub(super) fn municipality_query() -> impl Fn() -> Option<i64> + Copy + Send + Sync + 'static {
     let query = use_query_map();
     move || {
         query
@@ -45,7 +45,7 @@ pub(super) fn cohort_query() -> impl Fn() -> Option<String> + Copy + Send + Sync
     move || query.read().get("cohort").filter(|c| !c.is_empty())
 }
 
-fn selected_municipality() -> Option<i64> {
+pub(super) fn selected_municipality() -> Option<i64> {
     use_query_map()
         .read_untracked()
         .get("municipality")

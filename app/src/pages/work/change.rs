@@ -79,10 +79,7 @@ pub fn ChangePage() -> impl IntoView {
 #[component]
 fn ChangeView(change: Change, lang: Lang) -> impl IntoView {
     let c = change;
-    let municipality = use_query_map()
-        .read_untracked()
-        .get("municipality")
-        .and_then(|v| v.parse().ok());
+    let municipality = super::campaign::selected_municipality();
     let (campaigns, municipalities) = (c.campaigns.clone(), c.municipalities.clone());
     let (before, after, form_paging) = (c.before, c.after, c.paging.clone());
     view! {

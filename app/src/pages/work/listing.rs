@@ -65,6 +65,20 @@ pub fn link(changes: &[(&'static str, String)]) -> String {
     )
 }
 
+/// The address of another list of the same page (`?show=`; none for the page's first): the
+/// filters kept, the list's own state — status, sort, page — anew.
+pub fn list_link(show: Option<&str>) -> String {
+    let show = show.unwrap_or_default().to_owned();
+    link(&[
+        ("show", show),
+        ("state", String::new()),
+        ("sort", String::new()),
+        ("dir", String::new()),
+        ("page", String::new()),
+        ("per", String::new()),
+    ])
+}
+
 /// A column header that sorts its list: ascending first for names, descending first for
 /// numbers (`numeric`), the other way on the next click.
 #[component]

@@ -5,7 +5,10 @@
 
 use leptos::prelude::*;
 
-use super::campaign::{cohort_query, id_param, report_page, CampaignNav, MunicipalityFilter};
+use super::campaign::{
+    cohort_query, id_param, municipality_query, report_page, selected_municipality, CampaignNav,
+    MunicipalityFilter,
+};
 use super::listing::{list_query, Pager, Shown, SortHeader};
 use crate::i18n::Lang;
 use crate::programmes::{get_programme_list, ProgrammeList, ProgrammeListRow, ProgrammeState};
@@ -13,16 +16,6 @@ use crate::programmes::{get_programme_list, ProgrammeList, ProgrammeListRow, Pro
 fn state_query() -> impl Fn() -> Option<String> + Copy + Send + Sync + 'static {
     let query = leptos_router::hooks::use_query_map();
     move || query.read().get("state").filter(|s| !s.is_empty())
-}
-
-fn municipality_query() -> impl Fn() -> Option<i64> + Copy + Send + Sync + 'static {
-    let query = leptos_router::hooks::use_query_map();
-    move || {
-        query
-            .read()
-            .get("municipality")
-            .and_then(|v| v.parse().ok())
-    }
 }
 
 fn row(r: ProgrammeListRow, campaign: i64, lang: Lang) -> impl IntoView {
@@ -69,10 +62,7 @@ pub fn ProgrammeListPage() -> impl IntoView {
     );
     report_page(data, |p: ProgrammeList, lang, _viewer| {
         let id = p.campaign.id;
-        let selected = leptos_router::hooks::use_query_map()
-            .read_untracked()
-            .get("municipality")
-            .and_then(|v| v.parse().ok());
+        let selected = selected_municipality();
         let paging = p.paging.clone();
         let header = |label: &str, column: &str, numeric: bool| {
             view! { <SortHeader label=label.to_owned() column=column.to_owned() paging=paging.clone() numeric lang /> }

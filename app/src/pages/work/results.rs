@@ -188,20 +188,10 @@ fn results_view(o: ResultsOverview, lang: Lang, viewer: &Viewer) -> impl IntoVie
     }
 }
 
-/// The address of one of the page's lists: the filters kept, the list's own state anew.
+/// The address of one of the page's lists, at the lists' heading.
 fn tab_link(show: &str) -> String {
-    let q = leptos_router::hooks::use_query_map().read_untracked();
-    let mut pairs: Vec<(&str, String)> = ["region", "year", "municipality", "cohort", "q"]
-        .into_iter()
-        .filter_map(|k| q.get(k).map(|v| (k, v)))
-        .collect();
-    if show != "candidates" {
-        pairs.push(("show", show.to_owned()));
-    }
-    format!(
-        "/work/results{}#candidates",
-        crate::listing::query_string(pairs)
-    )
+    let show = (show != "candidates").then_some(show);
+    format!("{}#candidates", super::listing::list_link(show))
 }
 
 /// The page's two lists, each with how many the filter leaves.

@@ -6,7 +6,9 @@
 use leptos::prelude::*;
 
 use super::campaign::{id_param, report_page};
-use super::listing::{list_query, ListFields, ListForm, Pager, Shown, SortHeader, SortLinks};
+use super::listing::{
+    list_link, list_query, ListFields, ListForm, Pager, Shown, SortHeader, SortLinks,
+};
 use super::{notice, query, Csrf};
 use crate::access::{Role, Viewer};
 use crate::i18n::Lang;
@@ -314,7 +316,7 @@ fn support_view(p: SupportPage, lang: Lang, viewer: &Viewer) -> impl IntoView {
     let tabs = view! {
         <nav class="tabs" aria-label=lang.tr("Списки", "Lists")>
             {SupportList::ALL.iter().zip(p.totals).map(|(l, n)| {
-                let href = tab_link(*l);
+                let href = list_link((*l != SupportList::Questions).then_some(l.key()));
                 let current = (*l == show).then_some("page");
                 view! { <a href=href aria-current=current>{format!("{} ({n})", l.label(lang))}</a> }
             }).collect_view()}
@@ -330,10 +332,7 @@ fn support_view(p: SupportPage, lang: Lang, viewer: &Viewer) -> impl IntoView {
         .read_untracked()
         .get("state");
     let municipalities = p.municipalities.clone();
-    let municipality = leptos_router::hooks::use_query_map()
-        .read_untracked()
-        .get("municipality")
-        .and_then(|v| v.parse::<i64>().ok());
+    let municipality = super::campaign::selected_municipality();
     let form_paging = paging.clone();
     let school_field = p
         .school
@@ -390,19 +389,6 @@ fn support_view(p: SupportPage, lang: Lang, viewer: &Viewer) -> impl IntoView {
         {list}
         <Pager paging lang />
     }
-}
-
-/// The address of a support list's tab: the school and municipality kept, the rest anew.
-fn tab_link(list: SupportList) -> String {
-    let q = leptos_router::hooks::use_query_map().read_untracked();
-    let mut pairs: Vec<(&str, String)> = ["school", "municipality", "q"]
-        .into_iter()
-        .filter_map(|k| q.get(k).map(|v| (k, v)))
-        .collect();
-    if list != SupportList::Questions {
-        pairs.push(("show", list.key().to_owned()));
-    }
-    format!("/work/support{}", crate::listing::query_string(pairs))
 }
 
 // A question.
