@@ -30,6 +30,8 @@ pub async fn attention(
     };
     let mut statuses: BTreeMap<ProgrammeState, u32> = BTreeMap::new();
     let mut chosen: BTreeMap<String, u32> = BTreeMap::new();
+    // Who agrees, per region (read once each).
+    let mut agreements: std::collections::HashMap<i64, String> = std::collections::HashMap::new();
     for (campaign, schools) in gate.campaigns(viewer).await? {
         if schools == 0 {
             continue;
@@ -38,6 +40,7 @@ pub async fn attention(
             continue;
         };
         let programmes = storage.campaign_programmes(campaign.id).await?;
+        let plans = super::campaign_plans(storage, campaign.id, today).await?;
         let stages = storage.stages(campaign.id).await?;
         let filed = storage.campaign_stage_reports(campaign.id).await?;
         for p in &programmes {
@@ -51,46 +54,41 @@ pub async fn attention(
                 campaign: campaign.name.clone(),
                 note,
             };
-            let agreement = storage.region_agreement(s.region_id).await?;
+            let agreement = match agreements.get(&s.region_id) {
+                Some(a) => a.clone(),
+                None => {
+                    let a = storage.region_agreement(s.region_id).await?;
+                    agreements.insert(s.region_id, a.clone());
+                    a
+                }
+            };
             if steps(viewer, &in_scope, s.school_id, &agreement, p).contains(&Step::Agree) {
                 a.awaiting.push(link(String::new()));
             }
             if p.status == ProgrammeStatus::Returned && writes(viewer, &in_scope, s.school_id) {
                 a.returned.push(link(String::new()));
             }
-            let overdue = storage
-                .programme_measures(p.id)
-                .await?
-                .iter()
-                .filter(|m| m.overdue(today))
-                .count();
+            let overdue = plans.measures.get(&p.id).map_or(0, |(_, overdue)| *overdue);
             if overdue > 0 {
                 a.overdue.push(link(match lang {
                     Lang::Ru => format!("просрочено мероприятий: {overdue}"),
                     Lang::En => format!("overdue measures: {overdue}"),
                 }));
             }
-            // The first stage without this programme's report, when it is due or overdue.
-            let next = stages
-                .iter()
-                .find(|st| !filed.contains(&(p.id, st.id)))
-                .filter(|_| p.status == ProgrammeStatus::Agreed);
-            if let Some(st) = next {
+            if let Some((st, overdue)) = super::stage_due(&stages, &filed, p, today) {
                 let note = |ru: &str, en: &str| match lang {
                     Lang::Ru => format!("{ru}: {} ({})", st.title, st.due_on),
                     Lang::En => format!("{en}: {} ({})", st.title, st.due_on),
                 };
-                match st.state(false, today) {
-                    "overdue" => a
-                        .stages_due
-                        .push(link(note("отчёт просрочен", "report overdue"))),
-                    "due" => a.stages_due.push(link(note("скоро отчёт", "report due"))),
-                    _ => {}
-                }
+                a.stages_due.push(link(if overdue {
+                    note("отчёт просрочен", "report overdue")
+                } else {
+                    note("скоро отчёт", "report due")
+                }));
             }
             *statuses.entry(ProgrammeState::Has(p.status)).or_default() += 1;
-            for r in storage.chosen_risks(p.id).await? {
-                *chosen.entry(r.factor).or_default() += 1;
+            for factor in plans.risks.get(&p.id).into_iter().flatten() {
+                *chosen.entry(factor.clone()).or_default() += 1;
             }
         }
         // Programmes are written once a campaign has closed: an open one's schools are not

@@ -15,7 +15,7 @@ use surveys::calendar::Day;
 
 use crate::error::ServerError;
 use crate::scope::{Gate, Narrow};
-use crate::storage::{measure_overdue, Storage};
+use crate::storage::{ProgrammeRow, Storage};
 
 /// The list of a campaign's programmes in the viewer's scope; `None` when the campaign is not
 /// the viewer's.
@@ -35,21 +35,9 @@ pub async fn programme_list(
         return Ok(None);
     };
     let programmes = storage.campaign_programmes(campaign).await?;
-    let by_school: HashMap<i64, (i64, ProgrammeStatus)> = programmes
-        .iter()
-        .map(|p| (p.school_id, (p.id, p.status)))
-        .collect();
-    let mut risks: HashMap<i64, Vec<String>> = HashMap::new();
-    for (programme, factor) in storage.campaign_chosen_factors(campaign).await? {
-        risks.entry(programme).or_default().push(factor);
-    }
-    let mut measures: HashMap<i64, (u32, u32)> = HashMap::new();
-    for m in storage.campaign_measure_states(campaign).await? {
-        let (all, overdue) = measures.entry(m.programme_id).or_default();
-        *all += 1;
-        let due = m.due_on.as_deref().and_then(|d| d.parse().ok());
-        *overdue += u32::from(measure_overdue(due, &m.status, today));
-    }
+    let by_school: HashMap<i64, &ProgrammeRow> =
+        programmes.iter().map(|p| (p.school_id, p)).collect();
+    let mut plans = super::campaign_plans(storage, campaign, today).await?;
     let stages = storage.stages(campaign).await?;
     let filed = storage.campaign_stage_reports(campaign).await?;
     let mut rows: Vec<ProgrammeListRow> = in_scope
@@ -57,25 +45,21 @@ pub async fn programme_list(
         .iter()
         .map(|s| {
             let programme = by_school.get(&s.school_id).copied();
-            let id = programme.map(|(id, _)| id);
+            let id = programme.map(|p| p.id);
             let (all, overdue) = id
-                .and_then(|id| measures.get(&id).copied())
+                .and_then(|id| plans.measures.get(&id).copied())
                 .unwrap_or_default();
-            // The first stage without this programme's report, when it is due or overdue.
             let stage = programme
-                .filter(|(_, status)| *status == ProgrammeStatus::Agreed)
-                .and_then(|(id, _)| stages.iter().find(|st| !filed.contains(&(id, st.id))))
-                .and_then(|st| match st.state(false, today) {
-                    "overdue" => Some((st.title.clone(), st.due_on.to_string(), true)),
-                    "due" => Some((st.title.clone(), st.due_on.to_string(), false)),
-                    _ => None,
-                });
+                .and_then(|p| super::stage_due(&stages, &filed, p, today))
+                .map(|(st, overdue)| (st.title.clone(), st.due_on.to_string(), overdue));
             ProgrammeListRow {
                 school_id: s.school_id,
                 school: s.name.clone(),
                 municipality: s.municipality.clone(),
-                state: ProgrammeState::of(programme.map(|(_, status)| status)),
-                risks: id.and_then(|id| risks.remove(&id)).unwrap_or_default(),
+                state: ProgrammeState::of(programme.map(|p| p.status)),
+                risks: id
+                    .and_then(|id| plans.risks.remove(&id))
+                    .unwrap_or_default(),
                 measures: all,
                 overdue,
                 stage,

@@ -100,3 +100,53 @@ pub(crate) async fn written(
         .await?
         .ok_or(ServerError::NotFound)
 }
+
+/// What a campaign's programmes hold, read with two queries whatever their number: per
+/// programme its measures and how many are overdue on the day, and the factors it chose in the
+/// order chosen.
+pub(crate) struct CampaignPlans {
+    pub measures: std::collections::HashMap<i64, (u32, u32)>,
+    pub risks: std::collections::HashMap<i64, Vec<String>>,
+}
+
+pub(crate) async fn campaign_plans(
+    storage: &Storage,
+    campaign: i64,
+    today: surveys::calendar::Day,
+) -> Result<CampaignPlans, ServerError> {
+    let mut plans = CampaignPlans {
+        measures: std::collections::HashMap::new(),
+        risks: std::collections::HashMap::new(),
+    };
+    for (programme, factor) in storage.campaign_chosen_factors(campaign).await? {
+        plans.risks.entry(programme).or_default().push(factor);
+    }
+    for m in storage.campaign_measure_states(campaign).await? {
+        let (all, overdue) = plans.measures.entry(m.programme_id).or_default();
+        *all += 1;
+        let due = m.due_on.as_deref().and_then(|d| d.parse().ok());
+        *overdue += u32::from(crate::storage::measure_overdue(due, &m.status, today));
+    }
+    Ok(plans)
+}
+
+/// The first stage an agreed programme has not reported on, when it is due or overdue on the
+/// day: (the stage, overdue).
+pub(crate) fn stage_due<'a>(
+    stages: &'a [crate::storage::StageRow],
+    filed: &[(i64, i64)],
+    programme: &ProgrammeRow,
+    today: surveys::calendar::Day,
+) -> Option<(&'a crate::storage::StageRow, bool)> {
+    if programme.status != app::programmes::ProgrammeStatus::Agreed {
+        return None;
+    }
+    let stage = stages
+        .iter()
+        .find(|st| !filed.contains(&(programme.id, st.id)))?;
+    match stage.state(false, today) {
+        "overdue" => Some((stage, true)),
+        "due" => Some((stage, false)),
+        _ => None,
+    }
+}
