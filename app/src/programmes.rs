@@ -151,11 +151,20 @@ impl ProgrammeState {
 
     /// The state a filter asks for: none for every state, an error naming the field for a key
     /// that is no state.
-    pub fn from_query(key: Option<&str>) -> Result<Option<ProgrammeState>, crate::AppError> {
+    pub fn from_query(
+        key: Option<&str>,
+        lang: Lang,
+    ) -> Result<Option<ProgrammeState>, crate::AppError> {
         match key.map(str::trim).filter(|k| !k.is_empty()) {
             None => Ok(None),
             Some(k) => Self::all().find(|s| s.key() == k).map(Some).ok_or_else(|| {
-                crate::AppError::BadRequest("state: no such programme state".into())
+                let keys: Vec<&str> = Self::all().map(Self::key).collect();
+                crate::AppError::BadRequest(match lang {
+                    Lang::Ru => {
+                        format!("Состояние программы: одно из значений {}", keys.join(", "))
+                    }
+                    Lang::En => format!("Programme state: one of {}", keys.join(", ")),
+                })
             }),
         }
     }
@@ -307,8 +316,8 @@ pub async fn get_programme_list(
             request_id: "-".into(),
         })?;
     let session = crate::work::session();
-    let cohort = crate::results::Cohort::from_query(cohort.as_deref())?;
-    let state = ProgrammeState::from_query(state.as_deref())?;
+    let cohort = crate::results::Cohort::from_query(cohort.as_deref(), session.lang)?;
+    let state = ProgrammeState::from_query(state.as_deref(), session.lang)?;
     let report = match &session.viewer {
         Some(v) => {
             source

@@ -51,12 +51,16 @@ impl Cohort {
 
     /// A cohort from a page's address (`?cohort=`): none, or one of the keys; anything else is
     /// refused, naming the field.
-    pub fn from_query(key: Option<&str>) -> Result<Option<Cohort>, AppError> {
+    pub fn from_query(key: Option<&str>, lang: Lang) -> Result<Option<Cohort>, AppError> {
         match key.filter(|k| !k.is_empty()) {
             None => Ok(None),
-            Some(k) => Cohort::parse(k)
-                .map(Some)
-                .ok_or_else(|| AppError::BadRequest("cohort: no such category".into())),
+            Some(k) => Cohort::parse(k).map(Some).ok_or_else(|| {
+                let keys: Vec<&str> = Cohort::ALL.iter().map(|c| c.key()).collect();
+                AppError::BadRequest(match lang {
+                    Lang::Ru => format!("Категория школ: одно из значений {}", keys.join(", ")),
+                    Lang::En => format!("Category of schools: one of {}", keys.join(", ")),
+                })
+            }),
         }
     }
 
@@ -167,8 +171,6 @@ pub struct ResultsOverview {
     pub members: Vec<(SchoolItem, String)>,
     /// How many candidates and cohort memberships the filter leaves (the tabs' counts).
     pub totals: [usize; 2],
-    /// The region's schools the viewer may put into a cohort by hand.
-    pub schools: Vec<Choice>,
     pub min_participants: u32,
 }
 

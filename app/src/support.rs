@@ -232,8 +232,6 @@ pub struct RecommendationItem {
 /// the school's name, sorted and cut into pages (`crate::listing`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SupportPage {
-    /// The schools the viewer may ask for or plan a visit at.
-    pub schools: Vec<Choice>,
     /// The one school the lists are narrowed to (from its card), with its name.
     pub school: Option<(i64, String)>,
     /// The list shown; the other two are counted only.

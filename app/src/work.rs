@@ -178,6 +178,24 @@ pub trait WorkSource: Send + Sync {
         -> Result<(String, Vec<SchoolChoice>), AppError>;
     /// Regions, municipalities and schools, for choosing a scope.
     async fn registry(&self) -> Result<(Vec<Choice>, Vec<Choice>, Vec<Choice>), AppError>;
+    /// A search field's suggestions: up to `SCHOOL_SUGGESTIONS` of the viewer's schools whose
+    /// name or code holds the text, each as the field takes it back.
+    async fn find_schools(&self, viewer: &Viewer, text: &str) -> Result<Vec<String>, AppError>;
+}
+
+/// How many schools a search field suggests at most.
+pub const SCHOOL_SUGGESTIONS: usize = 20;
+
+/// A school search field's suggestions for what has been typed (two characters at least).
+#[server(prefix = "/api", endpoint = "work-schools")]
+pub async fn find_schools(text: String) -> Result<Vec<String>, AppError> {
+    let Some(viewer) = crate::access::viewer() else {
+        return Ok(Vec::new());
+    };
+    if text.trim().chars().count() < 2 || text.len() > 200 {
+        return Ok(Vec::new());
+    }
+    Ok(source()?.find_schools(&viewer, text.trim()).await?)
 }
 
 #[cfg(feature = "ssr")]

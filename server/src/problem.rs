@@ -143,6 +143,10 @@ pub enum Kind {
     UnknownAssessment(String),
     /// A school code or name not in the region's registry.
     UnknownSchool(String),
+    /// A search field's text that names none of the viewer's schools.
+    NoSuchSchool(String),
+    /// A search field's text that fits this many of the viewer's schools.
+    SeveralSchools(u32),
     /// Not a percentage from 0 to 100.
     Percent,
     /// Marks (or percentages) that do not add up to the participants.
@@ -544,6 +548,14 @@ impl Kind {
             Kind::UnknownSchool(what) => match lang {
                 Lang::Ru => format!("школы «{what}» нет в реестре региона"),
                 Lang::En => format!("«{what}» is not a school of the region's registry"),
+            },
+            Kind::NoSuchSchool(what) => match lang {
+                Lang::Ru => format!("среди ваших школ нет «{what}»: введите код или часть названия"),
+                Lang::En => format!("none of your schools is «{what}»: type a code or a part of a name"),
+            },
+            Kind::SeveralSchools(n) => match lang {
+                Lang::Ru => format!("подходят несколько школ ({n}): уточните название или выберите школу из подсказок"),
+                Lang::En => format!("{n} schools fit: type more of the name or pick a school from the suggestions"),
             },
             Kind::Percent => t("процент от 0 до 100", "a percentage from 0 to 100"),
             Kind::MarksSum { sum, participants } => match lang {

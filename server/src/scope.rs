@@ -744,3 +744,98 @@ pub fn campaign_item(
         }),
     }
 }
+
+/// How a school is offered in a search field's suggestions: its name and, in brackets, its
+/// registry code, which `school_named` reads back.
+pub fn school_label(s: &PlacedSchool) -> String {
+    format!("{} ({})", s.name, s.code)
+}
+
+/// The one school a search field's text names among `schools`: a suggestion as `school_label`
+/// writes it, a registry code, a name, or a part of one name (letter case aside). Refuses the
+/// field when no school or more than one matches.
+pub fn school_named<'a>(
+    schools: impl IntoIterator<Item = &'a PlacedSchool>,
+    field: &'static str,
+    text: &str,
+) -> Result<&'a PlacedSchool, Refused> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(Refused::one(At::Field(field), Kind::Empty));
+    }
+    let wanted = text.to_lowercase();
+    let schools: Vec<&PlacedSchool> = schools.into_iter().collect();
+    let exact = |pick: &dyn Fn(&PlacedSchool) -> bool| -> Vec<&'a PlacedSchool> {
+        schools.iter().copied().filter(|s| pick(s)).collect()
+    };
+    let bracketed = text
+        .strip_suffix(')')
+        .and_then(|t| t.rsplit_once('('))
+        .map(|(_, code)| code.trim().to_lowercase());
+    let tries: [Box<dyn Fn(&PlacedSchool) -> bool>; 4] = [
+        Box::new(|s| {
+            Some(s.code.to_lowercase()) == bracketed && school_label(s).to_lowercase() == wanted
+        }),
+        Box::new(|s| s.code.to_lowercase() == wanted),
+        Box::new(|s| s.name.to_lowercase() == wanted),
+        Box::new(|s| s.name.to_lowercase().contains(&wanted)),
+    ];
+    for pick in &tries {
+        match exact(pick.as_ref()).as_slice() {
+            [] => continue,
+            [one] => return Ok(one),
+            many => {
+                return Err(Refused::one(
+                    At::Field(field),
+                    Kind::SeveralSchools(u32::try_from(many.len()).unwrap_or(u32::MAX)),
+                ))
+            }
+        }
+    }
+    Err(Refused::one(
+        At::Field(field),
+        Kind::NoSuchSchool(text.to_owned()),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn school(id: i64, code: &str, name: &str) -> PlacedSchool {
+        PlacedSchool {
+            id,
+            code: code.into(),
+            name: name.into(),
+            municipality_id: 1,
+            municipality_code: "m".into(),
+            municipality: "М".into(),
+            region_id: 1,
+            region_code: "r".into(),
+            region: "Р".into(),
+        }
+    }
+
+    #[test]
+    fn a_search_field_names_one_school_or_says_why_not() {
+        let schools = [
+            school(1, "s-01", "МБОУ «Берёзовская СОШ»"),
+            school(2, "s-02", "МБОУ «Озёрная ООШ»"),
+            school(3, "s-03", "МБОУ «СОШ № 2»"),
+        ];
+        let named = |text: &str| school_named(&schools, "school", text).map(|s| s.id);
+        assert_eq!(named("МБОУ «Озёрная ООШ» (s-02)"), Ok(2), "a suggestion");
+        assert_eq!(named(" S-03 "), Ok(3), "a code, letter case aside");
+        assert_eq!(named("берёзовская"), Ok(1), "a part of one name");
+        assert_eq!(named("мбоу «сош № 2»"), Ok(3), "a whole name");
+        let kind = |text: &str| named(text).map_err(|r| r.0[0].kind.clone());
+        assert_eq!(kind("сош"), Err(Kind::SeveralSchools(2)));
+        assert_eq!(kind("гимназия"), Err(Kind::NoSuchSchool("гимназия".into())));
+        assert_eq!(kind("  "), Err(Kind::Empty));
+        // A bracketed code that is not the suggestion's own is read as a name.
+        assert_eq!(
+            kind("Чужая (s-02)"),
+            Err(Kind::NoSuchSchool("Чужая (s-02)".into()))
+        );
+    }
+}

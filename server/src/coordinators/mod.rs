@@ -140,6 +140,23 @@ impl WorkSource for Coordinators {
         Ok((self.gate.methodology().version.clone(), schools))
     }
 
+    async fn find_schools(&self, viewer: &Viewer, text: &str) -> Result<Vec<String>, AppError> {
+        let wanted = text.to_lowercase();
+        let mut found: Vec<String> = self
+            .gate
+            .schools(viewer)
+            .await?
+            .iter()
+            .filter(|s| {
+                s.name.to_lowercase().contains(&wanted) || s.code.to_lowercase().contains(&wanted)
+            })
+            .map(crate::scope::school_label)
+            .collect();
+        found.sort();
+        found.truncate(app::work::SCHOOL_SUGGESTIONS);
+        Ok(found)
+    }
+
     async fn agreements(&self, viewer: &Viewer) -> Result<Vec<RegionAgreement>, AppError> {
         let mut list = Vec::new();
         for region in self.storage.registry().await?.regions {

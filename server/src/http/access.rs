@@ -75,6 +75,7 @@ pub const RULES: &[Rule] = &[
     rule("/api/work-programmes", Access::SignedIn, false),
     rule("/work/campaigns/{id}/overview", Access::SignedIn, false),
     rule("/api/work-overview", Access::SignedIn, false),
+    rule("/api/work-schools", Access::SignedIn, false),
     rule("/api/work-risks", Access::SignedIn, false),
     rule(
         "/work/campaigns/{id}/schools/{school}",

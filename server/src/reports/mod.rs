@@ -39,7 +39,7 @@ impl ReportSource for Reports {
     ) -> Result<Option<Monitor>, AppError> {
         let narrow = Narrow {
             municipality,
-            cohort: app::results::Cohort::from_query(cohort.as_deref())?,
+            cohort: app::results::Cohort::from_query(cohort.as_deref(), lang)?,
         };
         Ok(monitor::monitor(
             &self.gate,
@@ -64,7 +64,7 @@ impl ReportSource for Reports {
     ) -> Result<Option<Matrix>, AppError> {
         let narrow = Narrow {
             municipality,
-            cohort: app::results::Cohort::from_query(cohort.as_deref())?,
+            cohort: app::results::Cohort::from_query(cohort.as_deref(), lang)?,
         };
         Ok(matrix::matrix(&self.gate, viewer, campaign, narrow, &list, lang).await?)
     }
@@ -92,7 +92,7 @@ impl ReportSource for Reports {
     ) -> Result<Option<Change>, AppError> {
         let narrow = Narrow {
             municipality,
-            cohort: app::results::Cohort::from_query(cohort.as_deref())?,
+            cohort: app::results::Cohort::from_query(cohort.as_deref(), lang)?,
         };
         Ok(change::change(&self.gate, viewer, before, after, narrow, &list, lang).await?)
     }
@@ -106,7 +106,7 @@ impl ReportSource for Reports {
     ) -> Result<Option<RegionOverview>, AppError> {
         let narrow = Narrow {
             municipality: None,
-            cohort: app::results::Cohort::from_query(cohort.as_deref())?,
+            cohort: app::results::Cohort::from_query(cohort.as_deref(), lang)?,
         };
         Ok(overview::overview(&self.gate, viewer, campaign, narrow, lang).await?)
     }

@@ -628,18 +628,6 @@ impl Yardstick {
             .to_owned(),
             members,
             totals,
-            schools: if can_import {
-                region
-                    .schools
-                    .iter()
-                    .map(|s| Choice {
-                        id: s.id,
-                        name: format!("{} ({})", s.name, s.municipality),
-                    })
-                    .collect()
-            } else {
-                Vec::new()
-            },
             min_participants: r.min_participants,
         }))
     }
@@ -824,7 +812,7 @@ impl ResultsSource for Yardstick {
             cohort,
             show,
         } = filter;
-        let cohort = Cohort::from_query(cohort.as_deref())?;
+        let cohort = Cohort::from_query(cohort.as_deref(), lang)?;
         let cohorts = match show.as_deref().filter(|s| !s.is_empty()) {
             None | Some("candidates") => false,
             Some("cohorts") => true,

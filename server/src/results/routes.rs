@@ -249,6 +249,9 @@ fn action(key: &str) -> Result<(), ValidationError> {
 pub struct CohortForm {
     #[validate(length(min = 1, max = 5000))]
     school: Vec<i64>,
+    /// The one school of the hand form, as its search field gives it (`scope::school_named`).
+    #[validate(length(max = 200))]
+    named: String,
     #[validate(custom(function = "cohort_key"))]
     category: String,
     #[validate(range(min = 2000, max = 2100))]
@@ -276,12 +279,14 @@ impl CohortForm {
                 .unwrap_or_default()
         };
         let how = one("how");
+        let hand = how == "hand";
         CohortForm {
             school: fields
                 .iter()
-                .filter(|(k, _)| k == "school")
+                .filter(|(k, _)| k == "school" && !hand)
                 .filter_map(|(_, v)| v.trim().parse().ok())
                 .collect(),
+            named: if hand { one("school") } else { String::new() },
             category: one("category"),
             year: one("year").parse().unwrap_or(0),
             action: one("action"),
@@ -318,11 +323,15 @@ pub async fn set_cohort(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, ServerError> {
     let lang = crate::cookies::lang(&headers);
-    let form = CohortForm::from_fields(&fields);
+    let mut form = CohortForm::from_fields(&fields);
     let home = writable_region(&yardstick, &viewer, None).await?;
     let outcome = async {
-        form.validate().map_err(Refused::from)?;
         let schools = writable_schools(&yardstick, &viewer).await?;
+        if form.how == "hand" {
+            let named = crate::scope::school_named(&schools, "school", &form.named)?;
+            form.school = vec![named.id];
+        }
+        form.validate().map_err(Refused::from)?;
         let mut region = home;
         let mut entries = Vec::new();
         for id in &form.school {

@@ -430,14 +430,6 @@ impl Support {
             }
         }
         Ok(SupportPage {
-            schools: reach
-                .sorted()
-                .into_iter()
-                .map(|s| Choice {
-                    id: s.id,
-                    name: s.name.clone(),
-                })
-                .collect(),
             school: school.map(|id| (id, name(id).to_owned())),
             show,
             municipalities,

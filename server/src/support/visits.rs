@@ -32,8 +32,10 @@ fn one_of<T>(parse: fn(&str) -> Option<T>, value: &str, field: &'static str) -> 
 /// A visit as its form gives it.
 #[derive(serde::Deserialize, Validate)]
 pub struct VisitForm {
+    /// The school as its search field gives it (`scope::school_named`).
     #[serde(default)]
-    school: i64,
+    #[validate(length(max = 200))]
+    school: String,
     #[validate(length(max = 10))]
     day: String,
     #[validate(length(max = 20))]
@@ -141,9 +143,7 @@ pub async fn create(
         }
         let fields = form.fields()?;
         let reach = support.reach(&viewer).await?;
-        let school = reach
-            .school(form.school)
-            .ok_or_else(|| Refused::one(At::Field("school"), Kind::SchoolOutOfScope))?;
+        let school = crate::scope::school_named(reach.schools.values(), "school", &form.school)?;
         let action = held_or_planned(fields.status);
         let change = Support::change(&viewer, "visit", 0, Some(school.id), action, "");
         let id = support

@@ -86,6 +86,7 @@ const EXPECTED: &[(&str, &str, Who, &str)] = &[
         "campaign={id}",
     ),
     ("POST", "/api/work-overview", Who::SignedIn, "campaign={id}"),
+    ("POST", "/api/work-schools", Who::SignedIn, "text=demo"),
     (
         "POST",
         "/api/work-risks",

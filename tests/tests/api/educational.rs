@@ -640,7 +640,7 @@ async fn cohorts_by_hand_by_import_and_as_a_filter(backend: Backend) {
         .post(app.url("/work/results/cohorts"))
         .header("content-type", "application/x-www-form-urlencoded")
         .body(format!(
-            "_csrf={csrf}&how=hand&school={demo_01}&category=project_500&year=2027&action=add"
+            "_csrf={csrf}&how=hand&school=demo-01&category=project_500&year=2027&action=add"
         ))
         .send()
         .await
@@ -732,7 +732,11 @@ async fn cohorts_by_hand_by_import_and_as_a_filter(backend: Backend) {
         .await
         .expect("post");
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
-    assert!(bad.text().await.expect("body").contains("cohort"));
+    let body = bad.text().await.expect("body");
+    assert!(
+        body.contains("Категория школ: одно из значений low_results"),
+        "{body}"
+    );
     app.finish().await;
 }
 

@@ -442,7 +442,30 @@ async fn the_programme_list_shows_each_schools_state(backend: Backend) {
         .await
         .expect("list");
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
-    assert!(r.text().await.expect("body").contains("state"));
+    let body = r.text().await.expect("body");
+    assert!(
+        body.contains("Состояние программы: одно из значений none, draft"),
+        "worded in the reader's language: {body}"
+    );
+    assert!(
+        !body.contains("<b>"),
+        "the value sent is not echoed: {body}"
+    );
+    // In English for an English reader, and a category that is none likewise.
+    region
+        .get(app.url("/lang/en?back=/work"))
+        .send()
+        .await
+        .expect("language");
+    let r = region
+        .post(app.url("/api/work-programmes"))
+        .form(&[("campaign", closed.to_string()), ("cohort", "x".into())])
+        .send()
+        .await
+        .expect("list");
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let body = r.text().await.expect("body");
+    assert!(body.contains("Category of schools: one of "), "{body}");
     app.finish().await;
 }
 

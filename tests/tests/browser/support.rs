@@ -96,10 +96,22 @@ async fn support_work(js: Js) {
         axe_at_every_width(&browser, "support (curator)").await;
     }
     unfold(&browser, "details.new-visit").await;
-    let demo01 = app.demo_school("demo-01").await.1;
-    browser
-        .click(Locator::Css(&format!("#v-school option[value='{demo01}']")))
-        .await;
+    // The school is typed: with JavaScript the field suggests the curator's schools as one
+    // types, and a suggestion picked is what the field sends; without it, the code.
+    if js == Js::On {
+        browser.type_into(Locator::Id("v-school"), "Берёз").await;
+        let suggestion = "МБОУ «Берёзовская СОШ» (demo-01)";
+        browser
+            .wait_for(Locator::Css(&format!(
+                "#v-school-suggestions option[value='{suggestion}']"
+            )))
+            .await;
+        let field = browser.wait_for(Locator::Id("v-school")).await;
+        field.clear().await.expect("clear");
+        field.send_keys(suggestion).await.expect("type");
+    } else {
+        browser.type_into(Locator::Id("v-school"), "demo-01").await;
+    }
     browser
         .type_into(Locator::Css("form.visit-form input[name=day]"), "12012026")
         .await;

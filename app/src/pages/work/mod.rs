@@ -84,6 +84,39 @@ fn select(
     }
 }
 
+/// A school typed into a form (its code, its name or a part of it): a region's thousand schools
+/// would make a choice list heavier than the page around it. The server resolves the text
+/// (`scope::school_named`) and refuses it, naming the field, when no school or several fit; with
+/// JavaScript the browser suggests the viewer's schools as one types.
+#[component]
+pub fn SchoolField(id: &'static str, name: &'static str, lang: Lang) -> impl IntoView {
+    let (suggestions, set_suggestions) = signal(Vec::<String>::new());
+    // The answer to the latest text only: an earlier, slower answer is dropped.
+    let asked = StoredValue::new(0u64);
+    let list = format!("{id}-suggestions");
+    let suggest = move |ev: leptos::ev::Event| {
+        let text = event_target_value(&ev);
+        let n = asked.get_value() + 1;
+        asked.set_value(n);
+        leptos::task::spawn_local(async move {
+            let found = crate::work::find_schools(text).await.unwrap_or_default();
+            if asked.get_value() == n {
+                set_suggestions.set(found);
+            }
+        });
+    };
+    view! {
+        <label for=id>{lang.tr("Школа (код или название)", "School (code or name)")}</label>
+        <input id=id name=name type="search" required maxlength="200" autocomplete="off" list=list.clone()
+            placeholder=lang.tr("начните вводить название", "start typing the name") on:input=suggest />
+        <datalist id=list>
+            <For each=move || suggestions.get() key=|s| s.clone() let:s>
+                <option value=s></option>
+            </For>
+        </datalist>
+    }
+}
+
 /// The hidden field every form of a signed-in user sends.
 #[component]
 pub fn Csrf(viewer: Viewer) -> impl IntoView {

@@ -512,10 +512,7 @@ fn cohorts_section(o: &ResultsOverview, lang: Lang, viewer: &Viewer) -> AnyView 
             <form method="post" action="/work/results/cohorts" class="cohort-hand">
                 <Csrf viewer=viewer.clone() />
                 <input type="hidden" name="how" value="hand" />
-                <label for="h-school">{lang.tr("Школа", "School")}</label>
-                <select id="h-school" name="school">
-                    {o.schools.clone().into_iter().map(|c| view! { <option value=c.id>{c.name}</option> }).collect_view()}
-                </select>
+                <super::SchoolField id="h-school" name="school" lang />
                 <label for="h-category">{lang.tr("Категория", "Category")}</label>
                 <select id="h-category" name="category">
                     {o.cohorts.clone().into_iter().map(|(key, name)| view! { <option value=key>{name}</option> }).collect_view()}

@@ -253,16 +253,13 @@ fn ask_form(p: &SupportPage, viewer: &Viewer, lang: Lang) -> AnyView {
     .into_any()
 }
 
-fn visit_form(p: &SupportPage, viewer: &Viewer, lang: Lang) -> AnyView {
+fn visit_form(viewer: &Viewer, lang: Lang) -> AnyView {
     view! {
         <details class="new-visit">
             <summary>{lang.tr("Запланировать или записать визит", "Plan or record a visit")}</summary>
             <form method="post" action="/work/support/visits" class="visit-form">
                 <Csrf viewer=viewer.clone() />
-                <label for="v-school">{lang.tr("Школа", "School")}</label>
-                <select id="v-school" name="school">
-                    {p.schools.clone().into_iter().map(|s| view! { <option value=s.id>{s.name}</option> }).collect_view()}
-                </select>
+                <super::SchoolField id="v-school" name="school" lang />
                 {visit_fields(None, lang)}
                 <button type="submit">{lang.tr("Сохранить визит", "Save the visit")}</button>
             </form>
@@ -298,7 +295,7 @@ fn visit_fields(v: Option<&VisitPage>, lang: Lang) -> AnyView {
 
 fn support_view(p: SupportPage, lang: Lang, viewer: &Viewer) -> impl IntoView {
     let ask = p.asks.then(|| ask_form(&p, viewer, lang));
-    let plan = p.visits_planned.then(|| visit_form(&p, viewer, lang));
+    let plan = p.visits_planned.then(|| visit_form(viewer, lang));
     let target = (!p.target_regions.is_empty()).then(|| view! {
         <form method="post" action="/work/support/target" class="inline target">
             <Csrf viewer=viewer.clone() />
