@@ -278,8 +278,8 @@ pub struct ChangeCell {
     pub after: Option<String>,
     /// after − before; negative is less risk.
     pub delta: Option<f64>,
-    /// `improved`, `worsened`, `unchanged` or `unknown` (a side without enough data).
-    pub transition: String,
+    /// Of the level; `Unknown` for a side without enough data.
+    pub transition: surveys::change::Transition,
     /// The two scores as published (none without enough data).
     pub before_score: Option<f64>,
     pub after_score: Option<f64>,

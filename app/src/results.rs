@@ -258,6 +258,12 @@ pub struct SchoolCard {
     pub profile_note: Option<String>,
     /// The programme's state in words and its page.
     pub programme: Option<(String, String)>,
+    /// The kinds of assessment the school has results of (key, name, how many assessments):
+    /// the card shows one kind at a time, a tab each.
+    pub kinds: Vec<(String, String, usize)>,
+    /// The kind shown.
+    pub kind: Option<String>,
+    /// The assessments of the kind shown.
     pub assessments: Vec<AssessmentBlock>,
     pub min_participants: u32,
 }
@@ -273,11 +279,14 @@ pub trait ResultsSource: Send + Sync {
         list: crate::listing::ListQuery,
         lang: Lang,
     ) -> Result<Option<ResultsOverview>, AppError>;
+    /// A school's card; its results of one kind of assessment (`results`, the first the school
+    /// has by default).
     async fn card(
         &self,
         viewer: &Viewer,
         school: i64,
         campaign: Option<i64>,
+        results: Option<String>,
         lang: Lang,
     ) -> Result<Option<SchoolCard>, AppError>;
 }
@@ -322,10 +331,15 @@ pub async fn get_results(
 pub async fn get_school_card(
     school: i64,
     campaign: Option<i64>,
+    results: Option<String>,
 ) -> Result<Report<SchoolCard>, AppError> {
     let session = crate::work::session();
     let report = match &session.viewer {
-        Some(v) => source()?.card(v, school, campaign, session.lang).await?,
+        Some(v) => {
+            source()?
+                .card(v, school, campaign, results, session.lang)
+                .await?
+        }
         None => None,
     };
     Ok(Report { session, report })

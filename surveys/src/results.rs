@@ -30,6 +30,22 @@ pub enum AssessmentKind {
 }
 
 impl AssessmentKind {
+    pub const ALL: [AssessmentKind; 4] = [Self::Vpr, Self::Oge, Self::Ege, Self::Regional];
+
+    /// The key a page's address names the kind by.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Vpr => "vpr",
+            Self::Oge => "oge",
+            Self::Ege => "ege",
+            Self::Regional => "regional",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<AssessmentKind> {
+        Self::ALL.into_iter().find(|k| k.key() == key)
+    }
+
     pub fn name(self, lang: &str) -> &'static str {
         match (self, lang) {
             (Self::Vpr, "en") => "VPR",

@@ -112,20 +112,17 @@ pub async fn change(
             .enumerate()
             .map(|(n, f)| {
                 let significant = u32::from(f.significant == Some(true));
-                let transition = match f.transition {
+                match f.transition {
                     Transition::Improved => {
                         report.totals[n].0 += significant;
                         report.totals_all[n].0 += 1;
-                        "improved"
                     }
                     Transition::Worsened => {
                         report.totals[n].1 += significant;
                         report.totals_all[n].1 += 1;
-                        "worsened"
                     }
-                    Transition::Unchanged => "unchanged",
-                    Transition::Unknown => "unknown",
-                };
+                    Transition::Unchanged | Transition::Unknown => {}
+                }
                 ChangeCell {
                     code: f.code.0.clone(),
                     before: f.before_level.clone(),
@@ -133,7 +130,7 @@ pub async fn change(
                     delta: f.delta.map(published),
                     before_score: f.before_score.map(published),
                     after_score: f.after_score.map(published),
-                    transition: transition.into(),
+                    transition: f.transition,
                     significant: f.significant,
                 }
             })

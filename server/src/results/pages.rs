@@ -14,8 +14,8 @@ use app::results::{
 };
 use app::work::Choice;
 use surveys::results::{
-    estimate, objectivity_flag, trend, Assessment, Estimate, Figures, PeerGroup, Reason,
-    ResultIndicator, Results, Trend,
+    estimate, objectivity_flag, trend, Assessment, AssessmentKind, Estimate, Figures, PeerGroup,
+    Reason, ResultIndicator, Results, Trend,
 };
 use surveys::text::decimals;
 use surveys::Methodology;
@@ -637,6 +637,7 @@ impl Yardstick {
         viewer: &Viewer,
         school: i64,
         campaign: Option<i64>,
+        results: Option<&str>,
         lang: Lang,
     ) -> Result<Option<SchoolCard>, ServerError> {
         let Some(placed) = self
@@ -723,10 +724,25 @@ impl Yardstick {
             .map(|all| all.keys().map(|(k, _)| k.as_str()).collect())
             .unwrap_or_default();
         keys.dedup();
-        let assessments = r
+        let held: Vec<&surveys::results::Assessment> = r
             .assessments
             .iter()
             .filter(|a| keys.contains(&a.key.as_str()))
+            .collect();
+        // One kind of assessment at a time: a school with fifty assessments over three years
+        // would make a card heavier than a region's list.
+        let kinds: Vec<(AssessmentKind, usize)> = AssessmentKind::ALL
+            .into_iter()
+            .map(|k| (k, held.iter().filter(|a| a.kind == k).count()))
+            .filter(|(_, n)| *n > 0)
+            .collect();
+        let kind = results
+            .and_then(AssessmentKind::parse)
+            .filter(|k| kinds.iter().any(|(held, _)| held == k))
+            .or_else(|| kinds.first().map(|(k, _)| *k));
+        let assessments = held
+            .iter()
+            .filter(|a| Some(a.kind) == kind)
             .map(|a| block(&region, m, a, &placed.code, lang))
             .collect();
         let context = region.contexts.get(&placed.code);
@@ -790,6 +806,11 @@ impl Yardstick {
             factors,
             profile_note,
             programme,
+            kinds: kinds
+                .into_iter()
+                .map(|(k, n)| (k.key().to_owned(), k.name(lang.code()).to_owned(), n))
+                .collect(),
+            kind: kind.map(|k| k.key().to_owned()),
             assessments,
             min_participants: r.min_participants,
         }))
@@ -839,8 +860,11 @@ impl ResultsSource for Yardstick {
         viewer: &Viewer,
         school: i64,
         campaign: Option<i64>,
+        results: Option<String>,
         lang: Lang,
     ) -> Result<Option<SchoolCard>, AppError> {
-        Ok(self.card_of(viewer, school, campaign, lang).await?)
+        Ok(self
+            .card_of(viewer, school, campaign, results.as_deref(), lang)
+            .await?)
     }
 }

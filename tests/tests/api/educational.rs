@@ -387,6 +387,29 @@ async fn a_card_shows_profile_and_results_to_whoever_sees_the_school(backend: Ba
         "{card}"
     );
     assert!(card.contains("сопоставимых школ"), "peers: {card}");
+    // One kind of assessment at a time, a tab each: ВПР first, ОГЭ on its own tab.
+    let card = harness::text(&region, &app.url(&format!("/work/schools/{demo_01}"))).await;
+    assert!(
+        card.contains(">ВПР (4)</a>")
+            && card.contains(">ОГЭ (2)</a>")
+            && card.contains(">ЕГЭ (1)</a>"),
+        "{card}"
+    );
+    assert!(
+        card.contains("data-assessment=\"vpr-math-5\"")
+            && !card.contains("data-assessment=\"oge-math\""),
+        "{card}"
+    );
+    let oge = harness::text(
+        &region,
+        &app.url(&format!("/work/schools/{demo_01}?results=oge")),
+    )
+    .await;
+    assert!(
+        oge.contains("data-assessment=\"oge-math\"")
+            && !oge.contains("data-assessment=\"vpr-math-5\""),
+        "{oge}"
+    );
     // demo-03's ЕГЭ of 2026 had three candidates: stored, never shown.
     let card = harness::text(&region, &app.url(&format!("/work/schools/{demo_03}"))).await;
     assert!(card.contains("меньше 5"), "{card}");

@@ -7,7 +7,7 @@ use crate::work::get_session;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
-    let session = Resource::new(|| (), |_| get_session());
+    let session = super::page_data(|| (), |_| get_session());
     let changed = query("changed").is_some();
     view! {
         <Suspense fallback=|| view! { <p>"…"</p> }>

@@ -61,7 +61,7 @@ fn percent(rate: Option<f64>) -> String {
 
 /// The page of a report: the frame, then the report or «not found».
 pub(super) fn report_page<T, V>(
-    resource: Resource<Result<Report<T>, crate::AppError>>,
+    resource: super::PageData<Result<Report<T>, crate::AppError>>,
     render: fn(T, Lang, &Viewer) -> V,
 ) -> impl IntoView
 where
@@ -245,7 +245,7 @@ pub fn MonitorPage() -> impl IntoView {
     let municipality = municipality_query();
     let cohort = cohort_query();
     let list = list_query();
-    let monitor = Resource::new(
+    let monitor = super::page_data(
         move || (campaign(), municipality(), cohort(), list()),
         |(c, m, k, l)| get_monitor(c, m, k, l),
     );
@@ -448,7 +448,7 @@ pub fn MatrixPage() -> impl IntoView {
     let municipality = municipality_query();
     let cohort = cohort_query();
     let list = list_query();
-    let matrix = Resource::new(
+    let matrix = super::page_data(
         move || (campaign(), municipality(), cohort(), list()),
         |(c, m, k, l)| get_matrix(c, m, k, l),
     );
@@ -510,7 +510,7 @@ pub fn MatrixPage() -> impl IntoView {
                                     let label = c.level.as_ref().map_or_else(|| lang.tr("нет данных", "no data").to_owned(), |l| l.name.clone());
                                     let mark = if c.unstable { "*" } else { "" };
                                     let score = c.score.map_or_else(|| "—".to_owned(), |s| format!("{}{mark}", surveys::text::decimals(s, 2)));
-                                    view! { <td class="cell" style=level_style(&c.level) data-factor=c.code title=label.clone()>{score}<span class="sr-only">{format!(" {label}")}</span></td> }
+                                    view! { <td class="cell" style=level_style(&c.level) data-factor=c.code>{score}<span class="sr-only">{format!(" {label}")}</span></td> }
                                 }).collect_view()}
                             </tr>
                         }).collect_view()}
@@ -646,7 +646,7 @@ pub fn ProfilePage() -> impl IntoView {
     let campaign = id_param("id");
     let school = id_param("school");
     // The profile is the reports' room's; the risks chosen from it, the programmes'.
-    let profile = Resource::new(
+    let profile = super::page_data(
         move || (campaign(), school()),
         |(c, s)| async move {
             let mut page = get_profile(c, s).await?;
@@ -826,7 +826,7 @@ fn CodeCard(entry: CodeEntry, lang: Lang, replace: String, viewer: Viewer) -> im
 pub fn CodeSheetPage() -> impl IntoView {
     let campaign = id_param("id");
     let school = id_param("school");
-    let sheet = Resource::new(
+    let sheet = super::page_data(
         move || (campaign(), school()),
         |(c, s)| get_code_sheet(c, s),
     );

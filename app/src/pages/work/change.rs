@@ -8,6 +8,7 @@ use super::listing::{list_query, ListFields, ListForm, Pager, Shown, SortHeader}
 use super::{select, WorkFrame};
 use crate::i18n::Lang;
 use crate::reports::{get_change, Change, ChangeCell, Report};
+use surveys::change::Transition;
 
 fn query_id(name: &'static str) -> impl Fn() -> Option<i64> + Copy + Send + Sync + 'static {
     let query = use_query_map();
@@ -20,26 +21,32 @@ fn cell(c: ChangeCell, levels: &[crate::reports::LevelView], lang: Lang) -> impl
             .and_then(|k| levels.iter().find(|l| &l.key == k))
             .map_or_else(|| lang.tr("н/д", "n/a").to_owned(), |l| l.name.clone())
     };
-    let (mark, class) = match c.transition.as_str() {
-        "improved" => ("↓", "improved"),
-        "worsened" => ("↑", "worsened"),
-        "unchanged" => ("=", "unchanged"),
-        _ => ("?", "unknown"),
+    let (mark, class) = match c.transition {
+        Transition::Improved => ("↓", "improved"),
+        Transition::Worsened => ("↑", "worsened"),
+        Transition::Unchanged => ("=", "unchanged"),
+        Transition::Unknown => ("?", "unknown"),
     };
-    let delta = c.delta.map_or_else(String::new, |d| format!(" ({d:+.2})"));
-    let significance = c.significant.map(|s| {
-        if s {
-            lang.tr("значимо", "significant")
-        } else {
-            lang.tr("в пределах погрешности", "within the uncertainty")
-        }
-    });
-    let significant = c.significant.map(|s| s.to_string());
+    // The same level is named once.
+    let levels = if c.transition == Transition::Unchanged {
+        name(&c.after)
+    } else {
+        format!("{} → {}", name(&c.before), name(&c.after))
+    };
+    let delta = c.delta.map_or_else(String::new, |d| format!(" {d:+.2}"));
+    // A change beyond the uncertainty is said and set in bold; one within it is left unmarked
+    // (the hint under the table says so): a page of a hundred schools has a thousand cells.
+    let significant = c.significant == Some(true);
+    let within = if c.significant == Some(false) {
+        " within"
+    } else {
+        ""
+    };
     view! {
-        <td class=format!("change {class}") data-factor=c.code data-transition=c.transition.clone() data-significant=significant>
-            {format!("{} → {}", name(&c.before), name(&c.after))}<br />
+        <td class=format!("change {class}{}{within}", if significant { " sig" } else { "" }) data-factor=c.code>
+            {levels}<br />
             <span aria-hidden="true">{mark}</span>{delta}
-            {significance.map(|s| view! { <br /><small class="muted">{s}</small> })}
+            {significant.then(|| view! { " "<strong>{lang.tr("значимо", "significant")}</strong> })}
         </td>
     }
 }
@@ -51,7 +58,7 @@ pub fn ChangePage() -> impl IntoView {
     let municipality = query_id("municipality");
     let cohort = super::campaign::cohort_query();
     let list = list_query();
-    let change = Resource::new(
+    let change = super::page_data(
         move || (before(), after(), municipality(), cohort(), list()),
         |(b, a, m, k, l)| get_change(b, a, m, k, l),
     );
@@ -154,8 +161,8 @@ fn ChangeView(change: Change, lang: Lang) -> impl IntoView {
                 </div>
                 <Pager paging lang />
                 <p class="hint">{lang.tr(
-                    "↓ — риск снизился (например, «высокий → средний»), ↑ — вырос, = — уровень тот же, ? — в одной из кампаний недостаточно данных. «Значимо» — разница баллов больше их погрешности; «в пределах погрешности» — смена уровня может быть случайной. «Лучше» и «Хуже» считают только значимые изменения, в скобках — все смены уровня.",
-                    "↓ — less risk (e.g. «high → medium»), ↑ — more, = — the same level, ? — one of the campaigns lacks data. «Significant»: the difference of the scores is beyond their uncertainty; «within the uncertainty»: the change of level may be chance. «Better» and «Worse» count significant changes only, all changes of level in brackets.",
+                    "↓ — риск снизился (например, «высокий → средний»), ↑ — вырос, = — уровень тот же, ? — в одной из кампаний недостаточно данных; число — разница баллов. «Значимо» — разница больше погрешности баллов; без этой отметки она в пределах погрешности, и смена уровня может быть случайной. «Лучше» и «Хуже» считают только значимые изменения, в скобках — все смены уровня.",
+                    "↓ — less risk (e.g. «high → medium»), ↑ — more, = — the same level, ? — one of the campaigns lacks data; the number is the difference of the scores. «Significant»: the difference is beyond the scores' uncertainty; without that mark it is within it, and the change of level may be chance. «Better» and «Worse» count significant changes only, all changes of level in brackets.",
                 )}</p>
             }.into_any()
             }

@@ -11,7 +11,7 @@ use crate::reports::Effectiveness;
 
 #[component]
 pub fn EffectivenessPage() -> impl IntoView {
-    let report = Resource::new(|| (), |_| get_effectiveness());
+    let report = super::page_data(|| (), |_| get_effectiveness());
     report_page(report, |e: Effectiveness, lang, _| {
         let min = e.min;
         view! {

@@ -9,8 +9,8 @@ use crate::work::{get_login_token, get_session};
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let session = Resource::new(|| (), |_| get_session());
-    let token = Resource::new(|| (), |_| get_login_token());
+    let session = super::page_data(|| (), |_| get_session());
+    let token = super::page_data(|| (), |_| get_login_token());
     let error = query("error");
     // A number of minutes, or none: never text from the address.
     let minutes = query("minutes")

@@ -8,7 +8,7 @@ use crate::work::{get_new_campaign, NewCampaignPage as Page};
 
 #[component]
 pub fn NewCampaignPage() -> impl IntoView {
-    let page = Resource::new(|| (), |_| get_new_campaign());
+    let page = super::page_data(|| (), |_| get_new_campaign());
     view! {
         <Suspense fallback=|| view! { <p>"…"</p> }>
             {move || page.get().map(|r| {

@@ -16,7 +16,7 @@ use crate::reports::{get_overview, RegionOverview};
 pub fn OverviewPage() -> impl IntoView {
     let campaign = id_param("id");
     let cohort = cohort_query();
-    let data = Resource::new(move || (campaign(), cohort()), |(c, k)| get_overview(c, k));
+    let data = super::page_data(move || (campaign(), cohort()), |(c, k)| get_overview(c, k));
     report_page(data, |o: RegionOverview, lang: Lang, _viewer| {
         let id = o.campaign.id;
         let chosen = leptos_router::hooks::use_query_map()

@@ -542,7 +542,7 @@ fn stages_section(p: &ProgrammeView, base: &str, viewer: &Viewer, lang: Lang) ->
 pub fn ProgrammePage() -> impl IntoView {
     let campaign = id_param("id");
     let school = id_param("school");
-    let programme = Resource::new(move || (campaign(), school()), |(c, s)| get_programme(c, s));
+    let programme = super::page_data(move || (campaign(), school()), |(c, s)| get_programme(c, s));
     report_page(programme, |p: ProgrammeView, lang, viewer| {
         let id = p.campaign.id;
         let base = format!("/work/campaigns/{id}/schools/{}/programme", p.school_id);
@@ -621,7 +621,7 @@ pub fn ProgrammePage() -> impl IntoView {
 pub fn ProgrammePrintPage() -> impl IntoView {
     let campaign = id_param("id");
     let school = id_param("school");
-    let programme = Resource::new(move || (campaign(), school()), |(c, s)| get_programme(c, s));
+    let programme = super::page_data(move || (campaign(), school()), |(c, s)| get_programme(c, s));
     report_page(programme, |p: ProgrammeView, lang, _| {
         let back = format!(
             "/work/campaigns/{}/schools/{}/programme",

@@ -56,7 +56,7 @@ pub fn ProgrammeListPage() -> impl IntoView {
     let cohort = cohort_query();
     let state = state_query();
     let list = list_query();
-    let data = Resource::new(
+    let data = super::page_data(
         move || (campaign(), municipality(), cohort(), state(), list()),
         |(c, m, k, s, l)| get_programme_list(c, m, k, s, l),
     );

@@ -23,7 +23,7 @@ fn flag(on: bool, lang: Lang) -> &'static str {
 #[component]
 pub fn QualityPage() -> impl IntoView {
     let campaign = id_param("id");
-    let quality = Resource::new(campaign, get_quality);
+    let quality = super::page_data(campaign, get_quality);
     report_page(quality, |q: QualityReport, lang, _| {
         let id = q.campaign.id;
         view! {

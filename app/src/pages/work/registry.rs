@@ -56,7 +56,7 @@ fn agreement_section(list: Vec<RegionAgreement>, viewer: &Viewer, lang: Lang) ->
 
 #[component]
 pub fn RegistryPage() -> impl IntoView {
-    let page = Resource::new(|| (), |_| get_new_campaign());
+    let page = super::page_data(|| (), |_| get_new_campaign());
     let imported = super::number("imported");
     let edit = query("edit");
     view! {

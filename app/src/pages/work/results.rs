@@ -39,7 +39,7 @@ pub fn ResultsPage() -> impl IntoView {
     let list = super::listing::list_query();
     let query = leptos_router::hooks::use_query_map();
     let show = move || query.read().get("show").filter(|s| !s.is_empty());
-    let report = Resource::new(
+    let report = super::page_data(
         move || (region(), year(), municipality(), cohort(), show(), list()),
         |(r, y, m, k, s, l)| get_results(r, y, m, k, s, l),
     );
@@ -309,9 +309,10 @@ pub fn SchoolCardPage() -> impl IntoView {
             .unwrap_or(0)
     };
     let campaign = query_number::<i64>("campaign");
-    let report = Resource::new(
-        move || (school(), campaign()),
-        |(s, c)| get_school_card(s, c),
+    let results = move || super::query("results");
+    let report = super::page_data(
+        move || (school(), campaign(), results()),
+        |(s, c, r)| get_school_card(s, c, r),
     );
     report_page(report, card_view)
 }
@@ -375,9 +376,34 @@ fn results_column(c: &SchoolCard, lang: Lang, min: u32) -> AnyView {
             {if c.assessments.is_empty() {
                 view! { <p>{lang.tr("Результатов школы пока нет.", "The school has no results yet.")}</p> }.into_any()
             } else {
-                c.assessments.clone().into_iter().map(|a| assessment_view(a, lang).into_any()).collect_view().into_any()
+                view! {
+                    {kind_tabs(c, lang)}
+                    {c.assessments.clone().into_iter().map(|a| assessment_view(a, lang).into_any()).collect_view()}
+                }.into_any()
             }}
         </section>
+    }
+    .into_any()
+}
+
+/// The kinds of assessment the school has results of, one shown at a time.
+fn kind_tabs(c: &SchoolCard, lang: Lang) -> AnyView {
+    if c.kinds.len() < 2 {
+        return ().into_any();
+    }
+    let campaign = c
+        .campaign
+        .map(|id| format!("&campaign={id}"))
+        .unwrap_or_default();
+    view! {
+        <nav class="tabs" aria-label=lang.tr("Процедуры оценки", "Kinds of assessment")>
+            {c.kinds.iter().map(|(key, name, n)| {
+                let current = c.kind.as_deref() == Some(key.as_str());
+                view! {
+                    <a href=format!("?results={key}{campaign}#results-h") aria-current=current.then_some("page")>{format!("{name} ({n})")}</a>
+                }
+            }).collect_view()}
+        </nav>
     }
     .into_any()
 }
@@ -442,7 +468,11 @@ fn chart_svg(c: &Chart) -> impl IntoView {
     const TOP: f64 = 10.0;
     const BOTTOM: f64 = 24.0;
     let span = (c.max - c.min).max(f64::EPSILON);
-    let y = move |v: f64| TOP + (H - TOP - BOTTOM) * (1.0 - ((v - c.min) / span).clamp(0.0, 1.0));
+    // A tenth of a pixel is as fine as a screen draws: fifty assessments' charts stay light.
+    let y = move |v: f64| {
+        let at = TOP + (H - TOP - BOTTOM) * (1.0 - ((v - c.min) / span).clamp(0.0, 1.0));
+        (at * 10.0).round() / 10.0
+    };
     let n = c.points.len().max(1);
     let x = move |i: usize| {
         if n == 1 {

@@ -106,7 +106,7 @@ fn support_filter() -> impl Fn() -> SupportFilter + Copy + Send + Sync + 'static
 pub fn SupportListPage() -> impl IntoView {
     let filter = support_filter();
     let list = list_query();
-    let page = Resource::new(move || (filter(), list()), |(f, l)| get_support(f, l));
+    let page = super::page_data(move || (filter(), list()), |(f, l)| get_support(f, l));
     report_page(page, support_view)
 }
 
@@ -393,7 +393,7 @@ fn support_view(p: SupportPage, lang: Lang, viewer: &Viewer) -> impl IntoView {
 #[component]
 pub fn QuestionThreadPage() -> impl IntoView {
     let id = id_param("id");
-    let page = Resource::new(id, get_question);
+    let page = super::page_data(id, get_question);
     report_page(page, question_view)
 }
 
@@ -465,7 +465,7 @@ fn question_view(q: QuestionPage, lang: Lang, viewer: &Viewer) -> impl IntoView 
 
 #[component]
 pub fn KnowledgeBasePage() -> impl IntoView {
-    let page = Resource::new(
+    let page = super::page_data(
         || (query("factor"), query("text")),
         |(f, t)| get_knowledge(f, t),
     );
@@ -512,7 +512,7 @@ fn knowledge_view(k: KnowledgePage, lang: Lang, _viewer: &Viewer) -> impl IntoVi
 #[component]
 pub fn VisitDetailPage() -> impl IntoView {
     let id = id_param("id");
-    let page = Resource::new(id, get_visit);
+    let page = super::page_data(id, get_visit);
     report_page(page, visit_view)
 }
 
@@ -563,7 +563,7 @@ fn visit_view(v: VisitPage, lang: Lang, viewer: &Viewer) -> impl IntoView {
 
 #[component]
 pub fn EventListPage() -> impl IntoView {
-    let page = Resource::new(|| (), |_| get_events());
+    let page = super::page_data(|| (), |_| get_events());
     report_page(page, events_view)
 }
 
@@ -629,7 +629,7 @@ fn events_view(e: EventsPage, lang: Lang, viewer: &Viewer) -> impl IntoView {
 #[component]
 pub fn EventDetailPage() -> impl IntoView {
     let id = id_param("id");
-    let page = Resource::new(id, get_event);
+    let page = super::page_data(id, get_event);
     report_page(page, event_view)
 }
 
@@ -792,7 +792,7 @@ fn event_view(e: EventPage, lang: Lang, viewer: &Viewer) -> impl IntoView {
 
 #[component]
 pub fn RoadmapListPage() -> impl IntoView {
-    let page = Resource::new(|| (), |_| get_roadmaps());
+    let page = super::page_data(|| (), |_| get_roadmaps());
     report_page(page, roadmaps_view)
 }
 
@@ -847,14 +847,14 @@ fn roadmaps_view(r: RoadmapsPage, lang: Lang, viewer: &Viewer) -> impl IntoView 
 #[component]
 pub fn RoadmapDetailPage() -> impl IntoView {
     let id = id_param("id");
-    let page = Resource::new(id, get_roadmap);
+    let page = super::page_data(id, get_roadmap);
     report_page(page, roadmap_view)
 }
 
 #[component]
 pub fn RoadmapPrintPage() -> impl IntoView {
     let id = id_param("id");
-    let page = Resource::new(id, get_roadmap);
+    let page = super::page_data(id, get_roadmap);
     report_page(page, roadmap_print)
 }
 
@@ -1010,7 +1010,7 @@ fn roadmap_print(r: RoadmapPage, lang: Lang, _viewer: &Viewer) -> impl IntoView 
 
 #[component]
 pub fn InboxListPage() -> impl IntoView {
-    let page = Resource::new(|| (), |_| get_inbox());
+    let page = super::page_data(|| (), |_| get_inbox());
     report_page(page, inbox_view)
 }
 
@@ -1076,7 +1076,7 @@ fn inbox_view(i: InboxPage, lang: Lang, viewer: &Viewer) -> impl IntoView {
 /// The viewer's support work on the start page.
 #[component]
 pub fn SupportPanel() -> impl IntoView {
-    let summary = Resource::new(|| (), |_| get_support_summary());
+    let summary = super::page_data(|| (), |_| get_support_summary());
     view! {
         <Suspense fallback=|| ()>
             {move || summary.get().map(|r| match r {
@@ -1152,8 +1152,8 @@ pub fn SchoolSupport(school: i64) -> impl IntoView {
             },
         )
     };
-    let visits = Resource::new(|| (), move |_| of(SupportList::Visits, 25));
-    let recommendations = Resource::new(|| (), move |_| of(SupportList::Recommendations, 100));
+    let visits = super::page_data(|| (), move |_| of(SupportList::Visits, 25));
+    let recommendations = super::page_data(|| (), move |_| of(SupportList::Recommendations, 100));
     view! {
         <Suspense fallback=|| ()>
             {move || match (visits.get(), recommendations.get()) {

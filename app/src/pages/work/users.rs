@@ -17,7 +17,7 @@ fn options(choices: Vec<Choice>, lang: Lang) -> impl IntoView {
 
 #[component]
 pub fn UsersPage() -> impl IntoView {
-    let page = Resource::new(|| (), |_| get_users_page());
+    let page = super::page_data(|| (), |_| get_users_page());
     view! {
         <Suspense fallback=|| view! { <p>"…"</p> }>
             {move || page.get().map(|r| { match r {
