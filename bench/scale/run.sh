@@ -7,7 +7,8 @@
 # matrix workbook, and the server's memory. Three years of educational results (every school ×
 # every assessment of the catalogue, bench/results/gen.py) are imported through the results page's
 # form, each import timed; the results page (the candidate list) and a school's card are timed
-# with the other pages.
+# with the other pages. Every page is held to the budget of a page of rows (ORIENTIR_BENCH_BUDGET_KB,
+# default 300 KB of HTML; the workbook aside): the run fails, naming the pages over it.
 # Usage: bench/scale/run.sh [sqlite|postgres|both] [schools] [orientir binary]
 # PostgreSQL: DATABASE_URL of a server where a database may be created (default the local one).
 set -euo pipefail
@@ -88,6 +89,8 @@ for backend in $backends; do
   done
   stop; run serve
   time_of() { curl -s -b "$jar" -o "$work/page" -w '%{http_code} %{time_total}\n' "$base$1"; }
+  budget=${ORIENTIR_BENCH_BUDGET_KB:-300}
+  over=""
   for page in "matrix:matrix-table:/work/campaigns/$campaign/matrix" "profile:class=\"factor\":/work/campaigns/$campaign/schools/$school" \
               "change:change-table:/work/change?before=$previous&after=$campaign" "monitor:class=\"monitor\":/work/campaigns/$campaign/monitor" \
               "monitor-q:class=\"monitor\":/work/campaigns/$campaign/monitor?sort=student&dir=desc&q=1&per=100" \
@@ -96,7 +99,7 @@ for backend in $backends; do
               "programmes:class=\"programmes\":/work/campaigns/$previous/programmes?state=none&sort=school&per=100" \
               "overview:overview-chart:/work/campaigns/$campaign/overview" \
               "workbook:PK:/export/campaigns/$campaign/matrix.xlsx" \
-              ${results:+"results:class=\"candidates\":/work/results" "results-q:class=\"candidates\":/work/results?sort=school&dir=desc&per=100" "cohorts-q:class=\"tabs\":/work/results?show=cohorts&sort=school&per=100" "card:card-results:/work/schools/$school"}; do
+              ${results:+"results:class=\"candidates\":/work/results" "results-q:class=\"candidates\":/work/results?sort=school&dir=desc&per=100" "cohorts-q:class=\"tabs\":/work/results?show=cohorts&sort=school&per=100" "card:card-results:/work/schools/$school" "card-oge:card-results:/work/schools/$school?results=oge"}; do
     name=${page%%:*}; rest=${page#*:}; marker=${rest%%:*}; path=${rest#*:}
     read -r code cold < <(time_of "$path")
     # A binary from before a page has no such page: it is measured without it.
@@ -104,7 +107,9 @@ for backend in $backends; do
     [ "$code" = 200 ] || { echo "$name: HTTP $code" >&2; exit 1; }
     grep -q "$marker" "$work/page" || { echo "$name: the answer lacks $marker" >&2; exit 1; }
     warm=$(for _ in $(seq "$repeat"); do time_of "$path" | cut -d' ' -f2; done | sort -n | sed -n "$(( (repeat * 95 + 99) / 100 ))p")
-    printf '%-12s cold %6s ms   warm p95 %6s ms   %6s KB\n' "$name" "$(ms "$cold")" "$(ms "$warm")" "$(( $(stat -c %s "$work/page") / 1024 ))"
+    bytes=$(stat -c %s "$work/page"); size=$(( bytes / 1024 ))
+    printf '%-12s cold %6s ms   warm p95 %6s ms   %6s KB\n' "$name" "$(ms "$cold")" "$(ms "$warm")" "$size"
+    if [ "$name" != workbook ] && [ "$bytes" -gt $(( budget * 1024 )) ]; then over="$over $name"; fi
   done
   echo "server RSS $(awk '/VmRSS/ {print int($2/1024)}' "/proc/$server/status") MB"
   stop
@@ -117,4 +122,6 @@ for backend in $backends; do
     stop
   fi
   if [ "$backend" = postgres ]; then psql -X -q "$admin" -c "DROP DATABASE orientir_scale"; fi
+  if [ -n "$over" ]; then echo "over the budget of $budget KB:$over" >&2; exit 1; fi
+  echo "every page within $budget KB"
 done

@@ -443,7 +443,6 @@ impl Yardstick {
         let region = self.region(region_id).await?;
         let m = self.gate.methodology();
         let r = &m.results;
-        let confidence = m.rules.confidence;
         let in_scope: Vec<&PlacedSchool> = region
             .schools
             .iter()
@@ -481,14 +480,7 @@ impl Yardstick {
         let mut candidates = Vec::new();
         let mut leaving = Vec::new();
         if let Some(y) = year {
-            for c in surveys::results::candidates(
-                r,
-                &region.results,
-                &region.contexts,
-                &region.groups,
-                y,
-                confidence,
-            ) {
+            for c in &region.selection(m, y).candidates {
                 let Some(s) = by_code.get(c.school.as_str()) else {
                     continue;
                 };
@@ -837,7 +829,15 @@ impl ResultsSource for Yardstick {
         let cohorts = match show.as_deref().filter(|s| !s.is_empty()) {
             None | Some("candidates") => false,
             Some("cohorts") => true,
-            Some(_) => return Err(AppError::BadRequest("show: no such list".into())),
+            Some(_) => {
+                return Err(AppError::BadRequest(
+                    lang.tr(
+                        "Список: одно из значений candidates, cohorts",
+                        "List: one of candidates, cohorts",
+                    )
+                    .into(),
+                ))
+            }
         };
         Ok(self
             .overview_of(

@@ -49,6 +49,15 @@ pub struct Region {
     settlements: Vec<(i64, Option<String>)>,
     /// Each indicator's standings of an assessment and year, as pages ask for them.
     standings: std::sync::Mutex<HashMap<StandingKey, Arc<Standing>>>,
+    /// The candidates and the exits of a year, as pages ask for them.
+    selections: std::sync::Mutex<HashMap<u16, Arc<Selection>>>,
+}
+
+/// A year's selection by the methodology's criteria: the candidates for the list of schools with
+/// low results, and the codes of the schools that meet the criteria of leaving it.
+pub struct Selection {
+    pub candidates: Vec<surveys::results::Candidate>,
+    pub exits: std::collections::BTreeSet<String>,
 }
 
 type StandingKey = (String, u16, surveys::results::ResultIndicator);
@@ -267,6 +276,7 @@ impl Yardstick {
             years: years.into_iter().collect(),
             settlements,
             standings: std::sync::Mutex::default(),
+            selections: std::sync::Mutex::default(),
         })
     }
 
@@ -446,11 +456,38 @@ pub struct Improvement {
 
 impl Region {
     /// The schools of the low-results cohort that meet the criteria for leaving it in `year`.
+    /// A year's candidates and exits (computed once, then kept with the region's results).
+    pub fn selection(&self, m: &surveys::Methodology, year: u16) -> Arc<Selection> {
+        if let Some(kept) = self
+            .selections
+            .lock()
+            .ok()
+            .and_then(|s| s.get(&year).cloned())
+        {
+            return kept;
+        }
+        let computed = Arc::new(Selection {
+            candidates: surveys::results::candidates(
+                &m.results,
+                &self.results,
+                &self.contexts,
+                &self.groups,
+                year,
+                m.rules.confidence,
+            ),
+            exits: surveys::results::exits(&m.results, &self.results, year),
+        });
+        if let Ok(mut kept) = self.selections.lock() {
+            kept.insert(year, computed.clone());
+        }
+        computed
+    }
+
     pub fn leaving(&self, m: &surveys::Methodology, year: u16) -> Vec<&PlacedSchool> {
-        let exits = surveys::results::exits(&m.results, &self.results, year);
+        let selection = self.selection(m, year);
         self.schools
             .iter()
-            .filter(|s| exits.contains(&s.code))
+            .filter(|s| selection.exits.contains(&s.code))
             .filter(|s| {
                 self.cohorts_of(s.id)
                     .iter()
