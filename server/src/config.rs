@@ -162,6 +162,48 @@ impl DatabaseUrl {
     pub fn expose(&self) -> &str {
         &self.url
     }
+
+    /// The URL as PostgreSQL's own tools take it (`pg_dump`, `pg_restore`): without its password,
+    /// which goes to them through `PGPASSWORD` rather than a command line others can read.
+    pub fn for_pg_tools(&self) -> (String, Option<String>) {
+        let Some((scheme, rest)) = self.url.split_once("://") else {
+            return (self.url.clone(), None);
+        };
+        match rest.split_once('@') {
+            Some((userinfo, host)) => match userinfo.split_once(':') {
+                Some((user, password)) => (
+                    format!("{scheme}://{user}@{host}"),
+                    Some(percent_decoded(password)),
+                ),
+                None => (self.url.clone(), None),
+            },
+            None => (self.url.clone(), None),
+        }
+    }
+}
+
+/// A URL part with its `%XX` escapes decoded.
+fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 impl fmt::Debug for DatabaseUrl {
@@ -322,6 +364,24 @@ mod tests {
         let url = DatabaseUrl::parse("postgres://orientir:s3cret@db:5432/orientir").expect("valid");
         assert!(!format!("{url:?} {url}").contains("s3cret"));
         assert_eq!(url.expose(), "postgres://orientir:s3cret@db:5432/orientir");
+    }
+
+    #[test]
+    fn postgres_tools_get_the_password_apart_from_the_url() {
+        let url =
+            DatabaseUrl::parse("postgres://orientir:p%40ss%3Aw@db:5432/orientir").expect("valid");
+        assert_eq!(
+            url.for_pg_tools(),
+            (
+                "postgres://orientir@db:5432/orientir".to_owned(),
+                Some("p@ss:w".to_owned())
+            )
+        );
+        let plain = DatabaseUrl::parse("postgres://postgres@127.0.0.1/x").expect("valid");
+        assert_eq!(
+            plain.for_pg_tools(),
+            ("postgres://postgres@127.0.0.1/x".to_owned(), None)
+        );
     }
 
     #[test]

@@ -46,6 +46,9 @@ pub enum ServerError {
     NotFound,
     #[error("stored data is inconsistent: {0}")]
     Inconsistent(String),
+    /// An operator's command (a backup, a restore) that cannot be done, and why.
+    #[error("{0}")]
+    Operation(String),
 }
 
 impl From<Refused> for ServerError {

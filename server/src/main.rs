@@ -2,8 +2,6 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 /// Many small, short-lived allocations per request (pages, JSON, SQL rows) across threads:
 /// mimalloc serves them faster than glibc's malloc, which took a quarter of the time under load.
 #[global_allocator]
@@ -14,7 +12,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const THREAD_STACK: usize = 8 * 1024 * 1024;
 
 fn main() -> ExitCode {
-    let cli = server::cli::Cli::parse();
+    let cli = server::cli::Cli::parse_versioned();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_stack_size(THREAD_STACK)

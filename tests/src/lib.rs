@@ -59,6 +59,15 @@ impl TestApp {
     pub async fn spawn_configured(backend: Backend, adjust: impl FnOnce(&mut Config)) -> TestApp {
         panics::watch();
         let db = TestDb::create(backend).await;
+        TestApp::spawn_over(db, adjust).await
+    }
+
+    /// Starts the app over a database that exists already (a restored one, say).
+    pub async fn spawn_on(db: TestDb) -> TestApp {
+        TestApp::spawn_over(db, |_| {}).await
+    }
+
+    async fn spawn_over(db: TestDb, adjust: impl FnOnce(&mut Config)) -> TestApp {
         let mut config = test_config(db.url());
         adjust(&mut config);
         let site = config.site_root.clone();

@@ -1,7 +1,8 @@
-//! The `orientir` command line: `serve` (the default), `demo`, `create-admin`, `rescore`, and the paper
-//! commands (`check-instruments`, `template`, `score`, in `paper`); the demo region is built in
-//! `demo`.
+//! The `orientir` command line: `serve` (the default), `demo`, `create-admin`, `rescore`, the
+//! operator's `backup`, `check-backup` and `restore` (in `backup`), and the paper commands
+//! (`check-instruments`, `template`, `score`, in `paper`); the demo region is built in `demo`.
 
+pub mod backup;
 pub mod demo;
 pub mod demo_cycle;
 pub mod demo_results;
@@ -72,6 +73,14 @@ pub enum Command {
         /// The campaign's id or code.
         campaign: String,
     },
+    /// Write a consistent, checked backup of the database to FILE (which must not exist): on
+    /// SQLite a copy made while the server keeps running, on PostgreSQL `pg_dump`'s custom format.
+    Backup { file: PathBuf },
+    /// Check a backup: an SQLite copy page by page, with what it holds; a dump by `pg_restore`.
+    CheckBackup { file: PathBuf },
+    /// Restore a backup into the empty database DATABASE_URL names, then bring it to this
+    /// version's schema.
+    Restore { file: PathBuf },
     /// Compute school profiles from CSV files of responses (one `<instrument>.csv` per instrument).
     Score {
         /// TOML file with the campaign's schools and expected respondents.
@@ -126,6 +135,24 @@ fn raise_open_file_limit() {
     }
 }
 
+impl Cli {
+    /// The command line, whose `--version` says the schema level this binary brings a database
+    /// to as well.
+    pub fn parse_versioned() -> Cli {
+        use clap::{CommandFactory, FromArgMatches};
+        let version: &'static str = Box::leak(
+            format!(
+                "{} (schema {})",
+                env!("CARGO_PKG_VERSION"),
+                crate::storage::schema_level()
+            )
+            .into_boxed_str(),
+        );
+        let matches = Cli::command().version(version).get_matches();
+        Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+    }
+}
+
 /// Runs the parsed command line.
 pub async fn run(cli: Cli) -> Result<(), ServerError> {
     let config = Config::from_args(&cli.config)?;
@@ -151,6 +178,29 @@ pub async fn run(cli: Cli) -> Result<(), ServerError> {
         }
         Command::Rescore { campaign } => {
             return rescore(&config, &campaign).await;
+        }
+        Command::Backup { file } => {
+            let started = std::time::Instant::now();
+            let checked = backup::backup(&config, &file).await?;
+            println!(
+                "{}: {checked}; made in {:.1} s",
+                file.display(),
+                started.elapsed().as_secs_f64()
+            );
+            return Ok(());
+        }
+        Command::CheckBackup { file } => {
+            println!("{}: {}", file.display(), backup::check(&file).await?);
+            return Ok(());
+        }
+        Command::Restore { file } => {
+            let holds = backup::restore(&config, &file).await?;
+            println!(
+                "restored {} into {}: {holds}",
+                file.display(),
+                config.database
+            );
+            return Ok(());
         }
         Command::Template { instrument, out } => {
             return paper::write_template(&Methodology::default_set()?, &instrument, &out);

@@ -8,6 +8,7 @@
 //! body for both pool types. Each backend has its own migration folder.
 
 mod accounts;
+mod backup;
 mod campaigns;
 mod drafts;
 mod notices;
@@ -33,6 +34,7 @@ use crate::config::{Backend, Config};
 use crate::error::ServerError;
 
 pub use accounts::{FailureRow, RoleRow, SessionRow, UserRow};
+pub use backup::Holdings;
 pub use campaigns::{
     AccessCode, CampaignRow, CodeInfo, ExpectedCounts, NewCampaign, SchoolInCampaign, SchoolPlan,
 };
@@ -67,6 +69,16 @@ macro_rules! with_pool {
     };
 }
 pub(crate) use with_pool;
+
+/// The schema level this binary brings a database to: the version of its newest migration (the
+/// same on both backends).
+pub fn schema_level() -> i64 {
+    sqlx::migrate!("../migrations/sqlite")
+        .iter()
+        .map(|m| m.version)
+        .max()
+        .unwrap_or(0)
+}
 
 /// A connection pool to the configured database.
 #[derive(Clone, Debug)]
@@ -153,6 +165,8 @@ impl Storage {
     }
 
     /// The version of the newest applied migration.
+    ///
+    /// (`schema_level` is the newest this binary applies.)
     pub async fn schema_version(&self) -> Result<i64, ServerError> {
         let version: Option<i64> = with_pool!(self, pool => {
             sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
@@ -182,5 +196,22 @@ impl Storage {
                 .fetch_one(pool)
                 .await?
         }))
+    }
+}
+
+#[cfg(test)]
+mod schema_tests {
+    #[test]
+    fn both_backends_migrate_to_the_same_levels() {
+        let versions = |m: sqlx::migrate::Migrator| -> Vec<i64> {
+            m.iter().map(|x| x.version).collect::<Vec<_>>()
+        };
+        let sqlite = versions(sqlx::migrate!("../migrations/sqlite"));
+        let postgres = versions(sqlx::migrate!("../migrations/postgres"));
+        assert_eq!(sqlite, postgres);
+        assert_eq!(
+            super::schema_level(),
+            *sqlite.iter().max().expect("migrations")
+        );
     }
 }

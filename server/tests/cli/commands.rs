@@ -283,3 +283,31 @@ fn the_open_file_limit_is_raised_and_a_low_one_is_warned_about() {
     let log = plain;
     assert!(log.contains("the open-file limit is under 4096"), "{log}");
 }
+
+#[test]
+fn the_version_says_the_schema_level() {
+    let dir = tempfile::tempdir().expect("dir");
+    let output = orientir(dir.path())
+        .arg("--version")
+        .output()
+        .expect("binary runs");
+    assert!(output.status.success());
+    let line = String::from_utf8_lossy(&output.stdout);
+    let newest = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../migrations/sqlite"))
+        .expect("migrations")
+        .filter_map(|e| {
+            e.ok()?
+                .file_name()
+                .to_str()?
+                .split('_')
+                .next()?
+                .parse::<i64>()
+                .ok()
+        })
+        .max()
+        .expect("a migration");
+    assert_eq!(
+        line.trim(),
+        format!("orientir {} (schema {newest})", env!("CARGO_PKG_VERSION"))
+    );
+}

@@ -13,6 +13,7 @@ mod in_process;
 mod instances;
 mod mail;
 mod markup;
+mod operations;
 mod privacy;
 mod programmes;
 mod publication;

@@ -1,0 +1,145 @@
+//! What a backup needs of the database: a consistent copy of a running SQLite file (`VACUUM
+//! INTO`, one read transaction: in WAL mode the writers keep going), a backup file opened read
+//! only and checked, whether a database is empty (a restore goes into an empty one only), and
+//! what a database holds, to compare a backup with its source.
+
+use std::path::Path;
+use std::str::FromStr;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+
+use super::{with_pool, Storage};
+use crate::error::ServerError;
+
+/// What a database holds, as a backup's check reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Holdings {
+    /// The newest applied migration.
+    pub schema: i64,
+    pub responses: i64,
+    pub accounts: i64,
+    pub programmes: i64,
+    /// Documents uploaded (a programme's evidence, the support work's files).
+    pub files: i64,
+}
+
+impl std::fmt::Display for Holdings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "schema {}: {} responses, {} accounts, {} programmes, {} files",
+            self.schema, self.responses, self.accounts, self.programmes, self.files
+        )
+    }
+}
+
+impl Storage {
+    /// Writes a consistent copy of an SQLite database to `out` (which must not exist).
+    pub async fn copy_sqlite_into(&self, out: &Path) -> Result<(), ServerError> {
+        let Storage::Sqlite(pool) = self else {
+            return Err(ServerError::Operation(
+                "a consistent file copy is for SQLite; PostgreSQL is dumped by pg_dump".into(),
+            ));
+        };
+        let target = out.to_str().ok_or_else(|| {
+            ServerError::Operation(format!("{}: not a UTF-8 path", out.display()))
+        })?;
+        sqlx::query("VACUUM INTO ?")
+            .bind(target)
+            .execute(pool)
+            .await?;
+        Ok(())
+    }
+
+    /// A connection to the configured PostgreSQL database, without migrating it (a restore looks
+    /// whether it is empty first).
+    pub async fn connect_only(config: &crate::config::Config) -> Result<Storage, ServerError> {
+        let url = config.database.expose();
+        let failed =
+            |e: sqlx::Error| ServerError::DatabaseOpen(format!("{}: {e}", config.database));
+        Ok(match config.database.backend {
+            crate::config::Backend::Sqlite => Storage::Sqlite(
+                SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .connect(url)
+                    .await
+                    .map_err(failed)?,
+            ),
+            crate::config::Backend::Postgres => Storage::Postgres(
+                sqlx::postgres::PgPoolOptions::new()
+                    .max_connections(1)
+                    .connect(url)
+                    .await
+                    .map_err(failed)?,
+            ),
+        })
+    }
+
+    /// An SQLite backup file, opened read only (nothing is migrated or written).
+    pub async fn open_sqlite_read_only(path: &Path) -> Result<Storage, ServerError> {
+        let options = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))
+            .map_err(|e| ServerError::Operation(format!("{}: {e}", path.display())))?
+            .read_only(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await
+            .map_err(|e| ServerError::Operation(format!("{}: {e}", path.display())))?;
+        Ok(Storage::Sqlite(pool))
+    }
+
+    /// SQLite's own check of every page and index; PostgreSQL has none to run here.
+    pub async fn integrity(&self) -> Result<(), ServerError> {
+        if let Storage::Sqlite(pool) = self {
+            let found: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
+                .fetch_all(pool)
+                .await?;
+            if found != ["ok"] {
+                return Err(ServerError::Operation(format!(
+                    "the database is damaged: {}",
+                    found.join("; ")
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the database has no tables yet (nothing was ever migrated into it).
+    pub async fn is_empty(&self) -> Result<bool, ServerError> {
+        let tables: i64 =
+            match self {
+                Storage::Sqlite(pool) => {
+                    sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'")
+                        .fetch_one(pool)
+                        .await?
+                }
+                Storage::Postgres(pool) => sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public'",
+                )
+                .fetch_one(pool)
+                .await?,
+            };
+        Ok(tables == 0)
+    }
+
+    /// What the database holds.
+    pub async fn holdings(&self) -> Result<Holdings, ServerError> {
+        let count = |table: &'static str| {
+            let storage = self.clone();
+            async move {
+                let sql = format!("SELECT COUNT(*) FROM {table}");
+                let n: i64 = with_pool!(&storage, pool => {
+                    sqlx::query_scalar(&sql).fetch_one(pool).await?
+                });
+                Ok::<i64, ServerError>(n)
+            }
+        };
+        Ok(Holdings {
+            schema: self.schema_version().await?,
+            responses: count("responses").await?,
+            accounts: count("users").await?,
+            programmes: count("programmes").await?,
+            files: count("programme_files").await? + count("support_files").await?,
+        })
+    }
+}

@@ -1,0 +1,169 @@
+//! What an institute's IT department does with a running Orientir: a backup taken while
+//! respondents keep writing, checked, and restored into an empty database with every write that
+//! was acknowledged before it began; a backup never overwrites, a restore never lands on data.
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use harness::db::TestDb;
+use harness::{test_config, Backend, TestApp};
+use server::cli::backup::{self, Checked};
+use server::storage::NewSupportFile;
+use surveys::Methodology;
+
+use crate::respond::browser;
+
+async fn a_backup_under_load_restores_every_acknowledged_write(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo_cycle().await;
+    // A document among the data (the support work's files live in the database too).
+    let school = app.demo_school("demo-01").await.1;
+    let region = app.storage.schools_with_place().await.expect("schools")[0].region_id;
+    let admin = app
+        .storage
+        .user_by_login("admin")
+        .await
+        .expect("read")
+        .expect("admin")
+        .id;
+    app.storage
+        .add_support_file(
+            NewSupportFile {
+                kind: "question",
+                owner_id: 0,
+                school_id: Some(school),
+                region_id: region,
+                name: "Приказ.pdf",
+                content_type: "application/pdf",
+                data: b"%PDF-1.4\n% evidence\n",
+            },
+            1 << 20,
+            server::storage::Change {
+                kind: "question",
+                owner_id: 0,
+                school_id: Some(school),
+                user_id: admin,
+                at: server::clock::now(),
+                action: "file_added",
+                detail: "",
+            },
+        )
+        .await
+        .expect("a file");
+    // Respondents keep submitting questionnaires through the whole backup.
+    let code = app.demo_code("demo-02", "student").await;
+    let methodology = Methodology::default_set().expect("methodology");
+    let instrument = methodology
+        .instruments
+        .iter()
+        .find(|i| i.key == "student")
+        .expect("student questionnaire")
+        .clone();
+    let acknowledged = Arc::new(AtomicUsize::new(0));
+    let stop = Arc::new(AtomicBool::new(false));
+    let writers: Vec<_> = (0..2)
+        .map(|_| {
+            let (base, code, instrument) = (app.base.clone(), code.clone(), instrument.clone());
+            let (acknowledged, stop) = (acknowledged.clone(), stop.clone());
+            tokio::spawn(async move {
+                while !stop.load(Ordering::SeqCst) {
+                    let thanks = crate::respond::complete_across(
+                        &[&base],
+                        &browser(),
+                        &code,
+                        &instrument,
+                        &[],
+                    )
+                    .await;
+                    assert!(thanks.ends_with("/thanks"), "{thanks}");
+                    acknowledged.fetch_add(1, Ordering::SeqCst);
+                }
+            })
+        })
+        .collect();
+    while acknowledged.load(Ordering::SeqCst) < 4 {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let before = app.storage.holdings().await.expect("holdings");
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("orientir.backup");
+    let config = test_config(app.db.url());
+    let checked = backup::backup(&config, &file).await.expect("a backup");
+    let during = acknowledged.load(Ordering::SeqCst);
+    stop.store(true, Ordering::SeqCst);
+    for w in writers {
+        w.await.expect("a writer");
+    }
+    let after = app.storage.holdings().await.expect("holdings");
+    assert!(
+        after.responses > before.responses,
+        "respondents wrote on while the backup ran ({during} acknowledged by its end)"
+    );
+    match (&checked, backend) {
+        (Checked::Sqlite(h), Backend::Sqlite) => {
+            assert!(
+                h.responses >= before.responses && h.responses <= after.responses,
+                "{h}"
+            );
+        }
+        (Checked::PgDump { entries }, Backend::Postgres) => assert!(*entries > 40, "{entries}"),
+        other => panic!("a backup of the wrong kind: {other:?}"),
+    }
+    assert_eq!(backup::check(&file).await.expect("checked again"), checked);
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file)
+            .expect("backup")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "a backup is its maker's alone");
+    }
+    // A backup never overwrites a file.
+    let again = backup::backup(&config, &file).await.expect_err("refused");
+    assert!(again.to_string().contains("never overwrites"), "{again}");
+
+    // Restored into an empty database: every write acknowledged before the backup began, the
+    // accounts, programmes and files as they were; and the restored database serves.
+    let target = TestDb::create(backend).await;
+    let restored = backup::restore(&test_config(target.url()), &file)
+        .await
+        .expect("restored");
+    assert!(
+        restored.responses >= before.responses && restored.responses <= after.responses,
+        "{restored} (before {before}, after {after})"
+    );
+    assert_eq!(
+        (
+            restored.accounts,
+            restored.programmes,
+            restored.files,
+            restored.schema
+        ),
+        (
+            before.accounts,
+            before.programmes,
+            before.files,
+            before.schema
+        )
+    );
+    assert_eq!(restored.files, 1);
+    // A restore never lands on data: the same database again is refused, and so is the other
+    // backend's backup.
+    let twice = backup::restore(&test_config(target.url()), &file)
+        .await
+        .expect_err("refused");
+    assert!(twice.to_string().contains("restore goes into"), "{twice}");
+    let garbage = dir.path().join("notes.txt");
+    std::fs::write(&garbage, "not a backup").expect("write");
+    let refused = backup::check(&garbage).await.expect_err("refused");
+    assert!(refused
+        .to_string()
+        .contains("neither an SQLite database nor a pg_dump"));
+    let served = TestApp::spawn_on(target).await;
+    let (region_client, _) = served.sign_in("region").await;
+    let home = harness::text(&region_client, &served.url("/work")).await;
+    assert!(home.contains("демонстрационная кампания"), "{home}");
+    served.finish().await;
+    app.finish().await;
+}
+
+harness::on_both_backends!(a_backup_under_load_restores_every_acknowledged_write);
