@@ -29,6 +29,12 @@ if ! command -v aiosmtpd >/dev/null; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends python3-aiosmtpd >/dev/null
 fi
+# pg_dump and pg_restore: `orientir backup` and `restore` on PostgreSQL, and their tests.
+if ! command -v pg_dump >/dev/null || ! command -v pg_restore >/dev/null; then
+  log "apt-get install postgresql-client"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends postgresql-client >/dev/null
+fi
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   log "apt-get install postgresql"
   $SUDO apt-get update -qq
