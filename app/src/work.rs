@@ -195,7 +195,7 @@ pub async fn find_schools(text: String) -> Result<Vec<String>, AppError> {
     if text.trim().chars().count() < 2 || text.len() > 200 {
         return Ok(Vec::new());
     }
-    Ok(source()?.find_schools(&viewer, text.trim()).await?)
+    source()?.find_schools(&viewer, text.trim()).await
 }
 
 #[cfg(feature = "ssr")]

@@ -62,6 +62,15 @@ pub struct ConfigArgs {
     /// relay needs it. Without it (or without `ORIENTIR_MAIL_FROM`) only the inbox is kept.
     #[arg(long, env = "ORIENTIR_SMTP_URL", global = true, hide_env_values = true)]
     pub smtp_url: Option<String>,
+    /// The token a monitoring system sends (`Authorization: Bearer …`) to scrape `/metrics`;
+    /// without it `/metrics` is not served.
+    #[arg(
+        long,
+        env = "ORIENTIR_METRICS_TOKEN",
+        global = true,
+        hide_env_values = true
+    )]
+    pub metrics_token: Option<String>,
     /// The sender address of notification mail, e.g. `Ориентир <orientir@example.ru>`.
     #[arg(long, env = "ORIENTIR_MAIL_FROM", global = true)]
     pub mail_from: Option<String>,
@@ -254,6 +263,35 @@ pub struct Config {
     pub drafts_per_address_hour: u32,
     /// How notifications are mailed; `None`: the inbox alone.
     pub mail: Option<MailConfig>,
+    /// The token `/metrics` is scraped with; `None`: no `/metrics`.
+    pub metrics_token: Option<MetricsToken>,
+}
+
+/// The scraping token: compared in constant time, never printed.
+#[derive(Clone)]
+pub struct MetricsToken(String);
+
+impl MetricsToken {
+    pub fn new(token: &str) -> Result<MetricsToken, ServerError> {
+        if token.len() < 16 {
+            return Err(ServerError::Config(
+                "ORIENTIR_METRICS_TOKEN must be at least 16 characters".into(),
+            ));
+        }
+        Ok(MetricsToken(token.to_owned()))
+    }
+
+    /// Whether `offered` is the token (in time that does not depend on where they differ).
+    pub fn admits(&self, offered: &str) -> bool {
+        let (a, b) = (self.0.as_bytes(), offered.as_bytes());
+        a.len() == b.len() && a.iter().zip(b).fold(0u8, |d, (x, y)| d | (x ^ y)) == 0
+    }
+}
+
+impl fmt::Debug for MetricsToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("MetricsToken(***)")
+    }
 }
 
 impl Config {
@@ -310,6 +348,12 @@ impl Config {
                 bytes: args.upload_quota_mb.saturating_mul(1 << 20),
             },
             drafts_per_address_hour: args.drafts_per_address_hour,
+            metrics_token: args
+                .metrics_token
+                .as_deref()
+                .filter(|t| !t.is_empty())
+                .map(MetricsToken::new)
+                .transpose()?,
             mail: match (&args.smtp_url, &args.mail_from) {
                 (Some(url), Some(from)) if !url.trim().is_empty() && !from.trim().is_empty() => {
                     Some(MailConfig {

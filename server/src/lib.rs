@@ -43,6 +43,7 @@ pub mod documents;
 pub mod error;
 pub mod groups;
 pub mod memo;
+pub mod metrics;
 pub mod notify;
 pub mod problem;
 pub mod reply;

@@ -31,6 +31,7 @@ pub fn test_config(database: &str) -> Config {
         upload_quota: server::config::UploadQuota::default(),
         drafts_per_address_hour: 5_000,
         mail: None,
+        metrics_token: None,
     }
 }
 

@@ -51,6 +51,8 @@ pub const RULES: &[Rule] = &[
     // Public: respondents and the way in.
     rule("/", Access::Public, false),
     rule("/healthz", Access::Public, false),
+    // No session reaches it: a monitoring system's bearer token does (`metrics_page`).
+    rule("/metrics", Access::Public, false),
     rule("/enter", Access::Public, false),
     rule("/lang/{code}", Access::Public, false),
     rule("/s/{code}", Access::Public, false),

@@ -114,8 +114,30 @@ pub async fn word_refusals(request: Request<Body>, next: Next) -> Response {
     }
 }
 
-/// The router wrapped in the edge layers; `secure` when the site is served over HTTPS.
-pub fn wrap(router: Router, secure: bool) -> Router {
+/// Counts every request and its time by route family and status (`crate::metrics`).
+async fn measure(
+    axum::extract::State(metrics): axum::extract::State<std::sync::Arc<crate::metrics::Metrics>>,
+    request: Request<Body>,
+    next: Next,
+) -> Response {
+    let family = crate::metrics::family(request.uri().path());
+    let started = std::time::Instant::now();
+    let response = next.run(request).await;
+    metrics.observe(
+        family,
+        response.status().as_u16(),
+        started.elapsed().as_secs_f64(),
+    );
+    response
+}
+
+/// The router wrapped in the edge layers; `secure` when the site is served over HTTPS; every
+/// request counted in `metrics`.
+pub fn wrap(
+    router: Router,
+    secure: bool,
+    metrics: std::sync::Arc<crate::metrics::Metrics>,
+) -> Router {
     let header = |name: HeaderName, value: &'static str| {
         SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
     };
@@ -151,6 +173,7 @@ pub fn wrap(router: Router, secure: bool) -> Router {
                 tracing::info_span!("request", request_id = %id, method = %request.method())
             }),
         )
+        .layer(axum::middleware::from_fn_with_state(metrics, measure))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, RandomId))
 }

@@ -80,6 +80,8 @@ pub struct Shared {
     pub yardstick: Yardstick,
     pub support: Support,
     pub notifier: Notifier,
+    pub metrics: Arc<crate::metrics::Metrics>,
+    pub metrics_token: Option<crate::config::MetricsToken>,
 }
 
 macro_rules! parts {
@@ -126,8 +128,10 @@ pub fn router_and_support(
         .build();
     let gate = Gate::new(storage.clone(), methodology.clone(), clock::today);
     let results = Yardstick::new(storage.clone(), gate.clone());
+    let metrics = Arc::new(crate::metrics::Metrics::default());
     let respondents = Respondents::new(storage.clone(), methodology, config.cookies, clock::today)
-        .with_draft_starts(config.drafts_per_address_hour);
+        .with_draft_starts(config.drafts_per_address_hour)
+        .with_metrics(metrics.clone());
     let notifier = Notifier::new(storage.clone(), &config.public_base());
     let support = Support::new(
         storage.clone(),
@@ -149,6 +153,8 @@ pub fn router_and_support(
         yardstick: results.clone(),
         support: support.clone(),
         notifier,
+        metrics: metrics.clone(),
+        metrics_token: config.metrics_token.clone(),
     }));
     let support_source: SharedSupportSource = Arc::new(support.clone());
     let results: SharedResultsSource = Arc::new(results);
@@ -172,6 +178,7 @@ pub fn router_and_support(
     let routes = app_routes();
     let router = Router::new()
         .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics_page))
         .route("/enter", get(respond::enter))
         .route("/lang/{code}", get(respond::set_lang))
         .route(respond::PAGES[0], get(respond::start_page))
@@ -450,7 +457,7 @@ pub fn router_and_support(
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state);
-    (edge::wrap(router, config.cookies.secure), support)
+    (edge::wrap(router, config.cookies.secure, metrics), support)
 }
 
 /// The app's pages as Leptos lists them, the respondent's pages marked excluded (their own
@@ -496,6 +503,44 @@ async fn healthz(
             ))
         }
     }
+}
+
+/// `GET /metrics`: Prometheus' text format for whoever brings the configured token
+/// (`Authorization: Bearer …`); 404 without a token configured, 401 without the right one.
+async fn metrics_page(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+) -> Result<axum::response::Response, ServerError> {
+    use axum::http::{header, StatusCode};
+    use axum::response::IntoResponse;
+    let Some(token) = &state.0.metrics_token else {
+        return Err(ServerError::NotFound);
+    };
+    let offered = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    if !token.admits(offered) {
+        return Ok((
+            StatusCode::UNAUTHORIZED,
+            [(header::WWW_AUTHENTICATE, "Bearer")],
+            "a metrics token is needed",
+        )
+            .into_response());
+    }
+    let gauges = state.0.storage.gauges().await?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "text/plain; version=0.0.4; charset=utf-8",
+            ),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        state.0.metrics.render(&gauges),
+    )
+        .into_response())
 }
 
 /// Binds the listener; a taken port or a bad address is a clear error.

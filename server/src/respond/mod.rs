@@ -45,6 +45,8 @@ pub struct Respondents {
     cookies: CookiePolicy,
     drafts: DraftCache,
     starts: starts::DraftStarts,
+    /// Where questionnaires stored are counted for `/metrics`.
+    metrics: Arc<crate::metrics::Metrics>,
 }
 
 impl Respondents {
@@ -65,7 +67,14 @@ impl Respondents {
             today,
             cookies,
             starts: starts::DraftStarts::default(),
+            metrics: Arc::default(),
         }
+    }
+
+    /// Counts the questionnaires stored in `metrics`.
+    pub fn with_metrics(mut self, metrics: Arc<crate::metrics::Metrics>) -> Respondents {
+        self.metrics = metrics;
+        self
     }
 
     /// At most `per_address` drafts begun per address and hour; 0 lifts the limits.

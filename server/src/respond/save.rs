@@ -220,6 +220,7 @@ impl Respondents {
                         .await?;
                     done.submitted = true;
                     self.drafts.put(done);
+                    self.metrics.submitted();
                     let set_cookie = match result_key {
                         // Shown once on the thank-you page, which removes it.
                         Some(key) => self.cookies.set(

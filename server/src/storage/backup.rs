@@ -1,7 +1,7 @@
-//! What a backup needs of the database: a consistent copy of a running SQLite file (`VACUUM
+//! The operator's view of the database. What a backup needs of it: a consistent copy of a running SQLite file (`VACUUM
 //! INTO`, one read transaction: in WAL mode the writers keep going), a backup file opened read
 //! only and checked, whether a database is empty (a restore goes into an empty one only), and
-//! what a database holds, to compare a backup with its source.
+//! what a database holds, to compare a backup with its source; and the gauges `/metrics` reads.
 
 use std::path::Path;
 use std::str::FromStr;
@@ -120,6 +120,32 @@ impl Storage {
                 .await?,
             };
         Ok(tables == 0)
+    }
+
+    /// What a scrape of `/metrics` reads at its moment: the pool, the mail waiting, the
+    /// responses held (both counted through their indexes).
+    pub async fn gauges(&self) -> Result<crate::metrics::Gauges, ServerError> {
+        let (mail_waiting, held): (i64, i64) = with_pool!(self, pool => {
+            (
+                sqlx::query_scalar("SELECT COUNT(*) FROM mail_queue WHERE state IN ('waiting', 'sending')")
+                    .fetch_one(pool)
+                    .await?,
+                sqlx::query_scalar("SELECT COUNT(*) FROM responses WHERE status = 'held'")
+                    .fetch_one(pool)
+                    .await?,
+            )
+        });
+        let (backend, pool_size, pool_idle) = match self {
+            Storage::Sqlite(p) => ("sqlite", p.size(), p.num_idle()),
+            Storage::Postgres(p) => ("postgres", p.size(), p.num_idle()),
+        };
+        Ok(crate::metrics::Gauges {
+            backend,
+            pool_size,
+            pool_idle,
+            mail_waiting,
+            held,
+        })
     }
 
     /// What the database holds.

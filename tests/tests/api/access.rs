@@ -11,6 +11,8 @@ use reqwest::{Method, StatusCode};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Who {
     Anyone,
+    /// No account: a monitoring system's token.
+    Token,
     SignedIn,
     Admin,
     /// Admin and regional coordinators (raw exports, setting up and publishing campaigns).
@@ -37,6 +39,7 @@ enum Who {
 const EXPECTED: &[(&str, &str, Who, &str)] = &[
     ("GET", "/", Who::Anyone, ""),
     ("GET", "/healthz", Who::Anyone, ""),
+    ("GET", "/metrics", Who::Token, ""),
     ("GET", "/enter", Who::Anyone, ""),
     ("GET", "/lang/{code}", Who::Anyone, ""),
     ("GET", "/s/{code}", Who::Anyone, ""),
@@ -526,6 +529,8 @@ fn every_route_has_a_rule_and_an_expectation() {
     assert_eq!(ruled, expected, "the rule table and this test disagree");
 }
 
+const METRICS_TOKEN: &str = "a-scraper-token-of-32-characters";
+
 fn allowed(status: StatusCode, location: Option<&str>) -> bool {
     status != StatusCode::UNAUTHORIZED
         && status != StatusCode::FORBIDDEN
@@ -533,7 +538,13 @@ fn allowed(status: StatusCode, location: Option<&str>) -> bool {
 }
 
 async fn walk(backend: Backend) {
-    let app = TestApp::spawn(backend).await.with_demo().await;
+    // With a metrics token configured: no session opens `/metrics` without it.
+    let app = TestApp::spawn_configured(backend, |c| {
+        c.metrics_token = Some(server::config::MetricsToken::new(METRICS_TOKEN).expect("token"));
+    })
+    .await
+    .with_demo()
+    .await;
     let code = app.demo_code("demo-01", "student").await;
     let users = [
         None,
@@ -587,6 +598,7 @@ async fn walk(backend: Backend) {
                 .map(str::to_owned);
             let may = match who {
                 Who::Anyone => true,
+                Who::Token => false,
                 Who::SignedIn => user.is_some(),
                 Who::Admin => user == Some("admin"),
                 Who::Raw => matches!(user, Some("admin" | "region")),

@@ -1,6 +1,7 @@
 //! What an institute's IT department does with a running Orientir: a backup taken while
 //! respondents keep writing, checked, and restored into an empty database with every write that
-//! was acknowledged before it began; a backup never overwrites, a restore never lands on data.
+//! was acknowledged before it began (a backup never overwrites, a restore never lands on data);
+//! `/metrics` scraped with its token.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -166,4 +167,97 @@ async fn a_backup_under_load_restores_every_acknowledged_write(backend: Backend)
     app.finish().await;
 }
 
-harness::on_both_backends!(a_backup_under_load_restores_every_acknowledged_write);
+/// `/metrics` answers a monitoring system that brings the token, in Prometheus' text format, with
+/// the requests, the questionnaires stored and the database's gauges; never a code or an answer.
+async fn metrics_are_scraped_with_the_token_alone(backend: Backend) {
+    const TOKEN: &str = "a-scraper-token-of-32-characters";
+    let app = TestApp::spawn_configured(backend, |c| {
+        c.metrics_token = Some(server::config::MetricsToken::new(TOKEN).expect("token"));
+    })
+    .await
+    .with_demo()
+    .await;
+    let code = app.demo_code("demo-01", "student").await;
+    let methodology = Methodology::default_set().expect("methodology");
+    let instrument = methodology
+        .instruments
+        .iter()
+        .find(|i| i.key == "student")
+        .expect("student questionnaire");
+    crate::respond::complete_across(&[&app.base], &browser(), &code, instrument, &[]).await;
+    harness::text(&harness::client(), &app.url("/")).await;
+    let scrape = |token: Option<&str>| {
+        let mut request = harness::client().get(app.url("/metrics"));
+        if let Some(t) = token {
+            request = request.bearer_auth(t);
+        }
+        request.send()
+    };
+    assert_eq!(scrape(None).await.expect("scrape").status(), 401);
+    assert_eq!(
+        scrape(Some("a-scraper-token-of-32-characterZ"))
+            .await
+            .expect("scrape")
+            .status(),
+        401
+    );
+    let r = scrape(Some(TOKEN)).await.expect("scrape");
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.headers()["content-type"],
+        "text/plain; version=0.0.4; charset=utf-8"
+    );
+    let text = r.text().await.expect("body");
+    let value = |line: &str| -> f64 {
+        text.lines()
+            .find_map(|l| l.strip_prefix(line)?.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no {line} in\n{text}"))
+    };
+    let backend_label = match backend {
+        Backend::Sqlite => "sqlite",
+        Backend::Postgres => "postgres",
+    };
+    assert_eq!(
+        value(&format!(
+            "orientir_submissions_total{{backend=\"{backend_label}\"}}"
+        )),
+        1.0
+    );
+    // Every page of the questionnaire was posted and answered with a redirect.
+    let pages = instrument.sections.len() as f64;
+    assert!(value("orientir_http_requests_total{family=\"respond\",status=\"303\"}") >= pages);
+    assert_eq!(
+        value("orientir_http_request_duration_seconds_count{family=\"home\"}"),
+        1.0
+    );
+    assert!(
+        value(&format!(
+            "orientir_db_pool_connections{{backend=\"{backend_label}\"}}"
+        )) >= 1.0
+    );
+    assert_eq!(
+        value(&format!(
+            "orientir_responses_held{{backend=\"{backend_label}\"}}"
+        )),
+        0.0
+    );
+    assert!(!text.contains(&code), "no access code in the metrics");
+    // Two scrapes apart: the unauthorised ones counted as well.
+    assert!(value("orientir_http_requests_total{family=\"metrics\",status=\"401\"}") >= 2.0);
+    app.finish().await;
+    // Without a token configured there is no `/metrics`.
+    let plain = TestApp::spawn(backend).await;
+    let r = harness::client()
+        .get(plain.url("/metrics"))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.status(), 404);
+    plain.finish().await;
+}
+
+harness::on_both_backends!(
+    a_backup_under_load_restores_every_acknowledged_write,
+    metrics_are_scraped_with_the_token_alone,
+);
