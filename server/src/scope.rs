@@ -765,23 +765,21 @@ pub fn school_named<'a>(
     }
     let wanted = text.to_lowercase();
     let schools: Vec<&PlacedSchool> = schools.into_iter().collect();
-    let exact = |pick: &dyn Fn(&PlacedSchool) -> bool| -> Vec<&'a PlacedSchool> {
-        schools.iter().copied().filter(|s| pick(s)).collect()
-    };
     let bracketed = text
         .strip_suffix(')')
         .and_then(|t| t.rsplit_once('('))
         .map(|(_, code)| code.trim().to_lowercase());
-    let tries: [Box<dyn Fn(&PlacedSchool) -> bool>; 4] = [
-        Box::new(|s| {
-            Some(s.code.to_lowercase()) == bracketed && school_label(s).to_lowercase() == wanted
-        }),
-        Box::new(|s| s.code.to_lowercase() == wanted),
-        Box::new(|s| s.name.to_lowercase() == wanted),
-        Box::new(|s| s.name.to_lowercase().contains(&wanted)),
-    ];
-    for pick in &tries {
-        match exact(pick.as_ref()).as_slice() {
+    // In turn: a suggestion, a code, a whole name, a part of a name.
+    let fits = |s: &PlacedSchool, how: u8| match how {
+        0 => Some(s.code.to_lowercase()) == bracketed && school_label(s).to_lowercase() == wanted,
+        1 => s.code.to_lowercase() == wanted,
+        2 => s.name.to_lowercase() == wanted,
+        _ => s.name.to_lowercase().contains(&wanted),
+    };
+    for how in 0..4 {
+        let found: Vec<&'a PlacedSchool> =
+            schools.iter().copied().filter(|s| fits(s, how)).collect();
+        match found.as_slice() {
             [] => continue,
             [one] => return Ok(one),
             many => {
