@@ -1,5 +1,6 @@
 //! The `orientir` command line: `serve` (the default), `demo`, `create-admin`, `rescore`, the
-//! operator's `backup`, `check-backup` and `restore` (in `backup`), and the paper commands
+//! operator's `backup`, `check-backup` and `restore` (in `backup`) and `purge` (retention, in
+//! `purge`), and the paper commands
 //! (`check-instruments`, `template`, `score`, in `paper`); the demo region is built in `demo`.
 
 pub mod backup;
@@ -8,6 +9,7 @@ pub mod demo_cycle;
 pub mod demo_results;
 pub mod demo_support;
 pub mod paper;
+pub mod purge;
 
 use std::path::PathBuf;
 
@@ -81,6 +83,15 @@ pub enum Command {
     /// Restore a backup into the empty database DATABASE_URL names, then bring it to this
     /// version's schema.
     Restore { file: PathBuf },
+    /// Delete the answers of campaigns that closed more than N years ago; what was published
+    /// from them (profiles, matrix, change, response counts) stays.
+    Purge {
+        #[arg(long)]
+        older_than_years: u32,
+        /// List what would go, deleting nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Compute school profiles from CSV files of responses (one `<instrument>.csv` per instrument).
     Score {
         /// TOML file with the campaign's schools and expected respondents.
@@ -187,6 +198,21 @@ pub async fn run(cli: Cli) -> Result<(), ServerError> {
                 file.display(),
                 started.elapsed().as_secs_f64()
             );
+            return Ok(());
+        }
+        Command::Purge {
+            older_than_years,
+            dry_run,
+        } => {
+            let methodology = Methodology::default_set()?;
+            let storage = Storage::open(&config).await?;
+            let plan = purge::plan(&storage, &methodology, today(), older_than_years).await?;
+            println!("{}", purge::describe(&plan, dry_run));
+            if !dry_run {
+                let gone = purge::purge(&storage, &plan).await?;
+                println!("{gone} answers deleted");
+            }
+            storage.close().await;
             return Ok(());
         }
         Command::CheckBackup { file } => {

@@ -1,7 +1,8 @@
 //! The operator's view of the database. What a backup needs of it: a consistent copy of a running SQLite file (`VACUUM
 //! INTO`, one read transaction: in WAL mode the writers keep going), a backup file opened read
 //! only and checked, whether a database is empty (a restore goes into an empty one only), and
-//! what a database holds, to compare a backup with its source; and the gauges `/metrics` reads.
+//! what a database holds, to compare a backup with its source; a campaign's answers counted and
+//! purged (retention); and the gauges `/metrics` reads.
 
 use std::path::Path;
 use std::str::FromStr;
@@ -146,6 +147,28 @@ impl Storage {
             mail_waiting,
             held,
         })
+    }
+
+    /// How many answers a campaign stores (counted, held and discarded).
+    pub async fn stored_answers(&self, campaign_id: i64) -> Result<i64, ServerError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM responses WHERE campaign_id = $1")
+                .bind(campaign_id)
+                .fetch_one(pool)
+                .await?
+        }))
+    }
+
+    /// Deletes a campaign's stored answers in one transaction (its sums, publications and
+    /// published tallies stay); how many went.
+    pub async fn purge_answers(&self, campaign_id: i64) -> Result<u64, ServerError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query("DELETE FROM responses WHERE campaign_id = $1")
+                .bind(campaign_id)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        }))
     }
 
     /// What the database holds.

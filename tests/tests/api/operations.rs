@@ -9,6 +9,7 @@ use std::sync::Arc;
 use harness::db::TestDb;
 use harness::{test_config, Backend, TestApp};
 use server::cli::backup::{self, Checked};
+use server::cli::purge;
 use server::storage::NewSupportFile;
 use surveys::Methodology;
 
@@ -257,7 +258,124 @@ async fn metrics_are_scraped_with_the_token_alone(backend: Backend) {
     plain.finish().await;
 }
 
+/// Retention: the answers of a campaign closed long enough ago are deleted, and its published
+/// figures — profile, matrix, monitor's counts — read the same after; a campaign whose pages
+/// still need its answers keeps them, with the reason.
+async fn old_answers_go_and_published_figures_stay(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo().await;
+    let previous = app.previous_demo_campaign().await;
+    let current = app.demo_campaign().await;
+    let (region, _) = app.sign_in("region").await;
+    let school = app.demo_school("demo-03").await.1;
+    let read = |endpoint: &'static str, form: Vec<(&'static str, String)>| {
+        let region = region.clone();
+        let url = app.url(&format!("/api/{endpoint}"));
+        async move {
+            let v: serde_json::Value = region
+                .post(url)
+                .form(&form)
+                .send()
+                .await
+                .expect("request")
+                .json()
+                .await
+                .expect("json");
+            v["report"].clone()
+        }
+    };
+    let figures = || async {
+        (
+            read("work-matrix", vec![("campaign", previous.to_string())]).await,
+            read(
+                "work-profile",
+                vec![
+                    ("campaign", previous.to_string()),
+                    ("school", school.to_string()),
+                ],
+            )
+            .await,
+            read("work-monitor", vec![("campaign", previous.to_string())]).await,
+        )
+    };
+    // Read once: the closed campaign is published at its close by its first reader.
+    let before = figures().await;
+    assert!(!before.0["rows"].as_array().expect("rows").is_empty());
+    let scored = before.1["factors"]
+        .as_array()
+        .expect("factors")
+        .iter()
+        .filter(|f| !f["score"].is_null())
+        .count();
+    assert!(scored > 0, "the profile has scores: {}", before.1);
+    assert!(!before.2["rows"]
+        .as_array()
+        .expect("monitor rows")
+        .is_empty());
+    let methodology = Methodology::default_set().expect("methodology");
+    let closed = app
+        .storage
+        .campaign(previous)
+        .await
+        .expect("read")
+        .expect("campaign")
+        .closes_on;
+    let later = app
+        .storage
+        .campaign(current)
+        .await
+        .expect("read")
+        .expect("campaign")
+        .closes_on;
+    // Two years and a month after the earlier campaign closed: it alone is old enough.
+    let today = closed.plus_days(2 * 365 + 31);
+    assert!(today < later.plus_days(2 * 365));
+    let plan = purge::plan(&app.storage, &methodology, today, 2)
+        .await
+        .expect("plan");
+    assert_eq!(plan.len(), 1, "{}", purge::describe(&plan, true));
+    assert_eq!(plan[0].campaign.id, previous);
+    assert!(plan[0].blocked.is_none(), "{:?}", plan[0].blocked);
+    let stored = app.storage.stored_answers(previous).await.expect("count");
+    assert_eq!(plan[0].answers, stored);
+    assert!(purge::describe(&plan, true).contains("would be deleted"));
+    let others = app.storage.stored_answers(current).await.expect("count");
+    assert_eq!(
+        purge::purge(&app.storage, &plan).await.expect("purge"),
+        stored as u64
+    );
+    assert_eq!(
+        app.storage.stored_answers(previous).await.expect("count"),
+        0
+    );
+    assert_eq!(
+        app.storage.stored_answers(current).await.expect("count"),
+        others
+    );
+    let after = figures().await;
+    assert_eq!(after.0, before.0, "the matrix reads the same");
+    assert_eq!(after.1, before.1, "the profile reads the same");
+    assert_eq!(after.2, before.2, "the monitor counts the same");
+    // Years on, the current campaign is old enough too, but it still holds answers no
+    // publication took in: they stay, and the plan says why.
+    let plan = purge::plan(&app.storage, &methodology, later.plus_days(3 * 365), 2)
+        .await
+        .expect("plan");
+    let kept = plan
+        .iter()
+        .find(|p| p.campaign.id == current)
+        .expect("the current campaign listed");
+    assert!(kept.blocked.is_some(), "{}", purge::describe(&plan, true));
+    assert!(purge::describe(&plan, true).contains("answers kept"));
+    assert_eq!(purge::purge(&app.storage, &plan).await.expect("purge"), 0);
+    assert_eq!(
+        app.storage.stored_answers(current).await.expect("count"),
+        others
+    );
+    app.finish().await;
+}
+
 harness::on_both_backends!(
     a_backup_under_load_restores_every_acknowledged_write,
+    old_answers_go_and_published_figures_stay,
     metrics_are_scraped_with_the_token_alone,
 );
