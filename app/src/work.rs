@@ -178,9 +178,66 @@ pub trait WorkSource: Send + Sync {
         -> Result<(String, Vec<SchoolChoice>), AppError>;
     /// Regions, municipalities and schools, for choosing a scope.
     async fn registry(&self) -> Result<(Vec<Choice>, Vec<Choice>, Vec<Choice>), AppError>;
+    /// The audit log for an admin, filtered and cut into a page (`None` for anyone else).
+    async fn audit(
+        &self,
+        viewer: &Viewer,
+        filter: AuditQuery,
+        list: crate::listing::ListQuery,
+        lang: Lang,
+    ) -> Result<Option<AuditPage>, AppError>;
     /// A search field's suggestions: up to `SCHOOL_SUGGESTIONS` of the viewer's schools whose
     /// name or code holds the text, each as the field takes it back.
     async fn find_schools(&self, viewer: &Viewer, text: &str) -> Result<Vec<String>, AppError>;
+}
+
+/// What the admin narrows the audit log to (besides the search over login and path).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct AuditQuery {
+    pub action: Option<String>,
+    /// `YYYY-MM-DD`, from that day (UTC) on.
+    pub from: Option<String>,
+    /// `YYYY-MM-DD`, up to that day (UTC) inclusive.
+    pub to: Option<String>,
+}
+
+/// A line of the audit log on the admin's page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditLine {
+    /// `YYYY-MM-DD HH:MM` UTC.
+    pub at: String,
+    pub login: String,
+    pub action: String,
+    pub path: String,
+    pub address: String,
+}
+
+/// The audit log's page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub lines: Vec<AuditLine>,
+    pub paging: crate::listing::Paging,
+    /// The actions the log holds, to filter by.
+    pub actions: Vec<String>,
+    pub filter: AuditQuery,
+    /// The filter left more lines than one reading returns (the newest are shown).
+    pub truncated: bool,
+    /// Days a line is kept.
+    pub days: u32,
+}
+
+/// The audit log, for an admin.
+#[server(prefix = "/api", endpoint = "work-audit")]
+pub async fn get_audit(
+    #[server(default)] filter: AuditQuery,
+    #[server(default)] list: crate::listing::ListQuery,
+) -> Result<crate::reports::Report<AuditPage>, AppError> {
+    let session = session();
+    let report = match &session.viewer {
+        Some(v) => source()?.audit(v, filter, list, session.lang).await?,
+        None => None,
+    };
+    Ok(crate::reports::Report { session, report })
 }
 
 /// How many schools a search field suggests at most.

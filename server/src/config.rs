@@ -62,6 +62,14 @@ pub struct ConfigArgs {
     /// relay needs it. Without it (or without `ORIENTIR_MAIL_FROM`) only the inbox is kept.
     #[arg(long, env = "ORIENTIR_SMTP_URL", global = true, hide_env_values = true)]
     pub smtp_url: Option<String>,
+    /// How many days the audit log keeps a line (who read or changed what is sensitive).
+    #[arg(
+        long,
+        env = "ORIENTIR_AUDIT_DAYS",
+        default_value_t = 730,
+        global = true
+    )]
+    pub audit_days: u32,
     /// The token a monitoring system sends (`Authorization: Bearer …`) to scrape `/metrics`;
     /// without it `/metrics` is not served.
     #[arg(
@@ -265,6 +273,8 @@ pub struct Config {
     pub mail: Option<MailConfig>,
     /// The token `/metrics` is scraped with; `None`: no `/metrics`.
     pub metrics_token: Option<MetricsToken>,
+    /// Days the audit log keeps a line.
+    pub audit_days: u32,
 }
 
 /// The scraping token: compared in constant time, never printed.
@@ -348,6 +358,7 @@ impl Config {
                 bytes: args.upload_quota_mb.saturating_mul(1 << 20),
             },
             drafts_per_address_hour: args.drafts_per_address_hour,
+            audit_days: args.audit_days.max(1),
             metrics_token: args
                 .metrics_token
                 .as_deref()

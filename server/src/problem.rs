@@ -412,6 +412,8 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ("email", "Адрес электронной почты", "E-mail address"),
     ("attended", "Пришло", "Came"),
     ("step", "Шаг", "Step"),
+    ("from", "С даты", "From"),
+    ("to", "По дату", "To"),
 ];
 
 /// The label of a form field.

@@ -32,6 +32,7 @@ pub fn test_config(database: &str) -> Config {
         drafts_per_address_hour: 5_000,
         mail: None,
         metrics_token: None,
+        audit_days: 730,
     }
 }
 

@@ -292,7 +292,7 @@ pub async fn run(cli: Cli) -> Result<(), ServerError> {
     }
     let methodology = std::sync::Arc::new(methodology);
     let gate = crate::scope::Gate::new(storage.clone(), methodology.clone(), today);
-    crate::housekeeping::spawn(storage.clone(), gate, today);
+    crate::housekeeping::spawn(storage.clone(), gate, today, config.audit_days);
     let (app, support) = http::router_and_support(&config, storage.clone(), methodology);
     crate::support::reminders::spawn(support.clone());
     if let Some(mail) = config.mail.clone() {

@@ -89,6 +89,18 @@ pub async fn purge(storage: &Storage, plan: &[Purgeable]) -> Result<u64, ServerE
     for p in plan.iter().filter(|p| p.blocked.is_none()) {
         gone += storage.purge_answers(p.campaign.id).await?;
         tracing::info!(campaign = %p.campaign.code, "answers purged");
+        // A deletion, in the audit log like those made through the site.
+        storage
+            .record_audit(&crate::storage::AuditRow {
+                id: 0,
+                at: crate::clock::now(),
+                user_id: None,
+                login: "orientir purge".into(),
+                action: "answers_purged".into(),
+                path: format!("campaign {}", p.campaign.code),
+                address: "local".into(),
+            })
+            .await?;
     }
     Ok(gone)
 }

@@ -3,6 +3,7 @@
 //! data of the coordinators' pages, read through the scope gate.
 
 pub mod accounts;
+pub mod audit;
 pub mod campaigns;
 pub mod code_sheets;
 pub mod publishing;
@@ -28,6 +29,8 @@ pub struct Coordinators {
     pub cookies: CookiePolicy,
     /// Where respondents reach the site (for code sheets' links), never taken from a request.
     pub public_url: String,
+    /// Days the audit log keeps a line (said on its page).
+    pub audit_days: u32,
 }
 
 fn choices(list: Vec<Named>) -> Vec<Choice> {
@@ -138,6 +141,16 @@ impl WorkSource for Coordinators {
             })
             .collect();
         Ok((self.gate.methodology().version.clone(), schools))
+    }
+
+    async fn audit(
+        &self,
+        viewer: &Viewer,
+        filter: app::work::AuditQuery,
+        list: app::listing::ListQuery,
+        lang: Lang,
+    ) -> Result<Option<app::work::AuditPage>, AppError> {
+        Ok(audit::page(&self.storage, viewer, filter, list, self.audit_days, lang).await?)
     }
 
     async fn find_schools(&self, viewer: &Viewer, text: &str) -> Result<Vec<String>, AppError> {

@@ -34,6 +34,19 @@ pub struct Rule {
     pub access: Access,
     /// Changes something for a signed-in user: the session's CSRF token must come with it.
     pub csrf: bool,
+    /// A sensitive read or change: each use that succeeds is written to the audit log under
+    /// this action (`storage::audit`).
+    pub audit: Option<&'static str>,
+}
+
+impl Rule {
+    /// The same rule, its uses written to the audit log as `action`.
+    const fn audited(self, action: &'static str) -> Rule {
+        Rule {
+            audit: Some(action),
+            ..self
+        }
+    }
 }
 
 // Who may do what: the role sets of `app::access`, written once and used by the features too.
@@ -43,7 +56,12 @@ use app::access::{
 };
 
 const fn rule(path: &'static str, access: Access, csrf: bool) -> Rule {
-    Rule { path, access, csrf }
+    Rule {
+        path,
+        access,
+        csrf,
+        audit: None,
+    }
 }
 
 /// Every route of Orientir.
@@ -88,8 +106,8 @@ pub const RULES: &[Rule] = &[
     rule("/work/change", Access::SignedIn, false),
     rule("/work/campaigns/new", Access::Roles(CAMPAIGNERS), false),
     rule("/work/registry", Access::Roles(CAMPAIGNERS), false),
-    rule("/work/registry/import", Access::Roles(CAMPAIGNERS), true),
-    rule("/work/registry/schools", Access::Roles(CAMPAIGNERS), true),
+    rule("/work/registry/import", Access::Roles(CAMPAIGNERS), true).audited("registry_import"),
+    rule("/work/registry/schools", Access::Roles(CAMPAIGNERS), true).audited("registry_changed"),
     rule("/work/registry/agreement", Access::Roles(CAMPAIGNERS), true),
     rule(
         "/work/registry/template.csv",
@@ -107,7 +125,8 @@ pub const RULES: &[Rule] = &[
         "/work/campaigns/{id}/publish",
         Access::Roles(CAMPAIGNERS),
         true,
-    ),
+    )
+    .audited("publication"),
     rule(
         "/work/campaigns/{id}/schools/{school}/surplus",
         Access::Roles(DECIDERS),
@@ -133,13 +152,14 @@ pub const RULES: &[Rule] = &[
     // Educational results: the region's page and imports, a school's card.
     rule("/work/results", Access::Roles(OVERSEERS), false),
     rule("/api/work-results", Access::Roles(OVERSEERS), false),
-    rule("/work/results/import", Access::Roles(CAMPAIGNERS), true),
-    rule("/work/results/cohorts", Access::Roles(CAMPAIGNERS), true),
+    rule("/work/results/import", Access::Roles(CAMPAIGNERS), true).audited("results_import"),
+    rule("/work/results/cohorts", Access::Roles(CAMPAIGNERS), true).audited("cohort_changed"),
     rule(
         "/work/results/cohorts/import",
         Access::Roles(CAMPAIGNERS),
         true,
-    ),
+    )
+    .audited("cohorts_import"),
     rule(
         "/work/results/template/{file}",
         Access::Roles(CAMPAIGNERS),
@@ -184,7 +204,8 @@ pub const RULES: &[Rule] = &[
         "/work/campaigns/{id}/schools/{school}/programme/measures/{measure}/remove",
         Access::Roles(PROGRAMME_WRITERS),
         true,
-    ),
+    )
+    .audited("deletion"),
     rule(
         "/work/campaigns/{id}/schools/{school}/programme/targets",
         Access::Roles(PROGRAMME_WRITERS),
@@ -194,7 +215,8 @@ pub const RULES: &[Rule] = &[
         "/work/campaigns/{id}/schools/{school}/programme/targets/{target}/remove",
         Access::Roles(PROGRAMME_WRITERS),
         true,
-    ),
+    )
+    .audited("deletion"),
     rule(
         "/work/campaigns/{id}/schools/{school}/programme/result-targets",
         Access::Roles(PROGRAMME_WRITERS),
@@ -204,7 +226,8 @@ pub const RULES: &[Rule] = &[
         "/work/campaigns/{id}/schools/{school}/programme/result-targets/{target}/remove",
         Access::Roles(PROGRAMME_WRITERS),
         true,
-    ),
+    )
+    .audited("deletion"),
     rule(
         "/work/campaigns/{id}/schools/{school}/programme/submit",
         Access::Roles(PROGRAMME_WRITERS),
@@ -254,7 +277,8 @@ pub const RULES: &[Rule] = &[
         "/work/campaigns/{id}/schools/{school}/programme/files/{file}/remove",
         Access::Roles(PROGRAMME_WRITERS),
         true,
-    ),
+    )
+    .audited("deletion"),
     rule(
         "/work/campaigns/{id}/stages",
         Access::Roles(CAMPAIGNERS),
@@ -264,18 +288,21 @@ pub const RULES: &[Rule] = &[
         "/work/campaigns/{id}/stages/{stage}/remove",
         Access::Roles(CAMPAIGNERS),
         true,
-    ),
+    )
+    .audited("deletion"),
     rule(
         "/work/campaigns/{id}/schools/{school}/codes",
         Access::Roles(CODES),
         false,
-    ),
+    )
+    .audited("code_sheet"),
     rule(
         "/work/campaigns/{id}/schools/{school}/codes/replace",
         Access::Roles(CODES),
         true,
-    ),
-    rule("/api/work-codes", Access::Roles(CODES), false),
+    )
+    .audited("code_replaced"),
+    rule("/api/work-codes", Access::Roles(CODES), false).audited("code_sheet"),
     rule("/api/work-change", Access::SignedIn, false),
     rule(
         "/export/campaigns/{id}/matrix.xlsx",
@@ -286,12 +313,14 @@ pub const RULES: &[Rule] = &[
         "/export/campaigns/{id}/responses.csv",
         Access::Roles(RAW),
         false,
-    ),
+    )
+    .audited("raw_export"),
     rule(
         "/export/campaigns/{id}/responses.xlsx",
         Access::Roles(RAW),
         false,
-    ),
+    )
+    .audited("raw_export"),
     rule("/api/work-matrix", Access::SignedIn, false),
     // The instruments' quality is the region's methodologist's.
     rule(
@@ -322,12 +351,14 @@ pub const RULES: &[Rule] = &[
         "/work/support/questions/{id}/publish",
         Access::Roles(CAMPAIGNERS),
         true,
-    ),
+    )
+    .audited("question_published"),
     rule(
         "/work/support/questions/{id}/unpublish",
         Access::Roles(CAMPAIGNERS),
         true,
-    ),
+    )
+    .audited("question_unpublished"),
     rule("/work/support/target", Access::Roles(CAMPAIGNERS), true),
     rule("/work/support/files/{file}", Access::SignedIn, false),
     rule("/work/knowledge", Access::SignedIn, false),
@@ -417,10 +448,13 @@ pub const RULES: &[Rule] = &[
     rule("/feedback/{code}", Access::Public, false),
     // Admin only.
     rule("/admin/users", Access::Roles(ADMIN), false),
-    rule("/admin/users/new", Access::Roles(ADMIN), true),
-    rule("/admin/users/{id}/active", Access::Roles(ADMIN), true),
-    rule("/admin/users/{id}/lift", Access::Roles(ADMIN), true),
+    rule("/admin/users/new", Access::Roles(ADMIN), true).audited("account_created"),
+    rule("/admin/users/{id}/active", Access::Roles(ADMIN), true).audited("account_activity"),
+    rule("/admin/users/{id}/lift", Access::Roles(ADMIN), true).audited("account_lifted"),
     rule("/api/admin-users", Access::Roles(ADMIN), false),
+    rule("/work/audit", Access::Roles(ADMIN), false).audited("audit_read"),
+    rule("/api/work-audit", Access::Roles(ADMIN), false).audited("audit_read"),
+    rule("/export/audit.csv", Access::Roles(ADMIN), false).audited("audit_read"),
 ];
 
 pub fn rule_for(path: &str) -> Option<&'static Rule> {
@@ -456,8 +490,57 @@ fn refusal(status: StatusCode, lang: Lang) -> Response {
     (status, Html(body)).into_response()
 }
 
+/// What the access check needs: who is signed in, and where the audit log is written.
+#[derive(Clone)]
+pub struct Gatekeeper {
+    pub auth: Auth,
+    pub storage: crate::storage::Storage,
+    pub proxies: crate::config::TrustedProxies,
+}
+
+/// Writes a use of an audited route that succeeded to the audit log. A failure to write is
+/// logged, never shown to the reader.
+async fn audit(
+    gate: &Gatekeeper,
+    action: &'static str,
+    viewer: &Viewer,
+    path: String,
+    address: std::net::IpAddr,
+) {
+    let line = crate::storage::AuditRow {
+        id: 0,
+        at: crate::clock::now(),
+        user_id: Some(viewer.user_id),
+        login: viewer.login.clone(),
+        action: action.to_owned(),
+        path,
+        address: address.to_string(),
+    };
+    if let Err(e) = gate.storage.record_audit(&line).await {
+        tracing::error!(error = %e, action, "the audit log could not be written");
+    }
+}
+
+/// Whether a use succeeded: a page or file answered, or a form's change made (a redirect that
+/// does not carry a problem back).
+fn succeeded(response: &Response) -> bool {
+    let status = response.status();
+    let refused_back = response
+        .headers()
+        .get(LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|l| l.contains("problem="));
+    status.is_success() || (status.is_redirection() && !refused_back)
+}
+
 /// The access check in front of every route.
-pub async fn authorize(State(auth): State<Auth>, request: Request, next: Next) -> Response {
+pub async fn authorize(
+    State(gate): State<Gatekeeper>,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let auth = &gate.auth;
     let pattern = request.extensions().get::<MatchedPath>().map_or_else(
         || request.uri().path().to_owned(),
         |m| m.as_str().to_owned(),
@@ -512,12 +595,21 @@ pub async fn authorize(State(auth): State<Auth>, request: Request, next: Next) -
         request = checked;
     }
     let csrf = viewer.as_ref().map(|v| v.csrf.clone());
+    let audited = rule.audit.zip(viewer.clone()).map(|(action, v)| {
+        let address = crate::reply::client_address(peer.ip(), request.headers(), &gate.proxies.0);
+        (action, v, request.uri().path().to_owned(), address)
+    });
     if let Some(v) = viewer {
         request.extensions_mut().insert::<Viewer>(v);
     }
     // Every answer behind this check is made for its reader (answers, scopes, drafts): no cache
     // keeps it. Only the static files of the site, outside this check, are cached.
     let mut response = next.run(request).await;
+    if let Some((action, v, path, address)) = audited {
+        if succeeded(&response) {
+            audit(&gate, action, &v, path, address).await;
+        }
+    }
     if let Some(csrf) = csrf {
         seal_notices(&mut response, &csrf);
     }

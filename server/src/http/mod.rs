@@ -164,6 +164,7 @@ pub fn router_and_support(
         gate: gate.clone(),
         cookies: config.cookies,
         public_url,
+        audit_days: config.audit_days,
     });
     let programmes: SharedProgrammeSource = Arc::new(crate::programmes::list::Programmes {
         gate: gate.clone(),
@@ -179,6 +180,7 @@ pub fn router_and_support(
     let router = Router::new()
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_page))
+        .route("/export/audit.csv", get(crate::coordinators::audit::csv))
         .route("/enter", get(respond::enter))
         .route("/lang/{code}", get(respond::set_lang))
         .route(respond::PAGES[0], get(respond::start_page))
@@ -439,7 +441,11 @@ pub fn router_and_support(
         )
         // One access check in front of every route above (not the static files below).
         .route_layer(axum::middleware::from_fn_with_state(
-            state.0.auth.clone(),
+            access::Gatekeeper {
+                auth: state.0.auth.clone(),
+                storage: state.0.storage.clone(),
+                proxies: state.0.proxies.clone(),
+            },
             access::authorize,
         ))
         // Outside it, the throttle on guessing access codes.

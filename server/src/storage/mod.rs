@@ -8,6 +8,7 @@
 //! body for both pool types. Each backend has its own migration folder.
 
 mod accounts;
+mod audit;
 mod backup;
 mod campaigns;
 mod drafts;
@@ -34,6 +35,7 @@ use crate::config::{Backend, Config};
 use crate::error::ServerError;
 
 pub use accounts::{FailureRow, RoleRow, SessionRow, UserRow};
+pub use audit::{AuditFilter, AuditRow, AUDIT_READ_LIMIT};
 pub use backup::Holdings;
 pub use campaigns::{
     AccessCode, CampaignRow, CodeInfo, ExpectedCounts, NewCampaign, SchoolInCampaign, SchoolPlan,

@@ -347,6 +347,16 @@ async fn old_answers_go_and_published_figures_stay(backend: Backend) {
         app.storage.stored_answers(previous).await.expect("count"),
         0
     );
+    let logged = app
+        .storage
+        .audit_lines(&server::storage::AuditFilter {
+            action: Some("answers_purged".into()),
+            ..Default::default()
+        })
+        .await
+        .expect("audit");
+    assert_eq!(logged.len(), 1);
+    assert!(logged[0].path.ends_with(&plan[0].campaign.code));
     assert_eq!(
         app.storage.stored_answers(current).await.expect("count"),
         others
@@ -374,8 +384,162 @@ async fn old_answers_go_and_published_figures_stay(backend: Backend) {
     app.finish().await;
 }
 
+/// The audit log: a raw export, a code sheet and an account created are written with who, what
+/// and from where (a forged `X-Forwarded-For` from an untrusted peer is ignored); a refused
+/// download is not; the admin filters the log, downloads it as CSV and reads its own reading
+/// there too; nobody else reads it; lines past their retention go.
+async fn sensitive_reads_and_changes_are_audited(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo().await;
+    let campaign = app.demo_campaign().await;
+    let (_, school) = app.demo_school("demo-01").await;
+    let (region, _) = app.sign_in("region").await;
+    let export = format!("/export/campaigns/{campaign}/responses.csv");
+    let r = region
+        .get(app.url(&format!("{export}?group=teacher")))
+        .header("x-forwarded-for", "203.0.113.9")
+        .send()
+        .await
+        .expect("export");
+    assert_eq!(r.status(), 200);
+    let (north, _) = app.sign_in("north").await;
+    let refused = north.get(app.url(&export)).send().await.expect("export");
+    assert_eq!(refused.status(), 403);
+    let (school_client, _) = app.sign_in("school").await;
+    let sheet = format!("/work/campaigns/{campaign}/schools/{school}/codes");
+    assert_eq!(
+        school_client
+            .get(app.url(&sheet))
+            .send()
+            .await
+            .expect("sheet")
+            .status(),
+        200
+    );
+    let (admin, csrf) = app.sign_in("admin").await;
+    let created = admin
+        .post(app.url("/admin/users/new"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("login", "auditor-test"),
+            ("name", "Проверяющий"),
+            ("password", "a-long-password-2026"),
+            ("role", "admin"),
+        ])
+        .send()
+        .await
+        .expect("account");
+    assert_eq!(created.status(), 303);
+    let page = |form: Vec<(&'static str, String)>| {
+        let admin = admin.clone();
+        let url = app.url("/api/work-audit");
+        async move {
+            let v: serde_json::Value = admin
+                .post(url)
+                .form(&form)
+                .send()
+                .await
+                .expect("audit")
+                .json()
+                .await
+                .expect("json");
+            v["report"].clone()
+        }
+    };
+    let all = page(vec![]).await;
+    let lines = all["lines"].as_array().expect("lines").clone();
+    let find = |action: &str| -> Vec<serde_json::Value> {
+        lines
+            .iter()
+            .filter(|l| l["action"] == action)
+            .cloned()
+            .collect()
+    };
+    let exports = find("raw_export");
+    assert_eq!(
+        exports.len(),
+        1,
+        "the refused download is not written: {lines:?}"
+    );
+    assert_eq!(exports[0]["login"], "region");
+    assert_eq!(
+        exports[0]["path"],
+        export.as_str(),
+        "the path, never the query"
+    );
+    assert_eq!(
+        exports[0]["address"], "127.0.0.1",
+        "the forged header is ignored"
+    );
+    assert_eq!(find("code_sheet")[0]["login"], "school");
+    assert_eq!(find("code_sheet")[0]["path"], sheet.as_str());
+    assert_eq!(find("account_created")[0]["login"], "admin");
+    // Filtered by action and by days.
+    let only = page(vec![("filter[action]", "raw_export".into())]).await;
+    assert_eq!(only["lines"].as_array().map(Vec::len), Some(1));
+    let today = server::clock::today();
+    let yesterday = today.plus_days(-1).to_string();
+    let none = page(vec![("filter[to]", yesterday)]).await;
+    assert_eq!(none["lines"].as_array().map(Vec::len), Some(0));
+    let searched = page(vec![("list[q]", "region".into())]).await;
+    assert!(searched["lines"]
+        .as_array()
+        .expect("lines")
+        .iter()
+        .all(|l| l["login"] == "region"));
+    // A bad day is refused, naming the field.
+    let bad = admin
+        .post(app.url("/api/work-audit"))
+        .form(&[("filter[from]", "yesterday")])
+        .send()
+        .await
+        .expect("audit");
+    assert_eq!(bad.status(), 400);
+    let body = bad.text().await.expect("body");
+    assert!(body.contains("С даты: дата в формате ГГГГ-ММ-ДД"), "{body}");
+    // The CSV holds the same lines; the admin's readings of the log are written too.
+    let csv = admin
+        .get(app.url("/export/audit.csv?action=raw_export"))
+        .send()
+        .await
+        .expect("csv");
+    assert_eq!(csv.status(), 200);
+    let text = csv.text().await.expect("body");
+    let mut rows = text.lines();
+    assert_eq!(
+        rows.next(),
+        Some("at_utc,login,user_id,action,path,address")
+    );
+    let row = rows.next().expect("a line");
+    assert!(row.contains(",region,") && row.contains(&export), "{row}");
+    assert_eq!(rows.next(), None);
+    let again = page(vec![("filter[action]", "audit_read".into())]).await;
+    assert!(again["lines"].as_array().map_or(0, Vec::len) >= 2);
+    // Nobody else reads it.
+    let r = region
+        .get(app.url("/export/audit.csv"))
+        .send()
+        .await
+        .expect("csv");
+    assert_eq!(r.status(), 403);
+    // Lines past their retention go.
+    let gone = app
+        .storage
+        .forget_audit_before(server::clock::now() + 1)
+        .await
+        .expect("forget");
+    assert!(gone >= 5, "{gone}");
+    assert!(app
+        .storage
+        .audit_lines(&server::storage::AuditFilter::default())
+        .await
+        .expect("read")
+        .is_empty());
+    app.finish().await;
+}
+
 harness::on_both_backends!(
     a_backup_under_load_restores_every_acknowledged_write,
     old_answers_go_and_published_figures_stay,
     metrics_are_scraped_with_the_token_alone,
+    sensitive_reads_and_changes_are_audited,
 );

@@ -11,8 +11,11 @@ use crate::listing::{query_string, ListQuery, Paging, PER_PAGE_CHOICES};
 
 /// The keys a list's links carry over from the current address: its filters and the list's own
 /// state (never a notice).
-const CARRIED: [&str; 16] = [
+const CARRIED: [&str; 19] = [
     "view",
+    "action",
+    "from",
+    "to",
     "region",
     "year",
     "before",

@@ -3,6 +3,7 @@
 //! JavaScript; every form of a signed-in user carries the session's CSRF token.
 
 mod account;
+mod audit;
 mod campaign;
 mod change;
 mod charts;
@@ -28,6 +29,7 @@ use crate::pages::respond::LangSwitch;
 use crate::work::{get_work_home, Attention, ProgrammeLink, WorkHome};
 
 pub use account::AccountPage;
+pub use audit::AuditLogPage;
 pub use campaign::{CodeSheetPage, MatrixPage, MonitorPage, ProfilePage};
 pub use change::ChangePage;
 pub use effectiveness::EffectivenessPage;
@@ -164,6 +166,7 @@ pub fn WorkFrame(viewer: Viewer, lang: Lang, children: Children) -> impl IntoVie
                 <a href="/work/roadmaps">{lang.tr("Дорожные карты", "Roadmaps")}</a>
                 <a href="/work/inbox">{lang.tr("Уведомления", "Notifications")}</a>
                 {admin.then(|| view! { <a href="/admin/users">{lang.tr("Учётные записи", "Accounts")}</a> })}
+                {admin.then(|| view! { <a href="/work/audit">{lang.tr("Журнал аудита", "Audit log")}</a> })}
                 <a href="/account">{lang.tr("Пароль", "Password")}</a>
             </nav>
             <form method="post" action="/session/end" class="sign-out">
