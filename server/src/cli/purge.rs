@@ -58,9 +58,10 @@ pub async fn plan(
             .iter()
             .find(|p| p.tallied.as_deref() != Some(m.fingerprint.as_str()));
         let blocked = if publications.is_empty() {
-            Some(format!(
+            Some(
                 "never published: open one of its pages once, which publishes it at its close, then purge"
-            ))
+                    .to_owned(),
+            )
         } else if let Some(p) = untallied {
             Some(format!(
                 "publication {} is not summed under the methodology in use: run `orientir rescore {}` first",
