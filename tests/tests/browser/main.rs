@@ -7,6 +7,7 @@ use fantoccini::Locator;
 use harness::browser::{Browser, Js};
 use harness::{Backend, TestApp};
 
+mod audit;
 mod every_page;
 mod exports;
 mod programmes;
