@@ -8,6 +8,7 @@ use std::path::Path;
 use std::str::FromStr;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+use sqlx::ConnectOptions;
 
 use super::{with_pool, Storage};
 use crate::error::ServerError;
@@ -80,7 +81,9 @@ impl Storage {
     pub async fn open_sqlite_read_only(path: &Path) -> Result<Storage, ServerError> {
         let options = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))
             .map_err(|e| ServerError::Operation(format!("{}: {e}", path.display())))?
-            .read_only(true);
+            .read_only(true)
+            // Checking every page of a large copy takes seconds, as it should: not a warning.
+            .disable_statement_logging();
         let pool = SqlitePoolOptions::new()
             .max_connections(1)
             .connect_with(options)
