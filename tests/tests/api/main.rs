@@ -26,4 +26,5 @@ mod stages;
 mod storage;
 mod support;
 mod tallies;
+mod upgrade;
 mod validation;
