@@ -17,6 +17,18 @@ pub enum AppError {
     BadRequest(String),
 }
 
+impl AppError {
+    /// A filter's value that is none of its keys, refused naming the field (its label as
+    /// (Russian, English)) and the keys it takes, in the reader's language.
+    pub fn not_one_of(lang: crate::i18n::Lang, label: (&str, &str), keys: &[&str]) -> AppError {
+        let (ru, en) = label;
+        AppError::BadRequest(match lang {
+            crate::i18n::Lang::Ru => format!("{ru}: одно из значений {}", keys.join(", ")),
+            crate::i18n::Lang::En => format!("{en}: one of {}", keys.join(", ")),
+        })
+    }
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 

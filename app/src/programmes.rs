@@ -159,12 +159,7 @@ impl ProgrammeState {
             None => Ok(None),
             Some(k) => Self::all().find(|s| s.key() == k).map(Some).ok_or_else(|| {
                 let keys: Vec<&str> = Self::all().map(Self::key).collect();
-                crate::AppError::BadRequest(match lang {
-                    Lang::Ru => {
-                        format!("Состояние программы: одно из значений {}", keys.join(", "))
-                    }
-                    Lang::En => format!("Programme state: one of {}", keys.join(", ")),
-                })
+                crate::AppError::not_one_of(lang, ("Состояние программы", "Programme state"), &keys)
             }),
         }
     }

@@ -56,10 +56,7 @@ impl Cohort {
             None => Ok(None),
             Some(k) => Cohort::parse(k).map(Some).ok_or_else(|| {
                 let keys: Vec<&str> = Cohort::ALL.iter().map(|c| c.key()).collect();
-                AppError::BadRequest(match lang {
-                    Lang::Ru => format!("Категория школ: одно из значений {}", keys.join(", ")),
-                    Lang::En => format!("Category of schools: one of {}", keys.join(", ")),
-                })
+                AppError::not_one_of(lang, ("Категория школ", "Category of schools"), &keys)
             }),
         }
     }

@@ -21,11 +21,18 @@ struct Histogram {
     count: u64,
 }
 
+/// The requests counted so far: by family and status, and each family's latencies.
+#[derive(Default)]
+struct Requests {
+    answered: BTreeMap<(&'static str, u16), u64>,
+    latency: BTreeMap<&'static str, Histogram>,
+}
+
 /// The counters one instance keeps since it started.
 #[derive(Default)]
 pub struct Metrics {
-    requests: Mutex<BTreeMap<(&'static str, u16), u64>>,
-    latency: Mutex<BTreeMap<&'static str, Histogram>>,
+    /// One lock a request takes once.
+    requests: Mutex<Requests>,
     submissions: AtomicU64,
 }
 
@@ -60,10 +67,8 @@ impl Metrics {
     /// One answered request.
     pub fn observe(&self, family: &'static str, status: u16, seconds: f64) {
         if let Ok(mut requests) = self.requests.lock() {
-            *requests.entry((family, status)).or_default() += 1;
-        }
-        if let Ok(mut latency) = self.latency.lock() {
-            let h = latency.entry(family).or_default();
+            *requests.answered.entry((family, status)).or_default() += 1;
+            let h = requests.latency.entry(family).or_default();
             if let Some(at) = BUCKETS.iter().position(|b| seconds <= *b) {
                 h.within[at] += 1;
             }
@@ -84,11 +89,28 @@ impl Metrics {
             out,
             "# HELP orientir_http_requests_total Requests answered, by route family and status.\n# TYPE orientir_http_requests_total counter"
         );
+        // Both families of lines from one look at the counters, under the lock a request takes.
+        let mut latency = String::new();
         if let Ok(requests) = self.requests.lock() {
-            for ((family, status), n) in requests.iter() {
+            for ((family, status), n) in requests.answered.iter() {
                 let _ = writeln!(
                     out,
                     "orientir_http_requests_total{{family=\"{family}\",status=\"{status}\"}} {n}"
+                );
+            }
+            for (family, h) in requests.latency.iter() {
+                let mut cumulative = 0;
+                for (bound, n) in BUCKETS.iter().zip(h.within) {
+                    cumulative += n;
+                    let _ = writeln!(
+                        latency,
+                        "orientir_http_request_duration_seconds_bucket{{family=\"{family}\",le=\"{bound}\"}} {cumulative}"
+                    );
+                }
+                let _ = writeln!(
+                    latency,
+                    "orientir_http_request_duration_seconds_bucket{{family=\"{family}\",le=\"+Inf\"}} {}\norientir_http_request_duration_seconds_sum{{family=\"{family}\"}} {}\norientir_http_request_duration_seconds_count{{family=\"{family}\"}} {}",
+                    h.count, h.sum, h.count
                 );
             }
         }
@@ -96,23 +118,7 @@ impl Metrics {
             out,
             "# HELP orientir_http_request_duration_seconds Time to answer, by route family.\n# TYPE orientir_http_request_duration_seconds histogram"
         );
-        if let Ok(latency) = self.latency.lock() {
-            for (family, h) in latency.iter() {
-                let mut cumulative = 0;
-                for (bound, n) in BUCKETS.iter().zip(h.within) {
-                    cumulative += n;
-                    let _ = writeln!(
-                        out,
-                        "orientir_http_request_duration_seconds_bucket{{family=\"{family}\",le=\"{bound}\"}} {cumulative}"
-                    );
-                }
-                let _ = writeln!(
-                    out,
-                    "orientir_http_request_duration_seconds_bucket{{family=\"{family}\",le=\"+Inf\"}} {}\norientir_http_request_duration_seconds_sum{{family=\"{family}\"}} {}\norientir_http_request_duration_seconds_count{{family=\"{family}\"}} {}",
-                    h.count, h.sum, h.count
-                );
-            }
-        }
+        out.push_str(&latency);
         let gauges: [(&str, &str, &str, String); 5] = [
             (
                 "orientir_submissions_total",

@@ -2,7 +2,6 @@
 //! filter. The lines are written by the access check (`http::access`, the routes it marks).
 
 use app::access::{Role, Viewer};
-use app::i18n::Lang;
 use app::listing::{self, ListQuery, SortKey};
 use app::work::{AuditLine, AuditPage, AuditQuery};
 use axum::extract::{Query, State};
@@ -68,7 +67,6 @@ pub async fn page(
     filter: AuditQuery,
     list: ListQuery,
     days: u32,
-    _lang: Lang,
 ) -> Result<Option<AuditPage>, ServerError> {
     if viewer.role != Role::Admin {
         return Ok(None);

@@ -148,9 +148,9 @@ impl WorkSource for Coordinators {
         viewer: &Viewer,
         filter: app::work::AuditQuery,
         list: app::listing::ListQuery,
-        lang: Lang,
+        _lang: Lang,
     ) -> Result<Option<app::work::AuditPage>, AppError> {
-        Ok(audit::page(&self.storage, viewer, filter, list, self.audit_days, lang).await?)
+        Ok(audit::page(&self.storage, viewer, filter, list, self.audit_days).await?)
     }
 
     async fn find_schools(&self, viewer: &Viewer, text: &str) -> Result<Vec<String>, AppError> {

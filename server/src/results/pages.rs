@@ -830,12 +830,10 @@ impl ResultsSource for Yardstick {
             None | Some("candidates") => false,
             Some("cohorts") => true,
             Some(_) => {
-                return Err(AppError::BadRequest(
-                    lang.tr(
-                        "Список: одно из значений candidates, cohorts",
-                        "List: one of candidates, cohorts",
-                    )
-                    .into(),
+                return Err(AppError::not_one_of(
+                    lang,
+                    ("Список", "List"),
+                    &["candidates", "cohorts"],
                 ))
             }
         };

@@ -176,22 +176,20 @@ impl Storage {
 
     /// What the database holds.
     pub async fn holdings(&self) -> Result<Holdings, ServerError> {
-        let count = |table: &'static str| {
-            let storage = self.clone();
-            async move {
-                let sql = format!("SELECT COUNT(*) FROM {table}");
-                let n: i64 = with_pool!(&storage, pool => {
-                    sqlx::query_scalar(&sql).fetch_one(pool).await?
-                });
-                Ok::<i64, ServerError>(n)
-            }
-        };
         Ok(Holdings {
             schema: self.schema_version().await?,
-            responses: count("responses").await?,
-            accounts: count("users").await?,
-            programmes: count("programmes").await?,
-            files: count("programme_files").await? + count("support_files").await?,
+            responses: self.rows_of("responses").await?,
+            accounts: self.rows_of("users").await?,
+            programmes: self.rows_of("programmes").await?,
+            files: self.rows_of("programme_files").await? + self.rows_of("support_files").await?,
         })
+    }
+
+    /// How many rows a table of ours has.
+    async fn rows_of(&self, table: &'static str) -> Result<i64, ServerError> {
+        let sql = format!("SELECT COUNT(*) FROM {table}");
+        Ok(with_pool!(self, pool => {
+            sqlx::query_scalar(&sql).fetch_one(pool).await?
+        }))
     }
 }

@@ -60,6 +60,23 @@ pub struct Selection {
     pub exits: std::collections::BTreeSet<String>,
 }
 
+/// What a region's results yield under `key`: computed once (outside the lock), then kept for
+/// as long as the region's results are.
+fn kept<K: std::hash::Hash + Eq, V>(
+    map: &std::sync::Mutex<HashMap<K, Arc<V>>>,
+    key: K,
+    compute: impl FnOnce() -> V,
+) -> Arc<V> {
+    if let Some(found) = map.lock().ok().and_then(|m| m.get(&key).cloned()) {
+        return found;
+    }
+    let computed = Arc::new(compute());
+    if let Ok(mut m) = map.lock() {
+        m.insert(key, computed.clone());
+    }
+    computed
+}
+
 type StandingKey = (String, u16, surveys::results::ResultIndicator);
 
 /// Every shown value of one indicator, assessment and year, by school, sorted by value.
@@ -75,25 +92,9 @@ impl Region {
         indicator: surveys::results::ResultIndicator,
     ) -> Arc<Standing> {
         let key = (assessment.to_owned(), year, indicator);
-        if let Some(kept) = self
-            .standings
-            .lock()
-            .ok()
-            .and_then(|s| s.get(&key).cloned())
-        {
-            return kept;
-        }
-        let computed = Arc::new(surveys::results::standings(
-            &m.results,
-            &self.results,
-            assessment,
-            year,
-            indicator,
-        ));
-        if let Ok(mut kept) = self.standings.lock() {
-            kept.insert(key, computed.clone());
-        }
-        computed
+        kept(&self.standings, key, || {
+            surveys::results::standings(&m.results, &self.results, assessment, year, indicator)
+        })
     }
 
     /// A school's place among `peers` (its peer group's schools) for an indicator.
@@ -455,18 +456,9 @@ pub struct Improvement {
 }
 
 impl Region {
-    /// The schools of the low-results cohort that meet the criteria for leaving it in `year`.
     /// A year's candidates and exits (computed once, then kept with the region's results).
     pub fn selection(&self, m: &surveys::Methodology, year: u16) -> Arc<Selection> {
-        if let Some(kept) = self
-            .selections
-            .lock()
-            .ok()
-            .and_then(|s| s.get(&year).cloned())
-        {
-            return kept;
-        }
-        let computed = Arc::new(Selection {
+        kept(&self.selections, year, || Selection {
             candidates: surveys::results::candidates(
                 &m.results,
                 &self.results,
@@ -476,13 +468,10 @@ impl Region {
                 m.rules.confidence,
             ),
             exits: surveys::results::exits(&m.results, &self.results, year),
-        });
-        if let Ok(mut kept) = self.selections.lock() {
-            kept.insert(year, computed.clone());
-        }
-        computed
+        })
     }
 
+    /// The schools of the low-results cohort that meet the criteria for leaving it in `year`.
     pub fn leaving(&self, m: &surveys::Methodology, year: u16) -> Vec<&PlacedSchool> {
         let selection = self.selection(m, year);
         self.schools

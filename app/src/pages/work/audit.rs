@@ -36,17 +36,16 @@ pub fn AuditLogPage() -> impl IntoView {
 fn audit_view(a: AuditPage, lang: Lang, _viewer: &Viewer) -> AnyView {
     let paging = a.paging.clone();
     let f = a.filter.clone();
-    let csv = {
-        let mut pairs = form_urlencoded_pairs(&f);
-        if !paging.q.is_empty() {
-            pairs.push(("q", paging.q.clone()));
-        }
-        let query: Vec<String> = pairs
-            .into_iter()
-            .map(|(k, v)| format!("{k}={}", crate::listing::encode(&v)))
-            .collect();
-        format!("/export/audit.csv?{}", query.join("&"))
-    };
+    // The same selection as a file: the filter and the search, not the page.
+    let csv = format!(
+        "/export/audit.csv{}",
+        crate::listing::query_string([
+            ("action", f.action.clone().unwrap_or_default()),
+            ("from", f.from.clone().unwrap_or_default()),
+            ("to", f.to.clone().unwrap_or_default()),
+            ("q", paging.q.clone()),
+        ])
+    );
     let chosen = f.action.clone().unwrap_or_default();
     let (searched, per) = (paging.q.clone(), paging.per);
     view! {
@@ -98,12 +97,4 @@ fn audit_view(a: AuditPage, lang: Lang, _viewer: &Viewer) -> AnyView {
         <Pager paging lang />
     }
     .into_any()
-}
-
-/// The filter's keys and values, as the CSV's address carries them.
-fn form_urlencoded_pairs(f: &AuditQuery) -> Vec<(&'static str, String)> {
-    [("action", &f.action), ("from", &f.from), ("to", &f.to)]
-        .into_iter()
-        .filter_map(|(k, v)| v.clone().map(|v| (k, v)))
-        .collect()
 }
