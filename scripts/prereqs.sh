@@ -35,6 +35,20 @@ if ! command -v pg_dump >/dev/null || ! command -v pg_restore >/dev/null; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends postgresql-client >/dev/null
 fi
+# nginx and openssl: the test of two instances behind a TLS proxy (nginx is started by that test
+# with a configuration of its own; the package's own service is not started on install).
+if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ] || ! command -v openssl >/dev/null; then
+  log "apt-get install nginx openssl"
+  $SUDO apt-get update -qq
+  blocker=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+    $SUDO chmod +x /usr/sbin/policy-rc.d
+    blocker=1
+  fi
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nginx openssl >/dev/null
+  if [ -n "$blocker" ]; then $SUDO rm -f /usr/sbin/policy-rc.d; fi
+fi
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   log "apt-get install postgresql"
   $SUDO apt-get update -qq

@@ -7,7 +7,11 @@
 # keeps (not counted here).
 # With ORIENTIR_COORDINATORS=N, N of the connections are a signed-in regional coordinator's
 # instead, reading the region's pages and calling their server functions all the while.
-# Usage: [ORIENTIR_BIN=path] [ORIENTIR_COORDINATORS=n] bench/load/run.sh [connections] [seconds] [database-url] [form|live]
+# With ORIENTIR_PROXY=1, the clients go through Debian's nginx over TLS, configured by
+# docs/nginx.conf (its ports and a self-signed certificate replaced), in front of
+# ORIENTIR_INSTANCES instances (default 1; more than one needs a PostgreSQL database-url).
+# Usage: [ORIENTIR_BIN=path] [ORIENTIR_COORDINATORS=n] [ORIENTIR_PROXY=1] [ORIENTIR_INSTANCES=n]
+#          bench/load/run.sh [connections] [seconds] [database-url] [form|live]
 #   default: 200 connections, 30 s, a fresh SQLite file, form. Prints wrk's figures, the completed
 #   questionnaires per second, and checks that the stored count equals the acknowledged count.
 set -euo pipefail
@@ -20,16 +24,65 @@ bin=${ORIENTIR_BIN:-target/release/orientir}   # another binary, e.g. an older b
 [ -x "$bin" ] || scripts/build.sh --release
 
 work=$(mktemp -d)
-trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
+servers=()
+nginx_pid=""
+trap 'kill "${servers[@]}" 2>/dev/null || true; [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null; rm -rf "$work"' EXIT
 db=${3:-sqlite://$work/load.db}
 flow=${4:-form}
-port=$((20000 + RANDOM % 20000))
+instances=${ORIENTIR_INSTANCES:-1}
 # Every questionnaire comes from this one address: the limit on drafts begun per address is off.
-DATABASE_URL=$db ORIENTIR_ADDR=127.0.0.1:$port ORIENTIR_LOG=warn ORIENTIR_SITE_ROOT=target/site \
-  ORIENTIR_DRAFTS_PER_ADDRESS_HOUR=0 "$bin" demo >"$work/out" 2>"$work/err" &
-server=$!
-for _ in $(seq 100); do grep -q "^listening on" "$work/out" 2>/dev/null && break; sleep 0.1; done
-code=$(grep -o "Берёзовская СОШ»: parent [A-Z0-9-]*, principal [A-Z0-9-]*, student [A-Z0-9-]*" "$work/out" | awk '{print $NF}')
+start_instance() { # command, port
+  DATABASE_URL=$db ORIENTIR_ADDR=127.0.0.1:$2 ORIENTIR_LOG=warn ORIENTIR_SITE_ROOT=target/site \
+    ORIENTIR_DRAFTS_PER_ADDRESS_HOUR=0 ORIENTIR_TRUSTED_PROXIES=127.0.0.1 \
+    ${ORIENTIR_PROXY:+ORIENTIR_SECURE_COOKIES=1} "$bin" "$1" >"$work/out-$2" 2>"$work/err-$2" &
+  servers+=($!)
+  for _ in $(seq 100); do grep -q "^listening on" "$work/out-$2" 2>/dev/null && break; sleep 0.1; done
+}
+ports=()
+for n in $(seq "$instances"); do
+  ports+=($((20000 + RANDOM % 20000)))
+  # The first makes the demo region, the others serve it.
+  start_instance "$([ "$n" = 1 ] && echo demo || echo serve)" "${ports[-1]}"
+done
+port=${ports[0]}
+code=$(grep -o "Берёзовская СОШ»: parent [A-Z0-9-]*, principal [A-Z0-9-]*, student [A-Z0-9-]*" "$work/out-$port" | awk '{print $NF}')
+target=http://127.0.0.1:$port
+if [ -n "${ORIENTIR_PROXY:-}" ]; then
+  command -v openssl >/dev/null && { command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; } || scripts/prereqs.sh
+  openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=survey.example.ru \
+    -keyout "$work/key.pem" -out "$work/cert.pem" >/dev/null 2>&1
+  https=$((20000 + RANDOM % 20000))
+  upstreams=""
+  for p in "${ports[@]}"; do upstreams="$upstreams    server 127.0.0.1:$p max_fails=1 fail_timeout=5s;\n"; done
+  python3 - "$work" "$https" "$upstreams" <<'PY'
+import sys
+work, https, upstreams = sys.argv[1], sys.argv[2], sys.argv[3].replace("\\n", "\n")
+conf = open("docs/nginx.conf").read()
+lines = [l for l in conf.splitlines(keepends=True) if "127.0.0.1:300" not in l]
+conf = "".join(lines).replace("upstream orientir {\n", "upstream orientir {\n" + upstreams, 1)
+conf = conf.replace("listen 443 ssl", f"listen 127.0.0.1:{https} ssl").replace("listen 80;", f"listen 127.0.0.1:{int(https) + 1};")
+conf = conf.replace("/etc/ssl/survey.example.ru.crt", f"{work}/cert.pem").replace("/etc/ssl/survey.example.ru.key", f"{work}/key.pem")
+open(f"{work}/orientir.conf", "w").write(conf)
+open(f"{work}/nginx.conf", "w").write(f"""daemon off;
+worker_processes 1;
+pid {work}/nginx.pid;
+error_log {work}/error.log warn;
+events {{ worker_connections 4096; }}
+http {{
+  access_log off;
+  client_body_temp_path {work}/body; proxy_temp_path {work}/proxy; fastcgi_temp_path {work}/fastcgi;
+  uwsgi_temp_path {work}/uwsgi; scgi_temp_path {work}/scgi;
+  include {work}/orientir.conf;
+}}
+""")
+PY
+  chmod 755 "$work"
+  $(command -v nginx || echo /usr/sbin/nginx) -p "$work" -c "$work/nginx.conf" &
+  nginx_pid=$!
+  for _ in $(seq 100); do (echo >"/dev/tcp/127.0.0.1/$https") 2>/dev/null && break; sleep 0.1; done
+  target=https://127.0.0.1:$https
+  echo "== through nginx (TLS) in front of $instances instance(s)"
+fi
 python3 bench/load/bodies.py student "$work/bodies.tsv" 50
 script=bench/load/student.lua
 
@@ -41,7 +94,7 @@ count() {
 }
 coordinators=${ORIENTIR_COORDINATORS:-0}
 if [ "$coordinators" -gt 0 ]; then
-  base=http://127.0.0.1:$port jar=$work/cookies
+  base=$target jar=$work/cookies
   sign_in "$base" "$jar" region
   cookie=$(awk -F'\t' 'NF >= 7 && $6 !~ /^#/ {printf "%s=%s; ", $6, $7}' "$jar")
   read -r previous campaign school < <(case "$db" in
@@ -53,7 +106,7 @@ if [ "$coordinators" -gt 0 ]; then
   conns=$((conns - coordinators))
 fi
 before=$(count)
-wrk -t2 -c"$conns" -d"${seconds}s" --latency -s "$script" "http://127.0.0.1:$port" -- "$code" "$work/bodies.tsv" "$flow" | tee "$work/wrk"
+wrk -t2 -c"$conns" -d"${seconds}s" --latency -s "$script" "$target" -- "$code" "$work/bodies.tsv" "$flow" | tee "$work/wrk"
 if [ "$coordinators" -gt 0 ]; then
   wait "$reader"
   echo "== the coordinator's $coordinators connections"

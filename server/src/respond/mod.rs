@@ -60,7 +60,7 @@ impl Respondents {
         Respondents {
             writer: DraftWriter::spawn(storage.clone()),
             codes: CodeCache::for_storage(&storage),
-            drafts: DraftCache::for_storage(&storage),
+            drafts: DraftCache::default(),
             storage,
             rules: Arc::new(RulesFiles::new(&methodology)),
             methodology,
@@ -192,11 +192,13 @@ impl Respondents {
             Some(draft) => Some(draft),
             None => self.storage.draft(&token).await?,
         };
+        let revision = stored.as_ref().map_or(0, |d| d.revision);
         let stored = stored.filter(|d| d.code == opened.info.code);
         if !opened.info.personal {
             return Ok(Seen {
                 draft: stored,
                 elsewhere: false,
+                revision,
             });
         }
         let device = handle.map(|h| secrets::hash(&h));
@@ -207,6 +209,7 @@ impl Respondents {
         Ok(Seen {
             draft: stored.filter(|d| d.submitted || mine(d)),
             elsewhere,
+            revision,
         })
     }
 }
@@ -218,6 +221,9 @@ pub(crate) struct Seen {
     pub draft: Option<DraftRow>,
     /// A personal code's questionnaire is under way on another device.
     pub elsewhere: bool,
+    /// The revision of the draft stored under the handle's token (0: none), whoever's it is: a
+    /// save writes over it.
+    pub revision: i64,
 }
 
 impl Respondents {
@@ -280,7 +286,9 @@ impl Respondents {
             Ok(o) => o,
             Err(p) => return Ok(Err(p)),
         };
-        let Seen { draft, elsewhere } = self.draft_seen(&opened, token).await?;
+        let Seen {
+            draft, elsewhere, ..
+        } = self.draft_seen(&opened, token).await?;
         let i = opened.instrument;
         Ok(Ok(StartView {
             elsewhere,

@@ -13,7 +13,7 @@ use super::{new_handle, personal_token, Respondents};
 use crate::access_code;
 use crate::error::ServerError;
 use crate::secrets;
-use crate::storage::{DraftRow, DraftWrite, ResponseRow};
+use crate::storage::{DraftRow, DraftWrite, ResponseRow, Written};
 use crate::tallying::Tallier;
 
 /// A saved page: where the respondent goes next, and the `Set-Cookie` value keeping (or
@@ -46,13 +46,18 @@ impl SaveOutcome {
     }
 }
 
+/// How many times a page is saved over a draft written elsewhere meanwhile before giving up.
+const STALE_TRIES: usize = 3;
+
 /// How long the result key waits in its cookie for the thank-you page.
 pub(super) const RESULT_COOKIE_SECONDS: i64 = 900;
 
 impl Respondents {
     /// Stores one page of answers: the draft token comes from the form (`_draft`) or the
     /// cookie, `_go=back` goes back without checking, refused answers are kept with their
-    /// problems, and the last page stores the whole response once.
+    /// problems, and the last page stores the whole response once. When the draft this server
+    /// kept was written elsewhere since (another instance), it is read again and the page
+    /// saved over what is stored.
     pub async fn save_answers(
         &self,
         code: &str,
@@ -61,10 +66,33 @@ impl Respondents {
         cookie_token: Option<String>,
         lang: Lang,
     ) -> Result<SaveOutcome, ServerError> {
+        for _ in 0..STALE_TRIES {
+            let saved = self
+                .try_save(code, page, fields.clone(), cookie_token.clone(), lang)
+                .await?;
+            if let Some(outcome) = saved {
+                return Ok(outcome);
+            }
+        }
+        Err(ServerError::Write(
+            "the draft was written elsewhere at every try".into(),
+        ))
+    }
+
+    /// `save_answers` once: `None` when the draft turned out to be written elsewhere since it
+    /// was read (nothing was written, and the draft is no longer kept in memory).
+    async fn try_save(
+        &self,
+        code: &str,
+        page: u32,
+        fields: Vec<(String, String)>,
+        cookie_token: Option<String>,
+        lang: Lang,
+    ) -> Result<Option<SaveOutcome>, ServerError> {
         let m: &Methodology = &self.methodology;
         let opened = match self.open(code).await? {
             Ok(o) => o,
-            Err(_) => return Ok(SaveOutcome::to(format!("/s/{code}"), None)),
+            Err(_) => return Ok(Some(SaveOutcome::to(format!("/s/{code}"), None))),
         };
         let code = opened.info.code.clone();
         let cookie_name = draft_cookie(&code);
@@ -83,19 +111,19 @@ impl Respondents {
                 .await?
                 .is_some_and(|d| d.submitted)
             {
-                return Ok(SaveOutcome::to(format!("/s/{code}/thanks"), None));
+                return Ok(Some(SaveOutcome::to(format!("/s/{code}/thanks"), None)));
             }
         }
         let seen = self.draft_seen(&opened, cookie_token.clone()).await?;
         let existing = seen.draft;
         if existing.as_ref().is_some_and(|d| d.submitted) {
-            return Ok(SaveOutcome::to(format!("/s/{code}/thanks"), None));
+            return Ok(Some(SaveOutcome::to(format!("/s/{code}/thanks"), None)));
         }
         // A personal questionnaire begun on another device keeps its answers there: this device
         // writes over them only when the respondent asks to start over here.
         let start_over = fields.iter().any(|(k, v)| k == "_start_over" && v == "1");
         if seen.elsewhere && !start_over {
-            return Ok(SaveOutcome::to(format!("/s/{code}"), None));
+            return Ok(Some(SaveOutcome::to(format!("/s/{code}"), None)));
         }
         let instrument = opened.instrument;
         let pages = instrument.sections.len() as u32;
@@ -135,6 +163,7 @@ impl Respondents {
             submitted: false,
             device_hash: personal.then(|| secrets::hash(&handle)),
             result_key_hash: None,
+            revision: seen.revision + 1,
         };
         let problems = |errors: &[surveys::FieldError]| -> String {
             let map: BTreeMap<&str, String> = errors
@@ -211,13 +240,18 @@ impl Respondents {
                     draft.result_key_hash = result_key.as_deref().map(secrets::hash);
                     // Committed (and on SQLite synced) before the answer is sent.
                     let mut done = draft.clone();
-                    self.writer
+                    let written = self
+                        .writer
                         .write(DraftWrite::Submit {
                             draft,
                             today,
                             response,
                         })
                         .await?;
+                    if written == Written::Stale {
+                        self.drafts.forget(&token);
+                        return Ok(None);
+                    }
                     done.submitted = true;
                     self.drafts.put(done);
                     self.metrics.submitted();
@@ -232,22 +266,26 @@ impl Respondents {
                         // The next person on a shared computer starts afresh.
                         None => self.cookies.clear(&cookie_name),
                     };
-                    return Ok(SaveOutcome::to(
+                    return Ok(Some(SaveOutcome::to(
                         format!("/s/{code}/thanks"),
                         Some(set_cookie),
-                    ));
+                    )));
                 }
             }
         };
         let kept = draft.clone();
-        self.writer.write(DraftWrite::Save { draft, today }).await?;
+        let written = self.writer.write(DraftWrite::Save { draft, today }).await?;
+        if written == Written::Stale {
+            self.drafts.forget(&token);
+            return Ok(None);
+        }
         self.drafts.put(kept.clone());
         // The draft lives until the campaign closes, and the cookie with it.
         let days = today.days_until(opened.info.closes_on) + 1;
         let set_cookie = self
             .cookies
             .set(&cookie_name, &handle, days.max(1) * 86_400, true);
-        Ok(SaveOutcome {
+        Ok(Some(SaveOutcome {
             target,
             set_cookie: Some(set_cookie),
             next: Some(Next {
@@ -255,6 +293,6 @@ impl Respondents {
                 handle,
                 draft: kept,
             }),
-        })
+        }))
     }
 }

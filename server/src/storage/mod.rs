@@ -40,7 +40,7 @@ pub use backup::Holdings;
 pub use campaigns::{
     AccessCode, CampaignRow, CodeInfo, ExpectedCounts, NewCampaign, SchoolInCampaign, SchoolPlan,
 };
-pub use drafts::{DraftRow, DraftWrite};
+pub use drafts::{DraftRow, DraftWrite, Written};
 pub use notices::{MailRow, MailSettings, NewMail, NewNotice, NoticeRow, Sent};
 pub use places::{Conflict, Named, PlacedSchool, Registry, RegistryRow};
 pub use programmes::{

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use surveys::calendar::Day;
 use surveys::{Group, RawAnswers};
 
-use super::{with_pool, DraftWrite, Storage, TallyPiece};
+use super::{with_pool, DraftWrite, Storage, TallyPiece, Written};
 use crate::error::ServerError;
 
 /// A completed questionnaire to store.
@@ -175,7 +175,7 @@ impl Storage {
         let stored = self
             .write_drafts(std::slice::from_ref(&DraftWrite::Response(r.clone())))
             .await?;
-        Ok(stored.first().copied().unwrap_or(false))
+        Ok(stored.first() == Some(&Written::Done { stored: true }))
     }
 
     /// Responses of a campaign as they arrive (discarded ones not), counted per school and group:

@@ -5,13 +5,13 @@
 
 use tokio::sync::{mpsc, oneshot};
 
-use super::{DraftWrite, Storage};
+use super::{DraftWrite, Storage, Written};
 use crate::error::ServerError;
 
 /// Most writes in one transaction.
 const MAX_BATCH: usize = 256;
 
-type Reply = oneshot::Sender<Result<bool, String>>;
+type Reply = oneshot::Sender<Result<Written, String>>;
 
 /// A handle to the writer task; cheap to clone.
 #[derive(Clone, Debug)]
@@ -60,8 +60,8 @@ impl DraftWriter {
         DraftWriter { queue }
     }
 
-    /// Writes and waits until the write is committed; for a submit, whether it stored a new response.
-    pub async fn write(&self, op: DraftWrite) -> Result<bool, ServerError> {
+    /// Writes and waits until the write is committed (or found stale: `Written`).
+    pub async fn write(&self, op: DraftWrite) -> Result<Written, ServerError> {
         let (reply, answer) = oneshot::channel();
         let stopped = || ServerError::Write("the draft writer has stopped".into());
         self.queue.send((op, reply)).await.map_err(|_| stopped())?;

@@ -1,7 +1,8 @@
 //! Two instances of Orientir on one PostgreSQL database serve one region consistently: this
 //! process's server and an `orientir serve` process beside it. A respondent's questionnaire
-//! started on one continues on the other, a code replaced on one is refused by the other at
-//! once, a session begun on one is known — and ended — on both, and failed sign-ins on both
+//! started on one continues on the other (each keeping the draft it wrote, and reading it again
+//! when the other wrote it since), a code replaced on one is refused by the other within
+//! moments, a session begun on one is known — and ended — on both, and failed sign-ins on both
 //! count against one limit.
 
 use std::io::{BufRead, BufReader};
@@ -15,13 +16,18 @@ use surveys::{Group, Methodology};
 use crate::respond::{browser, complete_across, get};
 
 /// `orientir serve` over a database, on a free port; stopped when dropped.
-struct Instance {
-    base: String,
+pub(crate) struct Instance {
+    pub(crate) base: String,
     child: Child,
 }
 
 impl Instance {
     fn start(database: &str) -> Instance {
+        Instance::start_with(database, &[])
+    }
+
+    /// With more of the environment (`ORIENTIR_*` settings).
+    pub(crate) fn start_with(database: &str, settings: &[(&str, &str)]) -> Instance {
         let binary = repo_root().join("target/debug/orientir");
         assert!(
             binary.exists(),
@@ -34,6 +40,7 @@ impl Instance {
             .env("ORIENTIR_ADDR", "127.0.0.1:0")
             .env("ORIENTIR_LOG", "warn")
             .env("ORIENTIR_SITE_ROOT", repo_root().join("target/site"))
+            .envs(settings.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -59,10 +66,18 @@ impl Instance {
     }
 }
 
-impl Drop for Instance {
-    fn drop(&mut self) {
+impl Instance {
+    /// Stops the process at once (SIGKILL), as a crash or a pulled plug would: nothing in flight
+    /// is finished.
+    pub(crate) fn kill(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        self.kill();
     }
 }
 
@@ -116,7 +131,16 @@ async fn both_instances_serve_one_region() {
         .await
         .expect("replace");
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let (_, start) = get(&browser(), &format!("{one}/s/{code}")).await;
+    // The other instance keeps codes in memory until PostgreSQL tells it of the change, at the
+    // change's commit: within moments.
+    let mut start = String::new();
+    for _ in 0..100 {
+        start = get(&browser(), &format!("{one}/s/{code}")).await.1;
+        if start.contains("Этот код больше не действует") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
     assert!(start.contains("Этот код больше не действует"), "{start}");
     let (_, page) = get(&region, &format!("{one}{sheet}")).await;
     assert!(

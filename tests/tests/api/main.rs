@@ -16,6 +16,7 @@ mod markup;
 mod operations;
 mod privacy;
 mod programmes;
+mod proxy;
 mod publication;
 mod registry;
 mod reports;

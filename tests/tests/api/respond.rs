@@ -29,7 +29,11 @@ async fn post(client: &Client, url: &str, form: &[(String, String)]) -> String {
 }
 
 /// Valid answers for one page: the first real choice, the smallest allowed number (at least 1).
-fn fill(m: &Methodology, instrument: &Instrument, section: usize) -> Vec<(String, String)> {
+pub(crate) fn fill(
+    m: &Methodology,
+    instrument: &Instrument,
+    section: usize,
+) -> Vec<(String, String)> {
     let mut form = Vec::new();
     for item in &instrument.sections[section].items {
         let keys: Vec<String> = if item.rows.is_empty() {
@@ -65,7 +69,7 @@ fn with(mut form: Vec<(String, String)>, key: &str, value: &str) -> Vec<(String,
     form
 }
 
-fn draft_of(html: &str) -> String {
+pub(crate) fn draft_of(html: &str) -> String {
     let at = html.find("name=\"_draft\" value=\"").expect("draft field") + 21;
     html[at..].split('"').next().expect("value").to_owned()
 }

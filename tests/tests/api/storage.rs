@@ -3,7 +3,7 @@
 
 use harness::{Backend, TestApp, TestDb};
 use serde_json::json;
-use server::storage::{NewCampaign, ResponseRow};
+use server::storage::{DraftWrite, NewCampaign, ResponseRow, Written};
 use server::Storage;
 use surveys::calendar::Day;
 use surveys::{Group, Methodology};
@@ -313,11 +313,12 @@ async fn drafts_of_closed_campaigns_are_deleted(backend: Backend) {
             submitted: false,
             device_hash: None,
             result_key_hash: None,
+            revision: 1,
         };
-        storage
+        assert!(storage
             .save_draft(&draft, day("2026-09-15"))
             .await
-            .expect("draft");
+            .expect("draft"));
     }
     // On 2026-10-02 the autumn campaign has closed; the spring one (until 2026-04-30) too.
     assert_eq!(
@@ -339,7 +340,96 @@ async fn drafts_of_closed_campaigns_are_deleted(backend: Backend) {
     db.drop_database().await;
 }
 
+async fn a_draft_is_written_only_over_the_revision_it_was_based_on(backend: Backend) {
+    let (storage, db) = storage(backend).await;
+    let (campaign, school) = campaign(&storage).await;
+    storage
+        .insert_access_code("444-444-44", campaign, school, Group::Student, false)
+        .await
+        .expect("code");
+    let draft = |page: i64, revision: i64| server::storage::DraftRow {
+        token: "t".into(),
+        code: "444-444-44".into(),
+        answers: format!("{{\"page\":\"{page}\"}}"),
+        problems: "{}".into(),
+        page,
+        submission_key: "key-t".into(),
+        submitted: false,
+        device_hash: None,
+        result_key_hash: None,
+        revision,
+    };
+    let today = day("2026-09-15");
+    // A new draft, then its next page over revision 1.
+    assert!(storage
+        .save_draft(&draft(1, 1), today)
+        .await
+        .expect("write"));
+    assert!(storage
+        .save_draft(&draft(2, 2), today)
+        .await
+        .expect("write"));
+    // A server that kept revision 1 (another wrote 2 since) writes nothing, nor does a second
+    // «new» draft under the same token.
+    assert!(!storage
+        .save_draft(&draft(3, 2), today)
+        .await
+        .expect("write"));
+    assert!(!storage
+        .save_draft(&draft(3, 1), today)
+        .await
+        .expect("write"));
+    let stored = storage.draft("t").await.expect("read").expect("draft");
+    assert_eq!((stored.page, stored.revision), (2, 2));
+    // In one batch (one statement on PostgreSQL) as alone: the stale write is refused, its
+    // neighbours are written.
+    let other = server::storage::DraftRow {
+        token: "u".into(),
+        submission_key: "key-u".into(),
+        ..draft(1, 1)
+    };
+    let written = storage
+        .write_drafts(&[
+            DraftWrite::Save {
+                draft: draft(3, 2),
+                today,
+            },
+            DraftWrite::Save {
+                draft: other,
+                today,
+            },
+            DraftWrite::Save {
+                draft: draft(3, 3),
+                today,
+            },
+            DraftWrite::Save {
+                draft: draft(4, 3),
+                today,
+            },
+        ])
+        .await
+        .expect("batch");
+    assert_eq!(
+        written,
+        [
+            Written::Stale,
+            Written::Done { stored: false },
+            Written::Done { stored: false },
+            Written::Stale,
+        ]
+    );
+    let stored = storage.draft("t").await.expect("read").expect("draft");
+    assert_eq!((stored.page, stored.revision), (3, 3));
+    assert_eq!(
+        storage.draft("u").await.expect("read").expect("u").revision,
+        1
+    );
+    storage.close().await;
+    db.drop_database().await;
+}
+
 harness::on_both_backends!(
+    a_draft_is_written_only_over_the_revision_it_was_based_on,
     drafts_of_closed_campaigns_are_deleted,
     migrations_apply_and_report_a_schema_version,
     upserting_registry_entries_twice_keeps_one_of_each,
