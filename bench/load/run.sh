@@ -11,7 +11,7 @@
 # docs/nginx.conf (its ports and a self-signed certificate replaced), in front of
 # ORIENTIR_INSTANCES instances (default 1; more than one needs a PostgreSQL database-url).
 # Usage: [ORIENTIR_BIN=path] [ORIENTIR_COORDINATORS=n] [ORIENTIR_PROXY=1] [ORIENTIR_INSTANCES=n]
-#          bench/load/run.sh [connections] [seconds] [database-url] [form|live]
+#        [ORIENTIR_SCHOOLS=one|all] bench/load/run.sh [connections] [seconds] [database-url] [form|live]
 #   default: 200 connections, 30 s, a fresh SQLite file, form. Prints wrk's figures, the completed
 #   questionnaires per second, and checks that the stored count equals the acknowledged count.
 set -euo pipefail
@@ -26,32 +26,40 @@ bin=${ORIENTIR_BIN:-target/release/orientir}   # another binary, e.g. an older b
 work=$(mktemp -d)
 servers=()
 nginx_pid=""
-trap 'kill "${servers[@]}" 2>/dev/null || true; [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill "${servers[@]}" 2>/dev/null || true; [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null; [ -n "${ORIENTIR_BENCH_KEEP:-}" ] || rm -rf "$work"' EXIT
 db=${3:-sqlite://$work/load.db}
 flow=${4:-form}
 instances=${ORIENTIR_INSTANCES:-1}
 # Every questionnaire comes from this one address: the limit on drafts begun per address is off.
-start_instance() { # command, port
-  DATABASE_URL=$db ORIENTIR_ADDR=127.0.0.1:$2 ORIENTIR_LOG=warn ORIENTIR_SITE_ROOT=target/site \
+# Each instance listens on a port the system gives it, and says which.
+start_instance() { # command, number
+  DATABASE_URL=$db ORIENTIR_ADDR=127.0.0.1:0 ORIENTIR_LOG=warn ORIENTIR_SITE_ROOT=target/site \
     ORIENTIR_DRAFTS_PER_ADDRESS_HOUR=0 ORIENTIR_TRUSTED_PROXIES=127.0.0.1 \
-    ${ORIENTIR_PROXY:+ORIENTIR_SECURE_COOKIES=1} "$bin" "$1" >"$work/out-$2" 2>"$work/err-$2" &
+    env ${ORIENTIR_PROXY:+ORIENTIR_SECURE_COOKIES=1} "$bin" "$1" >"$work/out-$2" 2>"$work/err-$2" &
   servers+=($!)
-  for _ in $(seq 100); do grep -q "^listening on" "$work/out-$2" 2>/dev/null && break; sleep 0.1; done
+  for _ in $(seq 200); do grep -q "^listening on" "$work/out-$2" 2>/dev/null && break; sleep 0.1; done
+  ports+=("$(sed -n 's|^listening on http://127.0.0.1:||p' "$work/out-$2")")
+  [ -n "${ports[-1]}" ] || { echo "instance $2 did not start: $(cat "$work/err-$2")" >&2; exit 1; }
 }
 ports=()
 for n in $(seq "$instances"); do
-  ports+=($((20000 + RANDOM % 20000)))
   # The first makes the demo region, the others serve it.
-  start_instance "$([ "$n" = 1 ] && echo demo || echo serve)" "${ports[-1]}"
+  start_instance "$([ "$n" = 1 ] && echo demo || echo serve)" "$n"
 done
 port=${ports[0]}
-code=$(grep -o "Берёзовская СОШ»: parent [A-Z0-9-]*, principal [A-Z0-9-]*, student [A-Z0-9-]*" "$work/out-$port" | awk '{print $NF}')
+# The student code of Берёзовская СОШ, or with ORIENTIR_SCHOOLS=all the student codes of every
+# demo school (a region's respondents are spread over schools, and so are the sums they add to).
+if [ "${ORIENTIR_SCHOOLS:-one}" = all ]; then
+  code=$(grep -o "»: parent [A-Z0-9-]*, principal [A-Z0-9-]*, student [A-Z0-9-]*" "$work/out-1" | awk '{print $NF}' | paste -sd,)
+else
+  code=$(grep -o "Берёзовская СОШ»: parent [A-Z0-9-]*, principal [A-Z0-9-]*, student [A-Z0-9-]*" "$work/out-1" | awk '{print $NF}')
+fi
 target=http://127.0.0.1:$port
 if [ -n "${ORIENTIR_PROXY:-}" ]; then
   command -v openssl >/dev/null && { command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; } || scripts/prereqs.sh
   openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=survey.example.ru \
     -keyout "$work/key.pem" -out "$work/cert.pem" >/dev/null 2>&1
-  https=$((20000 + RANDOM % 20000))
+  https=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   upstreams=""
   for p in "${ports[@]}"; do upstreams="$upstreams    server 127.0.0.1:$p max_fails=1 fail_timeout=5s;\n"; done
   python3 - "$work" "$https" "$upstreams" <<'PY'
@@ -60,11 +68,11 @@ work, https, upstreams = sys.argv[1], sys.argv[2], sys.argv[3].replace("\\n", "\
 conf = open("docs/nginx.conf").read()
 lines = [l for l in conf.splitlines(keepends=True) if "127.0.0.1:300" not in l]
 conf = "".join(lines).replace("upstream orientir {\n", "upstream orientir {\n" + upstreams, 1)
-conf = conf.replace("listen 443 ssl", f"listen 127.0.0.1:{https} ssl").replace("listen 80;", f"listen 127.0.0.1:{int(https) + 1};")
+conf = conf.replace("listen 443 ssl", f"listen 127.0.0.1:{https} ssl").replace("listen 80;", "listen unix:" + work + "/http.sock;")
 conf = conf.replace("/etc/ssl/survey.example.ru.crt", f"{work}/cert.pem").replace("/etc/ssl/survey.example.ru.key", f"{work}/key.pem")
 open(f"{work}/orientir.conf", "w").write(conf)
 open(f"{work}/nginx.conf", "w").write(f"""daemon off;
-worker_processes 1;
+worker_processes auto;
 pid {work}/nginx.pid;
 error_log {work}/error.log warn;
 events {{ worker_connections 4096; }}

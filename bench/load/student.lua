@@ -2,8 +2,9 @@
 -- save set (the server keeps a draft by its cookie only). Without JavaScript each page is
 -- fetched (GET) and sent (POST, answered 303); with it (`live`), the first page is fetched and
 -- every page is sent by its live form, whose answer is the next page itself. Counts acknowledged
--- questionnaires (the last page's 303 to /thanks).
---   wrk -t2 -c200 -d30s --latency -s student.lua http://127.0.0.1:3000 -- CODE bodies.tsv [live]
+-- questionnaires (the last page's 303 to /thanks). Each questionnaire takes one of the codes
+-- (several schools' student codes, comma-separated) at random.
+--   wrk -t2 -c200 -d30s --latency -s student.lua http://127.0.0.1:3000 -- CODE[,CODE...] bodies.tsv [live]
 
 local threads = {}
 
@@ -12,7 +13,8 @@ function setup(thread)
 end
 
 function init(args)
-  code = args[1]
+  codes = {}
+  for code in string.gmatch(args[1], "[^,]+") do table.insert(codes, code) end
   variants = {}
   for line in io.lines(args[2]) do
     local pages = {}
@@ -23,8 +25,12 @@ function init(args)
   completed = 0
   failed = 0
   fetched = {}
-  cookie_name = "orientir_draft_" .. string.gsub(code, "-", "")
   math.randomseed(os.time() + math.floor(os.clock() * 1e6))
+end
+
+-- The draft cookie of a code.
+function cookie_of(code)
+  return "orientir_draft_" .. string.gsub(code, "-", "")
 end
 
 -- Requests of a thread's connections interleave, so the state of each questionnaire travels with
@@ -36,12 +42,13 @@ ready = {}
 function request()
   local step = table.remove(ready)
   if step == nil then
-    step = { page = 1, get = true }
+    step = { page = 1, get = true, code = codes[math.random(#codes)] }
   end
+  local code = step.code
   local path = "/s/" .. code .. "/p/" .. step.page
   -- A new questionnaire has no draft yet: its first save makes one and sets the cookie.
   local headers = {}
-  if step.token then headers["Cookie"] = cookie_name .. "=" .. step.token end
+  if step.token then headers["Cookie"] = cookie_of(code) .. "=" .. step.token end
   if step.get then
     table.insert(fetched, step)
     return wrk.format("GET", path, headers, nil)
@@ -55,11 +62,11 @@ end
 -- The next step from a redirect's or a live answer's address and cookie.
 function advance(location, headers)
   local cookie = headers["Set-Cookie"] or headers["set-cookie"] or ""
-  local token = string.match(cookie, cookie_name .. "=(%x+);")
-  local page = tonumber(string.match(location, "/p/(%d+)$"))
+  local code, page = string.match(location, "/s/([^/]+)/p/(%d+)$")
+  local token = code and string.match(cookie, cookie_of(code) .. "=(%x+);")
   if token and page then
     -- A live form's answer is the page itself: it is sent next, not fetched again.
-    table.insert(ready, { token = token, page = page, get = not live })
+    table.insert(ready, { token = token, page = tonumber(page), code = code, get = not live })
   else
     failed = failed + 1
   end
@@ -79,7 +86,7 @@ function response(status, headers, body)
     -- A page was shown: send it next (the oldest fetched step).
     local step = table.remove(fetched, 1)
     if step then
-      table.insert(ready, { token = step.token, page = step.page, get = false })
+      table.insert(ready, { token = step.token, page = step.page, code = step.code, get = false })
     end
     return
   end

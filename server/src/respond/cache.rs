@@ -90,7 +90,13 @@ impl CodeCache {
             generation: AtomicU64::new(0),
         });
         if let Storage::Postgres(pool) = storage {
-            tokio::spawn(listen(pool.clone(), codes.clone()));
+            // A connection of its own, outside the pool the requests share.
+            let own = sqlx::postgres::PgPoolOptions::new()
+                .max_connections(1)
+                .idle_timeout(None)
+                .max_lifetime(None)
+                .connect_lazy_with((*pool.connect_options()).clone());
+            tokio::spawn(listen(own, pool.clone(), codes.clone()));
         }
         CodeCache(codes)
     }
@@ -129,12 +135,13 @@ impl CodeCache {
     }
 }
 
-/// Listens for changes to what opening a code reads, forgetting every kept code at each; when
-/// the connection drops, keeps nothing until it listens again. Ends when the pool closes.
-async fn listen(pool: sqlx::PgPool, codes: Arc<Codes>) {
+/// Listens for changes to what opening a code reads (on a connection of `own`), forgetting every
+/// kept code at each; when the connection drops, keeps nothing until it listens again. Ends when
+/// the server's pool `main` closes.
+async fn listen(own: sqlx::PgPool, main: sqlx::PgPool, codes: Arc<Codes>) {
     loop {
         let listening = async {
-            let mut listener = sqlx::postgres::PgListener::connect_with(&pool).await?;
+            let mut listener = sqlx::postgres::PgListener::connect_with(&own).await?;
             listener.listen(CODES_CHANNEL).await?;
             codes.forget_all();
             codes.keeping.store(true, Ordering::SeqCst);
@@ -144,19 +151,23 @@ async fn listen(pool: sqlx::PgPool, codes: Arc<Codes>) {
             }
             Ok::<(), sqlx::Error>(())
         };
-        let ended = listening.await;
+        let ended = tokio::select! {
+            ended = listening => ended,
+            () = main.close_event() => Err(sqlx::Error::PoolClosed),
+        };
         codes.keeping.store(false, Ordering::SeqCst);
         codes.forget_all();
         match ended {
-            Err(sqlx::Error::PoolClosed) => return,
+            Err(sqlx::Error::PoolClosed) => break,
             Err(e) => tracing::warn!("not listening for changes to access codes: {e}"),
             Ok(()) => {
                 tracing::warn!("the connection listening for changes to access codes was lost")
             }
         }
-        if pool.is_closed() {
-            return;
+        if main.is_closed() {
+            break;
         }
         tokio::time::sleep(Duration::from_secs(1)).await;
     }
+    own.close().await;
 }
