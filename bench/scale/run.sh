@@ -23,7 +23,8 @@ repeat=${ORIENTIR_BENCH_REPEAT:-20}
 
 work=$(mktemp -d)
 server=""
-# ORIENTIR_BENCH_KEEP=1 keeps the databases (their folder is printed) for a closer look.
+# ORIENTIR_BENCH_KEEP=1 keeps the databases for a closer look (SQLite's folder is printed;
+# PostgreSQL's orientir_scale stays).
 trap 'kill "$server" 2>/dev/null || true; if [ -n "${ORIENTIR_BENCH_KEEP:-}" ]; then echo "kept: $work"; else rm -rf "$work"; fi' EXIT
 port=$((20000 + RANDOM % 20000))
 base="http://127.0.0.1:$port"
@@ -121,7 +122,7 @@ for backend in $backends; do
     echo "card first after a restart  $(ms "$cold") ms"
     stop
   fi
-  if [ "$backend" = postgres ]; then psql -X -q "$admin" -c "DROP DATABASE orientir_scale"; fi
+  if [ "$backend" = postgres ] && [ -z "${ORIENTIR_BENCH_KEEP:-}" ]; then psql -X -q "$admin" -c "DROP DATABASE orientir_scale"; fi
   if [ -n "$over" ]; then echo "over the budget of $budget KB:$over" >&2; exit 1; fi
   echo "every page within $budget KB"
 done

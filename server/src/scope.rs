@@ -55,8 +55,9 @@ pub struct Gate {
 /// students, parents).
 type ScoreKey = (i64, bool, Vec<(i64, i64, i64, i64)>);
 
-/// How many schools' scores are kept in all (a few regions' matrices).
-const SCORES_KEPT: usize = 5_000;
+/// How many schools' scores are kept in all: a few matrices of a federal operator's size (a
+/// matrix of 10,000 schools weighs 10,000; one over the limit is never kept).
+const SCORES_KEPT: usize = 50_000;
 
 /// A scope of at most this many schools reads its schools' responses one school at a time
 /// (through the index by school) rather than the whole campaign's.

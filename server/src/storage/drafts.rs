@@ -76,6 +76,28 @@ const UPSERT_ONE: &str = "INSERT INTO drafts (token, code, answers, problems, pa
      WHERE drafts.revision = excluded.revision - 1
      RETURNING token";
 
+/// Writes one draft with `UPSERT_ONE` on the connection `$conn`; whether it was written.
+macro_rules! upsert_one {
+    ($conn:expr, $draft:expr, $today:expr, $submitted:expr) => {{
+        let draft: &DraftRow = $draft;
+        let row: Option<(String,)> = sqlx::query_as(UPSERT_ONE)
+            .bind(&draft.token)
+            .bind(&draft.code)
+            .bind(&draft.answers)
+            .bind(&draft.problems)
+            .bind(draft.page)
+            .bind(&draft.submission_key)
+            .bind($submitted)
+            .bind($today.to_string())
+            .bind(&draft.device_hash)
+            .bind(&draft.result_key_hash)
+            .bind(draft.revision)
+            .fetch_optional(&mut *$conn)
+            .await?;
+        row.is_some()
+    }};
+}
+
 impl WriteDrafts for sqlx::SqliteConnection {
     /// A statement each: in-process, a statement costs little.
     async fn write_each(
@@ -84,21 +106,7 @@ impl WriteDrafts for sqlx::SqliteConnection {
     ) -> Result<Vec<bool>, sqlx::Error> {
         let mut written = Vec::with_capacity(drafts.len());
         for (draft, today, submitted) in drafts {
-            let row: Option<(String,)> = sqlx::query_as(UPSERT_ONE)
-                .bind(&draft.token)
-                .bind(&draft.code)
-                .bind(&draft.answers)
-                .bind(&draft.problems)
-                .bind(draft.page)
-                .bind(&draft.submission_key)
-                .bind(*submitted)
-                .bind(today.to_string())
-                .bind(&draft.device_hash)
-                .bind(&draft.result_key_hash)
-                .bind(draft.revision)
-                .fetch_optional(&mut *self)
-                .await?;
-            written.push(row.is_some());
+            written.push(upsert_one!(self, draft, today, *submitted));
         }
         Ok(written)
     }
@@ -158,21 +166,7 @@ impl WriteDrafts for sqlx::PgConnection {
         }
         for &i in &again {
             let (draft, today, submitted) = drafts[i];
-            let row: Option<(String,)> = sqlx::query_as(UPSERT_ONE)
-                .bind(&draft.token)
-                .bind(&draft.code)
-                .bind(&draft.answers)
-                .bind(&draft.problems)
-                .bind(draft.page)
-                .bind(&draft.submission_key)
-                .bind(submitted)
-                .bind(today.to_string())
-                .bind(&draft.device_hash)
-                .bind(&draft.result_key_hash)
-                .bind(draft.revision)
-                .fetch_optional(&mut *self)
-                .await?;
-            written[i] = row.is_some();
+            written[i] = upsert_one!(self, draft, today, submitted);
         }
         Ok(written)
     }

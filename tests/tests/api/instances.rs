@@ -81,8 +81,13 @@ impl Drop for Instance {
     }
 }
 
-/// Signs in at `base`; returns where the form leads.
-async fn sign_in_at(base: &str, client: &Client, login: &str, password: &str) -> String {
+/// Signs in at `base` (the sign-in page, then its form); the form's answer, a redirect.
+pub(crate) async fn sign_in_answer(
+    base: &str,
+    client: &Client,
+    login: &str,
+    password: &str,
+) -> reqwest::Response {
     let (_, page) = get(client, &format!("{base}/login")).await;
     let r = client
         .post(format!("{base}/session"))
@@ -95,6 +100,12 @@ async fn sign_in_at(base: &str, client: &Client, login: &str, password: &str) ->
         .await
         .expect("sign in");
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    r
+}
+
+/// Signs in at `base`; returns where the form leads.
+async fn sign_in_at(base: &str, client: &Client, login: &str, password: &str) -> String {
+    let r = sign_in_answer(base, client, login, password).await;
     r.headers()[LOCATION].to_str().expect("location").to_owned()
 }
 

@@ -11,13 +11,13 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use harness::{csrf_of, repo_root, within_time_limit, Backend, TestApp};
+use harness::{repo_root, within_time_limit, Backend, TestApp};
 use reqwest::header::{LOCATION, SET_COOKIE};
 use reqwest::{Client, StatusCode};
 use server::storage::AuditFilter;
 use surveys::{Group, Instrument, Methodology};
 
-use crate::instances::Instance;
+use crate::instances::{sign_in_answer, Instance};
 use crate::respond::{draft_of, fill};
 
 /// The host name `docs/nginx.conf` serves; the test's certificate is made for it.
@@ -188,27 +188,9 @@ fn at(address: [u8; 4]) -> Ipv4Addr {
     Ipv4Addr::from(address)
 }
 
-/// Signs `login` in through the proxy; returns where the form leads and the session's cookie.
+/// Signs `login` in through the proxy; returns where the form leads and the cookies it sets.
 async fn sign_in(nginx: &Nginx, client: &Client, login: &str, password: &str) -> (String, String) {
-    let page = client
-        .get(nginx.url("/login"))
-        .send()
-        .await
-        .expect("login page")
-        .text()
-        .await
-        .expect("body");
-    let r = client
-        .post(nginx.url("/session"))
-        .form(&[
-            ("login", login),
-            ("password", password),
-            ("_csrf", &csrf_of(&page)),
-        ])
-        .send()
-        .await
-        .expect("sign in");
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = sign_in_answer(&nginx.url(""), client, login, password).await;
     let cookies = r
         .headers()
         .get_all(SET_COOKIE)
