@@ -10,49 +10,34 @@ SUDO=""
 
 log() { printf '[prereqs] %s\n' "$*" >&2; }
 
-# Debian packages: the browser and its driver for browser tests, and PostgreSQL's server binaries
-# for a private test cluster on machines where none is installed.
-if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! command -v curl >/dev/null; then
-  log "apt-get install chromium chromium-driver"
+# Debian packages, gathered first and installed with one `apt-get update`:
+# - the browser and its driver for browser tests (and curl);
+# - brotli: the release bundle is compressed once at build time, not on every request;
+# - a real SMTP server for the mail tests (Python's aiosmtpd, run by the tests on a free port);
+# - pg_dump and pg_restore: `orientir backup` and `restore` on PostgreSQL, and their tests;
+# - nginx and openssl: the test of two instances behind a TLS proxy (nginx is started by that
+#   test with a configuration of its own; the package's own service is not started on install);
+# - PostgreSQL's server binaries for a private test cluster on machines where none is installed.
+packages=()
+{ command -v chromium && command -v chromedriver && command -v curl; } >/dev/null || packages+=(chromium chromium-driver curl)
+command -v brotli >/dev/null || packages+=(brotli)
+command -v aiosmtpd >/dev/null || packages+=(python3-aiosmtpd)
+{ command -v pg_dump && command -v pg_restore; } >/dev/null || packages+=(postgresql-client)
+{ command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; } || packages+=(nginx)
+command -v openssl >/dev/null || packages+=(openssl)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || packages+=(postgresql)
+if [ ${#packages[@]} -gt 0 ]; then
+  log "apt-get install ${packages[*]}"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium chromium-driver curl >/dev/null
-fi
-# brotli: the release bundle is compressed once at build time, not on every request.
-if ! command -v brotli >/dev/null; then
-  log "apt-get install brotli"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends brotli >/dev/null
-fi
-# A real SMTP server for the mail tests (Python's aiosmtpd, run by the tests on a free port).
-if ! command -v aiosmtpd >/dev/null; then
-  log "apt-get install python3-aiosmtpd"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends python3-aiosmtpd >/dev/null
-fi
-# pg_dump and pg_restore: `orientir backup` and `restore` on PostgreSQL, and their tests.
-if ! command -v pg_dump >/dev/null || ! command -v pg_restore >/dev/null; then
-  log "apt-get install postgresql-client"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends postgresql-client >/dev/null
-fi
-# nginx and openssl: the test of two instances behind a TLS proxy (nginx is started by that test
-# with a configuration of its own; the package's own service is not started on install).
-if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ] || ! command -v openssl >/dev/null; then
-  log "apt-get install nginx openssl"
-  $SUDO apt-get update -qq
+  # No package's own service is started on install (nginx's or PostgreSQL's would take ports).
   blocker=""
   if [ ! -e /usr/sbin/policy-rc.d ]; then
     printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
     $SUDO chmod +x /usr/sbin/policy-rc.d
     blocker=1
   fi
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nginx openssl >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
   if [ -n "$blocker" ]; then $SUDO rm -f /usr/sbin/policy-rc.d; fi
-fi
-if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
-  log "apt-get install postgresql"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends postgresql >/dev/null
 fi
 
 if ! rustup target list --installed | grep -q '^wasm32-unknown-unknown$'; then

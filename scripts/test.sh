@@ -7,18 +7,32 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/prereqs.sh
-scripts/build.sh
-# The optimized bundle users get, for the browser test that checks it hydrates.
-ORIENTIR_SITE_OUT=target/site-release scripts/build.sh --release --site-only
-
+release_pid=""
+release_log=$(mktemp)
 pg_dir=""
 cleanup() {
+  if [ -n "$release_pid" ]; then kill "$release_pid" 2>/dev/null || true; fi
+  rm -f "$release_log"
   if [ -n "$pg_dir" ]; then
     runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1 || true
     rm -rf "$pg_dir"
   fi
 }
 trap cleanup EXIT
+# The optimized bundle users get, for the browser test that checks it hydrates: built beside the
+# rest (its link-time optimization and wasm-opt run mostly on one core; cargo locks each profile's
+# own folder, so the two builds do not wait for each other). Waited for before the browser tests.
+ORIENTIR_SITE_OUT=target/site-release scripts/build.sh --release --site-only >"$release_log" 2>&1 &
+release_pid=$!
+release_built() {
+  if ! wait "$release_pid"; then
+    cat "$release_log" >&2
+    echo "[test] the release bundle did not build" >&2
+    return 1
+  fi
+  release_pid=""
+}
+scripts/build.sh
 
 if [ -z "${ORIENTIR_TEST_POSTGRES_URL:-}" ]; then
   # ORIENTIR_TEST_PRIVATE_PG=1 takes the private-cluster route even where a server runs.
@@ -44,6 +58,7 @@ fi
 # own (also set in .cargo/config.toml for a test run by hand).
 export RUST_MIN_STACK=8388608
 cargo test -p surveys -p app -p server "$@"
+release_built
 # The integration tests start a whole Orientir per test. They run under cargo-nextest, each in a
 # process of its own and several at once (.config/nextest.toml); each request has a deadline and
 # each test a time limit.
