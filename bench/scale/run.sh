@@ -11,6 +11,9 @@
 # default 300 KB of HTML; the workbook aside): the run fails, naming the pages over it.
 # Usage: bench/scale/run.sh [sqlite|postgres|both] [schools] [orientir binary]
 # PostgreSQL: DATABASE_URL of a server where a database may be created (default the local one).
+# ORIENTIR_BENCH_REUSE=1 (PostgreSQL) times the pages of the orientir_scale database a run kept
+# with ORIENTIR_BENCH_KEEP=1, as it is: no filling, publishing or imports — two binaries, one
+# after the other, on the very same data.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . bench/sign_in.sh
@@ -35,7 +38,8 @@ for backend in $backends; do
     sqlite) url="sqlite://$work/scale.db"; target="$work/scale.db" ;;
     postgres)
       admin=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}
-      psql -X -q "$admin" -c "DROP DATABASE IF EXISTS orientir_scale" -c "CREATE DATABASE orientir_scale"
+      [ -n "${ORIENTIR_BENCH_REUSE:-}" ] ||
+        psql -X -q "$admin" -c "DROP DATABASE IF EXISTS orientir_scale" -c "CREATE DATABASE orientir_scale"
       url="${admin%/*}/orientir_scale"; target=$url ;;
   esac
   run() {
@@ -53,41 +57,49 @@ for backend in $backends; do
     esac
   }
   echo "== $backend, $schools schools"
-  run demo; stop
-  start=$(date +%s.%N)
-  python3 bench/scale/fill.py "$backend" "$target" "$schools"
-  echo "filled in $(python3 -c "import sys; print(round(float(sys.argv[2]) - float(sys.argv[1])))" "$start" "$(date +%s.%N)") s"
-  # (A binary from before the sums has no `rescore`: it is measured without them.)
-  if "$binary" help rescore >/dev/null 2>&1; then
-    for campaign in scale-2025 scale-2026; do
-      DATABASE_URL=$url ORIENTIR_LOG=warn "$binary" rescore "$campaign"
-    done
+  reuse=""
+  [ "$backend" = postgres ] && [ -n "${ORIENTIR_BENCH_REUSE:-}" ] && reuse=yes
+  if [ -z "$reuse" ]; then
+    run demo; stop
+    start=$(date +%s.%N)
+    python3 bench/scale/fill.py "$backend" "$target" "$schools"
+    echo "filled in $(python3 -c "import sys; print(round(float(sys.argv[2]) - float(sys.argv[1])))" "$start" "$(date +%s.%N)") s"
+    # (A binary from before the sums has no `rescore`: it is measured without them.)
+    if "$binary" help rescore >/dev/null 2>&1; then
+      for campaign in scale-2025 scale-2026; do
+        DATABASE_URL=$url ORIENTIR_LOG=warn "$binary" rescore "$campaign"
+      done
+    fi
   fi
   run serve
   jar=$work/cookies; rm -f "$jar"
   sign_in "$base" "$jar" admin
   ids=$(q "select (select id from campaigns where code='scale-2026'), (select id from campaigns where code='scale-2025'), (select min(id) from schools where code like 'scale-%')")
   read -r campaign previous school <<<"$ids"
-  csrf=$(csrf_of "$base/work/campaigns/$campaign/monitor" "$jar")
-  # Publishing the open campaign's snapshot (every group takes its answers in).
-  read -r code took < <(curl -s -b "$jar" -o "$work/page" -w '%{http_code} %{time_total}\n' --data-urlencode "_csrf=$csrf" "$base/work/campaigns/$campaign/publish")
-  [ "$code" = 303 ] || { echo "publish: HTTP $code" >&2; exit 1; }
-  echo "publish      $(ms "$took") ms (tallied: $(q "select count(*) from publications where campaign_id = $campaign and tallied is not null" 2>/dev/null || echo "no sums") of 1)"
-  # The earlier campaign is published at its close by its first reader.
-  curl -s -b "$jar" -o /dev/null "$base/work/campaigns/$previous/matrix"
-  # Three years of results, each imported through the page's form (a binary from before the
-  # results has no such page: it is measured without them).
   results=""
-  if [ "$(curl -s -b "$jar" -o /dev/null -w '%{http_code}' "$base/work/results")" = 200 ]; then results=yes; fi
-  results_csrf=""
-  if [ -n "$results" ]; then results_csrf=$(csrf_of "$base/work/results" "$jar"); fi
-  for year in ${results:+2024 2025 2026}; do
-    python3 bench/results/gen.py "$backend" "$target" "$year" "$work/results-$year.csv" >/dev/null
-    read -r code took < <(curl -s -b "$jar" -o /dev/null -w '%{http_code} %{time_total}\n' \
-      -F "year=$year" -F "file=@$work/results-$year.csv" "$base/work/results/import?_csrf=$results_csrf")
-    [ "$code" = 303 ] || { echo "results import $year: HTTP $code" >&2; exit 1; }
-    echo "import $year  $(ms "$took") ms ($(q "select count(*) from results where year = $year") rows, $(( $(stat -c %s "$work/results-$year.csv") / 1024 )) KB)"
-  done
+  if [ -n "$reuse" ]; then
+    if [ "$(q "select count(*) from results")" -gt 0 ]; then results=yes; fi
+  else
+    csrf=$(csrf_of "$base/work/campaigns/$campaign/monitor" "$jar")
+    # Publishing the open campaign's snapshot (every group takes its answers in).
+    read -r code took < <(curl -s -b "$jar" -o "$work/page" -w '%{http_code} %{time_total}\n' --data-urlencode "_csrf=$csrf" "$base/work/campaigns/$campaign/publish")
+    [ "$code" = 303 ] || { echo "publish: HTTP $code" >&2; exit 1; }
+    echo "publish      $(ms "$took") ms (tallied: $(q "select count(*) from publications where campaign_id = $campaign and tallied is not null" 2>/dev/null || echo "no sums") of 1)"
+    # The earlier campaign is published at its close by its first reader.
+    curl -s -b "$jar" -o /dev/null "$base/work/campaigns/$previous/matrix"
+    # Three years of results, each imported through the page's form (a binary from before the
+    # results has no such page: it is measured without them).
+    if [ "$(curl -s -b "$jar" -o /dev/null -w '%{http_code}' "$base/work/results")" = 200 ]; then results=yes; fi
+    results_csrf=""
+    if [ -n "$results" ]; then results_csrf=$(csrf_of "$base/work/results" "$jar"); fi
+    for year in ${results:+2024 2025 2026}; do
+      python3 bench/results/gen.py "$backend" "$target" "$year" "$work/results-$year.csv" >/dev/null
+      read -r code took < <(curl -s -b "$jar" -o /dev/null -w '%{http_code} %{time_total}\n' \
+        -F "year=$year" -F "file=@$work/results-$year.csv" "$base/work/results/import?_csrf=$results_csrf")
+      [ "$code" = 303 ] || { echo "results import $year: HTTP $code" >&2; exit 1; }
+      echo "import $year  $(ms "$took") ms ($(q "select count(*) from results where year = $year") rows, $(( $(stat -c %s "$work/results-$year.csv") / 1024 )) KB)"
+    done
+  fi
   stop; run serve
   time_of() { curl -s -b "$jar" -o "$work/page" -w '%{http_code} %{time_total}\n' "$base$1"; }
   budget=${ORIENTIR_BENCH_BUDGET_KB:-300}
@@ -112,7 +124,7 @@ for backend in $backends; do
     printf '%-12s cold %6s ms   warm p95 %6s ms   %6s KB\n' "$name" "$(ms "$cold")" "$(ms "$warm")" "$size"
     if [ "$name" != workbook ] && [ "$bytes" -gt $(( budget * 1024 )) ]; then over="$over $name"; fi
   done
-  echo "server RSS $(awk '/VmRSS/ {print int($2/1024)}' "/proc/$server/status") MB"
+  echo "server RSS $(awk '/VmRSS/ {print int($2/1024)}' "/proc/$server/status") MB, peak $(awk '/VmHWM/ {print int($2/1024)}' "/proc/$server/status") MB"
   stop
   if [ -n "$results" ]; then
     # A card as the first request after a restart: the region's results read, its contexts scored.
@@ -122,7 +134,7 @@ for backend in $backends; do
     echo "card first after a restart  $(ms "$cold") ms"
     stop
   fi
-  if [ "$backend" = postgres ] && [ -z "${ORIENTIR_BENCH_KEEP:-}" ]; then psql -X -q "$admin" -c "DROP DATABASE orientir_scale"; fi
+  if [ "$backend" = postgres ] && [ -z "${ORIENTIR_BENCH_KEEP:-}${ORIENTIR_BENCH_REUSE:-}" ]; then psql -X -q "$admin" -c "DROP DATABASE orientir_scale"; fi
   if [ -n "$over" ]; then echo "over the budget of $budget KB:$over" >&2; exit 1; fi
   echo "every page within $budget KB"
 done

@@ -99,18 +99,34 @@ pub fn write_table(
     table: &SheetTable,
     first_row: u32,
 ) -> Result<(), XlsxError> {
+    write_rows(
+        sheet,
+        &table.columns,
+        table.rows.iter().map(Vec::as_slice),
+        first_row,
+    )
+}
+
+/// Writes a header and rows as they come from (row, 0), the rows in order: a constant-memory
+/// worksheet keeps none of them, and the rows need not be held either.
+pub fn write_rows<R: AsRef<[Cell]>>(
+    sheet: &mut Worksheet,
+    columns: &[String],
+    rows: impl Iterator<Item = R>,
+    first_row: u32,
+) -> Result<(), XlsxError> {
     let header = Format::new()
         .set_bold()
         .set_background_color(Color::RGB(0xF3F5F7))
         .set_border_bottom(FormatBorder::Thin);
-    for (c, name) in table.columns.iter().enumerate() {
+    for (c, name) in columns.iter().enumerate() {
         sheet.write_string_with_format(first_row, c as u16, name, &header)?;
     }
     // Counts of respondents are published as bands under ten, values with two decimals.
-    let counts = table.columns.iter().position(|c| c == "respondents");
-    for (r, row) in table.rows.iter().enumerate() {
+    let counts = columns.iter().position(|c| c == "respondents");
+    for (r, row) in rows.enumerate() {
         let r = first_row + 1 + r as u32;
-        for (c, cell) in row.iter().enumerate() {
+        for (c, cell) in row.as_ref().iter().enumerate() {
             match cell {
                 Cell::Text(t) => {
                     sheet.write_string(r, c as u16, t)?;

@@ -89,7 +89,15 @@ pub fn matrix(m: &Methodology, profiles: &[SchoolProfile]) -> Table {
 
 /// One row per school, factor and indicator: the explanation of every level.
 pub fn indicators_long(m: &Methodology, profiles: &[SchoolProfile], lang: &str) -> Table {
-    let columns = [
+    Table {
+        columns: indicators_long_columns(),
+        rows: indicators_long_rows(m, profiles, lang).collect(),
+    }
+}
+
+/// The columns of `indicators_long`.
+pub fn indicators_long_columns() -> Vec<String> {
+    [
         "school",
         "factor",
         "factor_score",
@@ -109,40 +117,46 @@ pub fn indicators_long(m: &Methodology, profiles: &[SchoolProfile], lang: &str) 
         "level_unstable",
     ]
     .map(String::from)
-    .to_vec();
-    let mut rows = Vec::new();
-    for p in profiles {
-        for f in &p.factors {
-            for (ind, r) in m
-                .indicators
+    .to_vec()
+}
+
+/// The rows of `indicators_long` one at a time: a region's workbook writes them as they come
+/// (ten thousand schools are half a million rows).
+pub fn indicators_long_rows<'a>(
+    m: &'a Methodology,
+    profiles: &'a [SchoolProfile],
+    lang: &'a str,
+) -> impl Iterator<Item = Vec<Cell>> + 'a {
+    profiles.iter().flat_map(move |p| {
+        p.factors.iter().flat_map(move |f| {
+            m.indicators
                 .iter()
                 .zip(&p.indicators)
-                .filter(|(i, _)| i.factor == f.code)
-            {
-                rows.push(vec![
-                    Cell::text(&p.school),
-                    Cell::text(&f.code.0),
-                    Cell::opt(f.score),
-                    level_name(m, f.level.as_deref(), lang),
-                    Cell::text(&ind.key),
-                    Cell::text(ind.name.get(lang)),
-                    Cell::text(ind.group.key()),
-                    Cell::opt(r.value),
-                    Cell::Number(ind.ok),
-                    Cell::Number(ind.critical),
-                    Cell::opt(r.risk),
-                    r.respondents
-                        .map_or(Cell::Empty, |n| Cell::Number(f64::from(n))),
-                    Cell::opt(r.interval.map(|i| i.low)),
-                    Cell::opt(r.interval.map(|i| i.high)),
-                    Cell::opt(f.interval.map(|i| i.low)),
-                    Cell::opt(f.interval.map(|i| i.high)),
-                    unstable(m, f, lang),
-                ]);
-            }
-        }
-    }
-    Table { columns, rows }
+                .filter(move |(i, _)| i.factor == f.code)
+                .map(move |(ind, r)| {
+                    vec![
+                        Cell::text(&p.school),
+                        Cell::text(&f.code.0),
+                        Cell::opt(f.score),
+                        level_name(m, f.level.as_deref(), lang),
+                        Cell::text(&ind.key),
+                        Cell::text(ind.name.get(lang)),
+                        Cell::text(ind.group.key()),
+                        Cell::opt(r.value),
+                        Cell::Number(ind.ok),
+                        Cell::Number(ind.critical),
+                        Cell::opt(r.risk),
+                        r.respondents
+                            .map_or(Cell::Empty, |n| Cell::Number(f64::from(n))),
+                        Cell::opt(r.interval.map(|i| i.low)),
+                        Cell::opt(r.interval.map(|i| i.high)),
+                        Cell::opt(f.interval.map(|i| i.low)),
+                        Cell::opt(f.interval.map(|i| i.high)),
+                        unstable(m, f, lang),
+                    ]
+                })
+        })
+    })
 }
 
 /// «неустойчив: низкий» — a factor whose interval reaches other levels than its score's, naming

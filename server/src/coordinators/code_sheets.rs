@@ -112,7 +112,7 @@ pub async fn replace(
     let sheet = format!("/work/campaigns/{campaign}/schools/{school}/codes");
     let replaced = async {
         form.validate().map_err(Refused::from)?;
-        let Some((in_scope, _)) = gate.school(&viewer, campaign, school).await? else {
+        let Some(in_scope) = gate.school_alone(&viewer, campaign, school).await? else {
             return Err(ServerError::NotFound);
         };
         let new = access_code::generate(&mut rand::rngs::OsRng);

@@ -11,7 +11,7 @@ use rust_xlsxwriter::{
 use surveys::tables::{self, Table};
 use surveys::Methodology;
 
-use crate::documents::write_table;
+use crate::documents::{write_rows, write_table};
 use crate::error::ServerError;
 
 pub fn xlsx_error(e: XlsxError) -> ServerError {
@@ -50,7 +50,9 @@ pub fn matrix_workbook(
 
     // The matrix: schools × factor scores, coloured by level.
     let matrix = tables::matrix(m, profiles);
-    let sheet = workbook.add_worksheet();
+    // The sheets of a row per school or more are written row by row and not kept (a region of
+    // 10,000 schools is half a million rows of indicators).
+    let sheet = workbook.add_worksheet_with_constant_memory();
     sheet.set_name(lang.tr("Матрица", "Matrix"))?;
     write_table(sheet, &matrix, 0)?;
     sheet.set_freeze_panes(1, 1)?;
@@ -78,17 +80,21 @@ pub fn matrix_workbook(
     }
 
     // Every indicator behind every level.
-    let long = tables::indicators_long(m, profiles, l);
-    let sheet = workbook.add_worksheet();
+    let sheet = workbook.add_worksheet_with_constant_memory();
     sheet.set_name(lang.tr("Показатели", "Indicators"))?;
-    write_table(sheet, &long, 0)?;
     sheet.set_freeze_panes(1, 0)?;
     sheet.set_column_width(0, 30)?;
     sheet.set_column_width(5, 50)?;
+    write_rows(
+        sheet,
+        &tables::indicators_long_columns(),
+        tables::indicators_long_rows(m, profiles, l),
+        0,
+    )?;
 
     // The change against the other campaign.
     if let Some(changes) = changes {
-        let sheet = workbook.add_worksheet();
+        let sheet = workbook.add_worksheet_with_constant_memory();
         sheet.set_name(lang.tr("Изменения", "Change"))?;
         write_table(sheet, &tables::change(m, changes, l), 0)?;
         sheet.set_freeze_panes(1, 0)?;
@@ -107,7 +113,7 @@ pub fn matrix_workbook(
     sheet.set_column_width(2, 40)?;
 
     // The schools' anti-risk programmes.
-    let sheet = workbook.add_worksheet();
+    let sheet = workbook.add_worksheet_with_constant_memory();
     sheet.set_name(lang.tr("Программы", "Programmes"))?;
     write_table(sheet, programmes, 0)?;
     sheet.set_freeze_panes(1, 0)?;
@@ -115,7 +121,7 @@ pub fn matrix_workbook(
 
     // The schools' educational results of the newest year imported.
     if let Some((year, table)) = results {
-        let sheet = workbook.add_worksheet();
+        let sheet = workbook.add_worksheet_with_constant_memory();
         sheet.set_name(lang.tr("Результаты", "Results"))?;
         write_table(sheet, table, 0)?;
         sheet.set_freeze_panes(1, 1)?;

@@ -61,7 +61,11 @@ pub async fn download(
     Extension(viewer): Extension<Viewer>,
     Path((campaign, school, file)): Path<(i64, i64, i64)>,
 ) -> Result<Response, ServerError> {
-    if gate.school(&viewer, campaign, school).await?.is_none() {
+    if gate
+        .school_alone(&viewer, campaign, school)
+        .await?
+        .is_none()
+    {
         return Err(ServerError::NotFound);
     }
     let programme = storage

@@ -180,7 +180,7 @@ impl app::programmes::ProgrammeSource for Programmes {
         school: i64,
         lang: Lang,
     ) -> Result<Option<RiskPanel>, app::AppError> {
-        let Some((in_scope, _)) = self.gate.school(viewer, campaign, school).await? else {
+        let Some(in_scope) = self.gate.school_alone(viewer, campaign, school).await? else {
             return Ok(None);
         };
         let Some(scored) = self.gate.score(viewer, &in_scope).await? else {

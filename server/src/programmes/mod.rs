@@ -42,7 +42,7 @@ pub(crate) async fn writable(
     campaign: i64,
     school: i64,
 ) -> Result<(InScope, SchoolProfile), ServerError> {
-    let Some((in_scope, _)) = gate.school(viewer, campaign, school).await? else {
+    let Some(in_scope) = gate.school_alone(viewer, campaign, school).await? else {
         return Err(ServerError::NotFound);
     };
     if !writes(viewer, &in_scope, school) {
@@ -89,7 +89,7 @@ pub(crate) async fn written(
     campaign: i64,
     school: i64,
 ) -> Result<ProgrammeRow, ServerError> {
-    let Some((in_scope, _)) = gate.school(viewer, campaign, school).await? else {
+    let Some(in_scope) = gate.school_alone(viewer, campaign, school).await? else {
         return Err(ServerError::NotFound);
     };
     if !writes(viewer, &in_scope, school) {

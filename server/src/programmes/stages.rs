@@ -224,7 +224,7 @@ pub async fn comment(
     let back = programme_page(campaign, school);
     let commented = async {
         form.validate().map_err(Refused::from)?;
-        let Some(_) = gate.school(&viewer, campaign, school).await? else {
+        let Some(_) = gate.school_alone(&viewer, campaign, school).await? else {
             return Err(ServerError::NotFound);
         };
         if !comments_on_stages(&viewer) {

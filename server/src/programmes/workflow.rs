@@ -126,7 +126,7 @@ async fn take(
     step: Step,
 ) -> Result<Option<Told>, ServerError> {
     form.validate().map_err(Refused::from)?;
-    let Some((in_scope, _)) = gate.school(viewer, campaign, school).await? else {
+    let Some(in_scope) = gate.school_alone(viewer, campaign, school).await? else {
         return Err(ServerError::NotFound);
     };
     let programme = storage

@@ -29,7 +29,7 @@ async fn history(
     let mut names = Vec::new();
     let mut columns: Vec<Vec<FactorPoint>> = Vec::new();
     for c in campaigns {
-        let Some((in_scope, _)) = gate.school(viewer, c.id, school).await? else {
+        let Some(in_scope) = gate.school_alone(viewer, c.id, school).await? else {
             continue;
         };
         let Some(scored) = gate.score(viewer, &in_scope).await? else {

@@ -376,11 +376,9 @@ fn block(
     }
     let mut peers = Vec::new();
     if let (Some(group), Some(last)) = (region.groups.get(code), years.last()) {
-        let members: std::collections::HashSet<&str> =
-            group.schools.iter().map(String::as_str).collect();
         for indicator in a.indicators() {
             let share = indicator.is_share(a);
-            let Some(p) = region.peer_position(m, code, &members, &a.key, *last, indicator) else {
+            let Some(p) = region.peer_position(m, code, group, &a.key, *last, indicator) else {
                 continue;
             };
             peers.push(PeerRow {
@@ -632,13 +630,7 @@ impl Yardstick {
         results: Option<&str>,
         lang: Lang,
     ) -> Result<Option<SchoolCard>, ServerError> {
-        let Some(placed) = self
-            .gate
-            .schools(viewer)
-            .await?
-            .into_iter()
-            .find(|s| s.id == school)
-        else {
+        let Some(placed) = self.gate.placed(viewer, school).await? else {
             return Ok(None);
         };
         let region = self.region(placed.region_id).await?;
@@ -646,8 +638,8 @@ impl Yardstick {
         let r = &m.results;
         // The profile of the chosen campaign (the newest with the school by default).
         let mut campaigns = Vec::new();
-        for (c, _) in self.gate.campaigns(viewer).await? {
-            if let Some((in_scope, _)) = self.gate.school(viewer, c.id, school).await? {
+        for c in self.storage.campaigns().await? {
+            if let Some(in_scope) = self.gate.school_alone(viewer, c.id, school).await? {
                 campaigns.push(in_scope);
             }
         }

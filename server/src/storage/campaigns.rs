@@ -4,6 +4,19 @@
 use surveys::calendar::Day;
 use surveys::Group;
 
+/// The schools of a campaign (`$1`) with their places and expected respondents: the list and one
+/// school of it read the same columns.
+macro_rules! campaign_schools_select {
+    () => {
+        "SELECT s.id AS school_id, s.code, s.name, m.name AS municipality,
+                m.id AS municipality_id, m.region_id, cs.expected_teachers, cs.expected_students, cs.expected_parents
+         FROM campaign_schools cs
+         JOIN schools s ON s.id = cs.school_id
+         JOIN municipalities m ON m.id = s.municipality_id
+         WHERE cs.campaign_id = $1"
+    };
+}
+
 use super::{with_pool, Storage};
 use crate::error::ServerError;
 
@@ -256,16 +269,27 @@ impl Storage {
     ) -> Result<Vec<SchoolInCampaign>, ServerError> {
         Ok(with_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT s.id AS school_id, s.code, s.name, m.name AS municipality,
-                        m.id AS municipality_id, m.region_id, cs.expected_teachers, cs.expected_students, cs.expected_parents
-                 FROM campaign_schools cs
-                 JOIN schools s ON s.id = cs.school_id
-                 JOIN municipalities m ON m.id = s.municipality_id
-                 WHERE cs.campaign_id = $1
-                 ORDER BY m.name, s.name",
+                concat!(campaign_schools_select!(), " ORDER BY m.name, s.name"),
             )
             .bind(campaign_id)
             .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    /// One school of a campaign (`None` when the campaign does not hold it).
+    pub async fn campaign_school(
+        &self,
+        campaign_id: i64,
+        school_id: i64,
+    ) -> Result<Option<SchoolInCampaign>, ServerError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_as(
+                concat!(campaign_schools_select!(), " AND cs.school_id = $2"),
+            )
+            .bind(campaign_id)
+            .bind(school_id)
+            .fetch_optional(pool)
             .await?
         }))
     }

@@ -4,6 +4,17 @@
 use super::{with_pool, Storage};
 use crate::error::ServerError;
 
+/// Schools with their municipality and region: the list and one school read the same columns.
+macro_rules! placed_schools_select {
+    () => {
+        "SELECT s.id, s.code, s.name, m.id AS municipality_id, m.code AS municipality_code,
+                m.name AS municipality, r.id AS region_id, r.code AS region_code, r.name AS region
+         FROM schools s
+         JOIN municipalities m ON m.id = s.municipality_id
+         JOIN regions r ON r.id = m.region_id"
+    };
+}
+
 const UPSERT_REGION: &str = "INSERT INTO regions (code, name) VALUES ($1, $2)
      ON CONFLICT (code) DO UPDATE SET name = excluded.name RETURNING id";
 const UPSERT_SCHOOL: &str = "INSERT INTO schools (municipality_id, code, name) VALUES ($1, $2, $3)
@@ -163,14 +174,21 @@ impl Storage {
     pub async fn schools_with_place(&self) -> Result<Vec<PlacedSchool>, ServerError> {
         Ok(with_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT s.id, s.code, s.name, m.id AS municipality_id, m.code AS municipality_code,
-                        m.name AS municipality, r.id AS region_id, r.code AS region_code, r.name AS region
-                 FROM schools s
-                 JOIN municipalities m ON m.id = s.municipality_id
-                 JOIN regions r ON r.id = m.region_id
-                 ORDER BY r.name, m.name, s.name",
+                concat!(placed_schools_select!(), " ORDER BY r.name, m.name, s.name"),
             )
             .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    /// One school with its place (`None` when there is no such school).
+    pub async fn placed_school(&self, id: i64) -> Result<Option<PlacedSchool>, ServerError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_as(
+                concat!(placed_schools_select!(), " WHERE s.id = $1"),
+            )
+            .bind(id)
+            .fetch_optional(pool)
             .await?
         }))
     }

@@ -32,6 +32,10 @@ use crate::storage::{CohortRow, PlacedSchool, Storage};
 /// Regions kept read (each is a region's results for every year).
 const REGIONS_KEPT: usize = 8;
 
+/// Standings kept with a region's results: a card asks for two of each indicator of each
+/// assessment of a kind (some 400); at 10,000 schools a standing of the region is 80 KB.
+const STANDINGS_KEPT: usize = 1024;
+
 /// A region's results as the methodology reads them.
 pub struct Region {
     pub id: i64,
@@ -77,50 +81,100 @@ fn kept<K: std::hash::Hash + Eq, V>(
     computed
 }
 
-type StandingKey = (String, u16, surveys::results::ResultIndicator);
+/// An indicator's standing: over a peer group (by what the group keeps) or the region (`None`).
+type StandingKey = (
+    Option<surveys::results::GroupKey>,
+    String,
+    u16,
+    surveys::results::ResultIndicator,
+);
 
-/// Every shown value of one indicator, assessment and year, by school, sorted by value.
-type Standing = Vec<(String, f64)>;
+/// Every shown value of one indicator, assessment and year over a group or the region, sorted.
+type Standing = Vec<f64>;
 
 impl Region {
-    /// The standings of an indicator of an assessment and year (computed once, then kept).
+    /// The standing of an indicator of an assessment and year over a peer group, or over the
+    /// region when `group` is `None`. Every indicator of the assessment is computed in the same
+    /// pass over the schools' results (a card asks for all of them), then kept — up to
+    /// `STANDINGS_KEPT`, after which the kept ones are let go and computed again when asked.
     fn standing(
         &self,
         m: &surveys::Methodology,
+        group: Option<&PeerGroup>,
         assessment: &str,
         year: u16,
         indicator: surveys::results::ResultIndicator,
     ) -> Arc<Standing> {
-        let key = (assessment.to_owned(), year, indicator);
-        kept(&self.standings, key, || {
-            surveys::results::standings(&m.results, &self.results, assessment, year, indicator)
-        })
+        let key = (
+            group.map(PeerGroup::key),
+            assessment.to_owned(),
+            year,
+            indicator,
+        );
+        if let Some(found) = self
+            .standings
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&key).cloned())
+        {
+            return found;
+        }
+        let Some(a) = m.results.assessment(assessment) else {
+            return Arc::default();
+        };
+        let at = (assessment.to_owned(), year);
+        let figures: Vec<&surveys::results::Figures> = match group {
+            Some(g) => g
+                .schools
+                .iter()
+                .filter_map(|s| self.results.get(s)?.get(&at))
+                .collect(),
+            None => self
+                .results
+                .values()
+                .filter_map(|mine| mine.get(&at))
+                .collect(),
+        };
+        let mut found = Arc::default();
+        let computed: Vec<(StandingKey, Arc<Standing>)> = a
+            .indicators()
+            .into_iter()
+            .map(|i| {
+                let mut values: Standing = figures
+                    .iter()
+                    .filter_map(|f| surveys::results::value(&m.results, a, f, i))
+                    .filter(|v| v.is_finite())
+                    .collect();
+                values.sort_by(f64::total_cmp);
+                let values = Arc::new(values);
+                if i == indicator {
+                    found = values.clone();
+                }
+                ((key.0.clone(), key.1.clone(), year, i), values)
+            })
+            .collect();
+        if let Ok(mut kept) = self.standings.lock() {
+            if kept.len() + computed.len() > STANDINGS_KEPT {
+                kept.clear();
+            }
+            kept.extend(computed);
+        }
+        found
     }
 
-    /// A school's place among `peers` (its peer group's schools) for an indicator.
+    /// A school's place in its peer group for an indicator.
     pub fn peer_position(
         &self,
         m: &surveys::Methodology,
         code: &str,
-        peers: &std::collections::HashSet<&str>,
+        group: &PeerGroup,
         assessment: &str,
         year: u16,
         indicator: surveys::results::ResultIndicator,
     ) -> Option<surveys::results::PeerPosition> {
-        let a = m.results.assessment(assessment)?;
-        let figures = self
-            .results
-            .get(code)?
-            .get(&(assessment.to_owned(), year))?;
-        let own =
-            surveys::results::estimate(&m.results, a, figures, indicator, m.rules.confidence)?;
-        let standing = self.standing(m, assessment, year, indicator);
-        let values: Vec<f64> = standing
-            .iter()
-            .filter(|(s, _)| peers.contains(s.as_str()))
-            .map(|(_, v)| *v)
-            .collect();
-        let region: Vec<f64> = standing.iter().map(|(_, v)| *v).collect();
+        let own = self.estimate(m, code, assessment, year, indicator)?;
+        let values = self.standing(m, Some(group), assessment, year, indicator);
+        let region = self.standing(m, None, assessment, year, indicator);
         surveys::results::position(&m.results, indicator, &own, &values, &region)
     }
 
@@ -216,47 +270,64 @@ impl Yardstick {
             .first()
             .map(|s| s.region.clone())
             .unwrap_or_default();
-        let code_of: HashMap<i64, &str> = schools.iter().map(|s| (s.id, s.code.as_str())).collect();
+        // The results stream in on tasks of their own while the newest profiles are scored
+        // here; on PostgreSQL two readers share the rows (odd and even schools), each with a
+        // connection and a core.
+        let code_of: Arc<HashMap<i64, String>> =
+            Arc::new(schools.iter().map(|s| (s.id, s.code.clone())).collect());
+        let started = std::time::Instant::now();
+        let parts: i64 = match self.storage {
+            crate::storage::Storage::Postgres(_) => 2,
+            crate::storage::Storage::Sqlite(_) => 1,
+        };
+        let readers: Vec<_> = (0..parts)
+            .map(|k| {
+                let (storage, code_of) = (self.storage.clone(), code_of.clone());
+                tokio::spawn(async move {
+                    let mut results: BTreeMap<String, SchoolResults> = BTreeMap::new();
+                    let mut years = std::collections::BTreeSet::new();
+                    storage
+                        .region_results(region_id, Some((k, parts)), |row| {
+                            let Some(code) = code_of.get(&row.school_id) else {
+                                return;
+                            };
+                            years.insert(row.year);
+                            let key = (row.assessment, row.year);
+                            match results.get_mut(code) {
+                                Some(mine) => {
+                                    mine.insert(key, row.figures);
+                                }
+                                None => {
+                                    results.insert(code.clone(), [(key, row.figures)].into());
+                                }
+                            }
+                        })
+                        .await
+                        .map(|()| (results, years))
+                })
+            })
+            .collect();
+        let latest = self.latest_profiles(region_id, schools.len()).await;
         let mut results: BTreeMap<String, SchoolResults> = BTreeMap::new();
         let mut years = std::collections::BTreeSet::new();
-        // The results and the newest profiles (their contexts) are read side by side.
-        let started = std::time::Instant::now();
-        let (rows, latest) = tokio::join!(
-            self.storage.region_results(region_id),
-            self.latest_profiles(region_id, schools.len())
-        );
+        for reader in readers {
+            let (mut part, mut part_years) = reader.await.map_err(|e| {
+                ServerError::Inconsistent(format!("reading the results stopped: {e}"))
+            })??;
+            // The parts hold different schools.
+            results.append(&mut part);
+            years.append(&mut part_years);
+        }
         let (profiles, students) = latest?;
         tracing::debug!(
             ms = started.elapsed().as_millis() as u64,
             "results and profiles read"
         );
-        for row in rows? {
-            let Some(code) = code_of.get(&row.school_id) else {
-                continue;
-            };
-            years.insert(row.year);
-            results
-                .entry((*code).to_owned())
-                .or_default()
-                .insert((row.assessment, row.year), row.figures);
-        }
         let settled: HashMap<i64, Option<String>> = settlements.iter().cloned().collect();
         let contexts: BTreeMap<String, Context> = schools
             .iter()
             .map(|s| {
-                let indicators = profiles
-                    .get(&s.id)
-                    .map(|p| {
-                        m.results
-                            .context
-                            .iter()
-                            .filter_map(|c| {
-                                let v = p.indicator(&c.indicator)?.value?;
-                                Some((c.indicator.clone(), v))
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default();
+                let indicators = profiles.get(&s.id).cloned().unwrap_or_default();
                 let context = Context {
                     settlement: settled.get(&s.id).cloned().flatten(),
                     students: students.get(&s.id).copied(),
@@ -332,14 +403,25 @@ impl Yardstick {
         Ok((improved, leaving))
     }
 
-    /// The newest published profiles of a region's schools as the region reads them (without
-    /// noise: the principal's numbers, which describe the school), and the students each
-    /// school's newest campaign expects.
+    /// The context indicators of the newest published profiles of a region's schools as the
+    /// region reads them (without noise: the principal's numbers, which describe the school), and
+    /// the students each school's newest campaign expects.
     async fn latest_profiles(
         &self,
         region_id: i64,
         schools: usize,
-    ) -> Result<(HashMap<i64, SchoolProfile>, HashMap<i64, u32>), ServerError> {
+    ) -> Result<(HashMap<i64, BTreeMap<String, f64>>, HashMap<i64, u32>), ServerError> {
+        let m = self.gate.methodology();
+        let context = |p: &SchoolProfile| -> BTreeMap<String, f64> {
+            m.results
+                .context
+                .iter()
+                .filter_map(|c| {
+                    let v = p.indicator(&c.indicator)?.value?;
+                    Some((c.indicator.clone(), v))
+                })
+                .collect()
+        };
         let region = Viewer {
             user_id: 0,
             login: String::new(),
@@ -363,7 +445,7 @@ impl Yardstick {
             }
             if let Some(scored) = self.gate.score(&region, &in_scope).await? {
                 for (s, p) in in_scope.schools.iter().zip(&scored.profiles) {
-                    profiles.entry(s.school_id).or_insert_with(|| p.clone());
+                    profiles.entry(s.school_id).or_insert_with(|| context(p));
                 }
             }
             // Older campaigns only for schools the newer ones did not have.

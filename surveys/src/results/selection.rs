@@ -3,7 +3,8 @@
 //! the criteria for leaving it, and peer groups (like with like) with a school's place in its
 //! group. Only figures with at least the minimum of participants take part anywhere.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -40,13 +41,24 @@ impl Context {
 }
 
 /// A school's peer group: the schools that share what the group keeps (a `None` was dropped to
-/// reach the minimum of schools).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// reach the minimum of schools). The members are shared by every school of the group: a
+/// region of 10,000 schools in one group would otherwise hold 10,000 lists of 10,000 codes.
+#[derive(Debug, Clone, PartialEq)]
 pub struct PeerGroup {
     pub settlement: Option<Option<String>>,
     pub size_band: Option<Option<usize>>,
     pub difficult: Option<bool>,
-    pub schools: Vec<String>,
+    pub schools: Arc<[String]>,
+}
+
+/// What sets a peer group apart: the settlement, the size band and the conditions it keeps.
+pub type GroupKey = (Option<Option<String>>, Option<Option<usize>>, Option<bool>);
+
+impl PeerGroup {
+    /// What the group keeps: the same for every school of the group, and only for them.
+    pub fn key(&self) -> GroupKey {
+        (self.settlement.clone(), self.size_band, self.difficult)
+    }
 }
 
 /// Every school's peer group: settlement, size band and conditions, widened step by step (without
@@ -55,7 +67,7 @@ pub fn peer_groups(
     r: &Results,
     contexts: &BTreeMap<String, Context>,
 ) -> BTreeMap<String, PeerGroup> {
-    type Key = (Option<Option<String>>, Option<Option<usize>>, Option<bool>);
+    type Key = GroupKey;
     let keys: BTreeMap<&String, (Option<String>, Option<usize>, bool)> = contexts
         .iter()
         .map(|(s, c)| {
@@ -73,7 +85,7 @@ pub fn peer_groups(
             (None, None, None),
         ]
     };
-    let members = |key: &Key| -> Vec<String> {
+    let members = |key: &Key| -> Arc<[String]> {
         keys.iter()
             .filter(|(_, k)| {
                 key.0.as_ref().is_none_or(|s| *s == k.0)
@@ -83,7 +95,7 @@ pub fn peer_groups(
             .map(|(s, _)| (*s).clone())
             .collect()
     };
-    let mut cache: BTreeMap<Key, Vec<String>> = BTreeMap::new();
+    let mut cache: BTreeMap<Key, Arc<[String]>> = BTreeMap::new();
     keys.iter()
         .map(|(school, full)| {
             let steps = widenings(full);
@@ -128,11 +140,11 @@ fn percentile_of_sorted(sorted: &[f64], p: f64) -> Option<f64> {
     Some(sorted[below] + (sorted[above] - sorted[below]) * weight)
 }
 
-/// The shown values of an indicator for an assessment and year over `schools`, sorted.
-fn values_of<'a>(
+/// The shown values of an indicator for an assessment and year over `schools`, sorted: what a
+/// page reads many peer positions from without computing each value again.
+pub fn shown_values<'a>(
     r: &Results,
-    all: &BTreeMap<String, SchoolResults>,
-    schools: impl Iterator<Item = &'a String>,
+    schools: impl Iterator<Item = &'a SchoolResults>,
     assessment: &str,
     year: u16,
     indicator: ResultIndicator,
@@ -142,7 +154,7 @@ fn values_of<'a>(
     };
     let key = (assessment.to_owned(), year);
     let mut values: Vec<f64> = schools
-        .filter_map(|s| value(r, a, all.get(s)?.get(&key)?, indicator))
+        .filter_map(|mine| value(r, a, mine.get(&key)?, indicator))
         .filter(|v| v.is_finite())
         .collect();
     values.sort_by(f64::total_cmp);
@@ -188,31 +200,10 @@ pub fn peer_position(
         indicator,
         confidence,
     )?;
-    let values = values_of(r, all, group.schools.iter(), assessment, year, indicator);
-    let region = values_of(r, all, all.keys(), assessment, year, indicator);
+    let members = group.schools.iter().filter_map(|s| all.get(s));
+    let values = shown_values(r, members, assessment, year, indicator);
+    let region = shown_values(r, all.values(), assessment, year, indicator);
     position(r, indicator, &own, &values, &region)
-}
-
-/// The standings of one indicator, assessment and year: every shown value by school, sorted by
-/// value — what a page reads many peer positions from without computing each value again.
-pub fn standings(
-    r: &Results,
-    all: &BTreeMap<String, SchoolResults>,
-    assessment: &str,
-    year: u16,
-    indicator: ResultIndicator,
-) -> Vec<(String, f64)> {
-    let Some(a) = r.assessment(assessment) else {
-        return Vec::new();
-    };
-    let key = (assessment.to_owned(), year);
-    let mut out: Vec<(String, f64)> = all
-        .iter()
-        .filter_map(|(s, mine)| value(r, a, mine.get(&key)?, indicator).map(|v| (s.clone(), v)))
-        .filter(|(_, v)| v.is_finite())
-        .collect();
-    out.sort_by(|x, y| x.1.total_cmp(&y.1));
-    out
 }
 
 /// A school's place given its own figure and the sorted values of its peers and of the region;
@@ -284,38 +275,45 @@ pub struct Candidate {
     pub reasons: Vec<Reason>,
 }
 
-/// The thresholds of the entry criterion: per school, assessment and year, the percentile of the
-/// share of «2» over the region (or the school's peers).
-fn entry_threshold(
+/// The catalogue's assessments by key, for the loops over a region's results (the catalogue's
+/// own lookup reads its list in order).
+fn by_key(r: &Results) -> HashMap<&str, &super::Assessment> {
+    r.assessments.iter().map(|a| (a.key.as_str(), a)).collect()
+}
+
+/// Every shown share of «2» of the schools given, by assessment and year, each list sorted: one
+/// pass over their results gives the thresholds of every assessment and year at once.
+type Columns<'a> = HashMap<(&'a str, u16), Vec<f64>>;
+
+fn fail_columns<'a>(
     r: &Results,
-    all: &BTreeMap<String, SchoolResults>,
-    groups: &BTreeMap<String, PeerGroup>,
-    school: &str,
-    assessment: &str,
-    year: u16,
-    memo: &mut BTreeMap<(Vec<String>, String, u16), Option<f64>>,
-) -> Option<f64> {
-    let over: Vec<String> = if r.entry.peer_relative {
-        groups
-            .get(school)
-            .map(|g| g.schools.clone())
-            .unwrap_or_default()
-    } else {
-        Vec::new()
-    };
-    memo.entry((over.clone(), assessment.to_owned(), year))
-        .or_insert_with(|| {
-            let values = if over.is_empty() {
-                values_of(r, all, all.keys(), assessment, year, ResultIndicator::Fail)
-            } else {
-                values_of(r, all, over.iter(), assessment, year, ResultIndicator::Fail)
+    catalogue: &HashMap<&str, &super::Assessment>,
+    schools: impl Iterator<Item = &'a SchoolResults>,
+) -> Columns<'a> {
+    let mut out: Columns<'a> = HashMap::new();
+    for mine in schools {
+        for ((key, year), f) in mine {
+            let Some(a) = catalogue.get(key.as_str()) else {
+                continue;
             };
-            if (values.len() as u32) < r.peers.min_schools {
-                return None;
+            if let Some(v) = value(r, a, f, ResultIndicator::Fail).filter(|v| v.is_finite()) {
+                out.entry((key.as_str(), *year)).or_default().push(v);
             }
-            percentile_of_sorted(&values, r.entry.percentile)
-        })
-        .to_owned()
+        }
+    }
+    for values in out.values_mut() {
+        values.sort_by(f64::total_cmp);
+    }
+    out
+}
+
+/// The percentile `p` of a column, `None` under `fewest` values.
+fn threshold(columns: &Columns<'_>, key: &str, year: u16, p: f64, fewest: u32) -> Option<f64> {
+    let values = columns.get(&(key, year))?;
+    if (values.len() as u32) < fewest {
+        return None;
+    }
+    percentile_of_sorted(values, p)
 }
 
 /// The schools the criteria single out in `year`: those that enter the low-results list (with
@@ -328,20 +326,32 @@ pub fn candidates(
     year: u16,
     confidence: f64,
 ) -> Vec<Candidate> {
-    let mut memo = BTreeMap::new();
+    let catalogue = by_key(r);
+    // The entry thresholds: over the region, or over each peer group (computed once a group).
+    let region = fail_columns(r, &catalogue, all.values());
+    let mut of_group: HashMap<GroupKey, Columns<'_>> = HashMap::new();
     let first = year.saturating_sub(r.entry.years.saturating_sub(1) as u16);
     let mut out = Vec::new();
     for (school, results) in all {
+        let columns = match groups.get(school).filter(|_| r.entry.peer_relative) {
+            Some(g) => &*of_group.entry(g.key()).or_insert_with(|| {
+                fail_columns(r, &catalogue, g.schools.iter().filter_map(|s| all.get(s)))
+            }),
+            None => &region,
+        };
         let mut reasons = Vec::new();
         let mut every_year = true;
         for y in first..=year {
             let mut subjects = BTreeSet::new();
             for ((key, at), figures) in results.iter().filter(|((_, at), _)| *at == y) {
-                let Some(a) = r.assessment(key) else { continue };
+                let Some(a) = catalogue.get(key.as_str()) else {
+                    continue;
+                };
                 let Some(fail) = value(r, a, figures, ResultIndicator::Fail) else {
                     continue;
                 };
-                let threshold = entry_threshold(r, all, groups, school, key, *at, &mut memo);
+                let threshold =
+                    threshold(columns, key, *at, r.entry.percentile, r.peers.min_schools);
                 if let Some(t) = threshold.filter(|t| fail > t + TOLERANCE) {
                     subjects.insert(a.subject.clone());
                     reasons.push(Reason::HighFail {
@@ -361,7 +371,9 @@ pub fn candidates(
             reasons.clear();
         }
         for ((key, at), figures) in results.iter().filter(|((_, at), _)| *at == year) {
-            let Some(a) = r.assessment(key) else { continue };
+            let Some(a) = catalogue.get(key.as_str()) else {
+                continue;
+            };
             if objectivity_flag(r, a, figures, confidence) {
                 let value = estimate(r, a, figures, ResultIndicator::Lowered, confidence)
                     .map_or(0.0, |e| e.value);
@@ -395,25 +407,22 @@ pub fn candidates(
 /// years they have shown results, and every shown share of «2» is at or below the region's
 /// percentile of its assessment.
 pub fn exits(r: &Results, all: &BTreeMap<String, SchoolResults>, year: u16) -> BTreeSet<String> {
+    let catalogue = by_key(r);
+    let region = fail_columns(r, &catalogue, all.values());
     let first = year.saturating_sub(r.exit.years.saturating_sub(1) as u16);
-    let mut thresholds: BTreeMap<(String, u16), Option<f64>> = BTreeMap::new();
     let mut out = BTreeSet::new();
     'schools: for (school, results) in all {
         for y in first..=year {
             let mut shown = 0;
             for ((key, _), figures) in results.iter().filter(|((_, at), _)| *at == y) {
-                let Some(a) = r.assessment(key) else { continue };
+                let Some(a) = catalogue.get(key.as_str()) else {
+                    continue;
+                };
                 let Some(fail) = value(r, a, figures, ResultIndicator::Fail) else {
                     continue;
                 };
                 shown += 1;
-                let t = thresholds
-                    .entry((key.clone(), y))
-                    .or_insert_with(|| {
-                        let values = values_of(r, all, all.keys(), key, y, ResultIndicator::Fail);
-                        percentile_of_sorted(&values, r.exit.percentile)
-                    })
-                    .to_owned();
+                let t = threshold(&region, key, y, r.exit.percentile, 1);
                 if t.is_none_or(|t| fail > t + TOLERANCE) {
                     continue 'schools;
                 }

@@ -389,6 +389,13 @@ fn peer_groups_widen_until_they_hold_the_minimum() {
         "three city schools are compared with the region"
     );
     assert_eq!(c0.schools.len(), 9);
+    // The members are one list per group, not one per school (a region of 10,000 schools in one
+    // group would otherwise hold 10,000 lists of 10,000 codes).
+    assert!(std::sync::Arc::ptr_eq(&v0.schools, &groups["v1"].schools));
+    assert!(std::sync::Arc::ptr_eq(&c0.schools, &groups["c2"].schools));
+    assert!(!std::sync::Arc::ptr_eq(&v0.schools, &v5.schools));
+    assert_eq!(v0.key(), groups["v4"].key());
+    assert_ne!(v0.key(), v5.key());
 }
 
 #[test]
