@@ -162,7 +162,11 @@ pub struct AreaView {
 /// One activity of the draft ИОМ.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IomView {
+    /// Every deficit area of the teacher's it addresses, by name, the most severe first.
     pub area: String,
+    /// Who offers it, and where to read about it or enrol (the catalogue's `https://` address).
+    pub provider: Option<String>,
+    pub link: Option<String>,
     pub format: String,
     pub title: String,
     pub hours: Option<u32>,

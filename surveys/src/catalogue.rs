@@ -60,11 +60,15 @@ impl IomFormat {
     }
 }
 
-/// One recommendation of the ИОМ catalogue.
+/// One development activity of the ИОМ catalogue: a course, or mentoring, lesson observation, a
+/// methodical association's work, self-study.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IomEntry {
-    pub area: String,
+    /// Stable: a teacher's choice is counted by it (letters, digits, `-`, `_`).
+    pub key: String,
+    /// The deficit areas it addresses.
+    pub areas: Vec<String>,
     /// The bands for which it is recommended.
     pub bands: Vec<String>,
     pub format: IomFormat,
@@ -75,6 +79,10 @@ pub struct IomEntry {
     /// Weeks from the start of the plan until the deadline.
     pub weeks: u32,
     pub evidence: Text,
+    /// Who offers it (an institute, the school, the methodical association).
+    pub provider: Option<Text>,
+    /// Where to read about it or enrol (`https://`).
+    pub link: Option<String>,
 }
 
 /// A typical anti-risk measure that seeds a school's programme for a factor.

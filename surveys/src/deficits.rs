@@ -38,8 +38,15 @@ pub struct SubskillResult {
 /// One activity of the draft ИОМ.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IomItem {
+    /// The catalogue entry's key.
+    pub key: String,
+    /// The most severe of the teacher's deficits it addresses, and that deficit's band.
     pub area: String,
     pub band: String,
+    /// Every deficit area of the teacher's it addresses, the most severe first.
+    pub areas: Vec<String>,
+    pub provider: Option<Text>,
+    pub link: Option<String>,
     pub format: Text,
     pub title: Text,
     pub hours: Option<u32>,
@@ -145,27 +152,7 @@ pub fn teacher_result(m: &Methodology, answers: &Answers, start: Day) -> Option<
             .then_with(|| a.subskill.cmp(&b.subskill))
     });
     weakest.truncate(m.deficits.weakest_subskills);
-    let iom = area_results
-        .iter()
-        .filter_map(|a| Some((a, a.band.as_deref()?)))
-        .filter(|(_, band)| m.deficits.bands.iter().any(|b| b.key == *band && b.deficit))
-        .flat_map(|(a, band)| {
-            m.iom
-                .entries
-                .iter()
-                .filter(move |e| e.area == a.area && e.bands.iter().any(|b| b == band))
-                .map(move |e| IomItem {
-                    area: a.area.clone(),
-                    band: band.to_owned(),
-                    format: IomFormat::name(e.format),
-                    title: e.title.clone(),
-                    hours: e.hours,
-                    goal: e.goal.clone(),
-                    deadline: start.plus_days(i64::from(e.weeks) * 7).to_string(),
-                    evidence: e.evidence.clone(),
-                })
-        })
-        .collect();
+    let iom = suggestions(m, &area_results, start);
     Some(DeficitResult {
         methodology_version: m.version.clone(),
         self_assessed: true,
@@ -173,6 +160,58 @@ pub fn teacher_result(m: &Methodology, answers: &Answers, start: Day) -> Option<
         weakest,
         iom,
     })
+}
+
+/// The draft ИОМ: the catalogue's activities for the teacher's deficits, the most severe deficit
+/// first (the band's place in the catalogue, then the lower score, then the catalogue's order of
+/// areas); an activity that addresses several of the teacher's deficits comes once, at the most
+/// severe, naming them all. Within an area, the catalogue's order.
+pub fn suggestions(m: &Methodology, areas: &[AreaResult], start: Day) -> Vec<IomItem> {
+    let bands = &m.deficits.bands;
+    let mut deficits: Vec<(usize, &AreaResult, &str)> = areas
+        .iter()
+        .filter_map(|a| {
+            let band = a.band.as_deref()?;
+            let place = bands.iter().position(|b| b.key == band && b.deficit)?;
+            Some((place, a, band))
+        })
+        .collect();
+    // A stable sort keeps the catalogue's order of areas among equals.
+    deficits.sort_by(|x, y| {
+        x.0.cmp(&y.0).then_with(|| {
+            let score = |a: &AreaResult| a.percent.unwrap_or(f64::INFINITY);
+            score(x.1).total_cmp(&score(y.1))
+        })
+    });
+    let mut out: Vec<IomItem> = Vec::new();
+    for (_, a, band) in &deficits {
+        for e in &m.iom.entries {
+            let meant = e.areas.contains(&a.area) && e.bands.iter().any(|b| b == band);
+            if !meant || out.iter().any(|i| i.key == e.key) {
+                continue;
+            }
+            let covered = deficits
+                .iter()
+                .filter(|(_, d, b)| e.areas.contains(&d.area) && e.bands.iter().any(|x| x == b))
+                .map(|(_, d, _)| d.area.clone())
+                .collect();
+            out.push(IomItem {
+                key: e.key.clone(),
+                area: a.area.clone(),
+                band: (*band).to_owned(),
+                areas: covered,
+                provider: e.provider.clone(),
+                link: e.link.clone(),
+                format: IomFormat::name(e.format),
+                title: e.title.clone(),
+                hours: e.hours,
+                goal: e.goal.clone(),
+                deadline: start.plus_days(i64::from(e.weeks) * 7).to_string(),
+                evidence: e.evidence.clone(),
+            });
+        }
+    }
+    out
 }
 
 /// Bands of one area over a school's teachers.
@@ -396,5 +435,61 @@ mod tests {
                 ("none".to_owned(), 2)
             ]
         );
+    }
+
+    #[test]
+    fn suggestions_put_the_most_severe_deficit_first_and_each_activity_once() {
+        let m = Methodology::default_set().expect("valid");
+        let start: Day = "2026-09-01".parse().expect("day");
+        let area = |key: &str, percent: f64| AreaResult {
+            area: key.into(),
+            name: Text {
+                ru: String::new(),
+                en: String::new(),
+            },
+            points: 0.0,
+            max_points: 0.0,
+            percent: Some(percent),
+            band: Some(m.deficits.band(percent).key.clone()),
+        };
+        // In the catalogue's order: methodical before assessment before digital.
+        let areas = vec![
+            area("methodical", 40.0),
+            area("assessment", 20.0),
+            area("digital", 60.0),
+            area("subject", 90.0),
+        ];
+        let plan = suggestions(&m, &areas, start);
+        let mut order: Vec<&str> = plan.iter().map(|i| i.area.as_str()).collect();
+        order.dedup();
+        // Two pronounced deficits, the lower score first, then the partial one; none for a
+        // strength.
+        assert_eq!(order, vec!["assessment", "methodical", "digital"]);
+        // The formative-assessment course addresses both pronounced deficits: once, at the more
+        // severe, naming both.
+        let formative: Vec<_> = plan
+            .iter()
+            .filter(|i| i.key == "assessment-course")
+            .collect();
+        assert_eq!(formative.len(), 1);
+        assert_eq!(formative[0].area, "assessment");
+        assert_eq!(formative[0].areas, vec!["assessment", "methodical"]);
+        let mut keys: Vec<&str> = plan.iter().map(|i| i.key.as_str()).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), plan.len(), "each activity once");
+        // A partial deficit gets only what is meant for a partial one (no course).
+        assert!(plan
+            .iter()
+            .filter(|i| i.area == "digital")
+            .all(|i| i.band == "partial" && i.key != "digital-course"));
+        // Courses name their provider and a link.
+        for course in plan.iter().filter(|i| i.hours.is_some()) {
+            assert!(
+                course.provider.is_some() && course.link.is_some(),
+                "{course:?}"
+            );
+        }
+        assert!(suggestions(&m, &[area("subject", 90.0)], start).is_empty());
     }
 }

@@ -132,7 +132,14 @@ impl Respondents {
                 .iom
                 .iter()
                 .map(|i| IomView {
-                    area: area_name(&i.area),
+                    area: i
+                        .areas
+                        .iter()
+                        .map(|a| area_name(a.as_str()))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    provider: i.provider.as_ref().map(|p| p.get(l).to_owned()),
+                    link: i.link.clone(),
                     format: i.format.get(l).to_owned(),
                     title: i.title.get(l).to_owned(),
                     hours: i.hours,

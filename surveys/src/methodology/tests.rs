@@ -203,3 +203,55 @@ fn syntax_errors_name_the_line() {
         "{errors:#?}"
     );
 }
+
+#[test]
+fn the_iom_catalogue_is_checked_entry_by_entry() {
+    let iom = r#"methodology = "orientir-2026"
+
+[[entry]]
+key = "twice"
+areas = ["normative", "astrology"]
+bands = ["pronounced", "mild"]
+format = "course"
+title = { ru = "к", en = "c" }
+weeks = 4
+goal = { ru = "ц", en = "g" }
+evidence = { ru = "п", en = "e" }
+link = "http://example.org/a course"
+
+[[entry]]
+key = "twice"
+areas = []
+bands = ["partial"]
+format = "self_study"
+title = { ru = "с", en = "s" }
+weeks = 4
+goal = { ru = "ц", en = "g" }
+evidence = { ru = "п", en = "e" }
+
+[[entry]]
+key = "bad key!"
+areas = ["digital"]
+bands = ["partial"]
+format = "mentoring"
+title = { ru = "н", en = "m" }
+weeks = 4
+goal = { ru = "ц", en = "g" }
+evidence = { ru = "п", en = "e" }
+"#;
+    let errors = errors_of(&replace(&DEFAULT_SET, "iom.toml", iom)).join("\n");
+    for expected in [
+        "twice: unknown deficit area `astrology`",
+        "twice: unknown band `mild`",
+        "twice: a link is an `https://` address",
+        "twice: a course names its hours and its provider",
+        "twice: key used twice",
+        "twice: addresses no deficit area",
+        "bad key!: a key is 1–60 letters",
+    ] {
+        assert!(
+            errors.contains(expected),
+            "{expected} missing from:\n{errors}"
+        );
+    }
+}

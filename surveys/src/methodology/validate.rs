@@ -322,18 +322,46 @@ pub(super) fn check(
             }
         }
     }
+    let mut iom_keys = HashSet::new();
     for entry in &m.iom.entries {
-        if !areas.contains(entry.area.as_str()) {
-            problems.add("iom.toml", Some(&entry.area), "unknown deficit area");
+        let at = Some(entry.key.as_str());
+        let key_chars = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_');
+        if entry.key.is_empty() || entry.key.len() > 60 || !entry.key.chars().all(key_chars) {
+            problems.add("iom.toml", at, "a key is 1–60 letters, digits, `-` or `_`");
+        }
+        if !iom_keys.insert(entry.key.as_str()) {
+            problems.add("iom.toml", at, "key used twice");
+        }
+        if entry.areas.is_empty() {
+            problems.add("iom.toml", at, "addresses no deficit area");
+        }
+        for area in &entry.areas {
+            if !areas.contains(area.as_str()) {
+                problems.add("iom.toml", at, format!("unknown deficit area `{area}`"));
+            }
         }
         for band in &entry.bands {
             if !band_keys.contains(band.as_str()) {
+                problems.add("iom.toml", at, format!("unknown band `{band}`"));
+            }
+        }
+        if let Some(link) = &entry.link {
+            let host = link.strip_prefix("https://").unwrap_or_default();
+            if host.is_empty()
+                || link.len() > 300
+                || link.chars().any(|c| c.is_whitespace() || c.is_control())
+            {
                 problems.add(
                     "iom.toml",
-                    Some(&entry.area),
-                    format!("unknown band `{band}`"),
+                    at,
+                    "a link is an `https://` address without spaces, at most 300 characters",
                 );
             }
+        }
+        if entry.format == crate::catalogue::IomFormat::Course
+            && (entry.hours.is_none() || entry.provider.is_none())
+        {
+            problems.add("iom.toml", at, "a course names its hours and its provider");
         }
     }
     for measure in &m.measures.measures {

@@ -625,6 +625,9 @@ async fn a_teacher_gets_a_report_with_a_development_plan_again_and_again(backend
         "Проект индивидуального образовательного маршрута",
         "Участие в собраниях опытного классного руководителя",
         "Вести трудный разговор с родителем",
+        // Who offers each suggested activity (the catalogue's provider).
+        "Кто проводит: ",
+        "Школа: коллеги и методист",
     ] {
         assert!(report.contains(text), "report lacks «{text}»");
     }

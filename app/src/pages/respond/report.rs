@@ -40,6 +40,8 @@ pub fn Report(report: ReportView, lang: Lang) -> impl IntoView {
                                 <p>{format!("{} · {}{}", i.area, i.format, i.hours.map(|h| format!(" · {h} {}", lang.tr("ч", "h"))).unwrap_or_default())}</p>
                                 <p>{lang.tr("Цель: ", "Goal: ")}{i.goal}</p>
                                 <p>{lang.tr("Срок: ", "Deadline: ")}{i.deadline}{lang.tr(" · Подтверждение: ", " · Evidence: ")}{i.evidence}</p>
+                                {i.provider.map(|p| view! { <p>{lang.tr("Кто проводит: ", "Offered by: ")}{p}</p> })}
+                                {i.link.map(|href| { let shown = href.clone(); view! { <p>{lang.tr("Подробнее и запись: ", "Details and enrolment: ")}<a href=href>{shown}</a></p> } })}
                             </li>
                         }).collect_view()}
                     </ol>
