@@ -66,6 +66,86 @@ pub struct DeficitResult {
     pub iom: Vec<IomItem>,
 }
 
+/// The area and sub-skill a slot of the diagnostic measures (a row's own, else its item's).
+fn measures(instrument: &crate::instrument::Instrument, slot: usize) -> Option<(&str, &str)> {
+    let item = instrument.slot_item(slot);
+    let row = instrument.slots[slot].row.map(|r| &item.rows[r]);
+    let area = row
+        .and_then(|r| r.area.as_deref())
+        .or(item.area.as_deref())?;
+    let subskill = row
+        .and_then(|r| r.subskill.as_deref())
+        .or(item.subskill.as_deref())?;
+    Some((area, subskill))
+}
+
+/// How many statements and questions of the diagnostic measure each area.
+pub fn items_per_area(m: &Methodology) -> BTreeMap<String, u32> {
+    let mut out = BTreeMap::new();
+    if let Some(instrument) = m.instrument(Group::TeacherDeficits) {
+        for slot in 0..instrument.slots.len() {
+            if let Some((area, _)) = measures(instrument, slot) {
+                *out.entry(area.to_owned()).or_insert(0) += 1;
+            }
+        }
+    }
+    out
+}
+
+/// One area's change between a teacher's two diagnostics, in percentage points, with the
+/// uncertainty a self-assessment of this length carries.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AreaChange {
+    pub area: String,
+    pub before: f64,
+    pub after: f64,
+    /// `after − before`, and its interval at the methodology's confidence.
+    pub change: f64,
+    pub low: f64,
+    pub high: f64,
+    /// Whether the interval leaves out zero: a change beyond what the length of the
+    /// self-assessment leaves uncertain.
+    pub beyond: bool,
+    pub band_before: Option<String>,
+    pub band_after: Option<String>,
+}
+
+/// The change per area between two diagnostics of the same teacher (areas scored in both). An
+/// area's score is the mean of its n items, each between 0 and 1, so its variance is at most
+/// p(1 − p)/n (with p kept half an item from 0 and 1: an all-or-nothing answer is not certainty);
+/// the two diagnostics are independent, so the change's variance is the sum.
+pub fn change(m: &Methodology, before: &DeficitResult, after: &DeficitResult) -> Vec<AreaChange> {
+    let items = items_per_area(m);
+    let z = crate::stats::normal_quantile(0.5 + m.rules.confidence / 2.0);
+    after
+        .areas
+        .iter()
+        .filter_map(|a| {
+            let b = before.areas.iter().find(|b| b.area == a.area)?;
+            let (p0, p1) = (b.percent? / 100.0, a.percent? / 100.0);
+            let n = f64::from(*items.get(&a.area).filter(|n| **n > 0)?);
+            let floor = 0.5 / n;
+            let variance = |p: f64| {
+                let p = p.clamp(floor, 1.0 - floor);
+                p * (1.0 - p) / n
+            };
+            let half = z * (variance(p0) + variance(p1)).sqrt() * 100.0;
+            let change = (p1 - p0) * 100.0;
+            Some(AreaChange {
+                area: a.area.clone(),
+                before: p0 * 100.0,
+                after: p1 * 100.0,
+                change,
+                low: change - half,
+                high: change + half,
+                beyond: change - half > 0.0 || change + half < 0.0,
+                band_before: b.band.clone(),
+                band_after: a.band.clone(),
+            })
+        })
+        .collect()
+}
+
 /// Scores one teacher's diagnostic; `start` is the day the plan starts (deadlines count from it).
 pub fn teacher_result(m: &Methodology, answers: &Answers, start: Day) -> Option<DeficitResult> {
     let instrument = m.instrument(Group::TeacherDeficits)?;
@@ -75,11 +155,7 @@ pub fn teacher_result(m: &Methodology, answers: &Answers, start: Day) -> Option<
     for (slot, s) in instrument.slots.iter().enumerate() {
         let item = instrument.slot_item(slot);
         let row = s.row.map(|r| &item.rows[r]);
-        let area = row.and_then(|r| r.area.as_deref()).or(item.area.as_deref());
-        let subskill = row
-            .and_then(|r| r.subskill.as_deref())
-            .or(item.subskill.as_deref());
-        let (Some(area), Some(subskill)) = (area, subskill) else {
+        let Some((area, subskill)) = measures(instrument, slot) else {
             continue;
         };
         let Some(list) = item.choices.as_deref().and_then(|l| m.choice_list(l)) else {
@@ -491,5 +567,41 @@ mod tests {
             );
         }
         assert!(suggestions(&m, &[area("subject", 90.0)], start).is_empty());
+    }
+
+    #[test]
+    fn a_second_diagnostic_shows_change_per_area_with_the_uncertainty_of_its_length() {
+        let m = Methodology::default_set().expect("valid");
+        let start: Day = "2026-09-01".parse().expect("day");
+        let result = |value: &str| {
+            teacher_result(&m, &answers(&m, "parents", value, &ALL_RIGHT), start).expect("result")
+        };
+        assert_eq!(items_per_area(&m).get("parents"), Some(&3));
+        // From «cannot» to «confidently» on all three statements: beyond the uncertainty.
+        let whole = change(&m, &result("0"), &result("3"));
+        let parents = whole.iter().find(|c| c.area == "parents").expect("area");
+        assert_eq!(
+            (parents.before, parents.after, parents.change),
+            (0.0, 100.0, 100.0)
+        );
+        assert!(parents.beyond && parents.low > 0.0 && parents.high > 100.0);
+        assert_eq!(parents.band_before.as_deref(), Some("pronounced"));
+        assert_eq!(parents.band_after.as_deref(), Some("none"));
+        // A third of the scale on three statements is within what three statements leave
+        // uncertain: z · √(2 · (1/3 · 2/3) / 3) ≈ 63 points either way at 90 %.
+        let small = change(&m, &result("1"), &result("2"));
+        let parents = small.iter().find(|c| c.area == "parents").expect("area");
+        assert!((parents.change - 100.0 / 3.0).abs() < 1e-9);
+        assert!(!parents.beyond, "{parents:?}");
+        assert!(
+            (parents.high - parents.change - 63.3).abs() < 0.5,
+            "{parents:?}"
+        );
+        // An area answered the same both times has changed by nothing, and not significantly.
+        let subject = small.iter().find(|c| c.area == "subject").expect("area");
+        assert_eq!(subject.change, 0.0);
+        assert!(!subject.beyond);
+        // Every scored area of both diagnostics is compared.
+        assert_eq!(small.len(), m.deficits.areas.len());
     }
 }
