@@ -15,8 +15,8 @@ use crate::stats::{self, Interval};
 use crate::text::Text;
 
 pub use selection::{
-    candidates, exits, peer_groups, peer_position, percentile, position, shown_values, Candidate,
-    Context, GroupKey, PeerGroup, PeerPosition, Reason,
+    candidates, exits, peer_groups, peer_position, percentile, position, shown_values,
+    sorted_values, Candidate, Context, GroupKey, PeerGroup, PeerPosition, Reason,
 };
 
 /// What kind of assessment.

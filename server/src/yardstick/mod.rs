@@ -140,13 +140,12 @@ impl Region {
             .indicators()
             .into_iter()
             .map(|i| {
-                let mut values: Standing = figures
-                    .iter()
-                    .filter_map(|f| surveys::results::value(&m.results, a, f, i))
-                    .filter(|v| v.is_finite())
-                    .collect();
-                values.sort_by(f64::total_cmp);
-                let values = Arc::new(values);
+                let values = Arc::new(surveys::results::sorted_values(
+                    &m.results,
+                    a,
+                    figures.iter().copied(),
+                    i,
+                ));
                 if i == indicator {
                     found = values.clone();
                 }

@@ -153,8 +153,18 @@ pub fn shown_values<'a>(
         return Vec::new();
     };
     let key = (assessment.to_owned(), year);
-    let mut values: Vec<f64> = schools
-        .filter_map(|mine| value(r, a, mine.get(&key)?, indicator))
+    sorted_values(r, a, schools.filter_map(|mine| mine.get(&key)), indicator)
+}
+
+/// The shown values of an indicator over figures of one assessment, sorted.
+pub fn sorted_values<'a>(
+    r: &Results,
+    a: &super::Assessment,
+    figures: impl Iterator<Item = &'a super::Figures>,
+    indicator: ResultIndicator,
+) -> Vec<f64> {
+    let mut values: Vec<f64> = figures
+        .filter_map(|f| value(r, a, f, indicator))
         .filter(|v| v.is_finite())
         .collect();
     values.sort_by(f64::total_cmp);
