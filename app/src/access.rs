@@ -18,6 +18,10 @@ pub enum Role {
     Curator,
     /// One school (its principal or a responsible person).
     School,
+    /// A school's methodist: reads the development plans its teachers share, nothing else.
+    Methodist,
+    /// A municipality's methodist: reads the development plans shared with the municipality.
+    MunicipalMethodist,
 }
 
 /// A text that is no role's key.
@@ -66,6 +70,25 @@ pub const SUPPORTERS: &[Role] = &[Role::Admin, Role::Curator, Role::Municipal];
 pub const THREAD: &[Role] = &[Role::Admin, Role::Curator, Role::Municipal, Role::School];
 /// Events and roadmaps are organised by the region and the municipalities.
 pub const ORGANISERS: &[Role] = &[Role::Admin, Role::Regional, Role::Municipal];
+/// Every coordinator's account: the roles that read campaigns, profiles and support work in
+/// their scope (the methodists read only the plans shared with them).
+pub const COORDINATORS: &[Role] = &[
+    Role::Admin,
+    Role::Regional,
+    Role::Municipal,
+    Role::Curator,
+    Role::School,
+];
+/// Those a teacher may share a development plan with: a school's methodist, a municipality's.
+pub const METHODISTS: &[Role] = &[Role::Methodist, Role::MunicipalMethodist];
+/// The demand for professional development, counted over groups of teachers: those who plan
+/// courses for many schools.
+pub const PLANNERS: &[Role] = &[
+    Role::Admin,
+    Role::Regional,
+    Role::Municipal,
+    Role::MunicipalMethodist,
+];
 /// What only a school's own account does: asking, registering, answering recommendations.
 pub const SCHOOL: &[Role] = &[Role::School];
 
@@ -81,12 +104,14 @@ pub fn reads_with_noise(role: Role) -> bool {
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [
+    pub const ALL: [Role; 7] = [
         Role::Admin,
         Role::Regional,
         Role::Municipal,
         Role::Curator,
         Role::School,
+        Role::Methodist,
+        Role::MunicipalMethodist,
     ];
 
     /// The key stored in the database.
@@ -97,6 +122,8 @@ impl Role {
             Role::Municipal => "municipal",
             Role::Curator => "curator",
             Role::School => "school",
+            Role::Methodist => "methodist",
+            Role::MunicipalMethodist => "municipal_methodist",
         }
     }
 
@@ -111,6 +138,8 @@ impl Role {
             Role::Municipal => lang.tr("Муниципальный координатор", "Municipal coordinator"),
             Role::Curator => lang.tr("Куратор", "Curator"),
             Role::School => lang.tr("Школа", "School"),
+            Role::Methodist => lang.tr("Методист школы", "School methodist"),
+            Role::MunicipalMethodist => lang.tr("Муниципальный методист", "Municipal methodist"),
         }
     }
 }

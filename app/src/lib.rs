@@ -5,6 +5,7 @@
 #![recursion_limit = "256"]
 
 pub mod access;
+pub mod development;
 pub mod error;
 pub mod i18n;
 pub mod listing;
@@ -172,6 +173,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account") view=pages::work::AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/users") view=pages::work::UsersPage ssr=SsrMode::Async />
                     <Route path=path!("/work/audit") view=pages::work::AuditLogPage ssr=SsrMode::Async />
+                    <Route path=path!("/work/plans") view=pages::work::SharedPlansPage ssr=SsrMode::Async />
                     <Route path=path!("/work/campaigns/new") view=pages::work::NewCampaignPage ssr=SsrMode::Async />
                     <Route path=path!("/work/registry") view=pages::work::RegistryPage ssr=SsrMode::Async />
                     <Route path=path!("/work/campaigns/:id/overview") view=pages::work::OverviewPage ssr=SsrMode::Async />

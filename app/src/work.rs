@@ -300,6 +300,10 @@ pub async fn get_session() -> Result<Session, AppError> {
 pub async fn get_work_home() -> Result<WorkHome, AppError> {
     let session = session();
     let (campaigns, attention) = match &session.viewer {
+        // A methodist reads the plans shared with them, nothing of the campaigns.
+        Some(viewer) if !crate::access::COORDINATORS.contains(&viewer.role) => {
+            (Vec::new(), Attention::default())
+        }
         Some(viewer) => {
             // The campaigns are the coordinators' room's; what needs attention, the programmes'.
             let (programmes, _) = crate::programmes::context()?;

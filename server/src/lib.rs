@@ -21,6 +21,7 @@ pub mod cli;
 pub mod http;
 
 pub mod coordinators;
+pub mod development;
 pub mod exports;
 pub mod home;
 pub mod housekeeping;

@@ -111,6 +111,8 @@ pub enum Kind {
     NotPublished,
     /// A programme that already has the most risks a school may choose (or this one).
     TooManyRisks(u32),
+    /// A development plan that holds this activity already, or the most it may (this many).
+    PlanActivity(u32),
     /// A factor without a score in the profile (or none of the methodology's).
     FactorWithoutData,
     /// A programme submitted or agreed: it changes only when returned.
@@ -414,7 +416,19 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ("step", "Шаг", "Step"),
     ("from", "С даты", "From"),
     ("to", "По дату", "To"),
+    ("activity", "Мероприятие из каталога", "Catalogue activity"),
+    ("reader", "Кому открыть план", "Whom to show the plan"),
+    ("share", "Доступ", "Access"),
+    ("signed", "Подпись", "Signature"),
+    ("key", "Ключ результата", "Result key"),
 ];
+
+/// A date of a form (`YYYY-MM-DD`), or the field named.
+pub fn form_day(text: &str, field: &'static str) -> Result<surveys::calendar::Day, Refused> {
+    text.trim()
+        .parse::<surveys::calendar::Day>()
+        .map_err(|_| Refused::one(At::Field(field), Kind::Date))
+}
 
 /// The label of a form field.
 fn field_label(field: &str, lang: Lang) -> &'static str {
@@ -449,6 +463,10 @@ impl Kind {
             Kind::TooManyRisks(max) => match lang {
                 Lang::Ru => format!("этот риск уже выбран, или выбрано уже {max} — больше нельзя: уберите один, чтобы выбрать другой"),
                 Lang::En => format!("this risk is chosen already, or {max} are — no more: drop one to choose another"),
+            },
+            Kind::PlanActivity(max) => match lang {
+                Lang::Ru => format!("это мероприятие уже есть в плане, или в плане уже {max} мероприятий — больше нельзя: удалите ненужное"),
+                Lang::En => format!("this activity is in the plan already, or the plan holds {max} — no more: remove one first"),
             },
             Kind::FactorWithoutData => t(
                 "у этого фактора в профиле нет данных",

@@ -253,3 +253,63 @@ pub fn stage_items(stages: &[crate::storage::StageRow]) -> Vec<app::reports::Sta
         })
         .collect()
 }
+
+/// A diagnostic's areas with their bands, in the reader's language (a teacher's report and plan).
+pub fn area_views(
+    m: &Methodology,
+    areas: &[surveys::deficits::AreaResult],
+    lang: Lang,
+) -> Vec<app::respond::AreaView> {
+    let band = |key: &Option<String>| {
+        m.deficits
+            .bands
+            .iter()
+            .find(|b| Some(&b.key) == key.as_ref())
+    };
+    areas
+        .iter()
+        .map(|a| app::respond::AreaView {
+            name: a.name.get(lang.code()).to_owned(),
+            percent: a.percent,
+            band: band(&a.band)
+                .map_or(lang.tr("нет ответов", "no answers").into(), |b| {
+                    b.name.get(lang.code()).to_owned()
+                }),
+            colour: band(&a.band).map_or("#777777".into(), |b| b.colour.clone()),
+        })
+        .collect()
+}
+
+/// The name of a deficit area in the reader's language (its key when the methodology has none).
+pub fn area_name(m: &Methodology, key: &str, lang: Lang) -> String {
+    m.deficits
+        .areas
+        .iter()
+        .find(|a| a.key == key)
+        .map_or(key.to_owned(), |a| a.name.get(lang.code()).to_owned())
+}
+
+/// An activity of a draft ИОМ in the reader's language.
+pub fn iom_view(
+    m: &Methodology,
+    i: &surveys::deficits::IomItem,
+    lang: Lang,
+) -> app::respond::IomView {
+    let l = lang.code();
+    app::respond::IomView {
+        area: i
+            .areas
+            .iter()
+            .map(|a| area_name(m, a, lang))
+            .collect::<Vec<_>>()
+            .join(", "),
+        provider: i.provider.as_ref().map(|p| p.get(l).to_owned()),
+        link: i.link.clone(),
+        format: i.format.get(l).to_owned(),
+        title: i.title.get(l).to_owned(),
+        hours: i.hours,
+        goal: i.goal.get(l).to_owned(),
+        deadline: i.deadline.clone(),
+        evidence: i.evidence.get(l).to_owned(),
+    }
+}

@@ -152,6 +152,20 @@ impl TestApp {
         app
     }
 
+    /// The demo region with its teachers' development plans (`demo_development::DEMO_PLAN_KEYS`).
+    pub async fn with_demo_plans(self) -> TestApp {
+        let app = self.with_demo().await;
+        let methodology = surveys::Methodology::default_set().expect("default methodology");
+        server::cli::demo_development::ensure_demo_plans(
+            &app.storage,
+            &methodology,
+            server::clock::today(),
+        )
+        .await
+        .expect("demo plans");
+        app
+    }
+
     /// An access code of a demo school (`demo-01` …) for a respondent group.
     pub async fn demo_code(&self, school: &str, group: &str) -> String {
         let (campaign, school) = self.demo_school(school).await;

@@ -109,8 +109,8 @@ fn scope_given(new: &NewUser) -> Result<(), ValidationError> {
     let missing = match new.role {
         Role::Admin => false,
         Role::Regional => new.region.is_none(),
-        Role::Municipal => new.municipality.is_none(),
-        Role::School => new.school.is_none(),
+        Role::Municipal | Role::MunicipalMethodist => new.municipality.is_none(),
+        Role::School | Role::Methodist => new.school.is_none(),
         Role::Curator => new.curated.is_empty(),
     };
     (!missing)
@@ -247,8 +247,12 @@ impl Auth {
         let scope = match role {
             Role::Admin => Scope::All,
             Role::Regional => Scope::Region(role_row.region_id.unwrap_or(-1)),
-            Role::Municipal => Scope::Municipality(role_row.municipality_id.unwrap_or(-1)),
-            Role::School => Scope::Schools(role_row.school_id.into_iter().collect()),
+            Role::Municipal | Role::MunicipalMethodist => {
+                Scope::Municipality(role_row.municipality_id.unwrap_or(-1))
+            }
+            Role::School | Role::Methodist => {
+                Scope::Schools(role_row.school_id.into_iter().collect())
+            }
             Role::Curator => Scope::Schools(self.storage.curated_schools(user.id).await?),
         };
         Ok(Some(Viewer {
@@ -322,8 +326,10 @@ impl Auth {
         let places_known = match new.role {
             Role::Admin => true,
             Role::Regional => known(&registry.regions, new.region),
-            Role::Municipal => known(&registry.municipalities, new.municipality),
-            Role::School => known(&registry.schools, new.school),
+            Role::Municipal | Role::MunicipalMethodist => {
+                known(&registry.municipalities, new.municipality)
+            }
+            Role::School | Role::Methodist => known(&registry.schools, new.school),
             Role::Curator => new
                 .curated
                 .iter()
@@ -346,8 +352,12 @@ impl Auth {
                 &RoleRow {
                     role: new.role,
                     region_id: new.region.filter(|_| new.role == Role::Regional),
-                    municipality_id: new.municipality.filter(|_| new.role == Role::Municipal),
-                    school_id: new.school.filter(|_| new.role == Role::School),
+                    municipality_id: new
+                        .municipality
+                        .filter(|_| matches!(new.role, Role::Municipal | Role::MunicipalMethodist)),
+                    school_id: new
+                        .school
+                        .filter(|_| matches!(new.role, Role::School | Role::Methodist)),
                 },
                 if new.role == Role::Curator {
                     &new.curated

@@ -221,12 +221,14 @@ async fn publish_current(storage: &Storage, methodology: &Methodology) -> Result
 
 /// The demo's accounts, one per role: login and password (`<login>-demo-2026`). Only for the
 /// demo region; a real deployment starts with `orientir create-admin`.
-pub const DEMO_ACCOUNTS: [(&str, Role); 5] = [
+pub const DEMO_ACCOUNTS: [(&str, Role); 7] = [
     ("admin", Role::Admin),
     ("region", Role::Regional),
     ("north", Role::Municipal),
     ("curator", Role::Curator),
     ("school", Role::School),
+    ("methodist", Role::Methodist),
+    ("north-methodist", Role::MunicipalMethodist),
 ];
 
 /// The password of a demo account.

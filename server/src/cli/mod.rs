@@ -6,6 +6,7 @@
 pub mod backup;
 pub mod demo;
 pub mod demo_cycle;
+pub mod demo_development;
 pub mod demo_results;
 pub mod demo_support;
 pub mod paper;
@@ -288,6 +289,7 @@ pub async fn run(cli: Cli) -> Result<(), ServerError> {
             .clone()
             .unwrap_or_else(|| format!("http://{addr}"));
         demo_support::ensure_demo_support(&storage, &methodology, &base, today()).await?;
+        demo_development::ensure_demo_plans(&storage, &methodology, today()).await?;
         print_demo(&summary, &base);
     }
     let methodology = std::sync::Arc::new(methodology);
@@ -418,5 +420,9 @@ fn print_demo(summary: &DemoSummary, base: &str) {
             demo::demo_password(login),
             role.label(app::i18n::Lang::En)
         );
+    }
+    println!("Teachers' development plans open at {base}/plan with their result keys:");
+    for (key, campaign, what) in demo_development::DEMO_PLAN_KEYS {
+        println!("  {key} — {campaign}, {what}");
     }
 }

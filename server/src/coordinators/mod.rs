@@ -55,8 +55,10 @@ impl Coordinators {
             let scope = match role {
                 Role::Admin => lang.tr("всё", "everything").to_owned(),
                 Role::Regional => name(&registry.regions, role_row.region_id),
-                Role::Municipal => name(&registry.municipalities, role_row.municipality_id),
-                Role::School => name(&registry.schools, role_row.school_id),
+                Role::Municipal | Role::MunicipalMethodist => {
+                    name(&registry.municipalities, role_row.municipality_id)
+                }
+                Role::School | Role::Methodist => name(&registry.schools, role_row.school_id),
                 Role::Curator => self
                     .storage
                     .curated_schools(user.id)

@@ -21,7 +21,10 @@ use crate::reply::encode;
 pub enum Access {
     /// Anyone: respondents, the home page, signing in.
     Public,
-    /// Any signed-in account (each sees only its scope).
+    /// Any signed-in account, the methodists' too: its own account and start page.
+    Account,
+    /// Any coordinator's account (`app::access::COORDINATORS`; each sees only its scope): the
+    /// methodists read only the plans shared with them.
     SignedIn,
     /// Only these roles.
     Roles(&'static [Role]),
@@ -51,8 +54,8 @@ impl Rule {
 
 // Who may do what: the role sets of `app::access`, written once and used by the features too.
 use app::access::{
-    ADMIN, AGREERS, CAMPAIGNERS, CODE_HOLDERS as CODES, DECIDERS, ORGANISERS, OVERSEERS,
-    PROGRAMME_WRITERS, RAW_READERS as RAW, SCHOOL, SUPPORTERS, THREAD,
+    ADMIN, AGREERS, CAMPAIGNERS, CODE_HOLDERS as CODES, COORDINATORS, DECIDERS, METHODISTS,
+    ORGANISERS, OVERSEERS, PROGRAMME_WRITERS, RAW_READERS as RAW, SCHOOL, SUPPORTERS, THREAD,
 };
 
 const fn rule(path: &'static str, access: Access, csrf: bool) -> Rule {
@@ -84,11 +87,11 @@ pub const RULES: &[Rule] = &[
     rule("/login", Access::Public, false),
     rule("/session", Access::Public, false),
     // Any account.
-    rule("/session/end", Access::SignedIn, true),
-    rule("/account", Access::SignedIn, false),
-    rule("/account/password", Access::SignedIn, true),
-    rule("/work", Access::SignedIn, false),
-    rule("/api/work-home", Access::SignedIn, false),
+    rule("/session/end", Access::Account, true),
+    rule("/account", Access::Account, false),
+    rule("/account/password", Access::Account, true),
+    rule("/work", Access::Account, false),
+    rule("/api/work-home", Access::Account, false),
     rule("/work/campaigns/{id}/monitor", Access::SignedIn, false),
     rule("/work/campaigns/{id}/matrix", Access::SignedIn, false),
     rule("/work/campaigns/{id}/programmes", Access::SignedIn, false),
@@ -446,6 +449,17 @@ pub const RULES: &[Rule] = &[
     // Anonymous feedback after an event: anyone with a code.
     rule("/feedback", Access::Public, false),
     rule("/feedback/{code}", Access::Public, false),
+    // A teacher's own development plan: whoever holds its result key (no account).
+    rule("/plan", Access::Public, false),
+    rule("/plan/items", Access::Public, false),
+    rule("/plan/items/{item}", Access::Public, false),
+    rule("/plan/items/{item}/remove", Access::Public, false),
+    rule("/plan/share", Access::Public, false),
+    rule("/plan/compare", Access::Public, false),
+    rule("/plan/leave", Access::Public, false),
+    // The plans teachers shared with a methodist.
+    rule("/work/plans", Access::Roles(METHODISTS), false),
+    rule("/api/work-plans", Access::Roles(METHODISTS), false),
     // Admin only.
     rule("/admin/users", Access::Roles(ADMIN), false),
     rule("/admin/users/new", Access::Roles(ADMIN), true).audited("account_created"),
@@ -575,6 +589,9 @@ pub async fn authorize(
             return refusal(StatusCode::UNAUTHORIZED, lang);
         }
         (Access::Roles(roles), Some(v)) if !roles.contains(&v.role) => {
+            return refusal(StatusCode::FORBIDDEN, lang);
+        }
+        (Access::SignedIn, Some(v)) if !COORDINATORS.contains(&v.role) => {
             return refusal(StatusCode::FORBIDDEN, lang);
         }
         _ => {}

@@ -1,5 +1,6 @@
 //! Access codes cannot be guessed at speed: an address that tries too many codes that were never
-//! issued (in a page's address or the code form), waits before it may try any code again. The limit is
+//! issued (in a page's address or the code form), or result keys that open nothing (a report's, a
+//! development plan's), waits before it may try any code or key again. The limit is
 //! far above what a school behind one address mistypes in a lesson, and far below what guessing
 //! a 39-bit code would need.
 
@@ -94,9 +95,15 @@ pub async fn throttle(
         .map(|m| m.as_str().to_owned())
         .unwrap_or_default();
     let code = code_of(&pattern, &request);
-    let Some(code) = code else {
+    // A result key typed (to open a report or a plan, or to compare two): a wrong one counts.
+    let keyed = request.method() == axum::http::Method::POST
+        && matches!(
+            pattern.as_str(),
+            "/plan" | "/plan/compare" | "/respond/{code}/result"
+        );
+    if code.is_none() && !keyed {
         return next.run(request).await;
-    };
+    }
     let address = client_address(peer.ip(), request.headers(), &check.proxies.0);
     let now = Instant::now();
     if let Some(wait) = check.guesses.held(address, now) {
@@ -112,10 +119,21 @@ pub async fn throttle(
         let retry = (wait.as_secs() + 1).to_string();
         return (StatusCode::TOO_MANY_REQUESTS, [(RETRY_AFTER, retry)], text).into_response();
     }
-    match check.respondents.is_issued_code(&code).await {
-        Ok(false) => check.guesses.unknown(address, now),
-        Ok(true) => {}
-        Err(e) => return e.into_response(),
+    if let Some(code) = code {
+        match check.respondents.is_issued_code(&code).await {
+            Ok(false) => check.guesses.unknown(address, now),
+            Ok(true) => {}
+            Err(e) => return e.into_response(),
+        }
     }
-    next.run(request).await
+    let response = next.run(request).await;
+    let wrong_key = response
+        .headers()
+        .get(axum::http::header::LOCATION)
+        .and_then(|l| l.to_str().ok())
+        .is_some_and(|l| l.ends_with("key=wrong"));
+    if keyed && wrong_key {
+        check.guesses.unknown(address, now);
+    }
+    response
 }

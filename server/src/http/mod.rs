@@ -33,6 +33,7 @@ use crate::clock;
 use crate::config::{Config, TrustedProxies};
 use crate::cookies::CookiePolicy;
 use crate::coordinators::{accounts, campaigns, code_sheets, publishing, registry, Coordinators};
+use crate::development::routes as own_plan;
 use crate::error::ServerError;
 use crate::exports::raw;
 use crate::home::StorageOverview;
@@ -79,6 +80,7 @@ pub struct Shared {
     pub upload_quota: crate::config::UploadQuota,
     pub yardstick: Yardstick,
     pub support: Support,
+    pub development: crate::development::Development,
     pub notifier: Notifier,
     pub metrics: Arc<crate::metrics::Metrics>,
     pub metrics_token: Option<crate::config::MetricsToken>,
@@ -105,6 +107,7 @@ parts!(
     upload_quota: crate::config::UploadQuota,
     yardstick: Yardstick,
     support: Support,
+    development: crate::development::Development,
     notifier: Notifier,
 );
 
@@ -152,11 +155,20 @@ pub fn router_and_support(
         upload_quota: config.upload_quota,
         yardstick: results.clone(),
         support: support.clone(),
+        development: crate::development::Development {
+            storage: storage.clone(),
+            gate: gate.clone(),
+            cookies: config.cookies,
+            today: clock::today,
+        },
         notifier,
         metrics: metrics.clone(),
         metrics_token: config.metrics_token.clone(),
     }));
     let support_source: SharedSupportSource = Arc::new(support.clone());
+    let development_source: app::development::SharedDevelopmentSource = Arc::new(
+        crate::development::SharedPlansSource(state.0.development.clone()),
+    );
     let results: SharedResultsSource = Arc::new(results);
     let public_url = config.public_base();
     let work: SharedWorkSource = Arc::new(Coordinators {
@@ -382,6 +394,13 @@ pub fn router_and_support(
             post(support::events::feedback_step),
         )
         .route("/feedback", get(support::events::feedback_start))
+        .route("/plan", get(own_plan::show).post(own_plan::open))
+        .route("/plan/items", post(own_plan::add))
+        .route("/plan/items/{item}", post(own_plan::save))
+        .route("/plan/items/{item}/remove", post(own_plan::remove))
+        .route("/plan/share", post(own_plan::share))
+        .route("/plan/compare", post(own_plan::compare))
+        .route("/plan/leave", post(own_plan::leave))
         .route(
             "/feedback/{code}",
             get(support::events::feedback_form).post(support::events::feedback_submit),
@@ -436,6 +455,7 @@ pub fn router_and_support(
                 provide_context(programmes.clone());
                 provide_context(results.clone());
                 provide_context(support_source.clone());
+                provide_context(development_source.clone());
             },
             move || shell(leptos_options.clone()),
         )

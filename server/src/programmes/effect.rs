@@ -122,7 +122,7 @@ pub fn result_choices(
     let Some(mine) = region.results.get(code) else {
         return Vec::new();
     };
-    let mut keys: Vec<&str> = mine.keys().map(|(k, _)| k.as_str()).collect();
+    let mut keys: Vec<&str> = mine.keys().map(|(k, _)| k).collect();
     keys.dedup();
     let mut out = Vec::new();
     for key in keys {

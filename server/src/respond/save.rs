@@ -238,6 +238,19 @@ impl Respondents {
                     let result_key = (opened.group == surveys::Group::TeacherDeficits)
                         .then(|| access_code::generate_key(&mut rand::rngs::OsRng));
                     draft.result_key_hash = result_key.as_deref().map(secrets::hash);
+                    // The scored areas live on under the key for the owner's development plan.
+                    let plan = match &result_key {
+                        Some(key) => crate::storage::NewPlan::scored(
+                            m,
+                            key,
+                            &answers,
+                            opened.info.campaign_id,
+                            opened.info.school_id,
+                            today,
+                        )?
+                        .map(Box::new),
+                        None => None,
+                    };
                     // Committed (and on SQLite synced) before the answer is sent.
                     let mut done = draft.clone();
                     let written = self
@@ -246,6 +259,7 @@ impl Respondents {
                             draft,
                             today,
                             response,
+                            plan,
                         })
                         .await?;
                     if written == Written::Stale {

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use app::i18n::Lang;
-use app::respond::{AreaView, IomView, ReportView, SectionView};
+use app::respond::{ReportView, SectionView};
 use surveys::{Answers, Group, Methodology, RawAnswers, RawValue};
 
 use super::{Opened, Respondents};
@@ -96,33 +96,8 @@ impl Respondents {
         let Some(result) = surveys::deficits::teacher_result(m, &answers, start) else {
             return Ok(None);
         };
-        let band = |key: &Option<String>| {
-            m.deficits
-                .bands
-                .iter()
-                .find(|b| Some(&b.key) == key.as_ref())
-        };
-        let area_name = |key: &str| {
-            m.deficits
-                .areas
-                .iter()
-                .find(|a| a.key == key)
-                .map_or(key.to_owned(), |a| a.name.get(l).to_owned())
-        };
         Ok(Some(ReportView {
-            areas: result
-                .areas
-                .iter()
-                .map(|a| AreaView {
-                    name: a.name.get(l).to_owned(),
-                    percent: a.percent,
-                    band: band(&a.band)
-                        .map_or(lang.tr("нет ответов", "no answers").into(), |b| {
-                            b.name.get(l).to_owned()
-                        }),
-                    colour: band(&a.band).map_or("#777777".into(), |b| b.colour.clone()),
-                })
-                .collect(),
+            areas: crate::views::area_views(m, &result.areas, lang),
             weakest: result
                 .weakest
                 .iter()
@@ -131,22 +106,7 @@ impl Respondents {
             iom: result
                 .iom
                 .iter()
-                .map(|i| IomView {
-                    area: i
-                        .areas
-                        .iter()
-                        .map(|a| area_name(a.as_str()))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    provider: i.provider.as_ref().map(|p| p.get(l).to_owned()),
-                    link: i.link.clone(),
-                    format: i.format.get(l).to_owned(),
-                    title: i.title.get(l).to_owned(),
-                    hours: i.hours,
-                    goal: i.goal.get(l).to_owned(),
-                    deadline: i.deadline.clone(),
-                    evidence: i.evidence.get(l).to_owned(),
-                })
+                .map(|i| crate::views::iom_view(m, i, lang))
                 .collect(),
         }))
     }

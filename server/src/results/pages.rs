@@ -307,8 +307,8 @@ fn block(
     let all = region.results.get(code).unwrap_or(&empty);
     let mine: BTreeMap<u16, &Figures> = all
         .iter()
-        .filter(|((k, _), _)| *k == a.key)
-        .map(|((_, y), f)| (*y, f))
+        .filter(|(k, _, _)| *k == a.key)
+        .map(|(_, y, f)| (y, f))
         .collect();
     let years: Vec<u16> = mine.keys().copied().collect();
     let hidden = |f: &Figures| !r.shown(f.participants);
@@ -705,7 +705,7 @@ impl Yardstick {
         let mut keys: Vec<&str> = region
             .results
             .get(&placed.code)
-            .map(|all| all.keys().map(|(k, _)| k.as_str()).collect())
+            .map(|all| all.keys().map(|(k, _)| k).collect())
             .unwrap_or_default();
         keys.dedup();
         let held: Vec<&surveys::results::Assessment> = r

@@ -3,6 +3,7 @@
 
 use surveys::calendar::Day;
 
+use super::development::{insert_plan_query, NewPlan};
 use super::responses::{insert_response_query, ResponseRow};
 use super::tallies::{add_to_live, lock_live, push, Additions, TallyPiece};
 use super::{with_pool, Storage};
@@ -24,6 +25,8 @@ pub enum DraftWrite {
         draft: DraftRow,
         today: Day,
         response: ResponseRow,
+        /// A diagnostic's development plan, kept by its result key, written with the response.
+        plan: Option<Box<NewPlan>>,
     },
     Response(ResponseRow),
 }
@@ -230,25 +233,30 @@ impl Storage {
             let mut results = Vec::with_capacity(ops.len());
             let mut additions = Additions::new();
             for op in ops {
-                let response = match op {
+                let (response, plan) = match op {
                     DraftWrite::Save { .. } => {
                         let done = written.next().unwrap_or(false);
                         results.push(if done { Written::Done { stored: false } } else { Written::Stale });
                         continue;
                     }
-                    DraftWrite::Submit { response, .. } => {
+                    DraftWrite::Submit { response, plan, .. } => {
                         if !written.next().unwrap_or(false) {
                             results.push(Written::Stale);
                             continue;
                         }
-                        response
+                        (response, plan.as_deref())
                     }
-                    DraftWrite::Response(response) => response,
+                    DraftWrite::Response(response) => (response, None),
                 };
                 let inserted = insert_response_query!(response)
                     .fetch_optional(&mut *tx)
                     .await?;
-                results.push(Written::Done { stored: counted(response, inserted, &mut additions) });
+                let stored = counted(response, inserted, &mut additions);
+                // Only with a response stored now: a second submit of the same brings no plan.
+                if let (true, Some(plan)) = (stored, plan) {
+                    insert_plan_query!(plan).execute(&mut *tx).await?;
+                }
+                results.push(Written::Done { stored });
             }
             add_to_live!(tx, &additions);
             tx.commit().await?;

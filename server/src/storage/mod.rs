@@ -11,6 +11,7 @@ mod accounts;
 mod audit;
 mod backup;
 mod campaigns;
+mod development;
 mod drafts;
 mod notices;
 mod places;
@@ -40,6 +41,7 @@ pub use backup::Holdings;
 pub use campaigns::{
     AccessCode, CampaignRow, CodeInfo, ExpectedCounts, NewCampaign, SchoolInCampaign, SchoolPlan,
 };
+pub use development::{NewPlan, PlanItemRow, PlanRow, ShareRow, SharedPlanRow, MOST_ITEMS};
 pub use drafts::{DraftRow, DraftWrite, Written};
 pub use notices::{MailRow, MailSettings, NewMail, NewNotice, NoticeRow, Sent};
 pub use places::{Conflict, Named, PlacedSchool, Registry, RegistryRow};

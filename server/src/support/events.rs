@@ -54,6 +54,7 @@ pub fn sees(viewer: &Viewer, reach: &Reach, event: &EventRow, invited: &[EventSc
         Role::Curator | Role::School => invited
             .iter()
             .any(|s| reach.schools.contains_key(&s.school_id)),
+        Role::Methodist | Role::MunicipalMethodist => false,
     }
 }
 

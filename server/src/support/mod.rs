@@ -158,12 +158,7 @@ pub fn organises(viewer: &Viewer, region: i64, municipality: Option<i64>) -> boo
     }
 }
 
-/// A date of a form, or the field named.
-pub fn day(text: &str, field: &'static str) -> Result<Day, Refused> {
-    text.trim()
-        .parse::<Day>()
-        .map_err(|_| Refused::one(At::Field(field), Kind::Date))
-}
+pub use crate::problem::form_day as day;
 
 /// A count of people of a form (0–500), or the field named.
 pub fn count(text: &str, field: &'static str) -> Result<i64, Refused> {

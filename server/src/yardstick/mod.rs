@@ -122,17 +122,16 @@ impl Region {
         let Some(a) = m.results.assessment(assessment) else {
             return Arc::default();
         };
-        let at = (assessment.to_owned(), year);
         let figures: Vec<&surveys::results::Figures> = match group {
             Some(g) => g
                 .schools
                 .iter()
-                .filter_map(|s| self.results.get(s)?.get(&at))
+                .filter_map(|s| self.results.get(s)?.get(assessment, year))
                 .collect(),
             None => self
                 .results
                 .values()
-                .filter_map(|mine| mine.get(&at))
+                .filter_map(|mine| mine.get(assessment, year))
                 .collect(),
         };
         let mut found = Arc::default();
@@ -248,7 +247,11 @@ impl Yardstick {
         tracing::info!(
             region = region_id,
             schools = region.schools.len(),
-            results = region.results.values().map(BTreeMap::len).sum::<usize>(),
+            results = region
+                .results
+                .values()
+                .map(SchoolResults::len)
+                .sum::<usize>(),
             ms = started.elapsed().as_millis() as u64,
             "a region's results read"
         );
@@ -285,24 +288,34 @@ impl Yardstick {
                 tokio::spawn(async move {
                     let mut results: BTreeMap<String, SchoolResults> = BTreeMap::new();
                     let mut years = std::collections::BTreeSet::new();
+                    // Each assessment's key is held once, shared by its rows.
+                    let mut keys: HashMap<String, Arc<str>> = HashMap::new();
                     storage
                         .region_results(region_id, Some((k, parts)), |row| {
                             let Some(code) = code_of.get(&row.school_id) else {
                                 return;
                             };
                             years.insert(row.year);
-                            let key = (row.assessment, row.year);
-                            match results.get_mut(code) {
-                                Some(mine) => {
-                                    mine.insert(key, row.figures);
-                                }
+                            let key = match keys.get(&row.assessment) {
+                                Some(key) => key.clone(),
                                 None => {
-                                    results.insert(code.clone(), [(key, row.figures)].into());
+                                    let key: Arc<str> = row.assessment.as_str().into();
+                                    keys.insert(row.assessment, key.clone());
+                                    key
                                 }
+                            };
+                            if !results.contains_key(code) {
+                                results.insert(code.clone(), SchoolResults::new());
+                            }
+                            if let Some(mine) = results.get_mut(code) {
+                                mine.insert(key, row.year, row.figures);
                             }
                         })
-                        .await
-                        .map(|()| (results, years))
+                        .await?;
+                    for mine in results.values_mut() {
+                        mine.shrink_to_fit();
+                    }
+                    Ok::<_, ServerError>((results, years))
                 })
             })
             .collect();
@@ -482,10 +495,7 @@ impl Region {
         indicator: surveys::results::ResultIndicator,
     ) -> Option<surveys::results::Estimate> {
         let a = m.results.assessment(assessment)?;
-        let f = self
-            .results
-            .get(code)?
-            .get(&(assessment.to_owned(), year))?;
+        let f = self.results.get(code)?.get(assessment, year)?;
         surveys::results::estimate(&m.results, a, f, indicator, m.rules.confidence)
     }
 
@@ -577,12 +587,11 @@ impl Region {
         };
         let mut out = Vec::new();
         for (code, mine) in &self.results {
-            for ((key, year), f) in mine {
-                if *year != after {
+            for (key, year, f) in mine.iter() {
+                if year != after {
                     continue;
                 }
-                let (Some(a), Some(earlier)) =
-                    (m.results.assessment(key), mine.get(&(key.clone(), before)))
+                let (Some(a), Some(earlier)) = (m.results.assessment(key), mine.get(key, before))
                 else {
                     continue;
                 };
@@ -596,7 +605,7 @@ impl Region {
                 if trend(ResultIndicator::Fail, &x, &y) == Some(Trend::Improved) {
                     out.push(Improvement {
                         code: code.clone(),
-                        assessment: key.clone(),
+                        assessment: key.to_owned(),
                         before: x.value,
                         after: y.value,
                         year: after,

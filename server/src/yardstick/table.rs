@@ -6,7 +6,9 @@
 use std::collections::BTreeSet;
 
 use app::i18n::Lang;
-use surveys::results::{estimate, objectivity_flag, value, AssessmentKind, ResultIndicator};
+use surveys::results::{
+    estimate, objectivity_flag, value, AssessmentKind, Figures, ResultIndicator,
+};
 use surveys::tables::{Cell, Table};
 use surveys::text::respondents_band;
 use surveys::Methodology;
@@ -88,18 +90,17 @@ pub fn long(m: &Methodology, region: &Region, schools: &[Row<'_>], lang: Lang) -
             .get(s.code)
             .and_then(|c| c.settlement.clone())
             .unwrap_or_default();
-        let mut keys: Vec<(&String, &u16)> = mine.keys().map(|(k, y)| (k, y)).collect();
-        keys.sort_by(|a, b| a.1.cmp(b.1).then(a.0.cmp(b.0)));
-        for (key, year) in keys {
+        let mut rows_of: Vec<(&str, u16, &Figures)> = mine.iter().collect();
+        rows_of.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(b.0)));
+        for (key, year, f) in rows_of {
             let Some(a) = r.assessment(key) else { continue };
-            let f = &mine[&(key.clone(), *year)];
             let shown = r.shown(f.participants);
             let mut row = vec![
                 Cell::Text(s.municipality.to_owned()),
                 Cell::Text(s.code.to_owned()),
                 Cell::Text(s.name.to_owned()),
                 Cell::Text(settlement.clone()),
-                Cell::Number(f64::from(*year)),
+                Cell::Number(f64::from(year)),
                 Cell::Text(a.key.clone()),
                 Cell::Text(r.assessment_name(a, lang.code())),
                 Cell::Text(kind_key(a.kind).into()),
@@ -177,11 +178,7 @@ pub fn wide(m: &Methodology, region: &Region, schools: &[Row<'_>], year: u16, la
     let present: BTreeSet<&str> = schools
         .iter()
         .filter_map(|s| region.results.get(s.code))
-        .flat_map(|mine| {
-            mine.keys()
-                .filter(|(_, y)| *y == year)
-                .map(|(k, _)| k.as_str())
-        })
+        .flat_map(|mine| mine.keys().filter(|(_, y)| *y == year).map(|(k, _)| k))
         .collect();
     let assessments: Vec<_> = r
         .assessments
@@ -209,7 +206,7 @@ pub fn wide(m: &Methodology, region: &Region, schools: &[Row<'_>], year: u16, la
                 let f = region
                     .results
                     .get(s.code)
-                    .and_then(|mine| mine.get(&(a.key.clone(), year)));
+                    .and_then(|mine| mine.get(&a.key, year));
                 match f {
                     Some(f) if r.shown(f.participants) => {
                         row.push(Cell::Text(respondents_band(f.participants)));

@@ -152,8 +152,12 @@ pub fn shown_values<'a>(
     let Some(a) = r.assessment(assessment) else {
         return Vec::new();
     };
-    let key = (assessment.to_owned(), year);
-    sorted_values(r, a, schools.filter_map(|mine| mine.get(&key)), indicator)
+    sorted_values(
+        r,
+        a,
+        schools.filter_map(|mine| mine.get(assessment, year)),
+        indicator,
+    )
 }
 
 /// The shown values of an indicator over figures of one assessment, sorted.
@@ -206,7 +210,7 @@ pub fn peer_position(
     let own = estimate(
         r,
         a,
-        all.get(school)?.get(&(assessment.to_owned(), year))?,
+        all.get(school)?.get(assessment, year)?,
         indicator,
         confidence,
     )?;
@@ -302,12 +306,12 @@ fn fail_columns<'a>(
 ) -> Columns<'a> {
     let mut out: Columns<'a> = HashMap::new();
     for mine in schools {
-        for ((key, year), f) in mine {
-            let Some(a) = catalogue.get(key.as_str()) else {
+        for (key, year, f) in mine.iter() {
+            let Some(a) = catalogue.get(key) else {
                 continue;
             };
             if let Some(v) = value(r, a, f, ResultIndicator::Fail).filter(|v| v.is_finite()) {
-                out.entry((key.as_str(), *year)).or_default().push(v);
+                out.entry((key, year)).or_default().push(v);
             }
         }
     }
@@ -353,20 +357,19 @@ pub fn candidates(
         let mut every_year = true;
         for y in first..=year {
             let mut subjects = BTreeSet::new();
-            for ((key, at), figures) in results.iter().filter(|((_, at), _)| *at == y) {
-                let Some(a) = catalogue.get(key.as_str()) else {
+            for (key, _, figures) in results.iter().filter(|(_, at, _)| *at == y) {
+                let Some(a) = catalogue.get(key) else {
                     continue;
                 };
                 let Some(fail) = value(r, a, figures, ResultIndicator::Fail) else {
                     continue;
                 };
-                let threshold =
-                    threshold(columns, key, *at, r.entry.percentile, r.peers.min_schools);
+                let threshold = threshold(columns, key, y, r.entry.percentile, r.peers.min_schools);
                 if let Some(t) = threshold.filter(|t| fail > t + TOLERANCE) {
                     subjects.insert(a.subject.clone());
                     reasons.push(Reason::HighFail {
                         year: y,
-                        assessment: key.clone(),
+                        assessment: key.to_owned(),
                         value: fail,
                         threshold: t,
                     });
@@ -380,16 +383,16 @@ pub fn candidates(
         if !enters {
             reasons.clear();
         }
-        for ((key, at), figures) in results.iter().filter(|((_, at), _)| *at == year) {
-            let Some(a) = catalogue.get(key.as_str()) else {
+        for (key, _, figures) in results.iter().filter(|(_, at, _)| *at == year) {
+            let Some(a) = catalogue.get(key) else {
                 continue;
             };
             if objectivity_flag(r, a, figures, confidence) {
                 let value = estimate(r, a, figures, ResultIndicator::Lowered, confidence)
                     .map_or(0.0, |e| e.value);
                 reasons.push(Reason::Objectivity {
-                    year: *at,
-                    assessment: key.clone(),
+                    year,
+                    assessment: key.to_owned(),
                     value,
                 });
             }
@@ -424,8 +427,8 @@ pub fn exits(r: &Results, all: &BTreeMap<String, SchoolResults>, year: u16) -> B
     'schools: for (school, results) in all {
         for y in first..=year {
             let mut shown = 0;
-            for ((key, _), figures) in results.iter().filter(|((_, at), _)| *at == y) {
-                let Some(a) = catalogue.get(key.as_str()) else {
+            for (key, _, figures) in results.iter().filter(|(_, at, _)| *at == y) {
+                let Some(a) = catalogue.get(key) else {
                     continue;
                 };
                 let Some(fail) = value(r, a, figures, ResultIndicator::Fail) else {

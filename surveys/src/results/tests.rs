@@ -15,6 +15,30 @@ fn marks(two: u32, three: u32, four: u32, five: u32) -> Figures {
     }
 }
 
+#[test]
+fn a_schools_results_keep_one_figure_per_assessment_and_year_in_order() {
+    let mut mine = SchoolResults::new();
+    mine.insert("vpr-rus-5", 2026, marks(1, 1, 1, 1));
+    mine.insert("vpr-math-5", 2026, marks(2, 2, 2, 2));
+    mine.insert("vpr-rus-5", 2025, marks(3, 3, 3, 3));
+    mine.insert("vpr-rus-5", 2026, marks(4, 0, 0, 0));
+    assert_eq!(mine.len(), 3);
+    assert_eq!(
+        mine.keys().collect::<Vec<_>>(),
+        [
+            ("vpr-math-5", 2026),
+            ("vpr-rus-5", 2025),
+            ("vpr-rus-5", 2026)
+        ]
+    );
+    assert_eq!(mine.get("vpr-rus-5", 2026), Some(&marks(4, 0, 0, 0)));
+    assert_eq!(mine.get("vpr-rus-5", 2025), Some(&marks(3, 3, 3, 3)));
+    assert_eq!(mine.get("vpr-rus-5", 2024), None);
+    assert_eq!(mine.get("vpr-rus-4", 2026), None);
+    mine.retain(|key, year, _| key == "vpr-rus-5" && year == 2025);
+    assert_eq!(mine.keys().collect::<Vec<_>>(), [("vpr-rus-5", 2025)]);
+}
+
 fn replaced(name: &str, text: &str) -> Vec<SourceFile<'static>> {
     let text: &'static str = Box::leak(text.to_owned().into_boxed_str());
     let name: &'static str = Box::leak(name.to_owned().into_boxed_str());
@@ -232,7 +256,7 @@ fn region(years: &[u16]) -> BTreeMap<String, SchoolResults> {
         let mut mine = SchoolResults::new();
         for &y in years {
             for key in ["vpr-rus-5", "vpr-math-5"] {
-                mine.insert((key.to_owned(), y), marks(s, 20 - s, 0, 0));
+                mine.insert(key, y, marks(s, 20 - s, 0, 0));
             }
         }
         all.insert(format!("s{s}"), mine);
@@ -273,7 +297,7 @@ fn entry_needs_two_subjects_above_the_percentile_two_years_running() {
     // One subject only: nobody enters.
     let mut single = all.clone();
     for results in single.values_mut() {
-        results.retain(|(key, _), _| key == "vpr-rus-5");
+        results.retain(|key, _, _| key == "vpr-rus-5");
     }
     assert!(candidates(r, &single, &none, &groups, 2026, 0.9)
         .iter()
@@ -289,7 +313,7 @@ fn a_school_on_the_percentile_does_not_enter() {
     let mut s8 = SchoolResults::new();
     for y in [2025, 2026] {
         for key in ["vpr-rus-5", "vpr-math-5"] {
-            s8.insert((key.to_owned(), y), marks(8, 12, 0, 0));
+            s8.insert(key, y, marks(8, 12, 0, 0));
         }
     }
     all.insert("s8".into(), s8);
@@ -323,7 +347,7 @@ fn objectivity_and_conditions_are_reasons_of_their_own() {
     let mut all = region(&[2026]);
     all.get_mut("s1")
         .expect("s1")
-        .get_mut(&("vpr-rus-5".to_owned(), 2026))
+        .get_mut("vpr-rus-5", 2026)
         .expect("figures")
         .objectivity = Some([10, 10, 0]);
     let mut contexts = BTreeMap::new();
@@ -408,7 +432,8 @@ fn a_school_better_than_its_peers_is_marked_though_below_the_region() {
     for i in 0..5u32 {
         let mut v = SchoolResults::new();
         v.insert(
-            ("vpr-rus-5".into(), 2026),
+            "vpr-rus-5",
+            2026,
             marks(if i == 0 { 2 } else { 8 + i }, 18 - i, 0, 0),
         );
         all.insert(format!("v{i}"), v);
@@ -420,7 +445,7 @@ fn a_school_better_than_its_peers_is_marked_though_below_the_region() {
             },
         );
         let mut c = SchoolResults::new();
-        c.insert(("vpr-rus-5".into(), 2026), marks(i, 20 - i, 0, 0));
+        c.insert("vpr-rus-5", 2026, marks(i, 20 - i, 0, 0));
         all.insert(format!("c{i}"), c);
         contexts.insert(
             format!("c{i}"),
@@ -505,7 +530,7 @@ fn selection_at_a_regions_size() {
                         ..marks(two, rest / 2, rest / 4, rest - rest / 2 - rest / 4)
                     }
                 };
-                mine.insert((a.key.clone(), year), f);
+                mine.insert(a.key.as_str(), year, f);
             }
         }
         all.insert(format!("s{s:04}"), mine);

@@ -13,7 +13,12 @@ enum Who {
     Anyone,
     /// No account: a monitoring system's token.
     Token,
+    /// Any account, a methodist's too (its own account and start page).
+    Account,
+    /// Any coordinator's account: every account but the methodists'.
     SignedIn,
+    /// A school's or a municipality's methodist (the plans shared with them).
+    Methodists,
     Admin,
     /// Admin and regional coordinators (raw exports, setting up and publishing campaigns).
     Raw,
@@ -62,15 +67,15 @@ const EXPECTED: &[(&str, &str, Who, &str)] = &[
         Who::Anyone,
         "login=nobody&password=wrong-password",
     ),
-    ("GET", "/account", Who::SignedIn, ""),
+    ("GET", "/account", Who::Account, ""),
     (
         "POST",
         "/account/password",
-        Who::SignedIn,
+        Who::Account,
         "current=wrong&new=short",
     ),
-    ("GET", "/work", Who::SignedIn, ""),
-    ("POST", "/api/work-home", Who::SignedIn, ""),
+    ("GET", "/work", Who::Account, ""),
+    ("POST", "/api/work-home", Who::Account, ""),
     ("GET", "/work/campaigns/{id}/monitor", Who::SignedIn, ""),
     ("GET", "/work/campaigns/{id}/matrix", Who::SignedIn, ""),
     ("GET", "/work/campaigns/{id}/programmes", Who::SignedIn, ""),
@@ -509,8 +514,18 @@ const EXPECTED: &[(&str, &str, Who, &str)] = &[
     ),
     ("GET", "/feedback", Who::Anyone, ""),
     ("GET", "/feedback/{code}", Who::Anyone, ""),
+    ("GET", "/plan", Who::Anyone, ""),
+    ("POST", "/plan", Who::Anyone, "key=ABCD-EFGH-JKMN"),
+    ("POST", "/plan/items", Who::Anyone, "title=x"),
+    ("POST", "/plan/items/{item}", Who::Anyone, "status=done"),
+    ("POST", "/plan/items/{item}/remove", Who::Anyone, ""),
+    ("POST", "/plan/share", Who::Anyone, "reader=school&share=on"),
+    ("POST", "/plan/compare", Who::Anyone, "key=ABCD-EFGH-JKMN"),
+    ("POST", "/plan/leave", Who::Anyone, ""),
+    ("GET", "/work/plans", Who::Methodists, ""),
+    ("POST", "/api/work-plans", Who::Methodists, ""),
     // Last: it ends the session.
-    ("POST", "/session/end", Who::SignedIn, ""),
+    ("POST", "/session/end", Who::Account, ""),
 ];
 
 #[test]
@@ -556,6 +571,8 @@ async fn walk(backend: Backend) {
         Some("north"),
         Some("curator"),
         Some("school"),
+        Some("methodist"),
+        Some("north-methodist"),
     ];
     let mut wrong = Vec::new();
     for user in users {
@@ -573,7 +590,8 @@ async fn walk(backend: Backend) {
                 .replace("{target}", "1")
                 .replace("{stage}", "1")
                 .replace("{file}", "1")
-                .replace("{activity}", "1");
+                .replace("{activity}", "1")
+                .replace("{item}", "1");
             let mut request = client.request(
                 Method::from_bytes(method.as_bytes()).expect("method"),
                 app.url(&path),
@@ -602,7 +620,9 @@ async fn walk(backend: Backend) {
             let may = match who {
                 Who::Anyone => true,
                 Who::Token => false,
-                Who::SignedIn => user.is_some(),
+                Who::Account => user.is_some(),
+                Who::SignedIn => user.is_some_and(|u| !u.ends_with("methodist")),
+                Who::Methodists => user.is_some_and(|u| u.ends_with("methodist")),
                 Who::Admin => user == Some("admin"),
                 Who::Raw => matches!(user, Some("admin" | "region")),
                 Who::Deciders => matches!(user, Some("admin" | "region" | "north")),

@@ -4,6 +4,7 @@
 mod access;
 mod accounts;
 mod campaigns;
+mod development;
 mod documents;
 mod educational;
 mod exports;

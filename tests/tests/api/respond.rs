@@ -18,7 +18,7 @@ pub(crate) async fn get(client: &Client, url: &str) -> (StatusCode, String) {
     (r.status(), r.text().await.expect("body"))
 }
 
-async fn post(client: &Client, url: &str, form: &[(String, String)]) -> String {
+pub(crate) async fn post(client: &Client, url: &str, form: &[(String, String)]) -> String {
     let r = client.post(url).form(form).send().await.expect("request");
     assert_eq!(
         r.status(),
@@ -85,7 +85,7 @@ pub(crate) async fn complete(
 }
 
 /// Fills every page, with some answers replaced.
-async fn complete_with(
+pub(crate) async fn complete_with(
     app: &TestApp,
     client: &Client,
     code: &str,

@@ -211,6 +211,7 @@ fn Section(view: SectionView, lang: Lang) -> impl IntoView {
 #[component]
 fn Thanks(view: ThanksView, lang: Lang, wrong_key: bool) -> impl IntoView {
     let action = format!("/respond/{}/result", view.code);
+    let plan_key = view.result_key.clone().filter(|_| view.report.is_some());
     view! {
         <section class="page">
             <h1>{lang.tr("Спасибо! Ответы отправлены", "Thank you! Your answers have been sent")}</h1>
@@ -225,7 +226,19 @@ fn Thanks(view: ThanksView, lang: Lang, wrong_key: bool) -> impl IntoView {
                 </div>
             })}
             {match (view.report, view.locked) {
-                (Some(report), _) => view! { <Report report lang /> }.into_any(),
+                (Some(report), _) => view! {
+                    <Report report lang />
+                    {plan_key.map(|key| view! {
+                        <form method="post" action="/plan" class="no-print plan-open">
+                            <input type="hidden" name="key" value=key />
+                            <p>{lang.tr(
+                                "Свой ИОМ можно вести здесь же: выбирать мероприятия, ставить сроки, отмечать выполненное. План видите только вы; позже он откроется по адресу /plan тем же ключом.",
+                                "You can keep your plan here: choose activities, set dates, mark what is done. Only you see it; later it opens at /plan with the same key.",
+                            )}</p>
+                            <button type="submit">{lang.tr("Вести свой ИОМ", "Keep my development plan")}</button>
+                        </form>
+                    })}
+                }.into_any(),
                 (None, true) => view! {
                     <p>{lang.tr(
                         "Анкета по этому коду отправлена. Отчёт с результатами открывается ключом результата, который вы получили в конце диагностики.",

@@ -11,6 +11,8 @@ mod feedback;
 mod fields;
 pub mod live;
 #[cfg(feature = "ssr")]
+mod plan;
+#[cfg(feature = "ssr")]
 mod report;
 
 use leptos::prelude::*;
@@ -22,6 +24,8 @@ use crate::respond::{CodeProblem, Page, SectionView, StartView, ThanksView};
 pub use document::document;
 #[cfg(feature = "ssr")]
 pub use feedback::{feedback_document, FeedbackPage};
+#[cfg(feature = "ssr")]
+pub use plan::plan_document;
 
 /// A respondent's page with what it shows.
 pub enum RespondentPage {

@@ -12,6 +12,7 @@ mod listing;
 mod login;
 mod new_campaign;
 mod overview;
+mod plans;
 mod programme;
 mod programmes;
 mod quality;
@@ -36,6 +37,7 @@ pub use effectiveness::EffectivenessPage;
 pub use login::LoginPage;
 pub use new_campaign::NewCampaignPage;
 pub use overview::OverviewPage;
+pub use plans::SharedPlansPage;
 pub use programme::{ProgrammePage, ProgrammePrintPage};
 pub use programmes::ProgrammeListPage;
 pub use quality::QualityPage;
@@ -148,6 +150,7 @@ pub fn Csrf(viewer: Viewer) -> impl IntoView {
 #[component]
 pub fn WorkFrame(viewer: Viewer, lang: Lang, children: Children) -> impl IntoView {
     let admin = viewer.role == Role::Admin;
+    let coordinator = crate::access::COORDINATORS.contains(&viewer.role);
     // Effects run only in the browser after hydration: the mark tells the tests it happened.
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
@@ -158,13 +161,18 @@ pub fn WorkFrame(viewer: Viewer, lang: Lang, children: Children) -> impl IntoVie
                 <strong>{viewer.name.clone()}</strong>" · "{viewer.role.label(lang)}
             </p>
             <nav aria-label=lang.tr("Разделы", "Sections")>
-                <a href="/work">{lang.tr("Кампании", "Campaigns")}</a>
-                <a href="/work/change">{lang.tr("Динамика", "Change")}</a>
+                {coordinator.then(|| view! {
+                    <a href="/work">{lang.tr("Кампании", "Campaigns")}</a>
+                    <a href="/work/change">{lang.tr("Динамика", "Change")}</a>
+                })}
                 {crate::access::OVERSEERS.contains(&viewer.role).then(|| view! { <a href="/work/results">{lang.tr("Результаты", "Results")}</a> })}
-                <a href="/work/support">{lang.tr("Поддержка", "Support")}</a>
-                <a href="/work/events">{lang.tr("Мероприятия", "Events")}</a>
-                <a href="/work/roadmaps">{lang.tr("Дорожные карты", "Roadmaps")}</a>
-                <a href="/work/inbox">{lang.tr("Уведомления", "Notifications")}</a>
+                {coordinator.then(|| view! {
+                    <a href="/work/support">{lang.tr("Поддержка", "Support")}</a>
+                    <a href="/work/events">{lang.tr("Мероприятия", "Events")}</a>
+                    <a href="/work/roadmaps">{lang.tr("Дорожные карты", "Roadmaps")}</a>
+                    <a href="/work/inbox">{lang.tr("Уведомления", "Notifications")}</a>
+                })}
+                {crate::access::METHODISTS.contains(&viewer.role).then(|| view! { <a href="/work/plans">{lang.tr("Планы педагогов", "Teachers' plans")}</a> })}
                 {admin.then(|| view! { <a href="/admin/users">{lang.tr("Учётные записи", "Accounts")}</a> })}
                 {admin.then(|| view! { <a href="/work/audit">{lang.tr("Журнал аудита", "Audit log")}</a> })}
                 <a href="/account">{lang.tr("Пароль", "Password")}</a>
@@ -255,6 +263,15 @@ pub fn WorkPage() -> impl IntoView {
                     Some(viewer) => {
                         let lang = session.lang;
                         let viewer_role = viewer.role;
+                        if crate::access::METHODISTS.contains(&viewer_role) {
+                            return view! {
+                                <WorkFrame viewer lang>
+                                    <h1>{lang.tr("Индивидуальные образовательные маршруты", "Individual development plans")}</h1>
+                                    <p>{lang.tr("Здесь собраны планы, которые педагоги открыли вам сами.", "Here are the plans teachers chose to show you.")}</p>
+                                    <p><a class="button" href="/work/plans">{lang.tr("Открыть планы педагогов", "Open the teachers' plans")}</a></p>
+                                </WorkFrame>
+                            }.into_any();
+                        }
                         view! {
                             <WorkFrame viewer lang>
                                 <support::SupportPanel />

@@ -1,0 +1,152 @@
+//! The demo's development plans: three teachers of demo-01 who took the deficit diagnostic and
+//! keep their ИОМ — one with plans in progress, one who shared the plan with the school's
+//! methodist, and one who took the diagnostic last year too (its key opens the comparison).
+//! Their result keys are printed with the demo; a real teacher's key is drawn at submit.
+
+use surveys::calendar::Day;
+use surveys::deficits::AreaResult;
+use surveys::Methodology;
+
+use crate::error::ServerError;
+use crate::storage::{AuditRow, NewPlan, PlanItemRow, Storage};
+
+/// The demo's result keys: (key, campaign code, what the plan shows).
+pub const DEMO_PLAN_KEYS: [(&str, &str, &str); 4] = [
+    (
+        "DEMA-2345-6789",
+        super::demo::CAMPAIGN_CODE,
+        "activities in progress",
+    ),
+    (
+        "DEMB-2345-6789",
+        super::demo::CAMPAIGN_CODE,
+        "shared with the school's methodist",
+    ),
+    (
+        "DEMC-2345-6789",
+        super::demo::CAMPAIGN_CODE,
+        "a second diagnostic",
+    ),
+    (
+        "DEMD-2345-6789",
+        super::demo::PREVIOUS_CAMPAIGN_CODE,
+        "DEMC's diagnostic of last year",
+    ),
+];
+
+/// A teacher's areas scored as the diagnostic would: each area's percent, banded.
+fn areas(m: &Methodology, percents: &[f64]) -> Vec<AreaResult> {
+    m.deficits
+        .areas
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let percent = percents[i % percents.len()];
+            AreaResult {
+                area: a.key.clone(),
+                name: a.name.clone(),
+                points: percent,
+                max_points: 100.0,
+                percent: Some(percent),
+                band: Some(m.deficits.band(percent).key.clone()),
+            }
+        })
+        .collect()
+}
+
+/// Creates the demo's plans unless they exist.
+pub async fn ensure_demo_plans(
+    storage: &Storage,
+    m: &Methodology,
+    today: Day,
+) -> Result<(), ServerError> {
+    let hash = |key: &str| crate::secrets::hash(key);
+    if storage.plan(&hash(DEMO_PLAN_KEYS[0].0)).await?.is_some() {
+        return Ok(());
+    }
+    let Some(school) = storage
+        .schools_with_place()
+        .await?
+        .into_iter()
+        .find(|p| p.code == "demo-01" && p.region_code == super::demo::REGION_CODE)
+    else {
+        return Ok(());
+    };
+    let profiles: [&[f64]; 4] = [
+        &[38.0, 55.0, 72.0, 64.0, 81.0],
+        &[61.0, 42.0, 77.0, 58.0, 69.0],
+        &[95.0, 71.0, 79.0, 74.0, 83.0],
+        &[15.0, 52.0, 70.0, 60.0, 78.0],
+    ];
+    for ((key, campaign, _), percents) in DEMO_PLAN_KEYS.iter().zip(profiles) {
+        let Some(c) = storage.campaign_by_code(campaign).await? else {
+            continue;
+        };
+        let created_on = c.opens_on.plus_days(3);
+        let result = serde_json::to_string(&areas(m, percents))
+            .map_err(|e| ServerError::Inconsistent(e.to_string()))?;
+        storage
+            .insert_plan(&NewPlan {
+                key_hash: hash(key),
+                handle: crate::secrets::random_hex(8),
+                kind: "teacher",
+                campaign_id: c.id,
+                school_id: school.id,
+                methodology_version: m.version.clone(),
+                result,
+                created_on,
+            })
+            .await?;
+        // Each plan takes its first suggestions, one of them done or under way, and one activity
+        // of the teacher's own.
+        let suggested = surveys::deficits::suggestions(m, &areas(m, percents), created_on);
+        let states = ["done", "in_progress", "planned"];
+        for (i, s) in suggested.iter().take(3).enumerate() {
+            let item = PlanItemRow {
+                id: 0,
+                activity: Some(s.key.clone()),
+                title: String::new(),
+                starts_on: Some(created_on.plus_days(7 * i as i64).to_string()),
+                due_on: Some(s.deadline.clone()),
+                status: states[i].into(),
+                evidence: if i == 0 {
+                    "Удостоверение о повышении квалификации № 0427".into()
+                } else {
+                    String::new()
+                },
+                updated_on: today.to_string(),
+            };
+            storage.add_plan_item(&hash(key), &item).await?;
+        }
+        let own = PlanItemRow {
+            id: 0,
+            activity: None,
+            title: "Взаимопосещение уроков с коллегой по кафедре".into(),
+            starts_on: Some(today.plus_days(-10).to_string()),
+            due_on: Some(today.plus_days(45).to_string()),
+            status: "in_progress".into(),
+            evidence: String::new(),
+            updated_on: today.to_string(),
+        };
+        storage.add_plan_item(&hash(key), &own).await?;
+    }
+    // The second teacher shows the plan to the school's methodist.
+    let line = AuditRow {
+        id: 0,
+        at: crate::clock::now(),
+        user_id: None,
+        login: "—".into(),
+        action: "plan_shared".into(),
+        path: format!("/plan/share (school, school {})", school.id),
+        address: "127.0.0.1".into(),
+    };
+    storage
+        .set_plan_share(
+            &hash(DEMO_PLAN_KEYS[1].0),
+            "school",
+            Some(("Учитель математики (демо)", today.plus_days(-5))),
+            &line,
+        )
+        .await?;
+    Ok(())
+}

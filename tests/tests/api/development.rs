@@ -1,0 +1,409 @@
+//! The teacher's development loop over HTTP, as a browser without JavaScript meets it: the plan
+//! opened with the result key, activities from the suggestions and one's own, marks and
+//! evidence, refusals naming the field; sharing with a methodist and withdrawing it (logged);
+//! that no account reads a plan not shared with it; the change since an earlier diagnostic,
+//! linked only with both keys; wrong keys throttled.
+
+use harness::{Backend, TestApp};
+use reqwest::header::LOCATION;
+use reqwest::{Client, StatusCode};
+use surveys::{Group, Methodology};
+
+use crate::respond::{browser, complete_with, get, post};
+
+fn form(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+/// A form post that is refused: its status and page.
+async fn refused(client: &Client, url: &str, pairs: &[(&str, &str)]) -> (StatusCode, String) {
+    let r = client
+        .post(url)
+        .form(&form(pairs))
+        .send()
+        .await
+        .expect("request");
+    (r.status(), r.text().await.expect("body"))
+}
+
+/// The value of the first `name="…" value="…"` input after `after` in a page.
+fn input_value(page: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let at = page.find(&marker).expect("the input") + marker.len();
+    page[at..].split('"').next().expect("value").to_owned()
+}
+
+/// The plans the account `login` reads on its page of shared plans (its server function's JSON).
+async fn shared_with(app: &TestApp, login: &str) -> (StatusCode, String) {
+    let (client, csrf) = app.sign_in(login).await;
+    let r = client
+        .post(app.url("/api/work-plans"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("_csrf={csrf}"))
+        .send()
+        .await
+        .expect("request");
+    (r.status(), r.text().await.expect("body"))
+}
+
+const READERS: [&str; 7] = [
+    "admin",
+    "region",
+    "north",
+    "curator",
+    "school",
+    "methodist",
+    "north-methodist",
+];
+
+async fn a_teacher_keeps_a_plan_that_only_readers_it_was_shown_to_see(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo().await;
+    let m = Methodology::default_set().expect("methodology");
+    let instrument = m.instrument(Group::TeacherDeficits).expect("diagnostic");
+    // A teacher of demo-02 (north), weak in work with parents.
+    let code = app.demo_code("demo-02", "teacher_deficits").await;
+    let client = browser();
+    let weak = [
+        ("parents.meetings", "0"),
+        ("parents.hard_talks", "0"),
+        ("parents.involve", "0"),
+    ];
+    let thanks = complete_with(&app, &client, &code, instrument, &weak).await;
+    let (_, report) = get(&client, &app.url(&thanks)).await;
+    assert!(report.contains("Вести свой ИОМ"), "{report}");
+    let key = input_value(&report, "key");
+    // The report's button opens the plan on this device: the key in an HttpOnly cookie.
+    let r = client
+        .post(app.url("/plan"))
+        .form(&form(&[("key", &key)]))
+        .send()
+        .await
+        .expect("open");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()[LOCATION], "/plan");
+    let cookie = r.headers()["set-cookie"]
+        .to_str()
+        .expect("cookie")
+        .to_owned();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("orientir_plan="));
+    let r = client.get(app.url("/plan")).send().await.expect("plan");
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    let plan = r.text().await.expect("page");
+    for text in [
+        "Мой ИОМ",
+        "Взаимодействие с родителями",
+        "выраженный дефицит",
+        "Предложения по вашим дефицитам",
+        "Участие в собраниях опытного классного руководителя",
+        "В плане пока нет мероприятий",
+        "План видите только вы",
+    ] {
+        assert!(plan.contains(text), "the plan lacks «{text}»");
+    }
+    // The first suggestion (the most severe deficit's) joins the plan, once.
+    let activity = input_value(&plan, "activity");
+    let added = post(
+        &client,
+        &app.url("/plan/items"),
+        &form(&[("activity", &activity)]),
+    )
+    .await;
+    assert_eq!(added, "/plan?done=added");
+    let (_, plan) = get(&client, &app.url(&added)).await;
+    assert!(plan.contains("Мероприятие добавлено в план"));
+    assert!(plan.contains("action=\"/plan/items/"), "{plan}");
+    let (status, again) =
+        refused(&client, &app.url("/plan/items"), &[("activity", &activity)]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        again.contains("Мероприятие из каталога: это мероприятие уже есть в плане"),
+        "{again}"
+    );
+    let (status, unknown) =
+        refused(&client, &app.url("/plan/items"), &[("activity", "no-such")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unknown.contains("Мероприятие из каталога"));
+    // One's own activity: its title is text; a due date before the start is refused by name.
+    let (status, dates) = refused(
+        &client,
+        &app.url("/plan/items"),
+        &[
+            ("title", "Курс"),
+            ("starts_on", "2026-05-10"),
+            ("due_on", "2026-05-01"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(dates.contains("Срок:"), "{dates}");
+    let (status, bad_day) = refused(
+        &client,
+        &app.url("/plan/items"),
+        &[("title", "Курс"), ("starts_on", "10.05.2026")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad_day.contains("Начало:"), "{bad_day}");
+    let (status, empty) = refused(&client, &app.url("/plan/items"), &[("title", "  ")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(empty.contains("Название:"), "{empty}");
+    let title = "<b>Книга</b> «Трудный разговор»";
+    let own = post(
+        &client,
+        &app.url("/plan/items"),
+        &form(&[
+            ("title", title),
+            ("starts_on", "2026-05-01"),
+            ("due_on", "2026-06-01"),
+        ]),
+    )
+    .await;
+    assert_eq!(own, "/plan?done=added");
+    let (_, plan) = get(&client, &app.url("/plan")).await;
+    assert!(plan.contains("&lt;b&gt;Книга&lt;/b&gt;") && !plan.contains("<b>Книга"));
+    // Marks and evidence; a status that is none is refused by name.
+    let item_action = |page: &str, nth: usize| -> String {
+        page.match_indices("action=\"/plan/items/")
+            .filter(|(at, _)| !page[*at..].starts_with("action=\"/plan/items/\""))
+            .map(|(at, _)| page[at + 8..].split('"').next().expect("action").to_owned())
+            .filter(|a| !a.ends_with("/remove"))
+            .nth(nth)
+            .expect("an item's form")
+    };
+    let first = item_action(&plan, 0);
+    let saved = post(
+        &client,
+        &app.url(&first),
+        &form(&[
+            ("starts_on", "2026-05-01"),
+            ("due_on", "2026-09-01"),
+            ("status", "done"),
+            ("evidence", "Сертификат </textarea><script>x</script>"),
+        ]),
+    )
+    .await;
+    assert_eq!(saved, "/plan?done=saved");
+    let (_, plan) = get(&client, &app.url("/plan")).await;
+    assert!(plan.contains("value=\"done\" selected"), "{plan}");
+    assert!(plan.contains("Сертификат &lt;/textarea&gt;&lt;script&gt;"));
+    let (status, bad) = refused(&client, &app.url(&first), &[("status", "finished")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.contains("Состояние:"), "{bad}");
+    // Another plan's activity is no one's to change: not found.
+    let r = client
+        .post(app.url("/plan/items/999999"))
+        .form(&form(&[("status", "done")]))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+
+    // Nobody reads a plan it was not shown: no account's page of shared plans holds it.
+    for login in READERS {
+        let (status, body) = shared_with(&app, login).await;
+        if login.ends_with("methodist") {
+            assert_eq!(status, StatusCode::OK, "{login}");
+            assert!(
+                !body.contains("Сертификат"),
+                "{login} reads an unshared plan"
+            );
+        } else {
+            assert_eq!(status, StatusCode::FORBIDDEN, "{login}");
+        }
+    }
+    // Shown to the municipality's methodist: that one reads it (not the answers or areas); the
+    // methodist of another school does not.
+    let shared = post(
+        &client,
+        &app.url("/plan/share"),
+        &form(&[
+            ("reader", "municipality"),
+            ("share", "on"),
+            ("signed", "Иванова Н. П."),
+        ]),
+    )
+    .await;
+    assert_eq!(shared, "/plan?done=shared");
+    let (_, plan) = get(&client, &app.url(&shared)).await;
+    assert!(plan.contains("Доступ к плану открыт") && plan.contains("Закрыть доступ"));
+    let (_, body) = shared_with(&app, "north-methodist").await;
+    assert!(
+        body.contains("Сертификат") && body.contains("Иванова Н. П."),
+        "{body}"
+    );
+    assert!(!body.contains("выраженный дефицит") && !body.contains("percent"));
+    let (_, body) = shared_with(&app, "methodist").await;
+    assert!(
+        !body.contains("Сертификат"),
+        "the methodist of demo-01 reads demo-02's plan"
+    );
+    // Shown to the school's methodist: demo-01's methodist is of another school.
+    post(
+        &client,
+        &app.url("/plan/share"),
+        &form(&[("reader", "school"), ("share", "on")]),
+    )
+    .await;
+    let (_, body) = shared_with(&app, "methodist").await;
+    assert!(!body.contains("Сертификат"));
+    // Withdrawn: the reader no longer sees it; both steps are in the audit log.
+    let withdrawn = post(
+        &client,
+        &app.url("/plan/share"),
+        &form(&[("reader", "municipality"), ("share", "off")]),
+    )
+    .await;
+    assert_eq!(withdrawn, "/plan?done=withdrawn");
+    let (_, body) = shared_with(&app, "north-methodist").await;
+    assert!(
+        !body.contains("Сертификат"),
+        "a withdrawn plan is still read"
+    );
+    let log = app
+        .storage
+        .audit_lines(&server::storage::AuditFilter::default())
+        .await
+        .expect("audit");
+    let actions: Vec<&str> = log.iter().map(|l| l.action.as_str()).collect();
+    assert!(actions.contains(&"plan_shared") && actions.contains(&"plan_withdrawn"));
+    assert!(log.iter().all(|l| !l.path.contains(&key)));
+    let (status, bad) = refused(
+        &client,
+        &app.url("/plan/share"),
+        &[("reader", "everyone"), ("share", "on")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.contains("Кому открыть план:"), "{bad}");
+
+    // Removing an activity.
+    let (_, plan) = get(&client, &app.url("/plan")).await;
+    let removed = post(
+        &client,
+        &app.url(&format!("{}/remove", item_action(&plan, 1))),
+        &[],
+    )
+    .await;
+    assert_eq!(removed, "/plan?done=removed");
+    let (_, plan) = get(&client, &app.url("/plan")).await;
+    assert!(!plan.contains("Книга"));
+    // Another device: only the key form; a change without the key changes nothing.
+    let other = browser();
+    let (_, page) = get(&other, &app.url("/plan")).await;
+    assert!(page.contains("Введите ключ результата") && !page.contains("Сертификат"));
+    let to = post(
+        &other,
+        &app.url("/plan/items"),
+        &form(&[("title", "Чужое")]),
+    )
+    .await;
+    assert_eq!(to, "/plan");
+    let wrong = post(
+        &other,
+        &app.url("/plan"),
+        &form(&[("key", "2222-2222-2222")]),
+    )
+    .await;
+    assert_eq!(wrong, "/plan?key=wrong");
+    let (_, page) = get(&other, &app.url(&wrong)).await;
+    assert!(page.contains("Ключ не подходит"));
+    // Closing the plan on the device forgets the key.
+    post(&client, &app.url("/plan/leave"), &[]).await;
+    let (_, page) = get(&client, &app.url("/plan")).await;
+    assert!(page.contains("Введите ключ результата"));
+    app.finish().await;
+}
+
+async fn a_second_diagnostic_shows_its_change_only_with_the_earlier_key(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo_plans().await;
+    let keys = server::cli::demo_development::DEMO_PLAN_KEYS;
+    let client = browser();
+    post(&client, &app.url("/plan"), &form(&[("key", keys[2].0)])).await;
+    let (_, plan) = get(&client, &app.url("/plan")).await;
+    assert!(plan.contains("Взаимопосещение уроков") && plan.contains("Ключ прошлого результата"));
+    assert!(
+        !plan.contains("Было"),
+        "no comparison before a key is given"
+    );
+    // Its own key, or a key that opens nothing, is no earlier diagnostic.
+    for key in [keys[2].0, "2222-2222-2222"] {
+        let to = post(&client, &app.url("/plan/compare"), &form(&[("key", key)])).await;
+        assert_eq!(to, "/plan?key=wrong");
+        let (_, page) = get(&client, &app.url(&to)).await;
+        assert!(
+            page.contains("Ключ прошлого результата не подходит"),
+            "{page}"
+        );
+    }
+    let to = post(
+        &client,
+        &app.url("/plan/compare"),
+        &form(&[("key", &keys[3].0.to_lowercase())]),
+    )
+    .await;
+    assert_eq!(to, "/plan");
+    let (_, plan) = get(&client, &app.url("/plan")).await;
+    for text in ["Было", "Стало", "Разница", "в пределах погрешности"]
+    {
+        assert!(plan.contains(text), "the comparison lacks «{text}»");
+    }
+    // 15 % → 95 % is beyond the uncertainty of a few statements; 52 % → 71 % is not.
+    assert!(plan.contains("+80") && plan.contains("лучше"), "{plan}");
+    assert!(plan.contains("+19"), "{plan}");
+    // The link lives in the owner's cookie only: another device with the later key alone sees
+    // no comparison, and hiding it forgets the earlier key.
+    let other = browser();
+    post(&other, &app.url("/plan"), &form(&[("key", keys[2].0)])).await;
+    assert!(!get(&other, &app.url("/plan")).await.1.contains("Было"));
+    post(&client, &app.url("/plan/compare"), &form(&[("clear", "1")])).await;
+    assert!(!get(&client, &app.url("/plan")).await.1.contains("Было"));
+    // The demo's shared plan is on its methodist's page, with its progress.
+    let (_, body) = shared_with(&app, "methodist").await;
+    assert!(
+        body.contains("Учитель математики (демо)") && body.contains("Взаимопосещение"),
+        "{body}"
+    );
+    app.finish().await;
+}
+
+async fn wrong_result_keys_are_throttled(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo_plans().await;
+    let client = browser();
+    let mut held = None;
+    for n in 0..120 {
+        let r = client
+            .post(app.url("/plan"))
+            .form(&form(&[("key", "2222-2222-2222")]))
+            .send()
+            .await
+            .expect("request");
+        if r.status() == StatusCode::TOO_MANY_REQUESTS {
+            held = Some(n);
+            break;
+        }
+    }
+    assert_eq!(held, Some(100), "the 101st wrong key waits");
+    // Held, even the right key waits: guessing gains nothing.
+    let key = server::cli::demo_development::DEMO_PLAN_KEYS[0].0;
+    let r = client
+        .post(app.url("/plan"))
+        .form(&form(&[("key", key)]))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    app.finish().await;
+}
+
+harness::on_both_backends!(
+    a_teacher_keeps_a_plan_that_only_readers_it_was_shown_to_see,
+    a_second_diagnostic_shows_its_change_only_with_the_earlier_key,
+);
+
+#[tokio::test]
+async fn wrong_result_keys_are_throttled_on_sqlite() {
+    wrong_result_keys_are_throttled(Backend::Sqlite).await;
+}
