@@ -248,12 +248,47 @@ pub struct SharedPlans {
     pub plans: Vec<SharedPlan>,
 }
 
-/// The methodists' data from the server.
+/// One line of the demand for professional development: a deficit area (teachers with that
+/// deficit) or a catalogue activity (teachers who chose it), per shown municipality and in all.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DemandLine {
+    pub name: String,
+    pub counts: Vec<u32>,
+    pub total: u32,
+}
+
+/// The demand for professional development of a campaign's diagnostics, per municipality.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DemandView {
+    /// The campaigns with diagnostics kept as plans, newest first, and the one shown.
+    pub campaigns: Vec<(i64, String)>,
+    pub campaign: Option<i64>,
+    /// The municipalities shown (the columns) and their teachers.
+    pub municipalities: Vec<String>,
+    pub teachers: Vec<u32>,
+    pub teachers_total: u32,
+    pub areas: Vec<DemandLine>,
+    pub activities: Vec<DemandLine>,
+    /// Municipalities left out, too few teachers or schools.
+    pub hidden: u32,
+    pub min_teachers: u32,
+    pub min_schools: u32,
+}
+
+/// The development room's data from the server.
 #[cfg(feature = "ssr")]
 #[async_trait::async_trait]
 pub trait DevelopmentSource: Send + Sync {
     /// The plans shared with the viewer (`None` for a role that reads none).
     async fn shared(&self, viewer: &Viewer, lang: Lang) -> Result<Option<SharedPlans>, AppError>;
+    /// The demand for professional development in the viewer's municipalities (`None` for a
+    /// role that plans none).
+    async fn demand(
+        &self,
+        viewer: &Viewer,
+        campaign: Option<i64>,
+        lang: Lang,
+    ) -> Result<Option<DemandView>, AppError>;
 }
 
 #[cfg(feature = "ssr")]
@@ -272,6 +307,17 @@ pub async fn get_shared_plans() -> Result<Report<SharedPlans>, AppError> {
     let session = crate::work::session();
     let report = match &session.viewer {
         Some(v) => source()?.shared(v, session.lang).await?,
+        None => None,
+    };
+    Ok(Report { session, report })
+}
+
+/// The demand for professional development, for those who plan courses.
+#[server(prefix = "/api", endpoint = "work-development")]
+pub async fn get_demand(campaign: Option<i64>) -> Result<Report<DemandView>, AppError> {
+    let session = crate::work::session();
+    let report = match &session.viewer {
+        Some(v) => source()?.demand(v, campaign, session.lang).await?,
         None => None,
     };
     Ok(Report { session, report })

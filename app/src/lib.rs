@@ -174,6 +174,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/users") view=pages::work::UsersPage ssr=SsrMode::Async />
                     <Route path=path!("/work/audit") view=pages::work::AuditLogPage ssr=SsrMode::Async />
                     <Route path=path!("/work/plans") view=pages::work::SharedPlansPage ssr=SsrMode::Async />
+                    <Route path=path!("/work/development") view=pages::work::DemandPage ssr=SsrMode::Async />
                     <Route path=path!("/work/campaigns/new") view=pages::work::NewCampaignPage ssr=SsrMode::Async />
                     <Route path=path!("/work/registry") view=pages::work::RegistryPage ssr=SsrMode::Async />
                     <Route path=path!("/work/campaigns/:id/overview") view=pages::work::OverviewPage ssr=SsrMode::Async />

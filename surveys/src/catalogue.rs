@@ -102,6 +102,8 @@ pub struct DeficitCatalogue {
     pub methodology: String,
     /// Fewest teachers before a school summary of deficits is shown.
     pub min_teachers: u32,
+    /// Fewest schools behind a count of the demand for professional development.
+    pub demand_min_schools: u32,
     /// How many weakest sub-skills a teacher's report names.
     pub weakest_subskills: usize,
     #[serde(rename = "area")]

@@ -389,10 +389,161 @@ pub fn school_summary(m: &Methodology, results: &[DeficitResult]) -> DeficitSumm
     summary(m, &tally)
 }
 
+/// One teacher's diagnostic as the demand for professional development counts it: the group it
+/// is counted in (a municipality), its school, its areas, and the catalogue activities its plan
+/// holds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemandEntry {
+    pub group: i64,
+    pub school: i64,
+    pub areas: Vec<AreaResult>,
+    pub chosen: Vec<String>,
+}
+
+/// The demand of one group: how many teachers (of how many schools), how many of them have a
+/// deficit in each area (by the area's key) and how many chose each catalogue activity (by its
+/// key).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DemandRow {
+    pub group: i64,
+    pub teachers: u32,
+    pub schools: u32,
+    pub deficits: BTreeMap<String, u32>,
+    pub chosen: BTreeMap<String, u32>,
+}
+
+/// The demand of the groups large enough to show (at least `min_teachers` teachers of at least
+/// `demand_min_schools` schools), how many groups were too small, and the total over the shown
+/// groups alone — so that no count of a group left out can be had by subtracting.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Demand {
+    pub rows: Vec<DemandRow>,
+    pub hidden: u32,
+    pub total: DemandRow,
+}
+
+/// Counts the demand per group (in the order of the groups' ids).
+pub fn demand(m: &Methodology, entries: &[DemandEntry]) -> Demand {
+    let deficit = |band: &Option<String>| {
+        band.as_deref()
+            .is_some_and(|b| m.deficits.bands.iter().any(|x| x.key == b && x.deficit))
+    };
+    let mut groups: BTreeMap<i64, (DemandRow, std::collections::BTreeSet<i64>)> = BTreeMap::new();
+    for e in entries {
+        let (row, schools) = groups.entry(e.group).or_default();
+        row.group = e.group;
+        row.teachers += 1;
+        schools.insert(e.school);
+        for a in e.areas.iter().filter(|a| deficit(&a.band)) {
+            *row.deficits.entry(a.area.clone()).or_insert(0) += 1;
+        }
+        let mut chosen: Vec<&String> = e.chosen.iter().collect();
+        chosen.sort();
+        chosen.dedup();
+        for key in chosen {
+            *row.chosen.entry(key.clone()).or_insert(0) += 1;
+        }
+    }
+    let mut out = Demand::default();
+    for (_, (mut row, schools)) in groups {
+        row.schools = schools.len() as u32;
+        if row.teachers < m.deficits.min_teachers || row.schools < m.deficits.demand_min_schools {
+            out.hidden += 1;
+            continue;
+        }
+        out.total.teachers += row.teachers;
+        out.total.schools += row.schools;
+        for (k, n) in &row.deficits {
+            *out.total.deficits.entry(k.clone()).or_insert(0) += n;
+        }
+        for (k, n) in &row.chosen {
+            *out.total.chosen.entry(k.clone()).or_insert(0) += n;
+        }
+        out.rows.push(row);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::answers::{RawAnswers, RawValue};
+
+    fn entry(m: &Methodology, group: i64, school: i64, weak: bool, chosen: &[&str]) -> DemandEntry {
+        let percent = if weak { 30.0 } else { 90.0 };
+        DemandEntry {
+            group,
+            school,
+            areas: m
+                .deficits
+                .areas
+                .iter()
+                .map(|a| AreaResult {
+                    area: a.key.clone(),
+                    name: a.name.clone(),
+                    points: percent,
+                    max_points: 100.0,
+                    percent: Some(percent),
+                    band: Some(m.deficits.band(percent).key.clone()),
+                })
+                .collect(),
+            chosen: chosen.iter().map(|c| (*c).to_owned()).collect(),
+        }
+    }
+
+    #[test]
+    fn demand_is_counted_only_over_groups_of_enough_teachers_and_schools() {
+        let m = Methodology::default_set().expect("methodology");
+        let (fewest, schools) = (m.deficits.min_teachers, m.deficits.demand_min_schools);
+        assert!(fewest >= 2 && schools >= 2);
+        let mut entries = Vec::new();
+        // Group 1: the minimum of teachers over the minimum of schools; half weak, one chose
+        // a course twice (counted once).
+        for i in 0..fewest {
+            let school = 100 + i64::from(i % schools);
+            entries.push(entry(
+                &m,
+                1,
+                school,
+                i % 2 == 0,
+                if i == 0 { &["c1", "c1"] } else { &[] },
+            ));
+        }
+        // Group 2: as many teachers, but all of one school fewer than needed.
+        for i in 0..fewest + 3 {
+            entries.push(entry(
+                &m,
+                2,
+                200 + i64::from(i % (schools - 1)),
+                true,
+                &["c1"],
+            ));
+        }
+        // Group 3: enough schools, one teacher too few.
+        for i in 0..fewest - 1 {
+            entries.push(entry(&m, 3, 300 + i64::from(i), true, &["c2"]));
+        }
+        let d = demand(&m, &entries);
+        assert_eq!(d.hidden, 2);
+        assert_eq!(d.rows.len(), 1);
+        let row = &d.rows[0];
+        assert_eq!((row.group, row.teachers, row.schools), (1, fewest, schools));
+        let weak = fewest.div_ceil(2);
+        let area = &m.deficits.areas[0].key;
+        assert_eq!(row.deficits.get(area), Some(&weak));
+        assert_eq!(row.chosen.get("c1"), Some(&1));
+        assert_eq!(row.chosen.get("c2"), None);
+        // The total is the shown rows' sum: nothing of groups 2 and 3 is in it.
+        assert_eq!(d.total.teachers, fewest);
+        assert_eq!(d.total.chosen.get("c1"), Some(&1));
+        assert_eq!(d.total.deficits.get(area), Some(&weak));
+        // One more teacher in group 3 brings it over the minimum, and into the total.
+        entries.push(entry(&m, 3, 399, false, &[]));
+        let d = demand(&m, &entries);
+        assert_eq!((d.rows.len(), d.hidden), (2, 1));
+        assert_eq!(d.total.teachers, 2 * fewest);
+        assert_eq!(d.total.chosen.get("c2"), Some(&(fewest - 1)));
+    }
 
     /// All rows of one area at `value`, all other self-assessment rows at 3, knowledge items
     /// answered as given.

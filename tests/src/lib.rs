@@ -137,7 +137,8 @@ impl TestApp {
     }
 
     /// The demo region with its cycle, results and support work (questions, visits and
-    /// recommendations, events, roadmaps and the reminders of today).
+    /// recommendations, events, roadmaps and the reminders of today) and its teachers' plans:
+    /// the whole demo.
     pub async fn with_demo_support(self) -> TestApp {
         let app = self.with_demo_results().await;
         let methodology = surveys::Methodology::default_set().expect("default methodology");
@@ -149,6 +150,13 @@ impl TestApp {
         )
         .await
         .expect("demo support");
+        server::cli::demo_development::ensure_demo_plans(
+            &app.storage,
+            &methodology,
+            server::clock::today(),
+        )
+        .await
+        .expect("demo plans");
         app
     }
 

@@ -48,6 +48,10 @@ fn Home(lang: Lang, data: Overview) -> impl IntoView {
             <h2>{lang.tr("Заполнить анкету", "Fill in a questionnaire")}</h2>
             {problem}
             <CodeForm value=typed lang />
+            <p class="plan-link"><a href="/plan">{lang.tr(
+                "Учителю: мой ИОМ по ключу результата диагностики",
+                "For teachers: my development plan, with the diagnostic's result key",
+            )}</a></p>
             <OverviewView data lang />
         </section>
     }

@@ -1,7 +1,9 @@
 //! The demo's development plans: three teachers of demo-01 who took the deficit diagnostic and
 //! keep their ИОМ — one with plans in progress, one who shared the plan with the school's
-//! methodist, and one who took the diagnostic last year too (its key opens the comparison).
-//! Their result keys are printed with the demo; a real teacher's key is drawn at submit.
+//! methodist, and one who took the diagnostic last year too (its key opens the comparison) —
+//! and ten more teachers' plans (eight in the north, whose demand for professional development
+//! is then shown, and two in demo-04, too few to show). The three keys and last year's are
+//! printed with the demo; a real teacher's key is drawn at submit.
 
 use surveys::calendar::Day;
 use surveys::deficits::AreaResult;
@@ -129,6 +131,65 @@ pub async fn ensure_demo_plans(
             updated_on: today.to_string(),
         };
         storage.add_plan_item(&hash(key), &own).await?;
+    }
+    // More of the current campaign's teachers keep plans without a key printed: eight in the
+    // north (demo-01…03), so that its demand is shown, and two in demo-04, too few for a
+    // municipality of its own.
+    if let Some(c) = storage.campaign_by_code(super::demo::CAMPAIGN_CODE).await? {
+        let schools = storage.schools_with_place().await?;
+        let at = |code: &str| {
+            schools
+                .iter()
+                .find(|p| p.code == code && p.region_code == super::demo::REGION_CODE)
+                .map(|p| p.id)
+        };
+        let created_on = c.opens_on.plus_days(4);
+        let others = [
+            "demo-01", "demo-02", "demo-02", "demo-02", "demo-03", "demo-03", "demo-03", "demo-02",
+            "demo-04", "demo-04",
+        ];
+        for (n, code) in others.iter().enumerate() {
+            let Some(school_id) = at(code) else { continue };
+            let k = n as f64;
+            let percents = [
+                30.0 + (k * 17.0) % 60.0,
+                45.0 + (k * 23.0) % 50.0,
+                55.0 + (k * 11.0) % 40.0,
+                35.0 + (k * 29.0) % 60.0,
+                60.0 + (k * 7.0) % 35.0,
+            ];
+            let scored = areas(m, &percents);
+            let key_hash = crate::secrets::hash(&crate::secrets::random_hex(16));
+            storage
+                .insert_plan(&NewPlan {
+                    key_hash: key_hash.clone(),
+                    handle: crate::secrets::random_hex(8),
+                    kind: "teacher",
+                    campaign_id: c.id,
+                    school_id,
+                    methodology_version: m.version.clone(),
+                    result: serde_json::to_string(&scored)
+                        .map_err(|e| ServerError::Inconsistent(e.to_string()))?,
+                    created_on,
+                })
+                .await?;
+            for s in surveys::deficits::suggestions(m, &scored, created_on)
+                .iter()
+                .take(1 + n % 2)
+            {
+                let item = PlanItemRow {
+                    id: 0,
+                    activity: Some(s.key.clone()),
+                    title: String::new(),
+                    starts_on: Some(created_on.to_string()),
+                    due_on: Some(s.deadline.clone()),
+                    status: "planned".into(),
+                    evidence: String::new(),
+                    updated_on: today.to_string(),
+                };
+                storage.add_plan_item(&key_hash, &item).await?;
+            }
+        }
     }
     // The second teacher shows the plan to the school's methodist.
     let line = AuditRow {

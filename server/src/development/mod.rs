@@ -6,6 +6,7 @@
 //! pages are documents of their own (`routes.rs`); the methodists' page reads the plans shared
 //! with them (`shared.rs`).
 
+pub mod demand;
 pub mod routes;
 mod shared;
 

@@ -54,4 +54,16 @@ impl app::development::DevelopmentSource for SharedPlansSource {
         };
         read.await.map(Some).map_err(|e| internal(&e))
     }
+
+    async fn demand(
+        &self,
+        viewer: &Viewer,
+        campaign: Option<i64>,
+        lang: Lang,
+    ) -> Result<Option<app::development::DemandView>, AppError> {
+        self.0
+            .demand(viewer, campaign, lang)
+            .await
+            .map_err(|e| internal(&e))
+    }
 }

@@ -55,7 +55,8 @@ impl Rule {
 // Who may do what: the role sets of `app::access`, written once and used by the features too.
 use app::access::{
     ADMIN, AGREERS, CAMPAIGNERS, CODE_HOLDERS as CODES, COORDINATORS, DECIDERS, METHODISTS,
-    ORGANISERS, OVERSEERS, PROGRAMME_WRITERS, RAW_READERS as RAW, SCHOOL, SUPPORTERS, THREAD,
+    ORGANISERS, OVERSEERS, PLANNERS, PROGRAMME_WRITERS, RAW_READERS as RAW, SCHOOL, SUPPORTERS,
+    THREAD,
 };
 
 const fn rule(path: &'static str, access: Access, csrf: bool) -> Rule {
@@ -460,6 +461,10 @@ pub const RULES: &[Rule] = &[
     // The plans teachers shared with a methodist.
     rule("/work/plans", Access::Roles(METHODISTS), false),
     rule("/api/work-plans", Access::Roles(METHODISTS), false),
+    // The demand for professional development, counted over municipalities large enough.
+    rule("/work/development", Access::Roles(PLANNERS), false),
+    rule("/api/work-development", Access::Roles(PLANNERS), false),
+    rule("/export/development.xlsx", Access::Roles(PLANNERS), false),
     // Admin only.
     rule("/admin/users", Access::Roles(ADMIN), false),
     rule("/admin/users/new", Access::Roles(ADMIN), true).audited("account_created"),

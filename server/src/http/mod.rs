@@ -394,6 +394,10 @@ pub fn router_and_support(
             post(support::events::feedback_step),
         )
         .route("/feedback", get(support::events::feedback_start))
+        .route(
+            "/export/development.xlsx",
+            get(crate::development::demand::xlsx),
+        )
         .route("/plan", get(own_plan::show).post(own_plan::open))
         .route("/plan/items", post(own_plan::add))
         .route("/plan/items/{item}", post(own_plan::save))

@@ -335,4 +335,43 @@ impl Storage {
             .await?
         }))
     }
+
+    /// Every plan of a campaign (its school and scored areas) and the catalogue activities each
+    /// holds: what the demand for professional development counts. `(key_hash, school, result)`
+    /// and `(key_hash, activity)`.
+    pub async fn campaign_plans(
+        &self,
+        campaign_id: i64,
+    ) -> Result<(Vec<(String, i64, String)>, Vec<(String, String)>), ServerError> {
+        Ok(with_pool!(self, pool => {
+            let plans = sqlx::query_as(
+                "SELECT key_hash, school_id, result FROM development_plans WHERE campaign_id = $1",
+            )
+            .bind(campaign_id)
+            .fetch_all(pool)
+            .await?;
+            let chosen = sqlx::query_as(
+                "SELECT i.key_hash, i.activity FROM plan_items i
+                 JOIN development_plans p ON p.key_hash = i.key_hash
+                 WHERE p.campaign_id = $1 AND i.activity IS NOT NULL",
+            )
+            .bind(campaign_id)
+            .fetch_all(pool)
+            .await?;
+            (plans, chosen)
+        }))
+    }
+
+    /// The campaigns with any development plan, newest first: (id, name).
+    pub async fn campaigns_with_plans(&self) -> Result<Vec<(i64, String)>, ServerError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT c.id, c.name FROM campaigns c
+                 WHERE EXISTS (SELECT 1 FROM development_plans p WHERE p.campaign_id = c.id)
+                 ORDER BY c.opens_on DESC, c.id DESC",
+            )
+            .fetch_all(pool)
+            .await?
+        }))
+    }
 }

@@ -311,6 +311,14 @@ pub(super) fn check(
             format!("below the privacy floor of {PRIVACY_FLOOR}"),
         );
     }
+    // One school's teachers are no group: a school could read its own out of it.
+    if m.deficits.demand_min_schools < 2 {
+        problems.add(
+            "deficits.toml",
+            Some("demand_min_schools"),
+            "under 2: one school's demand would be its teachers' own",
+        );
+    }
     if groups.contains(&Group::TeacherDeficits) {
         for area in &m.deficits.areas {
             if !area_items.contains_key(area.key.as_str()) {

@@ -19,6 +19,9 @@ enum Who {
     SignedIn,
     /// A school's or a municipality's methodist (the plans shared with them).
     Methodists,
+    /// Admin, regional and municipal coordinators and the municipal methodist (the demand for
+    /// professional development).
+    Planners,
     Admin,
     /// Admin and regional coordinators (raw exports, setting up and publishing campaigns).
     Raw,
@@ -524,6 +527,9 @@ const EXPECTED: &[(&str, &str, Who, &str)] = &[
     ("POST", "/plan/leave", Who::Anyone, ""),
     ("GET", "/work/plans", Who::Methodists, ""),
     ("POST", "/api/work-plans", Who::Methodists, ""),
+    ("GET", "/work/development", Who::Planners, ""),
+    ("POST", "/api/work-development", Who::Planners, ""),
+    ("GET", "/export/development.xlsx", Who::Planners, ""),
     // Last: it ends the session.
     ("POST", "/session/end", Who::Account, ""),
 ];
@@ -623,6 +629,9 @@ async fn walk(backend: Backend) {
                 Who::Account => user.is_some(),
                 Who::SignedIn => user.is_some_and(|u| !u.ends_with("methodist")),
                 Who::Methodists => user.is_some_and(|u| u.ends_with("methodist")),
+                Who::Planners => {
+                    matches!(user, Some("admin" | "region" | "north" | "north-methodist"))
+                }
                 Who::Admin => user == Some("admin"),
                 Who::Raw => matches!(user, Some("admin" | "region")),
                 Who::Deciders => matches!(user, Some("admin" | "region" | "north")),

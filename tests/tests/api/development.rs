@@ -398,7 +398,134 @@ async fn wrong_result_keys_are_throttled(backend: Backend) {
     app.finish().await;
 }
 
+/// The demand page's data of `login` (its server function's JSON, and its status).
+async fn demand_of(app: &TestApp, login: &str) -> (StatusCode, serde_json::Value) {
+    let (client, csrf) = app.sign_in(login).await;
+    let r = client
+        .post(app.url("/api/work-development"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("_csrf={csrf}"))
+        .send()
+        .await
+        .expect("request");
+    let status = r.status();
+    let body = r.text().await.expect("body");
+    (
+        status,
+        serde_json::from_str(&body).unwrap_or(serde_json::Value::Null),
+    )
+}
+
+async fn the_demand_is_counted_only_over_municipalities_of_enough_teachers_and_schools(
+    backend: Backend,
+) {
+    let app = TestApp::spawn(backend).await.with_demo_plans().await;
+    let m = Methodology::default_set().expect("methodology");
+    for login in READERS {
+        let (status, body) = demand_of(&app, login).await;
+        let planner = matches!(login, "admin" | "region" | "north" | "north-methodist");
+        if planner {
+            assert_eq!(status, StatusCode::OK, "{login}");
+        } else {
+            assert_eq!(status, StatusCode::FORBIDDEN, "{login}: {body}");
+            continue;
+        }
+        let d = &body["report"];
+        // The north (11 teachers of demo-01…03) is shown; demo-04's two teachers are not, and
+        // the total is the north's alone.
+        assert_eq!(
+            d["municipalities"],
+            serde_json::json!(["Северный район"]),
+            "{login}"
+        );
+        assert_eq!(d["teachers"], serde_json::json!([11]), "{login}");
+        assert_eq!(d["teachers_total"], 11, "{login}");
+        let hidden = if login == "region" || login == "admin" {
+            1
+        } else {
+            0
+        };
+        assert_eq!(d["hidden"], hidden, "{login}");
+        let totals: u64 = d["areas"]
+            .as_array()
+            .expect("areas")
+            .iter()
+            .map(|a| a["total"].as_u64().expect("total"))
+            .sum();
+        assert!(totals > 0, "{login}: some deficits are counted");
+        for line in d["areas"].as_array().expect("areas") {
+            assert_eq!(
+                line["counts"][0], line["total"],
+                "{login}: the total is the shown column"
+            );
+        }
+    }
+    // A teacher who chooses an activity is counted in its line at once.
+    let key = server::cli::demo_development::DEMO_PLAN_KEYS[0].0;
+    let client = browser();
+    post(&client, &app.url("/plan"), &form(&[("key", key)])).await;
+    let (_, plan) = get(&client, &app.url("/plan")).await;
+    let activity = input_value(&plan, "activity");
+    let title = m
+        .iom
+        .entries
+        .iter()
+        .find(|e| e.key == activity)
+        .expect("a catalogue entry")
+        .title
+        .get("ru")
+        .to_owned();
+    let count = |d: &serde_json::Value| {
+        d["report"]["activities"]
+            .as_array()
+            .expect("activities")
+            .iter()
+            .find(|l| l["name"] == title.as_str())
+            .and_then(|l| l["total"].as_u64())
+            .expect("the activity's line")
+    };
+    let before = count(&demand_of(&app, "north").await.1);
+    post(
+        &client,
+        &app.url("/plan/items"),
+        &form(&[("activity", &activity)]),
+    )
+    .await;
+    assert_eq!(count(&demand_of(&app, "north").await.1), before + 1);
+    // The same table as a workbook, for the planners only.
+    let (region, _) = app.sign_in("region").await;
+    let r = region
+        .get(app.url("/export/development.xlsx"))
+        .send()
+        .await
+        .expect("xlsx");
+    assert_eq!(r.status(), StatusCode::OK);
+    let bytes = r.bytes().await.expect("bytes");
+    use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
+    let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("xlsx");
+    let sheet = book.worksheet_range("Дефициты").expect("sheet");
+    let rows: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|r| r.iter().map(Data::to_string).collect())
+        .collect();
+    assert_eq!(rows[0], ["Область", "Северный район", "Всего"]);
+    assert_eq!(rows[1], ["Педагогов прошли диагностику", "11", "11"]);
+    assert!(
+        rows.iter().any(|r| r[0].contains("не показано: 1")),
+        "{rows:?}"
+    );
+    let (school, _) = app.sign_in("school").await;
+    let r = school
+        .get(app.url("/export/development.xlsx"))
+        .send()
+        .await
+        .expect("xlsx");
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    app.finish().await;
+}
+
 harness::on_both_backends!(
+    the_demand_is_counted_only_over_municipalities_of_enough_teachers_and_schools,
     a_teacher_keeps_a_plan_that_only_readers_it_was_shown_to_see,
     a_second_diagnostic_shows_its_change_only_with_the_earlier_key,
 );

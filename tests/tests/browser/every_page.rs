@@ -80,6 +80,7 @@ async fn every_page_a_role_reaches_passes_axe_at_three_widths() {
         "/work/campaigns/new".to_owned(),
         "/admin/users".to_owned(),
         "/work/audit".to_owned(),
+        "/work/development".to_owned(),
         "/account".to_owned(),
     ];
     // The detail pages, found by their lists' links.

@@ -8,6 +8,7 @@ use harness::browser::{Browser, Js};
 use harness::{Backend, TestApp};
 
 mod audit;
+mod development;
 mod every_page;
 mod exports;
 mod programmes;

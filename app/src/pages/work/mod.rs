@@ -7,6 +7,7 @@ mod audit;
 mod campaign;
 mod change;
 mod charts;
+mod demand;
 mod effectiveness;
 mod listing;
 mod login;
@@ -33,6 +34,7 @@ pub use account::AccountPage;
 pub use audit::AuditLogPage;
 pub use campaign::{CodeSheetPage, MatrixPage, MonitorPage, ProfilePage};
 pub use change::ChangePage;
+pub use demand::DemandPage;
 pub use effectiveness::EffectivenessPage;
 pub use login::LoginPage;
 pub use new_campaign::NewCampaignPage;
@@ -173,6 +175,7 @@ pub fn WorkFrame(viewer: Viewer, lang: Lang, children: Children) -> impl IntoVie
                     <a href="/work/inbox">{lang.tr("Уведомления", "Notifications")}</a>
                 })}
                 {crate::access::METHODISTS.contains(&viewer.role).then(|| view! { <a href="/work/plans">{lang.tr("Планы педагогов", "Teachers' plans")}</a> })}
+                {crate::access::PLANNERS.contains(&viewer.role).then(|| view! { <a href="/work/development">{lang.tr("Запрос на ПК", "Training demand")}</a> })}
                 {admin.then(|| view! { <a href="/admin/users">{lang.tr("Учётные записи", "Accounts")}</a> })}
                 {admin.then(|| view! { <a href="/work/audit">{lang.tr("Журнал аудита", "Audit log")}</a> })}
                 <a href="/account">{lang.tr("Пароль", "Password")}</a>

@@ -85,9 +85,9 @@ pub fn UsersPage() -> impl IntoView {
                                 </select>
                                 <label for="new-region">{lang.tr("Регион (для регионального координатора)", "Region (for a regional coordinator)")}</label>
                                 <select id="new-region" name="region">{options(regions, lang)}</select>
-                                <label for="new-municipality">{lang.tr("Муниципалитет (для муниципального координатора)", "Municipality (for a municipal coordinator)")}</label>
+                                <label for="new-municipality">{lang.tr("Муниципалитет (для муниципального координатора или методиста)", "Municipality (for a municipal coordinator or methodist)")}</label>
                                 <select id="new-municipality" name="municipality">{options(municipalities, lang)}</select>
-                                <label for="new-schools">{lang.tr("Школа или школы куратора", "The school, or the curator's schools")}</label>
+                                <label for="new-schools">{lang.tr("Школа (для школы или её методиста) или школы куратора", "The school (for a school or its methodist), or the curator's schools")}</label>
                                 <select id="new-schools" name="school" multiple size="6">
                                     {schools.into_iter().map(|c| view! { <option value=c.id>{c.name}</option> }).collect_view()}
                                 </select>
