@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "ssr")]
 use crate::access::Viewer;
 use crate::i18n::Lang;
 use crate::reports::Report;

@@ -256,7 +256,7 @@ impl Respondents {
                     let written = self
                         .writer
                         .write(DraftWrite::Submit {
-                            draft,
+                            draft: Box::new(draft),
                             today,
                             response,
                             plan,

@@ -22,7 +22,8 @@ pub enum DraftWrite {
         today: Day,
     },
     Submit {
-        draft: DraftRow,
+        /// Boxed: a submit carries a response (and a plan) besides its draft.
+        draft: Box<DraftRow>,
         today: Day,
         response: ResponseRow,
         /// A diagnostic's development plan, kept by its result key, written with the response.
@@ -225,7 +226,7 @@ impl Storage {
                     DraftWrite::Save { draft, today } => Some((draft, *today, draft.submitted)),
                     // A submitted draft keeps only that it was sent (its answers live on in the
                     // response).
-                    DraftWrite::Submit { draft, today, .. } => Some((draft, *today, true)),
+                    DraftWrite::Submit { draft, today, .. } => Some((&**draft, *today, true)),
                     DraftWrite::Response(_) => None,
                 })
                 .collect();
