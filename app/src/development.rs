@@ -276,6 +276,22 @@ pub struct DemandView {
     pub min_schools: u32,
 }
 
+impl DemandView {
+    /// The first line of the table: how many teachers took the diagnostic.
+    pub fn teachers_line(&self, lang: Lang) -> DemandLine {
+        DemandLine {
+            name: lang
+                .tr(
+                    "Педагогов прошли диагностику",
+                    "Teachers who took the diagnostic",
+                )
+                .to_owned(),
+            counts: self.teachers.clone(),
+            total: self.teachers_total,
+        }
+    }
+}
+
 /// The development room's data from the server.
 #[cfg(feature = "ssr")]
 #[async_trait::async_trait]

@@ -26,6 +26,24 @@ pub struct AreaResult {
     pub band: Option<String>,
 }
 
+impl AreaResult {
+    /// An area scored `percent` of 100 points, banded by the methodology.
+    pub fn scored(
+        m: &Methodology,
+        area: &crate::catalogue::DeficitArea,
+        percent: f64,
+    ) -> AreaResult {
+        AreaResult {
+            area: area.key.clone(),
+            name: area.name.clone(),
+            points: percent,
+            max_points: 100.0,
+            percent: Some(percent),
+            band: Some(m.deficits.band(percent).key.clone()),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SubskillResult {
     pub area: String,
@@ -478,14 +496,7 @@ mod tests {
                 .deficits
                 .areas
                 .iter()
-                .map(|a| AreaResult {
-                    area: a.key.clone(),
-                    name: a.name.clone(),
-                    points: percent,
-                    max_points: 100.0,
-                    percent: Some(percent),
-                    band: Some(m.deficits.band(percent).key.clone()),
-                })
+                .map(|a| AreaResult::scored(m, a, percent))
                 .collect(),
             chosen: chosen.iter().map(|c| (*c).to_owned()).collect(),
         }

@@ -150,28 +150,24 @@ impl TestApp {
         )
         .await
         .expect("demo support");
-        server::cli::demo_development::ensure_demo_plans(
-            &app.storage,
-            &methodology,
-            server::clock::today(),
-        )
-        .await
-        .expect("demo plans");
-        app
+        app.plans().await
     }
 
     /// The demo region with its teachers' development plans (`demo_development::DEMO_PLAN_KEYS`).
     pub async fn with_demo_plans(self) -> TestApp {
-        let app = self.with_demo().await;
+        self.with_demo().await.plans().await
+    }
+
+    async fn plans(self) -> TestApp {
         let methodology = surveys::Methodology::default_set().expect("default methodology");
         server::cli::demo_development::ensure_demo_plans(
-            &app.storage,
+            &self.storage,
             &methodology,
             server::clock::today(),
         )
         .await
         .expect("demo plans");
-        app
+        self
     }
 
     /// An access code of a demo school (`demo-01` …) for a respondent group.

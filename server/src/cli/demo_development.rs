@@ -42,17 +42,7 @@ fn areas(m: &Methodology, percents: &[f64]) -> Vec<AreaResult> {
         .areas
         .iter()
         .enumerate()
-        .map(|(i, a)| {
-            let percent = percents[i % percents.len()];
-            AreaResult {
-                area: a.key.clone(),
-                name: a.name.clone(),
-                points: percent,
-                max_points: 100.0,
-                percent: Some(percent),
-                band: Some(m.deficits.band(percent).key.clone()),
-            }
-        })
+        .map(|(i, a)| AreaResult::scored(m, a, percents[i % percents.len()]))
         .collect()
 }
 

@@ -151,16 +151,7 @@ pub async fn xlsx(
 fn workbook(view: &DemandView, lang: Lang) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     use surveys::tables::Cell;
     let mut book = rust_xlsxwriter::Workbook::new();
-    let teachers = DemandLine {
-        name: lang
-            .tr(
-                "Педагогов прошли диагностику",
-                "Teachers who took the diagnostic",
-            )
-            .to_owned(),
-        counts: view.teachers.clone(),
-        total: view.teachers_total,
-    };
+    let teachers = view.teachers_line(lang);
     let sheets = [
         (
             lang.tr("Дефициты", "Deficits"),

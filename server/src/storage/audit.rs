@@ -29,6 +29,23 @@ pub struct AuditFilter {
     pub until: Option<i64>,
 }
 
+/// Writes a line of the audit log (on a pool, or inside the transaction of the change it logs).
+macro_rules! insert_audit_query {
+    ($line:expr) => {
+        sqlx::query(
+            "INSERT INTO audit_log (at, user_id, login, action, path, address)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind($line.at)
+        .bind($line.user_id)
+        .bind(&$line.login)
+        .bind(&$line.action)
+        .bind(&$line.path)
+        .bind(&$line.address)
+    };
+}
+pub(crate) use insert_audit_query;
+
 /// The most lines one reading returns (newest first); a page or a CSV says when there were more.
 pub const AUDIT_READ_LIMIT: i64 = 50_000;
 
@@ -36,18 +53,7 @@ impl Storage {
     /// Writes a line of the audit log.
     pub async fn record_audit(&self, line: &AuditRow) -> Result<(), ServerError> {
         with_pool!(self, pool => {
-            sqlx::query(
-                "INSERT INTO audit_log (at, user_id, login, action, path, address)
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(line.at)
-            .bind(line.user_id)
-            .bind(&line.login)
-            .bind(&line.action)
-            .bind(&line.path)
-            .bind(&line.address)
-            .execute(pool)
-            .await?;
+            insert_audit_query!(line).execute(pool).await?;
         });
         Ok(())
     }

@@ -4,7 +4,7 @@
 
 use surveys::calendar::Day;
 
-use super::audit::AuditRow;
+use super::audit::{insert_audit_query, AuditRow};
 use super::{with_pool, Storage};
 use crate::error::ServerError;
 
@@ -114,6 +114,15 @@ macro_rules! plan_select {
     };
 }
 
+/// Marks a plan changed on a day (with the change of an activity, in its transaction).
+macro_rules! touch_plan {
+    ($key_hash:expr, $day:expr) => {
+        sqlx::query("UPDATE development_plans SET updated_on = $2 WHERE key_hash = $1")
+            .bind($key_hash)
+            .bind($day)
+    };
+}
+
 /// Inserts a new plan inside the caller's transaction (the diagnostic's submit).
 macro_rules! insert_plan_query {
     ($plan:expr) => {
@@ -195,11 +204,7 @@ impl Storage {
                 .bind(&item.updated_on)
                 .execute(&mut *tx)
                 .await?;
-                sqlx::query("UPDATE development_plans SET updated_on = $2 WHERE key_hash = $1")
-                    .bind(key_hash)
-                    .bind(&item.updated_on)
-                    .execute(&mut *tx)
-                    .await?;
+                touch_plan!(key_hash, &item.updated_on).execute(&mut *tx).await?;
                 tx.commit().await?;
                 true
             }
@@ -228,11 +233,7 @@ impl Storage {
             .execute(&mut *tx)
             .await?
             .rows_affected();
-            sqlx::query("UPDATE development_plans SET updated_on = $2 WHERE key_hash = $1")
-                .bind(key_hash)
-                .bind(&item.updated_on)
-                .execute(&mut *tx)
-                .await?;
+            touch_plan!(key_hash, &item.updated_on).execute(&mut *tx).await?;
             tx.commit().await?;
             changed == 1
         }))
@@ -295,18 +296,7 @@ impl Storage {
                         .await?;
                 }
             }
-            sqlx::query(
-                "INSERT INTO audit_log (at, user_id, login, action, path, address)
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(line.at)
-            .bind(line.user_id)
-            .bind(&line.login)
-            .bind(&line.action)
-            .bind(&line.path)
-            .bind(&line.address)
-            .execute(&mut *tx)
-            .await?;
+            insert_audit_query!(line).execute(&mut *tx).await?;
             tx.commit().await?;
         });
         Ok(())

@@ -2,12 +2,9 @@
 //! the feedback code, the questionnaire (the same fields as every questionnaire), and thanks. A
 //! plain form, complete without JavaScript, with no script at all.
 
-use std::sync::Arc;
-
 use leptos::prelude::*;
 
 use super::fields::ItemFields;
-use super::LangLink;
 use crate::i18n::Lang;
 use crate::respond::ItemView;
 
@@ -38,29 +35,16 @@ pub fn feedback_document(
     lang: Lang,
     page: FeedbackPage,
 ) -> String {
-    let options = options.clone();
-    let back = path.to_owned();
-    let owner = Owner::new_root(Some(Arc::new(
-        hydration_context::SsrSharedContext::new_islands(),
-    )));
-    owner.with(move || {
-        view! {
-            <!DOCTYPE html>
-            <html lang=lang.code()>
-                <head>
-                    <crate::Head options scripts=crate::Scripts::None />
-                    <title>{lang.tr("Отзыв о мероприятии — Ориентир", "Event feedback — Orientir")}</title>
-                </head>
-                <body>
-                    <main>
-                        <LangLink lang back />
-                        {body(page, lang)}
-                    </main>
-                </body>
-            </html>
-        }
-        .to_html()
-    })
+    super::plain_document(
+        options,
+        lang,
+        lang.tr(
+            "Отзыв о мероприятии — Ориентир",
+            "Event feedback — Orientir",
+        ),
+        path.to_owned(),
+        move || body(page, lang),
+    )
 }
 
 fn body(page: FeedbackPage, lang: Lang) -> AnyView {

@@ -42,6 +42,41 @@ pub fn LangSwitch(lang: Lang) -> impl IntoView {
     view! { <LangLink lang back /> }
 }
 
+/// A page of plain forms with no script (the feedback after an event, a teacher's plan) as the
+/// whole HTML document: its title, a link to the same page at `back` in the other language, and
+/// its body.
+#[cfg(feature = "ssr")]
+pub(crate) fn plain_document(
+    options: &LeptosOptions,
+    lang: Lang,
+    title: &'static str,
+    back: String,
+    body: impl FnOnce() -> AnyView + 'static,
+) -> String {
+    let options = options.clone();
+    let owner = Owner::new_root(Some(std::sync::Arc::new(
+        hydration_context::SsrSharedContext::new_islands(),
+    )));
+    owner.with(move || {
+        view! {
+            <!DOCTYPE html>
+            <html lang=lang.code()>
+                <head>
+                    <crate::Head options scripts=crate::Scripts::None />
+                    <title>{title}</title>
+                </head>
+                <body>
+                    <main>
+                        <LangLink lang back />
+                        {body()}
+                    </main>
+                </body>
+            </html>
+        }
+        .to_html()
+    })
+}
+
 /// A link to the page at `back` in the other language (a plain link: works without JavaScript).
 #[component]
 pub(crate) fn LangLink(lang: Lang, back: String) -> impl IntoView {

@@ -3,39 +3,21 @@
 //! evidence, the catalogue's suggestions, one's own activity, whom the plan is shown, and the
 //! change since an earlier diagnostic. Plain forms, complete without JavaScript, with no script.
 
-use std::sync::Arc;
-
 use leptos::prelude::*;
 
-use super::LangLink;
 use crate::development::{ItemStatus, PlanItemView, PlanPage, PlanView, Reader};
 use crate::i18n::Lang;
 use crate::pages::StoredTextArea;
 
 /// The plan page as the whole HTML document.
 pub fn plan_document(options: &LeptosOptions, lang: Lang, page: PlanPage) -> String {
-    let options = options.clone();
-    let owner = Owner::new_root(Some(Arc::new(
-        hydration_context::SsrSharedContext::new_islands(),
-    )));
-    owner.with(move || {
-        view! {
-            <!DOCTYPE html>
-            <html lang=lang.code()>
-                <head>
-                    <crate::Head options scripts=crate::Scripts::None />
-                    <title>{lang.tr("Мой ИОМ — Ориентир", "My development plan — Orientir")}</title>
-                </head>
-                <body>
-                    <main>
-                        <LangLink lang back="/plan".to_owned() />
-                        {body(page, lang)}
-                    </main>
-                </body>
-            </html>
-        }
-        .to_html()
-    })
+    super::plain_document(
+        options,
+        lang,
+        lang.tr("Мой ИОМ — Ориентир", "My development plan — Orientir"),
+        "/plan".to_owned(),
+        move || body(page, lang),
+    )
 }
 
 fn body(page: PlanPage, lang: Lang) -> AnyView {

@@ -62,17 +62,7 @@ fn demand_view(d: DemandView, lang: Lang, _viewer: &Viewer) -> AnyView {
         "/export/development.xlsx{}",
         chosen.map(|c| format!("?campaign={c}")).unwrap_or_default()
     );
-    let teachers = DemandLine {
-        name: lang
-            .tr(
-                "Педагогов прошли диагностику",
-                "Teachers who took the diagnostic",
-            )
-            .to_owned(),
-        counts: d.teachers.clone(),
-        total: d.teachers_total,
-    };
-    let mut areas = vec![teachers];
+    let mut areas = vec![d.teachers_line(lang)];
     areas.extend(d.areas.clone());
     let activities = d.activities.clone();
     view! {
