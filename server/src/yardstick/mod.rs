@@ -447,13 +447,21 @@ impl Yardstick {
         let mut campaigns = self.storage.campaigns().await?;
         campaigns.sort_by(|a, b| b.opens_on.cmp(&a.opens_on).then(b.id.cmp(&a.id)));
         for c in campaigns {
-            let Some(in_scope) = self.gate.campaign(&region, c.id, None).await? else {
+            let Some(mut in_scope) = self.gate.campaign(&region, c.id, None).await? else {
                 continue;
             };
             for s in &in_scope.schools {
                 students
                     .entry(s.school_id)
                     .or_insert_with(|| u32::try_from(s.expected_students).unwrap_or(0));
+            }
+            // An older campaign is scored only for the schools the newer ones did not have (not
+            // a whole region's profiles again for a few schools).
+            in_scope
+                .schools
+                .retain(|s| !profiles.contains_key(&s.school_id));
+            if in_scope.schools.is_empty() {
+                continue;
             }
             if let Some(scored) = self.gate.score(&region, &in_scope).await? {
                 for (s, p) in in_scope.schools.iter().zip(&scored.profiles) {
