@@ -13,7 +13,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::Extension;
 use serde::Deserialize;
-use surveys::deficits::{AreaResult, DemandEntry};
+use surveys::deficits::DemandEntry;
 use validator::Validate;
 
 use super::Development;
@@ -71,8 +71,7 @@ impl Development {
             let Some((municipality, name)) = schools.get(&school) else {
                 continue;
             };
-            let areas: Vec<AreaResult> = serde_json::from_str(&result)
-                .map_err(|e| ServerError::Inconsistent(format!("a plan's result: {e}")))?;
+            let areas = super::areas_of(&result)?;
             names.insert(*municipality, name.clone());
             entries.push(DemandEntry {
                 group: *municipality,

@@ -50,6 +50,12 @@ pub struct Opened {
     pub areas: Vec<AreaResult>,
 }
 
+/// A plan's scored areas, as stored with it.
+pub fn areas_of(result: &str) -> Result<Vec<AreaResult>, ServerError> {
+    serde_json::from_str(result)
+        .map_err(|e| ServerError::Inconsistent(format!("a plan's result: {e}")))
+}
+
 /// The hash under which a typed key's plan is kept (`None`: not a key's shape).
 pub fn key_hash(typed: &str) -> Option<String> {
     access_code::normalize_key(typed).map(|k| crate::secrets::hash(&k))
@@ -58,14 +64,18 @@ pub fn key_hash(typed: &str) -> Option<String> {
 impl Development {
     /// The plan of a typed key, if the key opens one.
     pub async fn open(&self, typed: &str) -> Result<Option<Opened>, ServerError> {
-        let Some(hash) = key_hash(typed) else {
+        match key_hash(typed) {
+            Some(hash) => self.by_hash(&hash).await,
+            None => Ok(None),
+        }
+    }
+
+    /// The plan kept under a key's hash.
+    pub async fn by_hash(&self, hash: &str) -> Result<Option<Opened>, ServerError> {
+        let Some(row) = self.storage.plan(hash).await? else {
             return Ok(None);
         };
-        let Some(row) = self.storage.plan(&hash).await? else {
-            return Ok(None);
-        };
-        let areas: Vec<AreaResult> = serde_json::from_str(&row.result)
-            .map_err(|e| ServerError::Inconsistent(format!("a plan's result: {e}")))?;
+        let areas = areas_of(&row.result)?;
         Ok(Some(Opened { row, areas }))
     }
 

@@ -226,10 +226,7 @@ where
         Err(ServerError::Refused(refused)) => {
             let lang: Lang = cookies::lang(headers);
             let problems = refused.0.iter().map(|p| p.words(lang)).collect();
-            let Some(plan) = dev.storage.plan(&hash).await?.and_then(|row| {
-                let areas = serde_json::from_str(&row.result).ok()?;
-                Some(Opened { row, areas })
-            }) else {
+            let Some(plan) = dev.by_hash(&hash).await? else {
                 return Ok(see_other("/plan", None));
             };
             plan_page(

@@ -106,14 +106,6 @@ pub struct SharedPlanRow {
 /// The most activities a plan holds.
 pub const MOST_ITEMS: i64 = 40;
 
-macro_rules! plan_select {
-    () => {
-        "SELECT p.key_hash, p.handle, p.kind, p.campaign_id, p.school_id, s.municipality_id,
-                p.methodology_version, p.result, p.created_on, p.updated_on
-         FROM development_plans p JOIN schools s ON s.id = p.school_id"
-    };
-}
-
 /// Marks a plan changed on a day (with the change of an activity, in its transaction).
 macro_rules! touch_plan {
     ($key_hash:expr, $day:expr) => {
@@ -147,7 +139,12 @@ impl Storage {
     /// A plan by the hash of its result key.
     pub async fn plan(&self, key_hash: &str) -> Result<Option<PlanRow>, ServerError> {
         Ok(with_pool!(self, pool => {
-            sqlx::query_as(concat!(plan_select!(), " WHERE p.key_hash = $1"))
+            sqlx::query_as(
+                "SELECT p.key_hash, p.handle, p.kind, p.campaign_id, p.school_id, s.municipality_id,
+                        p.methodology_version, p.result, p.created_on, p.updated_on
+                 FROM development_plans p JOIN schools s ON s.id = p.school_id
+                 WHERE p.key_hash = $1",
+            )
                 .bind(key_hash)
                 .fetch_optional(pool)
                 .await?
