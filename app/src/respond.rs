@@ -178,6 +178,8 @@ pub struct IomView {
 /// A teacher's own diagnostic report.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReportView {
+    /// The principals' management self-diagnostic (else the teachers' diagnostic).
+    pub principal: bool,
     pub areas: Vec<AreaView>,
     pub weakest: Vec<String>,
     pub iom: Vec<IomView>,

@@ -22,7 +22,7 @@ const STORED_ANONYMOUS: Pair = (
     "Only answers and the date are stored. Results are shown in summary and only when at least {min} people answered.",
 );
 
-const TEXTS: [GroupText; 5] = [
+const TEXTS: [GroupText; Group::COUNT] = [
     GroupText {
         group: Group::Principal,
         label: ("Руководитель", "Principal"),
@@ -89,6 +89,22 @@ const TEXTS: [GroupText; 5] = [
         sheet_hint: (
             "Личный код одного учителя: результат увидит только он.",
             "One teacher's personal code: only they see the result.",
+        ),
+    },
+    GroupText {
+        group: Group::PrincipalManagement,
+        label: ("Самодиагностика руководителя", "Principal's self-diagnostic"),
+        audience: (
+            "Для руководителя школы: личная самодиагностика управленческих компетенций.",
+            "For the principal: a personal self-diagnostic of management skills.",
+        ),
+        stored: (
+            "Сохраняются ответы и дата. Ваш результат видите только вы: сводок по этой самодиагностике нет ни у школы, ни у куратора, ни у координаторов.",
+            "Answers and the date are stored. Only you see your result: there are no summaries of this self-diagnostic for the school, the curator or coordinators.",
+        ),
+        sheet_hint: (
+            "Личный код руководителя для самодиагностики: результат увидит только он.",
+            "The principal's personal code for the self-diagnostic: only they see the result.",
         ),
     },
 ];

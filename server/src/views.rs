@@ -254,14 +254,15 @@ pub fn stage_items(stages: &[crate::storage::StageRow]) -> Vec<app::reports::Sta
         .collect()
 }
 
-/// A diagnostic's areas with their bands, in the reader's language (a teacher's report and plan).
+/// A diagnostic's areas with their bands, in the reader's language (a report and a plan).
 pub fn area_views(
     m: &Methodology,
+    diagnostic: surveys::deficits::Diagnostic,
     areas: &[surveys::deficits::AreaResult],
     lang: Lang,
 ) -> Vec<app::respond::AreaView> {
     let band = |key: &Option<String>| {
-        m.deficits
+        m.scale(diagnostic)
             .bands
             .iter()
             .find(|b| Some(&b.key) == key.as_ref())
@@ -280,13 +281,10 @@ pub fn area_views(
         .collect()
 }
 
-/// The name of a deficit area in the reader's language (its key when the methodology has none).
+/// The name of a diagnostic's area in the reader's language (its key when the methodology has
+/// none).
 pub fn area_name(m: &Methodology, key: &str, lang: Lang) -> String {
-    m.deficits
-        .areas
-        .iter()
-        .find(|a| a.key == key)
-        .map_or(key.to_owned(), |a| a.name.get(lang.code()).to_owned())
+    m.area_name(key, lang.code()).to_owned()
 }
 
 /// An activity of a draft ИОМ in the reader's language.

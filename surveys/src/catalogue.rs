@@ -6,7 +6,7 @@ use serde::Deserialize;
 use crate::factor::FactorCode;
 use crate::text::Text;
 
-/// An area of the teacher professional-deficit diagnostic.
+/// An area of a diagnostic (the teachers' professional deficits, the principals' management).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeficitArea {
@@ -113,7 +113,50 @@ pub struct DeficitCatalogue {
 }
 
 impl DeficitCatalogue {
-    pub fn band(&self, percent: f64) -> &Band {
+    pub fn scale(&self) -> Scale<'_> {
+        Scale {
+            areas: &self.areas,
+            bands: &self.bands,
+            weakest_subskills: self.weakest_subskills,
+        }
+    }
+}
+
+/// `management.toml`: the areas and bands of the principals' management self-diagnostic.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ManagementCatalogue {
+    pub methodology: String,
+    /// How many weakest sub-skills a principal's report names.
+    pub weakest_subskills: usize,
+    #[serde(rename = "area")]
+    pub areas: Vec<DeficitArea>,
+    #[serde(rename = "band")]
+    pub bands: Vec<Band>,
+}
+
+impl ManagementCatalogue {
+    pub fn scale(&self) -> Scale<'_> {
+        Scale {
+            areas: &self.areas,
+            bands: &self.bands,
+            weakest_subskills: self.weakest_subskills,
+        }
+    }
+}
+
+/// What a diagnostic is scored by: its areas, the bands of an area's percentage, and how many
+/// weakest sub-skills its report names.
+#[derive(Debug, Clone, Copy)]
+pub struct Scale<'a> {
+    pub areas: &'a [DeficitArea],
+    pub bands: &'a [Band],
+    pub weakest_subskills: usize,
+}
+
+impl<'a> Scale<'a> {
+    /// The band of an area's percentage.
+    pub fn band(&self, percent: f64) -> &'a Band {
         self.bands
             .iter()
             .find(|b| {
@@ -121,6 +164,15 @@ impl DeficitCatalogue {
                     .is_none_or(|limit| !crate::cutoff::reaches(percent, limit))
             })
             .unwrap_or_else(|| &self.bands[self.bands.len() - 1])
+    }
+
+    pub fn area(&self, key: &str) -> Option<&'a DeficitArea> {
+        self.areas.iter().find(|a| a.key == key)
+    }
+
+    /// Whether `band` is one of the scale's deficits, and where among the bands.
+    pub fn deficit_place(&self, band: &str) -> Option<usize> {
+        self.bands.iter().position(|b| b.key == band && b.deficit)
     }
 }
 

@@ -1,6 +1,7 @@
-//! The teacher professional-deficit diagnostic: a teacher's result per area with bands, the
-//! weakest sub-skills and a draft ИОМ; and a school's summary over its teachers (suppressed
-//! under the minimum). Results are self-assessed and labelled so.
+//! The diagnostics — the teachers' professional deficits and the principals' management: one's
+//! result per area with bands, the weakest sub-skills and a draft ИОМ; and, for teachers only, a
+//! school's summary over its teachers (suppressed under the minimum) and a municipality's demand.
+//! Results are self-assessed and labelled so.
 
 use std::collections::BTreeMap;
 
@@ -15,6 +16,54 @@ use crate::profile::GroupResult;
 use crate::tally::Tally;
 use crate::text::Text;
 
+/// A diagnostic whose result belongs to its respondent alone, opened with a result key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Diagnostic {
+    /// The teachers' professional-deficit diagnostic.
+    Teacher,
+    /// The principals' management self-diagnostic.
+    Principal,
+}
+
+impl Diagnostic {
+    pub const ALL: [Diagnostic; 2] = [Diagnostic::Teacher, Diagnostic::Principal];
+
+    /// The stable key (stored with a development plan).
+    pub fn key(self) -> &'static str {
+        match self {
+            Diagnostic::Teacher => "teacher",
+            Diagnostic::Principal => "principal",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<Diagnostic> {
+        Diagnostic::ALL.into_iter().find(|d| d.key() == key)
+    }
+
+    /// The respondent group that takes it.
+    pub fn group(self) -> Group {
+        match self {
+            Diagnostic::Teacher => Group::TeacherDeficits,
+            Diagnostic::Principal => Group::PrincipalManagement,
+        }
+    }
+
+    /// The diagnostic a group takes, if it takes one.
+    pub fn of(group: Group) -> Option<Diagnostic> {
+        Diagnostic::ALL.into_iter().find(|d| d.group() == group)
+    }
+}
+
+/// A stored diagnostic's key (a development plan's kind).
+impl TryFrom<String> for Diagnostic {
+    type Error = crate::instrument::UnknownGroup;
+
+    fn try_from(key: String) -> Result<Diagnostic, Self::Error> {
+        Diagnostic::parse(&key).ok_or(crate::instrument::UnknownGroup(key))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AreaResult {
     pub area: String,
@@ -27,9 +76,9 @@ pub struct AreaResult {
 }
 
 impl AreaResult {
-    /// An area scored `percent` of 100 points, banded by the methodology.
+    /// An area scored `percent` of 100 points, banded by the scale of its diagnostic.
     pub fn scored(
-        m: &Methodology,
+        scale: crate::catalogue::Scale<'_>,
         area: &crate::catalogue::DeficitArea,
         percent: f64,
     ) -> AreaResult {
@@ -39,7 +88,7 @@ impl AreaResult {
             points: percent,
             max_points: 100.0,
             percent: Some(percent),
-            band: Some(m.deficits.band(percent).key.clone()),
+            band: Some(scale.band(percent).key.clone()),
         }
     }
 }
@@ -97,10 +146,10 @@ fn measures(instrument: &crate::instrument::Instrument, slot: usize) -> Option<(
     Some((area, subskill))
 }
 
-/// How many statements and questions of the diagnostic measure each area.
-pub fn items_per_area(m: &Methodology) -> BTreeMap<String, u32> {
+/// How many statements and questions of a diagnostic measure each of its areas.
+pub fn items_per_area(m: &Methodology, diagnostic: Diagnostic) -> BTreeMap<String, u32> {
     let mut out = BTreeMap::new();
-    if let Some(instrument) = m.instrument(Group::TeacherDeficits) {
+    if let Some(instrument) = m.instrument(diagnostic.group()) {
         for slot in 0..instrument.slots.len() {
             if let Some((area, _)) = measures(instrument, slot) {
                 *out.entry(area.to_owned()).or_insert(0) += 1;
@@ -128,12 +177,17 @@ pub struct AreaChange {
     pub band_after: Option<String>,
 }
 
-/// The change per area between two diagnostics of the same teacher (areas scored in both). An
+/// The change per area between two diagnostics of the same person (areas scored in both). An
 /// area's score is the mean of its n items, each between 0 and 1, so its variance is at most
 /// p(1 − p)/n (with p kept half an item from 0 and 1: an all-or-nothing answer is not certainty);
 /// the two diagnostics are independent, so the change's variance is the sum.
-pub fn change(m: &Methodology, before: &DeficitResult, after: &DeficitResult) -> Vec<AreaChange> {
-    let items = items_per_area(m);
+pub fn change(
+    m: &Methodology,
+    diagnostic: Diagnostic,
+    before: &DeficitResult,
+    after: &DeficitResult,
+) -> Vec<AreaChange> {
+    let items = items_per_area(m, diagnostic);
     let z = crate::stats::normal_quantile(0.5 + m.rules.confidence / 2.0);
     after
         .areas
@@ -166,7 +220,18 @@ pub fn change(m: &Methodology, before: &DeficitResult, after: &DeficitResult) ->
 
 /// Scores one teacher's diagnostic; `start` is the day the plan starts (deadlines count from it).
 pub fn teacher_result(m: &Methodology, answers: &Answers, start: Day) -> Option<DeficitResult> {
-    let instrument = m.instrument(Group::TeacherDeficits)?;
+    result(m, Diagnostic::Teacher, answers, start)
+}
+
+/// Scores one person's diagnostic; `start` is the day the plan starts (deadlines count from it).
+pub fn result(
+    m: &Methodology,
+    diagnostic: Diagnostic,
+    answers: &Answers,
+    start: Day,
+) -> Option<DeficitResult> {
+    let instrument = m.instrument(diagnostic.group())?;
+    let scale = m.scale(diagnostic);
     // (points, max) per area and per (area, subskill), with the first label seen.
     let mut areas: BTreeMap<&str, (f64, f64)> = BTreeMap::new();
     let mut subskills: Vec<(String, String, Text, f64, f64)> = Vec::new();
@@ -212,8 +277,7 @@ pub fn teacher_result(m: &Methodology, answers: &Answers, start: Day) -> Option<
             None => subskills.push((area.to_owned(), subskill.to_owned(), label, points, max)),
         }
     }
-    let area_results: Vec<AreaResult> = m
-        .deficits
+    let area_results: Vec<AreaResult> = scale
         .areas
         .iter()
         .map(|a| {
@@ -225,7 +289,7 @@ pub fn teacher_result(m: &Methodology, answers: &Answers, start: Day) -> Option<
                 points,
                 max_points: max,
                 percent,
-                band: percent.map(|p| m.deficits.band(p).key.clone()),
+                band: percent.map(|p| scale.band(p).key.clone()),
             }
         })
         .collect();
@@ -238,15 +302,15 @@ pub fn teacher_result(m: &Methodology, answers: &Answers, start: Day) -> Option<
             label,
             percent: p / max * 100.0,
         })
-        .filter(|s| m.deficits.band(s.percent).deficit)
+        .filter(|s| scale.band(s.percent).deficit)
         .collect();
     weakest.sort_by(|a, b| {
         a.percent
             .total_cmp(&b.percent)
             .then_with(|| a.subskill.cmp(&b.subskill))
     });
-    weakest.truncate(m.deficits.weakest_subskills);
-    let iom = suggestions(m, &area_results, start);
+    weakest.truncate(scale.weakest_subskills);
+    let iom = suggestions(m, diagnostic, &area_results, start);
     Some(DeficitResult {
         methodology_version: m.version.clone(),
         self_assessed: true,
@@ -256,17 +320,23 @@ pub fn teacher_result(m: &Methodology, answers: &Answers, start: Day) -> Option<
     })
 }
 
-/// The draft ИОМ: the catalogue's activities for the teacher's deficits, the most severe deficit
-/// first (the band's place in the catalogue, then the lower score, then the catalogue's order of
-/// areas); an activity that addresses several of the teacher's deficits comes once, at the most
-/// severe, naming them all. Within an area, the catalogue's order.
-pub fn suggestions(m: &Methodology, areas: &[AreaResult], start: Day) -> Vec<IomItem> {
-    let bands = &m.deficits.bands;
+/// The draft ИОМ: the catalogue's activities for one's deficits, the most severe deficit first
+/// (the band's place in the diagnostic's scale, then the lower score, then the scale's order of
+/// areas); an activity that addresses several of one's deficits comes once, at the most severe,
+/// naming them all. Within an area, the catalogue's order.
+pub fn suggestions(
+    m: &Methodology,
+    diagnostic: Diagnostic,
+    areas: &[AreaResult],
+    start: Day,
+) -> Vec<IomItem> {
+    let scale = m.scale(diagnostic);
     let mut deficits: Vec<(usize, &AreaResult, &str)> = areas
         .iter()
+        .filter(|a| scale.area(&a.area).is_some())
         .filter_map(|a| {
             let band = a.band.as_deref()?;
-            let place = bands.iter().position(|b| b.key == band && b.deficit)?;
+            let place = scale.deficit_place(band)?;
             Some((place, a, band))
         })
         .collect();
@@ -306,6 +376,18 @@ pub fn suggestions(m: &Methodology, areas: &[AreaResult], start: Day) -> Vec<Iom
         }
     }
     out
+}
+
+/// The catalogue's activities for a diagnostic's areas.
+pub fn activities(
+    m: &Methodology,
+    diagnostic: Diagnostic,
+) -> impl Iterator<Item = &crate::catalogue::IomEntry> {
+    let scale = m.scale(diagnostic);
+    m.iom
+        .entries
+        .iter()
+        .filter(move |e| e.areas.iter().any(|a| scale.area(a).is_some()))
 }
 
 /// Bands of one area over a school's teachers.
@@ -496,7 +578,7 @@ mod tests {
                 .deficits
                 .areas
                 .iter()
-                .map(|a| AreaResult::scored(m, a, percent))
+                .map(|a| AreaResult::scored(m.deficits.scale(), a, percent))
                 .collect(),
             chosen: chosen.iter().map(|c| (*c).to_owned()).collect(),
         }
@@ -564,15 +646,24 @@ mod tests {
         value: &str,
         knowledge: &[(&str, &str)],
     ) -> Answers {
-        let instrument = m.instrument(Group::TeacherDeficits).expect("instrument");
+        answers_of(m, Diagnostic::Teacher, &[(weak_area, value)], knowledge)
+    }
+
+    /// The rows of the given areas at their values, all other self-assessment rows at 3.
+    fn answers_of(
+        m: &Methodology,
+        diagnostic: Diagnostic,
+        weak: &[(&str, &str)],
+        knowledge: &[(&str, &str)],
+    ) -> Answers {
+        let instrument = m.instrument(diagnostic.group()).expect("instrument");
         let mut raw = RawAnswers::new();
         for slot in &instrument.slots {
             if slot.row.is_some() {
-                let v = if slot.key.starts_with(&format!("{weak_area}.")) {
-                    value
-                } else {
-                    "3"
-                };
+                let v = weak
+                    .iter()
+                    .find(|(area, _)| slot.key.starts_with(&format!("{area}.")))
+                    .map_or("3", |(_, value)| *value);
                 raw.insert(slot.key.clone(), RawValue::One(v.into()));
             }
         }
@@ -688,7 +779,7 @@ mod tests {
             points: 0.0,
             max_points: 0.0,
             percent: Some(percent),
-            band: Some(m.deficits.band(percent).key.clone()),
+            band: Some(m.deficits.scale().band(percent).key.clone()),
         };
         // In the catalogue's order: methodical before assessment before digital.
         let areas = vec![
@@ -697,7 +788,7 @@ mod tests {
             area("digital", 60.0),
             area("subject", 90.0),
         ];
-        let plan = suggestions(&m, &areas, start);
+        let plan = suggestions(&m, Diagnostic::Teacher, &areas, start);
         let mut order: Vec<&str> = plan.iter().map(|i| i.area.as_str()).collect();
         order.dedup();
         // Two pronounced deficits, the lower score first, then the partial one; none for a
@@ -728,7 +819,7 @@ mod tests {
                 "{course:?}"
             );
         }
-        assert!(suggestions(&m, &[area("subject", 90.0)], start).is_empty());
+        assert!(suggestions(&m, Diagnostic::Teacher, &[area("subject", 90.0)], start).is_empty());
     }
 
     #[test]
@@ -738,9 +829,12 @@ mod tests {
         let result = |value: &str| {
             teacher_result(&m, &answers(&m, "parents", value, &ALL_RIGHT), start).expect("result")
         };
-        assert_eq!(items_per_area(&m).get("parents"), Some(&3));
+        assert_eq!(
+            items_per_area(&m, Diagnostic::Teacher).get("parents"),
+            Some(&3)
+        );
         // From «cannot» to «confidently» on all three statements: beyond the uncertainty.
-        let whole = change(&m, &result("0"), &result("3"));
+        let whole = change(&m, Diagnostic::Teacher, &result("0"), &result("3"));
         let parents = whole.iter().find(|c| c.area == "parents").expect("area");
         assert_eq!(
             (parents.before, parents.after, parents.change),
@@ -751,7 +845,7 @@ mod tests {
         assert_eq!(parents.band_after.as_deref(), Some("none"));
         // A third of the scale on three statements is within what three statements leave
         // uncertain: z · √(2 · (1/3 · 2/3) / 3) ≈ 63 points either way at 90 %.
-        let small = change(&m, &result("1"), &result("2"));
+        let small = change(&m, Diagnostic::Teacher, &result("1"), &result("2"));
         let parents = small.iter().find(|c| c.area == "parents").expect("area");
         assert!((parents.change - 100.0 / 3.0).abs() < 1e-9);
         assert!(!parents.beyond, "{parents:?}");
@@ -765,5 +859,67 @@ mod tests {
         assert!(!subject.beyond);
         // Every scored area of both diagnostics is compared.
         assert_eq!(small.len(), m.deficits.areas.len());
+    }
+
+    #[test]
+    fn a_principals_diagnostic_is_scored_on_its_own_areas_and_suggests_management_activities() {
+        let m = Methodology::default_set().expect("valid");
+        let start: Day = "2026-09-01".parse().expect("day");
+        let weak = answers_of(
+            &m,
+            Diagnostic::Principal,
+            &[
+                ("resources", "0"),
+                ("strategy", "1"),
+                ("school_climate", "2"),
+            ],
+            &[],
+        );
+        let r = result(&m, Diagnostic::Principal, &weak, start).expect("result");
+        let keys: Vec<&str> = r.areas.iter().map(|a| a.area.as_str()).collect();
+        let expected: Vec<&str> = m.management.areas.iter().map(|a| a.key.as_str()).collect();
+        assert_eq!(keys, expected, "the management areas, in their order");
+        let of = |key: &str| r.areas.iter().find(|a| a.area == key).expect("area");
+        assert_eq!(of("resources").percent, Some(0.0));
+        assert_eq!(of("strategy").band.as_deref(), Some("pronounced"));
+        assert_eq!(of("school_climate").band.as_deref(), Some("partial"));
+        assert_eq!(of("partnerships").band.as_deref(), Some("none"));
+        // Suggestions come only from the activities for management areas, the most severe
+        // first: the pronounced deficits (resources at 0 before strategy at 33), then the
+        // partial one.
+        assert!(!r.iom.is_empty());
+        let management: Vec<&str> = m.management.areas.iter().map(|a| a.key.as_str()).collect();
+        assert!(r.iom.iter().all(|i| management.contains(&i.area.as_str())));
+        let mut order: Vec<&str> = r.iom.iter().map(|i| i.area.as_str()).collect();
+        order.dedup();
+        assert_eq!(order, vec!["resources", "strategy", "school_climate"]);
+        assert!(r.iom.iter().any(|i| i.key == "mgmt-strategy-course"));
+        // The weakest sub-skills are the principal's own statements.
+        assert_eq!(r.weakest.len(), 3);
+        assert!(r.weakest.iter().all(|w| w.area == "resources"));
+        // A teacher's result has none of the management areas, and a teacher's deficits
+        // suggest no management activity.
+        let teacher =
+            teacher_result(&m, &answers(&m, "digital", "0", &ALL_RIGHT), start).expect("result");
+        assert!(teacher
+            .areas
+            .iter()
+            .all(|a| !management.contains(&a.area.as_str())));
+        assert!(teacher.iom.iter().all(|i| !i.key.starts_with("mgmt-")));
+        // The change between two of a principal's diagnostics counts the principal's items.
+        assert_eq!(
+            items_per_area(&m, Diagnostic::Principal).get("strategy"),
+            Some(&3)
+        );
+        let better = result(
+            &m,
+            Diagnostic::Principal,
+            &answers_of(&m, Diagnostic::Principal, &[], &[]),
+            start,
+        )
+        .expect("result");
+        let change = change(&m, Diagnostic::Principal, &r, &better);
+        let resources = change.iter().find(|c| c.area == "resources").expect("area");
+        assert!(resources.beyond && (resources.change - 100.0).abs() < 1e-9);
     }
 }

@@ -16,15 +16,20 @@ pub enum Group {
     Student,
     Parent,
     TeacherDeficits,
+    PrincipalManagement,
 }
 
 impl Group {
-    pub const ALL: [Group; 5] = [
+    /// How many groups there are: the length of a dense per-group array.
+    pub const COUNT: usize = 6;
+
+    pub const ALL: [Group; Group::COUNT] = [
         Group::Principal,
         Group::Teacher,
         Group::Student,
         Group::Parent,
         Group::TeacherDeficits,
+        Group::PrincipalManagement,
     ];
 
     /// The stable key used in storage, files and URLs.
@@ -35,6 +40,7 @@ impl Group {
             Group::Student => "student",
             Group::Parent => "parent",
             Group::TeacherDeficits => "teacher_deficits",
+            Group::PrincipalManagement => "principal_management",
         }
     }
 
@@ -48,9 +54,51 @@ impl Group {
         matches!(self, Group::Teacher | Group::Student | Group::Parent)
     }
 
+    /// Whether sums over the group's answers are kept at all (profiles, summaries, the items'
+    /// quality): not for the principals' management self-diagnostic, whose one answer per school
+    /// belongs to the principal alone.
+    pub fn is_summed(self) -> bool {
+        self != Group::PrincipalManagement
+    }
+
     /// Position in a dense per-group array.
     pub fn index(self) -> usize {
         self as usize
+    }
+}
+
+/// Serde of a dense per-group array as a list, reading one stored before a group was added (a
+/// shorter list: the later groups get their default).
+pub mod per_group {
+    use serde::de::Error as _;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::Group;
+
+    pub fn serialize<S: Serializer, T: Serialize>(
+        array: &[T; Group::COUNT],
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        array.as_slice().serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D, T>(deserializer: D) -> Result<[T; Group::COUNT], D::Error>
+    where
+        D: Deserializer<'de>,
+        T: Deserialize<'de> + Default,
+    {
+        let stored = Vec::<T>::deserialize(deserializer)?;
+        if stored.len() > Group::COUNT {
+            return Err(D::Error::invalid_length(
+                stored.len(),
+                &"one value per group",
+            ));
+        }
+        let mut array: [T; Group::COUNT] = Default::default();
+        for (slot, value) in array.iter_mut().zip(stored) {
+            *slot = value;
+        }
+        Ok(array)
     }
 }
 

@@ -10,7 +10,10 @@ use std::fmt;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
-use crate::catalogue::{DeficitCatalogue, IomCatalogue, MeasureLibrary};
+use crate::catalogue::{
+    DeficitCatalogue, IomCatalogue, ManagementCatalogue, MeasureLibrary, Scale,
+};
+use crate::deficits::Diagnostic;
 use crate::factor::Factor;
 use crate::indicator::Indicator;
 use crate::instrument::{ChoiceList, Group, Instrument};
@@ -71,6 +74,8 @@ pub struct Methodology {
     /// Sorted by group.
     pub instruments: Vec<Instrument>,
     pub deficits: DeficitCatalogue,
+    /// The principals' management self-diagnostic's areas and bands (`management.toml`).
+    pub management: ManagementCatalogue,
     pub iom: IomCatalogue,
     pub measures: MeasureLibrary,
     /// Educational results: the catalogue of assessments and the rules that read them.
@@ -109,12 +114,13 @@ macro_rules! embedded {
 }
 
 /// The files of Orientir's default methodology set, embedded in the binary.
-pub const DEFAULT_SET: [SourceFile<'static>; 15] = embedded!(
+pub const DEFAULT_SET: [SourceFile<'static>; 17] = embedded!(
     "methodology.toml",
     "factors.toml",
     "choices.toml",
     "indicators.toml",
     "deficits.toml",
+    "management.toml",
     "iom.toml",
     "measures.toml",
     "principal.toml",
@@ -122,6 +128,7 @@ pub const DEFAULT_SET: [SourceFile<'static>; 15] = embedded!(
     "student.toml",
     "parent.toml",
     "teacher_deficits.toml",
+    "principal_management.toml",
     "results.toml",
     "assessments.toml",
     "feedback.toml",
@@ -129,12 +136,13 @@ pub const DEFAULT_SET: [SourceFile<'static>; 15] = embedded!(
 
 /// The names of the files every set has; any other `.toml` file is an instrument, except the
 /// catalogues of assessments (`assessments*.toml`).
-pub const FIXED_FILES: [&str; 8] = [
+pub const FIXED_FILES: [&str; 9] = [
     "methodology.toml",
     "factors.toml",
     "choices.toml",
     "indicators.toml",
     "deficits.toml",
+    "management.toml",
     "iom.toml",
     "measures.toml",
     "results.toml",
@@ -231,6 +239,8 @@ impl Methodology {
         let choices: Option<ChoicesFile> = fixed(files, "choices.toml", &mut problems);
         let indicators: Option<IndicatorsFile> = fixed(files, "indicators.toml", &mut problems);
         let deficits: Option<DeficitCatalogue> = fixed(files, "deficits.toml", &mut problems);
+        let management: Option<ManagementCatalogue> =
+            fixed(files, "management.toml", &mut problems);
         let iom: Option<IomCatalogue> = fixed(files, "iom.toml", &mut problems);
         let measures: Option<MeasureLibrary> = fixed(files, "measures.toml", &mut problems);
         let results: Option<crate::results::RulesFile> =
@@ -263,11 +273,12 @@ impl Methodology {
             Some(choices),
             Some(indicators),
             Some(deficits),
+            Some(management),
             Some(iom),
             Some(measures),
             Some(results),
         ) = (
-            rules, factors, choices, indicators, deficits, iom, measures, results,
+            rules, factors, choices, indicators, deficits, management, iom, measures, results,
         )
         else {
             return Err(LoadErrors(problems.0));
@@ -278,6 +289,7 @@ impl Methodology {
             ("choices.toml", &choices.methodology),
             ("indicators.toml", &indicators.methodology),
             ("deficits.toml", &deficits.methodology),
+            ("management.toml", &management.methodology),
             ("iom.toml", &iom.methodology),
             ("measures.toml", &measures.methodology),
             ("results.toml", &results.methodology),
@@ -310,6 +322,7 @@ impl Methodology {
             indicators: indicators.indicators,
             instruments: Vec::new(),
             deficits,
+            management,
             iom,
             measures,
             results: crate::results::Results::new(
@@ -353,13 +366,20 @@ impl Methodology {
         self.indicator(key).map_or(key, |i| i.name.get(lang))
     }
 
-    /// The name of a deficit area in a language (its key when the catalogue lacks it).
+    /// The name of a diagnostic's area in a language (its key when no catalogue has it).
     pub fn area_name<'a>(&'a self, key: &'a str, lang: &str) -> &'a str {
-        self.deficits
-            .areas
-            .iter()
-            .find(|a| a.key == key)
+        Diagnostic::ALL
+            .into_iter()
+            .find_map(|d| self.scale(d).area(key))
             .map_or(key, |a| a.name.get(lang))
+    }
+
+    /// The areas and bands a diagnostic is scored by.
+    pub fn scale(&self, diagnostic: Diagnostic) -> Scale<'_> {
+        match diagnostic {
+            Diagnostic::Teacher => self.deficits.scale(),
+            Diagnostic::Principal => self.management.scale(),
+        }
     }
 
     /// The fewest teachers over whom a school's diagnostic summary is shown (never under the

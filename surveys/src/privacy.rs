@@ -26,7 +26,7 @@ pub fn scale(noise: f64, group: u32, n: u32) -> f64 {
 
 /// Seeds of a school's groups, by group index; `None` where the reader gets exact figures.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Seeds(pub [Option<u64>; 5]);
+pub struct Seeds(pub [Option<u64>; crate::Group::COUNT]);
 
 impl Seeds {
     pub fn of(&self, group: crate::Group) -> Option<u64> {

@@ -23,7 +23,9 @@ pub struct Response {
 
 /// Expected respondents per group (from the campaign), `None` where not planned.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
-pub struct Expected(pub [Option<u32>; 5]);
+pub struct Expected(
+    #[serde(with = "crate::instrument::per_group")] pub [Option<u32>; Group::COUNT],
+);
 
 impl Expected {
     /// The group's expected count; 0 means «not known» (as an empty cell does), here and so
@@ -137,7 +139,11 @@ impl SchoolProfile {
 
 /// Each scored group's responses against the expected count and its sufficiency rules
 /// (minimum respondents, response-rate floor). `counts` are responses per group index.
-pub fn group_results(m: &Methodology, expected: &Expected, counts: &[u32; 5]) -> Vec<GroupResult> {
+pub fn group_results(
+    m: &Methodology,
+    expected: &Expected,
+    counts: &[u32; Group::COUNT],
+) -> Vec<GroupResult> {
     m.instruments
         .iter()
         .filter(|i| m.indicators.iter().any(|ind| ind.group == i.group))
@@ -267,6 +273,9 @@ impl<'m> Scorer<'m> {
     /// personal group replaces an earlier one).
     pub fn add(&self, tally: &mut Tally, response: &Response, order: i64) {
         let m = self.m;
+        if !response.group.is_summed() {
+            return;
+        }
         let g = response.group.index();
         tally.counts[g] += 1;
         if tally.indicators.len() < m.indicators.len() {

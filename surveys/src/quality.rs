@@ -182,6 +182,9 @@ impl QualityPlan {
 impl QualityTally {
     /// Adds one response; `plan` is the methodology's (`QualityPlan::new`).
     pub fn add(&mut self, m: &Methodology, plan: &QualityPlan, response: &Response) {
+        if !response.group.is_summed() {
+            return;
+        }
         let Some(at) = m.instruments.iter().position(|i| i.group == response.group) else {
             return;
         };
@@ -265,6 +268,9 @@ impl QualityTally {
         for (at, instrument) in m.instruments.iter().enumerate() {
             let sums = self.instruments.get(at).unwrap_or(&empty);
             let group = instrument.group;
+            if !group.is_summed() {
+                continue;
+            }
             let min = m.min_respondents(group);
             let enough = |n: u32| n >= min;
             let mut item_rest: Vec<Option<f64>> = vec![None; instrument.slots.len()];

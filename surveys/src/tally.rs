@@ -9,6 +9,7 @@
 //! fixed point to 2⁻⁴⁸ (about 3.6e-15, finer than the binary floating point of the value
 //! itself), so that adding in another order — another instance, a rebuild — changes nothing.
 
+use crate::instrument::Group;
 use serde::{Deserialize, Serialize};
 
 /// One in fixed point.
@@ -84,13 +85,15 @@ impl Sums {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Tally {
     /// Responses per group index.
-    pub counts: [u32; 5],
+    #[serde(with = "crate::instrument::per_group")]
+    pub counts: [u32; Group::COUNT],
     /// Per indicator (by its position in the methodology): the respondents behind a `mean` or
     /// `share` with the sums of their means, and of them those at risk.
     pub indicators: Vec<IndicatorSums>,
     /// Per group index: the latest response and the values it gives the group's `value`
     /// indicators (a personal group's last answer counts).
-    pub latest: [Option<Latest>; 5],
+    #[serde(with = "crate::instrument::per_group")]
+    pub latest: [Option<Latest>; Group::COUNT],
     /// Teachers whose diagnostic gave a result.
     pub teachers: u32,
     /// Per deficit area and band (by position in the catalogue): teachers in it.
@@ -195,5 +198,17 @@ mod tests {
         [0.33, 0.9].iter().for_each(|x| s.add(*x));
         let text = serde_json::to_string(&s).expect("json");
         assert_eq!(serde_json::from_str::<Sums>(&text).expect("back"), s);
+    }
+
+    #[test]
+    fn a_tally_stored_before_a_group_was_added_is_read_with_the_new_group_empty() {
+        let stored = r#"{"counts":[1,2,3,4,5],"indicators":[],"latest":[null,null,null,null,null],"teachers":5,"bands":[]}"#;
+        let tally: Tally = serde_json::from_str(stored).expect("an older tally reads");
+        assert_eq!(tally.counts, [1, 2, 3, 4, 5, 0]);
+        let again: Tally =
+            serde_json::from_str(&serde_json::to_string(&tally).expect("json")).expect("reads");
+        assert_eq!(again, tally);
+        let too_long = stored.replace("[1,2,3,4,5]", "[1,2,3,4,5,6,7]");
+        assert!(serde_json::from_str::<Tally>(&too_long).is_err());
     }
 }

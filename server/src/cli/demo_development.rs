@@ -2,47 +2,59 @@
 //! keep their ИОМ — one with plans in progress, one who shared the plan with the school's
 //! methodist, and one who took the diagnostic last year too (its key opens the comparison) —
 //! and ten more teachers' plans (eight in the north, whose demand for professional development
-//! is then shown, and two in demo-04, too few to show). The three keys and last year's are
-//! printed with the demo; a real teacher's key is drawn at submit.
+//! is then shown, and two in demo-04, too few to show); and demo-01's principal, who keeps a
+//! plan from the management self-diagnostic. The keys are printed with the demo; a real key is
+//! drawn at submit.
 
 use surveys::calendar::Day;
-use surveys::deficits::AreaResult;
+use surveys::deficits::{AreaResult, Diagnostic};
 use surveys::Methodology;
 
 use crate::error::ServerError;
 use crate::storage::{AuditRow, NewPlan, PlanItemRow, Storage};
 
-/// The demo's result keys: (key, campaign code, what the plan shows).
-pub const DEMO_PLAN_KEYS: [(&str, &str, &str); 4] = [
+/// The demo's result keys: (key, campaign code, diagnostic, what the plan shows).
+pub const DEMO_PLAN_KEYS: [(&str, &str, Diagnostic, &str); 5] = [
     (
         "DEMA-2345-6789",
         super::demo::CAMPAIGN_CODE,
+        Diagnostic::Teacher,
         "activities in progress",
     ),
     (
         "DEMB-2345-6789",
         super::demo::CAMPAIGN_CODE,
+        Diagnostic::Teacher,
         "shared with the school's methodist",
     ),
     (
         "DEMC-2345-6789",
         super::demo::CAMPAIGN_CODE,
+        Diagnostic::Teacher,
         "a second diagnostic",
     ),
     (
         "DEMD-2345-6789",
         super::demo::PREVIOUS_CAMPAIGN_CODE,
+        Diagnostic::Teacher,
         "DEMC's diagnostic of last year",
+    ),
+    (
+        "DEMP-2345-6789",
+        super::demo::CAMPAIGN_CODE,
+        Diagnostic::Principal,
+        "demo-01's principal: a management plan",
     ),
 ];
 
-/// A teacher's areas scored as the diagnostic would: each area's percent, banded.
-fn areas(m: &Methodology, percents: &[f64]) -> Vec<AreaResult> {
-    m.deficits
+/// Areas scored as the diagnostic would: each area's percent, banded.
+fn areas(m: &Methodology, kind: Diagnostic, percents: &[f64]) -> Vec<AreaResult> {
+    let scale = m.scale(kind);
+    scale
         .areas
         .iter()
         .enumerate()
-        .map(|(i, a)| AreaResult::scored(m, a, percents[i % percents.len()]))
+        .map(|(i, a)| AreaResult::scored(scale, a, percents[i % percents.len()]))
         .collect()
 }
 
@@ -64,24 +76,25 @@ pub async fn ensure_demo_plans(
     else {
         return Ok(());
     };
-    let profiles: [&[f64]; 4] = [
+    let profiles: [&[f64]; 5] = [
         &[38.0, 55.0, 72.0, 64.0, 81.0],
         &[61.0, 42.0, 77.0, 58.0, 69.0],
         &[95.0, 71.0, 79.0, 74.0, 83.0],
         &[15.0, 52.0, 70.0, 60.0, 78.0],
+        &[44.0, 67.0, 33.0, 80.0, 71.0, 58.0, 90.0],
     ];
-    for ((key, campaign, _), percents) in DEMO_PLAN_KEYS.iter().zip(profiles) {
+    for ((key, campaign, kind, _), percents) in DEMO_PLAN_KEYS.iter().zip(profiles) {
         let Some(c) = storage.campaign_by_code(campaign).await? else {
             continue;
         };
         let created_on = c.opens_on.plus_days(3);
-        let result = serde_json::to_string(&areas(m, percents))
+        let result = serde_json::to_string(&areas(m, *kind, percents))
             .map_err(|e| ServerError::Inconsistent(e.to_string()))?;
         storage
             .insert_plan(&NewPlan {
                 key_hash: hash(key),
                 handle: crate::secrets::random_hex(8),
-                kind: "teacher",
+                kind: *kind,
                 campaign_id: c.id,
                 school_id: school.id,
                 methodology_version: m.version.clone(),
@@ -90,8 +103,9 @@ pub async fn ensure_demo_plans(
             })
             .await?;
         // Each plan takes its first suggestions, one of them done or under way, and one activity
-        // of the teacher's own.
-        let suggested = surveys::deficits::suggestions(m, &areas(m, percents), created_on);
+        // of the owner's own.
+        let suggested =
+            surveys::deficits::suggestions(m, *kind, &areas(m, *kind, percents), created_on);
         let states = ["done", "in_progress", "planned"];
         for (i, s) in suggested.iter().take(3).enumerate() {
             let item = PlanItemRow {
@@ -113,7 +127,11 @@ pub async fn ensure_demo_plans(
         let own = PlanItemRow {
             id: 0,
             activity: None,
-            title: "Взаимопосещение уроков с коллегой по кафедре".into(),
+            title: match kind {
+                Diagnostic::Teacher => "Взаимопосещение уроков с коллегой по кафедре",
+                Diagnostic::Principal => "Стажировка в школе-партнёре с высокими результатами",
+            }
+            .into(),
             starts_on: Some(today.plus_days(-10).to_string()),
             due_on: Some(today.plus_days(45).to_string()),
             status: "in_progress".into(),
@@ -148,13 +166,13 @@ pub async fn ensure_demo_plans(
                 35.0 + (k * 29.0) % 60.0,
                 60.0 + (k * 7.0) % 35.0,
             ];
-            let scored = areas(m, &percents);
+            let scored = areas(m, Diagnostic::Teacher, &percents);
             let key_hash = crate::secrets::hash(&crate::secrets::random_hex(16));
             storage
                 .insert_plan(&NewPlan {
                     key_hash: key_hash.clone(),
                     handle: crate::secrets::random_hex(8),
-                    kind: "teacher",
+                    kind: Diagnostic::Teacher,
                     campaign_id: c.id,
                     school_id,
                     methodology_version: m.version.clone(),
@@ -163,7 +181,7 @@ pub async fn ensure_demo_plans(
                     created_on,
                 })
                 .await?;
-            for s in surveys::deficits::suggestions(m, &scored, created_on)
+            for s in surveys::deficits::suggestions(m, Diagnostic::Teacher, &scored, created_on)
                 .iter()
                 .take(1 + n % 2)
             {

@@ -55,7 +55,8 @@ pub enum Command {
     },
     /// Write a CSV template for entering paper questionnaires of one instrument.
     Template {
-        /// Instrument key: principal, teacher, student, parent, teacher_deficits.
+        /// Instrument key: principal, teacher, student, parent, teacher_deficits,
+        /// principal_management.
         #[arg(long)]
         instrument: String,
         #[arg(long)]
@@ -421,8 +422,10 @@ fn print_demo(summary: &DemoSummary, base: &str) {
             role.label(app::i18n::Lang::En)
         );
     }
-    println!("Teachers' development plans open at {base}/plan with their result keys:");
-    for (key, campaign, what) in demo_development::DEMO_PLAN_KEYS {
+    println!(
+        "Development plans (teachers', a principal's) open at {base}/plan with their result keys:"
+    );
+    for (key, campaign, _, what) in demo_development::DEMO_PLAN_KEYS {
         println!("  {key} — {campaign}, {what}");
     }
 }

@@ -19,8 +19,9 @@ use crate::reply::{refusal_back, see_other};
 use crate::scope::Gate;
 use crate::storage::{AccessCode, ExpectedCounts, NewCampaign, SchoolPlan, Storage};
 
-/// A school's access codes for a campaign: one per anonymous group, the principal's, and one
-/// personal diagnostic code per expected teacher. Codes come from the OS generator.
+/// A school's access codes for a campaign: one per anonymous group, the principal's two (the
+/// questionnaire and the management self-diagnostic), and one personal diagnostic code per
+/// expected teacher. Codes come from the OS generator.
 pub fn codes_for(teachers: i64) -> Vec<AccessCode> {
     let mut rng = rand::rngs::OsRng;
     let mut codes: Vec<AccessCode> = [
@@ -28,6 +29,7 @@ pub fn codes_for(teachers: i64) -> Vec<AccessCode> {
         Group::Parent,
         Group::Teacher,
         Group::Principal,
+        Group::PrincipalManagement,
     ]
     .into_iter()
     .map(|group| AccessCode {

@@ -22,11 +22,12 @@ use crate::reply::{refusal_back, see_other_with};
 use crate::scope::Gate;
 
 /// The order of a sheet: group codes as respondents meet them, then personal ones.
-const ORDER: [Group; 5] = [
+const ORDER: [Group; Group::COUNT] = [
     Group::Student,
     Group::Parent,
     Group::Teacher,
     Group::Principal,
+    Group::PrincipalManagement,
     Group::TeacherDeficits,
 ];
 

@@ -33,7 +33,9 @@ impl Development {
             return Ok(None);
         }
         let m = self.gate.methodology();
-        let campaigns = self.storage.campaigns_with_plans().await?;
+        // Teachers only: a principal's management plan enters no count.
+        let teachers = surveys::deficits::Diagnostic::Teacher;
+        let campaigns = self.storage.campaigns_with_plans(teachers).await?;
         let chosen = campaign
             .filter(|c| campaigns.iter().any(|(id, _)| id == c))
             .or_else(|| campaigns.first().map(|(id, _)| *id));
@@ -60,7 +62,7 @@ impl Development {
             .into_iter()
             .map(|s| (s.id, (s.municipality_id, s.municipality)))
             .collect();
-        let (plans, chosen_items) = self.storage.campaign_plans(campaign).await?;
+        let (plans, chosen_items) = self.storage.campaign_plans(campaign, teachers).await?;
         let mut activities: HashMap<String, Vec<String>> = HashMap::new();
         for (key, activity) in chosen_items {
             activities.entry(key).or_default().push(activity);
@@ -106,10 +108,7 @@ impl Development {
                 })
             })
             .collect();
-        view.activities = m
-            .iom
-            .entries
-            .iter()
+        view.activities = surveys::deficits::activities(m, teachers)
             .map(|e| {
                 line(e.title.get(lang.code()).to_owned(), &|r| {
                     r.chosen.get(&e.key).copied().unwrap_or(0)

@@ -16,7 +16,7 @@ use app::development::{
 };
 use app::i18n::Lang;
 use surveys::calendar::Day;
-use surveys::deficits::{AreaResult, DeficitResult};
+use surveys::deficits::{AreaResult, DeficitResult, Diagnostic};
 use surveys::Methodology;
 
 use crate::access_code;
@@ -95,7 +95,8 @@ impl Development {
         let start = plan.row.created_on.parse::<Day>().unwrap_or(today);
         let items: Vec<PlanItemView> = rows.iter().map(|r| item_view(m, r, today, lang)).collect();
         let taken: Vec<&str> = rows.iter().filter_map(|r| r.activity.as_deref()).collect();
-        let suggestions = surveys::deficits::suggestions(m, &plan.areas, start)
+        let kind = plan.row.kind;
+        let suggestions = surveys::deficits::suggestions(m, kind, &plan.areas, start)
             .into_iter()
             .filter(|i| !taken.contains(&i.key.as_str()))
             .map(|i| Suggestion {
@@ -116,11 +117,11 @@ impl Development {
                 })
             })
             .collect();
-        let change = before.map(|b| change_lines(m, &b.areas, &plan.areas, lang));
+        let change = before.map(|b| change_lines(m, kind, &b.areas, &plan.areas, lang));
         Ok(PlanPage::Plan(Box::new(PlanView {
-            principal: plan.row.kind == "principal",
+            principal: kind == Diagnostic::Principal,
             created_on: plan.row.created_on.clone(),
-            areas: crate::views::area_views(m, &plan.areas, lang),
+            areas: crate::views::area_views(m, kind, &plan.areas, lang),
             full: rows.len() as i64 >= MOST_ITEMS,
             items,
             suggestions,
@@ -143,7 +144,9 @@ impl Development {
             .filter(|a| !a.is_empty())
         {
             Some(key) => {
-                let Some(entry) = m.iom.entries.iter().find(|e| e.key == key) else {
+                let Some(entry) =
+                    surveys::deficits::activities(m, plan.row.kind).find(|e| e.key == key)
+                else {
                     return Err(Refused::one(At::Field("activity"), Kind::Invalid).into());
                 };
                 let taken = self.storage.plan_items(&plan.row.key_hash).await?;
@@ -297,6 +300,7 @@ pub fn item_view(m: &Methodology, r: &PlanItemRow, today: Day, lang: Lang) -> Pl
 /// The change per area between an earlier diagnostic and this one, in the reader's words.
 fn change_lines(
     m: &Methodology,
+    kind: Diagnostic,
     before: &[AreaResult],
     after: &[AreaResult],
     lang: Lang,
@@ -308,7 +312,7 @@ fn change_lines(
         weakest: Vec::new(),
         iom: Vec::new(),
     };
-    surveys::deficits::change(m, &result(before), &result(after))
+    surveys::deficits::change(m, kind, &result(before), &result(after))
         .into_iter()
         .map(|c| ChangeLine {
             area: crate::views::area_name(m, &c.area, lang),

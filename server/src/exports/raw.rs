@@ -203,8 +203,8 @@ struct Export {
 }
 
 impl Export {
-    /// The export asked for: a group that may be exported (never the teachers' personal
-    /// diagnostic) of a campaign in the viewer's scope.
+    /// The export asked for: a group that may be exported (never a personal diagnostic, the
+    /// teachers' or the principals') of a campaign in the viewer's scope.
     async fn of(
         gate: &Gate,
         viewer: &Viewer,
@@ -212,7 +212,7 @@ impl Export {
         group: &str,
     ) -> Result<Export, ServerError> {
         let group = Group::parse(group)
-            .filter(|g| *g != Group::TeacherDeficits)
+            .filter(|g| surveys::deficits::Diagnostic::of(*g).is_none())
             .ok_or_else(|| Refused::one(At::Column("group".into()), Kind::ExportGroup))?;
         let (in_scope, allowed) = gate
             .exportable(viewer, campaign, group)

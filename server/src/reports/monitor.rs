@@ -31,7 +31,7 @@ pub async fn monitor(
         return Ok(None);
     };
     let m = gate.methodology();
-    let mut counts: HashMap<i64, ([u32; 5], [u32; 5])> = HashMap::new();
+    let mut counts: HashMap<i64, ([u32; Group::COUNT], [u32; Group::COUNT])> = HashMap::new();
     for c in gate.counts(&in_scope).await? {
         let (per_group, held) = counts.entry(c.school_id).or_default();
         per_group[c.group.index()] = u32::try_from(c.responses).unwrap_or(0);

@@ -371,10 +371,11 @@ impl Respondents {
             return Ok(Ok(None));
         }
         let (mut report, mut key, mut locked) = (None, None, false);
-        if let (Some(d), Group::TeacherDeficits) = (&draft, opened.group) {
+        let diagnostic = surveys::deficits::Diagnostic::of(opened.group);
+        if let (Some(d), Some(kind)) = (&draft, diagnostic) {
             match result_key.filter(|k| opens(d, k)) {
                 Some(k) => {
-                    report = self.report(d, lang).await?;
+                    report = self.report(d, kind, lang).await?;
                     key = Some(k);
                 }
                 None => locked = true,

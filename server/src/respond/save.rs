@@ -235,13 +235,15 @@ impl Respondents {
                     draft.problems = "{}".into();
                     // A diagnostic's report opens with a key given once, here, and kept only
                     // as a hash: not with the printed code.
-                    let result_key = (opened.group == surveys::Group::TeacherDeficits)
-                        .then(|| access_code::generate_key(&mut rand::rngs::OsRng));
-                    draft.result_key_hash = result_key.as_deref().map(secrets::hash);
+                    let diagnostic = surveys::deficits::Diagnostic::of(opened.group);
+                    let result_key =
+                        diagnostic.map(|d| (d, access_code::generate_key(&mut rand::rngs::OsRng)));
+                    draft.result_key_hash = result_key.as_ref().map(|(_, k)| secrets::hash(k));
                     // The scored areas live on under the key for the owner's development plan.
                     let plan = match &result_key {
-                        Some(key) => crate::storage::NewPlan::scored(
+                        Some((kind, key)) => crate::storage::NewPlan::scored(
                             m,
+                            *kind,
                             key,
                             &answers,
                             opened.info.campaign_id,
@@ -271,7 +273,7 @@ impl Respondents {
                     self.metrics.submitted();
                     let set_cookie = match result_key {
                         // Shown once on the thank-you page, which removes it.
-                        Some(key) => self.cookies.set(
+                        Some((_, key)) => self.cookies.set(
                             &result_cookie(&code),
                             &key,
                             RESULT_COOKIE_SECONDS,

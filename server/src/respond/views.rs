@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use app::i18n::Lang;
 use app::respond::{ReportView, SectionView};
-use surveys::{Answers, Group, Methodology, RawAnswers, RawValue};
+use surveys::{Answers, Methodology, RawAnswers, RawValue};
 
 use super::{Opened, Respondents};
 use crate::error::ServerError;
@@ -79,6 +79,7 @@ impl Respondents {
     pub(super) async fn report(
         &self,
         draft: &DraftRow,
+        kind: surveys::deficits::Diagnostic,
         lang: Lang,
     ) -> Result<Option<ReportView>, ServerError> {
         let l = lang.code();
@@ -86,18 +87,19 @@ impl Respondents {
         let Some(stored) = self.storage.response(&draft.submission_key).await? else {
             return Ok(None);
         };
-        let Some(instrument) = m.instrument(Group::TeacherDeficits) else {
+        let Some(instrument) = m.instrument(kind.group()) else {
             return Ok(None);
         };
         let raw = stored.raw()?;
         let mut ignored = Vec::new();
         let answers = Answers::parse_known(m, instrument, &raw, &mut ignored, |_| false);
         let start = stored.submitted_on;
-        let Some(result) = surveys::deficits::teacher_result(m, &answers, start) else {
+        let Some(result) = surveys::deficits::result(m, kind, &answers, start) else {
             return Ok(None);
         };
         Ok(Some(ReportView {
-            areas: crate::views::area_views(m, &result.areas, lang),
+            principal: kind == surveys::deficits::Diagnostic::Principal,
+            areas: crate::views::area_views(m, kind, &result.areas, lang),
             weakest: result
                 .weakest
                 .iter()

@@ -82,8 +82,8 @@ pub struct CampaignRow {
     pub closes_on: Day,
 }
 
-/// The respondents a campaign expects of a school, as the engine counts them: one principal, a
-/// diagnostic per teacher.
+/// The respondents a campaign expects of a school, as the engine counts them: one principal (and
+/// the principal's self-diagnostic), a diagnostic per teacher.
 fn expected(teachers: i64, students: i64, parents: i64) -> surveys::Expected {
     let count = |n: i64| u32::try_from(n).unwrap_or(0);
     surveys::Expected::default()
@@ -92,6 +92,7 @@ fn expected(teachers: i64, students: i64, parents: i64) -> surveys::Expected {
         .with(Group::Student, count(students))
         .with(Group::Parent, count(parents))
         .with(Group::TeacherDeficits, count(teachers))
+        .with(Group::PrincipalManagement, 1)
 }
 
 /// A school of a campaign with where it is and how many respondents are expected.

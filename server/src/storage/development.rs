@@ -3,6 +3,7 @@
 //! links a plan to a response, a draft or a code.
 
 use surveys::calendar::Day;
+use surveys::deficits::Diagnostic;
 
 use super::audit::{insert_audit_query, AuditRow};
 use super::{with_pool, Storage};
@@ -14,7 +15,8 @@ pub struct PlanRow {
     pub key_hash: String,
     /// What a reader of a shared plan calls it (random; never the key's hash).
     pub handle: String,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: Diagnostic,
     pub campaign_id: i64,
     pub school_id: i64,
     pub municipality_id: i64,
@@ -29,7 +31,7 @@ pub struct PlanRow {
 pub struct NewPlan {
     pub key_hash: String,
     pub handle: String,
-    pub kind: &'static str,
+    pub kind: Diagnostic,
     pub campaign_id: i64,
     pub school_id: i64,
     pub methodology_version: String,
@@ -38,17 +40,18 @@ pub struct NewPlan {
 }
 
 impl NewPlan {
-    /// The plan of a teacher's diagnostic submitted now under result key `key`: its scored areas
-    /// (`None` when the methodology scores none).
+    /// The plan of a diagnostic submitted now under result key `key`: its scored areas (`None`
+    /// when the methodology scores none).
     pub fn scored(
         m: &surveys::Methodology,
+        kind: Diagnostic,
         key: &str,
         answers: &surveys::Answers,
         campaign_id: i64,
         school_id: i64,
         today: Day,
     ) -> Result<Option<NewPlan>, ServerError> {
-        let Some(result) = surveys::deficits::teacher_result(m, answers, today) else {
+        let Some(result) = surveys::deficits::result(m, kind, answers, today) else {
             return Ok(None);
         };
         let areas = serde_json::to_string(&result.areas)
@@ -56,7 +59,7 @@ impl NewPlan {
         Ok(Some(NewPlan {
             key_hash: crate::secrets::hash(key),
             handle: crate::secrets::random_hex(8),
-            kind: "teacher",
+            kind,
             campaign_id,
             school_id,
             methodology_version: m.version.clone(),
@@ -95,7 +98,8 @@ pub struct ShareRow {
 pub struct SharedPlanRow {
     pub key_hash: String,
     pub handle: String,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: Diagnostic,
     pub school_id: i64,
     pub municipality_id: i64,
     pub updated_on: String,
@@ -125,7 +129,7 @@ macro_rules! insert_plan_query {
         )
         .bind(&$plan.key_hash)
         .bind(&$plan.handle)
-        .bind($plan.kind)
+        .bind($plan.kind.key())
         .bind($plan.campaign_id)
         .bind($plan.school_id)
         .bind(&$plan.methodology_version)
@@ -323,40 +327,49 @@ impl Storage {
         }))
     }
 
-    /// Every plan of a campaign (its school and scored areas) and the catalogue activities each
-    /// holds: what the demand for professional development counts. `(key_hash, school, result)`
-    /// and `(key_hash, activity)`.
+    /// Every plan of one diagnostic in a campaign (its school and scored areas) and the
+    /// catalogue activities each holds: what the demand for professional development counts.
+    /// `(key_hash, school, result)` and `(key_hash, activity)`.
     pub async fn campaign_plans(
         &self,
         campaign_id: i64,
+        kind: Diagnostic,
     ) -> Result<(Vec<(String, i64, String)>, Vec<(String, String)>), ServerError> {
         Ok(with_pool!(self, pool => {
             let plans = sqlx::query_as(
-                "SELECT key_hash, school_id, result FROM development_plans WHERE campaign_id = $1",
+                "SELECT key_hash, school_id, result FROM development_plans
+                 WHERE campaign_id = $1 AND kind = $2",
             )
             .bind(campaign_id)
+            .bind(kind.key())
             .fetch_all(pool)
             .await?;
             let chosen = sqlx::query_as(
                 "SELECT i.key_hash, i.activity FROM plan_items i
                  JOIN development_plans p ON p.key_hash = i.key_hash
-                 WHERE p.campaign_id = $1 AND i.activity IS NOT NULL",
+                 WHERE p.campaign_id = $1 AND p.kind = $2 AND i.activity IS NOT NULL",
             )
             .bind(campaign_id)
+            .bind(kind.key())
             .fetch_all(pool)
             .await?;
             (plans, chosen)
         }))
     }
 
-    /// The campaigns with any development plan, newest first: (id, name).
-    pub async fn campaigns_with_plans(&self) -> Result<Vec<(i64, String)>, ServerError> {
+    /// The campaigns with any development plan of one diagnostic, newest first: (id, name).
+    pub async fn campaigns_with_plans(
+        &self,
+        kind: Diagnostic,
+    ) -> Result<Vec<(i64, String)>, ServerError> {
         Ok(with_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT c.id, c.name FROM campaigns c
-                 WHERE EXISTS (SELECT 1 FROM development_plans p WHERE p.campaign_id = c.id)
+                 WHERE EXISTS (SELECT 1 FROM development_plans p
+                               WHERE p.campaign_id = c.id AND p.kind = $1)
                  ORDER BY c.opens_on DESC, c.id DESC",
             )
+            .bind(kind.key())
             .fetch_all(pool)
             .await?
         }))

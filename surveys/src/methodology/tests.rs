@@ -230,6 +230,16 @@ goal = { ru = "ц", en = "g" }
 evidence = { ru = "п", en = "e" }
 
 [[entry]]
+key = "mixed"
+areas = ["strategy", "digital"]
+bands = ["partial"]
+format = "self_study"
+title = { ru = "с", en = "s" }
+weeks = 4
+goal = { ru = "ц", en = "g" }
+evidence = { ru = "п", en = "e" }
+
+[[entry]]
 key = "bad key!"
 areas = ["digital"]
 bands = ["partial"]
@@ -241,7 +251,8 @@ evidence = { ru = "п", en = "e" }
 "#;
     let errors = errors_of(&replace(&DEFAULT_SET, "iom.toml", iom)).join("\n");
     for expected in [
-        "twice: unknown deficit area `astrology`",
+        "twice: `astrology` is no area of the teacher diagnostic",
+        "mixed: `digital` is no area of the principal diagnostic",
         "twice: unknown band `mild`",
         "twice: a link is an `https://` address",
         "twice: a course names its hours and its provider",
@@ -254,4 +265,47 @@ evidence = { ru = "п", en = "e" }
             "{expected} missing from:\n{errors}"
         );
     }
+}
+
+#[test]
+fn each_diagnostic_has_its_own_areas_measured_by_its_own_instrument() {
+    // A management area no item of the principals' diagnostic measures.
+    let management = DEFAULT_SET
+        .iter()
+        .find(|f| f.name == "management.toml")
+        .map(|f| f.text.replace("key = \"resources\"", "key = \"budgeting\""))
+        .expect("management.toml");
+    let errors = errors_of(&replace(&DEFAULT_SET, "management.toml", management.leak())).join("\n");
+    for expected in [
+        "management.toml: budgeting: no item of principal_management measures this area",
+        "principal_management.toml: resources.budget: unknown deficit area `resources`",
+    ] {
+        assert!(
+            errors.contains(expected),
+            "{expected} missing from:\n{errors}"
+        );
+    }
+    // A teacher's area is not the principals'.
+    let principal = DEFAULT_SET
+        .iter()
+        .find(|f| f.name == "principal_management.toml")
+        .map(|f| {
+            f.text
+                .replace("area = \"strategy\"", "area = \"normative\"")
+        })
+        .expect("principal_management.toml");
+    let errors = errors_of(&replace(
+        &DEFAULT_SET,
+        "principal_management.toml",
+        principal.leak(),
+    ))
+    .join("\n");
+    assert!(
+        errors.contains("management.toml: strategy: no item of principal_management measures"),
+        "{errors}"
+    );
+    assert!(
+        errors.contains("unknown deficit area `normative`"),
+        "{errors}"
+    );
 }

@@ -4,6 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::{Methodology, Problems};
+use crate::deficits::Diagnostic;
 use crate::formula::Formula;
 use crate::indicator::Aggregation;
 use crate::instrument::{Group, Instrument, Item, ItemKind};
@@ -156,11 +157,15 @@ pub(super) fn check(
         }
     }
 
-    let areas: HashSet<&str> = m.deficits.areas.iter().map(|a| a.key.as_str()).collect();
+    let areas_of = |d: Diagnostic| -> HashSet<&str> {
+        m.scale(d).areas.iter().map(|a| a.key.as_str()).collect()
+    };
     let mut indicator_items: HashMap<String, usize> = HashMap::new();
     let mut groups = HashSet::new();
-    let mut area_items: HashMap<&str, usize> = HashMap::new();
+    // Items per (group, area): each diagnostic's areas are measured by its own instrument.
+    let mut area_items: HashMap<(Group, &str), usize> = HashMap::new();
     for (file, instrument) in instruments {
+        let areas = Diagnostic::of(instrument.group).map_or_else(HashSet::new, areas_of);
         if !groups.insert(instrument.group) {
             problems.add(
                 file,
@@ -178,12 +183,13 @@ pub(super) fn check(
                 areas: &areas,
             };
             check_item(&cx, item, &mut indicator_items, problems);
+            let group = instrument.group;
             if let Some(area) = item.area.as_deref() {
-                *area_items.entry(area).or_default() += 1;
+                *area_items.entry((group, area)).or_default() += 1;
             }
             for row in &item.rows {
                 if let Some(area) = row.area.as_deref() {
-                    *area_items.entry(area).or_default() += 1;
+                    *area_items.entry((group, area)).or_default() += 1;
                 }
             }
             if seen.insert(item.key.clone(), item).is_some() {
@@ -296,14 +302,38 @@ pub(super) fn check(
         }
     }
 
-    let bands: Vec<_> = m
-        .deficits
-        .bands
-        .iter()
-        .map(|b| (b.key.as_str(), b.below, b.colour.as_str()))
-        .collect();
-    check_cutoffs("deficits.toml", &bands, problems);
-    let band_keys: HashSet<&str> = m.deficits.bands.iter().map(|b| b.key.as_str()).collect();
+    for (file, d) in [
+        ("deficits.toml", Diagnostic::Teacher),
+        ("management.toml", Diagnostic::Principal),
+    ] {
+        let scale = m.scale(d);
+        let bands: Vec<_> = scale
+            .bands
+            .iter()
+            .map(|b| (b.key.as_str(), b.below, b.colour.as_str()))
+            .collect();
+        check_cutoffs(file, &bands, problems);
+        if groups.contains(&d.group()) {
+            for area in scale.areas {
+                if !area_items.contains_key(&(d.group(), area.key.as_str())) {
+                    problems.add(
+                        file,
+                        Some(&area.key),
+                        format!("no item of {} measures this area", d.group()),
+                    );
+                }
+            }
+        }
+    }
+    // An area's key names one area of one diagnostic: a plan's areas are read by it.
+    let mut area_keys = HashSet::new();
+    for d in Diagnostic::ALL {
+        for area in m.scale(d).areas {
+            if !area_keys.insert(area.key.as_str()) {
+                problems.add("management.toml", Some(&area.key), "an area key used twice");
+            }
+        }
+    }
     if m.deficits.min_teachers < PRIVACY_FLOOR {
         problems.add(
             "deficits.toml",
@@ -319,17 +349,6 @@ pub(super) fn check(
             "under 2: one school's demand would be its teachers' own",
         );
     }
-    if groups.contains(&Group::TeacherDeficits) {
-        for area in &m.deficits.areas {
-            if !area_items.contains_key(area.key.as_str()) {
-                problems.add(
-                    "deficits.toml",
-                    Some(&area.key),
-                    "no item of teacher_deficits measures this area",
-                );
-            }
-        }
-    }
     let mut iom_keys = HashSet::new();
     for entry in &m.iom.entries {
         let at = Some(entry.key.as_str());
@@ -340,17 +359,37 @@ pub(super) fn check(
         if !iom_keys.insert(entry.key.as_str()) {
             problems.add("iom.toml", at, "key used twice");
         }
-        if entry.areas.is_empty() {
-            problems.add("iom.toml", at, "addresses no deficit area");
-        }
-        for area in &entry.areas {
-            if !areas.contains(area.as_str()) {
-                problems.add("iom.toml", at, format!("unknown deficit area `{area}`"));
+        // An activity addresses the areas of one diagnostic, in that diagnostic's bands.
+        let diagnostic = entry.areas.first().and_then(|a| {
+            Diagnostic::ALL
+                .into_iter()
+                .find(|d| m.scale(*d).area(a).is_some())
+        });
+        match diagnostic {
+            None if entry.areas.is_empty() => {
+                problems.add("iom.toml", at, "addresses no deficit area")
             }
-        }
-        for band in &entry.bands {
-            if !band_keys.contains(band.as_str()) {
-                problems.add("iom.toml", at, format!("unknown band `{band}`"));
+            None => problems.add(
+                "iom.toml",
+                at,
+                format!("unknown deficit area `{}`", entry.areas[0]),
+            ),
+            Some(d) => {
+                let scale = m.scale(d);
+                for area in &entry.areas {
+                    if scale.area(area).is_none() {
+                        problems.add(
+                            "iom.toml",
+                            at,
+                            format!("`{area}` is no area of the {} diagnostic", d.key()),
+                        );
+                    }
+                }
+                for band in &entry.bands {
+                    if !scale.bands.iter().any(|b| b.key == *band) {
+                        problems.add("iom.toml", at, format!("unknown band `{band}`"));
+                    }
+                }
             }
         }
         if let Some(link) = &entry.link {
@@ -511,7 +550,7 @@ fn check_item(
             }
         }
     }
-    if instrument.group == Group::TeacherDeficits && item.kind != ItemKind::Text {
+    if Diagnostic::of(instrument.group).is_some() && item.kind != ItemKind::Text {
         let tags = std::iter::once((
             item.key.clone(),
             item.area.as_deref(),

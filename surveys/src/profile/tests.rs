@@ -123,6 +123,7 @@ fn mini_with(indicators: &str) -> Methodology {
                 "methodology.toml",
                 "choices.toml",
                 "deficits.toml",
+                "management.toml",
                 "iom.toml",
                 "assessments.toml",
             ]

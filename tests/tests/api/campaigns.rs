@@ -91,8 +91,8 @@ async fn a_regional_coordinator_sets_up_a_campaign_with_codes(backend: Backend) 
         .expect("codes");
     assert_eq!(
         codes.len(),
-        4 + 12,
-        "group codes, the principal's and one per teacher"
+        5 + 12,
+        "group codes, the principal's two and one per teacher"
     );
     // The monitor shows the new campaign with nothing answered yet.
     let monitor = harness::text(&region, &app.url(&created)).await;

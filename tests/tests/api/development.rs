@@ -524,7 +524,116 @@ async fn the_demand_is_counted_only_over_municipalities_of_enough_teachers_and_s
     app.finish().await;
 }
 
+/// The principals' management self-diagnostic, kept exactly like a teacher's: a personal code, a
+/// result key at the submit, a report on the management areas, a plan from the management
+/// catalogue; nobody else reads anything of it — no export, no summary, no demand.
+async fn a_principal_keeps_a_management_plan_that_nobody_else_reads(backend: Backend) {
+    let app = TestApp::spawn(backend).await.with_demo_plans().await;
+    let m = Methodology::default_set().expect("methodology");
+    let instrument = m
+        .instrument(Group::PrincipalManagement)
+        .expect("the principals' self-diagnostic");
+    let demand_before = demand_of(&app, "region").await.1;
+    // demo-01's code sheet has the principal's second personal code, with its promise.
+    let code = app.demo_code("demo-01", "principal_management").await;
+    let client = browser();
+    let (_, start) = get(&client, &app.url(&format!("/s/{code}"))).await;
+    assert!(
+        start.contains("Самодиагностика управленческих компетенций руководителя")
+            && start.contains("сводок по этой самодиагностике нет"),
+        "{start}"
+    );
+    let weak = [
+        ("strategy.goals", "0"),
+        ("strategy.programme", "0"),
+        ("strategy.priorities", "1"),
+        ("school_climate.bullying", "1"),
+        ("school_climate.burnout", "1"),
+    ];
+    let thanks = complete_with(&app, &client, &code, instrument, &weak).await;
+    let (_, report) = get(&client, &app.url(&thanks)).await;
+    for text in [
+        "Ваш ключ результата",
+        "Области управленческих компетенций",
+        "Стратегическое планирование и программа развития",
+        "выраженный дефицит",
+        "Курс «Управление школой с низкими результатами",
+        "Вести свой ИОМ",
+    ] {
+        assert!(report.contains(text), "the report lacks «{text}»");
+    }
+    assert!(
+        !report.contains("Функциональная грамотность"),
+        "no teacher's area in a principal's report"
+    );
+    let key = input_value(&report, "key");
+    assert_eq!(
+        post(&client, &app.url("/plan"), &form(&[("key", &key)])).await,
+        "/plan"
+    );
+    let (_, plan) = get(&client, &app.url("/plan")).await;
+    assert!(plan.contains("Стратегическое планирование"), "{plan}");
+    let activity = input_value(&plan, "activity");
+    assert!(activity.starts_with("mgmt-"), "{activity}");
+    // A teacher's activity is no part of a principal's catalogue.
+    let (status, page) = refused(
+        &client,
+        &app.url("/plan/items"),
+        &[("activity", "normative-course")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("activity") || page.contains("Мероприятие"),
+        "{page}"
+    );
+    assert_eq!(
+        post(
+            &client,
+            &app.url("/plan/items"),
+            &form(&[("activity", &activity)])
+        )
+        .await,
+        "/plan?done=added"
+    );
+    // A teacher's earlier key is no earlier diagnostic of a principal.
+    let teacher = server::cli::demo_development::DEMO_PLAN_KEYS[0].0;
+    assert_eq!(
+        post(
+            &client,
+            &app.url("/plan/compare"),
+            &form(&[("key", teacher)])
+        )
+        .await,
+        "/plan?key=wrong"
+    );
+    // Nobody else reads it: the raw answers are no export for anyone, no account reads the
+    // plan, and the demand for professional development is the teachers' alone, unchanged.
+    for login in READERS {
+        let (reader, _) = app.sign_in(login).await;
+        let campaign = app.demo_campaign().await;
+        let r = reader
+            .get(app.url(&format!(
+                "/export/campaigns/{campaign}/responses.csv?group=principal_management"
+            )))
+            .send()
+            .await
+            .expect("export");
+        assert!(r.status().is_client_error(), "{login}: {}", r.status());
+        let body = r.text().await.expect("body");
+        assert!(!body.contains("strategy"), "{login}: {body}");
+        let (_, shared) = shared_with(&app, login).await;
+        assert!(!shared.contains("Стратегическое"), "{login}: {shared}");
+    }
+    assert_eq!(
+        demand_of(&app, "region").await.1["report"],
+        demand_before["report"]
+    );
+    app.finish().await;
+}
+
 harness::on_both_backends!(
+    a_principal_keeps_a_management_plan_that_nobody_else_reads,
     the_demand_is_counted_only_over_municipalities_of_enough_teachers_and_schools,
     a_teacher_keeps_a_plan_that_only_readers_it_was_shown_to_see,
     a_second_diagnostic_shows_its_change_only_with_the_earlier_key,

@@ -327,12 +327,13 @@ async fn a_school_prints_its_access_codes_with_links_and_qr_codes(backend: Backe
         html.contains(&app.url(&format!("/s/{student}"))),
         "the link leads to this server"
     );
-    // Students, parents, teachers, the principal and one diagnostic code per expected teacher
-    // (18 at demo-01), each with its QR code.
+    // Students, parents, teachers, the principal's questionnaire and self-diagnostic, and one
+    // diagnostic code per expected teacher (18 at demo-01), each with its QR code.
     let cards = count(&html, "class=\"code-card\"");
-    assert_eq!(cards, 4 + 18, "{cards} cards");
+    assert_eq!(cards, 5 + 18, "{cards} cards");
     assert_eq!(count(&html, "<svg"), cards);
     assert!(html.contains("Личный код одного учителя"));
+    assert!(html.contains("Личный код руководителя для самодиагностики"));
     let theirs = page(
         &school,
         &app,

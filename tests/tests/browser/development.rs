@@ -1,7 +1,7 @@
 //! A teacher's development plan in a real browser, with JavaScript off and on: the key opens the
 //! plan, an activity of one's own is added, marked and given evidence, the plan is shown to the
 //! school's methodist — who reads it on their page — and withdrawn, after which the methodist
-//! no longer does. Both pages pass axe.
+//! no longer does; a principal's management plan opens by its key too. The pages pass axe.
 
 use fantoccini::Locator;
 use harness::browser::{Browser, Js};
@@ -130,6 +130,23 @@ async fn plan_flow(js: Js) {
         .expect("plans");
     let body = wait_for_text(&methodist, "Индивидуальные образовательные маршруты").await;
     assert!(!body.contains("Петрова А. В."), "{body}");
+    // A principal's management plan opens the same way, on the management areas.
+    let principal = server::cli::demo_development::DEMO_PLAN_KEYS[4].0;
+    methodist
+        .client
+        .goto(&app.url("/plan"))
+        .await
+        .expect("plan");
+    methodist
+        .type_into(Locator::Id("key-plan"), principal)
+        .await;
+    methodist.click(Locator::Css("form.code-form button")).await;
+    let body = wait_for_text(&methodist, "Стажировка в школе-партнёре").await;
+    assert!(
+        body.contains("Решения на основе данных") && !body.contains("Функциональная грамотность"),
+        "{body}"
+    );
+    axe(&methodist, js, "a principal's /plan").await;
     teacher.close().await;
     methodist.close().await;
     app.finish().await;

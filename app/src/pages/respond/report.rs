@@ -1,4 +1,5 @@
-//! A teacher's own deficit report: areas with bands, weakest sub-skills, the draft ИОМ. Prints cleanly.
+//! One's own diagnostic report (a teacher's deficits, a principal's management): areas with bands,
+//! weakest sub-skills, the draft ИОМ. Prints cleanly.
 
 use leptos::prelude::*;
 
@@ -7,12 +8,25 @@ use crate::respond::ReportView;
 
 #[component]
 pub fn Report(report: ReportView, lang: Lang) -> impl IntoView {
+    let (basis, caption, strong) = if report.principal {
+        (
+            lang.tr("Результат основан на вашей самооценке. Его видите только вы.", "The result rests on your self-assessment. Only you see it."),
+            lang.tr("Области управленческих компетенций", "Areas of management skills"),
+            lang.tr("Выраженных дефицитов нет: обсудите с куратором, каким опытом управления поделиться с коллегами.", "No deficits: discuss with the curator what management experience to share with colleagues."),
+        )
+    } else {
+        (
+            lang.tr("Результат основан на вашей самооценке и нескольких вопросах на знание. Его видите только вы.", "The result rests on your self-assessment and a few knowledge questions. Only you see it."),
+            lang.tr("Области профессиональных умений", "Areas of professional skills"),
+            lang.tr("Выраженных дефицитов нет: обсудите с методистом, чем вы можете поделиться с коллегами.", "No deficits: discuss with a methodist what you could share with colleagues."),
+        )
+    };
     view! {
         <div class="report">
             <h2>{lang.tr("Ваши результаты", "Your results")}</h2>
-            <p class="hint">{lang.tr("Результат основан на вашей самооценке и нескольких вопросах на знание. Его видите только вы.", "The result rests on your self-assessment and a few knowledge questions. Only you see it.")}</p>
+            <p class="hint">{basis}</p>
             <table>
-                <caption>{lang.tr("Области профессиональных умений", "Areas of professional skills")}</caption>
+                <caption>{caption}</caption>
                 <thead><tr><th scope="col">{lang.tr("Область", "Area")}</th><th scope="col" class="num">{lang.tr("Результат", "Result")}</th><th scope="col">{lang.tr("Оценка", "Band")}</th></tr></thead>
                 <tbody>
                     {report.areas.into_iter().map(|a| view! {
@@ -30,7 +44,7 @@ pub fn Report(report: ReportView, lang: Lang) -> impl IntoView {
             })}
             <h3>{lang.tr("Проект индивидуального образовательного маршрута (ИОМ)", "Draft individual development plan")}</h3>
             {if report.iom.is_empty() {
-                view! { <p>{lang.tr("Выраженных дефицитов нет: обсудите с методистом, чем вы можете поделиться с коллегами.", "No deficits: discuss with a methodist what you could share with colleagues.")}</p> }.into_any()
+                view! { <p>{strong}</p> }.into_any()
             } else {
                 view! {
                     <ol class="iom">
