@@ -77,6 +77,15 @@ impl Browser {
         if js == Js::Off {
             args.push("--blink-settings=scriptEnabled=false".into());
         }
+        // For debugging a page's script: ORIENTIR_CHROME_LOG=/tmp/chrome.log keeps the browser's
+        // own log, its console messages among them.
+        if let Ok(path) = std::env::var("ORIENTIR_CHROME_LOG") {
+            args.extend([
+                "--enable-logging".into(),
+                "--log-level=0".into(),
+                format!("--log-file={path}.{port}"),
+            ]);
+        }
         let mut caps = Capabilities::new();
         let mut options = json!({ "binary": "/usr/bin/chromium", "args": args });
         if let Some(folder) = downloads {
