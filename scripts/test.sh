@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs Orientir's whole test suite on a fresh or a prepared Debian machine:
-#   prerequisites (idempotent) → site build (wasm + server, and the release wasm) → PostgreSQL for the storage tests
-#   (the local server on 127.0.0.1:5432 when it answers, otherwise a private cluster) →
-#   cargo test of every package, each storage/HTTP case once on SQLite and once on PostgreSQL.
+#   prerequisites (idempotent) → site build (the wasm bundles, and the release wasm) → PostgreSQL for the
+#   storage tests (the local server on 127.0.0.1:5432 when it answers, otherwise a private cluster) →
+#   every package's tests under cargo-nextest, each storage/HTTP case once on SQLite and once on
+#   PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,7 +33,8 @@ release_built() {
   fi
   release_pid=""
 }
-scripts/build.sh
+# The wasm bundles only: the server is built below with the tests, in one cargo invocation.
+scripts/build.sh --site-only
 
 if [ -z "${ORIENTIR_TEST_POSTGRES_URL:-}" ]; then
   # ORIENTIR_TEST_PRIVATE_PG=1 takes the private-cluster route even where a server runs.
@@ -57,9 +59,13 @@ fi
 # Pages render as deep futures: tests' runtime threads get the 8 MiB stack `orientir` gives its
 # own (also set in .cargo/config.toml for a test run by hand).
 export RUST_MIN_STACK=8388608
-cargo test -p surveys -p app -p server "$@"
 release_built
-# The integration tests start a whole Orientir per test. They run under cargo-nextest, each in a
-# process of its own and several at once (.config/nextest.toml); each request has a deadline and
-# each test a time limit.
-cargo nextest run -p tests --no-tests=fail "$@"
+# Every package's tests in one cargo invocation, so that its dependencies are resolved with one
+# set of features and built once: building the server, the crates' unit tests and the integration
+# tests in three invocations (each with other dev-dependencies, so other features of shared
+# crates) compiled Leptos, axum, sqlx, the app and the server three times over. The server's own
+# tests build `target/debug/orientir`, which the CLI and two-instance tests run. The integration
+# tests start a whole Orientir per test, each in a process of its own and several at once
+# (.config/nextest.toml); each request has a deadline and each test a time limit. (nextest runs
+# no doc-tests; the crates have none.)
+cargo nextest run -p surveys -p app -p server -p tests --no-tests=fail "$@"

@@ -119,6 +119,15 @@ pub struct ConfigArgs {
         global = true
     )]
     pub drafts_per_address_hour: u32,
+    /// Seconds a client may take to send a request's head (and a kept-alive connection may
+    /// wait for its next request) before the connection is closed (1–3600).
+    #[arg(
+        long,
+        env = "ORIENTIR_HEAD_TIMEOUT_SECONDS",
+        default_value_t = crate::http::HEAD_TIMEOUT.as_secs(),
+        global = true
+    )]
+    pub head_timeout_seconds: u64,
 }
 
 /// How much a school may upload.
@@ -275,6 +284,8 @@ pub struct Config {
     pub metrics_token: Option<MetricsToken>,
     /// Days the audit log keeps a line.
     pub audit_days: u32,
+    /// How long a client may take to send a request's head.
+    pub head_timeout: std::time::Duration,
 }
 
 /// The scraping token: compared in constant time, never printed.
@@ -359,6 +370,14 @@ impl Config {
             },
             drafts_per_address_hour: args.drafts_per_address_hour,
             audit_days: args.audit_days.max(1),
+            head_timeout: match args.head_timeout_seconds {
+                seconds @ 1..=3600 => std::time::Duration::from_secs(seconds),
+                other => {
+                    return Err(ServerError::Config(format!(
+                        "ORIENTIR_HEAD_TIMEOUT_SECONDS: {other} is not between 1 and 3600"
+                    )))
+                }
+            },
             metrics_token: args
                 .metrics_token
                 .as_deref()

@@ -33,6 +33,7 @@ pub fn test_config(database: &str) -> Config {
         mail: None,
         metrics_token: None,
         audit_days: 730,
+        head_timeout: server::http::HEAD_TIMEOUT,
     }
 }
 
@@ -90,8 +91,9 @@ impl TestApp {
             storage.clone(),
             std::sync::Arc::new(methodology),
         );
+        let head_timeout = config.head_timeout;
         let server = tokio::spawn(async move {
-            let _ = server::http::serve(listener, app).await;
+            let _ = server::http::serve(listener, app, head_timeout).await;
         });
         TestApp {
             base,

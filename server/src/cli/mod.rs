@@ -304,7 +304,7 @@ pub async fn run(cli: Cli) -> Result<(), ServerError> {
     }
     // The one line scripts wait for: the real address, also when port 0 was asked for.
     println!("listening on http://{addr}");
-    http::serve(listener, app).await?;
+    http::serve(listener, app, config.head_timeout).await?;
     storage.close().await;
     Ok(())
 }

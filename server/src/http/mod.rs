@@ -584,12 +584,17 @@ pub async fn bind(config: &Config) -> Result<TcpListener, ServerError> {
 }
 
 /// How long a client may take to send a request's head (and an idle kept-alive connection may
-/// wait for its next one) before the connection is closed: without it, connections that never
-/// finish a request could hold the server's sockets forever.
+/// wait for its next one) before the connection is closed, unless configured otherwise: without
+/// it, connections that never finish a request could hold the server's sockets forever.
 pub const HEAD_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// Serves until Ctrl-C or SIGTERM, then lets the requests in flight finish.
-pub async fn serve(listener: TcpListener, app: Router) -> Result<(), ServerError> {
+/// Serves until Ctrl-C or SIGTERM, then lets the requests in flight finish; a connection that
+/// does not send a request's head within `head_timeout` is closed.
+pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    head_timeout: Duration,
+) -> Result<(), ServerError> {
     // Connections watch `stop` and hold a clone of `done` until they end.
     let (stop, _) = watch::channel(());
     let (done, all_done) = watch::channel(());
@@ -620,7 +625,7 @@ pub async fn serve(listener: TcpListener, app: Router) -> Result<(), ServerError
             let mut builder = http1::Builder::new();
             builder
                 .timer(TokioTimer::new())
-                .header_read_timeout(HEAD_TIMEOUT);
+                .header_read_timeout(head_timeout);
             let mut connection =
                 std::pin::pin!(builder.serve_connection(TokioIo::new(stream), service));
             tokio::select! {
