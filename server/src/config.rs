@@ -124,11 +124,16 @@ pub struct ConfigArgs {
     #[arg(
         long,
         env = "ORIENTIR_HEAD_TIMEOUT_SECONDS",
-        default_value_t = crate::http::HEAD_TIMEOUT.as_secs(),
+        default_value_t = HEAD_TIMEOUT.as_secs(),
         global = true
     )]
     pub head_timeout_seconds: u64,
 }
+
+/// How long a client may take to send a request's head (and an idle kept-alive connection may
+/// wait for its next one) before the connection is closed, unless configured otherwise: without
+/// it, connections that never finish a request could hold the server's sockets forever.
+pub const HEAD_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// How much a school may upload.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

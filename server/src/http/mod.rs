@@ -583,10 +583,7 @@ pub async fn bind(config: &Config) -> Result<TcpListener, ServerError> {
         })
 }
 
-/// How long a client may take to send a request's head (and an idle kept-alive connection may
-/// wait for its next one) before the connection is closed, unless configured otherwise: without
-/// it, connections that never finish a request could hold the server's sockets forever.
-pub const HEAD_TIMEOUT: Duration = Duration::from_secs(30);
+pub use crate::config::HEAD_TIMEOUT;
 
 /// Serves until Ctrl-C or SIGTERM, then lets the requests in flight finish; a connection that
 /// does not send a request's head within `head_timeout` is closed.
