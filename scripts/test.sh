@@ -1,40 +1,40 @@
 #!/usr/bin/env bash
 # Runs Orientir's whole test suite on a fresh or a prepared Debian machine:
-#   prerequisites (idempotent) → site build (the wasm bundles, and the release wasm) → PostgreSQL for the
-#   storage tests (the local server on 127.0.0.1:5432 when it answers, otherwise a private cluster) →
-#   every package's tests under cargo-nextest, each storage/HTTP case once on SQLite and once on
-#   PostgreSQL.
+#   prerequisites (idempotent) → the release browser bundle beside the tests' build, both linted by
+#   clippy as they compile → PostgreSQL for the storage tests (the local server on 127.0.0.1:5432
+#   when it answers, otherwise a private cluster) → every package's tests under cargo-nextest, each
+#   storage/HTTP case once on SQLite and once on PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/prereqs.sh
-release_pid=""
-release_log=$(mktemp)
+site_pid=""
+site_log=$(mktemp)
 pg_dir=""
 cleanup() {
-  if [ -n "$release_pid" ]; then kill "$release_pid" 2>/dev/null || true; fi
-  rm -f "$release_log"
+  if [ -n "$site_pid" ]; then kill "$site_pid" 2>/dev/null || true; fi
+  rm -f "$site_log"
   if [ -n "$pg_dir" ]; then
     runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1 || true
     rm -rf "$pg_dir"
   fi
 }
 trap cleanup EXIT
-# The optimized bundle users get, for the browser test that checks it hydrates: built beside the
-# rest (its link-time optimization and wasm-opt run mostly on one core; cargo locks each profile's
-# own folder, so the two builds do not wait for each other). Waited for before the browser tests.
-ORIENTIR_SITE_OUT=target/site-release scripts/build.sh --release --site-only >"$release_log" 2>&1 &
-release_pid=$!
-release_built() {
-  if ! wait "$release_pid"; then
-    cat "$release_log" >&2
-    echo "[test] the release bundle did not build" >&2
-    return 1
-  fi
-  release_pid=""
-}
-# The wasm bundles only: the server is built below with the tests, in one cargo invocation.
-scripts/build.sh --site-only
+
+# Clippy lints every workspace crate as it compiles, warnings denied: clippy-driver is the
+# workspace's compiler wrapper (as `cargo clippy` makes it), so the bundles and the tests below are
+# the lint run too, and no separate check pass compiles the dependencies once more.
+# ORIENTIR_TEST_NO_LINT=1 leaves it out (then `cargo nextest` reuses a plain build).
+if [ -z "${ORIENTIR_TEST_NO_LINT:-}" ]; then
+  export RUSTC_WORKSPACE_WRAPPER="${CARGO_HOME:-$HOME/.cargo}/bin/clippy-driver"
+  export CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
+fi
+
+# The browser bundle every test serves is the optimized one users get (tests/src/lib.rs `site`):
+# built beside the tests' own build (its link-time optimization and wasm-opt run mostly on one
+# core; cargo locks each profile's own folder, so the two builds do not wait for each other).
+ORIENTIR_SITE_OUT=target/site-release scripts/build.sh --release --site-only >"$site_log" 2>&1 &
+site_pid=$!
 
 if [ -z "${ORIENTIR_TEST_POSTGRES_URL:-}" ]; then
   # ORIENTIR_TEST_PRIVATE_PG=1 takes the private-cluster route even where a server runs.
@@ -59,13 +59,19 @@ fi
 # Pages render as deep futures: tests' runtime threads get the 8 MiB stack `orientir` gives its
 # own (also set in .cargo/config.toml for a test run by hand).
 export RUST_MIN_STACK=8388608
-release_built
-# Every package's tests in one cargo invocation, so that its dependencies are resolved with one
-# set of features and built once: building the server, the crates' unit tests and the integration
-# tests in three invocations (each with other dev-dependencies, so other features of shared
-# crates) compiled Leptos, axum, sqlx, the app and the server three times over. The server's own
-# tests build `target/debug/orientir`, which the CLI and two-instance tests run. The integration
-# tests start a whole Orientir per test, each in a process of its own and several at once
-# (.config/nextest.toml); each request has a deadline and each test a time limit. (nextest runs
-# no doc-tests; the crates have none.)
+# Every package's tests are built in one cargo invocation, so that their dependencies are resolved
+# with one set of features and built once (the server, the crates' unit tests and the integration
+# tests built apart compiled Leptos, axum, sqlx, the app and the server three times over); the
+# benchmarks too, so that clippy reads them. The server's own tests build `target/debug/orientir`,
+# which the CLI and two-instance tests run.
+cargo nextest run -p surveys -p app -p server -p tests --benches --no-run
+if ! wait "$site_pid"; then
+  cat "$site_log" >&2
+  echo "[test] the browser bundle did not build" >&2
+  exit 1
+fi
+site_pid=""
+# Then run, nothing left to build: the integration tests start a whole Orientir per test, each in
+# a process of its own and several at once (.config/nextest.toml); each request has a deadline and
+# each test a time limit. (nextest runs no doc-tests; the crates have none.)
 cargo nextest run -p surveys -p app -p server -p tests --no-tests=fail "$@"

@@ -17,6 +17,14 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
+/// The browser bundle every test serves: the optimized build users get (`scripts/test.sh` builds it
+/// with `scripts/build.sh --release --site-only` into this folder), so the tests check what is
+/// shipped, and a test browser downloads a few hundred kilobytes, precompressed, instead of a
+/// 43 MB debug bundle compressed on the fly.
+pub fn site() -> PathBuf {
+    repo_root().join("target/site-release")
+}
+
 /// A configuration for a test server on a free port with the given database.
 pub fn test_config(database: &str) -> Config {
     Config {
@@ -24,7 +32,7 @@ pub fn test_config(database: &str) -> Config {
         addr: "127.0.0.1:0".parse().expect("valid address"),
         log: "warn".into(),
         db_max_connections: 4,
-        site_root: repo_root().join("target/site"),
+        site_root: site(),
         cookies: server::cookies::CookiePolicy::default(),
         public_url: None,
         trusted_proxies: Vec::new(),
@@ -50,12 +58,7 @@ pub struct TestApp {
 impl TestApp {
     /// Starts the app on port 0 over a fresh database of the backend.
     pub async fn spawn(backend: Backend) -> TestApp {
-        TestApp::spawn_with_site(backend, repo_root().join("target/site")).await
-    }
-
-    /// Starts the app serving the browser bundle from `site` (e.g. the release build's).
-    pub async fn spawn_with_site(backend: Backend, site: PathBuf) -> TestApp {
-        TestApp::spawn_configured(backend, move |config| config.site_root = site).await
+        TestApp::spawn_configured(backend, |_| {}).await
     }
 
     /// Starts the app with a configuration changed by `adjust` (after the test defaults).
@@ -76,7 +79,8 @@ impl TestApp {
         let site = config.site_root.clone();
         assert!(
             site.join("pkg/orientir.wasm").exists(),
-            "no browser bundle in {}: scripts/test.sh builds it (scripts/build.sh)",
+            "no browser bundle in {}: scripts/test.sh builds it \
+             (ORIENTIR_SITE_OUT=target/site-release scripts/build.sh --release --site-only)",
             site.display()
         );
         let storage = Storage::open(&config).await.expect("storage opens");

@@ -531,8 +531,8 @@ async fn behind_a_trusted_proxy_each_client_has_its_own_limit(backend: Backend) 
 }
 
 async fn the_release_bundle_goes_out_precompressed_under_names_of_its_content(backend: Backend) {
-    let site = harness::repo_root().join("target/site-release");
-    let app = TestApp::spawn_with_site(backend, site.clone()).await;
+    let site = harness::site();
+    let app = TestApp::spawn(backend).await;
     // Pages link to the bundle in a folder named after its content.
     let home = harness::text(&harness::client(), &app.url("/")).await;
     let at = home.find("/pkg/").expect("a link to the bundle") + 5;

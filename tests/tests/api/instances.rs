@@ -39,7 +39,7 @@ impl Instance {
             .env("DATABASE_URL", database)
             .env("ORIENTIR_ADDR", "127.0.0.1:0")
             .env("ORIENTIR_LOG", "warn")
-            .env("ORIENTIR_SITE_ROOT", repo_root().join("target/site"))
+            .env("ORIENTIR_SITE_ROOT", harness::site())
             .envs(settings.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

@@ -235,24 +235,10 @@ async fn wait_displayed(browser: &Browser, css: &str, shown: bool) {
     );
 }
 
+/// With the bundle users get (wasm-opt -Oz, as every test serves).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_hydrated_page_checks_answers_and_reveals_follow_ups_as_they_are_given() {
     let app = TestApp::spawn(Backend::Sqlite).await.with_demo().await;
-    live_checks(app).await;
-}
-
-/// The optimized bundle users get (wasm-opt -Oz) hydrates and checks answers just the same.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_release_bundle_hydrates_and_checks_answers_live() {
-    let site = harness::repo_root().join("target/site-release");
-    let app = TestApp::spawn_with_site(Backend::Sqlite, site)
-        .await
-        .with_demo()
-        .await;
-    live_checks(app).await;
-}
-
-async fn live_checks(app: TestApp) {
     let code = app.demo_code("demo-03", "principal").await;
     let browser = Browser::start(Js::On).await;
     let page1 = app.url(&format!("/s/{code}/p/1"));
@@ -343,11 +329,7 @@ const FIRST_VISIT_BUDGET: u64 = 150_000;
 /// bundle, counting every page's document and what it fetched.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_respondents_first_visit_stays_within_its_byte_budget() {
-    let site = harness::repo_root().join("target/site-release");
-    let app = TestApp::spawn_with_site(Backend::Sqlite, site)
-        .await
-        .with_demo()
-        .await;
+    let app = TestApp::spawn(Backend::Sqlite).await.with_demo().await;
     let code = app.demo_code("demo-02", "student").await;
     let before = app.demo_responses("demo-02", "student").await;
     let browser = Browser::start(Js::On).await;
