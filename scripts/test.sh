@@ -62,9 +62,10 @@ export RUST_MIN_STACK=8388608
 # Every package's tests are built in one cargo invocation, so that their dependencies are resolved
 # with one set of features and built once (the server, the crates' unit tests and the integration
 # tests built apart compiled Leptos, axum, sqlx, the app and the server three times over); the
-# benchmarks too, so that clippy reads them. The server's own tests build `target/debug/orientir`,
-# which the CLI and two-instance tests run.
-cargo nextest run -p surveys -p app -p server -p tests --benches --no-run
+# benchmarks too, so that clippy reads them (naming one kind of target builds only the kinds named,
+# hence all four). The server's own tests build `target/debug/orientir`, which the CLI and
+# two-instance tests run.
+cargo nextest run -p surveys -p app -p server -p tests --lib --bins --tests --benches --no-run
 if ! wait "$site_pid"; then
   cat "$site_log" >&2
   echo "[test] the browser bundle did not build" >&2
