@@ -8,7 +8,8 @@
 # every assessment of the catalogue, bench/results/gen.py) are imported through the results page's
 # form, each import timed; the results page (the candidate list) and a school's card are timed
 # with the other pages. Every page is held to the budget of a page of rows (ORIENTIR_BENCH_BUDGET_KB,
-# default 300 KB of HTML; the workbook aside): the run fails, naming the pages over it.
+# default 300 KB of HTML; the workbook aside): the run fails, naming the pages over it. Each
+# page's line ends with the server's resident memory after it.
 # Usage: bench/scale/run.sh [sqlite|postgres|both] [schools] [orientir binary]
 # PostgreSQL: DATABASE_URL of a server where a database may be created (default the local one).
 # ORIENTIR_BENCH_REUSE=1 (PostgreSQL) times the pages of the orientir_scale database a run kept
@@ -121,7 +122,8 @@ for backend in $backends; do
     grep -q "$marker" "$work/page" || { echo "$name: the answer lacks $marker" >&2; exit 1; }
     warm=$(for _ in $(seq "$repeat"); do time_of "$path" | cut -d' ' -f2; done | sort -n | sed -n "$(( (repeat * 95 + 99) / 100 ))p")
     bytes=$(stat -c %s "$work/page"); size=$(( bytes / 1024 ))
-    printf '%-12s cold %6s ms   warm p95 %6s ms   %6s KB\n' "$name" "$(ms "$cold")" "$(ms "$warm")" "$size"
+    rss=$(awk '/VmRSS/ {print int($2/1024)}' "/proc/$server/status")
+    printf '%-12s cold %6s ms   warm p95 %6s ms   %6s KB   server %5s MB\n' "$name" "$(ms "$cold")" "$(ms "$warm")" "$size" "$rss"
     if [ "$name" != workbook ] && [ "$bytes" -gt $(( budget * 1024 )) ]; then over="$over $name"; fi
   done
   echo "server RSS $(awk '/VmRSS/ {print int($2/1024)}' "/proc/$server/status") MB, peak $(awk '/VmHWM/ {print int($2/1024)}' "/proc/$server/status") MB"

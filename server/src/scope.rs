@@ -5,7 +5,7 @@
 //! campaigns' profiles for change. Every page, server function and export reads schools and
 //! scores through here; nothing under the engine's minimum-respondent rules leaves the engine.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use tokio::sync::Mutex;
@@ -536,6 +536,69 @@ impl Gate {
         let scored = Arc::new(self.score_published(in_scope, publication, &tallies, &seeds));
         self.scores.put(key, scored.clone(), in_scope.schools.len());
         Ok(Some(scored))
+    }
+
+    /// The values of the named indicators of each school in scope (those it has), by school;
+    /// `None` when the viewer has no publication of the campaign to read. Scored by `surveys` as
+    /// `score` scores them, but from the published sums of the indicators' own groups alone and
+    /// kept nowhere: a region's context (a few of the principal's numbers of every school) reads
+    /// a sum a school, not every group's, and holds no region's profiles. A viewer who reads
+    /// with noise, or a publication not summed under this methodology, takes `score`'s way.
+    pub async fn indicator_values(
+        &self,
+        viewer: &Viewer,
+        in_scope: &InScope,
+        keys: &[String],
+    ) -> Result<Option<HashMap<i64, BTreeMap<String, f64>>>, ServerError> {
+        let Some(publication) = self.publication(viewer, &in_scope.campaign).await? else {
+            return Ok(None);
+        };
+        let m: &Methodology = &self.methodology;
+        let values = |school: i64, p: &SchoolProfile| {
+            let named: BTreeMap<String, f64> = keys
+                .iter()
+                .filter_map(|k| Some((k.clone(), p.indicator(k)?.value?)))
+                .collect();
+            (school, named)
+        };
+        let tallied = publication.tallied.as_deref() == Some(m.fingerprint.as_str());
+        if app::access::reads_with_noise(viewer.role) || !tallied {
+            let Some(scored) = self.score(viewer, in_scope).await? else {
+                return Ok(None);
+            };
+            let all = in_scope.schools.iter().zip(&scored.profiles);
+            return Ok(Some(all.map(|(s, p)| values(s.school_id, p)).collect()));
+        }
+        let mut groups: Vec<Group> = keys
+            .iter()
+            .filter_map(|k| m.indicators.iter().find(|i| &i.key == k))
+            .map(|i| i.group)
+            .collect();
+        groups.sort();
+        groups.dedup();
+        let mut tallies: HashMap<i64, Tally> = HashMap::new();
+        for row in self
+            .storage
+            .published_group_tallies(publication.id, &groups)
+            .await?
+        {
+            tallies
+                .entry(row.school_id)
+                .or_default()
+                .merge(&row.profile()?);
+        }
+        let scorer = Scorer::new(m);
+        let empty = Tally::default();
+        Ok(Some(
+            in_scope
+                .schools
+                .iter()
+                .map(|s| {
+                    let tally = tallies.get(&s.school_id).unwrap_or(&empty);
+                    values(s.school_id, &scorer.finish(&s.code, &s.expected(), tally))
+                })
+                .collect(),
+        ))
     }
 
     /// `score` and `quality` together (the matrix workbook); `None` when the viewer has no

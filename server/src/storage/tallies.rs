@@ -319,6 +319,32 @@ impl Storage {
         }))
     }
 
+    /// The profile sums of a publication's tallies of the given groups alone, every school's
+    /// (a region's context reads a principal's numbers, not every group's sums).
+    pub async fn published_group_tallies(
+        &self,
+        publication_id: i64,
+        groups: &[Group],
+    ) -> Result<Vec<TallyRow>, ServerError> {
+        if groups.is_empty() {
+            return Ok(Vec::new());
+        }
+        let places: Vec<String> = (0..groups.len()).map(|i| format!("${}", i + 2)).collect();
+        let sql = format!(
+            "SELECT school_id, respondent_group, profile AS sums FROM published_tallies
+             WHERE publication_id = $1 AND respondent_group IN ({})
+             ORDER BY school_id, respondent_group",
+            places.join(", ")
+        );
+        Ok(with_pool!(self, pool => {
+            let mut query = sqlx::query_as(&sql).bind(publication_id);
+            for group in groups {
+                query = query.bind(group.key());
+            }
+            query.fetch_all(pool).await?
+        }))
+    }
+
     /// A campaign's counted responses after `after` (by id), at most `size` of them, for a
     /// rebuild of its tallies.
     pub async fn counted_responses(

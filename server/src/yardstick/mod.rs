@@ -22,7 +22,6 @@ use std::sync::Arc;
 
 use app::access::{Role, Scope, Viewer};
 use surveys::results::{Context, PeerGroup, SchoolResults};
-use surveys::SchoolProfile;
 
 use crate::error::ServerError;
 use crate::memo::Memo;
@@ -423,17 +422,14 @@ impl Yardstick {
         region_id: i64,
         schools: usize,
     ) -> Result<(HashMap<i64, BTreeMap<String, f64>>, HashMap<i64, u32>), ServerError> {
-        let m = self.gate.methodology();
-        let context = |p: &SchoolProfile| -> BTreeMap<String, f64> {
-            m.results
-                .context
-                .iter()
-                .filter_map(|c| {
-                    let v = p.indicator(&c.indicator)?.value?;
-                    Some((c.indicator.clone(), v))
-                })
-                .collect()
-        };
+        let keys: Vec<String> = self
+            .gate
+            .methodology()
+            .results
+            .context
+            .iter()
+            .map(|c| c.indicator.clone())
+            .collect();
         let region = Viewer {
             user_id: 0,
             login: String::new(),
@@ -463,9 +459,13 @@ impl Yardstick {
             if in_scope.schools.is_empty() {
                 continue;
             }
-            if let Some(scored) = self.gate.score(&region, &in_scope).await? {
-                for (s, p) in in_scope.schools.iter().zip(&scored.profiles) {
-                    profiles.entry(s.school_id).or_insert_with(|| context(p));
+            if let Some(values) = self
+                .gate
+                .indicator_values(&region, &in_scope, &keys)
+                .await?
+            {
+                for (school, named) in values {
+                    profiles.entry(school).or_insert(named);
                 }
             }
             // Older campaigns only for schools the newer ones did not have.

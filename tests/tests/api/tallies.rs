@@ -102,6 +102,7 @@ async fn kept_sums_score_as_the_stored_answers(backend: Backend) {
         Group::TeacherDeficits,
     ];
     let mut shown = 0;
+    let mut values_read = 0;
     for seed in 1..=3u64 {
         let mut draw = Draw(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15));
         let opens_on = today.plus_days(-3);
@@ -212,6 +213,37 @@ async fn kept_sums_score_as_the_stored_answers(backend: Backend) {
             .await
             .expect("scored")
             .expect("published");
+
+        // A few indicators' values read from their own groups' sums alone (a region's context:
+        // the principal's numbers, here with a student's figure too) are the profiles' values.
+        let keys: Vec<String> = m
+            .results
+            .context
+            .iter()
+            .map(|c| c.indicator.clone())
+            .chain(
+                m.indicators
+                    .iter()
+                    .filter(|i| i.group == Group::Student)
+                    .take(1)
+                    .map(|i| i.key.clone()),
+            )
+            .collect();
+        let values = gate()
+            .indicator_values(&admin(), &in_scope, &keys)
+            .await
+            .expect("read")
+            .expect("published");
+        assert_eq!(values.len(), in_scope.schools.len());
+        for (i, s) in in_scope.schools.iter().enumerate() {
+            let profile = &kept.0.profiles[i];
+            let expected: std::collections::BTreeMap<String, f64> = keys
+                .iter()
+                .filter_map(|k| Some((k.clone(), profile.indicator(k)?.value?)))
+                .collect();
+            assert_eq!(values.get(&s.school_id), Some(&expected), "{}", s.code);
+            values_read += expected.len();
+        }
 
         // The same figures from the published answers, by surveys alone.
         let scorer = Scorer::new(&m);
@@ -327,6 +359,7 @@ async fn kept_sums_score_as_the_stored_answers(backend: Backend) {
         shown > 0,
         "some figures are computed, not only «недостаточно данных»"
     );
+    assert!(values_read > 0, "some named indicators have values");
     app.finish().await;
 }
 
