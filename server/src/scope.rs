@@ -520,7 +520,7 @@ impl Gate {
             return Ok(Some(kept));
         }
         let (tallies, _) = self
-            .read_published(in_scope, &publication, Sums::Profile)
+            .read_published(in_scope, &publication, Sums::Profile, None)
             .await?;
         let mut seeds = HashMap::new();
         if noisy {
@@ -543,7 +543,7 @@ impl Gate {
     /// `score` scores them, but from the published sums of the indicators' own groups alone and
     /// kept nowhere: a region's context (a few of the principal's numbers of every school) reads
     /// a sum a school, not every group's, and holds no region's profiles. A viewer who reads
-    /// with noise, or a publication not summed under this methodology, takes `score`'s way.
+    /// with noise takes `score`'s way (the noise is drawn there).
     pub async fn indicator_values(
         &self,
         viewer: &Viewer,
@@ -561,8 +561,7 @@ impl Gate {
                 .collect();
             (school, named)
         };
-        let tallied = publication.tallied.as_deref() == Some(m.fingerprint.as_str());
-        if app::access::reads_with_noise(viewer.role) || !tallied {
+        if app::access::reads_with_noise(viewer.role) {
             let Some(scored) = self.score(viewer, in_scope).await? else {
                 return Ok(None);
             };
@@ -576,17 +575,9 @@ impl Gate {
             .collect();
         groups.sort();
         groups.dedup();
-        let mut tallies: HashMap<i64, Tally> = HashMap::new();
-        for row in self
-            .storage
-            .published_group_tallies(publication.id, &groups)
-            .await?
-        {
-            tallies
-                .entry(row.school_id)
-                .or_default()
-                .merge(&row.profile()?);
-        }
+        let (tallies, _) = self
+            .read_published(in_scope, &publication, Sums::Profile, Some(&groups))
+            .await?;
         let scorer = Scorer::new(m);
         let empty = Tally::default();
         Ok(Some(
@@ -612,7 +603,7 @@ impl Gate {
             return Ok(None);
         };
         let (_, quality) = self
-            .read_published(in_scope, &scored.publication, Sums::Quality)
+            .read_published(in_scope, &scored.publication, Sums::Quality, None)
             .await?;
         let quality = quality.unwrap_or_default().finish(&self.methodology);
         Ok(Some((scored, quality)))
@@ -629,7 +620,7 @@ impl Gate {
             return Ok(None);
         };
         let (_, quality) = self
-            .read_published(in_scope, &publication, Sums::Quality)
+            .read_published(in_scope, &publication, Sums::Quality, None)
             .await?;
         Ok(Some(quality.unwrap_or_default().finish(&self.methodology)))
     }
@@ -666,13 +657,16 @@ impl Gate {
     /// The sums of what a publication took in from the schools in scope — the profiles' by
     /// school, or the quality's over all of them: its stored tallies when it is tallied under
     /// this methodology, otherwise tallied here from its answers. A scope of a few schools reads
-    /// them school by school (through the index by school).
+    /// them school by school (through the index by school). `groups` narrows them to those
+    /// groups' sums (`None`: every group's).
     async fn read_published(
         &self,
         in_scope: &InScope,
         publication: &PublicationRow,
         sums: Sums,
+        groups: Option<&[Group]>,
     ) -> Result<Published, ServerError> {
+        let taken = |group: &Group| groups.is_none_or(|g| g.contains(group));
         let with_quality = sums == Sums::Quality;
         let m: &Methodology = &self.methodology;
         let campaign = in_scope.campaign.id;
@@ -690,13 +684,19 @@ impl Gate {
                             .await?,
                     );
                 }
+            } else if let (Some(groups), Sums::Profile) = (groups, sums) {
+                rows = self
+                    .storage
+                    .published_group_tallies(publication.id, groups)
+                    .await?;
             } else {
                 rows = self
                     .storage
                     .published_tallies(publication.id, None, sums)
                     .await?;
             }
-            for row in rows.iter().filter(|r| schools.contains(&r.school_id)) {
+            let rows = rows.iter().filter(|r| taken(&r.group));
+            for row in rows.filter(|r| schools.contains(&r.school_id)) {
                 match quality.as_mut() {
                     Some(q) => q.merge(&row.quality()?),
                     None => tallies
@@ -724,7 +724,7 @@ impl Gate {
         let start = in_scope.campaign.opens_on;
         for group_answers in stored {
             let (school, group) = (group_answers.school_id, group_answers.group);
-            if !schools.contains(&school) {
+            if !schools.contains(&school) || !taken(&group) {
                 continue;
             }
             let tally = tallies.entry(school).or_default();

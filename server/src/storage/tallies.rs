@@ -332,8 +332,7 @@ impl Storage {
         let places: Vec<String> = (0..groups.len()).map(|i| format!("${}", i + 2)).collect();
         let sql = format!(
             "SELECT school_id, respondent_group, profile AS sums FROM published_tallies
-             WHERE publication_id = $1 AND respondent_group IN ({})
-             ORDER BY school_id, respondent_group",
+             WHERE publication_id = $1 AND respondent_group IN ({})",
             places.join(", ")
         );
         Ok(with_pool!(self, pool => {
