@@ -17,7 +17,7 @@ pub fn levels(m: &Methodology, lang: Lang) -> Vec<LevelView> {
         .levels
         .iter()
         .map(|l| LevelView {
-            key: l.key.clone(),
+            key: l.key.to_string(),
             name: l.name.get(lang.code()).to_owned(),
             colour: l.colour.clone(),
         })
@@ -25,9 +25,9 @@ pub fn levels(m: &Methodology, lang: Lang) -> Vec<LevelView> {
 }
 
 /// The level with this key, if any.
-pub fn level_of(m: &Methodology, key: Option<&String>, lang: Lang) -> Option<LevelView> {
+pub fn level_of(m: &Methodology, key: Option<&str>, lang: Lang) -> Option<LevelView> {
     let key = key?;
-    levels(m, lang).into_iter().find(|l| &l.key == key)
+    levels(m, lang).into_iter().find(|l| l.key == key)
 }
 
 /// Each group's responses against the expected count and the engine's minimums; a count under
@@ -110,8 +110,8 @@ pub fn indicator_view(
             .to_owned(),
     });
     IndicatorView {
-        key: i.key.clone(),
-        name: def.map_or_else(|| i.key.clone(), |d| d.name.get(l).to_owned()),
+        key: i.key.to_string(),
+        name: def.map_or_else(|| i.key.to_string(), |d| d.name.get(l).to_owned()),
         group: groups::label(i.group, lang).to_owned(),
         value: i.value.map(show),
         interval: i.interval.map(|r| {
@@ -135,7 +135,7 @@ pub fn factor_view(
     f: &surveys::profile::FactorResult,
     lang: Lang,
 ) -> FactorView {
-    let level = level_of(m, f.level.as_ref(), lang);
+    let level = level_of(m, f.level.as_deref(), lang);
     let indicators: Vec<IndicatorView> = profile
         .indicators
         .iter()
@@ -144,12 +144,12 @@ pub fn factor_view(
         .collect();
     let confidence = (m.rules.confidence * 100.0).round();
     let interval = f.interval.map(|i| (published(i.low), published(i.high)));
-    let name_of = |key: &String| {
+    let name_of = |key: &surveys::Key| {
         m.rules
             .levels
             .iter()
             .find(|l| &l.key == key)
-            .map_or_else(|| key.clone(), |l| l.name.get(lang.code()).to_owned())
+            .map_or_else(|| key.to_string(), |l| l.name.get(lang.code()).to_owned())
     };
     let unstable = (f.unstable()).then(|| {
         let others: Vec<String> = f
@@ -227,12 +227,11 @@ pub fn factor_view(
             .to_owned(),
     };
     FactorView {
-        code: f.code.0.clone(),
-        name: m
-            .factors
-            .iter()
-            .find(|x| x.code == f.code)
-            .map_or_else(|| f.code.0.clone(), |x| x.name.get(lang.code()).to_owned()),
+        code: f.code.0.to_string(),
+        name: m.factors.iter().find(|x| x.code == f.code).map_or_else(
+            || f.code.0.to_string(),
+            |x| x.name.get(lang.code()).to_owned(),
+        ),
         score: f.score.map(published),
         level,
         interval,

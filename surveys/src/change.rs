@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::factor::FactorCode;
 use crate::methodology::Methodology;
 use crate::profile::SchoolProfile;
+use crate::Key;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -24,8 +25,8 @@ pub struct FactorChange {
     pub code: FactorCode,
     pub before_score: Option<f64>,
     pub after_score: Option<f64>,
-    pub before_level: Option<String>,
-    pub after_level: Option<String>,
+    pub before_level: Option<Key>,
+    pub after_level: Option<Key>,
     /// after − before; negative is less risk.
     pub delta: Option<f64>,
     pub transition: Transition,
@@ -38,7 +39,7 @@ pub struct FactorChange {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProfileChange {
     pub school: String,
-    pub methodology_version: String,
+    pub methodology_version: Key,
     pub factors: Vec<FactorChange>,
     pub improved: u32,
     pub worsened: u32,
@@ -66,8 +67,8 @@ pub fn compare(
         || before.methodology_version != m.version
     {
         return Err(ChangeError::VersionMismatch {
-            before: before.methodology_version.clone(),
-            after: after.methodology_version.clone(),
+            before: before.methodology_version.to_string(),
+            after: after.methodology_version.to_string(),
         });
     }
     if before.school != after.school {
@@ -84,7 +85,7 @@ pub fn compare(
             let a = after.factor(&f.code.0);
             let before_level = b.and_then(|x| x.level.clone());
             let after_level = a.and_then(|x| x.level.clone());
-            let rank = |l: &Option<String>| l.as_deref().and_then(|k| m.rules.level_index(k));
+            let rank = |l: &Option<Key>| l.as_deref().and_then(|k| m.rules.level_index(k));
             let transition = match (rank(&before_level), rank(&after_level)) {
                 (Some(x), Some(y)) if y < x => Transition::Improved,
                 (Some(x), Some(y)) if y > x => Transition::Worsened,

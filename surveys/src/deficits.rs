@@ -312,7 +312,7 @@ pub fn result(
     weakest.truncate(scale.weakest_subskills);
     let iom = suggestions(m, diagnostic, &area_results, start);
     Some(DeficitResult {
-        methodology_version: m.version.clone(),
+        methodology_version: m.version.to_string(),
         self_assessed: true,
         areas: area_results,
         weakest,

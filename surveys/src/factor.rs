@@ -5,11 +5,23 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::text::Text;
+use crate::Key;
 
-/// A factor code such as `RF07`, as written in the catalogue.
+/// A factor code such as `RF07`, as written in the catalogue. Shared, not copied: every indicator
+/// result of every school's profile names its factor (`Key`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct FactorCode(pub String);
+pub struct FactorCode(pub Key);
+
+impl FactorCode {
+    pub fn new(code: &str) -> FactorCode {
+        FactorCode(Key::from(code))
+    }
+
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+}
 
 impl fmt::Display for FactorCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -7,6 +7,7 @@ use crate::factor::FactorCode;
 use crate::formula::Formula;
 use crate::instrument::Group;
 use crate::text::Text;
+use crate::Key;
 
 /// How an indicator's value is computed from its group's answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -24,7 +25,7 @@ pub enum Aggregation {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Indicator {
-    pub key: String,
+    pub key: Key,
     pub factor: FactorCode,
     pub group: Group,
     pub aggregation: Aggregation,

@@ -18,6 +18,7 @@ use crate::factor::Factor;
 use crate::indicator::Indicator;
 use crate::instrument::{ChoiceList, Group, Instrument};
 use crate::rules::Rules;
+use crate::Key;
 
 /// One methodology file handed to the loader: its name (for error messages) and its text.
 #[derive(Debug, Clone, Copy)]
@@ -63,7 +64,7 @@ impl fmt::Display for LoadErrors {
 /// A validated methodology set.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Methodology {
-    pub version: String,
+    pub version: Key,
     /// A digest of the set's files (FNV-1a, 64 bits, in hex): two sets with the same
     /// fingerprint score alike, so sums kept under one can be added under the other.
     pub fingerprint: String,
@@ -314,7 +315,7 @@ impl Methodology {
         let mut factors = factors.factors;
         factors.sort_by_key(|f| f.order);
         let mut methodology = Methodology {
-            version,
+            version: version.into(),
             fingerprint: fingerprint(files),
             rules,
             factors,

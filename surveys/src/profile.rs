@@ -13,6 +13,7 @@ use crate::methodology::Methodology;
 use crate::privacy::{laplace, Seeds};
 use crate::stats::{mean_interval, normal_quantile, widen, wilson_share, Interval};
 use crate::tally::{IndicatorSums, Latest, Tally};
+use crate::Key;
 
 /// One response as scoring sees it.
 #[derive(Debug, Clone, PartialEq)]
@@ -76,7 +77,7 @@ pub enum Insufficiency {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IndicatorResult {
-    pub key: String,
+    pub key: Key,
     pub factor: FactorCode,
     pub group: Group,
     pub value: Option<f64>,
@@ -102,13 +103,13 @@ pub struct FactorResult {
     pub code: FactorCode,
     /// Weighted mean risk of the sufficient indicators; `None` = «недостаточно данных».
     pub score: Option<f64>,
-    pub level: Option<String>,
+    pub level: Option<Key>,
     /// The score's confidence interval, propagated from its indicators' (taken as independent).
     pub interval: Option<Interval>,
     /// The levels the interval reaches, lowest first; more than one: «уровень неустойчив».
-    pub levels_within: Vec<String>,
+    pub levels_within: Vec<Key>,
     /// Keys of the indicators the score rests on.
-    pub indicators: Vec<String>,
+    pub indicators: Vec<Key>,
 }
 
 impl FactorResult {
@@ -121,7 +122,7 @@ impl FactorResult {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SchoolProfile {
     pub school: String,
-    pub methodology_version: String,
+    pub methodology_version: Key,
     pub groups: Vec<GroupResult>,
     pub indicators: Vec<IndicatorResult>,
     pub factors: Vec<FactorResult>,

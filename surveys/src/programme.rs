@@ -49,8 +49,12 @@ pub fn suggestions(m: &Methodology, profile: &SchoolProfile) -> Vec<Suggestion> 
             Some(Suggestion {
                 factor: f.code.clone(),
                 score,
-                level,
-                weakest: risky.iter().take(WEAKEST).map(|i| i.key.clone()).collect(),
+                level: level.to_string(),
+                weakest: risky
+                    .iter()
+                    .take(WEAKEST)
+                    .map(|i| i.key.to_string())
+                    .collect(),
             })
         })
         .collect();

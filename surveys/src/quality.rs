@@ -166,7 +166,7 @@ fn scales(m: &Methodology, instrument: &Instrument) -> Vec<(String, Vec<usize>)>
 fn factor_of(m: &Methodology, instrument: &Instrument, slot: usize) -> Option<String> {
     let (link, _) = instrument.slot_link(slot);
     link.and_then(|key| m.indicator(key))
-        .map(|i| i.factor.0.clone())
+        .map(|i| i.factor.0.to_string())
 }
 
 /// The scales of each instrument (by position in the methodology), worked out once.

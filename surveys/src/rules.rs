@@ -6,13 +6,14 @@ use serde::Deserialize;
 use crate::cutoff;
 use crate::instrument::Group;
 use crate::text::Text;
+use crate::Key;
 
 /// A risk level of a factor: scores below `below` (and at or above the previous level's
 /// cut-off) get it; the last level has no `below`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Level {
-    pub key: String,
+    pub key: Key,
     pub below: Option<f64>,
     /// `#rrggbb`, used on screens and in exports.
     pub colour: String,

@@ -69,7 +69,7 @@ pub fn high_risk_factors(m: &Methodology, profile: &SchoolProfile) -> usize {
 /// high-risk factors (those at the last level).
 pub fn matrix(m: &Methodology, profiles: &[SchoolProfile]) -> Table {
     let mut columns = vec!["school".to_owned()];
-    columns.extend(m.factors.iter().map(|f| f.code.0.clone()));
+    columns.extend(m.factors.iter().map(|f| f.code.0.to_string()));
     columns.push("high_risk_factors".into());
     let rows = profiles
         .iter()

@@ -322,7 +322,7 @@ async fn create_campaign(
                     group,
                     instrument_key: instrument.key.clone(),
                     instrument_version: instrument.version,
-                    methodology_version: methodology.version.clone(),
+                    methodology_version: methodology.version.to_string(),
                     answers,
                     submitted_on: today.plus_days(spec.opens_in_days + rng.gen_range(0..14)),
                     submission_key: format!("{}-{}-{group}-{n}", spec.code, school.code),
@@ -355,7 +355,12 @@ fn factor_tendencies(
     methodology
         .factors
         .iter()
-        .map(|f| (f.code.0.clone(), (risk + noise(rng, 0.35)).clamp(0.0, 1.0)))
+        .map(|f| {
+            (
+                f.code.0.to_string(),
+                (risk + noise(rng, 0.35)).clamp(0.0, 1.0),
+            )
+        })
         .collect()
 }
 

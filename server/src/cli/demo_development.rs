@@ -97,7 +97,7 @@ pub async fn ensure_demo_plans(
                 kind: *kind,
                 campaign_id: c.id,
                 school_id: school.id,
-                methodology_version: m.version.clone(),
+                methodology_version: m.version.to_string(),
                 result,
                 created_on,
             })
@@ -175,7 +175,7 @@ pub async fn ensure_demo_plans(
                     kind: Diagnostic::Teacher,
                     campaign_id: c.id,
                     school_id,
-                    methodology_version: m.version.clone(),
+                    methodology_version: m.version.to_string(),
                     result: serde_json::to_string(&scored)
                         .map_err(|e| ServerError::Inconsistent(e.to_string()))?,
                     created_on,

@@ -142,7 +142,7 @@ impl WorkSource for Coordinators {
                 region: p.region,
             })
             .collect();
-        Ok((self.gate.methodology().version.clone(), schools))
+        Ok((self.gate.methodology().version.to_string(), schools))
     }
 
     async fn audit(

@@ -306,7 +306,7 @@ fn change_lines(
     lang: Lang,
 ) -> Vec<ChangeLine> {
     let result = |areas: &[AreaResult]| DeficitResult {
-        methodology_version: m.version.clone(),
+        methodology_version: m.version.to_string(),
         self_assessed: true,
         areas: areas.to_vec(),
         weakest: Vec::new(),

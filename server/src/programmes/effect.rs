@@ -183,14 +183,14 @@ pub fn results_view(
                 name: m.factor_name(&r.factor, l).to_owned(),
                 before: level_of(
                     m,
-                    before.factor(&r.factor).and_then(|f| f.level.as_ref()),
+                    before.factor(&r.factor).and_then(|f| f.level.as_deref()),
                     lang,
                 ),
                 after: level_of(
                     m,
                     after
                         .and_then(|p| p.factor(&r.factor))
-                        .and_then(|f| f.level.as_ref()),
+                        .and_then(|f| f.level.as_deref()),
                     lang,
                 ),
             })
@@ -221,7 +221,7 @@ pub async fn effectiveness(
             .and_then(|i| m.measures.measures.get(i));
         match catalogue {
             Some(x) if met + not_met >= MIN_PROGRAMMES => rows.push(EffectRow {
-                factor: x.factor.0.clone(),
+                factor: x.factor.0.to_string(),
                 action: x.action.get(l).to_owned(),
                 met,
                 not_met,

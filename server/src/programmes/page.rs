@@ -227,7 +227,7 @@ pub async fn programme(
             .map(|i| {
                 let baseline = profile.indicator(&i.key).and_then(|r| r.value);
                 IndicatorChoice {
-                    key: i.key.clone(),
+                    key: i.key.to_string(),
                     name: i.name.get(l).to_owned(),
                     baseline: baseline.map(|b| show_value(m, &i.key, b)),
                     default_target: level
@@ -240,7 +240,7 @@ pub async fn programme(
         view.risks.push(RiskPlanView {
             factor: risk.factor.clone(),
             name: factor_name(&risk.factor),
-            level: level_of(m, level.as_ref(), lang),
+            level: level_of(m, level.as_deref(), lang),
             reasoning: risk.reasoning.clone(),
             goal,
             tasks,

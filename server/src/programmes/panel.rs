@@ -25,7 +25,13 @@ pub async fn panel(
 ) -> Result<RiskPanel, ServerError> {
     let m = gate.methodology();
     let name = |code: &str| m.factor_name(code, lang.code()).to_owned();
-    let level = |code: &str| level_of(m, profile.factor(code).and_then(|f| f.level.as_ref()), lang);
+    let level = |code: &str| {
+        level_of(
+            m,
+            profile.factor(code).and_then(|f| f.level.as_deref()),
+            lang,
+        )
+    };
     let programme = storage.programme(in_scope.campaign.id, school).await?;
     let chosen = match &programme {
         Some(p) => storage.chosen_risks(p.id).await?,
@@ -38,14 +44,14 @@ pub async fn panel(
             name: name(&s.factor.0),
             level: level(&s.factor.0),
             weakest: s.weakest.iter().map(|k| indicator_name(k)).collect(),
-            factor: s.factor.0,
+            factor: s.factor.0.to_string(),
         })
         .collect();
     // Then the other factors with a score (a school may know better than the profile).
     for f in &profile.factors {
         if f.score.is_some() && !suggestions.iter().any(|s| s.factor == f.code.0) {
             suggestions.push(SuggestionView {
-                factor: f.code.0.clone(),
+                factor: f.code.0.to_string(),
                 name: name(&f.code.0),
                 level: level(&f.code.0),
                 weakest: Vec::new(),

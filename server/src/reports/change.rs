@@ -48,7 +48,7 @@ pub async fn change(
     let factors: Vec<(String, String)> = m
         .factors
         .iter()
-        .map(|f| (f.code.0.clone(), f.name.get(lang.code()).to_owned()))
+        .map(|f| (f.code.0.to_string(), f.name.get(lang.code()).to_owned()))
         .collect();
     let mut report = Change {
         campaigns: choices,
@@ -124,9 +124,9 @@ pub async fn change(
                     Transition::Unchanged | Transition::Unknown => {}
                 }
                 ChangeCell {
-                    code: f.code.0.clone(),
-                    before: f.before_level.clone(),
-                    after: f.after_level.clone(),
+                    code: f.code.0.to_string(),
+                    before: f.before_level.as_deref().map(str::to_owned),
+                    after: f.after_level.as_deref().map(str::to_owned),
                     delta: f.delta.map(published),
                     before_score: f.before_score.map(published),
                     after_score: f.after_score.map(published),

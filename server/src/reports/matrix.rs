@@ -56,9 +56,9 @@ pub async fn matrix(
                 .factors
                 .iter()
                 .map(|f| FactorCell {
-                    code: f.code.0.clone(),
+                    code: f.code.0.to_string(),
                     score: f.score.map(published),
-                    level: level_of(m, f.level.as_ref(), lang),
+                    level: level_of(m, f.level.as_deref(), lang),
                     unstable: f.unstable(),
                 })
                 .collect(),
@@ -83,7 +83,7 @@ pub async fn matrix(
                 .filter_map(|r| r.cells.iter().find(|c| c.code == f.code.0))
                 .collect();
             FactorColumn {
-                code: f.code.0.clone(),
+                code: f.code.0.to_string(),
                 name: f.name.get(lang.code()).to_owned(),
                 per_level: levels
                     .iter()

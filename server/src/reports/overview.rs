@@ -29,7 +29,7 @@ pub async fn overview(
     let factors: Vec<(String, String)> = m
         .factors
         .iter()
-        .map(|f| (f.code.0.clone(), f.name.get(lang.code()).to_owned()))
+        .map(|f| (f.code.0.to_string(), f.name.get(lang.code()).to_owned()))
         .collect();
     let mut report = RegionOverview {
         campaign: campaign_item(

@@ -45,7 +45,7 @@ async fn history(
                 .iter()
                 .map(|f| {
                     f.score
-                        .map(|s| (published(s), level_of(m, f.level.as_ref(), lang)))
+                        .map(|s| (published(s), level_of(m, f.level.as_deref(), lang)))
                 })
                 .collect(),
         );
@@ -58,7 +58,7 @@ async fn history(
         .iter()
         .enumerate()
         .map(|(n, f)| FactorHistory {
-            code: f.code.0.clone(),
+            code: f.code.0.to_string(),
             name: f.name.get(lang.code()).to_owned(),
             points: columns
                 .iter()
@@ -192,7 +192,7 @@ fn profile_of(
         school_id,
         school,
         municipality,
-        methodology_version: profile.methodology_version.clone(),
+        methodology_version: profile.methodology_version.to_string(),
         levels: levels(m, lang),
         groups: group_cells(&profile.groups, lang),
         factors: profile

@@ -217,7 +217,7 @@ impl Respondents {
                         group: opened.group,
                         instrument_key: instrument.key.clone(),
                         instrument_version: instrument.version,
-                        methodology_version: m.version.clone(),
+                        methodology_version: m.version.to_string(),
                         answers: stored,
                         submitted_on: today,
                         submission_key: submission_key.clone(),

@@ -669,7 +669,7 @@ impl Yardstick {
                                         .find(|l| l.key == k)
                                         .map(|l| l.name.get(lang.code()).to_owned())
                                 }),
-                                level_key: level,
+                                level_key: level.map(|k| k.to_string()),
                                 score: result
                                     .and_then(|x| x.score)
                                     .map_or_else(|| "—".to_owned(), |s| decimals(s, 2)),

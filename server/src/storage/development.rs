@@ -62,7 +62,7 @@ impl NewPlan {
             kind,
             campaign_id,
             school_id,
-            methodology_version: m.version.clone(),
+            methodology_version: m.version.to_string(),
             result: areas,
             created_on: today,
         }))

@@ -204,7 +204,7 @@ pub fn factor_names(gate: &Gate, lang: app::i18n::Lang) -> Vec<(String, String)>
     gate.methodology()
         .factors
         .iter()
-        .map(|f| (f.code.0.clone(), f.name.get(lang.code()).to_owned()))
+        .map(|f| (f.code.0.to_string(), f.name.get(lang.code()).to_owned()))
         .collect()
 }
 

@@ -282,7 +282,7 @@ pub(super) fn check(
                         "only `value` indicators have a formula",
                     );
                 }
-                if !indicator_items.contains_key(&key) {
+                if !indicator_items.contains_key(key.as_str()) {
                     problems.add(
                         "indicators.toml",
                         Some(&key),

@@ -409,7 +409,7 @@ fn every_share_and_mean_carries_its_interval_and_the_factor_its_propagated_one()
     // RF01 = 0.35 rests on five students and a number: its interval reaches «низкий».
     let rf01 = p.factor("RF01").expect("RF01");
     assert!(rf01.unstable(), "{rf01:?}");
-    assert_eq!(rf01.levels_within.first().map(String::as_str), Some("low"));
+    assert_eq!(rf01.levels_within.first().map(|l| l.as_str()), Some("low"));
     // Six of ten students (a known population) narrow every interval; six of six is a census.
     let narrower = with(Some(10));
     let width = |p: &SchoolProfile| {

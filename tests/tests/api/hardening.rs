@@ -68,7 +68,7 @@ async fn a_raw_csv_export_never_holds_a_formula(backend: Backend) {
                 group: Group::Parent,
                 instrument_key: "parent".into(),
                 instrument_version: 1,
-                methodology_version: m.version.clone(),
+                methodology_version: m.version.to_string(),
                 answers: stored.answers.clone(),
                 submitted_on: server::clock::today(),
                 submission_key: format!("formula-comment-{n}"),

@@ -83,8 +83,8 @@ fn contributions(m: &Methodology, group: Group, raw: &RawAnswers) -> BTreeMap<St
         .zip(&tally.indicators)
         .filter(|(i, s)| i.group == group && s.means.n == 1)
         .filter_map(|(i, s)| match i.aggregation {
-            Aggregation::Mean => Some((i.key.clone(), s.means.sum())),
-            Aggregation::Share => Some((i.key.clone(), f64::from(s.at_risk))),
+            Aggregation::Mean => Some((i.key.to_string(), s.means.sum())),
+            Aggregation::Share => Some((i.key.to_string(), f64::from(s.at_risk))),
             Aggregation::Value => None,
         })
         .collect()
@@ -318,7 +318,7 @@ async fn a_code_holder_cannot_take_one_respondent_apart(backend: Backend) {
                         group,
                         instrument_key: instrument.key.clone(),
                         instrument_version: instrument.version,
-                        methodology_version: m.version.clone(),
+                        methodology_version: m.version.to_string(),
                         answers: serde_json::to_string(&stored).expect("json"),
                         submitted_on: today.plus_days(-2),
                         submission_key: format!("h-{order}"),

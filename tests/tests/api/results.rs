@@ -29,7 +29,7 @@ fn shares(m: &Methodology, factor: &str) -> Vec<(String, bool)> {
     m.indicators
         .iter()
         .filter(|i| i.factor.0 == factor && i.display == Display::Share && i.ok != i.critical)
-        .map(|i| (i.key.clone(), i.critical >= i.ok))
+        .map(|i| (i.key.to_string(), i.critical >= i.ok))
         .collect()
 }
 

@@ -155,7 +155,7 @@ async fn kept_sums_score_as_the_stored_answers(backend: Backend) {
                                 group,
                                 instrument_key: instrument.key.clone(),
                                 instrument_version: instrument.version,
-                                methodology_version: m.version.clone(),
+                                methodology_version: m.version.to_string(),
                                 answers,
                                 submitted_on: today,
                                 submission_key: format!("random-{seed}-{n}"),
@@ -226,7 +226,7 @@ async fn kept_sums_score_as_the_stored_answers(backend: Backend) {
                     .iter()
                     .filter(|i| i.group == Group::Student)
                     .take(1)
-                    .map(|i| i.key.clone()),
+                    .map(|i| i.key.to_string()),
             )
             .collect();
         let values = gate()
@@ -385,7 +385,7 @@ async fn responses_without_sums_are_scored_from_the_answers_until_rescored(backe
                 group: Group::Parent,
                 instrument_key: "parent".into(),
                 instrument_version: 1,
-                methodology_version: m.version.clone(),
+                methodology_version: m.version.to_string(),
                 answers: stored.answers.clone(),
                 submitted_on: server::clock::today(),
                 submission_key: format!("around-{n}"),

@@ -815,7 +815,7 @@ async fn the_hydrated_monitor_refreshes_itself_when_answers_arrive() {
             group: surveys::Group::Student,
             instrument_key: instrument.key.clone(),
             instrument_version: instrument.version,
-            methodology_version: m.version.clone(),
+            methodology_version: m.version.to_string(),
             answers,
             submitted_on: server::clock::today(),
             submission_key: "refresh-test".into(),
