@@ -127,3 +127,24 @@ impl fmt::Debug for Key {
         fmt::Debug::fmt(&*self.0, f)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Key;
+
+    #[test]
+    fn a_key_is_written_read_and_compared_as_its_string() {
+        let key = Key::from("rf01_absence");
+        assert_eq!(
+            serde_json::to_string(&key).ok().as_deref(),
+            Some("\"rf01_absence\"")
+        );
+        let read: Key = serde_json::from_str("\"rf01_absence\"").expect("a string reads");
+        assert_eq!(read, key);
+        assert!(key == "rf01_absence" && "rf01_absence" == key);
+        assert_eq!(format!("{key} {key:?}"), "rf01_absence \"rf01_absence\"");
+        // Shared, not copied: a clone points at the same text.
+        let copy = key.clone();
+        assert!(std::ptr::eq(key.as_str(), copy.as_str()));
+    }
+}
