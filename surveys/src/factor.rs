@@ -13,16 +13,6 @@ use crate::Key;
 #[serde(transparent)]
 pub struct FactorCode(pub Key);
 
-impl FactorCode {
-    pub fn new(code: &str) -> FactorCode {
-        FactorCode(Key::from(code))
-    }
-
-    pub fn as_str(&self) -> &str {
-        self.0.as_str()
-    }
-}
-
 impl fmt::Display for FactorCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)

@@ -2,7 +2,6 @@
 //! named by every school's scored profile. Shared, not copied: a region's 10,000 profiles hold a
 //! pointer to it each instead of a small string each (≈ 130 of them a school).
 
-use std::borrow::Borrow;
 use std::fmt;
 use std::ops::Deref;
 use std::sync::Arc;
@@ -38,18 +37,6 @@ impl Deref for Key {
     }
 }
 
-impl AsRef<str> for Key {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl Borrow<str> for Key {
-    fn borrow(&self) -> &str {
-        &self.0
-    }
-}
-
 impl From<&str> for Key {
     fn from(text: &str) -> Key {
         Key(text.into())
@@ -59,18 +46,6 @@ impl From<&str> for Key {
 impl From<String> for Key {
     fn from(text: String) -> Key {
         Key(text.into())
-    }
-}
-
-impl From<&String> for Key {
-    fn from(text: &String) -> Key {
-        Key(text.as_str().into())
-    }
-}
-
-impl From<Key> for String {
-    fn from(key: Key) -> String {
-        key.0.to_string()
     }
 }
 
@@ -141,7 +116,8 @@ mod tests {
         );
         let read: Key = serde_json::from_str("\"rf01_absence\"").expect("a string reads");
         assert_eq!(read, key);
-        assert!(key == "rf01_absence" && "rf01_absence" == key);
+        assert_eq!(key, "rf01_absence");
+        assert_eq!("rf01_absence", key);
         assert_eq!(format!("{key} {key:?}"), "rf01_absence \"rf01_absence\"");
         // Shared, not copied: a clone points at the same text.
         let copy = key.clone();
